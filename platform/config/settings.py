@@ -1,0 +1,218 @@
+"""Warga's settings: one module for every environment, everything that varies read from the
+environment through `config.env` (strict: a bad value stops start-up naming the variable).
+
+There is no production-only code path: development differs only in the values below.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import django_stubs_ext
+
+from config import env
+
+# Lets admin.ModelAdmin[Model], QuerySet[Model] and friends be subscripted at run time.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+VAR_DIR = Path(env.string("WARGA_VAR_DIR", str(BASE_DIR / "var")))
+
+SECRET_KEY = env.string("DJANGO_SECRET_KEY", "insecure-development-key-set-DJANGO_SECRET_KEY-in-production")
+DEBUG = env.boolean("DJANGO_DEBUG", False)
+
+# Hosts: the shared citizen app is served on the base domain itself (the public schema); every
+# regional government on `<slug>.<base domain>`. `localhost` subdomains resolve with no DNS set-up.
+WARGA_BASE_DOMAIN = env.string("WARGA_BASE_DOMAIN", "localhost")
+ALLOWED_HOSTS = env.string_list("DJANGO_ALLOWED_HOSTS", [WARGA_BASE_DOMAIN, f".{WARGA_BASE_DOMAIN}", "127.0.0.1"])
+WARGA_PUBLIC_HOSTS = frozenset(env.string_list("WARGA_PUBLIC_HOSTS", [WARGA_BASE_DOMAIN, "127.0.0.1"]))
+WARGA_HOST_CACHE_SECONDS = env.integer("WARGA_HOST_CACHE_SECONDS", 30, minimum=0)
+
+# --- Applications and their scope ------------------------------------------------------------
+# Every project app declares its scope in its AppConfig (`scope = "public"` or `"tenant"`);
+# tests/test_layout.py fails when the declaration and the lists below disagree.
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "django.contrib.postgres",
+    "allauth",
+    "allauth.account",
+    "rest_framework",
+    "drf_spectacular",
+    "warga.accounts",
+    "warga.regions",
+    "warga.health",
+    "warga.onboarding",
+    "frontend",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "warga.organization",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Government"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+# New governments are cloned from this hidden tenant, which is migrated with the fleet.
+TENANT_BASE_SCHEMA = "tenant_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+TENANT_LIMIT_SET_CALLS = True
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env.integer("WARGA_MIGRATION_PROCESSES", 2, minimum=1)
+TENANT_MULTIPROCESSING_CHUNKS = 8
+
+MIDDLEWARE = [
+    "tenants.middleware.GovernmentHostMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "config.urls_tenant"
+PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+_database = env.database("DATABASE_URL")
+_database["ENGINE"] = "django_tenants.postgresql_backend"
+_database["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+_database["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _database}
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------
+# `default` keys are prefixed with the current schema; `shared` is one namespace for all
+# tenants, for counters that must not multiply per tenant host (rate limits).
+REDIS_URL = env.string("REDIS_URL", "")
+if REDIS_URL:
+    _cache_backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+else:
+    _cache_backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {
+    "default": _cache_backend
+    | {"KEY_FUNCTION": "django_tenants.cache.make_key", "LOCATION": _cache_backend.get("LOCATION", "tenant")},
+    "shared": _cache_backend | {"KEY_PREFIX": "shared", "LOCATION": _cache_backend.get("LOCATION", "shared")},
+}
+
+# --- Accounts -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = env.string("WARGA_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_RATE_LIMITS_CACHE = "shared"
+LOGIN_REDIRECT_URL = "/"
+
+EMAIL_BACKEND = env.string("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Warga <no-reply@warga.localhost>")
+
+# --- Language, time -------------------------------------------------------------------------
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "frontend" / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media -----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# --- Region reference data ------------------------------------------------------------------
+WARGA_REGION_DATA_DIR = Path(
+    env.string("WARGA_REGION_DATA_DIR", str(BASE_DIR / "frontend" / "node_modules" / "idn-area-data" / "data"))
+)
+
+# --- Celery ---------------------------------------------------------------------------------
+# With no broker configured the embedded default is kombu's filesystem transport under var/:
+# nothing to install, durable across restarts, real worker processes (docs/decisions/0003).
+CELERY_BROKER_URL = env.string("CELERY_BROKER_URL", "filesystem://")
+_queue_dir = VAR_DIR / "celery"
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {
+        "data_folder_in": str(_queue_dir / "queue"),
+        "data_folder_out": str(_queue_dir / "queue"),
+        "control_folder": str(_queue_dir / "control"),
+        "store_processed": False,
+    }
+    if CELERY_BROKER_URL.startswith("filesystem")
+    else {}
+)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_TENANT_CACHE_SECONDS = 30
+CELERY_BEAT_SCHEDULE_FILENAME = str(_queue_dir / "beat-schedule")
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+WARGA_HEARTBEAT_SECONDS = env.integer("WARGA_HEARTBEAT_SECONDS", 15, minimum=1)
+
+# --- API ------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+SPECTACULAR_SETTINGS = {"TITLE": "Warga API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+
+# --- Security -------------------------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.boolean("WARGA_BEHIND_TLS_PROXY", False) else None
+SESSION_COOKIE_SECURE = env.boolean("WARGA_SECURE_COOKIES", not DEBUG and WARGA_BASE_DOMAIN != "localhost")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.string("WARGA_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,164 @@
+"""Provisioning governments from the region reference data.
+
+Each government is registered, given a schema cloned from the template, seeded with its
+territory's units, and only then marked ready. Every step is idempotent, so a run that
+crashed is resumed by running it again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tenants import services as tenant_services
+from tenants.context import government_context
+from tenants.models import Government, Level
+from warga.organization.services import territory_seed
+from warga.regions.models import Province, Regency, RegencyKind
+
+# The kota/kabupaten administrasi of Jakarta are not autonomous (UU 2/2024 on DKJ, formerly
+# UU 29/2007): they are units inside the province's government, never tenants of their own.
+PROVINCES_WITHOUT_AUTONOMOUS_REGENCIES = frozenset({"31"})
+
+_ABBREVIATIONS = (
+    ("Daerah Khusus Ibukota ", "DKI "),
+    ("Daerah Khusus ", "DK "),
+    ("Daerah Istimewa ", "DI "),
+)
+
+DEMO_CODES = ("31", "32", "32.73")
+
+
+class ProvisioningError(ValueError):
+    """A code that cannot become a government; says which and why."""
+
+
+@dataclass(frozen=True)
+class PlannedGovernment:
+    code: str | None
+    name: str
+    level: Level
+    slug: str
+    parent_code: str | None
+
+
+@dataclass(frozen=True)
+class ProvisionOutcome:
+    government: Government
+    created: bool
+    seconds: float
+    units: int
+
+
+def _short(name: str) -> str:
+    for long, short in _ABBREVIATIONS:
+        if name.startswith(long):
+            return short + name[len(long) :]
+    return name
+
+
+def _plan_province(province: Province) -> PlannedGovernment:
+    short = _short(province.name)
+    return PlannedGovernment(
+        code=province.code,
+        name=f"Provinsi {short}",
+        level=Level.PROVINCE,
+        slug=tenant_services.slug_for_name(short),
+        parent_code=None,
+    )
+
+
+def _plan_regency(regency: Regency) -> PlannedGovernment:
+    return PlannedGovernment(
+        code=regency.code,
+        name=regency.name,
+        level=Level.CITY if regency.kind == RegencyKind.KOTA else Level.REGENCY,
+        slug=tenant_services.slug_for_name(regency.name),
+        parent_code=regency.province_id,
+    )
+
+
+def plan_national() -> PlannedGovernment:
+    return PlannedGovernment(
+        code=None,
+        name="Pemerintah Pusat (Nasional)",
+        level=Level.NATIONAL,
+        slug=tenant_services.NATIONAL_SLUG,
+        parent_code=None,
+    )
+
+
+def plan_for_codes(*, codes: Iterable[str]) -> list[PlannedGovernment]:
+    """Validate codes against the reference data; provinces are planned before regencies."""
+    provinces: dict[str, PlannedGovernment] = {}
+    regencies: dict[str, PlannedGovernment] = {}
+    for code in codes:
+        code = code.strip()
+        if "." not in code:
+            province = Province.objects.filter(code=code).first()
+            if province is None:
+                raise ProvisioningError(f"{code!r} is not a province code in the imported region data.")
+            provinces[code] = _plan_province(province)
+            continue
+        regency = Regency.objects.filter(code=code).first()
+        if regency is None:
+            raise ProvisioningError(f"{code!r} is not a regency/city code in the imported region data.")
+        if regency.province_id in PROVINCES_WITHOUT_AUTONOMOUS_REGENCIES:
+            raise ProvisioningError(
+                f"{regency.name} ({code}) is an administrative area of province {regency.province_id}, "
+                "not an autonomous government: provision the province instead."
+            )
+        regencies[code] = _plan_regency(regency)
+    return sorted(provinces.values(), key=lambda p: p.code or "") + sorted(
+        regencies.values(), key=lambda p: p.code or ""
+    )
+
+
+def plan_for_province(*, province_code: str, with_regencies: bool = True) -> list[PlannedGovernment]:
+    codes = [province_code]
+    if with_regencies and province_code not in PROVINCES_WITHOUT_AUTONOMOUS_REGENCIES:
+        codes += list(Regency.objects.filter(province_id=province_code).values_list("code", flat=True))
+    return plan_for_codes(codes=codes)
+
+
+def plan_all() -> list[PlannedGovernment]:
+    codes = list(Province.objects.values_list("code", flat=True))
+    codes += list(
+        Regency.objects.exclude(province_id__in=PROVINCES_WITHOUT_AUTONOMOUS_REGENCIES).values_list("code", flat=True)
+    )
+    return plan_for_codes(codes=codes)
+
+
+def _register(planned: PlannedGovernment) -> Government:
+    parent = Government.objects.filter(code=planned.parent_code).first() if planned.parent_code else None
+    slug = planned.slug
+    if Government.objects.filter(slug=slug).exclude(code=planned.code).exists() and parent is not None:
+        slug = f"{slug}-{parent.slug}"[:63]
+    schema_name = None if planned.code else tenant_services.NATIONAL_SLUG
+    government = tenant_services.government_register(
+        code=planned.code,
+        name=planned.name,
+        level=planned.level,
+        parent=parent,
+        slug=slug,
+        schema_name=schema_name,
+    )
+    if parent is not None and government.parent_id is None:
+        Government.objects.filter(pk=government.pk).update(parent=parent)
+    return government
+
+
+def government_provision(*, planned: PlannedGovernment) -> ProvisionOutcome:
+    """Register, build, seed and open one government; a ready one is left untouched."""
+    started = time.perf_counter()
+    government = _register(planned)
+    if government.is_ready:
+        return ProvisionOutcome(government=government, created=False, seconds=time.perf_counter() - started, units=0)
+    tenant_services.government_build_schema(government=government)
+    with government_context(government):
+        counts = territory_seed(government=government)
+    tenant_services.government_mark_ready(government=government)
+    return ProvisionOutcome(
+        government=government, created=True, seconds=time.perf_counter() - started, units=sum(counts.values())
+    )

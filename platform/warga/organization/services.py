@@ -1,0 +1,58 @@
+"""Writes to the current government's organisation."""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+
+from tenants.context import current_schema, in_public_schema
+from tenants.models import Government, Level
+from warga.organization.models import Unit, UnitKind
+
+_UNIT = Unit._meta.db_table
+
+
+@transaction.atomic
+def territory_seed(*, government: Government) -> dict[str, int]:
+    """Create the unit tree of the government's territory in its (current) schema.
+
+    government -> [areas: a province's regencies/cities] -> kecamatan -> kelurahan/desa.
+    Idempotent: units already present (by region code) are left as they are. Returns how
+    many units of each kind exist afterwards.
+    """
+    if in_public_schema() or current_schema() != government.schema_name:
+        raise RuntimeError(f"territory_seed must run inside {government.schema_name}, not {current_schema()}.")
+    root, _ = Unit.objects.get_or_create(
+        kind=UnitKind.GOVERNMENT, defaults={"name": government.name, "region_code": government.code or ""}
+    )
+    code = government.code
+    if code and government.level in (Level.PROVINCE, Level.REGENCY, Level.CITY):
+        with connection.cursor() as cursor:
+            if government.level == Level.PROVINCE:
+                cursor.execute(
+                    f"""INSERT INTO {_UNIT} (parent_id, kind, name, region_code, created_at)
+                        SELECT %s, %s, r.name, r.code, now() FROM public.regions_regency r
+                        WHERE r.province_id = %s
+                        ON CONFLICT (region_code) WHERE region_code <> '' DO NOTHING""",
+                    [root.pk, UnitKind.AREA, code],
+                )
+                district_parent = f"(SELECT id FROM {_UNIT} p WHERE p.region_code = d.regency_id)"
+            else:
+                district_parent = "%s"
+            cursor.execute(
+                f"""INSERT INTO {_UNIT} (parent_id, kind, name, region_code, created_at)
+                    SELECT {district_parent}, %s, d.name, d.code, now() FROM public.regions_district d
+                    WHERE d.code LIKE %s
+                    ON CONFLICT (region_code) WHERE region_code <> '' DO NOTHING""",
+                ([] if government.level == Level.PROVINCE else [root.pk]) + [UnitKind.KECAMATAN, f"{code}.%"],
+            )
+            cursor.execute(
+                f"""INSERT INTO {_UNIT} (parent_id, kind, name, region_code, created_at)
+                    SELECT k.id, v.kind, v.name, v.code, now()
+                    FROM public.regions_village v JOIN {_UNIT} k ON k.region_code = v.district_id
+                    WHERE v.code LIKE %s
+                    ON CONFLICT (region_code) WHERE region_code <> '' DO NOTHING""",
+                [f"{code}.%"],
+            )
+    from warga.organization.selectors import unit_counts_by_kind
+
+    return unit_counts_by_kind()

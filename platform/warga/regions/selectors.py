@@ -1,0 +1,77 @@
+"""Reads of the reference data: lookups by code and typo-tolerant village search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import QuerySet
+
+from warga.regions.models import Dataset, District, Province, Regency, Village
+
+
+@dataclass(frozen=True)
+class VillageMatch:
+    code: str
+    name: str
+    kind: str
+    district_code: str
+    district_name: str
+    regency_code: str
+    regency_name: str
+    province_code: str
+    province_name: str
+    similarity: float
+
+    @property
+    def full_path(self) -> str:
+        return f"{self.name}, {self.district_name}, {self.regency_name}, {self.province_name}"
+
+
+def village_search(*, query: str, limit: int = 10, within_code: str | None = None) -> list[VillageMatch]:
+    """Villages whose name resembles `query` (pg_trgm), best first, with their full path.
+
+    `within_code` narrows to a province, regency or district code prefix.
+    """
+    text = query.strip()
+    if len(text) < 3:
+        return []
+    villages: QuerySet[Village] = Village.objects.select_related("district__regency__province")
+    if within_code:
+        villages = villages.filter(code__startswith=within_code)
+    villages = (
+        villages.filter(name__trigram_word_similar=text)
+        .annotate(similarity=TrigramWordSimilarity(text, "name"))
+        .order_by("-similarity", "name", "code")[:limit]
+    )
+    return [
+        VillageMatch(
+            code=village.code,
+            name=village.name,
+            kind=village.kind,
+            district_code=village.district.code,
+            district_name=village.district.name,
+            regency_code=village.district.regency.code,
+            regency_name=village.district.regency.name,
+            province_code=village.district.regency.province.code,
+            province_name=village.district.regency.province.name,
+            similarity=float(village.similarity),
+        )
+        for village in villages
+    ]
+
+
+def province_get(*, code: str) -> Province | None:
+    return Province.objects.filter(code=code).first()
+
+
+def regency_get(*, code: str) -> Regency | None:
+    return Regency.objects.select_related("province").filter(code=code).first()
+
+
+def districts_of(*, regency_code: str) -> QuerySet[District]:
+    return District.objects.filter(regency_id=regency_code)
+
+
+def dataset_current() -> Dataset | None:
+    return Dataset.objects.order_by("-imported_at").first()

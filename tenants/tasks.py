@@ -1,0 +1,71 @@
+"""Task bases that carry the schema, and the "for each ready tenant" dispatcher.
+
+tenant-schemas-celery stamps the schema current at *send* time into the message headers and
+the worker switches to it before the task runs. Two consequences shape this module:
+
+- a task sent from beat, a command or the public host runs in `public` unless sent inside a
+  tenant context (tenant-schemas-celery#132): `TenantRequiredTask` refuses to run there, so a
+  forgotten context is an error instead of a silent run in the wrong schema;
+- beat must only reach tenants whose schema is ready (#75): the dispatcher sends one task per
+  ready government, each inside that government's context, with jitter.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from typing import Any
+
+from celery import shared_task
+from celery.exceptions import Reject
+from django.db import connection
+from tenant_schemas_celery.task import TenantTask
+
+from tenants.context import current_schema, government_context, in_public_schema
+from tenants.selectors import governments_ready
+
+logger = logging.getLogger(__name__)
+
+
+class TenantContextMissing(RuntimeError):
+    """A tenant-scoped task was about to run outside a ready government's schema."""
+
+
+class TenantRequiredTask(TenantTask):
+    """Base for tasks that read or write a government's schema."""
+
+    abstract = True
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        tenant = getattr(connection, "tenant", None)
+        if in_public_schema() or tenant is None or not getattr(tenant, "is_ready", False):
+            message = (
+                f"Task {self.name} needs a ready government's schema but would run in "
+                f"{current_schema()!r}; send it inside tenants.context.government_context()."
+            )
+            logger.error(message)
+            # Rejected without requeue: running it again in the same headers cannot succeed.
+            raise Reject(TenantContextMissing(message), requeue=False)
+        return super().__call__(*args, **kwargs)
+
+
+@shared_task(name="tenants.for_each_ready_tenant", ignore_result=True)
+def for_each_ready_tenant(task_name: str, *, jitter_seconds: int = 30, kwargs: dict[str, Any] | None = None) -> int:
+    """Send `task_name` once into every ready government, spread over `jitter_seconds`.
+
+    Returns how many were sent. The target task must be idempotent: a dispatcher retried
+    after a crash may send some governments' copies twice.
+    """
+    from celery import current_app
+
+    sent = 0
+    for government in governments_ready().only("pk", "schema_name", "is_ready", "code", "name", "level"):
+        with government_context(government):
+            current_app.send_task(
+                task_name,
+                kwargs=kwargs or {},
+                countdown=random.uniform(0, jitter_seconds) if jitter_seconds else None,
+            )
+        sent += 1
+    logger.info("dispatched %s to %d ready governments", task_name, sent)
+    return sent

@@ -1,0 +1,63 @@
+"""Session-level database set-up shared by the whole suite.
+
+pytest-django creates the test database and runs `migrate` (django-tenants' migrate_schemas:
+the public schema). On top of that, once per session: the real region data from the npm
+package, the template schema, and three governments -- national, DKI Jakarta (31) and Kota
+Bandung (32.73) -- so tests work across real tenants without building schemas each time.
+
+Tests in the ordinary `db` fixture run inside a transaction rolled back afterwards; DDL is
+transactional in PostgreSQL, so even a test that provisions a government leaves nothing.
+Tests that need committed data (a real Celery worker reading it) use `committed_db` and
+clean up what they wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from tenants.context import tenant_connection
+from tenants.models import Government
+
+SESSION_CODES = ("31", "32.73")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        call_command("import_regions", verbosity=0)
+        call_command("provision_regions", *SESSION_CODES, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_around_each_test() -> Iterator[None]:
+    """A rolled-back transaction also rolls back SET search_path; start and end on public."""
+    tenant_connection().set_schema_to_public()
+    yield
+    tenant_connection().set_schema_to_public()
+
+
+@pytest.fixture
+def committed_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Database access without the wrapping transaction: what the test writes is committed
+    and visible to other processes. The test must remove what it wrote."""
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture
+def jakarta(db: None) -> Government:
+    return Government.objects.get(code="31")
+
+
+@pytest.fixture
+def bandung(db: None) -> Government:
+    return Government.objects.get(code="32.73")
+
+
+@pytest.fixture
+def national(db: None) -> Government:
+    return Government.objects.get(level="national")
