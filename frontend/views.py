@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from tenants.context import current_schema
 from tenants.selectors import governments_ready
+from warga.organization.models import UnitKind
 from warga.organization.selectors import unit_counts_by_kind, unit_root
 from warga.regions.selectors import dataset_current
 
@@ -28,7 +29,7 @@ def government_home(request: HttpRequest) -> HttpResponse:
         {
             "government": request.tenant,  # type: ignore[attr-defined]
             "root": unit_root(),
-            "unit_counts": unit_counts_by_kind(),
+            "unit_counts": [(UnitKind(kind).label, total) for kind, total in unit_counts_by_kind().items()],
             "schema": current_schema(),
         },
     )

@@ -16,9 +16,9 @@ import logging
 import random
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.exceptions import Reject
-from django.db import connection
+from django.db import connection, transaction
 from tenant_schemas_celery.task import TenantTask
 
 from tenants.context import current_schema, government_context, in_public_schema
@@ -31,6 +31,20 @@ class TenantContextMissing(RuntimeError):
     """A tenant-scoped task was about to run outside a ready government's schema."""
 
 
+def _is_ready_now(tenant: Any) -> bool:
+    """Readiness read from the registry, not from the worker's tenant cache.
+
+    The worker caches the tenant row for CELERY_TASK_TENANT_CACHE_SECONDS; trusting its
+    `is_ready` would reject (and lose) every task for a government during the first seconds
+    after it was provisioned, and keep serving one that a failed migration took out of
+    service. One primary-key query per task is the price of the exact answer.
+    """
+    pk = getattr(tenant, "pk", None)
+    if pk is None:
+        return False
+    return governments_ready().filter(pk=pk).exists()
+
+
 class TenantRequiredTask(TenantTask):
     """Base for tasks that read or write a government's schema."""
 
@@ -38,15 +52,27 @@ class TenantRequiredTask(TenantTask):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         tenant = getattr(connection, "tenant", None)
-        if in_public_schema() or tenant is None or not getattr(tenant, "is_ready", False):
+        if in_public_schema() or tenant is None or not _is_ready_now(tenant):
             message = (
                 f"Task {self.name} needs a ready government's schema but would run in "
-                f"{current_schema()!r}; send it inside tenants.context.government_context()."
+                f"{current_schema()!r}; send it inside tenants.context.government_context() "
+                "of a government that is ready."
             )
             logger.error(message)
             # Rejected without requeue: running it again in the same headers cannot succeed.
             raise Reject(TenantContextMissing(message), requeue=False)
         return super().__call__(*args, **kwargs)
+
+
+def send_on_commit(task: Task, *, kwargs: dict[str, Any], **options: Any) -> None:
+    """Queue `task` once the current transaction commits, into the schema current *now*.
+
+    tenant-schemas-celery stamps the schema of the moment of sending; inside an outer
+    transaction `on_commit` callbacks run after the caller has left its government's context,
+    so the schema is pinned here, at the call, in the message headers.
+    """
+    headers = {"_schema_name": current_schema()} | options.pop("headers", {})
+    transaction.on_commit(lambda: task.apply_async(kwargs=kwargs, headers=headers, **options))
 
 
 @shared_task(name="tenants.for_each_ready_tenant", ignore_result=True)

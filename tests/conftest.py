@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
+from tenants import hosts
 from tenants.context import tenant_connection
 from tenants.models import Government
 
@@ -28,16 +30,21 @@ SESSION_CODES = ("31", "32.73")
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
+        # Never seed anything but a test database (see committed_db).
+        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
         call_command("import_regions", verbosity=0)
         call_command("provision_regions", *SESSION_CODES, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
 def _public_schema_around_each_test() -> Iterator[None]:
-    """A rolled-back transaction also rolls back SET search_path; start and end on public."""
+    """A rolled-back transaction also rolls back SET search_path, and leaves the per-process host
+    cache holding what the test saw: start and end on public with an empty host cache."""
     tenant_connection().set_schema_to_public()
+    hosts.clear()
     yield
     tenant_connection().set_schema_to_public()
+    hosts.clear()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 from config import env
 
@@ -18,8 +19,10 @@ django_stubs_ext.monkeypatch()
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(env.string("WARGA_VAR_DIR", str(BASE_DIR / "var")))
 
-SECRET_KEY = env.string("DJANGO_SECRET_KEY", "insecure-development-key-set-DJANGO_SECRET_KEY-in-production")
 DEBUG = env.boolean("DJANGO_DEBUG", False)
+# Not a secret: the placeholder that production refuses to start with (checked below).
+_DEVELOPMENT_SECRET = "insecure-development-key-set-DJANGO_SECRET_KEY-in-production"  # noqa: S105
+SECRET_KEY = env.string("DJANGO_SECRET_KEY", _DEVELOPMENT_SECRET)
 
 # Hosts: the shared citizen app is served on the base domain itself (the public schema); every
 # regional government on `<slug>.<base domain>`. `localhost` subdomains resolve with no DNS set-up.
@@ -43,17 +46,29 @@ SHARED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "django.contrib.humanize",  # the session list's templates use it
     "rest_framework",
     "drf_spectacular",
     "warga.accounts",
+    "warga.access",
+    "warga.personaldata",
     "warga.regions",
     "warga.health",
     "warga.onboarding",
+    "warga.taxonomy",
+    "warga.intake",
+    "csp",
     "frontend",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
+    "warga.diagnostics",
     "warga.organization",
+    "warga.privacy",
+    "warga.reports",
+    "warga.workcalendar",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -70,6 +85,7 @@ TENANT_MULTIPROCESSING_CHUNKS = 8
 MIDDLEWARE = [
     "tenants.middleware.GovernmentHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "warga.access.middleware.GovernmentSignInMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls_tenant"
@@ -135,12 +153,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_ADAPTER = "warga.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
+# Sign in with a one-time code sent by email or, for a phone number, by SMS.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+# Six digits: typed on a phone's number pad from an SMS; three wrong tries end the code.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+WARGA_SMS_SENDER = env.string("WARGA_SMS_SENDER", "warga.accounts.sms.ConsoleSmsSender")
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.string("WARGA_EMAIL_VERIFICATION", "mandatory")
-ACCOUNT_RATE_LIMITS_CACHE = "shared"
+# allauth counts its rate limits (login, sign-up, codes) in the `default` cache, whose keys carry
+# the current schema. Its pages are served on the central host only (government hosts redirect
+# there, docs/decisions/0006), so every counter lives in the one `public` namespace and cannot be
+# multiplied by using many government hosts. Our own limits use the `shared` cache
+# (warga.access.ratelimit).
+LOGIN_URL = "/akun/login/"
 LOGIN_REDIRECT_URL = "/"
+# Officials must hold an activated TOTP authenticator (warga.access.officials); recovery codes
+# are the way back in when the phone is lost.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.string("WARGA_MFA_ISSUER", "Warga")
+# Sessions (one per host signed in to) are listed and revocable at /akun/sessions/ on the
+# central host. Tracking keeps each row's session key current (without it a session whose key
+# changed after sign-in drops out of the list) and records "last seen", at the price of a small
+# write per signed-in request.
+USERSESSIONS_TRACK_ACTIVITY = True
+# The controller of the national citizen app and its data protection officer (PPDP), shown on
+# the public host's privacy notice. Each government names its own PPDP (warga.privacy).
+WARGA_PRIVACY_CONTROLLER = env.string("WARGA_PRIVACY_CONTROLLER", "Penyelenggara Platform Warga")
+WARGA_PRIVACY_DPO_EMAIL = env.string("WARGA_PRIVACY_DPO_EMAIL", f"ppdp@{WARGA_BASE_DOMAIN}")
 
 EMAIL_BACKEND = env.string("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Warga <no-reply@warga.localhost>")
@@ -188,7 +231,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_TASK_DEFAULT_QUEUE = "default"
+# The queue every task goes to and workers consume (`-Q`). Overridable so that several test
+# runs or CI jobs sharing one RabbitMQ/Redis never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env.string("CELERY_TASK_DEFAULT_QUEUE", "default")
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BEAT_SCHEDULE_FILENAME = str(_queue_dir / "beat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -203,10 +248,41 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {"TITLE": "Warga API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
 
 # --- Security -------------------------------------------------------------------------------
+# HTTPS is assumed everywhere except on the development base domain `localhost`.
+WARGA_HTTPS = env.boolean("WARGA_HTTPS", WARGA_BASE_DOMAIN != "localhost")
+if WARGA_HTTPS and SECRET_KEY == _DEVELOPMENT_SECRET:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set outside development.")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.boolean("WARGA_BEHIND_TLS_PROXY", False) else None
-SESSION_COOKIE_SECURE = env.boolean("WARGA_SECURE_COOKIES", not DEBUG and WARGA_BASE_DOMAIN != "localhost")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = WARGA_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes speak plain HTTP inside the cluster
+SECURE_HSTS_SECONDS = env.integer("WARGA_HSTS_SECONDS", 31_536_000 if WARGA_HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = WARGA_HTTPS  # every government is a subdomain of the base domain
+SECURE_HSTS_PRELOAD = env.boolean("WARGA_HSTS_PRELOAD", WARGA_HTTPS)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = WARGA_HTTPS
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SECURE = WARGA_HTTPS
 X_FRAME_OPTIONS = "DENY"
+# Every government host as a CSP source (development servers run on any port).
+WARGA_GOVERNMENT_HOSTS_SOURCE = f"https://*.{WARGA_BASE_DOMAIN}" if WARGA_HTTPS else f"http://*.{WARGA_BASE_DOMAIN}:*"
+# Content Security Policy (django-csp): only our own origin; no inline script anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        # Signing in on the central host ends in a redirect back to a government host, which
+        # form-action also governs (docs/decisions/0006).
+        "form-action": ["'self'", WARGA_GOVERNMENT_HOSTS_SOURCE],
+    }
+}
 
 LOGGING = {
     "version": 1,

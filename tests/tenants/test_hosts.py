@@ -26,8 +26,8 @@ def test_government_host_is_served_from_its_own_schema(bandung: Government, clie
     assert "<h1>Kota Bandung</h1>" in page
     assert "<code>gov_32_73</code>" in page
     # 30 kecamatan and 151 kelurahan of Kota Bandung, seeded from the reference data.
-    assert "kecamatan: 30" in page
-    assert "kelurahan: 151" in page
+    assert "Kecamatan: 30" in page
+    assert "Kelurahan: 151" in page
 
 
 def test_unknown_host_gets_a_plain_404_page_naming_it(db: None, client: Client) -> None:

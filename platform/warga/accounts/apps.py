@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "Akun"
     scope = "public"
+
+    def ready(self) -> None:
+        from warga.accounts import personal_data
+
+        personal_data.register()

@@ -47,6 +47,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
+    # E.164 (+62...). Unique: one number signs in to one account.
+    phone = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    phone_verified = models.BooleanField(default=False)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.INDONESIAN)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May open the operator admin on the public host.")

@@ -11,11 +11,14 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import transaction
+
 from tenants import services as tenant_services
 from tenants.context import government_context
 from tenants.models import Government, Level
 from warga.organization.services import territory_seed
 from warga.regions.models import Province, Regency, RegencyKind
+from warga.workcalendar.services import workcalendar_seed_defaults
 
 # The kota/kabupaten administrasi of Jakarta are not autonomous (UU 2/2024 on DKJ, formerly
 # UU 29/2007): they are units inside the province's government, never tenants of their own.
@@ -156,8 +159,9 @@ def government_provision(*, planned: PlannedGovernment) -> ProvisionOutcome:
     if government.is_ready:
         return ProvisionOutcome(government=government, created=False, seconds=time.perf_counter() - started, units=0)
     tenant_services.government_build_schema(government=government)
-    with government_context(government):
+    with government_context(government), transaction.atomic():
         counts = territory_seed(government=government)
+        workcalendar_seed_defaults()
     tenant_services.government_mark_ready(government=government)
     return ProvisionOutcome(
         government=government, created=True, seconds=time.perf_counter() - started, units=sum(counts.values())

@@ -43,3 +43,67 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PositionKind(models.TextChoices):
+    """Jabatan. The head of a region's government depends on its level; the rest are the same
+    everywhere. What each may see and do is decided from these in one place (the permissions
+    module of the routing work), never per region in code."""
+
+    GUBERNUR = "gubernur", "Gubernur"
+    BUPATI = "bupati", "Bupati"
+    WALIKOTA = "walikota", "Wali Kota"
+    WALIKOTA_ADMINISTRASI = "walikota_administrasi", "Wali Kota Administrasi"
+    CAMAT = "camat", "Camat"
+    LURAH = "lurah", "Lurah"
+    KEPALA_DESA = "kepala_desa", "Kepala Desa"
+    KEPALA_DINAS = "kepala_dinas", "Kepala Dinas / Badan"
+    ADMIN_KOORDINATOR = "admin_koordinator", "Admin Koordinator"
+    ADMIN_PENGHUBUNG = "admin_penghubung", "Admin Penghubung"
+    PETUGAS_LAPANGAN = "petugas_lapangan", "Petugas Lapangan"
+    PIMPINAN = "pimpinan", "Pimpinan (hanya baca)"
+    PENGAWAS_NASIONAL = "pengawas_nasional", "Pengawas Nasional"
+
+
+class Position(models.Model):
+    """A seat in a unit (jabatan), held over time by people through memberships."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions")
+    kind = models.CharField(max_length=32, choices=PositionKind.choices)
+    title = models.CharField(max_length=200, help_text="e.g. Lurah Cihapit")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "organization_position"
+        ordering = ["unit_id", "kind", "id"]
+        indexes = [models.Index(fields=["kind", "unit"], name="position_kind_unit")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Membership(models.Model):
+    """A person holding a position from `starts_on` until `ends_on` (inclusive), possibly as
+    acting holder (Pelaksana Tugas, Plt.). The account lives in the public schema: referenced by
+    id only, without a database constraint."""
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="memberships")
+    user_id = models.UUIDField(db_index=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    is_acting = models.BooleanField(default=False, help_text="Pelaksana Tugas (Plt.)")
+    created_by_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "organization_membership"
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="membership_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.position_id}"

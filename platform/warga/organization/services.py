@@ -6,9 +6,23 @@ from django.db import connection, transaction
 
 from tenants.context import current_schema, in_public_schema
 from tenants.models import Government, Level
-from warga.organization.models import Unit, UnitKind
+from warga.organization.models import Position, PositionKind, Unit, UnitKind
 
 _UNIT = Unit._meta.db_table
+_POSITION = Position._meta.db_table
+
+_HEAD_OF_GOVERNMENT = {
+    Level.PROVINCE: PositionKind.GUBERNUR,
+    Level.REGENCY: PositionKind.BUPATI,
+    Level.CITY: PositionKind.WALIKOTA,
+    Level.NATIONAL: PositionKind.PENGAWAS_NASIONAL,
+}
+# The head seat of each territorial unit kind, and how its title is written.
+_HEAD_OF_UNIT = {
+    UnitKind.KECAMATAN: (PositionKind.CAMAT, "Camat "),
+    UnitKind.KELURAHAN: (PositionKind.LURAH, "Lurah "),
+    UnitKind.DESA: (PositionKind.KEPALA_DESA, "Kepala Desa "),
+}
 
 
 @transaction.atomic
@@ -53,6 +67,27 @@ def territory_seed(*, government: Government) -> dict[str, int]:
                     ON CONFLICT (region_code) WHERE region_code <> '' DO NOTHING""",
                 [f"{code}.%"],
             )
+    _positions_seed(government=government, root=root)
     from warga.organization.selectors import unit_counts_by_kind
 
     return unit_counts_by_kind()
+
+
+def _positions_seed(*, government: Government, root: Unit) -> None:
+    """The default seats: the head of government and an admin koordinator at the root, and the
+    head of every kecamatan and kelurahan/desa. Seats already present are left alone."""
+    head = _HEAD_OF_GOVERNMENT.get(Level(government.level))
+    root_seats = [(PositionKind.ADMIN_KOORDINATOR, f"Admin Koordinator {government.name}")]
+    if head is not None:
+        root_seats.insert(0, (head, f"{PositionKind(head).label} {government.name.removeprefix('Provinsi ')}"))
+    for kind, title in root_seats:
+        Position.objects.get_or_create(unit=root, kind=kind, defaults={"title": title})
+    with connection.cursor() as cursor:
+        for unit_kind, (position_kind, prefix) in _HEAD_OF_UNIT.items():
+            cursor.execute(
+                f"""INSERT INTO {_POSITION} (unit_id, kind, title, created_at)
+                    SELECT u.id, %s, %s || u.name, now() FROM {_UNIT} u
+                    WHERE u.kind = %s
+                      AND NOT EXISTS (SELECT 1 FROM {_POSITION} p WHERE p.unit_id = u.id AND p.kind = %s)""",
+                [position_kind, prefix, unit_kind, position_kind],
+            )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from warga.regions.models import Dataset
+from warga.regions.models import Dataset, Village
 
 FILES = ("provinces", "regencies", "districts", "villages")
 
@@ -23,6 +23,11 @@ _SPEC: dict[str, tuple[list[str], re.Pattern[str], str | None]] = {
     "districts": (["code", "regency_code", "name"], re.compile(r"\d{2}\.\d{2}\.\d{2}"), "regency_code"),
     "villages": (["code", "district_code", "name"], re.compile(r"\d{2}\.\d{2}\.\d{2}\.[123]\d{3}"), "district_code"),
 }
+
+
+# Every region table's name column has this length; a longer name would otherwise stop the
+# import halfway with a database error that names no line.
+_NAME_MAX_LENGTH = Village._meta.get_field("name").max_length or 100
 
 
 class RegionDataError(ValueError):
@@ -62,15 +67,23 @@ def _read(data_dir: Path, name: str, known_parents: set[str] | None) -> list[tup
         reader = csv.reader(handle)
         first = next(reader, None)
         if first != header:
-            raise RegionDataError(f"{path}: expected the header {','.join(header)}, found {first}.")
+            raise RegionDataError(f"{path}:1: expected the header {','.join(header)}, found {first}.")
+        seen: set[str] = set()
         for line_number, row in enumerate(reader, start=2):
             if len(row) != len(header):
                 raise RegionDataError(f"{path}:{line_number}: expected {len(header)} columns, found {len(row)}.")
             record = dict(zip(header, row, strict=True))
             if not pattern.fullmatch(record["code"]):
                 raise RegionDataError(f"{path}:{line_number}: {record['code']!r} is not a valid {name[:-1]} code.")
+            # A repeated code would make the upsert fail halfway with a database error instead of
+            # a message naming the line.
+            if record["code"] in seen:
+                raise RegionDataError(f"{path}:{line_number}: the code {record['code']} appears twice.")
+            seen.add(record["code"])
             if not record["name"].strip():
                 raise RegionDataError(f"{path}:{line_number}: the name is empty.")
+            if len(record["name"]) > _NAME_MAX_LENGTH:
+                raise RegionDataError(f"{path}:{line_number}: the name is longer than {_NAME_MAX_LENGTH} characters.")
             if parent_column is not None:
                 parent = record[parent_column]
                 if known_parents is not None and parent not in known_parents:
@@ -78,6 +91,8 @@ def _read(data_dir: Path, name: str, known_parents: set[str] | None) -> list[tup
                 if not record["code"].startswith(parent + "."):
                     raise RegionDataError(f"{path}:{line_number}: {record['code']} is not inside {parent}.")
             rows.append(tuple(row))
+    if not rows:
+        raise RegionDataError(f"{path}: the file has a header but no rows.")
     return rows
 
 
@@ -105,8 +120,12 @@ def _upsert(name: str, rows: Iterator[tuple[str, ...]], progress: Progress | Non
     column_list = ", ".join(columns)
     updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in columns[1:])
     with connection.cursor() as cursor:
+        # ON COMMIT DROP only fires at the outermost commit: a second import inside one caller's
+        # transaction would find the table still there.
+        cursor.execute(f"DROP TABLE IF EXISTS {staging}")
         cursor.execute(f"CREATE TEMPORARY TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
         raw = cursor.cursor  # the psycopg cursor, for COPY
+        count = 0
         with raw.copy(f"COPY {staging} ({column_list}) FROM STDIN") as copy:
             for count, row in enumerate(rows, start=1):
                 copy.write_row(row)

@@ -27,7 +27,10 @@ class Command(BaseCommand):
         template_ensure(verbosity=max(verbosity - 1, 0))
         pending = pending_by_schema()
         if not pending:
-            self.stdout.write(f"Nothing to migrate in any government ({time.monotonic() - started:.1f} s).")
+            self.stdout.write(
+                f"Public schema and template up to date; no government has pending migrations "
+                f"({time.monotonic() - started:.1f} s)."
+            )
             return
         self.stdout.write(f"Migrating {len(pending)} schemas with pending migrations...")
         if processes:

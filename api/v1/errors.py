@@ -1,0 +1,86 @@
+"""One error body for the whole API, and the mapping from domain errors to it.
+
+Every 4xx/5xx answers:
+
+    {"error": {"code": "...", "message": "...", "fields": {"<field>": [{"code": "...", "message": "..."}]}}}
+
+`fields` appears for input problems; a refused status change adds `current` and `allowed`.
+Domain errors carry messages in Bahasa Indonesia that a user can act on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from warga.intake.services import IdempotencyKeyReused, IntakeUnavailable, RateLimited
+from warga.reports.errors import FieldError, InvalidTransition, ReportError, ReportInvalid, ReportNotFound
+
+# The domain's refusals and what each becomes on the wire.
+DOMAIN_ERRORS: dict[type[ReportError], tuple[int, str]] = {
+    ReportInvalid: (status.HTTP_400_BAD_REQUEST, "invalid"),
+    ReportNotFound: (status.HTTP_404_NOT_FOUND, "not_found"),
+    InvalidTransition: (status.HTTP_409_CONFLICT, "invalid_transition"),
+    IdempotencyKeyReused: (status.HTTP_422_UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
+    RateLimited: (status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited"),
+    IntakeUnavailable: (status.HTTP_503_SERVICE_UNAVAILABLE, "unavailable"),
+}
+
+NOT_FOUND_MESSAGE = "Tidak ditemukan."
+INVALID_MESSAGE = "Permintaan belum dapat diproses: periksa isian yang ditandai."
+
+
+def _fields(errors: dict[str, list[FieldError]]) -> dict[str, list[dict[str, str]]]:
+    return {name: [{"code": e.code, "message": e.message} for e in items] for name, items in errors.items()}
+
+
+def _serializer_fields(detail: Any) -> dict[str, list[dict[str, str]]]:
+    # The v1 input serializers are flat; anything not keyed by field is "non_field_errors".
+    items = detail.items() if isinstance(detail, dict) else [("non_field_errors", detail)]
+    return {
+        str(name): [{"code": str(getattr(e, "code", "invalid")), "message": str(e)} for e in value]
+        for name, value in items
+        for value in [value if isinstance(value, list) else [value]]
+    }
+
+
+def body(*, code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def domain_error_response(error: ReportError) -> Response:
+    http_status, code = next(
+        (mapping for kind, mapping in DOMAIN_ERRORS.items() if isinstance(error, kind)),
+        (status.HTTP_400_BAD_REQUEST, "refused"),
+    )
+    extra: dict[str, Any] = {}
+    if isinstance(error, ReportInvalid):
+        extra["fields"] = _fields(error.errors)
+    if isinstance(error, InvalidTransition):
+        extra["current"] = error.current
+        extra["allowed"] = list(error.allowed)
+    headers = {"Retry-After": "60"} if http_status == status.HTTP_503_SERVICE_UNAVAILABLE else None
+    if isinstance(error, RateLimited):
+        headers = {"Retry-After": str(error.retry_after)}
+        extra["retry_after"] = error.retry_after
+    return Response(body(code=code, message=error.message, **extra), status=http_status, headers=headers)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ReportError):
+        return domain_error_response(exc)
+    if isinstance(exc, exceptions.ValidationError):
+        return Response(
+            body(code="invalid", message=INVALID_MESSAGE, fields=_serializer_fields(exc.detail)),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data.get("detail") if isinstance(response.data, dict) else None
+    code = getattr(detail, "code", None) or "error"
+    response.data = body(code=str(code), message=str(detail or response.status_text))
+    return response

@@ -1,0 +1,555 @@
+"""Reports over HTTP. Views validate input, call one service or selector, serialize the answer.
+
+On the public host (the shared citizen app): submit, similar reports before submitting, look
+up by tracking number, photos, my reports, "saya juga", dispute, withdraw, rate.
+On a government's host: the official's view of that government's reports, status changes,
+resolution with proof, transfer ("bukan wewenang").
+A report is only ever read from the schema of the host it is asked on (or, on the public
+host, from its owner through the public index), so another government's number is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.v1.base import ApiView
+from tenants.context import in_public_schema
+from warga.accounts.models import User
+from warga.intake.selectors import (
+    report_lookup_public,
+    report_photo_public,
+    reports_of_reporter,
+    reports_similar_before_submit,
+)
+from warga.intake.services import (
+    report_comment_public,
+    report_dispute,
+    report_rate_resolution,
+    report_submit,
+    report_support,
+    report_transfer,
+    report_withdraw,
+)
+from warga.reports.lifecycle import Status, allowed_next
+from warga.reports.models import Privacy, Report, ReportType
+from warga.reports.selectors import (
+    report_get_for_actor,
+    report_photo_for_actor,
+    report_photos,
+    report_timeline_for_official,
+    reporter_visible_to_officials,
+)
+from warga.reports.services import ProofInput, report_comment_add, report_resolve, report_transition
+
+PUBLIC_HOST_ONLY = "Tersedia di aplikasi warga (alamat nasional), bukan di alamat pemerintah daerah."
+GOVERNMENT_HOST_ONLY = "Tersedia di alamat pemerintah daerah pemilik laporan."
+REPORT_NOT_FOUND = "Laporan dengan nomor itu tidak ditemukan."
+
+
+def _require_public_host() -> None:
+    if not in_public_schema():
+        raise Http404(PUBLIC_HOST_ONLY)
+
+
+def _require_government_host() -> None:
+    if in_public_schema():
+        raise Http404(GOVERNMENT_HOST_ONLY)
+
+
+def _require_report_here(request: Request, tracking_number: str) -> None:
+    """On a government host, another government's (or no) report is a 404 before any input
+    is looked at: the answer must not differ between "not yours" and "malformed"."""
+    if report_get_for_actor(actor=_user(request), tracking_number=tracking_number) is None:
+        raise Http404(REPORT_NOT_FOUND)
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class SubmitInput(serializers.Serializer[Any]):
+    # Choice fields are plain strings here: the intake service answers with its own messages.
+    type = serializers.CharField(help_text=f"One of: {', '.join(ReportType.values)}.")
+    category_code = serializers.CharField(max_length=40)
+    description = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    village_code = serializers.CharField(max_length=20)
+    privacy = serializers.CharField(help_text=f"One of: {', '.join(Privacy.values)}.")
+    idempotency_key = serializers.CharField(
+        required=False, help_text="Or the Idempotency-Key header. The same key returns the same report."
+    )
+    # Checked by content in the domain (JPEG/PNG/WebP, size, pixels); multipart only.
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class SubmissionOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField()
+    government_code = serializers.CharField(allow_null=True)
+    government_name = serializers.CharField()
+    type = serializers.CharField()
+    category_code = serializers.CharField()
+    privacy = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class CommentOutput(serializers.Serializer[Any]):
+    role = serializers.CharField(help_text="reporter, citizen or official; never who.")
+    body = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class TimelineOutput(serializers.Serializer[Any]):
+    status = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class PublicReportOutput(serializers.Serializer[Any]):
+    """Never the reporter's identity."""
+
+    tracking_number = serializers.CharField()
+    government_code = serializers.CharField(allow_null=True)
+    government_name = serializers.CharField()
+    type = serializers.CharField()
+    category_code = serializers.CharField()
+    description = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    village_code = serializers.CharField()
+    district_code = serializers.CharField()
+    regency_code = serializers.CharField()
+    province_code = serializers.CharField()
+    privacy = serializers.CharField()
+    status = serializers.CharField()
+    support_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    is_mine = serializers.BooleanField()
+    timeline = TimelineOutput(many=True)
+    photo_ids = serializers.ListField(child=serializers.IntegerField())
+    comments = CommentOutput(many=True)
+
+
+class OfficialEventOutput(serializers.Serializer[Any]):
+    actor_id = serializers.UUIDField(allow_null=True)
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class OfficialReportOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField()
+    type = serializers.CharField()
+    category_code = serializers.CharField()
+    description = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    village_code = serializers.CharField()
+    district_code = serializers.CharField()
+    privacy = serializers.CharField()
+    status = serializers.CharField()
+    unit_id = serializers.IntegerField(allow_null=True)
+    support_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    status_changed_at = serializers.DateTimeField()
+    reporter_id = serializers.SerializerMethodField(help_text="Only for `publik` reports; null otherwise.")
+    allowed_next = serializers.SerializerMethodField()
+    photo_ids = serializers.SerializerMethodField()
+
+    def get_reporter_id(self, report: Report) -> str | None:
+        return str(report.reporter_id) if reporter_visible_to_officials(report=report) else None
+
+    def get_photo_ids(self, report: Report) -> list[int]:
+        return list(report_photos(report=report).values_list("id", flat=True))
+
+    def get_allowed_next(self, report: Report) -> list[str]:
+        return [s.value for s in allowed_next(report.status)]
+
+
+class MyReportOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField()
+    government_code = serializers.CharField(allow_null=True)
+    government_name = serializers.CharField()
+    type = serializers.CharField()
+    category_code = serializers.CharField()
+    description = serializers.CharField()
+    privacy = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class PagingInput(serializers.Serializer[Any]):
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+    offset = serializers.IntegerField(min_value=0, default=0)
+
+
+class TransitionInput(serializers.Serializer[Any]):
+    to_status = serializers.CharField(help_text=f"One of: {', '.join(Status.values)}.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    unit_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+def _official_body(report: Report) -> dict[str, Any]:
+    data = dict(OfficialReportOutput(report).data)
+    data["events"] = OfficialEventOutput(report_timeline_for_official(report=report), many=True).data
+    return data
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+class ReportSubmitView(ApiView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=SubmitInput,
+        responses={201: SubmissionOutput},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+        summary="Submit a report (public host; signed-in citizen)",
+    )
+    def post(self, request: Request) -> Response:
+        _require_public_host()
+        given = SubmitInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        data["idempotency_key"] = data.get("idempotency_key") or request.headers.get("Idempotency-Key", "")
+        submission = report_submit(reporter=_user(request), **data)
+        response = Response(SubmissionOutput(submission).data, status=status.HTTP_201_CREATED)
+        # The same answer for a retried submission; the header tells a client it was a replay.
+        response["Idempotent-Replayed"] = "true" if submission.replayed else "false"
+        return response
+
+
+class ReportDetailView(ApiView):
+    def get_permissions(self) -> list[Any]:
+        # The public lookup is open (it shows nothing personal); officials must sign in.
+        if in_public_schema():
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    @extend_schema(
+        responses={200: PublicReportOutput},
+        summary="Look a report up by tracking number (public view on the public host; official view on a "
+        "government host, that government's reports only)",
+    )
+    def get(self, request: Request, tracking_number: str) -> Response:
+        if in_public_schema():
+            found = report_lookup_public(tracking_number=tracking_number, viewer=request.user)
+            if found is None:
+                raise Http404(REPORT_NOT_FOUND)
+            return Response(PublicReportOutput(found).data)
+        report = report_get_for_actor(actor=_user(request), tracking_number=tracking_number)
+        if report is None:
+            raise Http404(REPORT_NOT_FOUND)
+        return Response(_official_body(report))
+
+
+class ReportTransitionView(ApiView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=TransitionInput,
+        responses={
+            200: OfficialReportOutput,
+            409: inline_serializer(
+                "InvalidTransitionError",
+                {"error": inline_serializer("InvalidTransitionDetail", {"allowed": serializers.ListField()})},
+            ),
+        },
+        summary="Change a report's status (government host)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        _require_government_host()
+        _require_report_here(request, tracking_number)
+        given = TransitionInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        report = report_transition(actor=_user(request), tracking_number=tracking_number, **given.validated_data)
+        return Response(_official_body(report))
+
+
+class MyReportsView(ApiView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("limit", int, required=False, description="1-100, default 20"),
+            OpenApiParameter("offset", int, required=False),
+        ],
+        responses={
+            200: inline_serializer(
+                "MyReportsPage",
+                {"results": MyReportOutput(many=True), "next_offset": serializers.IntegerField(allow_null=True)},
+            )
+        },
+        summary="My reports across every government (public host)",
+    )
+    def get(self, request: Request) -> Response:
+        _require_public_host()
+        paging = PagingInput(data=request.query_params)
+        paging.is_valid(raise_exception=True)
+        page = reports_of_reporter(reporter=_user(request), **paging.validated_data)
+        return Response({"results": MyReportOutput(page.items, many=True).data, "next_offset": page.next_offset})
+
+
+class ReportPhotoView(ApiView):
+    """A report's photo, found by id in the schema of the host (or of the report's owner on the
+    public host) and only for a viewer who may see the report: never by a path."""
+
+    def get_permissions(self) -> list[Any]:
+        if in_public_schema():
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    @extend_schema(responses={(200, "image/jpeg"): bytes}, summary="A report's photo (JPEG, metadata removed)")
+    def get(self, request: Request, tracking_number: str, photo_id: int) -> FileResponse:
+        if in_public_schema():
+            photo = report_photo_public(tracking_number=tracking_number, photo_id=photo_id, viewer=request.user)
+        else:
+            photo = report_photo_for_actor(actor=_user(request), tracking_number=tracking_number, photo_id=photo_id)
+        if photo is None:
+            raise Http404("Foto tidak ditemukan.")
+        response = FileResponse(default_storage.open(photo.path, "rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class SupportOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField()
+    support_count = serializers.IntegerField()
+    added = serializers.BooleanField(help_text="False when this citizen had already supported it.")
+
+
+class ReportSupportView(ApiView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: SupportOutput}, summary='"Saya juga": support a report (public host)')
+    def post(self, request: Request, tracking_number: str) -> Response:
+        _require_public_host()
+        outcome = report_support(supporter=_user(request), tracking_number=tracking_number)
+        return Response(SupportOutput(outcome).data)
+
+
+class StatusOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField()
+    status = serializers.CharField()
+
+
+class DisputeInput(serializers.Serializer[Any]):
+    note = serializers.CharField(allow_blank=True, max_length=4000)
+
+
+class ReportDisputeView(ApiView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=DisputeInput,
+        responses={200: StatusOutput},
+        summary="Dispute a resolution within 7 days: reopens the report (public host; its reporter)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        _require_public_host()
+        given = DisputeInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        new_status = report_dispute(
+            reporter=_user(request), tracking_number=tracking_number, note=given.validated_data["note"]
+        )
+        return Response(StatusOutput({"tracking_number": tracking_number, "status": new_status}).data)
+
+
+class ReportWithdrawView(ApiView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={200: StatusOutput},
+        summary="Withdraw a report within 15 minutes of sending it (public host; its reporter)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        _require_public_host()
+        new_status = report_withdraw(reporter=_user(request), tracking_number=tracking_number)
+        return Response(StatusOutput({"tracking_number": tracking_number, "status": new_status}).data)
+
+
+class SimilarInput(serializers.Serializer[Any]):
+    village_code = serializers.CharField(max_length=20)
+    category_code = serializers.CharField(max_length=40)
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    description = serializers.CharField(max_length=5000)
+
+
+class SimilarOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField()
+    category_code = serializers.CharField()
+    status = serializers.CharField()
+    description = serializers.CharField()
+    support_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    distance_m = serializers.FloatField()
+    similarity = serializers.FloatField()
+
+
+class ReportSimilarView(ApiView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[SimilarInput],
+        responses={200: SimilarOutput(many=True)},
+        summary='Before submitting: similar open reports within 150 m to support ("saya juga") instead',
+    )
+    def get(self, request: Request) -> Response:
+        _require_public_host()
+        given = SimilarInput(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        return Response(SimilarOutput(reports_similar_before_submit(**given.validated_data), many=True).data)
+
+
+class TransferInput(serializers.Serializer[Any]):
+    to_government_code = serializers.CharField(
+        max_length=5, help_text="Kemendagri code of the new owner (PP or PP.KK), or NAS for the national triage desk."
+    )
+    note = serializers.CharField(allow_blank=True, max_length=4000)
+
+
+class TransferOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField()
+    to_government_code = serializers.CharField(source="to_government.code", allow_null=True)
+    to_government_name = serializers.CharField(source="to_government.name")
+    status = serializers.CharField()
+
+
+class ReportTransferView(ApiView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=TransferInput,
+        responses={200: TransferOutput},
+        summary='"Bukan wewenang": move a report to another government or the national desk (government host)',
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        _require_government_host()
+        _require_report_here(request, tracking_number)
+        given = TransferInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        outcome = report_transfer(
+            actor=_user(request),
+            tracking_number=tracking_number,
+            from_government=request.tenant,  # type: ignore[attr-defined]
+            **given.validated_data,
+        )
+        return Response(TransferOutput(outcome).data)
+
+
+class ResolveInput(serializers.Serializer[Any]):
+    """Multipart: the n-th photo goes with the n-th capture time and position."""
+
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    photos = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=5)
+    captured_at = serializers.ListField(child=serializers.DateTimeField())
+    latitude = serializers.ListField(child=serializers.FloatField(min_value=-90, max_value=90))
+    longitude = serializers.ListField(child=serializers.FloatField(min_value=-180, max_value=180))
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        count = len(attrs["photos"])
+        for name in ("captured_at", "latitude", "longitude"):
+            if len(attrs[name]) != count:
+                raise serializers.ValidationError(
+                    {name: f"Kirim {count} nilai, satu untuk setiap foto bukti (sekarang {len(attrs[name])})."}
+                )
+        return attrs
+
+
+class ReportResolveView(ApiView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request={"multipart/form-data": ResolveInput},
+        responses={200: OfficialReportOutput},
+        summary="Declare a report resolved with proof photos (government host)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        _require_government_host()
+        _require_report_here(request, tracking_number)
+        given = ResolveInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        proofs = [
+            ProofInput(file=photo, captured_at=at, latitude=lat, longitude=lon)
+            for photo, at, lat, lon in zip(
+                data["photos"], data["captured_at"], data["latitude"], data["longitude"], strict=True
+            )
+        ]
+        report = report_resolve(actor=_user(request), tracking_number=tracking_number, proofs=proofs, note=data["note"])
+        return Response(_official_body(report))
+
+
+class RateInput(serializers.Serializer[Any]):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+
+
+class RateOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField()
+    score = serializers.IntegerField()
+
+
+class ReportRateView(ApiView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=RateInput, responses={200: RateOutput}, summary="Rate the resolution 1-5 (public host; its reporter)"
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        _require_public_host()
+        given = RateInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        score = report_rate_resolution(reporter=_user(request), tracking_number=tracking_number, **given.validated_data)
+        return Response(RateOutput({"tracking_number": tracking_number, "score": score}).data)
+
+
+class CommentInput(serializers.Serializer[Any]):
+    body = serializers.CharField(allow_blank=True, max_length=4000)
+
+
+class CommentCreatedOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField()
+    role = serializers.CharField()
+
+
+class ReportCommentView(ApiView):
+    """Citizens comment from the shared app; officials from their government's host."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=CommentInput, responses={201: CommentCreatedOutput}, summary="Comment on a report")
+    def post(self, request: Request, tracking_number: str) -> Response:
+        if in_public_schema():
+            given = CommentInput(data=request.data)
+            given.is_valid(raise_exception=True)
+            role = report_comment_public(author=_user(request), tracking_number=tracking_number, **given.validated_data)
+        else:
+            report = report_get_for_actor(actor=_user(request), tracking_number=tracking_number)
+            if report is None:
+                raise Http404(REPORT_NOT_FOUND)
+            given = CommentInput(data=request.data)
+            given.is_valid(raise_exception=True)
+            role = report_comment_add(
+                author=_user(request), report_id=report.pk, as_official=True, **given.validated_data
+            ).role
+        return Response(
+            CommentCreatedOutput({"tracking_number": tracking_number, "role": role}).data,
+            status=status.HTTP_201_CREATED,
+        )

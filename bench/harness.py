@@ -1,0 +1,212 @@
+"""What every benchmark shares: the scratch database, commands run against it, results and the
+summary table.
+
+A benchmark never touches the database named by DATABASE_URL: it only borrows that server to
+create its own scratch database, which is dropped at the end whatever happens.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parents[1]
+MANAGE = ROOT / "manage.py"
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile (p50 = median of the sorted sample, p95 = its 95th value)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+@dataclass
+class Result:
+    """One line of the summary. `ratio` is figure / baseline, both measured in the same run."""
+
+    name: str
+    figure: float
+    unit: str
+    baseline: float | None = None
+    baseline_label: str = ""
+    target: str = ""
+    met: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline in (None, 0):
+            return None
+        return self.figure / self.baseline  # type: ignore[operator]
+
+
+def _number(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    text = f"{value:.0f}" if abs(value) >= 100 else f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+    return f"{text} {unit}".strip()
+
+
+@dataclass
+class Report:
+    results: list[Result] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, result: Result) -> Result:
+        self.results.append(result)
+        ratio = "-" if result.ratio is None else f"{result.ratio:.2f}"
+        verdict = "" if result.met is None else ("  MET" if result.met else "  NOT MET")
+        baseline = f" | baseline {result.baseline_label}: {_number(result.baseline, result.unit)}"
+        print(
+            f"  -> {result.name}: {_number(result.figure, result.unit)}"
+            + (baseline if result.baseline is not None else "")
+            + f" | ratio {ratio}"
+            + (f" | target {result.target}{verdict}" if result.target else ""),
+            flush=True,
+        )
+        return result
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+        print(f"  note: {text}", flush=True)
+
+    def summary(self) -> str:
+        header = ("benchmark", "figure", "baseline", "ratio", "target", "met?")
+        rows = [
+            (
+                r.name,
+                _number(r.figure, r.unit),
+                "-" if r.baseline is None else f"{_number(r.baseline, r.unit)} ({r.baseline_label})",
+                "-" if r.ratio is None else f"{r.ratio:.2f}",
+                r.target or "-",
+                "-" if r.met is None else ("yes" if r.met else "NO"),
+            )
+            for r in self.results
+        ]
+        widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+        lines = [" | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)) for row in [header, *rows]]
+        lines.insert(1, "-+-".join("-" * w for w in widths))
+        return "\n".join(lines + [f"note: {n}" for n in self.notes])
+
+
+@dataclass
+class Scratch:
+    """A scratch database and everything needed to run the project's commands against it."""
+
+    url: str
+    name: str
+    var_dir: Path
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=self.url,
+            WARGA_VAR_DIR=str(self.var_dir),
+            DJANGO_DEBUG="0",
+            WARGA_LOG_LEVEL="WARNING",
+            PYTHONUNBUFFERED="1",
+        )
+        env.update(extra)
+        return env
+
+    def connect(self) -> psycopg.Connection[tuple[object, ...]]:
+        return psycopg.connect(self.url, autocommit=True)
+
+    def manage(self, *args: str, env: dict[str, str] | None = None, check: bool = True) -> Timed:
+        """Run `manage.py <args>` against the scratch database; wall time includes start-up."""
+        return run_timed([sys.executable, str(MANAGE), *args], env=env or self.env(), check=check)
+
+    def probe(self, *args: str) -> Timed:
+        """Run bench/probe.py (measurements that need Django in-process) against the scratch db."""
+        return run_timed([sys.executable, str(ROOT / "bench" / "probe.py"), *args], env=self.env())
+
+
+@dataclass
+class Timed:
+    seconds: float
+    stdout: str
+    stderr: str
+    returncode: int
+
+
+def run_timed(command: list[str], *, env: dict[str, str], check: bool = True) -> Timed:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    timed = Timed(time.perf_counter() - started, done.stdout, done.stderr, done.returncode)
+    if check and done.returncode != 0:
+        errors = [line for line in (done.stdout + done.stderr).splitlines() if "rror" in line or "xception" in line]
+        raise RuntimeError(
+            f"`{' '.join(command[1:])}` failed with exit code {done.returncode}:\n"
+            + "\n".join(dict.fromkeys(errors[:40]))
+            + f"\n...\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        )
+    return timed
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+@contextmanager
+def scratch_database(server_url: str, *, suite: str) -> Iterator[Scratch]:
+    """Create `warga_bench_<pid>_<suite>` on the server of `server_url`; drop it on the way out."""
+    name = f"warga_bench_{os.getpid()}_{suite}"
+    admin_url = _with_database(server_url, "postgres")
+    var_dir = Path(tempfile.mkdtemp(prefix="warga-bench-"))
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    print(f"scratch database {name} created", flush=True)
+    try:
+        yield Scratch(url=_with_database(server_url, name), name=name, var_dir=var_dir)
+    finally:
+        # FORCE ends any connection a crashed benchmark left behind (PostgreSQL 13+).
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        shutil.rmtree(var_dir, ignore_errors=True)
+        print(f"scratch database {name} dropped", flush=True)
+
+
+@dataclass
+class Context:
+    """What a suite gets: the size, which benchmarks to report, its scratch database, the report."""
+
+    size: str
+    only: set[str]
+    scratch: Scratch
+    report: Report
+    server_url: str
+    suite: str
+
+    def another_scratch(self, label: str) -> AbstractContextManager[Scratch]:
+        """A second scratch database for the same suite, also dropped at the end."""
+        return scratch_database(self.server_url, suite=f"{self.suite}_{label}")
+
+    @property
+    def large(self) -> bool:
+        return self.size == "large"
+
+    def wants(self, name: str) -> bool:
+        return not self.only or name in self.only
+
+
+def section(title: str) -> None:
+    print(f"\n== {title}", flush=True)

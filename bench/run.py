@@ -1,0 +1,74 @@
+"""Warga's benchmarks: one command, every figure printed with a baseline measured in the same run.
+
+    python bench/run.py [--size small|large] [--only NAME ...]
+
+Run it from the project's virtual environment with DATABASE_URL naming any database on the
+PostgreSQL server to use; that database is never touched: each suite creates its own scratch
+database (`warga_bench_<pid>_<suite>`) on the same server and drops it at the end, also on failure.
+See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import signal
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import tenancy
+from harness import Context, Report, scratch_database
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A group of benchmarks sharing one scratch database and its set-up."""
+
+    name: str
+    benchmarks: tuple[str, ...]
+    run: Callable[[Context], None]
+
+
+# New suites (intake, map, inbox) are added here: a module with NAMES and run(ctx).
+SUITES = [Suite("tenancy", tenancy.NAMES, tenancy.run)]
+
+
+def main() -> int:
+    every = [name for suite in SUITES for name in suite.benchmarks]
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", choices=["small", "large"], default="small")
+    parser.add_argument("--only", action="append", default=[], choices=every, metavar="NAME", help=", ".join(every))
+    arguments = parser.parse_args()
+
+    # A terminated run still drops its scratch databases and stops its servers (finally blocks).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    server_url = os.environ.get("DATABASE_URL")
+    if not server_url:
+        parser.error(
+            "DATABASE_URL is not set: point it at any database on the PostgreSQL server to use, e.g. "
+            "DATABASE_URL=postgresql://postgres@localhost:5432/warga (a scratch database is created beside it)."
+        )
+    cores = os.cpu_count()
+    print(f"Warga benchmarks, size {arguments.size}, {cores} cores, Python {platform.python_version()}", flush=True)
+    report = Report()
+    started = time.perf_counter()
+    failed = False
+    for suite in SUITES:
+        if arguments.only and not set(arguments.only) & set(suite.benchmarks):
+            continue
+        try:
+            with scratch_database(server_url, suite=suite.name) as scratch:
+                suite.run(Context(arguments.size, set(arguments.only), scratch, report, server_url, suite.name))
+        except Exception as error:
+            failed = True
+            print(f"\nsuite {suite.name} failed: {error}", file=sys.stderr, flush=True)
+    print(f"\nSummary (size {arguments.size}, {time.perf_counter() - started:.0f} s)\n", flush=True)
+    print(report.summary(), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

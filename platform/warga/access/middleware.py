@@ -1,0 +1,62 @@
+"""Sign-in on government hosts, which never show a login form themselves.
+
+- A government-host session exists only because the central host handed the account over
+  (frontend.account_views); it records the central session it came from and ends as soon as
+  that one ends (sign-out or revocation in the session list on the central host).
+- A browser arriving anonymously at a government page is sent once to the central host, which
+  sends it straight back either signed in or marked as checked. Only real top-level page
+  navigations are bounced (the browser says so in Sec-Fetch-*); API calls, assets and clients
+  that do not send these headers are served as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from tenants.context import in_public_schema
+from warga.access.hosts import central_origin
+
+CENTRAL_SESSION_KEY = "access_central_session"
+CHECKED_COOKIE = "warga_masuk_dicek"
+CHECKED_SECONDS = 300
+_NOT_BOUNCED_PREFIXES = ("/akun/", "/api/", "/static/", "/healthz")
+
+
+def central_session_exists(session_key: str) -> bool:
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    return bool(store().exists(session_key))
+
+
+class GovernmentSignInMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if in_public_schema():
+            return self.get_response(request)
+        if request.user.is_authenticated:
+            # Only the hand-off signs in on a government host, and it records the central
+            # session; a session without one was opened in code (tests, shell) and is kept.
+            central = request.session.get(CENTRAL_SESSION_KEY)
+            if central and not central_session_exists(central):
+                logout(request)
+        elif self._should_check_central(request):
+            query = urlencode({"ke": request.build_absolute_uri(), "diam": "1"})
+            return HttpResponseRedirect(f"{central_origin(request)}/akun/lanjut/?{query}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _should_check_central(request: HttpRequest) -> bool:
+        return (
+            request.method == "GET"
+            and request.headers.get("Sec-Fetch-Mode") == "navigate"
+            and request.headers.get("Sec-Fetch-Dest") == "document"
+            and CHECKED_COOKIE not in request.COOKIES
+            and not request.path.startswith(_NOT_BOUNCED_PREFIXES)
+        )

@@ -1,0 +1,88 @@
+"""Who may act as an official in a government, in one place for pages, the API and services.
+
+An official is an account with an active membership (a position held today) in that
+government's schema. Officials must have an activated TOTP authenticator (`allauth.mfa`)
+before they may do anything. `is_staff`/`is_superuser` play no part: they open the operator
+admin on the public host and nothing in a government.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from allauth.mfa.models import Authenticator
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from tenants.context import government_context
+from tenants.models import Government
+from warga.organization.models import Membership
+
+Reason = Literal["anonymous", "not_official", "mfa_missing"]
+
+MESSAGES: dict[Reason, str] = {
+    "anonymous": "Silakan masuk terlebih dahulu. (Please sign in first.)",
+    "not_official": (
+        "Akun Anda tidak memegang jabatan aktif di pemerintah daerah ini, jadi tindakan ini tidak diizinkan. "
+        "(Your account holds no active position in this government.)"
+    ),
+    "mfa_missing": (
+        "Petugas wajib mengaktifkan verifikasi dua langkah (aplikasi autentikator) sebelum bertindak: "
+        "buka Akun > Verifikasi dua langkah. "
+        "(Officials must activate two-step verification with an authenticator app before acting.)"
+    ),
+}
+
+
+class OfficialAccessDenied(PermissionDenied):
+    def __init__(self, reason: Reason) -> None:
+        self.reason: Reason = reason
+        self.message = MESSAGES[reason]
+        super().__init__(self.message)
+
+
+def _today_in(government: Government) -> datetime.date:
+    return datetime.datetime.now(ZoneInfo(government.time_zone)).date()
+
+
+def memberships_active_for_user(*, user_id: uuid.UUID, government: Government) -> list[Membership]:
+    """Memberships held today (in the government's own time zone), read in its schema."""
+    today = _today_in(government)
+    with government_context(government):
+        return list(
+            Membership.objects.filter(user_id=user_id, starts_on__lte=today)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .select_related("position__unit")
+        )
+
+
+def user_is_official(*, user_id: uuid.UUID, government: Government) -> bool:
+    return bool(memberships_active_for_user(user_id=user_id, government=government))
+
+
+def user_has_totp(*, user_id: uuid.UUID) -> bool:
+    return Authenticator.objects.filter(user_id=user_id, type=Authenticator.Type.TOTP).exists()
+
+
+def official_requires_mfa(*, user: object, government: Government) -> bool:
+    """True when `user` is an official of `government` and so must have MFA to act there."""
+    user_id = getattr(user, "pk", None)
+    if not getattr(user, "is_authenticated", False) or not isinstance(user_id, uuid.UUID):
+        return False
+    return user_is_official(user_id=user_id, government=government)
+
+
+def official_assert_may_act(*, user: object, government: Government | None) -> None:
+    """Raise OfficialAccessDenied unless `user` is an official of `government` with TOTP active.
+
+    `government` is None on the public host, where no government's data may be acted on."""
+    user_id = getattr(user, "pk", None)
+    if not getattr(user, "is_authenticated", False) or not isinstance(user_id, uuid.UUID):
+        raise OfficialAccessDenied("anonymous")
+    if government is None or not official_requires_mfa(user=user, government=government):
+        raise OfficialAccessDenied("not_official")
+    if not user_has_totp(user_id=user_id):
+        raise OfficialAccessDenied("mfa_missing")

@@ -1,0 +1,48 @@
+"""allauth adapter: the phone number lives on the account; codes go out by SMS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth.base_user import AbstractBaseUser
+
+from warga.accounts.models import User
+from warga.accounts.phone import IndonesianPhoneField
+from warga.accounts.sms import sms_sender
+
+
+def _account(user: AbstractBaseUser) -> User:
+    assert isinstance(user, User)
+    return user
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def phone_form_field(self, **kwargs: Any) -> Any:
+        return IndonesianPhoneField(**kwargs)
+
+    def send_verification_code_sms(self, user: AbstractBaseUser, phone: str, code: str, **kwargs: Any) -> None:
+        sms_sender().send(
+            to=phone,
+            text=f"Kode Warga Anda: {code}. Jangan berikan kode ini kepada siapa pun, termasuk petugas.",
+        )
+
+    def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
+        # Same reply as for a known number (no enumeration); the owner learns why no code came.
+        sms_sender().send(to=phone, text="Nomor ini belum terdaftar di Warga. Daftar dulu untuk masuk dengan kode.")
+
+    def set_phone(self, user: AbstractBaseUser, phone: str, verified: bool) -> None:
+        account = _account(user)
+        account.phone = phone
+        account.phone_verified = verified
+        account.save(update_fields=["phone", "phone_verified"])
+
+    def get_phone(self, user: AbstractBaseUser) -> tuple[str, bool] | None:
+        account = _account(user)
+        return (account.phone, account.phone_verified) if account.phone else None
+
+    def set_phone_verified(self, user: AbstractBaseUser, phone: str) -> None:
+        User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
+
+    def get_user_by_phone(self, phone: str) -> AbstractBaseUser | None:
+        return User.objects.filter(phone=phone).order_by("-phone_verified").first()

@@ -1,0 +1,103 @@
+"""What the account and allauth keep about a person, for export and erasure (UU 27/2022).
+
+The account row itself is deleted last by warga.personaldata.services.account_delete; the
+erasers here remove what hangs off it and what would outlive it (sessions, admin log text).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+
+from warga.accounts.models import User
+from warga.personaldata.registry import personal_data_register
+
+
+def _account(user_id: uuid.UUID) -> dict[str, Any]:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return {}
+    return {
+        "id": str(user.pk),
+        "email": user.email,
+        "telepon": user.phone,
+        "telepon_terverifikasi": user.phone_verified,
+        "nama_lengkap": user.full_name,
+        "bahasa": user.language,
+        "bergabung_pada": user.date_joined,
+        "terakhir_masuk": user.last_login,
+    }
+
+
+def _account_erase(user_id: uuid.UUID) -> int:
+    # The operator admin's history names the account in free text; keep the entry, not the name.
+    user_type = ContentType.objects.get_for_model(User)
+    return LogEntry.objects.filter(content_type=user_type, object_id=str(user_id)).update(
+        object_id="", object_repr="(akun dihapus)", change_message=""
+    )
+
+
+def _email_addresses(user_id: uuid.UUID) -> dict[str, Any]:
+    rows = EmailAddress.objects.filter(user_id=user_id).order_by("email")
+    return {"alamat_email": [{"email": e.email, "terverifikasi": e.verified, "utama": e.primary} for e in rows]}
+
+
+def _email_addresses_erase(user_id: uuid.UUID) -> int:
+    deleted, _ = EmailAddress.objects.filter(user_id=user_id).delete()
+    return deleted
+
+
+def _sessions(user_id: uuid.UUID) -> dict[str, Any]:
+    rows = UserSession.objects.filter(user_id=user_id).order_by("created_at")
+    return {
+        "sesi": [
+            {"ip": s.ip, "peramban": s.user_agent, "dibuat_pada": s.created_at, "terakhir_aktif": s.last_seen_at}
+            for s in rows
+        ]
+    }
+
+
+def _sessions_erase(user_id: uuid.UUID) -> int:
+    keys = list(UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    deleted, _ = UserSession.objects.filter(user_id=user_id).delete()
+    return deleted
+
+
+def _authenticators(user_id: uuid.UUID) -> dict[str, Any]:
+    # Types and dates only: secrets and recovery codes never leave the server.
+    rows = Authenticator.objects.filter(user_id=user_id).order_by("type")
+    return {"verifikasi_dua_langkah": [{"jenis": a.type, "dibuat_pada": a.created_at} for a in rows]}
+
+
+def _authenticators_erase(user_id: uuid.UUID) -> int:
+    deleted, _ = Authenticator.objects.filter(user_id=user_id).delete()
+    return deleted
+
+
+def register() -> None:
+    personal_data_register(
+        name="accounts.user", scope="public", personal_data_for=_account, personal_data_erase=_account_erase
+    )
+    personal_data_register(
+        name="allauth.emailaddress",
+        scope="public",
+        personal_data_for=_email_addresses,
+        personal_data_erase=_email_addresses_erase,
+    )
+    personal_data_register(
+        name="allauth.usersessions", scope="public", personal_data_for=_sessions, personal_data_erase=_sessions_erase
+    )
+    personal_data_register(
+        name="allauth.mfa",
+        scope="public",
+        personal_data_for=_authenticators,
+        personal_data_erase=_authenticators_erase,
+    )

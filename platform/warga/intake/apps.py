@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class IntakeConfig(AppConfig):
+    name = "warga.intake"
+    label = "intake"
+    verbose_name = "Penerimaan laporan dan indeks nasional"
+    scope = "public"

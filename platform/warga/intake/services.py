@@ -1,0 +1,537 @@
+"""Citizen intake: one submitted report lands, exactly once, in the schema of the government
+that owns its place.
+
+`report_submit` is the only way a report enters the platform (the API and the pages call
+it). It validates everything before writing anything, resolves the owner (regency/city,
+else province, else the national triage desk), then in ONE transaction allocates the
+owner's tracking number, writes the report with its first audit and outbox events in the
+owner's schema and the index row in public. The database's unique constraint on
+(reporter, idempotency key) decides between concurrent retries of the same submission.
+
+The other writes that start from the shared citizen app also live here, because they find
+the owning schema through the public index: "saya juga" support, the reporter's dispute,
+withdrawal and rating. `report_transfer` is the one service through which a report's data
+moves from one government's schema into another's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tenants.context import current_schema, government_context, in_public_schema
+from tenants.models import Government
+from tenants.selectors import government_national
+from warga.accounts.models import User
+from warga.intake.models import ReportIndex
+from warga.intake.selectors import index_for_idempotency_key, owner_for_village
+from warga.regions.models import Village
+from warga.reports.errors import FieldError, ReportError, ReportInvalid, ReportNotFound
+from warga.reports.models import Privacy, ReportType
+from warga.reports.photos import ProcessedPhoto, Readable, photos_process
+from warga.reports.selectors import reports_by_ids
+from warga.reports.services import (
+    NATIONAL_OWNER_CODE,
+    NewReport,
+    photo_files_discard,
+    photo_files_store,
+    report_comment_add,
+    report_create,
+    report_export_for_transfer,
+    report_import_from_transfer,
+    report_rate,
+    report_remove_after_transfer,
+    report_reporter_action,
+    report_support_add,
+    tracking_number_next,
+)
+from warga.taxonomy.models import Handling
+from warga.taxonomy.selectors import category_get
+
+DESCRIPTION_MAX_LENGTH = 5000
+# Indonesia's extent with a margin for its outer islands (Rondo/Sabang in the north-west,
+# Miangas in the north, Merauke in the east, Pulau Pamana/Rote in the south).
+LATITUDE_RANGE = (-11.0, 6.5)
+LONGITUDE_RANGE = (94.0, 141.5)
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+# How far a point may lie from the centre of the chosen village's kecamatan. Only checked
+# where the reference data knows that centre (idn-area-data carries none yet).
+DEFAULT_MAX_DISTANCE_FROM_DISTRICT_KM = 30.0
+_EARTH_RADIUS_KM = 6371.0088
+# (window in seconds, most new reports per reporter in it). One account posting 10-20 a day
+# flooded Qlue's queues; "saya juga" is the answer for the same problem seen again.
+DEFAULT_RATE_LIMITS: tuple[tuple[int, int], ...] = ((3600, 10), (86400, 30))
+
+
+class IdempotencyKeyReused(ReportError):
+    message = (
+        "Kunci idempotensi ini sudah dipakai untuk laporan dengan isi berbeda. Buat kunci baru untuk laporan baru."
+    )
+
+
+class RateLimited(ReportError):
+    """The reporter sent as many new reports as a window allows; `retry_after` in seconds."""
+
+    def __init__(self, *, limit: int, window_seconds: int, retry_after: int) -> None:
+        self.retry_after = retry_after
+        window = "jam" if window_seconds <= 3600 else "hari"
+        super().__init__(
+            f"Batas {limit} laporan baru per {window} sudah tercapai. Coba lagi dalam {_minutes(retry_after)} menit, "
+            'atau dukung laporan yang sudah ada dengan "saya juga".'
+        )
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, math.ceil(seconds / 60))
+
+
+class IntakeUnavailable(ReportError):
+    message = "Penerimaan laporan sedang tidak tersedia: belum ada pemerintah yang siap menerimanya. Coba lagi nanti."
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The answer to a submission; a replay of the same idempotency key gets the same one."""
+
+    tracking_number: str
+    government_code: str | None
+    government_name: str
+    type: str
+    category_code: str
+    privacy: str
+    status: str
+    created_at: datetime
+    replayed: bool
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi = phi2 - phi1
+    d_lambda = math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * _EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def _fingerprint(**fields: object) -> str:
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _validate(
+    *,
+    reporter: User,
+    type: str,  # noqa: A002 -- the domain word and the API field name
+    category_code: str,
+    description: str,
+    latitude: float,
+    longitude: float,
+    village_code: str,
+    privacy: str,
+    idempotency_key: str,
+    photos: Sequence[Readable],
+) -> tuple[Village, list[ProcessedPhoto]]:
+    errors: dict[str, list[FieldError]] = {}
+
+    def add(field: str, code: str, message: str) -> None:
+        errors.setdefault(field, []).append(FieldError(code, message))
+
+    if not reporter.is_authenticated or not reporter.is_active:
+        add("reporter", "inactive", "Masuk dengan akun yang aktif untuk mengirim laporan.")
+    if type not in ReportType.values:
+        add("type", "unknown_type", f"Jenis laporan harus salah satu dari: {', '.join(ReportType.values)}.")
+    if privacy not in Privacy.values:
+        add("privacy", "unknown_privacy", f"Mode privasi harus salah satu dari: {', '.join(Privacy.values)}.")
+
+    category = category_get(code=category_code)
+    if category is None or not category.is_active:
+        add(
+            "category_code",
+            "unknown_category",
+            f"Kategori '{category_code}' tidak dikenal. Pilih kategori dari daftar.",
+        )
+    elif category.handling == Handling.EMERGENCY_REFERRAL:
+        add("category_code", "emergency_referral", category.referral_id)
+
+    text = description.strip()
+    if not text:
+        add("description", "required", "Uraian laporan wajib diisi: ceritakan masalahnya.")
+    elif len(text) > DESCRIPTION_MAX_LENGTH:
+        add(
+            "description",
+            "too_long",
+            f"Uraian paling panjang {DESCRIPTION_MAX_LENGTH} karakter (sekarang {len(text)}). Persingkat uraiannya.",
+        )
+
+    coordinates_ok = True
+    if not math.isfinite(latitude) or not LATITUDE_RANGE[0] <= latitude <= LATITUDE_RANGE[1]:
+        coordinates_ok = False
+        add(
+            "latitude",
+            "outside_indonesia",
+            f"Lintang {latitude} berada di luar wilayah Indonesia ({LATITUDE_RANGE[0]} sampai {LATITUDE_RANGE[1]}).",
+        )
+    if not math.isfinite(longitude) or not LONGITUDE_RANGE[0] <= longitude <= LONGITUDE_RANGE[1]:
+        coordinates_ok = False
+        add(
+            "longitude",
+            "outside_indonesia",
+            f"Bujur {longitude} berada di luar wilayah Indonesia ({LONGITUDE_RANGE[0]} sampai {LONGITUDE_RANGE[1]}).",
+        )
+
+    village = Village.objects.select_related("district__regency").filter(code=village_code.strip()).first()
+    if village is None:
+        add(
+            "village_code",
+            "unknown_village",
+            f"Kode kelurahan/desa '{village_code}' tidak ditemukan. Pilih kelurahan/desa dari hasil pencarian.",
+        )
+    elif coordinates_ok and village.district.latitude is not None and village.district.longitude is not None:
+        limit = float(getattr(settings, "WARGA_INTAKE_MAX_DISTANCE_KM", DEFAULT_MAX_DISTANCE_FROM_DISTRICT_KM))
+        distance = _distance_km(latitude, longitude, village.district.latitude, village.district.longitude)
+        if distance > limit:
+            add(
+                "village_code",
+                "far_from_village",
+                f"Titik lokasi berjarak {distance:.0f} km dari Kecamatan {village.district.name}, lebih dari "
+                f"{limit:.0f} km. Periksa kelurahan/desa yang dipilih atau titik di peta.",
+            )
+
+    if not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+        add(
+            "idempotency_key",
+            "invalid",
+            "Kunci idempotensi harus 8-64 karakter huruf, angka, titik, titik dua, garis bawah atau tanda hubung "
+            "(misalnya sebuah UUID).",
+        )
+    processed, photo_errors = photos_process(files=photos)
+    for error in photo_errors:
+        add("photos", error.code, error.message)
+
+    if errors:
+        raise ReportInvalid(errors)
+    assert village is not None
+    return village, processed
+
+
+def _submission(entry: ReportIndex, *, replayed: bool) -> Submission:
+    with government_context(entry.government):
+        report = reports_by_ids(report_ids=[entry.report_id]).get()
+    return Submission(
+        tracking_number=report.tracking_number,
+        government_code=entry.government.code,
+        government_name=entry.government.name,
+        type=report.type,
+        category_code=report.category_code,
+        privacy=report.privacy,
+        status=report.status,
+        created_at=report.created_at,
+        replayed=replayed,
+    )
+
+
+def _replay(*, reporter: User, idempotency_key: str, fingerprint: str) -> Submission | None:
+    entry = index_for_idempotency_key(reporter=reporter, idempotency_key=idempotency_key)
+    if entry is None:
+        return None
+    if entry.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    return _submission(entry, replayed=True)
+
+
+def _rate_limit_check(*, reporter: User, now: datetime) -> None:
+    """Counted from the index itself (exact across processes, one indexed query per window):
+    the n-th newest report inside the window decides, and tells when a slot frees up."""
+    limits = getattr(settings, "WARGA_INTAKE_RATE_LIMITS", DEFAULT_RATE_LIMITS)
+    for window_seconds, limit in limits:
+        since = now - timedelta(seconds=window_seconds)
+        recent = (
+            ReportIndex.objects.filter(reporter=reporter, created_at__gt=since)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+        )
+        oldest_counted = next(iter(recent[limit - 1 : limit]), None)
+        if oldest_counted is not None:
+            retry_after = math.ceil((oldest_counted + timedelta(seconds=window_seconds) - now).total_seconds())
+            raise RateLimited(limit=limit, window_seconds=window_seconds, retry_after=max(1, retry_after))
+
+
+def _local_year(government: Government, now: datetime) -> int:
+    return now.astimezone(ZoneInfo(government.time_zone)).year
+
+
+def report_submit(
+    *,
+    reporter: User,
+    type: str,  # noqa: A002 -- the domain word and the API field name
+    category_code: str,
+    description: str,
+    latitude: float,
+    longitude: float,
+    village_code: str,
+    privacy: str,
+    idempotency_key: str,
+    photos: Sequence[Readable] = (),
+) -> Submission:
+    """Submit a citizen's report; returns where it landed and its tracking number.
+
+    Raises ReportInvalid (field errors in Bahasa Indonesia, nothing written) for bad input,
+    IdempotencyKeyReused when the key was used for different content, RateLimited when the
+    reporter sent too many new reports recently, and IntakeUnavailable
+    when no government is ready to own the report. The same key with the same content from
+    the same reporter returns the first submission, `replayed=True`, even when the two
+    requests race: the loser's transaction rolls back (taking its tracking number with it).
+    """
+    if not in_public_schema():
+        raise RuntimeError(f"report_submit runs from the public schema, not {current_schema()!r}.")
+    village, processed = _validate(
+        reporter=reporter,
+        type=type,
+        category_code=category_code,
+        description=description,
+        latitude=latitude,
+        longitude=longitude,
+        village_code=village_code,
+        privacy=privacy,
+        idempotency_key=idempotency_key,
+        photos=photos,
+    )
+    data = NewReport(
+        type=type,
+        category_code=category_code,
+        description=description.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        province_code=village.district.regency.province_id,
+        regency_code=village.district.regency_id,
+        district_code=village.district_id,
+        village_code=village.code,
+        privacy=privacy,
+    )
+    fingerprint = _fingerprint(**vars(data), photos=[photo.sha256 for photo in processed])
+    replay = _replay(reporter=reporter, idempotency_key=idempotency_key, fingerprint=fingerprint)
+    if replay is not None:
+        return replay
+
+    # A retried submission (above) is never refused by the limit: only new reports count.
+    _rate_limit_check(reporter=reporter, now=timezone.now())
+    owner = owner_for_village(regency_code=data.regency_code, province_code=data.province_code)
+    if owner is None:
+        raise IntakeUnavailable()
+    # Files cannot join the transaction: they are written first and removed if it fails.
+    stored = photo_files_store(government=owner, photos=processed)
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            with government_context(owner):
+                tracking_number = tracking_number_next(government=owner, year=_local_year(owner, now))
+                report = report_create(
+                    government=owner,
+                    reporter_id=reporter.pk,
+                    data=data,
+                    tracking_number=tracking_number,
+                    now=now,
+                    photos=stored,
+                )
+            ReportIndex.objects.create(
+                tracking_number=tracking_number,
+                government=owner,
+                report_id=report.pk,
+                reporter=reporter,
+                idempotency_key=idempotency_key,
+                request_fingerprint=fingerprint,
+                created_at=now,
+            )
+    except IntegrityError:
+        # A concurrent request with the same key committed first; everything this one
+        # wrote (its tracking number included) is rolled back. Answer with the winner.
+        photo_files_discard(paths=[s.path for s in stored])
+        replay = _replay(reporter=reporter, idempotency_key=idempotency_key, fingerprint=fingerprint)
+        if replay is None:
+            raise
+        return replay
+    except BaseException:
+        photo_files_discard(paths=[s.path for s in stored])
+        raise
+    return Submission(
+        tracking_number=tracking_number,
+        government_code=owner.code,
+        government_name=owner.name,
+        type=report.type,
+        category_code=report.category_code,
+        privacy=report.privacy,
+        status=report.status,
+        created_at=report.created_at,
+        replayed=False,
+    )
+
+
+@dataclass(frozen=True)
+class SupportOutcome:
+    tracking_number: str
+    support_count: int
+    added: bool
+
+
+def report_support(*, supporter: User, tracking_number: str) -> SupportOutcome:
+    """A citizen's "saya juga" on a report they can see, in whichever schema owns it.
+
+    Raises ReportNotFound for a number that does not exist or that the citizen may not see
+    (`rahasia`), ReportInvalid for their own report or one no longer open. Supporting twice
+    changes nothing and answers the same count.
+    """
+    if not supporter.is_authenticated or not supporter.is_active:
+        raise ReportInvalid.single("supporter", "inactive", "Masuk dengan akun yang aktif untuk mendukung laporan.")
+    entry = ReportIndex.objects.select_related("government").filter(tracking_number=tracking_number).first()
+    if entry is None:
+        raise ReportNotFound()
+    with government_context(entry.government):
+        report = reports_by_ids(report_ids=[entry.report_id]).only("privacy", "reporter_id").first()
+        if report is None or (report.privacy == Privacy.RAHASIA and report.reporter_id != supporter.pk):
+            raise ReportNotFound()
+        count, added = report_support_add(supporter=supporter, report_id=entry.report_id)
+    return SupportOutcome(tracking_number=tracking_number, support_count=count, added=added)
+
+
+def _reporter_action(*, reporter: User, tracking_number: str, action: str, note: str) -> str:
+    entry = ReportIndex.objects.select_related("government").filter(tracking_number=tracking_number).first()
+    # Someone else's report answers exactly like a number that does not exist.
+    if entry is None or entry.reporter_id != reporter.pk:
+        raise ReportNotFound()
+    with government_context(entry.government):
+        report = report_reporter_action(reporter=reporter, report_id=entry.report_id, action=action, note=note)
+    return report.status
+
+
+def report_dispute(*, reporter: User, tracking_number: str, note: str) -> str:
+    """The reporter disputes a resolution (within 7 days): the report reopens, and the
+    reopening is an audit event the routing work escalates. Returns the new status."""
+    return _reporter_action(reporter=reporter, tracking_number=tracking_number, action="dispute", note=note)
+
+
+def report_withdraw(*, reporter: User, tracking_number: str) -> str:
+    """The reporter withdraws a report within 15 minutes of sending it, before anyone acted."""
+    return _reporter_action(reporter=reporter, tracking_number=tracking_number, action="withdraw", note="")
+
+
+@dataclass(frozen=True)
+class TransferOutcome:
+    tracking_number: str
+    from_government: Government
+    to_government: Government
+    status: str
+
+
+def report_transfer(
+    *, actor: User, tracking_number: str, from_government: Government, to_government_code: str, note: str
+) -> TransferOutcome:
+    """Move a report that is not `from_government`'s authority ("bukan wewenang") to another
+    government, or to the national triage desk (`to_government_code` "NAS").
+
+    The one way a report's data crosses between schemas. In ONE transaction: the report,
+    its history, photos and supports are recreated in the new owner's schema (it keeps its
+    tracking number and starts there as `received`), removed from the old one with a
+    forwarding record left behind, and the public index points to the new owner. Photo files
+    are copied under the new owner's prefix first (removed again if anything fails) and the
+    old copies deleted after the commit. A report of another government is ReportNotFound.
+    """
+    # Another government's report answers 404 before anything else is looked at.
+    entry = ReportIndex.objects.filter(tracking_number=tracking_number, government=from_government).first()
+    if entry is None:
+        raise ReportNotFound()
+    note = note.strip()
+    errors: dict[str, list[FieldError]] = {}
+    if not actor.is_authenticated or not actor.is_active:
+        errors["actor"] = [FieldError("inactive", "Akun yang tidak aktif tidak dapat mengalihkan laporan.")]
+    if not note:
+        errors["note"] = [FieldError("note_required", "Tuliskan mengapa laporan ini bukan wewenang pemerintah ini.")]
+    target = (
+        government_national()
+        if to_government_code == NATIONAL_OWNER_CODE
+        else Government.objects.filter(code=to_government_code).first()
+    )
+    if target is None or not target.is_ready:
+        errors["to_government_code"] = [
+            FieldError(
+                "unknown_government",
+                f"Pemerintah '{to_government_code}' belum terdaftar di Warga atau belum siap. Pilih yang lain, "
+                "atau alihkan ke meja triase nasional (NAS).",
+            )
+        ]
+    elif target.pk == from_government.pk:
+        errors["to_government_code"] = [FieldError("same_government", "Laporan sudah berada di pemerintah ini.")]
+    if errors:
+        raise ReportInvalid(errors)
+    assert target is not None
+
+    copied: list[str] = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            with government_context(from_government):
+                snapshot = report_export_for_transfer(tracking_number=tracking_number)
+                for photo in snapshot.photos:
+                    with default_storage.open(photo.path, "rb") as source:
+                        name = f"reports/{target.schema_name}/{uuid.uuid4().hex}.jpg"
+                        copied.append(default_storage.save(name, ContentFile(source.read())))
+            with government_context(target):
+                moved = report_import_from_transfer(
+                    government=target,
+                    snapshot=snapshot,
+                    photo_paths=copied,
+                    actor_id=actor.pk,
+                    note=note,
+                    from_name=from_government.name,
+                    now=now,
+                )
+            with government_context(from_government):
+                report_remove_after_transfer(
+                    snapshot=snapshot, to_government_id=target.pk, actor_id=actor.pk, note=note, now=now
+                )
+            ReportIndex.objects.filter(pk=entry.pk).update(government=target, report_id=moved.pk)
+            old_paths = [photo.path for photo in snapshot.photos]
+            transaction.on_commit(lambda: photo_files_discard(paths=old_paths))
+    except BaseException:
+        photo_files_discard(paths=copied)
+        raise
+    return TransferOutcome(
+        tracking_number=tracking_number, from_government=from_government, to_government=target, status=moved.status
+    )
+
+
+def report_rate_resolution(*, reporter: User, tracking_number: str, score: int) -> int:
+    """The reporter's 1-5 rating of how their report was resolved; returns the score."""
+    entry = ReportIndex.objects.select_related("government").filter(tracking_number=tracking_number).first()
+    if entry is None or entry.reporter_id != reporter.pk:
+        raise ReportNotFound()
+    with government_context(entry.government):
+        report = report_rate(reporter=reporter, report_id=entry.report_id, score=score)
+    assert report.rating is not None
+    return report.rating
+
+
+def report_comment_public(*, author: User, tracking_number: str, body: str) -> str:
+    """A citizen's comment on a report they can see, from the shared app; returns the role
+    the thread shows for them (reporter or citizen)."""
+    if not author.is_authenticated or not author.is_active:
+        raise ReportInvalid.single("author", "inactive", "Masuk dengan akun yang aktif untuk berkomentar.")
+    entry = ReportIndex.objects.select_related("government").filter(tracking_number=tracking_number).first()
+    if entry is None:
+        raise ReportNotFound()
+    with government_context(entry.government):
+        report = reports_by_ids(report_ids=[entry.report_id]).only("privacy", "reporter_id").first()
+        if report is None or (report.privacy == Privacy.RAHASIA and report.reporter_id != author.pk):
+            raise ReportNotFound()
+        comment = report_comment_add(author=author, report_id=entry.report_id, body=body, as_official=False)
+    return comment.role

@@ -1,0 +1,255 @@
+"""Reports in the owning government's schema (tenant scope).
+
+A report references public data by plain code or id with no database constraint (the
+reporter's account, the category, the region codes), so a government's schema holds only
+its own tables and stays ready for schema-based sharding. Table names carry the app label,
+which keeps them distinct from every public table (a tenant connection also searches public).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from warga.reports.lifecycle import Status
+
+
+class ReportType(models.TextChoices):
+    PENGADUAN = "pengaduan", "Pengaduan"
+    ASPIRASI = "aspirasi", "Aspirasi"
+    PERMINTAAN_INFORMASI = "permintaan_informasi", "Permintaan informasi"
+
+
+class Privacy(models.TextChoices):
+    PUBLIK = "publik", "Publik"
+    # Name hidden from the public and from officials.
+    ANONIM = "anonim", "Anonim"
+    # Content hidden from the public entirely.
+    RAHASIA = "rahasia", "Rahasia"
+
+
+class Report(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    tracking_number = models.CharField(max_length=32, unique=True)
+    type = models.CharField(max_length=24, choices=ReportType.choices)
+    category_code = models.CharField(max_length=40, db_index=True)
+    description = models.TextField()
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    province_code = models.CharField(max_length=2)
+    regency_code = models.CharField(max_length=5)
+    district_code = models.CharField(max_length=8)
+    village_code = models.CharField(max_length=13, db_index=True)
+    privacy = models.CharField(max_length=8, choices=Privacy.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    # The handling unit once verified; units live in this same schema, so a real key.
+    unit = models.ForeignKey(
+        "organization.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    reporter_id = models.UUIDField(db_index=True)
+    support_count = models.PositiveIntegerField(default=0)
+    # The reporter's rating of the resolution, 1-5, given once.
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    status_changed_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "reports_report"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="report_status_created"),
+            models.Index(fields=["latitude", "longitude"], name="report_lat_lon"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="report_coordinates_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="report_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_number
+
+
+class ImmutableRowError(RuntimeError):
+    """An audit event was about to be changed or deleted."""
+
+
+class ReportEvent(models.Model):
+    """One entry of a report's audit trail: written once, never changed."""
+
+    id = models.BigAutoField(primary_key=True)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
+    # Plain reference to the account in public; null for system actions.
+    actor_id = models.UUIDField(null=True, blank=True)
+    from_status = models.CharField(max_length=16, blank=True, help_text="Empty for the submission itself.")
+    to_status = models.CharField(max_length=16)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        db_table = "reports_event"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.from_status or '-'} -> {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableRowError("Audit events are written once and never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableRowError("Audit events are never deleted.")
+
+
+class OutboxEvent(models.Model):
+    """A fact for the national read model, written in the same transaction as the change.
+
+    The relay (a later issue) drains rows with `relayed_at` null into the national read
+    model with idempotent upserts. Payloads carry codes and statuses only: no description,
+    no coordinates, no identity (UU 27/2022: the national level gets PII-free facts).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    aggregate_type = models.CharField(max_length=32)
+    aggregate_id = models.BigIntegerField()
+    kind = models.CharField(max_length=64)
+    payload = models.JSONField()
+    created_at = models.DateTimeField()
+    relayed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "reports_outbox"
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["id"], name="outbox_pending", condition=models.Q(relayed_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.aggregate_type}:{self.aggregate_id}"
+
+
+class TrackingCounter(models.Model):
+    """The last tracking-number sequence used in this government's schema, per year.
+
+    Incremented inside the submitting transaction under the row lock, so numbers have no
+    gaps: a submission that rolls back takes its increment with it.
+    """
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "reports_tracking_counter"
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_value}"
+
+
+class PhotoKind(models.TextChoices):
+    REPORT = "report", "Foto laporan"
+    PROOF = "proof", "Foto bukti penanganan"
+
+
+class ReportPhoto(models.Model):
+    """A photo of a report (the citizen's, or an official's proof of the fix), stored
+    re-encoded without metadata.
+
+    `path` starts with the owning schema's name; files are only ever served through a view
+    that finds the row in the current schema and checks the viewer may see the report.
+    Proof photos also carry when and where they were taken, as the official's device said.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="photos")
+    kind = models.CharField(max_length=8, choices=PhotoKind.choices, default=PhotoKind.REPORT)
+    position = models.PositiveSmallIntegerField()
+    path = models.CharField(max_length=255, unique=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveIntegerField()
+    original_format = models.CharField(max_length=8)
+    sha256 = models.CharField(max_length=64)
+    perceptual_hash = models.CharField(max_length=16, db_index=True)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    captured_latitude = models.FloatField(null=True, blank=True)
+    captured_longitude = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "reports_photo"
+        ordering = ["report", "position"]
+        constraints = [models.UniqueConstraint(fields=["report", "position"], name="report_photo_position")]
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class ReportSupport(models.Model):
+    """One citizen's "saya juga" on someone else's report: at most one per citizen."""
+
+    id = models.BigAutoField(primary_key=True)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="supports")
+    user_id = models.UUIDField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "reports_support"
+        constraints = [models.UniqueConstraint(fields=["report", "user_id"], name="report_support_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.user_id}"
+
+
+class ReportForward(models.Model):
+    """Left behind when a report moved to another government: where it went, who sent it.
+
+    The report itself, its photos and its history now live in the new owner's schema; the
+    public index points there. This row answers "where is my report?" from the old side.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    tracking_number = models.CharField(max_length=32, unique=True)
+    # Plain id of the new owner in the public registry (no constraint across schemas).
+    to_government_id = models.BigIntegerField()
+    actor_id = models.UUIDField()
+    note = models.TextField()
+    at = models.DateTimeField()
+
+    class Meta:
+        db_table = "reports_forward"
+
+    def __str__(self) -> str:
+        return f"{self.tracking_number} -> {self.to_government_id}"
+
+
+class CommentRole(models.TextChoices):
+    REPORTER = "reporter", "Pelapor"
+    CITIZEN = "citizen", "Warga"
+    OFFICIAL = "official", "Petugas"
+
+
+class ReportComment(models.Model):
+    """A message on a report's public thread. The public sees the role, never the author."""
+
+    id = models.BigAutoField(primary_key=True)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="comments")
+    author_id = models.UUIDField()
+    role = models.CharField(max_length=8, choices=CommentRole.choices)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "reports_comment"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.role}"

@@ -1,0 +1,131 @@
+"""Citizens' photos: checked by their content, never by name or declared type, and re-encoded.
+
+Every accepted photo is decoded and written out again as a JPEG of at most
+`MAX_DIMENSION` pixels a side with its orientation applied and no metadata at all (EXIF
+carries the phone's GPS position, the owner's name, the device serial). A file that is not
+really a JPEG, PNG or WebP, is over `MAX_BYTES`, or declares more than `MAX_PIXELS` pixels
+(a decompression bomb: a few kilobytes that expand to gigabytes) is refused before any
+pixel is decoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from warga.reports.errors import FieldError
+
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+MAX_PHOTOS = 5
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MAX_DIMENSION = 2048
+JPEG_QUALITY = 85
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    content: bytes
+    width: int
+    height: int
+    original_format: str
+    sha256: str
+    # 64-bit difference hash, for spotting the same picture submitted twice (proof reuse).
+    perceptual_hash: str
+
+
+def _difference_hash(image: Image.Image) -> str:
+    small = image.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
+    pixels = small.tobytes()
+    bits = 0
+    for row in range(8):
+        for column in range(8):
+            left, right = pixels[row * 9 + column], pixels[row * 9 + column + 1]
+            bits = (bits << 1) | (1 if left > right else 0)
+    return f"{bits:016x}"
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    if image.mode == "RGB":
+        return image
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def photo_process(*, data: bytes, position: int) -> ProcessedPhoto | FieldError:
+    """Check one photo's content and re-encode it clean; a FieldError says why it was refused."""
+    label = f"Foto ke-{position}"
+    if len(data) > MAX_BYTES:
+        return FieldError(
+            "too_large",
+            f"{label} lebih besar dari {MAX_BYTES // 1024 // 1024} MB. Kecilkan ukurannya atau pilih foto lain.",
+        )
+    not_an_image = FieldError("not_an_image", f"{label} bukan gambar JPEG, PNG atau WebP yang utuh.")
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns below twice its own limit; here any bomb is an error.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as opened:
+                width, height = opened.size
+                if width * height > MAX_PIXELS:
+                    return FieldError(
+                        "too_many_pixels",
+                        f"{label} berukuran {width} x {height} piksel; batasnya {MAX_PIXELS // 1_000_000} juta piksel.",
+                    )
+                original_format = str(opened.format)
+                opened.load()
+                image = ImageOps.exif_transpose(opened)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own guard fires while reading the header, before the size is known to us.
+        return FieldError(
+            "too_many_pixels", f"{label} terlalu besar: lebih dari {MAX_PIXELS // 1_000_000} juta piksel."
+        )
+    except UnidentifiedImageError:
+        return not_an_image
+    except (OSError, SyntaxError, ValueError, EOFError):
+        # Truncated or corrupt data that passed the header check.
+        return not_an_image
+    image = _flatten(image)
+    image.thumbnail((MAX_DIMENSION, MAX_DIMENSION), Image.Resampling.LANCZOS)
+    image.info.clear()
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, exif=b"")
+    content = out.getvalue()
+    return ProcessedPhoto(
+        content=content,
+        width=image.width,
+        height=image.height,
+        original_format=original_format,
+        sha256=hashlib.sha256(content).hexdigest(),
+        perceptual_hash=_difference_hash(image),
+    )
+
+
+def photos_process(*, files: Sequence[Readable]) -> tuple[list[ProcessedPhoto], list[FieldError]]:
+    """All photos of one submission; every problem is reported, not just the first."""
+    if len(files) > MAX_PHOTOS:
+        return [], [FieldError("too_many", f"Paling banyak {MAX_PHOTOS} foto per laporan (dikirim {len(files)}).")]
+    processed: list[ProcessedPhoto] = []
+    errors: list[FieldError] = []
+    for position, file in enumerate(files, start=1):
+        # Read one byte past the limit: a declared size is never trusted.
+        outcome = photo_process(data=file.read(MAX_BYTES + 1), position=position)
+        if isinstance(outcome, FieldError):
+            errors.append(outcome)
+        else:
+            processed.append(outcome)
+    return processed, errors

@@ -1,0 +1,170 @@
+"""Reads of reports in the current government's schema (never across schemas)."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import QuerySet
+
+from tenants.context import current_schema, in_public_schema
+from warga.accounts.models import User
+from warga.reports.lifecycle import OPEN_STATUSES
+from warga.reports.models import Privacy, Report, ReportComment, ReportEvent, ReportPhoto
+
+
+def _require_tenant_schema() -> None:
+    if in_public_schema():
+        raise RuntimeError(f"Report selectors run inside a government's schema, not in {current_schema()!r}.")
+
+
+def report_get_for_actor(*, actor: User, tracking_number: str) -> Report | None:
+    """The report with this number in the current government's schema, for an official.
+
+    Role checks come with the organisation's memberships; today any signed-in account may
+    read the reports of the government whose host it is on, and nothing of any other.
+    """
+    _require_tenant_schema()
+    if not actor.is_authenticated:
+        return None
+    return Report.objects.filter(tracking_number=tracking_number).first()
+
+
+def report_get_by_id(*, report_id: int) -> Report | None:
+    _require_tenant_schema()
+    return Report.objects.filter(pk=report_id).first()
+
+
+def report_events(*, report: Report) -> QuerySet[ReportEvent]:
+    _require_tenant_schema()
+    return ReportEvent.objects.filter(report=report).order_by("at", "id")
+
+
+def report_photos(*, report: Report) -> QuerySet[ReportPhoto]:
+    _require_tenant_schema()
+    return ReportPhoto.objects.filter(report=report).order_by("position")
+
+
+def report_photo_for_actor(*, actor: User, tracking_number: str, photo_id: int) -> ReportPhoto | None:
+    report = report_get_for_actor(actor=actor, tracking_number=tracking_number)
+    if report is None:
+        return None
+    return report_photos(report=report).filter(pk=photo_id).first()
+
+
+def report_comments(*, report: Report) -> QuerySet[ReportComment]:
+    _require_tenant_schema()
+    return ReportComment.objects.filter(report=report).order_by("created_at", "id")
+
+
+def reports_by_ids(*, report_ids: list[int]) -> QuerySet[Report]:
+    _require_tenant_schema()
+    return Report.objects.filter(pk__in=report_ids)
+
+
+def reporter_visible_to_officials(*, report: Report) -> bool:
+    """`anonim` hides the reporter from officials; `rahasia` shows it only to a designated role,
+    which arrives with memberships, so until then nobody on the government side sees it."""
+    return report.privacy == Privacy.PUBLIK
+
+
+@dataclass(frozen=True)
+class OfficialEvent:
+    actor_id: uuid.UUID | None
+    from_status: str
+    to_status: str
+    note: str
+    at: datetime
+
+
+def report_timeline_for_official(*, report: Report) -> list[OfficialEvent]:
+    """The audit trail as officials see it: the reporter's own actions carry no actor id
+    when the reporter's identity is hidden from them."""
+    hide = not reporter_visible_to_officials(report=report)
+    return [
+        OfficialEvent(
+            actor_id=None if hide and event.actor_id == report.reporter_id else event.actor_id,
+            from_status=event.from_status,
+            to_status=event.to_status,
+            note=event.note,
+            at=event.at,
+        )
+        for event in report_events(report=report)
+    ]
+
+
+_METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass(frozen=True)
+class NearbyReport:
+    tracking_number: str
+    category_code: str
+    status: str
+    description: str
+    support_count: int
+    created_at: datetime
+    distance_m: float
+    similarity: float
+
+
+def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(a))
+
+
+def reports_open_nearby(
+    *,
+    category_code: str,
+    latitude: float,
+    longitude: float,
+    text: str,
+    radius_m: float = 150.0,
+    min_similarity: float = 0.2,
+    limit: int = 5,
+) -> list[NearbyReport]:
+    """Open reports of a category within `radius_m` whose description resembles `text`
+    (pg_trgm), most similar first: the "support this instead" offer before submitting.
+
+    A bounding box narrows the rows on the (latitude, longitude) index; the exact distance is
+    computed on the few left. `rahasia` reports are never offered: the public may not see them.
+    """
+    _require_tenant_schema()
+    d_lat = radius_m / _METRES_PER_DEGREE
+    d_lon = radius_m / (_METRES_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
+    candidates = (
+        Report.objects.filter(
+            category_code=category_code,
+            status__in=OPEN_STATUSES,
+            latitude__range=(latitude - d_lat, latitude + d_lat),
+            longitude__range=(longitude - d_lon, longitude + d_lon),
+        )
+        .exclude(privacy=Privacy.RAHASIA)
+        .annotate(similarity=TrigramSimilarity("description", text))
+        .filter(similarity__gte=min_similarity)
+        .order_by("-similarity", "-created_at")[: limit * 4]
+    )
+    found = []
+    for report in candidates:
+        distance = _distance_m(latitude, longitude, report.latitude, report.longitude)
+        if distance <= radius_m:
+            found.append(
+                NearbyReport(
+                    tracking_number=report.tracking_number,
+                    category_code=report.category_code,
+                    status=report.status,
+                    description=report.description,
+                    support_count=report.support_count,
+                    created_at=report.created_at,
+                    distance_m=round(distance, 1),
+                    similarity=round(float(report.similarity), 3),
+                )
+            )
+    return found[:limit]

@@ -1,0 +1,737 @@
+"""Writes to reports in the current government's schema.
+
+Every function here runs inside one government's schema (the caller enters it with
+`tenants.context.government_context`) and refuses to run in public. Every change to a
+report takes the acting user, runs in one transaction with the row locked, and leaves an
+audit event and an outbox event for the national read model.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.db.models import F, Func, IntegerField, Value
+from django.utils import timezone
+
+from tenants.context import current_schema, in_public_schema, tenant_connection
+from tenants.models import Government
+from warga.accounts.models import User
+from warga.organization.models import Unit
+from warga.reports.errors import FieldError, InvalidTransition, ReportInvalid, ReportNotFound
+from warga.reports.lifecycle import NOTE_REQUIRED, OPEN_STATUSES, Status, allowed_next, is_allowed
+from warga.reports.models import (
+    CommentRole,
+    OutboxEvent,
+    PhotoKind,
+    Report,
+    ReportComment,
+    ReportEvent,
+    ReportForward,
+    ReportPhoto,
+    ReportSupport,
+    TrackingCounter,
+)
+from warga.reports.photos import ProcessedPhoto, Readable, photos_process
+
+NATIONAL_OWNER_CODE = "NAS"
+NOTE_MAX_LENGTH = 2000
+
+
+def _require_schema_of(government: Government | None = None) -> None:
+    if in_public_schema() or (government is not None and current_schema() != government.schema_name):
+        expected = government.schema_name if government is not None else "a government's schema"
+        raise RuntimeError(f"Report services run inside {expected}, not in {current_schema()!r}.")
+
+
+def owner_code(*, government: Government) -> str:
+    """The tracking-number prefix: the Kemendagri code, or NAS for the national triage desk."""
+    return government.code or NATIONAL_OWNER_CODE
+
+
+def tracking_number_next(*, government: Government, year: int) -> str:
+    """Allocate the next tracking number of `year` in the current schema: `32.73-2026-000123`.
+
+    Must run inside the caller's transaction: the counter row stays locked until it commits,
+    which serialises concurrent submissions to one government and leaves no gap when one of
+    them rolls back.
+    """
+    _require_schema_of(government)
+    if not connection.in_atomic_block:
+        raise RuntimeError("tracking_number_next must run inside the submitting transaction.")
+    table = TrackingCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (year, last_value) VALUES (%s, 0) ON CONFLICT (year) DO NOTHING", [year])
+        cursor.execute(
+            f"UPDATE {table} SET last_value = last_value + 1 WHERE year = %s RETURNING last_value",
+            [year],
+        )
+        (value,) = cursor.fetchone()
+    return f"{owner_code(government=government)}-{year}-{value:06d}"
+
+
+@dataclass(frozen=True)
+class NewReport:
+    """What intake has validated and resolved, ready to be written into the owner's schema."""
+
+    type: str
+    category_code: str
+    description: str
+    latitude: float
+    longitude: float
+    province_code: str
+    regency_code: str
+    district_code: str
+    village_code: str
+    privacy: str
+
+
+def _outbox_payload(report: Report, *, photo_count: int) -> dict[str, object]:
+    # Codes and statuses only: no description, coordinates or identity leave the schema.
+    return {
+        "tracking_number": report.tracking_number,
+        "type": report.type,
+        "category_code": report.category_code,
+        "province_code": report.province_code,
+        "regency_code": report.regency_code,
+        "district_code": report.district_code,
+        "village_code": report.village_code,
+        "privacy": report.privacy,
+        "status": report.status,
+        "photos": photo_count,
+        "created_at": report.created_at.isoformat(),
+    }
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    photo: ProcessedPhoto
+    path: str
+
+
+def photo_files_store(*, government: Government, photos: list[ProcessedPhoto]) -> list[StoredPhoto]:
+    """Write processed photos under the government's own prefix, before the report's
+    transaction; the caller discards them with `photo_files_discard` if it rolls back."""
+    stored: list[StoredPhoto] = []
+    try:
+        for photo in photos:
+            name = f"reports/{government.schema_name}/{uuid.uuid4().hex}.jpg"
+            stored.append(StoredPhoto(photo=photo, path=default_storage.save(name, ContentFile(photo.content))))
+    except BaseException:
+        photo_files_discard(paths=[s.path for s in stored])
+        raise
+    return stored
+
+
+def photo_files_discard(*, paths: list[str]) -> None:
+    for path in paths:
+        default_storage.delete(path)
+
+
+def report_create(
+    *,
+    government: Government,
+    reporter_id: uuid.UUID,
+    data: NewReport,
+    tracking_number: str,
+    now: datetime,
+    photos: list[StoredPhoto] | None = None,
+) -> Report:
+    """Write a submitted report, its photos' rows, its first audit event and its outbox event.
+
+    Called by intake inside its transaction, in `government`'s schema; validation and
+    idempotency are intake's job.
+    """
+    _require_schema_of(government)
+    report = Report.objects.create(
+        tracking_number=tracking_number,
+        type=data.type,
+        category_code=data.category_code,
+        description=data.description,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        province_code=data.province_code,
+        regency_code=data.regency_code,
+        district_code=data.district_code,
+        village_code=data.village_code,
+        privacy=data.privacy,
+        status=Status.RECEIVED,
+        reporter_id=reporter_id,
+        created_at=now,
+        status_changed_at=now,
+    )
+    ReportPhoto.objects.bulk_create(
+        ReportPhoto(
+            report=report,
+            position=position,
+            path=stored.path,
+            width=stored.photo.width,
+            height=stored.photo.height,
+            size_bytes=len(stored.photo.content),
+            original_format=stored.photo.original_format,
+            sha256=stored.photo.sha256,
+            perceptual_hash=stored.photo.perceptual_hash,
+            created_at=now,
+        )
+        for position, stored in enumerate(photos or [], start=1)
+    )
+    ReportEvent.objects.create(report=report, actor_id=reporter_id, from_status="", to_status=Status.RECEIVED, at=now)
+    OutboxEvent.objects.create(
+        aggregate_type="report",
+        aggregate_id=report.pk,
+        kind="report.submitted",
+        payload=_outbox_payload(report, photo_count=len(photos or [])),
+        created_at=now,
+    )
+    return report
+
+
+def _apply(report: Report, *, actor_id: uuid.UUID, target: Status, note: str, unit_changed: bool = False) -> None:
+    """Write a checked status change of a locked report: the row, its audit event, its outbox event."""
+    now = timezone.now()
+    from_status = report.status
+    report.status = target
+    report.status_changed_at = now
+    report.save(update_fields=["status", "status_changed_at", "updated_at", *(["unit"] if unit_changed else [])])
+    ReportEvent.objects.create(
+        report=report, actor_id=actor_id, from_status=from_status, to_status=target, note=note, at=now
+    )
+    OutboxEvent.objects.create(
+        aggregate_type="report",
+        aggregate_id=report.pk,
+        kind="report.status_changed",
+        payload={
+            "tracking_number": report.tracking_number,
+            "from_status": from_status,
+            "to_status": target.value,
+            "at": now.isoformat(),
+        },
+        created_at=now,
+    )
+
+
+def report_transition(
+    *, actor: User, tracking_number: str, to_status: str, note: str = "", unit_id: int | None = None
+) -> Report:
+    """Move a report of the current government to `to_status`, recording who did it and why.
+
+    Raises ReportNotFound when the report is not in this schema, ReportInvalid for a bad
+    status name, a missing reason or an unknown unit, and InvalidTransition (with the
+    allowed next statuses) when the lifecycle forbids the move. Nothing is written then.
+    Role checks come with the organisation's memberships; the actor is always recorded.
+    """
+    _require_schema_of()
+    if not actor.is_authenticated or not actor.is_active:
+        raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat mengubah laporan.")
+    valid = {status.value for status in Status}
+    if to_status not in valid:
+        raise ReportInvalid.single(
+            "to_status",
+            "unknown_status",
+            f"Status '{to_status}' tidak dikenal. Pilih salah satu: {', '.join(sorted(valid))}.",
+        )
+    target = Status(to_status)
+    note = note.strip()
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
+        if report is None:
+            raise ReportNotFound()
+        if not is_allowed(report.status, target):
+            raise InvalidTransition(
+                current=report.status, requested=target, allowed=[s.value for s in allowed_next(report.status)]
+            )
+        if target == Status.RESOLVED:
+            raise ReportInvalid.single(
+                "to_status",
+                "proof_required",
+                "Laporan hanya dapat dinyatakan selesai dengan foto bukti beserta waktu dan lokasi pengambilannya: "
+                "gunakan aksi penyelesaian (resolve).",
+            )
+        if target in NOTE_REQUIRED and not note:
+            raise ReportInvalid.single(
+                "note", "note_required", f"Tuliskan alasannya: perubahan ke '{target.value}' wajib disertai catatan."
+            )
+        if len(note) > NOTE_MAX_LENGTH:
+            raise ReportInvalid.single(
+                "note", "too_long", f"Catatan paling panjang {NOTE_MAX_LENGTH} karakter (sekarang {len(note)})."
+            )
+        if unit_id is not None:
+            if target != Status.VERIFIED:
+                raise ReportInvalid.single(
+                    "unit_id", "unit_not_expected", "Unit penanganan hanya ditetapkan saat verifikasi."
+                )
+            if not Unit.objects.filter(pk=unit_id).exists():
+                raise ReportInvalid.single(
+                    "unit_id", "unknown_unit", f"Unit {unit_id} tidak ada di pemerintah daerah ini."
+                )
+            report.unit_id = unit_id
+        _apply(report, actor_id=actor.pk, target=target, note=note, unit_changed=unit_id is not None)
+    return report
+
+
+def report_support_add(*, supporter: User, report_id: int) -> tuple[int, bool]:
+    """Record `supporter`'s "saya juga" on a report of the current schema.
+
+    Returns (support count, whether this call added it). Once per citizen, decided by the
+    unique constraint; the count moves with F() so concurrent supports are not lost. Refused
+    for the reporter's own report and for reports that are no longer open.
+    """
+    _require_schema_of()
+    with transaction.atomic():
+        report = Report.objects.filter(pk=report_id).first()
+        if report is None:
+            raise ReportNotFound()
+        if report.reporter_id == supporter.pk:
+            raise ReportInvalid.single(
+                "report", "own_report", "Laporan ini laporan Anda sendiri; dukungan hanya untuk laporan warga lain."
+            )
+        if report.status not in OPEN_STATUSES:
+            raise ReportInvalid.single(
+                "report", "not_open", "Laporan ini sudah tidak terbuka, sehingga tidak dapat didukung lagi."
+            )
+        _, created = ReportSupport.objects.get_or_create(
+            report=report, user_id=supporter.pk, defaults={"created_at": timezone.now()}
+        )
+        if created:
+            Report.objects.filter(pk=report.pk).update(support_count=F("support_count") + 1)
+        count = Report.objects.values_list("support_count", flat=True).get(pk=report.pk)
+    return count, created
+
+
+def report_rate(*, reporter: User, report_id: int, score: int) -> Report:
+    """The reporter rates the resolution of their report, 1 to 5, once, after it is resolved."""
+    _require_schema_of()
+    if not 1 <= score <= 5:
+        raise ReportInvalid.single("score", "out_of_range", "Beri nilai 1 sampai 5.")
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.reporter_id != reporter.pk:
+            raise ReportNotFound()
+        if report.status not in (Status.RESOLVED, Status.CLOSED):
+            raise ReportInvalid.single(
+                "report", "not_resolved", "Penanganan baru dapat dinilai setelah laporan dinyatakan selesai."
+            )
+        if report.rating is not None:
+            raise ReportInvalid.single("report", "already_rated", f"Laporan ini sudah Anda nilai ({report.rating}).")
+        now = timezone.now()
+        report.rating = score
+        report.rated_at = now
+        report.save(update_fields=["rating", "rated_at", "updated_at"])
+        OutboxEvent.objects.create(
+            aggregate_type="report",
+            aggregate_id=report.pk,
+            kind="report.rated",
+            payload={"tracking_number": report.tracking_number, "rating": score, "at": now.isoformat()},
+            created_at=now,
+        )
+    return report
+
+
+COMMENT_MAX_LENGTH = 2000
+
+
+def report_comment_add(*, author: User, report_id: int, body: str, as_official: bool) -> ReportComment:
+    """Add a message to a report's thread in the current schema. Citizens write from the
+    shared app (the reporter is marked as such), officials from their government's host."""
+    _require_schema_of()
+    body = body.strip()
+    if not body:
+        raise ReportInvalid.single("body", "required", "Tulis isi komentarnya.")
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise ReportInvalid.single(
+            "body", "too_long", f"Komentar paling panjang {COMMENT_MAX_LENGTH} karakter (sekarang {len(body)})."
+        )
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None:
+        raise ReportNotFound()
+    if as_official:
+        role = CommentRole.OFFICIAL
+    else:
+        role = CommentRole.REPORTER if report.reporter_id == author.pk else CommentRole.CITIZEN
+    return ReportComment.objects.create(
+        report=report, author_id=author.pk, role=role, body=body, created_at=timezone.now()
+    )
+
+
+DISPUTE_WINDOW = timedelta(days=7)
+WITHDRAW_WINDOW = timedelta(minutes=15)
+
+
+def report_reporter_action(*, reporter: User, report_id: int, action: str, note: str = "") -> Report:
+    """The reporter's own moves on a report of the current schema: `dispute` (reopens a
+    resolved or closed report within 7 days of its resolution) or `withdraw` (within 15
+    minutes of submitting, before anyone acted on it). Anyone else gets ReportNotFound."""
+    _require_schema_of()
+    note = note.strip()
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.reporter_id != reporter.pk:
+            raise ReportNotFound()
+        target = {"dispute": Status.REOPENED, "withdraw": Status.WITHDRAWN}[action]
+        if not is_allowed(report.status, target, by_reporter=True):
+            raise InvalidTransition(
+                current=report.status,
+                requested=target,
+                allowed=[s.value for s in allowed_next(report.status, by_reporter=True)],
+            )
+        now = timezone.now()
+        if action == "dispute":
+            if not note:
+                raise ReportInvalid.single("note", "note_required", "Tuliskan mengapa penanganannya belum selesai.")
+            if len(note) > NOTE_MAX_LENGTH:
+                raise ReportInvalid.single(
+                    "note", "too_long", f"Catatan paling panjang {NOTE_MAX_LENGTH} karakter (sekarang {len(note)})."
+                )
+            resolved_at = (
+                ReportEvent.objects.filter(report=report, to_status=Status.RESOLVED)
+                .order_by("-at")
+                .values_list("at", flat=True)
+                .first()
+            )
+            if resolved_at is None or now - resolved_at > DISPUTE_WINDOW:
+                raise ReportInvalid.single(
+                    "report",
+                    "dispute_window_closed",
+                    "Sanggahan hanya dapat diajukan dalam 7 hari setelah laporan dinyatakan selesai. Kirim laporan baru "
+                    "bila masalahnya muncul lagi.",
+                )
+        elif now - report.created_at > WITHDRAW_WINDOW:
+            raise ReportInvalid.single(
+                "report",
+                "withdraw_window_closed",
+                "Laporan hanya dapat dicabut dalam 15 menit setelah dikirim.",
+            )
+        _apply(report, actor_id=reporter.pk, target=target, note=note)
+    return report
+
+
+# --- Moving a report between governments ----------------------------------------------------
+# These run on either side of `warga.intake.services.report_transfer`, the one service through
+# which a report's data crosses from one government's schema into another's.
+
+
+@dataclass(frozen=True)
+class ReportSnapshot:
+    report: Report
+    events: list[ReportEvent]
+    photos: list[ReportPhoto]
+    supports: list[ReportSupport]
+    comments: list[ReportComment]
+
+
+def report_export_for_transfer(*, tracking_number: str) -> ReportSnapshot:
+    """Lock a report of the current schema and read everything that moves with it.
+
+    Raises ReportNotFound, or InvalidTransition when its status does not allow a transfer.
+    """
+    _require_schema_of()
+    if not connection.in_atomic_block:
+        raise RuntimeError("report_export_for_transfer must run inside the transfer's transaction.")
+    report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
+    if report is None:
+        raise ReportNotFound()
+    if not is_allowed(report.status, Status.TRANSFERRED):
+        raise InvalidTransition(
+            current=report.status, requested=Status.TRANSFERRED, allowed=[s.value for s in allowed_next(report.status)]
+        )
+    return ReportSnapshot(
+        report=report,
+        events=list(ReportEvent.objects.filter(report=report).order_by("at", "id")),
+        photos=list(ReportPhoto.objects.filter(report=report).order_by("position")),
+        supports=list(ReportSupport.objects.filter(report=report)),
+        comments=list(ReportComment.objects.filter(report=report).order_by("created_at", "id")),
+    )
+
+
+def report_import_from_transfer(
+    *,
+    government: Government,
+    snapshot: ReportSnapshot,
+    photo_paths: list[str],
+    actor_id: uuid.UUID,
+    note: str,
+    from_name: str,
+    now: datetime,
+) -> Report:
+    """Recreate a moved report in the current (new owner's) schema with its whole history,
+    then record the transfer and the arrival; the new owner starts from `received`."""
+    _require_schema_of(government)
+    old = snapshot.report
+    report = Report.objects.create(
+        tracking_number=old.tracking_number,
+        type=old.type,
+        category_code=old.category_code,
+        description=old.description,
+        latitude=old.latitude,
+        longitude=old.longitude,
+        province_code=old.province_code,
+        regency_code=old.regency_code,
+        district_code=old.district_code,
+        village_code=old.village_code,
+        privacy=old.privacy,
+        status=Status.RECEIVED,
+        reporter_id=old.reporter_id,
+        support_count=old.support_count,
+        rating=old.rating,
+        rated_at=old.rated_at,
+        created_at=old.created_at,
+        status_changed_at=now,
+    )
+    ReportEvent.objects.bulk_create(
+        [
+            ReportEvent(
+                report=report,
+                actor_id=event.actor_id,
+                from_status=event.from_status,
+                to_status=event.to_status,
+                note=event.note,
+                at=event.at,
+            )
+            for event in snapshot.events
+        ]
+        + [
+            ReportEvent(
+                report=report,
+                actor_id=actor_id,
+                from_status=old.status,
+                to_status=Status.TRANSFERRED,
+                note=note,
+                at=now,
+            ),
+            ReportEvent(
+                report=report,
+                actor_id=None,
+                from_status=Status.TRANSFERRED,
+                to_status=Status.RECEIVED,
+                note=f"Diterima dari {from_name}.",
+                at=now,
+            ),
+        ]
+    )
+    ReportPhoto.objects.bulk_create(
+        ReportPhoto(
+            report=report,
+            position=photo.position,
+            path=path,
+            width=photo.width,
+            height=photo.height,
+            size_bytes=photo.size_bytes,
+            original_format=photo.original_format,
+            sha256=photo.sha256,
+            perceptual_hash=photo.perceptual_hash,
+            kind=photo.kind,
+            captured_at=photo.captured_at,
+            captured_latitude=photo.captured_latitude,
+            captured_longitude=photo.captured_longitude,
+            created_at=photo.created_at,
+        )
+        for photo, path in zip(snapshot.photos, photo_paths, strict=True)
+    )
+    ReportSupport.objects.bulk_create(
+        ReportSupport(report=report, user_id=support.user_id, created_at=support.created_at)
+        for support in snapshot.supports
+    )
+    ReportComment.objects.bulk_create(
+        ReportComment(
+            report=report,
+            author_id=comment.author_id,
+            role=comment.role,
+            body=comment.body,
+            created_at=comment.created_at,
+        )
+        for comment in snapshot.comments
+    )
+    # Coming back to a government it once left: the old forwarding note no longer applies.
+    ReportForward.objects.filter(tracking_number=report.tracking_number).delete()
+    OutboxEvent.objects.create(
+        aggregate_type="report",
+        aggregate_id=report.pk,
+        kind="report.transferred_in",
+        payload=_outbox_payload(report, photo_count=len(snapshot.photos)),
+        created_at=now,
+    )
+    return report
+
+
+def report_remove_after_transfer(
+    *, snapshot: ReportSnapshot, to_government_id: int, actor_id: uuid.UUID, note: str, now: datetime
+) -> None:
+    """Remove a report that now lives in another schema and leave a forwarding record.
+
+    Its audit trail was copied to the new owner first, in the same transaction; removing
+    the rows here is the one place an audit event is ever deleted (a queryset delete, so
+    the model's guard against editing history stays in force everywhere else).
+    """
+    _require_schema_of()
+    report = snapshot.report
+    ReportSupport.objects.filter(report=report).delete()
+    ReportComment.objects.filter(report=report).delete()
+    ReportPhoto.objects.filter(report=report).delete()
+    ReportEvent.objects.filter(report=report).delete()
+    Report.objects.filter(pk=report.pk).delete()
+    ReportForward.objects.create(
+        tracking_number=report.tracking_number, to_government_id=to_government_id, actor_id=actor_id, note=note, at=now
+    )
+    OutboxEvent.objects.create(
+        aggregate_type="report",
+        aggregate_id=report.pk,
+        kind="report.transferred_out",
+        payload={
+            "tracking_number": report.tracking_number,
+            "to_government_id": to_government_id,
+            "at": now.isoformat(),
+        },
+        created_at=now,
+    )
+
+
+# --- Resolution with proof ------------------------------------------------------------------
+# Qlue's lesson: officials reused one "after" photo for several reports with only the date
+# changed. A resolution therefore needs proof photos taken near the report, after it was
+# sent, and not resembling any earlier proof photo of this government.
+
+DEFAULT_PROOF_MAX_DISTANCE_M = 200.0
+# Hamming distance (of 64 bits) up to which two difference hashes count as the same picture.
+PROOF_REUSE_MAX_BITS = 6
+# Clock drift allowed between the official's device and the server.
+PROOF_CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class ProofInput:
+    file: Readable
+    captured_at: datetime
+    latitude: float
+    longitude: float
+
+
+def _metres_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(a))
+
+
+class _HexHammingDistance(Func):
+    """Bits that differ between two 64-bit hashes written as 16 hex digits (PostgreSQL 14+)."""
+
+    arg_joiner = ")::bit(64) # ('x' || "
+    template = "bit_count(('x' || %(expressions)s)::bit(64))"
+    output_field = IntegerField()
+
+
+def _earlier_proof_like(perceptual_hash: str) -> ReportPhoto | None:
+    distance = _HexHammingDistance(F("perceptual_hash"), Value(perceptual_hash))
+    return (
+        ReportPhoto.objects.filter(kind=PhotoKind.PROOF)
+        .annotate(hamming=distance)
+        .filter(hamming__lte=PROOF_REUSE_MAX_BITS)
+        .select_related("report")
+        .order_by("hamming", "id")
+        .first()
+    )
+
+
+def report_resolve(*, actor: User, tracking_number: str, proofs: list[ProofInput], note: str = "") -> Report:
+    """Declare a report of the current government resolved, with proof photos.
+
+    Each proof must be a real photo (as for citizens' photos), taken within the configured
+    distance of the report (WARGA_PROOF_MAX_DISTANCE_M, default 200 m), after the report was
+    sent and not in the future, and must not resemble any earlier proof photo of this
+    government. Every refusal says which photo and why; nothing is written then.
+    """
+    _require_schema_of()
+    if not actor.is_authenticated or not actor.is_active:
+        raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat mengubah laporan.")
+    if not proofs:
+        raise ReportInvalid.single(
+            "proofs", "required", "Lampirkan minimal satu foto bukti penanganan beserta waktu dan lokasinya."
+        )
+    processed, photo_errors = photos_process(files=[proof.file for proof in proofs])
+    if photo_errors:
+        raise ReportInvalid({"proofs": photo_errors})
+    note = note.strip()
+    max_distance = float(getattr(settings, "WARGA_PROOF_MAX_DISTANCE_M", DEFAULT_PROOF_MAX_DISTANCE_M))
+    stored: list[StoredPhoto] = []
+    try:
+        with transaction.atomic():
+            report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
+            if report is None:
+                raise ReportNotFound()
+            if not is_allowed(report.status, Status.RESOLVED):
+                raise InvalidTransition(
+                    current=report.status,
+                    requested=Status.RESOLVED,
+                    allowed=[s.value for s in allowed_next(report.status)],
+                )
+            now = timezone.now()
+            errors: list[FieldError] = []
+            for position, (proof, photo) in enumerate(zip(proofs, processed, strict=True), start=1):
+                label = f"Foto bukti ke-{position}"
+                distance = _metres_between(report.latitude, report.longitude, proof.latitude, proof.longitude)
+                if distance > max_distance:
+                    errors.append(
+                        FieldError(
+                            "proof_too_far",
+                            f"{label} diambil {distance:.0f} m dari lokasi laporan; paling jauh {max_distance:.0f} m.",
+                        )
+                    )
+                if proof.captured_at < report.created_at:
+                    errors.append(
+                        FieldError("proof_before_report", f"{label} diambil sebelum laporan dikirim, jadi bukan bukti.")
+                    )
+                elif proof.captured_at > now + PROOF_CLOCK_TOLERANCE:
+                    errors.append(
+                        FieldError("proof_in_future", f"{label} bertanggal di masa depan: periksa jam perangkat.")
+                    )
+                earlier = _earlier_proof_like(photo.perceptual_hash)
+                if earlier is not None:
+                    errors.append(
+                        FieldError(
+                            "proof_reused",
+                            f"{label} sama dengan foto bukti laporan {earlier.report.tracking_number}. "
+                            "Ambil foto baru di lokasi.",
+                        )
+                    )
+            if errors:
+                raise ReportInvalid({"proofs": errors})
+            stored = photo_files_store(government=tenant_connection().tenant, photos=processed)
+            first_position = (
+                ReportPhoto.objects.filter(report=report)
+                .order_by("-position")
+                .values_list("position", flat=True)
+                .first()
+                or 0
+            ) + 1
+            ReportPhoto.objects.bulk_create(
+                ReportPhoto(
+                    report=report,
+                    kind=PhotoKind.PROOF,
+                    position=first_position + index,
+                    path=item.path,
+                    width=item.photo.width,
+                    height=item.photo.height,
+                    size_bytes=len(item.photo.content),
+                    original_format=item.photo.original_format,
+                    sha256=item.photo.sha256,
+                    perceptual_hash=item.photo.perceptual_hash,
+                    captured_at=proof.captured_at,
+                    captured_latitude=proof.latitude,
+                    captured_longitude=proof.longitude,
+                    created_at=now,
+                )
+                for index, (item, proof) in enumerate(zip(stored, proofs, strict=True))
+            )
+            _apply(report, actor_id=actor.pk, target=Status.RESOLVED, note=note)
+    except BaseException:
+        photo_files_discard(paths=[item.path for item in stored])
+        raise
+    return report

@@ -1,0 +1,86 @@
+"""Reads of the current government's working calendar and SLA targets.
+
+Every function reads the schema in context and refuses to run in another one: a calendar
+built from one government's rows and labelled with another's time zone would be silently
+wrong.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import F
+
+from tenants.context import current_schema
+from tenants.models import Government
+from warga.workcalendar.models import DayOff, DayWorked, OfficeHours, SlaStep, SlaTarget
+from warga.workcalendar.working_time import WorkingCalendar, WorkingCalendarError
+
+
+class WorkCalendarNotConfigured(WorkingCalendarError):
+    """The government has no office hours yet (its defaults were never seeded)."""
+
+
+def _require_schema(government: Government) -> None:
+    if current_schema() != government.schema_name:
+        raise RuntimeError(
+            f"The working calendar of {government.schema_name} must be read inside its schema, not {current_schema()}."
+        )
+
+
+def working_calendar_for(*, government: Government) -> WorkingCalendar:
+    """The government's calendar, loaded in three queries (hours, days off, days worked).
+
+    The rows are copied into plain values, so the calendar stays correct after the
+    connection moves to another schema.
+    """
+    _require_schema(government)
+    weekly_hours = {row.weekday: (row.opens_at, row.closes_at) for row in OfficeHours.objects.all()}
+    if not weekly_hours:
+        raise WorkCalendarNotConfigured(
+            f"Jam kerja {government.name} belum diatur: jalankan workcalendar_seed_defaults() di skemanya "
+            f"atau isi jam kerja. (Office hours of {government.name} are not set: seed the defaults or "
+            "enter them.)"
+        )
+    days_off: dict[datetime.date, str] = {}
+    for day_off in DayOff.objects.order_by("date", "kind"):
+        days_off.setdefault(day_off.date, day_off.name)
+    days_worked = {row.date: (row.opens_at, row.closes_at) for row in DayWorked.objects.all()}
+    return WorkingCalendar(
+        time_zone=government.time_zone, weekly_hours=weekly_hours, days_off=days_off, days_worked=days_worked
+    )
+
+
+def sla_target_for(*, category_code: str | None, step: SlaStep | str) -> SlaTarget | None:
+    """The category's own target for `step`, else the government's default, else None."""
+    targets = SlaTarget.objects.filter(step=step, category_code__isnull=True)
+    if category_code:
+        targets = SlaTarget.objects.filter(step=step, category_code=category_code) | targets
+    return targets.order_by(F("category_code").asc(nulls_last=True)).first()
+
+
+def sla_due(
+    *,
+    government: Government,
+    category_code: str | None,
+    step: SlaStep | str,
+    start: datetime.datetime,
+    calendar: WorkingCalendar | None = None,
+) -> datetime.datetime | None:
+    """When `step` of a report of `category_code` started at `start` is due, in the
+    government's time zone; None when the government sets no target for that step.
+
+    Pass `calendar` (from `working_calendar_for`) to compute many due times without
+    reloading it.
+    """
+    _require_schema(government)
+    target = sla_target_for(category_code=category_code, step=step)
+    if target is None:
+        return None
+    if calendar is None:
+        calendar = working_calendar_for(government=government)
+    elif calendar.time_zone != government.time_zone:
+        raise WorkingCalendarError(
+            f"Kalender berzona {calendar.time_zone} bukan milik {government.name} ({government.time_zone})."
+        )
+    return calendar.due_at(start=start, working_days=target.working_days, working_minutes=target.working_minutes)

@@ -1,0 +1,156 @@
+"""Writes to the current government's working calendar and SLA targets."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+
+from tenants.context import in_public_schema
+from warga.workcalendar.models import (
+    DEFAULT_OFFICE_HOURS,
+    DayOff,
+    DayOffKind,
+    DayWorked,
+    OfficeHours,
+    SlaStep,
+    SlaTarget,
+)
+
+# SP4N-LAPOR!: an administrator verifies a report within 3 working days and the agency
+# follows it up within 5 working days. No national figure exists for resolution: a
+# government sets its own, per category if it likes.
+DEFAULT_SLA_WORKING_DAYS = {SlaStep.VERIFY: 3, SlaStep.FOLLOW_UP: 5}
+
+
+class WorkCalendarInputError(ValueError):
+    """An entry an administrator can correct; the message says what is wrong."""
+
+
+def _require_tenant_schema(action: str) -> None:
+    if in_public_schema():
+        raise RuntimeError(f"{action} must run inside a government's schema, not public.")
+
+
+@transaction.atomic
+def workcalendar_seed_defaults() -> dict[str, int]:
+    """Give the government in context the default office hours and SLA targets.
+
+    Provisioning calls it for every new government. Idempotent: office hours are seeded
+    only when the government has none (an edited week is never reset), and a default SLA
+    target only for a step that has no default yet. Returns how many office-hour days and
+    SLA targets exist afterwards.
+    """
+    _require_tenant_schema("workcalendar_seed_defaults")
+    if not OfficeHours.objects.exists():
+        OfficeHours.objects.bulk_create(
+            OfficeHours(weekday=weekday, opens_at=opens, closes_at=closes)
+            for weekday, (opens, closes) in DEFAULT_OFFICE_HOURS.items()
+        )
+    for step, days in DEFAULT_SLA_WORKING_DAYS.items():
+        SlaTarget.objects.get_or_create(category_code=None, step=step, defaults={"working_days": days})
+    return {"office_hours": OfficeHours.objects.count(), "sla_targets": SlaTarget.objects.count()}
+
+
+def _check_hours(opens_at: datetime.time, closes_at: datetime.time) -> None:
+    if closes_at <= opens_at:
+        raise WorkCalendarInputError(
+            f"Jam tutup ({closes_at:%H:%M}) harus setelah jam buka ({opens_at:%H:%M}). "
+            "(Closing time must be after opening time.)"
+        )
+
+
+@transaction.atomic
+def office_hours_set(*, weekday: int, opens_at: datetime.time | None, closes_at: datetime.time | None) -> None:
+    """Open `weekday` (0 = Monday) from `opens_at` to `closes_at`, or close it when both are None."""
+    _require_tenant_schema("office_hours_set")
+    if not 0 <= weekday <= 6:
+        raise WorkCalendarInputError(f"Hari {weekday} tidak dikenal: gunakan 0 (Senin) sampai 6 (Minggu).")
+    if opens_at is None and closes_at is None:
+        OfficeHours.objects.filter(weekday=weekday).delete()
+        return
+    if opens_at is None or closes_at is None:
+        raise WorkCalendarInputError("Isi jam buka dan jam tutup, atau kosongkan keduanya untuk hari libur.")
+    _check_hours(opens_at, closes_at)
+    OfficeHours.objects.update_or_create(weekday=weekday, defaults={"opens_at": opens_at, "closes_at": closes_at})
+
+
+def day_off_add(*, date: datetime.date, name: str, kind: DayOffKind | str, source: str = "") -> DayOff:
+    """Record a day off the library lacks (a new decree, a local holiday)."""
+    _require_tenant_schema("day_off_add")
+    if kind not in DayOffKind.values:
+        raise WorkCalendarInputError(f"Jenis hari libur {kind!r} tidak dikenal: pilih {', '.join(DayOffKind.values)}.")
+    if not name.strip():
+        raise WorkCalendarInputError("Nama hari libur wajib diisi. (A day off needs a name.)")
+    try:
+        with transaction.atomic():
+            return DayOff.objects.create(date=date, name=name.strip(), kind=kind, source=source.strip())
+    except IntegrityError:
+        raise WorkCalendarInputError(
+            f"Hari libur jenis {kind} pada {date:%Y-%m-%d} sudah tercatat. (Already recorded.)"
+        ) from None
+
+
+def day_worked_add(
+    *,
+    date: datetime.date,
+    reason: str,
+    source: str = "",
+    opens_at: datetime.time | None = None,
+    closes_at: datetime.time | None = None,
+) -> DayWorked:
+    """Make `date` a working day whatever its weekday or holidays say.
+
+    Without hours it takes that weekday's office hours, or Monday's when the weekday is
+    closed (a substitute working day usually follows an ordinary day's hours).
+    """
+    _require_tenant_schema("day_worked_add")
+    if not reason.strip():
+        raise WorkCalendarInputError("Alasan hari kerja pengganti wajib diisi. (Give a reason.)")
+    if opens_at is None and closes_at is None:
+        hours = (
+            OfficeHours.objects.filter(weekday=date.weekday()).first() or OfficeHours.objects.filter(weekday=0).first()
+        )
+        if hours is None:
+            raise WorkCalendarInputError(
+                f"Hari {date:%Y-%m-%d} tidak punya jam kerja: isi jam buka dan jam tutupnya. "
+                "(That weekday has no office hours: give the hours.)"
+            )
+        opens_at, closes_at = hours.opens_at, hours.closes_at
+    if opens_at is None or closes_at is None:
+        raise WorkCalendarInputError("Isi jam buka dan jam tutup keduanya. (Give both hours.)")
+    _check_hours(opens_at, closes_at)
+    try:
+        with transaction.atomic():
+            return DayWorked.objects.create(
+                date=date, reason=reason.strip(), source=source.strip(), opens_at=opens_at, closes_at=closes_at
+            )
+    except IntegrityError:
+        raise WorkCalendarInputError(f"{date:%Y-%m-%d} sudah tercatat sebagai hari kerja pengganti.") from None
+
+
+@transaction.atomic
+def sla_target_set(
+    *,
+    category_code: str | None,
+    step: SlaStep | str,
+    working_days: int | None = None,
+    working_minutes: int | None = None,
+) -> SlaTarget:
+    """Set the target of `step` for `category_code` (None: the government's default)."""
+    _require_tenant_schema("sla_target_set")
+    if step not in SlaStep.values:
+        raise WorkCalendarInputError(f"Tahap {step!r} tidak dikenal: pilih {', '.join(SlaStep.values)}.")
+    if (working_days is None) == (working_minutes is None):
+        raise WorkCalendarInputError(
+            "Isi target dalam hari kerja atau menit kerja, salah satu. (Give working days or working minutes.)"
+        )
+    amount = working_days if working_days is not None else working_minutes
+    if amount is None or amount <= 0:
+        raise WorkCalendarInputError(f"Target harus lebih dari nol, bukan {amount}. (The target must be positive.)")
+    target, _ = SlaTarget.objects.update_or_create(
+        category_code=category_code or None,
+        step=step,
+        defaults={"working_days": working_days, "working_minutes": working_minutes},
+    )
+    return target

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.test import Client
+
+from warga.access.middleware import CENTRAL_SESSION_KEY
+from warga.accounts.models import User
+
+
+def signed_in_client(user: User | None = None) -> Client:
+    """A client signed in as `user` on the central host and, as after the central host's
+    hand-over, on every government host (the test client keeps one cookie jar for all hosts,
+    so one session plays both parts and names itself as its central session)."""
+    client = Client()
+    if user is None:
+        return client
+    # UserFactory skips the save after set_password; without it the stored hash differs from
+    # the session's and the session is dropped.
+    user.save(update_fields=["password"])
+    client.force_login(user)
+    session = client.session
+    session[CENTRAL_SESSION_KEY] = session.session_key
+    session.save()
+    return client

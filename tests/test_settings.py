@@ -1,0 +1,74 @@
+"""Settings are read strictly from the environment, and production settings pass Django's
+deployment checks. Each case starts a fresh process, as a deploy would."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "WARGA_"))}
+    env["DATABASE_URL"] = os.environ.get("DATABASE_URL", "postgresql://postgres@localhost/warga")
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_settings_pass_the_deployment_checks() -> None:
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        WARGA_BASE_DOMAIN="warga.go.id",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_with_the_development_secret() -> None:
+    result = _manage("check", WARGA_BASE_DOMAIN="warga.go.id")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set outside development." in result.stderr
+
+
+def test_a_bad_value_stops_start_up_naming_the_variable() -> None:
+    result = _manage("check", DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_a_secret_can_come_from_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text(secrets.token_urlsafe(50) + "\n")
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECRET_KEY_FILE=str(secret),
+        WARGA_BASE_DOMAIN="warga.go.id",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_missing_database_url_says_how_to_set_it() -> None:
+    env_without_database = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env_without_database,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set" in result.stderr

@@ -1,0 +1,161 @@
+"""Data-subject rights: export everything, delete the account leaving nothing behind."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from allauth.usersessions.models import UserSession
+from django.db import connection
+from django.test import Client
+
+from tenants.context import government_context
+from tenants.models import Government
+from tests.warga.access.people import PASSWORD, membership_in, verified_user, with_totp
+from warga.accounts.models import User
+from warga.organization.models import Membership
+from warga.personaldata.models import DataRequest
+from warga.personaldata.services import account_delete, personal_data_export, subject_digest
+from warga.privacy.personal_data import ERASED_USER_ID
+
+SEARCHED_TYPES = ("text", "character varying", "character", "uuid", "json", "jsonb")
+
+
+def _schemas() -> list[str]:
+    return ["public", *Government.objects.values_list("schema_name", flat=True).order_by("schema_name")]
+
+
+def _occurrences(needle: str) -> list[str]:
+    """Every `schema.table.column` (text-like, uuid or json) whose value contains `needle`."""
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT c.table_schema, c.table_name, c.column_name
+               FROM information_schema.columns c
+               JOIN information_schema.tables t USING (table_schema, table_name)
+               WHERE c.table_schema = ANY(%s) AND c.data_type = ANY(%s) AND t.table_type = 'BASE TABLE'
+                 AND c.table_name NOT LIKE 'regions\\_%%'
+               ORDER BY 1, 2, 3""",
+            [_schemas(), list(SEARCHED_TYPES)],
+        )
+        columns = cursor.fetchall()
+        for schema, table, column in columns:
+            cursor.execute(
+                f'SELECT EXISTS (SELECT 1 FROM "{schema}"."{table}" WHERE "{column}"::text ILIKE %s)',
+                [f"%{needle}%"],
+            )
+            if cursor.fetchone()[0]:
+                found.append(f"{schema}.{table}.{column}")
+    return found
+
+
+def _person_in_two_governments(bandung: Government, jakarta: Government) -> User:
+    person = with_totp(
+        verified_user(
+            "rahmat.hidayat.pdp@example.id", full_name="Rahmat Hidayat", phone="+6281377778888", phone_verified=True
+        )
+    )
+    membership_in(bandung, person, kind="lurah")
+    membership_in(jakarta, person)
+    return person
+
+
+def test_the_export_holds_the_account_and_each_government_s_data(bandung: Government, jakarta: Government) -> None:
+    person = _person_in_two_governments(bandung, jakarta)
+    archive = zipfile.ZipFile(io.BytesIO(personal_data_export(user=person)))
+    assert archive.namelist() == ["data-pribadi.json"]
+    data = json.loads(archive.read("data-pribadi.json"))
+
+    assert data["akun"]["accounts.user"]["email"] == "rahmat.hidayat.pdp@example.id"
+    assert data["akun"]["accounts.user"]["nama_lengkap"] == "Rahmat Hidayat"
+    assert data["akun"]["accounts.user"]["telepon"] == "+6281377778888"
+    assert data["akun"]["allauth.emailaddress"] == {
+        "alamat_email": [{"email": "rahmat.hidayat.pdp@example.id", "terverifikasi": True, "utama": True}]
+    }
+    assert [a["jenis"] for a in data["akun"]["allauth.mfa"]["verifikasi_dua_langkah"]] == ["totp"]
+    assert sorted(data["pemerintah_daerah"]) == ["31", "32.73"]
+    bandung_seats = data["pemerintah_daerah"]["32.73"]["organization.membership"]["jabatan"]
+    assert [seat["jabatan"].split()[0] for seat in bandung_seats] == ["Lurah"]
+    assert data["pemerintah_daerah"]["32.73"]["pemerintah"] == "Kota Bandung"
+
+    request = DataRequest.objects.get()
+    assert (request.kind, request.user_id) == ("export", person.pk)
+    assert request.completed_at is not None
+    assert request.completed_at >= request.requested_at
+
+
+def test_the_export_of_one_person_holds_nobody_else(bandung: Government, jakarta: Government) -> None:
+    person = _person_in_two_governments(bandung, jakarta)
+    other = verified_user("orang.lain@example.id")
+    membership_in(bandung, other, kind="camat")
+    data = json.loads(zipfile.ZipFile(io.BytesIO(personal_data_export(user=person))).read("data-pribadi.json"))
+    assert "orang.lain@example.id" not in json.dumps(data)
+    assert len(data["pemerintah_daerah"]["32.73"]["organization.membership"]["jabatan"]) == 1
+
+
+def test_deleting_the_account_leaves_nothing_in_any_schema(bandung: Government, jakarta: Government) -> None:
+    person = _person_in_two_governments(bandung, jakarta)
+    browser = Client()
+    assert browser.post("/akun/login/", {"login": person.email, "password": PASSWORD}, HTTP_HOST="localhost")
+    personal_data_export(user=person)
+    email, user_id = person.email, str(person.pk)
+    assert _occurrences(email)
+    assert _occurrences(user_id)
+    assert _occurrences("6281377778888")
+
+    request = account_delete(user=person)
+
+    assert _occurrences(email) == []
+    assert _occurrences(user_id) == []
+    assert _occurrences("Rahmat Hidayat") == []
+    assert _occurrences("6281377778888") == []
+    assert not User.objects.filter(email=email).exists()
+    assert not UserSession.objects.exists()
+    for government in (bandung, jakarta):
+        with government_context(government):
+            assert list(Membership.objects.filter(user_id=ERASED_USER_ID).values_list("user_id", flat=True)) == [
+                ERASED_USER_ID
+            ]
+    # The log keeps both requests, with their completion, but not who made them.
+    logged = DataRequest.objects.order_by("requested_at")
+    assert [(r.kind, r.user_id, r.subject_digest) for r in logged] == [
+        ("export", None, subject_digest(person.pk)),
+        ("delete", None, subject_digest(person.pk)),
+    ]
+    assert request.completed_at is not None
+    assert request.completed_at >= request.requested_at
+    # The browser's session ended with the account.
+    assert "_auth_user_id" not in browser.session
+
+
+def test_deleting_one_account_leaves_other_people_alone(bandung: Government, jakarta: Government) -> None:
+    person = _person_in_two_governments(bandung, jakarta)
+    colleague = verified_user("rekan@example.id")
+    membership_in(bandung, colleague, kind="camat")
+    account_delete(user=person)
+    assert User.objects.filter(email="rekan@example.id").exists()
+    with government_context(bandung):
+        assert Membership.objects.filter(user_id=colleague.pk).count() == 1
+
+
+def test_requests_open_beyond_three_days_are_reported_overdue(db: None) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from warga.personaldata.selectors import data_requests_overdue
+
+    now = timezone.now()
+    ages = {"baru": 71, "lama": 73}
+    for name, hours in ages.items():
+        DataRequest.objects.create(
+            subject_digest=name, kind="delete", requested_at=now - datetime.timedelta(hours=hours)
+        )
+    DataRequest.objects.create(
+        subject_digest="selesai",
+        kind="export",
+        requested_at=now - datetime.timedelta(hours=100),
+        completed_at=now - datetime.timedelta(hours=99),
+    )
+    assert [r.subject_digest for r in data_requests_overdue(now=now)] == ["lama"]

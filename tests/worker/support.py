@@ -1,0 +1,82 @@
+"""Helpers for the worker tests: the running worker, polling with a deadline, echo rows."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django_tenants.utils import schema_exists
+
+from tenants.models import Government
+from warga.diagnostics.models import TaskEcho
+from warga.diagnostics.services import echo_forget
+
+DEADLINE_SECONDS = 30
+
+
+def wait_for(check: Callable[[], Any], *, what: str, timeout: float = DEADLINE_SECONDS, interval: float = 0.1) -> Any:
+    """Poll `check` until it returns something truthy; fail naming `what` at the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            pytest.fail(f"Waited {timeout:g} s for {what}; it did not happen.")
+        time.sleep(interval)
+
+
+@dataclass
+class Worker:
+    broker: str
+    nodename: str
+    queue: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    environment: dict[str, str]  # what the worker was started with, on top of this process's
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def wait_for_log(self, text: str, *, count: int = 1) -> str:
+        """Wait until `text` appears `count` times in the worker's log; returns the log."""
+
+        def enough() -> str:
+            log = self.log()
+            return log if log.count(text) >= count else ""
+
+        return str(wait_for(enough, what=f"{count} x {text!r} in the {self.broker} worker's log"))
+
+
+def echo_rows(token: uuid.UUID | str | None = None) -> dict[str, str]:
+    """Every schema holding an echo row (with `token`, or any) -> the schema the worker saw.
+
+    Walks every schema that has the echo table, found from the catalogue rather than from
+    the registry, so a row written anywhere unexpected is found too.
+    """
+    table = TaskEcho._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_schema FROM information_schema.tables WHERE table_name = %s ORDER BY 1", [table])
+        schemas = [row[0] for row in cursor.fetchall()]
+        if not schemas:
+            return {}
+        condition = "WHERE token = %s" if token is not None else ""
+        union = " UNION ALL ".join(f'SELECT %s, schema_seen FROM "{schema}".{table} {condition}' for schema in schemas)
+        parameters: list[object] = []
+        for schema in schemas:
+            parameters += [schema] + ([str(token)] if token is not None else [])
+        cursor.execute(union, parameters)
+        return dict(cursor.fetchall())
+
+
+def echo_rows_delete(tokens: list[uuid.UUID]) -> None:
+    for government in Government.objects.all():
+        if schema_exists(government.schema_name):
+            echo_forget(government=government, tokens=tokens)
