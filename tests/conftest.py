@@ -1,7 +1,9 @@
 """Session-level database set-up shared by the whole suite.
 
-pytest-django creates the test database and runs `migrate` (django-tenants' migrate_schemas:
-the public schema). On top of that, once per session: the real region data from the npm
+The test database is created (and `migrate` -- django-tenants' migrate_schemas -- run on the
+public schema) whatever tests were selected: pytest-django on its own creates it only when a
+selected test uses `db`, and tests that only use `committed_db` or the browser's live server
+would otherwise run against the development database. On top of that, once per session: the real region data from the npm
 package, the template schema, and three governments -- national, DKI Jakarta (31) and Kota
 Bandung (32.73) -- so tests work across real tenants without building schemas each time.
 
@@ -19,6 +21,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import setup_databases, teardown_databases
 
 from tenants import hosts
 from tenants.context import tenant_connection
@@ -28,12 +31,26 @@ SESSION_CODES = ("31", "32.73")
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    keepdb = django_db_keepdb and not django_db_createdb
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
-        # Never seed anything but a test database (see committed_db).
+        database_config = setup_databases(verbosity=verbosity, interactive=False, keepdb=keepdb, aliases={"default"})
+        # Never seed anything but a test database.
         assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
         call_command("import_regions", verbosity=0)
         call_command("provision_regions", *SESSION_CODES, verbosity=0)
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(database_config, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)

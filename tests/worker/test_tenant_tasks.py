@@ -130,13 +130,15 @@ def test_echo_is_idempotent_on_its_token(worker: Worker, echo_tokens: list[uuid.
     echo_tokens.append(token)
     with government_context(bandung):
         first = echo.apply_async(kwargs={"token": str(token)})
-        echo.apply_async(kwargs={"token": str(token)})  # a redelivery, as after a lost ack
+        second = echo.apply_async(kwargs={"token": str(token)})  # a redelivery, as after a lost ack
 
     worker.wait_for_log(f"diagnostics.echo {token} recorded in schema gov_32_73\n", count=2)
     with government_context(bandung):
-        assert list(TaskEcho.objects.filter(token=token).values_list("task_id", "schema_seen")) == [
-            (first.id, "gov_32_73")
-        ]
+        rows = list(TaskEcho.objects.filter(token=token).values_list("task_id", "schema_seen"))
+    # One row, from whichever copy ran first: brokers need not keep two messages sent within
+    # the same millisecond in order (the filesystem transport orders by file name).
+    assert len(rows) == 1
+    assert rows[0] in {(first.id, "gov_32_73"), (second.id, "gov_32_73")}
     assert echo_rows(token) == {"gov_32_73": "gov_32_73"}
 
 
