@@ -19,6 +19,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import feed
+import intake
+import national
 import tenancy
 from harness import Context, Report, scratch_database
 
@@ -33,7 +36,12 @@ class Suite:
 
 
 # New suites (intake, map, inbox) are added here: a module with NAMES and run(ctx).
-SUITES = [Suite("tenancy", tenancy.NAMES, tenancy.run)]
+SUITES = [
+    Suite("tenancy", tenancy.NAMES, tenancy.run),
+    Suite("intake", intake.NAMES, intake.run),
+    Suite("map", feed.NAMES, feed.run),
+    Suite("national", national.NAMES, national.run),
+]
 
 
 def main() -> int:

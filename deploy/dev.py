@@ -113,13 +113,13 @@ def database_url() -> str:
     return server.get_uri("warga")
 
 
-def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+def environment(extra: dict[str, str] | None = None, *, var_dir: Path = VAR) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     env["DATABASE_URL"] = database_url()
-    env.setdefault("WARGA_VAR_DIR", str(VAR))
+    env.setdefault("WARGA_VAR_DIR", str(var_dir))
     for folder in ("celery/queue", "celery/control", "media"):
-        (VAR / folder).mkdir(parents=True, exist_ok=True)
+        (Path(env["WARGA_VAR_DIR"]) / folder).mkdir(parents=True, exist_ok=True)
     env.update(extra or {})
     return env
 
@@ -190,7 +190,12 @@ def command_run() -> None:
 
 
 def command_test(pytest_arguments: list[str]) -> None:
-    env = environment({"DJANGO_DEBUG": "0"})
+    # Tests get their own queue and media folders, emptied first: a task a test left queued
+    # must never reach the development worker, nor a test see the last run's files.
+    test_var = VAR / "test"
+    for folder in ("celery", "media"):
+        shutil.rmtree(test_var / folder, ignore_errors=True)
+    env = environment({"DJANGO_DEBUG": "0"}, var_dir=test_var)
     bin_dir = VENV / "bin"
     checks = [
         ("ruff lint", [str(bin_dir / "ruff"), "check", "."]),

@@ -14,12 +14,13 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView
+from api.v1.errors import body
 from tenants.context import in_public_schema
 from warga.accounts.models import User
 from warga.intake.selectors import (
@@ -38,7 +39,7 @@ from warga.intake.services import (
     report_withdraw,
 )
 from warga.reports.lifecycle import Status, allowed_next
-from warga.reports.models import Privacy, Report, ReportType
+from warga.reports.models import PhotoState, Privacy, Report, ReportType
 from warga.reports.selectors import (
     report_get_for_actor,
     report_photo_for_actor,
@@ -46,7 +47,7 @@ from warga.reports.selectors import (
     report_timeline_for_official,
     reporter_visible_to_officials,
 )
-from warga.reports.services import ProofInput, report_comment_add, report_resolve, report_transition
+from warga.reports.services import ProofInput, report_comment_add, report_merge, report_resolve, report_transition
 
 PUBLIC_HOST_ONLY = "Tersedia di aplikasi warga (alamat nasional), bukan di alamat pemerintah daerah."
 GOVERNMENT_HOST_ONLY = "Tersedia di alamat pemerintah daerah pemilik laporan."
@@ -91,7 +92,7 @@ class SubmitInput(serializers.Serializer[Any]):
     idempotency_key = serializers.CharField(
         required=False, help_text="Or the Idempotency-Key header. The same key returns the same report."
     )
-    # Checked by content in the domain (JPEG/PNG/WebP, size, pixels); multipart only.
+    # Checked by content in the domain (JPEG/PNG/WebP/HEIC, size, pixels); multipart only.
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
@@ -117,6 +118,11 @@ class TimelineOutput(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
 
 
+class PhotoOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    state = serializers.CharField(help_text="processing (not served yet), ready, or rejected (never served).")
+
+
 class PublicReportOutput(serializers.Serializer[Any]):
     """Never the reporter's identity."""
 
@@ -139,7 +145,9 @@ class PublicReportOutput(serializers.Serializer[Any]):
     is_mine = serializers.BooleanField()
     timeline = TimelineOutput(many=True)
     photo_ids = serializers.ListField(child=serializers.IntegerField())
+    photos = PhotoOutput(many=True)
     comments = CommentOutput(many=True)
+    merged_into = serializers.CharField(help_text="Tracking number this report was merged into; empty otherwise.")
 
 
 class OfficialEventOutput(serializers.Serializer[Any]):
@@ -163,17 +171,23 @@ class OfficialReportOutput(serializers.Serializer[Any]):
     status = serializers.CharField()
     unit_id = serializers.IntegerField(allow_null=True)
     support_count = serializers.IntegerField()
+    merged_into = serializers.CharField()
     created_at = serializers.DateTimeField()
     status_changed_at = serializers.DateTimeField()
     reporter_id = serializers.SerializerMethodField(help_text="Only for `publik` reports; null otherwise.")
     allowed_next = serializers.SerializerMethodField()
     photo_ids = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
 
     def get_reporter_id(self, report: Report) -> str | None:
         return str(report.reporter_id) if reporter_visible_to_officials(report=report) else None
 
     def get_photo_ids(self, report: Report) -> list[int]:
         return list(report_photos(report=report).values_list("id", flat=True))
+
+    @extend_schema_field(PhotoOutput(many=True))
+    def get_photos(self, report: Report) -> list[dict[str, Any]]:
+        return [{"id": i, "state": state} for i, state in report_photos(report=report).values_list("id", "state")]
 
     def get_allowed_next(self, report: Report) -> list[str]:
         return [s.value for s in allowed_next(report.status)]
@@ -313,15 +327,30 @@ class ReportPhotoView(ApiView):
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
 
-    @extend_schema(responses={(200, "image/jpeg"): bytes}, summary="A report's photo (JPEG, metadata removed)")
-    def get(self, request: Request, tracking_number: str, photo_id: int) -> FileResponse:
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("variant", str, required=False, description="`thumbnail` for the small copy (320 px)")
+        ],
+        responses={(200, "image/jpeg"): bytes, 409: None},
+        summary="A report's photo (JPEG, metadata removed); 409 while it is still being processed",
+    )
+    def get(self, request: Request, tracking_number: str, photo_id: int) -> FileResponse | Response:
         if in_public_schema():
             photo = report_photo_public(tracking_number=tracking_number, photo_id=photo_id, viewer=request.user)
         else:
             photo = report_photo_for_actor(actor=_user(request), tracking_number=tracking_number, photo_id=photo_id)
-        if photo is None:
+        if photo is None or photo.state == PhotoState.REJECTED:
             raise Http404("Foto tidak ditemukan.")
-        response = FileResponse(default_storage.open(photo.path, "rb"), content_type="image/jpeg")
+        if photo.state != PhotoState.READY:
+            # The original waits in quarantine with its metadata: it is never sent.
+            return Response(
+                body(code="photo_processing", message="Foto masih diproses. Coba lagi dalam beberapa detik."),
+                status=status.HTTP_409_CONFLICT,
+                headers={"Retry-After": "5"},
+            )
+        thumbnail = request.query_params.get("variant") == "thumbnail" and photo.thumbnail_path
+        path = photo.thumbnail_path if thumbnail else photo.path
+        response = FileResponse(default_storage.open(path, "rb"), content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"
         response["X-Content-Type-Options"] = "nosniff"
         return response
@@ -553,3 +582,41 @@ class ReportCommentView(ApiView):
             CommentCreatedOutput({"tracking_number": tracking_number, "role": role}).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+class MergeInput(serializers.Serializer[Any]):
+    into_tracking_number = serializers.CharField(
+        max_length=32, help_text="The open report of this government that the duplicate repeats."
+    )
+    note = serializers.CharField(allow_blank=True, max_length=4000)
+
+
+class MergeOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField(source="duplicate.tracking_number")
+    status = serializers.CharField(source="duplicate.status")
+    merged_into = serializers.CharField(source="into.tracking_number")
+    followers_added = serializers.IntegerField(
+        help_text="People of the duplicate who now follow the surviving report (told when it is resolved)."
+    )
+
+
+class ReportMergeView(ApiView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=MergeInput,
+        responses={200: MergeOutput},
+        summary="Merge a duplicate into a report of the same government (government host)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        _require_government_host()
+        _require_report_here(request, tracking_number)
+        given = MergeInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        outcome = report_merge(
+            actor=_user(request),
+            duplicate_tracking_number=tracking_number,
+            into_tracking_number=given.validated_data["into_tracking_number"],
+            note=given.validated_data["note"],
+        )
+        return Response(MergeOutput(outcome).data)

@@ -59,6 +59,7 @@ SHARED_APPS = [
     "warga.onboarding",
     "warga.taxonomy",
     "warga.intake",
+    "warga.national",
     "csp",
     "frontend",
 ]
@@ -69,6 +70,8 @@ TENANT_APPS = [
     "warga.privacy",
     "warga.reports",
     "warga.workcalendar",
+    "warga.routing",
+    "warga.notifications",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -237,6 +240,22 @@ CELERY_TASK_DEFAULT_QUEUE = env.string("CELERY_TASK_DEFAULT_QUEUE", "default")
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BEAT_SCHEDULE_FILENAME = str(_queue_dir / "beat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Periodic work, always sent through the dispatcher so each copy runs in a ready government's
+# schema (tenants.tasks.for_each_ready_tenant). One key per job: add entries, keep the others.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # The national read model's backstop: every government's outbox drained at least this often.
+    "national-relay": {
+        "task": "tenants.for_each_ready_tenant",
+        "schedule": env.integer("WARGA_NATIONAL_RELAY_SECONDS", 15, minimum=1),
+        "kwargs": {"task_name": "national.relay_drain", "jitter_seconds": 5},
+    },
+    # Overdue routing steps escalate to the next position in the chain (warga.routing).
+    "routing-escalate-overdue": {
+        "task": "tenants.for_each_ready_tenant",
+        "schedule": 300.0,
+        "kwargs": {"task_name": "routing.escalate_overdue", "jitter_seconds": 60},
+    },
+}
 WARGA_HEARTBEAT_SECONDS = env.integer("WARGA_HEARTBEAT_SECONDS", 15, minimum=1)
 
 # --- API ------------------------------------------------------------------------------------

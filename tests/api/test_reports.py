@@ -23,6 +23,7 @@ from tests.warga.reports.helpers import (
     JAKARTA_POINT,
     JAKARTA_VILLAGE,
     counts,
+    process_photos,
     submit,
 )
 from tests.warga.reports.images import distinct_image, image_bytes, jpeg_with_private_exif
@@ -171,7 +172,9 @@ def test_submitting_on_a_government_host_is_not_offered(bandung: Government, cit
     assert counts(bandung) == (0, 0, 0)
 
 
-def test_citizen_submits_photos_as_multipart(bandung: Government, citizen: User) -> None:
+def test_citizen_submits_photos_as_multipart(
+    bandung: Government, citizen: User, django_capture_on_commit_callbacks: Any
+) -> None:
     photo = jpeg_with_private_exif()
     response = _client(citizen).post(
         "/api/v1/reports/",
@@ -180,20 +183,43 @@ def test_citizen_submits_photos_as_multipart(bandung: Government, citizen: User)
     )
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {
-        "photos": [{"code": "not_an_image", "message": "Foto ke-2 bukan gambar JPEG, PNG atau WebP yang utuh."}]
+        "photos": [{"code": "not_an_image", "message": "Foto ke-2 bukan gambar JPEG, PNG, WebP atau HEIC yang utuh."}]
     }
     response = _client(citizen).post(
         "/api/v1/reports/", _payload() | {"photos": [SimpleUploadedFile("a.jpg", photo)]}, HTTP_HOST=PUBLIC
     )
     assert response.status_code == 201
     number = response.json()["tracking_number"]
+    # The report is there at once; its photo is shown as being processed, never sent raw.
     detail = _client().get(f"/api/v1/reports/{number}/", HTTP_HOST=PUBLIC).json()
     assert len(detail["photo_ids"]) == 1
-    served = _client().get(f"/api/v1/reports/{number}/photos/{detail['photo_ids'][0]}/", HTTP_HOST=PUBLIC)
-    assert served.status_code == 200
-    assert served["Content-Type"] == "image/jpeg"
-    assert b"Budi Santoso" not in b"".join(served.streaming_content)  # type: ignore[arg-type]
-    served.close()
+    photo_id = detail["photo_ids"][0]
+    assert detail["photos"] == [{"id": photo_id, "state": "processing"}]
+    waiting = _client().get(f"/api/v1/reports/{number}/photos/{photo_id}/", HTTP_HOST=PUBLIC)
+    assert (waiting.status_code, waiting["Retry-After"], waiting.json()["error"]["code"]) == (
+        409,
+        "5",
+        "photo_processing",
+    )
+    assert b"Budi Santoso" not in waiting.content
+
+    process_photos(bandung, django_capture_on_commit_callbacks)
+    detail = _client().get(f"/api/v1/reports/{number}/", HTTP_HOST=PUBLIC).json()
+    assert detail["photos"] == [{"id": photo_id, "state": "ready"}]
+    served = [
+        _client().get(f"/api/v1/reports/{number}/photos/{photo_id}/{variant}", HTTP_HOST=PUBLIC)
+        for variant in ("", "?variant=thumbnail")
+    ]
+    sizes = []
+    for response in served:
+        assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
+        content = b"".join(response.streaming_content)  # type: ignore[arg-type]
+        assert b"Budi Santoso" not in content
+        sizes.append(len(content))
+    # Closing a file response ends the request, and with it the test's connection: last.
+    for response in served:
+        response.close()
+    assert sizes[1] < sizes[0]
 
 
 # --- Lookup and privacy -----------------------------------------------------------------------------
@@ -238,9 +264,17 @@ def test_rahasia_report_is_hidden_from_the_public(bandung: Government, citizen: 
     ],
 )
 def test_photo_of_a_rahasia_report_follows_the_report(
-    bandung: Government, jakarta: Government, citizen: User, official: User, viewer: str, host: str, status: int
+    bandung: Government,
+    jakarta: Government,
+    citizen: User,
+    official: User,
+    viewer: str,
+    host: str,
+    status: int,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     number = submit(citizen, privacy="rahasia", photos=[SimpleUploadedFile("a.jpg", image_bytes())]).tracking_number
+    process_photos(bandung, django_capture_on_commit_callbacks)
     with government_context(bandung):
         photo_id = ReportPhoto.objects.get().pk
     user = {"anonymous": None, "other_citizen": UserFactory(), "owner": citizen, "official": official}[viewer]
@@ -264,7 +298,7 @@ def test_official_view_hides_the_reporter_of_anonim_and_rahasia(
     assert response.status_code == 200
     body = response.json()
     assert body["reporter_id"] == (str(citizen.pk) if shown else None)
-    assert body["allowed_next"] == ["verified", "deferred", "transferred", "archived"]
+    assert body["allowed_next"] == ["verified", "deferred", "transferred", "archived", "merged"]
     assert [(e["from_status"], e["to_status"]) for e in body["events"]] == [("", "received")]
     # The submission event's actor is the reporter: hidden with the rest of the identity.
     assert (str(citizen.pk) in response.content.decode()) is shown
@@ -287,7 +321,7 @@ def test_official_moves_a_report_through_the_api(bandung: Government, citizen: U
     body = response.json()
     assert (body["status"], body["allowed_next"]) == (
         "verified",
-        ["in_progress", "deferred", "transferred", "archived"],
+        ["in_progress", "deferred", "transferred", "archived", "merged"],
     )
     assert body["events"][-1] == {
         "actor_id": str(official.pk),
@@ -310,9 +344,9 @@ def test_invalid_transition_is_a_409_with_the_allowed_states(
         "error": {
             "code": "invalid_transition",
             "message": "Status laporan tidak dapat diubah dari 'received' ke 'resolved'. Status berikutnya yang "
-            "diizinkan: verified, deferred, transferred, archived.",
+            "diizinkan: verified, deferred, transferred, archived, merged.",
             "current": "received",
-            "allowed": ["verified", "deferred", "transferred", "archived"],
+            "allowed": ["verified", "deferred", "transferred", "archived", "merged"],
         }
     }
     assert counts(bandung) == (1, 1, 1)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tenants.selectors import governments_ready, governments_serving
 from warga.health.models import WorkerHeartbeat
+from warga.national.selectors import FRESHNESS_LAG_LIMIT_SECONDS, relay_freshness
 from warga.regions.selectors import dataset_current
 
 
@@ -78,6 +79,21 @@ def _regions() -> dict[str, Any]:
     return {"ok": True, "version": dataset.version, "villages": dataset.villages}
 
 
+def _national() -> dict[str, Any]:
+    """How late the national read model is (only asked on the national host)."""
+    freshness = relay_freshness()
+    lag = freshness["lag_p95_seconds"]
+    ok = lag is None or lag <= FRESHNESS_LAG_LIMIT_SECONDS
+    result: dict[str, Any] = {"ok": ok} | freshness
+    if not ok:
+        result["error"] = f"national read model lags {lag} s (p95), over {FRESHNESS_LAG_LIMIT_SECONDS} s"
+    return result
+
+
+def _on_national_host() -> bool:
+    return getattr(getattr(connection, "tenant", None), "level", None) == "national"
+
+
 def health_report() -> HealthReport:
     """Runs every check; each catches its own failure so one broken part names itself."""
     report = HealthReport()
@@ -91,4 +107,6 @@ def health_report() -> HealthReport:
     report.checks["worker"] = _worker()
     report.checks["tenants"] = _tenants()
     report.checks["regions"] = _regions()
+    if _on_national_host():
+        report.checks["national"] = _national()
     return report

@@ -6,3 +6,8 @@ class IntakeConfig(AppConfig):
     label = "intake"
     verbose_name = "Penerimaan laporan dan indeks nasional"
     scope = "public"
+
+    def ready(self) -> None:
+        from warga.intake import personal_data
+
+        personal_data.register()

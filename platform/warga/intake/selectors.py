@@ -6,16 +6,24 @@ every schema. What leaves these functions for the public never names a reporter.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from tenants.context import government_context
 from tenants.models import Government, Level
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.regions.models import Village
+from warga.reports.errors import ReportInvalid
+from warga.reports.lifecycle import OPEN_STATUSES, Status
 from warga.reports.models import Privacy, ReportPhoto
 from warga.reports.selectors import (
     NearbyReport,
@@ -62,6 +70,13 @@ class PublicComment:
 
 
 @dataclass(frozen=True)
+class PublicPhoto:
+    id: int
+    # processing: shown as "foto sedang diproses" until the task has made it clean.
+    state: str
+
+
+@dataclass(frozen=True)
 class PublicReport:
     """A report as the public may see it: never the reporter's identity."""
 
@@ -85,6 +100,9 @@ class PublicReport:
     photo_ids: tuple[int, ...]
     comments: tuple[PublicComment, ...]
     is_mine: bool
+    photos: tuple[PublicPhoto, ...] = ()
+    # The report this one was merged into, when officials found it a duplicate.
+    merged_into: str = ""
 
 
 def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) -> PublicReport | None:
@@ -107,7 +125,11 @@ def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) 
             TimelineEntry(status=event.to_status, at=event.at)
             for event in report_events(report=report).only("to_status", "at")
         )
-        photo_ids = tuple(report_photos(report=report).values_list("id", flat=True))
+        photos = tuple(
+            PublicPhoto(id=photo_id, state=state)
+            for photo_id, state in report_photos(report=report).values_list("id", "state")
+        )
+        photo_ids = tuple(photo.id for photo in photos)
         comments = tuple(
             PublicComment(role=comment.role, body=comment.body, at=comment.created_at)
             for comment in report_comments(report=report)
@@ -133,6 +155,8 @@ def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) 
         photo_ids=photo_ids,
         comments=comments,
         is_mine=is_mine,
+        photos=photos,
+        merged_into=report.merged_into,
     )
 
 
@@ -220,3 +244,152 @@ def reports_similar_before_submit(
         return reports_open_nearby(
             category_code=category_code, latitude=latitude, longitude=longitude, text=description.strip()
         )
+
+
+# --- The public map/feed ----------------------------------------------------------------------
+# Read from the public index alone (docs/decisions/0010-public-map-feed.md): one query per page
+# whatever the page size or the number of governments in the box, and nothing personal in it.
+
+DEFAULT_FEED_MAX_BBOX_DEGREES = 2.0
+FEED_PAGE_MAX = 100
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    south: float
+    west: float
+    north: float
+    east: float
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """A report on the public map: what, where, how far along; never who or the text."""
+
+    tracking_number: str
+    government_code: str | None
+    type: str
+    category_code: str
+    privacy: str
+    status: str
+    latitude: float
+    longitude: float
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    items: tuple[FeedItem, ...]
+    next_cursor: str | None
+
+
+def _feed_cursor_encode(created_at: datetime, index_id: int) -> str:
+    raw = f"{created_at.isoformat()}|{index_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _feed_cursor_decode(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, index_id = raw.split("|")
+        parsed = datetime.fromisoformat(at)
+        if parsed.tzinfo is None:
+            raise ValueError("naive")
+        return parsed, int(index_id)
+    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        raise ReportInvalid.single(
+            "cursor", "invalid", "Kursor halaman tidak dikenali. Mulai lagi dari halaman pertama (tanpa cursor)."
+        ) from error
+
+
+def _feed_bbox_check(bbox: BoundingBox) -> None:
+    limit = float(getattr(settings, "WARGA_FEED_MAX_BBOX_DEGREES", DEFAULT_FEED_MAX_BBOX_DEGREES))
+    values = (bbox.south, bbox.west, bbox.north, bbox.east)
+    if not all(math.isfinite(v) for v in values):
+        problem = "Koordinat bbox harus berupa angka."
+    elif not (-90 <= bbox.south <= 90 and -90 <= bbox.north <= 90):
+        problem = "Lintang bbox (selatan, utara) harus di antara -90 dan 90."
+    elif not (-180 <= bbox.west <= 180 and -180 <= bbox.east <= 180):
+        problem = "Bujur bbox (barat, timur) harus di antara -180 dan 180."
+    elif bbox.south >= bbox.north or bbox.west >= bbox.east:
+        problem = "Urutan bbox adalah selatan,barat,utara,timur: selatan < utara dan barat < timur."
+    elif bbox.north - bbox.south > limit or bbox.east - bbox.west > limit:
+        problem = f"Area bbox terlalu luas: paling besar {limit:g} derajat per sisi. Perbesar peta (zoom in)."
+    else:
+        return
+    raise ReportInvalid.single("bbox", "invalid_bbox", problem)
+
+
+def reports_feed(
+    *,
+    bbox: BoundingBox,
+    since: datetime | None = None,
+    statuses: Collection[str] | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> FeedPage:
+    """Reports in a bounding box for the public map, newest first, across every government.
+
+    `statuses` defaults to the open ones; `since` keeps only reports sent from then on.
+    Pages are keyset-paginated on (created_at, index id): a report arriving while someone
+    pages does not shift the pages they have not read yet. `rahasia` reports are never in
+    it (the index holds no location for them). Raises ReportInvalid for a bad or too large
+    box, an unknown status or a cursor this function did not make. Edges are inclusive.
+    """
+    _feed_bbox_check(bbox)
+    wanted = set(OPEN_STATUSES if statuses is None else statuses)
+    unknown = sorted(wanted - set(Status.values))
+    if unknown:
+        raise ReportInvalid.single(
+            "status",
+            "unknown_status",
+            f"Status tidak dikenal: {', '.join(unknown)}. Pilih dari: {', '.join(Status.values)}.",
+        )
+    limit = max(1, min(limit, FEED_PAGE_MAX))
+    rows = ReportIndex.objects.filter(
+        latitude__range=(bbox.south, bbox.north),
+        longitude__range=(bbox.west, bbox.east),
+        # Sorted: the default list then matches the open-reports index's condition exactly.
+        status__in=sorted(wanted),
+    ).exclude(privacy=Privacy.RAHASIA)
+    if since is not None:
+        rows = rows.filter(created_at__gte=since)
+    if cursor:
+        at, index_id = _feed_cursor_decode(cursor)
+        rows = rows.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=index_id))
+    # The box's range already leaves out rows without a location (rahasia).
+    page = list(
+        rows.order_by("-created_at", "-id").values(
+            "id",
+            "tracking_number",
+            "government__code",
+            "type",
+            "category_code",
+            "privacy",
+            "status",
+            "latitude",
+            "longitude",
+            "created_at",
+        )[: limit + 1]
+    )
+    has_more = len(page) > limit
+    page = page[:limit]
+    items: list[FeedItem] = []
+    for row in page:
+        latitude, longitude = row["latitude"], row["longitude"]
+        assert latitude is not None and longitude is not None  # noqa: PT018 -- inside the box
+        items.append(
+            FeedItem(
+                tracking_number=row["tracking_number"],
+                government_code=row["government__code"],
+                type=row["type"],
+                category_code=row["category_code"],
+                privacy=row["privacy"],
+                status=row["status"],
+                latitude=latitude,
+                longitude=longitude,
+                created_at=row["created_at"],
+            )
+        )
+    next_cursor = _feed_cursor_encode(page[-1]["created_at"], page[-1]["id"]) if has_more else None
+    return FeedPage(items=tuple(items), next_cursor=next_cursor)

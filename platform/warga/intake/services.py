@@ -40,18 +40,21 @@ from warga.intake.models import ReportIndex
 from warga.intake.selectors import index_for_idempotency_key, owner_for_village
 from warga.regions.models import Village
 from warga.reports.errors import FieldError, ReportError, ReportInvalid, ReportNotFound
-from warga.reports.models import Privacy, ReportType
-from warga.reports.photos import ProcessedPhoto, Readable, photos_process
+from warga.reports.models import PhotoState, Privacy, ReportType
+from warga.reports.photos import CheckedPhoto, Readable, photos_check
 from warga.reports.selectors import reports_by_ids
 from warga.reports.services import (
     NATIONAL_OWNER_CODE,
+    QUARANTINE_PREFIX,
     NewReport,
+    index_map_fields,
     photo_files_discard,
     photo_files_store,
     report_comment_add,
     report_create,
     report_export_for_transfer,
     report_import_from_transfer,
+    report_photos_queue,
     report_rate,
     report_remove_after_transfer,
     report_reporter_action,
@@ -141,7 +144,7 @@ def _validate(
     privacy: str,
     idempotency_key: str,
     photos: Sequence[Readable],
-) -> tuple[Village, list[ProcessedPhoto]]:
+) -> tuple[Village, list[CheckedPhoto]]:
     errors: dict[str, list[FieldError]] = {}
 
     def add(field: str, code: str, message: str) -> None:
@@ -215,7 +218,8 @@ def _validate(
             "Kunci idempotensi harus 8-64 karakter huruf, angka, titik, titik dua, garis bawah atau tanda hubung "
             "(misalnya sebuah UUID).",
         )
-    processed, photo_errors = photos_process(files=photos)
+    # Only the checks the citizen must hear about; the heavy work runs after the commit.
+    processed, photo_errors = photos_check(files=photos)
     for error in photo_errors:
         add("photos", error.code, error.message)
 
@@ -251,18 +255,24 @@ def _replay(*, reporter: User, idempotency_key: str, fingerprint: str) -> Submis
 
 
 def _rate_limit_check(*, reporter: User, now: datetime) -> None:
-    """Counted from the index itself (exact across processes, one indexed query per window):
-    the n-th newest report inside the window decides, and tells when a slot frees up."""
+    """Counted from the index itself (exact across processes): the n-th newest report inside a
+    window decides, and tells when a slot frees up. One indexed query serves every window: the
+    newest reports of the longest window, as many as the largest limit (each submission pays
+    for this check, and a round trip costs more than a few extra timestamps)."""
     limits = getattr(settings, "WARGA_INTAKE_RATE_LIMITS", DEFAULT_RATE_LIMITS)
+    if not limits:
+        return
+    longest = max(window_seconds for window_seconds, _ in limits)
+    newest_first = list(
+        ReportIndex.objects.filter(reporter=reporter, created_at__gt=now - timedelta(seconds=longest))
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[: max(limit for _, limit in limits)]
+    )
     for window_seconds, limit in limits:
         since = now - timedelta(seconds=window_seconds)
-        recent = (
-            ReportIndex.objects.filter(reporter=reporter, created_at__gt=since)
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)
-        )
-        oldest_counted = next(iter(recent[limit - 1 : limit]), None)
-        if oldest_counted is not None:
+        inside = [created_at for created_at in newest_first if created_at > since]
+        if len(inside) >= limit:
+            oldest_counted = inside[limit - 1]
             retry_after = math.ceil((oldest_counted + timedelta(seconds=window_seconds) - now).total_seconds())
             raise RateLimited(limit=limit, window_seconds=window_seconds, retry_after=max(1, retry_after))
 
@@ -344,6 +354,7 @@ def report_submit(
                     now=now,
                     photos=stored,
                 )
+                report_photos_queue(report=report)
             ReportIndex.objects.create(
                 tracking_number=tracking_number,
                 government=owner,
@@ -352,6 +363,7 @@ def report_submit(
                 idempotency_key=idempotency_key,
                 request_fingerprint=fingerprint,
                 created_at=now,
+                **index_map_fields(report=report),
             )
     except IntegrityError:
         # A concurrent request with the same key committed first; everything this one
@@ -476,20 +488,36 @@ def report_transfer(
     assert target is not None
 
     copied: list[str] = []
+    photo_paths: list[str] = []
+    thumbnail_paths: list[str] = []
+
+    def copy(path: str, name: str) -> str:
+        with default_storage.open(path, "rb") as source:
+            copied.append(default_storage.save(name, ContentFile(source.read())))
+        return copied[-1]
+
     try:
         with transaction.atomic():
             now = timezone.now()
             with government_context(from_government):
                 snapshot = report_export_for_transfer(tracking_number=tracking_number)
                 for photo in snapshot.photos:
-                    with default_storage.open(photo.path, "rb") as source:
-                        name = f"reports/{target.schema_name}/{uuid.uuid4().hex}.jpg"
-                        copied.append(default_storage.save(name, ContentFile(source.read())))
+                    stem = uuid.uuid4().hex
+                    # An original still waiting for its task stays in quarantine on the new side.
+                    waiting = photo.state == PhotoState.PROCESSING
+                    name = f"{QUARANTINE_PREFIX}/{target.schema_name}/{stem}" if waiting else None
+                    photo_paths.append(copy(photo.path, name or f"reports/{target.schema_name}/{stem}.jpg"))
+                    thumbnail_paths.append(
+                        copy(photo.thumbnail_path, f"reports/{target.schema_name}/{stem}-kecil.jpg")
+                        if photo.thumbnail_path
+                        else ""
+                    )
             with government_context(target):
                 moved = report_import_from_transfer(
                     government=target,
                     snapshot=snapshot,
-                    photo_paths=copied,
+                    photo_paths=photo_paths,
+                    thumbnail_paths=thumbnail_paths,
                     actor_id=actor.pk,
                     note=note,
                     from_name=from_government.name,
@@ -499,8 +527,8 @@ def report_transfer(
                 report_remove_after_transfer(
                     snapshot=snapshot, to_government_id=target.pk, actor_id=actor.pk, note=note, now=now
                 )
-            ReportIndex.objects.filter(pk=entry.pk).update(government=target, report_id=moved.pk)
-            old_paths = [photo.path for photo in snapshot.photos]
+            ReportIndex.objects.filter(pk=entry.pk).update(government=target, report_id=moved.pk, status=moved.status)
+            old_paths = [path for photo in snapshot.photos for path in (photo.path, photo.thumbnail_path) if path]
             transaction.on_commit(lambda: photo_files_discard(paths=old_paths))
     except BaseException:
         photo_files_discard(paths=copied)

@@ -18,6 +18,7 @@ from tenants.context import government_context
 from tenants.models import Government, Level
 from warga.organization.services import territory_seed
 from warga.regions.models import Province, Regency, RegencyKind
+from warga.routing.services import routing_seed_defaults
 from warga.workcalendar.services import workcalendar_seed_defaults
 
 # The kota/kabupaten administrasi of Jakarta are not autonomous (UU 2/2024 on DKJ, formerly
@@ -162,6 +163,7 @@ def government_provision(*, planned: PlannedGovernment) -> ProvisionOutcome:
     with government_context(government), transaction.atomic():
         counts = territory_seed(government=government)
         workcalendar_seed_defaults()
+        routing_seed_defaults()
     tenant_services.government_mark_ready(government=government)
     return ProvisionOutcome(
         government=government, created=True, seconds=time.perf_counter() - started, units=sum(counts.values())

@@ -27,6 +27,11 @@ class Contributor:
 _contributors: dict[str, Contributor] = {}
 
 
+# What an erased account's id becomes where a row must stay (an audit event, a report): the
+# record keeps its meaning, nobody is identifiable in it.
+ERASED_USER_ID = uuid.UUID(int=0)
+
+
 def personal_data_register(
     *,
     name: str,

@@ -10,11 +10,11 @@ import uuid
 from typing import Any
 
 from warga.organization.models import Membership
-from warga.personaldata.registry import personal_data_register
+from warga.personaldata.registry import ERASED_USER_ID, personal_data_register
 
 # Memberships are the record of who held a seat when: after erasure the seat history stays,
 # held by nobody identifiable.
-ERASED_USER_ID = uuid.UUID(int=0)
+__all__ = ["ERASED_USER_ID", "register"]
 
 
 def _memberships(user_id: uuid.UUID) -> dict[str, Any]:

@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = "Laporan warga"
     scope = "tenant"
+
+    def ready(self) -> None:
+        from warga.reports import personal_data
+
+        personal_data.register()

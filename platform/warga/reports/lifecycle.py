@@ -4,8 +4,10 @@ Main path: received -> verified (disposed to a unit) -> in_progress -> resolved 
 Side paths: tunda (deferred) and back; bukan wewenang (transferred: the report moves on to
 another unit, government or the national triage desk and stays open there); archived with
 a reason; a citizen's dispute reopens a resolved or closed report; the reporter may withdraw
-a report in its first minutes. Nothing dead-ends: every state except archived and withdrawn
-(both decided with a recorded reason or by the reporter) has a way forward.
+a report in its first minutes; officials merge a duplicate into the report it repeats.
+Nothing dead-ends: every state except archived and withdrawn (both decided with a recorded
+reason or by the reporter) and merged (it lives on in the surviving report, whose
+resolution its reporter and supporters hear about) has a way forward.
 """
 
 from __future__ import annotations
@@ -24,21 +26,30 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Diarsipkan"
     REOPENED = "reopened", "Dibuka kembali (sanggahan warga)"
     WITHDRAWN = "withdrawn", "Dicabut pelapor"
+    MERGED = "merged", "Digabung ke laporan lain"
 
 
 TRANSITIONS: dict[Status, tuple[Status, ...]] = {
-    Status.RECEIVED: (Status.VERIFIED, Status.DEFERRED, Status.TRANSFERRED, Status.ARCHIVED, Status.WITHDRAWN),
-    Status.VERIFIED: (Status.IN_PROGRESS, Status.DEFERRED, Status.TRANSFERRED, Status.ARCHIVED),
-    Status.IN_PROGRESS: (Status.RESOLVED, Status.DEFERRED, Status.TRANSFERRED),
+    Status.RECEIVED: (
+        Status.VERIFIED,
+        Status.DEFERRED,
+        Status.TRANSFERRED,
+        Status.ARCHIVED,
+        Status.WITHDRAWN,
+        Status.MERGED,
+    ),
+    Status.VERIFIED: (Status.IN_PROGRESS, Status.DEFERRED, Status.TRANSFERRED, Status.ARCHIVED, Status.MERGED),
+    Status.IN_PROGRESS: (Status.RESOLVED, Status.DEFERRED, Status.TRANSFERRED, Status.MERGED),
     Status.RESOLVED: (Status.CLOSED, Status.REOPENED),
     Status.CLOSED: (Status.REOPENED,),
-    Status.DEFERRED: (Status.VERIFIED, Status.IN_PROGRESS, Status.TRANSFERRED, Status.ARCHIVED),
+    Status.DEFERRED: (Status.VERIFIED, Status.IN_PROGRESS, Status.TRANSFERRED, Status.ARCHIVED, Status.MERGED),
     # A transferred report lives on with its new handler; when it comes back (the other
     # side refuses it too) it is received again here instead of being stuck.
     Status.TRANSFERRED: (Status.RECEIVED,),
     Status.ARCHIVED: (),
-    Status.REOPENED: (Status.IN_PROGRESS, Status.RESOLVED, Status.TRANSFERRED),
+    Status.REOPENED: (Status.IN_PROGRESS, Status.RESOLVED, Status.TRANSFERRED, Status.MERGED),
     Status.WITHDRAWN: (),
+    Status.MERGED: (),
 }
 
 # Moves only the reporter makes, through the citizen services (dispute, withdraw), with

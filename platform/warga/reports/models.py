@@ -52,6 +52,8 @@ class Report(models.Model):
     # The reporter's rating of the resolution, 1-5, given once.
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
+    # Set when officials merged this report into the one it repeats (same schema).
+    merged_into = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField()
     status_changed_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
@@ -159,6 +161,14 @@ class PhotoKind(models.TextChoices):
     PROOF = "proof", "Foto bukti penanganan"
 
 
+class PhotoState(models.TextChoices):
+    # Checked in the request; the original waits in quarantine for the task. Never served.
+    PROCESSING = "processing", "Sedang diproses"
+    READY = "ready", "Siap"
+    # The task could not decode it after all; never served, the report stands without it.
+    REJECTED = "rejected", "Ditolak"
+
+
 class ReportPhoto(models.Model):
     """A photo of a report (the citizen's, or an official's proof of the fix), stored
     re-encoded without metadata.
@@ -179,6 +189,10 @@ class ReportPhoto(models.Model):
     original_format = models.CharField(max_length=8)
     sha256 = models.CharField(max_length=64)
     perceptual_hash = models.CharField(max_length=16, db_index=True)
+    # New rows start in processing: only the photo task (or a service that processed the
+    # picture itself, as for proofs) marks a photo ready to be served.
+    state = models.CharField(max_length=12, choices=PhotoState.choices, default=PhotoState.PROCESSING)
+    thumbnail_path = models.CharField(max_length=255, blank=True)
     captured_at = models.DateTimeField(null=True, blank=True)
     captured_latitude = models.FloatField(null=True, blank=True)
     captured_longitude = models.FloatField(null=True, blank=True)
@@ -253,3 +267,29 @@ class ReportComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.role}"
+
+
+class FollowReason(models.TextChoices):
+    MERGED_REPORTER = "merged_reporter", "Pelapor laporan yang digabungkan"
+    MERGED_SUPPORTER = "merged_supporter", "Pendukung laporan yang digabungkan"
+
+
+class ReportFollower(models.Model):
+    """Someone to tell when a report is resolved besides its reporter and its supporters: the
+    reporter and supporters of a duplicate merged into it (they reported the same problem).
+    Moves with the report when it is transferred."""
+
+    id = models.BigAutoField(primary_key=True)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="followers")
+    user_id = models.UUIDField()
+    reason = models.CharField(max_length=20, choices=FollowReason.choices)
+    # The duplicate that brought them here.
+    from_tracking_number = models.CharField(max_length=32)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "reports_follower"
+        constraints = [models.UniqueConstraint(fields=["report", "user_id"], name="report_follower_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.user_id}"

@@ -1,9 +1,15 @@
 """Citizens' photos: checked by their content, never by name or declared type, and re-encoded.
 
+Two steps (docs/decisions/0010-public-map-feed.md, "Photos"): `photo_check` runs in the
+citizen's request and answers everything the citizen must hear about (not an image, too
+big, a bomb, truncated); the original is then kept in a private quarantine path that is
+never served, and `photo_process` (orientation, resize, metadata removed, thumbnail,
+perceptual hash) runs in a task after the report is committed.
+
 Every accepted photo is decoded and written out again as a JPEG of at most
 `MAX_DIMENSION` pixels a side with its orientation applied and no metadata at all (EXIF
 carries the phone's GPS position, the owner's name, the device serial). A file that is not
-really a JPEG, PNG or WebP, is over `MAX_BYTES`, or declares more than `MAX_PIXELS` pixels
+really a JPEG, PNG, WebP or HEIC, is over `MAX_BYTES`, or declares more than `MAX_PIXELS` pixels
 (a decompression bomb: a few kilobytes that expand to gigabytes) is refused before any
 pixel is decoded.
 """
@@ -17,16 +23,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from warga.reports.errors import FieldError
 
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+# iPhones save HEIC by default. pillow-heif registers the format with Pillow and applies the
+# HEIF orientation itself when the file is opened.
+pillow_heif.register_heif_opener()
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 MAX_PHOTOS = 5
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MAX_DIMENSION = 2048
 JPEG_QUALITY = 85
+THUMBNAIL_DIMENSION = 320
 
 
 class Readable(Protocol):
@@ -74,7 +85,7 @@ def photo_process(*, data: bytes, position: int) -> ProcessedPhoto | FieldError:
             "too_large",
             f"{label} lebih besar dari {MAX_BYTES // 1024 // 1024} MB. Kecilkan ukurannya atau pilih foto lain.",
         )
-    not_an_image = FieldError("not_an_image", f"{label} bukan gambar JPEG, PNG atau WebP yang utuh.")
+    not_an_image = FieldError("not_an_image", f"{label} bukan gambar JPEG, PNG, WebP atau HEIC yang utuh.")
     try:
         with warnings.catch_warnings():
             # Pillow only warns below twice its own limit; here any bomb is an error.
@@ -113,6 +124,92 @@ def photo_process(*, data: bytes, position: int) -> ProcessedPhoto | FieldError:
         sha256=hashlib.sha256(content).hexdigest(),
         perceptual_hash=_difference_hash(image),
     )
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    """A photo that passed the checks in the request, still as the citizen sent it (with its
+    metadata): stored only in quarantine until `photo_process` has made it clean."""
+
+    content: bytes
+    # As declared in the header, before the orientation is applied.
+    width: int
+    height: int
+    original_format: str
+    # Of the original bytes: what idempotency compares.
+    sha256: str
+    # Computed by the task from the clean picture.
+    perceptual_hash: str = ""
+
+
+def photo_check(*, data: bytes, position: int) -> CheckedPhoto | FieldError:
+    """The checks a citizen must hear about while still submitting, without the heavy work.
+
+    Type by content, size, declared pixels and Pillow's bomb guard as in `photo_process`;
+    then the whole compressed stream is decoded once so a truncated or corrupt file is
+    refused here. JPEGs are decoded at 1/8 scale (libjpeg's draft mode reads every byte but
+    builds a picture 64 times smaller), which keeps this cheap for phone photos.
+    """
+    label = f"Foto ke-{position}"
+    if len(data) > MAX_BYTES:
+        return FieldError(
+            "too_large",
+            f"{label} lebih besar dari {MAX_BYTES // 1024 // 1024} MB. Kecilkan ukurannya atau pilih foto lain.",
+        )
+    not_an_image = FieldError("not_an_image", f"{label} bukan gambar JPEG, PNG, WebP atau HEIC yang utuh.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as opened:
+                width, height = opened.size
+                if width * height > MAX_PIXELS:
+                    return FieldError(
+                        "too_many_pixels",
+                        f"{label} berukuran {width} x {height} piksel; batasnya {MAX_PIXELS // 1_000_000} juta piksel.",
+                    )
+                original_format = str(opened.format)
+                if original_format == "JPEG":
+                    opened.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                opened.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return FieldError(
+            "too_many_pixels", f"{label} terlalu besar: lebih dari {MAX_PIXELS // 1_000_000} juta piksel."
+        )
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        return not_an_image
+    return CheckedPhoto(
+        content=data,
+        width=width,
+        height=height,
+        original_format=original_format,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def photos_check(*, files: Sequence[Readable]) -> tuple[list[CheckedPhoto], list[FieldError]]:
+    """All photos of one submission, checked in the request; every problem is reported."""
+    if len(files) > MAX_PHOTOS:
+        return [], [FieldError("too_many", f"Paling banyak {MAX_PHOTOS} foto per laporan (dikirim {len(files)}).")]
+    checked: list[CheckedPhoto] = []
+    errors: list[FieldError] = []
+    for position, file in enumerate(files, start=1):
+        outcome = photo_check(data=file.read(MAX_BYTES + 1), position=position)
+        if isinstance(outcome, FieldError):
+            errors.append(outcome)
+        else:
+            checked.append(outcome)
+    return checked, errors
+
+
+def photo_thumbnail(*, content: bytes) -> bytes:
+    """A small JPEG of an already clean photo, for lists and maps."""
+    with Image.open(io.BytesIO(content), formats=("JPEG",)) as opened:
+        opened.draft("RGB", (THUMBNAIL_DIMENSION, THUMBNAIL_DIMENSION))
+        image = opened.convert("RGB")
+    image.thumbnail((THUMBNAIL_DIMENSION, THUMBNAIL_DIMENSION), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue()
 
 
 def photos_process(*, files: Sequence[Readable]) -> tuple[list[ProcessedPhoto], list[FieldError]]:

@@ -13,7 +13,15 @@ from django.db.models import QuerySet
 from tenants.context import current_schema, in_public_schema
 from warga.accounts.models import User
 from warga.reports.lifecycle import OPEN_STATUSES
-from warga.reports.models import Privacy, Report, ReportComment, ReportEvent, ReportPhoto
+from warga.reports.models import (
+    Privacy,
+    Report,
+    ReportComment,
+    ReportEvent,
+    ReportFollower,
+    ReportPhoto,
+    ReportSupport,
+)
 
 
 def _require_tenant_schema() -> None:
@@ -168,3 +176,32 @@ def reports_open_nearby(
                 )
             )
     return found[:limit]
+
+
+@dataclass(frozen=True)
+class Follower:
+    user_id: uuid.UUID
+    # reporter, supporter, or why they follow (merged_reporter, merged_supporter).
+    reason: str
+
+
+def report_followers(*, report_id: int) -> list[Follower]:
+    """Everyone to tell when a report of the current schema is resolved: its reporter, its
+    supporters ("saya juga"), and the reporters and supporters of duplicates merged into it.
+    Each person once, the closest reason first. Empty for a report not in this schema.
+
+    Three queries whatever the number of people. Privacy is the sender's business: the
+    reporter of an `anonim` report is told, but never named to anyone else.
+    """
+    _require_tenant_schema()
+    reporter_id = Report.objects.filter(pk=report_id).values_list("reporter_id", flat=True).first()
+    if reporter_id is None:
+        return []
+    found: dict[uuid.UUID, str] = {reporter_id: "reporter"}
+    for user_id in ReportSupport.objects.filter(report_id=report_id).order_by("id").values_list("user_id", flat=True):
+        found.setdefault(user_id, "supporter")
+    for user_id, reason in (
+        ReportFollower.objects.filter(report_id=report_id).order_by("id").values_list("user_id", "reason")
+    ):
+        found.setdefault(user_id, reason)
+    return [Follower(user_id=user_id, reason=reason) for user_id, reason in found.items()]

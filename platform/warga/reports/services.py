@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,23 +23,39 @@ from django.utils import timezone
 
 from tenants.context import current_schema, in_public_schema, tenant_connection
 from tenants.models import Government
+from tenants.tasks import send_on_commit
 from warga.accounts.models import User
+from warga.intake.models import ReportIndex
+from warga.notifications.services import notifications_report_status_changed
 from warga.organization.models import Unit
 from warga.reports.errors import FieldError, InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import NOTE_REQUIRED, OPEN_STATUSES, Status, allowed_next, is_allowed
 from warga.reports.models import (
     CommentRole,
+    FollowReason,
     OutboxEvent,
     PhotoKind,
+    PhotoState,
+    Privacy,
     Report,
     ReportComment,
     ReportEvent,
+    ReportFollower,
     ReportForward,
     ReportPhoto,
     ReportSupport,
     TrackingCounter,
 )
-from warga.reports.photos import ProcessedPhoto, Readable, photos_process
+from warga.reports.photos import (
+    CheckedPhoto,
+    ProcessedPhoto,
+    Readable,
+    photo_process,
+    photo_thumbnail,
+    photos_process,
+)
+from warga.reports.tasks import photo_process_task
+from warga.routing.services import report_route
 
 NATIONAL_OWNER_CODE = "NAS"
 NOTE_MAX_LENGTH = 2000
@@ -111,17 +128,26 @@ def _outbox_payload(report: Report, *, photo_count: int) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class StoredPhoto:
-    photo: ProcessedPhoto
+    photo: ProcessedPhoto | CheckedPhoto
     path: str
 
 
-def photo_files_store(*, government: Government, photos: list[ProcessedPhoto]) -> list[StoredPhoto]:
-    """Write processed photos under the government's own prefix, before the report's
-    transaction; the caller discards them with `photo_files_discard` if it rolls back."""
+# Originals waiting for the photo task: a prefix no view ever serves from (a photo is served
+# only when its row says ready, and then from its clean copy under `reports/`).
+QUARANTINE_PREFIX = "quarantine"
+
+
+def photo_files_store(*, government: Government, photos: Sequence[ProcessedPhoto | CheckedPhoto]) -> list[StoredPhoto]:
+    """Write photos under the government's own prefix, before the report's transaction; the
+    caller discards them with `photo_files_discard` if it rolls back. Checked originals (with
+    their metadata) go to quarantine, processed photos to where they are served from."""
     stored: list[StoredPhoto] = []
     try:
         for photo in photos:
-            name = f"reports/{government.schema_name}/{uuid.uuid4().hex}.jpg"
+            if isinstance(photo, CheckedPhoto):
+                name = f"{QUARANTINE_PREFIX}/{government.schema_name}/{uuid.uuid4().hex}"
+            else:
+                name = f"reports/{government.schema_name}/{uuid.uuid4().hex}.jpg"
             stored.append(StoredPhoto(photo=photo, path=default_storage.save(name, ContentFile(photo.content))))
     except BaseException:
         photo_files_discard(paths=[s.path for s in stored])
@@ -189,7 +215,28 @@ def report_create(
         payload=_outbox_payload(report, photo_count=len(photos or [])),
         created_at=now,
     )
+    report_route(report_id=report.pk)
     return report
+
+
+def index_map_fields(*, report: Report) -> dict[str, object]:
+    """The public index's PII-free copy of a report for the public map: no reporter, no
+    description, and no location for `rahasia` (the public may not see it at all)."""
+    hidden = report.privacy == Privacy.RAHASIA
+    return {
+        "type": report.type,
+        "category_code": report.category_code,
+        "privacy": report.privacy,
+        "status": report.status,
+        "latitude": None if hidden else report.latitude,
+        "longitude": None if hidden else report.longitude,
+    }
+
+
+def _index_status_sync(report: Report) -> None:
+    # Same transaction as the change: the public map never shows a status the report left.
+    # The index table lives in public, which a government's connection also searches.
+    ReportIndex.objects.filter(tracking_number=report.tracking_number).update(status=report.status)
 
 
 def _apply(report: Report, *, actor_id: uuid.UUID, target: Status, note: str, unit_changed: bool = False) -> None:
@@ -214,6 +261,8 @@ def _apply(report: Report, *, actor_id: uuid.UUID, target: Status, note: str, un
         },
         created_at=now,
     )
+    _index_status_sync(report)
+    notifications_report_status_changed(report=report, from_status=from_status, at=now)
 
 
 def report_transition(
@@ -252,6 +301,12 @@ def report_transition(
                 "proof_required",
                 "Laporan hanya dapat dinyatakan selesai dengan foto bukti beserta waktu dan lokasi pengambilannya: "
                 "gunakan aksi penyelesaian (resolve).",
+            )
+        if target == Status.MERGED:
+            raise ReportInvalid.single(
+                "to_status",
+                "merge_required",
+                "Laporan digabungkan melalui aksi penggabungan (merge) dengan nomor laporan tujuannya.",
             )
         if target in NOTE_REQUIRED and not note:
             raise ReportInvalid.single(
@@ -423,6 +478,7 @@ class ReportSnapshot:
     photos: list[ReportPhoto]
     supports: list[ReportSupport]
     comments: list[ReportComment]
+    followers: list[ReportFollower]
 
 
 def report_export_for_transfer(*, tracking_number: str) -> ReportSnapshot:
@@ -446,6 +502,7 @@ def report_export_for_transfer(*, tracking_number: str) -> ReportSnapshot:
         photos=list(ReportPhoto.objects.filter(report=report).order_by("position")),
         supports=list(ReportSupport.objects.filter(report=report)),
         comments=list(ReportComment.objects.filter(report=report).order_by("created_at", "id")),
+        followers=list(ReportFollower.objects.filter(report=report).order_by("id")),
     )
 
 
@@ -458,6 +515,7 @@ def report_import_from_transfer(
     note: str,
     from_name: str,
     now: datetime,
+    thumbnail_paths: list[str] | None = None,
 ) -> Report:
     """Recreate a moved report in the current (new owner's) schema with its whole history,
     then record the transfer and the arrival; the new owner starts from `received`."""
@@ -526,13 +584,20 @@ def report_import_from_transfer(
             sha256=photo.sha256,
             perceptual_hash=photo.perceptual_hash,
             kind=photo.kind,
+            state=photo.state,
+            thumbnail_path=thumbnail,
             captured_at=photo.captured_at,
             captured_latitude=photo.captured_latitude,
             captured_longitude=photo.captured_longitude,
             created_at=photo.created_at,
         )
-        for photo, path in zip(snapshot.photos, photo_paths, strict=True)
+        for photo, path, thumbnail in zip(
+            snapshot.photos, photo_paths, thumbnail_paths or [""] * len(snapshot.photos), strict=True
+        )
     )
+    # A photo still waiting for its task moved with its original: it is processed here now
+    # (the old government's task finds its row gone and stops).
+    report_photos_queue(report=report)
     ReportSupport.objects.bulk_create(
         ReportSupport(report=report, user_id=support.user_id, created_at=support.created_at)
         for support in snapshot.supports
@@ -546,6 +611,16 @@ def report_import_from_transfer(
             created_at=comment.created_at,
         )
         for comment in snapshot.comments
+    )
+    ReportFollower.objects.bulk_create(
+        ReportFollower(
+            report=report,
+            user_id=follower.user_id,
+            reason=follower.reason,
+            from_tracking_number=follower.from_tracking_number,
+            created_at=follower.created_at,
+        )
+        for follower in snapshot.followers
     )
     # Coming back to a government it once left: the old forwarding note no longer applies.
     ReportForward.objects.filter(tracking_number=report.tracking_number).delete()
@@ -571,6 +646,7 @@ def report_remove_after_transfer(
     _require_schema_of()
     report = snapshot.report
     ReportSupport.objects.filter(report=report).delete()
+    ReportFollower.objects.filter(report=report).delete()
     ReportComment.objects.filter(report=report).delete()
     ReportPhoto.objects.filter(report=report).delete()
     ReportEvent.objects.filter(report=report).delete()
@@ -723,6 +799,8 @@ def report_resolve(*, actor: User, tracking_number: str, proofs: list[ProofInput
                     original_format=item.photo.original_format,
                     sha256=item.photo.sha256,
                     perceptual_hash=item.photo.perceptual_hash,
+                    # Processed in the request: the reuse check needs the hash before deciding.
+                    state=PhotoState.READY,
                     captured_at=proof.captured_at,
                     captured_latitude=proof.latitude,
                     captured_longitude=proof.longitude,
@@ -735,3 +813,203 @@ def report_resolve(*, actor: User, tracking_number: str, proofs: list[ProofInput
         photo_files_discard(paths=[item.path for item in stored])
         raise
     return report
+
+
+# --- Citizens' photos after the commit ------------------------------------------------------
+
+
+def report_photos_queue(*, report: Report) -> int:
+    """Queue the photo task for each of the report's photos still waiting in quarantine, once
+    the current transaction commits, in the current schema. Returns how many were queued."""
+    _require_schema_of()
+    waiting = list(ReportPhoto.objects.filter(report=report, state=PhotoState.PROCESSING).values_list("id", flat=True))
+    for photo_id in waiting:
+        send_on_commit(photo_process_task, kwargs={"photo_id": photo_id})
+    return len(waiting)
+
+
+def report_photo_finish(*, photo_id: int) -> str:
+    """Make a quarantined photo of the current schema clean and servable; returns its state.
+
+    Decodes the original, applies its orientation, scales it down, drops every piece of
+    metadata, makes the thumbnail and the perceptual hash, stores both under the
+    government's prefix and marks the row ready; the original is deleted after the commit.
+    A picture that cannot be decoded after all is marked rejected (never served). Idempotent:
+    a photo already finished (or gone with a transfer) is left as it is and its new files
+    discarded. Storage errors propagate, for the task to retry.
+    """
+    _require_schema_of()
+    photo = ReportPhoto.objects.filter(pk=photo_id).first()
+    if photo is None:
+        return "gone"
+    if photo.state != PhotoState.PROCESSING:
+        return str(photo.state)
+    quarantined = photo.path
+    with default_storage.open(quarantined, "rb") as source:
+        outcome = photo_process(data=source.read(), position=photo.position)
+    written: list[str] = []
+    try:
+        if not isinstance(outcome, FieldError):
+            schema = current_schema()
+            stem = f"reports/{schema}/{uuid.uuid4().hex}"
+            written.append(default_storage.save(f"{stem}.jpg", ContentFile(outcome.content)))
+            written.append(
+                default_storage.save(f"{stem}-kecil.jpg", ContentFile(photo_thumbnail(content=outcome.content)))
+            )
+        with transaction.atomic():
+            locked = ReportPhoto.objects.select_for_update().filter(pk=photo_id).first()
+            if locked is None or locked.state != PhotoState.PROCESSING or locked.path != quarantined:
+                photo_files_discard(paths=written)
+                return "gone" if locked is None else str(locked.state)
+            if isinstance(outcome, FieldError):
+                locked.state = PhotoState.REJECTED
+                locked.save(update_fields=["state"])
+            else:
+                locked.path, locked.thumbnail_path = written
+                locked.width, locked.height = outcome.width, outcome.height
+                locked.size_bytes = len(outcome.content)
+                locked.sha256 = outcome.sha256
+                locked.perceptual_hash = outcome.perceptual_hash
+                locked.state = PhotoState.READY
+                locked.save(
+                    update_fields=[
+                        "path",
+                        "thumbnail_path",
+                        "width",
+                        "height",
+                        "size_bytes",
+                        "sha256",
+                        "perceptual_hash",
+                        "state",
+                    ]
+                )
+            transaction.on_commit(lambda: photo_files_discard(paths=[quarantined]))
+    except BaseException:
+        photo_files_discard(paths=written)
+        raise
+    return str(locked.state)
+
+
+# --- Merging a duplicate --------------------------------------------------------------------
+# Qlue's lesson: the same problem arrives many times. A duplicate is closed as merged into
+# the report it repeats; whoever sent or supported the duplicate follows the survivor and is
+# told when it is resolved (see selectors.report_followers).
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    duplicate: Report
+    into: Report
+    followers_added: int
+
+
+def report_merge(*, actor: User, duplicate_tracking_number: str, into_tracking_number: str, note: str) -> MergeOutcome:
+    """Merge a duplicate report of the current government into another open report of the
+    same government, in one transaction.
+
+    The duplicate moves to `merged` (audit and outbox events, the public index follows) and
+    remembers the survivor; the survivor gets an audit event and an outbox event naming the
+    duplicate, and the duplicate's reporter, supporters and earlier followers as followers.
+    Raises ReportNotFound when the duplicate is not in this schema; ReportInvalid for a
+    missing reason, the same number twice, a survivor not in this government (a report of
+    another government must be transferred here first) or no longer open; InvalidTransition
+    when the duplicate's status does not allow merging. Nothing is written then.
+    """
+    _require_schema_of()
+    if not actor.is_authenticated or not actor.is_active:
+        raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat mengubah laporan.")
+    note = note.strip()
+    if not note:
+        raise ReportInvalid.single("note", "note_required", "Tuliskan mengapa laporan ini sama dengan laporan tujuan.")
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ReportInvalid.single(
+            "note", "too_long", f"Catatan paling panjang {NOTE_MAX_LENGTH} karakter (sekarang {len(note)})."
+        )
+    if duplicate_tracking_number == into_tracking_number:
+        raise ReportInvalid.single(
+            "into_tracking_number", "same_report", "Laporan tidak dapat digabungkan ke dirinya sendiri."
+        )
+    with transaction.atomic():
+        # Both rows locked, always in id order, so two opposite merges cannot deadlock.
+        locked = {
+            report.tracking_number: report
+            for report in Report.objects.select_for_update()
+            .filter(tracking_number__in=[duplicate_tracking_number, into_tracking_number])
+            .order_by("id")
+        }
+        duplicate = locked.get(duplicate_tracking_number)
+        if duplicate is None:
+            raise ReportNotFound()
+        into = locked.get(into_tracking_number)
+        if into is None:
+            # Worded so that it neither confirms nor denies the number elsewhere.
+            raise ReportInvalid.single(
+                "into_tracking_number",
+                "not_in_this_government",
+                f"Laporan {into_tracking_number} tidak ada di pemerintah ini. Penggabungan hanya untuk laporan "
+                "dalam satu pemerintah; laporan pemerintah lain dialihkan (bukan wewenang) lebih dulu.",
+            )
+        if not is_allowed(duplicate.status, Status.MERGED):
+            raise InvalidTransition(
+                current=duplicate.status,
+                requested=Status.MERGED,
+                allowed=[s.value for s in allowed_next(duplicate.status)],
+            )
+        if into.status not in OPEN_STATUSES or into.status == Status.TRANSFERRED:
+            raise ReportInvalid.single(
+                "into_tracking_number",
+                "not_open",
+                f"Laporan {into.tracking_number} sudah tidak terbuka ({into.status}); gabungkan ke laporan yang "
+                "masih ditangani.",
+            )
+        now = timezone.now()
+        people: list[tuple[uuid.UUID, str]] = [(duplicate.reporter_id, FollowReason.MERGED_REPORTER)]
+        people += [
+            (user_id, FollowReason.MERGED_SUPPORTER)
+            for user_id in ReportSupport.objects.filter(report=duplicate).values_list("user_id", flat=True)
+        ]
+        people += list(ReportFollower.objects.filter(report=duplicate).values_list("user_id", "reason"))
+        already = {
+            into.reporter_id,
+            *ReportSupport.objects.filter(report=into).values_list("user_id", flat=True),
+            *ReportFollower.objects.filter(report=into).values_list("user_id", flat=True),
+        }
+        new_followers: dict[uuid.UUID, str] = {}
+        for user_id, reason in people:
+            if user_id not in already and user_id not in new_followers:
+                new_followers[user_id] = reason
+        ReportFollower.objects.bulk_create(
+            ReportFollower(
+                report=into,
+                user_id=user_id,
+                reason=reason,
+                from_tracking_number=duplicate.tracking_number,
+                created_at=now,
+            )
+            for user_id, reason in new_followers.items()
+        )
+        duplicate.merged_into = into.tracking_number
+        duplicate.save(update_fields=["merged_into", "updated_at"])
+        _apply(duplicate, actor_id=actor.pk, target=Status.MERGED, note=f"Digabung ke {into.tracking_number}: {note}")
+        # The survivor's status does not change; its trail still says what joined it.
+        ReportEvent.objects.create(
+            report=into,
+            actor_id=actor.pk,
+            from_status=into.status,
+            to_status=into.status,
+            note=f"Laporan {duplicate.tracking_number} digabungkan ke laporan ini: {note}",
+            at=now,
+        )
+        OutboxEvent.objects.create(
+            aggregate_type="report",
+            aggregate_id=into.pk,
+            kind="report.merged_in",
+            payload={
+                "tracking_number": into.tracking_number,
+                "duplicate_tracking_number": duplicate.tracking_number,
+                "followers_added": len(new_followers),
+                "at": now.isoformat(),
+            },
+            created_at=now,
+        )
+    return MergeOutcome(duplicate=duplicate, into=into, followers_added=len(new_followers))

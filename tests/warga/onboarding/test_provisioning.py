@@ -23,6 +23,7 @@ from warga.onboarding.services import ProvisioningError, government_provision, p
 from warga.organization.models import Unit, UnitKind
 from warga.organization.selectors import unit_counts_by_kind
 from warga.regions.models import District, Regency, Village, VillageKind
+from warga.routing.defaults import DEFAULT_AGENCIES
 
 SABANG = "11.72"
 
@@ -45,6 +46,8 @@ def _reference_counts(code: str) -> dict[str, int]:
         "kecamatan": District.objects.filter(code__startswith=f"{code}.").count(),
         "kelurahan": villages.filter(kind=VillageKind.KELURAHAN).count(),
         "desa": villages.filter(kind=VillageKind.DESA).count(),
+        # The default dinas/badan/Satpol PP (warga.routing.defaults), seeded at provisioning.
+        "agency": len(DEFAULT_AGENCIES),
     }
     return {kind: total for kind, total in counts.items() if total}
 
@@ -74,6 +77,7 @@ def test_provision_regions_clones_the_template_seeds_the_territory_and_opens_the
                 "government": 1,
                 "kecamatan": 3,
                 "desa": 18,
+                "agency": 10,
             }
         )
         root = Unit.objects.get(kind=UnitKind.GOVERNMENT)
@@ -93,7 +97,7 @@ def test_provision_regions_clones_the_template_seeds_the_territory_and_opens_the
     call_command("provision_regions", SABANG, verbosity=1, stdout=again)
     assert again.getvalue() == "2 governments: 0 created, 2 already ready.\n"
     with government_context(government):
-        assert Unit.objects.count() == 22
+        assert Unit.objects.count() == 22 + 10
 
 
 def test_kabupaten_bandung_gets_its_kecamatan_kelurahan_and_desa(db: None) -> None:
@@ -114,6 +118,7 @@ def test_kabupaten_bandung_gets_its_kecamatan_kelurahan_and_desa(db: None) -> No
                 "kecamatan": 31,
                 "kelurahan": 10,
                 "desa": 270,
+                "agency": 10,
             }
         )
         assert Unit.objects.get(region_code="32.04.06.1002").name == "Cibeunying"
@@ -130,7 +135,7 @@ def test_provisioning_a_ready_government_again_changes_nothing(bandung: Governme
     assert (outcome.created, outcome.units, outcome.government.pk) == (False, 0, bandung.pk)
     assert Government.objects.get(pk=bandung.pk).ready_at == ready_at
     with government_context(bandung):
-        assert Unit.objects.count() == units == 182
+        assert Unit.objects.count() == units == 182 + 10
 
 
 def test_a_crashed_provisioning_is_resumed_by_running_it_again(db: None) -> None:
@@ -160,7 +165,7 @@ def test_a_crashed_provisioning_is_resumed_by_running_it_again(db: None) -> None
     with government_context(government):
         # Started over from a fresh clone: the full seed, nothing left from the crashed run.
         assert unit_counts_by_kind() == _reference_counts(SABANG)
-        assert not Unit.objects.filter(kind=UnitKind.AGENCY).exists()
+        assert not Unit.objects.filter(kind=UnitKind.AGENCY, name="Sisa percobaan yang gagal").exists()
 
 
 def test_a_registered_government_without_a_schema_is_finished_too(db: None) -> None:

@@ -13,11 +13,17 @@ from django.test import Client
 from tenants.context import government_context
 from tenants.models import Government
 from tests.warga.access.people import PASSWORD, membership_in, verified_user, with_totp
+from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from warga.accounts.models import User
-from warga.organization.models import Membership
+from warga.intake.models import ReportIndex
+from warga.intake.services import report_comment_public, report_support
+from warga.organization.models import Membership, Unit
 from warga.personaldata.models import DataRequest
 from warga.personaldata.services import account_delete, personal_data_export, subject_digest
 from warga.privacy.personal_data import ERASED_USER_ID
+from warga.reports.models import Report
+from warga.routing.models import RoutingAuditEvent, RuleSet
+from warga.routing.services import rule_set_save
 
 SEARCHED_TYPES = ("text", "character varying", "character", "uuid", "json", "jsonb")
 
@@ -159,3 +165,51 @@ def test_requests_open_beyond_three_days_are_reported_overdue(db: None) -> None:
         completed_at=now - datetime.timedelta(hours=99),
     )
     assert [r.subject_digest for r in data_requests_overdue(now=now)] == ["lama"]
+
+
+def test_a_citizen_s_reports_stay_but_nobody_is_identifiable_in_them(bandung: Government, jakarta: Government) -> None:
+    citizen = verified_user("siti.aminah.pelapor@example.id", full_name="Siti Aminah", phone="+6281299990000")
+    neighbour = verified_user("tetangga@example.id")
+    own = submit(citizen, description="Saluran tersumbat di gang Siti Aminah.")
+    theirs = submit(neighbour, village_code=JAKARTA_VILLAGE, latitude=JAKARTA_POINT[0], longitude=JAKARTA_POINT[1])
+    report_support(supporter=citizen, tracking_number=theirs.tracking_number)
+    report_comment_public(author=citizen, tracking_number=own.tracking_number, body="Masih tersumbat.")
+
+    exported = json.loads(zipfile.ZipFile(io.BytesIO(personal_data_export(user=citizen))).read("data-pribadi.json"))
+    bandung_reports = exported["pemerintah_daerah"]["32.73"]["reports.report"]
+    assert [r["nomor"] for r in bandung_reports["laporan"]] == [own.tracking_number]
+    assert [c["isi"] for c in bandung_reports["komentar"]] == ["Masih tersumbat."]
+    assert exported["pemerintah_daerah"]["31"]["reports.report"]["dukungan"] == [theirs.tracking_number]
+    assert [r["nomor"] for r in exported["akun"]["intake.report_index"]["laporan_saya"]] == [own.tracking_number]
+
+    user_id = str(citizen.pk)
+    account_delete(user=citizen)
+
+    assert _occurrences(user_id) == []
+    assert _occurrences("siti.aminah.pelapor@example.id") == []
+    with government_context(bandung):
+        report = Report.objects.get(tracking_number=own.tracking_number)
+        assert report.reporter_id == ERASED_USER_ID
+        assert set(report.comments.values_list("author_id", flat=True)) == {ERASED_USER_ID}
+    with government_context(jakarta):
+        supported = Report.objects.get(tracking_number=theirs.tracking_number)
+        assert supported.support_count == 1  # the count stays; who gave it does not
+        assert not supported.supports.exists()
+        assert supported.reporter_id == neighbour.pk
+    index = ReportIndex.objects.get(tracking_number=own.tracking_number)
+    assert index.reporter_id is None
+
+
+def test_an_official_who_changed_the_routing_rules_is_erased_from_their_history(bandung: Government) -> None:
+    official = verified_user("admin.koordinator.pdp@example.id")
+    with government_context(bandung):
+        any_unit = Unit.objects.get(kind="government")
+        rules = [{"name": "semua ke pemerintah (uji)", "handling_unit_id": any_unit.pk}]
+        saved = rule_set_save(actor_id=official.pk, rules=rules, note="Uji penghapusan akun")
+
+    account_delete(user=official)
+
+    assert _occurrences(str(official.pk)) == []
+    with government_context(bandung):
+        assert RuleSet.objects.get(pk=saved.pk).created_by_id == ERASED_USER_ID
+        assert RoutingAuditEvent.objects.filter(actor_id=ERASED_USER_ID).exists()

@@ -14,8 +14,9 @@ from tenants.models import Government
 from tests.warga.reports.images import distinct_image
 from warga.accounts.models import User
 from warga.intake.services import Submission, report_submit
-from warga.reports.models import OutboxEvent, Report, ReportEvent
+from warga.reports.models import OutboxEvent, PhotoState, Report, ReportEvent, ReportPhoto
 from warga.reports.services import ProofInput, report_resolve
+from warga.reports.tasks import photo_process_task
 
 # Kelurahan Sukarasa, Kecamatan Sukasari, Kota Bandung (32.73): a city tenant.
 BANDUNG_VILLAGE = "32.73.01.1001"
@@ -69,3 +70,13 @@ def resolve(government: Government, tracking_number: str, actor: User) -> Report
     with government_context(government):
         report = Report.objects.get(tracking_number=tracking_number)
         return report_resolve(actor=actor, tracking_number=tracking_number, proofs=[proof_at(report)])
+
+
+def process_photos(government: Government, capture: Any) -> list[str]:
+    """Run the photo task, as the worker would, for every photo of `government` still waiting;
+    `capture` is pytest-django's django_capture_on_commit_callbacks (the task deletes the
+    quarantined original after its commit)."""
+    with government_context(government):
+        waiting = list(ReportPhoto.objects.filter(state=PhotoState.PROCESSING).values_list("id", flat=True))
+        with capture(execute=True):
+            return [photo_process_task(photo_id=photo_id) for photo_id in waiting]

@@ -51,3 +51,21 @@ def distinct_image(seed: int, size: tuple[int, int] = (64, 48)) -> bytes:
     out = io.BytesIO()
     image.resize(size, Image.Resampling.NEAREST).convert("RGB").save(out, "JPEG", quality=95)
     return out.getvalue()
+
+
+def heic_with_private_exif(size: tuple[int, int] = (64, 48), orientation: int = 6) -> bytes:
+    """A real HEIC (as iPhones save them), written by pillow-heif's encoder, with the same
+    private EXIF as `jpeg_with_private_exif`."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x013B] = "Budi Santoso"
+    exif[0x010F] = "PonselMerek"
+    image = Image.new("RGB", size, (200, 30, 30))
+    for x in range(size[0]):
+        image.putpixel((x, x * size[1] // size[0]), (0, 0, 0))
+    out = io.BytesIO()
+    image.save(out, "HEIF", exif=exif.tobytes(), quality=90)
+    return out.getvalue()

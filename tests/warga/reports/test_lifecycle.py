@@ -105,10 +105,11 @@ def test_every_invalid_transition_is_refused_with_the_allowed_states_and_changes
         assert counts(bandung) == before
 
 
-def test_only_archived_and_withdrawn_are_final_and_the_refusal_says_so(
+def test_only_archived_withdrawn_and_merged_are_final_and_the_refusal_says_so(
     bandung: Government, official: User, tracking_number: str
 ) -> None:
-    assert [s for s in Status if not TRANSITIONS[s]] == [Status.ARCHIVED, Status.WITHDRAWN]
+    # A merged report lives on in the report it was merged into.
+    assert [s for s in Status if not TRANSITIONS[s]] == [Status.ARCHIVED, Status.WITHDRAWN, Status.MERGED]
     # Officials cannot reopen or withdraw: those are the reporter's (dispute, withdraw).
     assert allowed_next(Status.CLOSED) == ()
     assert allowed_next(Status.CLOSED, by_reporter=True) == (Status.REOPENED,)

@@ -136,5 +136,5 @@ def test_resolving_a_report_not_in_progress_is_an_invalid_transition(bandung: Go
         report = Report.objects.get()
         with pytest.raises(InvalidTransition) as refused:
             report_resolve(actor=official, tracking_number=number, proofs=[proof_at(report)])
-        assert refused.value.allowed == ("verified", "deferred", "transferred", "archived")
+        assert refused.value.allowed == ("verified", "deferred", "transferred", "archived", "merged")
         assert not ReportPhoto.objects.exists()

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.reports.helpers import counts, submit
+from tests.warga.reports.helpers import counts, process_photos, submit
 from tests.warga.reports.images import image_bytes
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
@@ -41,6 +41,7 @@ def test_transfer_to_another_government_and_back_keeps_everything(
 ) -> None:
     reporter = UserFactory()
     number = submit(reporter, photos=[SimpleUploadedFile("a.jpg", image_bytes())]).tracking_number
+    process_photos(bandung, django_capture_on_commit_callbacks)
     report_support(supporter=UserFactory(), tracking_number=number)
     report_comment_public(author=reporter, tracking_number=number, body="Masih berlubang.")
     with government_context(bandung):
@@ -68,14 +69,20 @@ def test_transfer_to_another_government_and_back_keeps_everything(
         )
         assert ReportSupport.objects.count() == 1
         assert list(ReportComment.objects.values_list("role", "body")) == [("reporter", "Masih berlubang.")]
-        assert ReportPhoto.objects.get().path.startswith("reports/gov_31/")
+        photo = ReportPhoto.objects.get()
+        assert (photo.state, photo.path[:15], photo.thumbnail_path[:15]) == (
+            "ready",
+            "reports/gov_31/",
+            "reports/gov_31/",
+        )
     assert _trail(jakarta) == [
         ("", "received"),
         ("received", "verified"),
         ("verified", "transferred"),
         ("transferred", "received"),
     ]
-    assert [f.split("/")[1] for f in _files()] == ["gov_31"]  # the old file went after the commit
+    # The photo and its thumbnail; the old files went after the commit.
+    assert [f.split("/")[1] for f in _files()] == ["gov_31", "gov_31"]
 
     with django_capture_on_commit_callbacks(execute=True):
         report_transfer(
@@ -89,7 +96,7 @@ def test_transfer_to_another_government_and_back_keeps_everything(
     with government_context(jakarta):
         assert ReportForward.objects.get().to_government_id == bandung.pk
         assert not Report.objects.exists()
-    assert [f.split("/")[1] for f in _files()] == ["gov_32_73"]
+    assert [f.split("/")[1] for f in _files()] == ["gov_32_73", "gov_32_73"]
     found = report_lookup_public(tracking_number=number, viewer=reporter)
     assert found is not None
     assert (found.government_code, len(found.photo_ids), found.is_mine) == ("32.73", 1, True)
@@ -149,3 +156,20 @@ def test_a_resolved_report_cannot_be_transferred(bandung: Government, jakarta: G
     assert refused.value.allowed == ("closed",)
     assert counts(jakarta) == (0, 0, 0)
     assert ReportIndex.objects.get(tracking_number=number).government == bandung
+
+
+def test_a_photo_still_waiting_moves_in_quarantine_and_is_processed_by_the_new_owner(
+    bandung: Government, jakarta: Government, official: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    number = submit(UserFactory(), photos=[SimpleUploadedFile("a.jpg", image_bytes())]).tracking_number
+    with django_capture_on_commit_callbacks() as queued:
+        report_transfer(
+            actor=official, tracking_number=number, from_government=bandung, to_government_code="31", note="DKI"
+        )
+    # Two callbacks: the photo task queued in Jakarta, and the old files' removal.
+    assert len(queued) == 2
+    with government_context(jakarta):
+        photo = ReportPhoto.objects.get()
+    assert (photo.state, photo.path[:18]) == ("processing", "quarantine/gov_31/")
+    assert process_photos(jakarta, django_capture_on_commit_callbacks) == ["ready"]
+    assert process_photos(bandung, django_capture_on_commit_callbacks) == []

@@ -1,0 +1,93 @@
+"""The public map/feed over HTTP: open and recent reports in a bounding box, no sign-in.
+
+Only on the public host (the shared citizen app); it reads the public index alone and
+shows nothing personal (docs/decisions/0010-public-map-feed.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.v1.base import ApiView
+from api.v1.reports import _require_public_host
+from warga.intake.selectors import FEED_PAGE_MAX, BoundingBox, reports_feed
+from warga.reports.errors import ReportInvalid
+
+BBOX_FORMAT = "bbox berisi empat angka dipisah koma: selatan,barat,utara,timur (misalnya -6.95,107.55,-6.85,107.65)."
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class BboxField(serializers.Field[BoundingBox, str, str, Any]):
+    def to_internal_value(self, data: Any) -> BoundingBox:
+        parts = str(data).split(",")
+        try:
+            south, west, north, east = (float(part) for part in parts)
+        except ValueError as error:
+            raise serializers.ValidationError(BBOX_FORMAT, code="invalid_bbox") from error
+        return BoundingBox(south=south, west=west, north=north, east=east)
+
+    def to_representation(self, value: BoundingBox) -> str:
+        return f"{value.south},{value.west},{value.north},{value.east}"
+
+
+class FeedInput(serializers.Serializer[Any]):
+    bbox = BboxField(help_text="south,west,north,east in degrees (WGS84); at most 2 degrees a side by default.")
+    since = serializers.DateTimeField(required=False, default=None, help_text="Only reports sent from then on.")
+    status = serializers.CharField(
+        required=False, default="", help_text="Comma-separated statuses; the open ones when absent."
+    )
+    cursor = serializers.CharField(required=False, default="", help_text="`next_cursor` of the previous page.")
+    limit = serializers.IntegerField(min_value=1, max_value=FEED_PAGE_MAX, default=50)
+
+
+class FeedItemOutput(serializers.Serializer[Any]):
+    """Never the reporter, never the description."""
+
+    tracking_number = serializers.CharField()
+    government_code = serializers.CharField(allow_null=True)
+    type = serializers.CharField()
+    category_code = serializers.CharField()
+    privacy = serializers.CharField(help_text="publik or anonim; rahasia reports are never in the feed.")
+    status = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    created_at = serializers.DateTimeField()
+
+
+class FeedView(ApiView):
+    permission_classes = [permissions.AllowAny]
+    # Public and read-only: no session is needed, so none is looked at.
+    authentication_classes: list[Any] = []
+
+    @extend_schema(
+        parameters=[FeedInput],
+        responses={
+            200: inline_serializer(
+                "FeedPage",
+                {"results": FeedItemOutput(many=True), "next_cursor": serializers.CharField(allow_null=True)},
+            )
+        },
+        summary="Public map: open and recent reports in a bounding box, newest first (public host; no sign-in)",
+    )
+    def get(self, request: Request) -> Response:
+        _require_public_host()
+        given = FeedInput(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        statuses = [s.strip() for s in data["status"].split(",") if s.strip()] or None
+        if data["status"] and statuses is None:
+            raise ReportInvalid.single("status", "unknown_status", "Isi status dengan nama status, dipisah koma.")
+        page = reports_feed(
+            bbox=data["bbox"],
+            since=data["since"],
+            statuses=statuses,
+            cursor=data["cursor"] or None,
+            limit=data["limit"],
+        )
+        return Response({"results": FeedItemOutput(page.items, many=True).data, "next_cursor": page.next_cursor})

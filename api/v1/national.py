@@ -1,0 +1,216 @@
+"""National oversight over HTTP: the dashboard, the overseers' export, open data.
+
+The dashboard and the export answer on the national government's host (the whole country)
+and on a province government's host (that province only), for its officials (an active
+membership there, with two-step verification: warga.access). Open data answers on the
+public host to anyone. Every answer comes from the national read model, never from a
+government's schema.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.v1.base import ApiView
+from tenants.context import in_public_schema
+from warga.access.guards import IsOfficialWithMFA, government_of
+from warga.national.models import RegionLevel
+from warga.national.selectors import (
+    EXPORT_COLUMNS,
+    OPEN_DATA_MIN_CELL,
+    RANKING_MIN_VOLUME,
+    NationalScope,
+    dashboard_breakdown,
+    dashboard_by_category,
+    dashboard_kpis,
+    dashboard_rankings,
+    dashboard_series,
+    dashboard_surges,
+    facts_for_export,
+    open_data_cells,
+    relay_freshness,
+    scope_for,
+)
+
+OVERSIGHT_HOST_ONLY = (
+    "Dasbor nasional tersedia di alamat pemerintah pusat dan di alamat pemerintah provinsi (untuk provinsinya). "
+    "(The national dashboard is served on the national and province government hosts.)"
+)
+PUBLIC_HOST_ONLY = "Data terbuka tersedia di alamat nasional Warga. (Open data is served on the public host.)"
+DEFAULT_DAYS = 30
+# One query answers a period of at most this many days: longer ones go through the export.
+MAX_DAYS = 366
+OPEN_DATA_MAX_DAYS = 3 * 366
+
+
+class PeriodSerializer(serializers.Serializer[dict[str, Any]]):
+    start = serializers.DateField(required=False, help_text="Hari pertama (YYYY-MM-DD), WIB.")
+    end = serializers.DateField(required=False, help_text="Hari terakhir (YYYY-MM-DD), WIB; termasuk.")
+
+    max_days = MAX_DAYS
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        end = attrs.get("end") or timezone.localdate()
+        start = attrs.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
+        if start > end:
+            raise serializers.ValidationError({"start": "Tanggal awal harus sebelum atau sama dengan tanggal akhir."})
+        if (end - start).days + 1 > self.max_days:
+            raise serializers.ValidationError(
+                {"end": f"Periode paling panjang {self.max_days} hari; persempit tanggalnya atau gunakan ekspor."}
+            )
+        return attrs | {"start": start, "end": end}
+
+
+class DashboardQuerySerializer(PeriodSerializer):
+    level = serializers.ChoiceField(
+        choices=RegionLevel.choices, required=False, help_text="Tingkat rincian wilayah (drill-down)."
+    )
+    # Not "parent": serializer fields already have an attribute of that name.
+    region = serializers.RegexField(
+        r"^\d{2}(\.\d{2}(\.\d{2})?)?$", required=False, help_text="Wilayah yang dirinci: 32 atau 32.73."
+    )
+    min_volume = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
+
+
+class OpenDataQuerySerializer(PeriodSerializer):
+    max_days = OPEN_DATA_MAX_DAYS
+    output = serializers.ChoiceField(choices=["json", "csv"], required=False, help_text="json (bawaan) atau csv.")
+
+
+def _oversight_scope(request: Request) -> NationalScope:
+    government = government_of(request)
+    scope = None if government is None else scope_for(government=government)
+    if scope is None:
+        raise Http404(OVERSIGHT_HOST_ONLY)
+    return scope
+
+
+def _child_level(scope: NationalScope, parent: str | None) -> str:
+    """One level below what is being looked at: the country shows provinces, a province its
+    regencies/cities, a regency its kecamatan (the roll-ups stop there)."""
+    depth = len(parent.split(".")) if parent else (1 if scope.province_code else 0)
+    return [RegionLevel.PROVINCE, RegionLevel.REGENCY, RegionLevel.DISTRICT, RegionLevel.DISTRICT][depth]
+
+
+class NationalDashboardView(ApiView):
+    """KPIs, drill-down by region, categories, the daily series, rankings and freshness."""
+
+    permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
+
+    @extend_schema(
+        parameters=[DashboardQuerySerializer],
+        responses={200: dict[str, Any]},
+        summary="Dasbor nasional / pengawasan provinsi",
+    )
+    def get(self, request: Request) -> Response:
+        scope = _oversight_scope(request)
+        query = DashboardQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start: date = query.validated_data["start"]
+        end: date = query.validated_data["end"]
+        parent: str | None = query.validated_data.get("region")
+        if parent and scope.province_code and not parent.startswith(scope.province_code):
+            raise Http404("Wilayah itu di luar provinsi ini. (That region is outside this province.)")
+        level: str = query.validated_data.get("level") or _child_level(scope, parent)
+        min_volume: int = query.validated_data.get("min_volume", RANKING_MIN_VOLUME)
+        return Response(
+            {
+                "scope": {"province_code": scope.province_code},
+                "period": {"start": start, "end": end},
+                "kpis": dashboard_kpis(scope=scope, start=start, end=end),
+                "breakdown": {
+                    "level": level,
+                    "parent": parent,
+                    "regions": dashboard_breakdown(scope=scope, start=start, end=end, level=level, parent_code=parent),
+                },
+                "categories": dashboard_by_category(scope=scope, start=start, end=end),
+                "series": dashboard_series(scope=scope, start=start, end=end),
+                "rankings": dashboard_rankings(
+                    scope=scope,
+                    start=start,
+                    end=end,
+                    level=RegionLevel.REGENCY if level == RegionLevel.PROVINCE else level,
+                    min_volume=min_volume,
+                ),
+                "surges": dashboard_surges(scope=scope, end=end),
+                "freshness": relay_freshness(),
+            }
+        )
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer feeds a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(header: tuple[str, ...], rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(
+            ["" if value is None else value.isoformat() if hasattr(value, "isoformat") else value for value in row]
+        )
+
+
+class NationalExportView(ApiView):
+    """Every fact of the period (and of the province on a province host) as CSV, streamed."""
+
+    permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
+
+    @extend_schema(parameters=[PeriodSerializer], responses={(200, "text/csv"): str}, summary="Ekspor fakta laporan")
+    def get(self, request: Request) -> StreamingHttpResponse:
+        scope = _oversight_scope(request)
+        query = PeriodSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start, end = query.validated_data["start"], query.validated_data["end"]
+        response = StreamingHttpResponse(
+            _csv_lines(EXPORT_COLUMNS, facts_for_export(scope=scope, start=start, end=end)),
+            content_type="text/csv; charset=utf-8",
+        )
+        name = f"laporan-{scope.province_code or 'nasional'}-{start}-{end}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class OpenDataView(ApiView):
+    """Reports per kabupaten/kota x category x month for anyone; cells under 5 suppressed."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[OpenDataQuerySerializer, OpenApiParameter("output", str, enum=["json", "csv"])],
+        responses={200: dict[str, Any], (200, "text/csv"): str},
+        summary="Data terbuka: jumlah laporan per wilayah, kategori dan bulan",
+    )
+    def get(self, request: Request) -> Response | HttpResponse:
+        if not in_public_schema():
+            raise Http404(PUBLIC_HOST_ONLY)
+        query = OpenDataQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start, end = query.validated_data["start"], query.validated_data["end"]
+        cells = open_data_cells(start=start, end=end)
+        if query.validated_data.get("output") == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            writer = csv.writer(response)
+            writer.writerow(["month", "region_code", "category_code", "reports"])
+            for cell in cells:
+                reports = "<5" if cell["suppressed"] else cell["reports"]
+                writer.writerow([cell["month"], cell["region_code"], cell["category_code"], reports])
+            response["Content-Disposition"] = f'attachment; filename="laporan-warga-{start}-{end}.csv"'
+            return response
+        return Response(
+            {"period": {"start": start, "end": end}, "suppressed_below": OPEN_DATA_MIN_CELL, "cells": cells}
+        )

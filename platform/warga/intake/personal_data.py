@@ -1,0 +1,28 @@
+"""The reporter's personal data in the public report index, for export and erasure."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from warga.intake.models import ReportIndex
+from warga.personaldata.registry import personal_data_register
+
+
+def _index(user_id: uuid.UUID) -> dict[str, Any]:
+    rows = ReportIndex.objects.filter(reporter_id=user_id).select_related("government").order_by("created_at")
+    return {
+        "laporan_saya": [
+            {"nomor": row.tracking_number, "pemerintah": row.government.name, "dibuat": row.created_at} for row in rows
+        ]
+    }
+
+
+def _index_erase(user_id: uuid.UUID) -> int:
+    return ReportIndex.objects.filter(reporter_id=user_id).update(reporter=None)
+
+
+def register() -> None:
+    personal_data_register(
+        name="intake.report_index", scope="public", personal_data_for=_index, personal_data_erase=_index_erase
+    )

@@ -1,0 +1,132 @@
+"""The national read model (public scope): PII-free facts about every report in the country.
+
+Filled only by the relay (warga.national.services.relay_drain) from each government's outbox;
+nothing here is ever written by a request. Rows carry codes, statuses, times and counts: no
+description, no coordinates, no identity (UU 27/2022). Why it lives in public and not in the
+national government's schema: docs/decisions/0009-national-read-model.md.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", "Provinsi"
+    REGENCY = "regency", "Kabupaten/kota"
+    DISTRICT = "district", "Kecamatan"
+
+
+class ReportFact(models.Model):
+    """One report, wherever it lives now, keyed by its nationally unique tracking number
+    (kept when a report moves between governments; the per-schema id is not)."""
+
+    id = models.BigAutoField(primary_key=True)
+    tracking_number = models.CharField(max_length=32, unique=True)
+    # Kemendagri code of the government holding the report, or NAS for the triage desk.
+    owner_code = models.CharField(max_length=5)
+    # When the current owner received it: events of earlier owners older than this only fill in history.
+    owner_since = models.DateTimeField()
+    province_code = models.CharField(max_length=2)
+    regency_code = models.CharField(max_length=5)
+    district_code = models.CharField(max_length=8)
+    village_code = models.CharField(max_length=13)
+    category_code = models.CharField(max_length=40)
+    type = models.CharField(max_length=24)
+    privacy = models.CharField(max_length=8)
+    status = models.CharField(max_length=16)
+    is_open = models.BooleanField()
+    created_at = models.DateTimeField()
+    # The national reporting day (WIB) of created_at: the roll-ups' day.
+    created_day = models.DateField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    in_progress_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Met (True) or missed (False) against the owner's own target and working calendar; null
+    # while the step is not done or the owner sets no target for it.
+    sla_verify_met = models.BooleanField(null=True, blank=True)
+    sla_follow_up_met = models.BooleanField(null=True, blank=True)
+    sla_resolve_met = models.BooleanField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    support_count = models.PositiveIntegerField(default=0)
+    transfer_count = models.PositiveIntegerField(default=0)
+    # Last applied outbox id per source government code: {"32.73": 41, "31": 7}. An event at
+    # or below its source's cursor was applied already and is ignored (at-least-once delivery).
+    source_cursors = models.JSONField(default=dict)
+    # created_at of the newest event applied, and when it was applied: the freshness of this row.
+    last_event_at = models.DateTimeField()
+    applied_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "national_report_fact"
+        indexes = [
+            models.Index(fields=["created_day", "province_code"], name="fact_day_province"),
+            models.Index(fields=["province_code", "created_day"], name="fact_province_day"),
+            models.Index(fields=["regency_code", "created_day"], name="fact_regency_day"),
+            models.Index(fields=["owner_code"], name="fact_owner"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="fact_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_number
+
+
+class Rollup(models.Model):
+    """Report counts per national day x region (at three levels) x category x type x status.
+
+    Derived entirely from facts: recomputed for each (day, province) a relay batch touched,
+    so it can always be rebuilt and never drifts (docs/decisions/0009).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    level = models.CharField(max_length=8, choices=RegionLevel.choices)
+    region_code = models.CharField(max_length=8)
+    province_code = models.CharField(max_length=2)
+    category_code = models.CharField(max_length=40)
+    type = models.CharField(max_length=24)
+    status = models.CharField(max_length=16)
+    reports = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "national_rollup"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "level", "region_code", "category_code", "type", "status"], name="rollup_cell"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["level", "day"], name="rollup_level_day"),
+            models.Index(fields=["province_code", "day"], name="rollup_province_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.region_code} {self.category_code} {self.status}: {self.reports}"
+
+
+class RelayBatch(models.Model):
+    """One committed relay batch of one government: how many events and how late they were
+    applied (applied_at - outbox created_at). Freshness is read from these rows."""
+
+    id = models.BigAutoField(primary_key=True)
+    source_code = models.CharField(max_length=5)
+    finished_at = models.DateTimeField(db_index=True)
+    events = models.PositiveIntegerField()
+    first_event_id = models.BigIntegerField()
+    last_event_id = models.BigIntegerField()
+    lag_p95_seconds = models.FloatField()
+    lag_max_seconds = models.FloatField()
+
+    class Meta:
+        db_table = "national_relay_batch"
+        ordering = ["-finished_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source_code} {self.first_event_id}-{self.last_event_id}"

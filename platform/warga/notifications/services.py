@@ -1,0 +1,197 @@
+"""Writes of notifications in the current government's schema.
+
+`notifications_send` records one row per recipient and channel inside the caller's
+transaction and queues their delivery after commit; `notification_deliver` sends one row and
+is safe to run any number of times (a sent row is never sent again).
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from tenants.context import in_public_schema
+from tenants.tasks import send_on_commit
+from warga.accounts.models import Language, User
+from warga.accounts.sms import sms_sender
+from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
+from warga.notifications.sms import SmsDeliveryError
+
+if TYPE_CHECKING:
+    from warga.reports.models import Report
+
+# Retries of one delivery, after the first attempt (the task's max_retries).
+MAX_ATTEMPTS = 5
+_ERROR_MAX = 500
+
+
+class NotificationNotFound(LookupError):
+    """No notification with that id belongs to the person asking."""
+
+
+class DeliveryRefused(RuntimeError):
+    """The notification cannot be delivered to this recipient at all (no address, inactive)."""
+
+    retryable = False
+
+
+def _require_tenant(action: str) -> None:
+    if in_public_schema():
+        raise RuntimeError(f"{action} runs inside a government's schema, not public.")
+
+
+def notifications_send(
+    *,
+    recipient_ids: Iterable[uuid.UUID],
+    report_id: int | None,
+    kind: EventKind | str,
+    context: Mapping[str, Any],
+    dedup_key: str,
+) -> list[int]:
+    """Record `kind` for every recipient on each channel they chose, and queue delivery.
+
+    Runs in the caller's transaction: if it rolls back, nobody is notified. `dedup_key` names
+    the event (e.g. `routed:<report id>`); a repeat with the same key adds nothing, so callers
+    may retry freely. In-app rows count as delivered once stored. Returns the ids of the rows
+    created now and queued for email/SMS.
+    """
+    _require_tenant("notifications_send")
+    recipients = list(dict.fromkeys(recipient_ids))
+    if not recipients:
+        return []
+    chosen = {p.user_id: p for p in ChannelPreference.objects.filter(user_id__in=recipients)}
+    now = timezone.now()
+    rows: list[Notification] = []
+    for recipient in recipients:
+        preference = chosen.get(recipient) or ChannelPreference(user_id=recipient)
+        channels = [Channel.IN_APP] + [Channel.EMAIL] * preference.email + [Channel.SMS] * preference.sms
+        for channel in channels:
+            in_app = channel == Channel.IN_APP
+            rows.append(
+                Notification(
+                    recipient_id=recipient,
+                    report_id=report_id,
+                    kind=kind,
+                    channel=channel,
+                    status=DeliveryStatus.SENT if in_app else DeliveryStatus.QUEUED,
+                    context=dict(context),
+                    dedup_key=f"{dedup_key}:{recipient}:{channel}",
+                    created_at=now,
+                    sent_at=now if in_app else None,
+                )
+            )
+    # Conflicting rows were written by an earlier run of the same event: skipped, not repeated.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    queued = list(
+        Notification.objects.filter(
+            dedup_key__in=[row.dedup_key for row in rows if row.channel != Channel.IN_APP],
+            status=DeliveryStatus.QUEUED,
+            created_at=now,
+        ).values_list("id", flat=True)
+    )
+    if queued:
+        from warga.notifications.tasks import notifications_deliver
+
+        send_on_commit(notifications_deliver, kwargs={"notification_ids": queued})
+    return queued
+
+
+def _render(notification: Notification, *, language: str) -> tuple[str, str]:
+    """(subject, body) in the recipient's language; Bahasa Indonesia when unknown."""
+    language = language if language in {Language.INDONESIAN, Language.ENGLISH} else Language.INDONESIAN
+    text = render_to_string(f"notifications/email/{language}/{notification.kind}.txt", notification.context)
+    subject, _, body = text.strip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def _send(notification: Notification, user: User | None) -> None:
+    if user is None or not user.is_active:
+        raise DeliveryRefused("Penerima tidak ada atau tidak aktif.")
+    subject, body = _render(notification, language=user.language)
+    if notification.channel == Channel.EMAIL:
+        if not user.email:
+            raise DeliveryRefused("Penerima tidak memiliki alamat email.")
+        send_mail(subject, body, None, [user.email])
+    elif notification.channel == Channel.SMS:
+        if not user.phone:
+            raise DeliveryRefused("Penerima tidak memiliki nomor telepon.")
+        sms_sender().send(to=user.phone, text=subject)
+
+
+def notification_deliver(*, notification_id: int) -> str:
+    """Send one queued notification. Returns "sent", "skipped" (already done, or being sent
+    by another worker right now), "retry" (a temporary failure; still queued) or "failed".
+
+    The row is locked while sending, so two workers never send it twice; a temporary failure
+    (gateway timeout, 5xx) keeps it queued until MAX_ATTEMPTS, then it is marked failed.
+    """
+    _require_tenant("notification_deliver")
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, status=DeliveryStatus.QUEUED)
+            .first()
+        )
+        if notification is None:
+            return "skipped"
+        user = User.objects.filter(pk=notification.recipient_id).first()
+        notification.attempts += 1
+        outcome = "sent"
+        try:
+            _send(notification, user)
+        except (DeliveryRefused, SmsDeliveryError, OSError) as error:
+            retryable = getattr(error, "retryable", True)
+            notification.last_error = str(error)[:_ERROR_MAX]
+            outcome = "retry" if retryable and notification.attempts <= MAX_ATTEMPTS else "failed"
+            if outcome == "failed":
+                notification.status = DeliveryStatus.FAILED
+        else:
+            notification.status = DeliveryStatus.SENT
+            notification.sent_at = timezone.now()
+            notification.last_error = ""
+        notification.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    return outcome
+
+
+def notification_mark_read(*, user_id: uuid.UUID, notification_id: int) -> Notification:
+    """Mark one of `user_id`'s in-app notifications read (again: no change)."""
+    _require_tenant("notification_mark_read")
+    notification = Notification.objects.filter(pk=notification_id, recipient_id=user_id, channel=Channel.IN_APP).first()
+    if notification is None:
+        raise NotificationNotFound(f"Notifikasi {notification_id} tidak ditemukan.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user_id: uuid.UUID) -> int:
+    _require_tenant("notifications_mark_all_read")
+    return Notification.objects.filter(recipient_id=user_id, channel=Channel.IN_APP, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def channel_preference_set(*, user_id: uuid.UUID, email: bool, sms: bool) -> ChannelPreference:
+    _require_tenant("channel_preference_set")
+    preference, _ = ChannelPreference.objects.update_or_create(user_id=user_id, defaults={"email": email, "sms": sms})
+    return preference
+
+
+def notifications_report_status_changed(*, report: Report, from_status: str, at: datetime.datetime) -> list[int]:
+    """Tell the reporter their report moved (every state change, issue 5). Called by the
+    reports services inside the change's transaction."""
+    return notifications_send(
+        recipient_ids=[report.reporter_id],
+        report_id=report.pk,
+        kind=EventKind.REPORT_STATUS_CHANGED,
+        context={"tracking_number": report.tracking_number, "from_status": from_status, "to_status": report.status},
+        dedup_key=f"status:{report.pk}:{report.status}:{at.isoformat()}",
+    )

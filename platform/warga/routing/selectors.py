@@ -1,0 +1,365 @@
+"""Reads of the current government's routing rules, and the routing decision itself.
+
+`routing_plan` is the one place that decides: the simulator shows its answer and
+`report_route` stores it, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from tenants.context import current_schema, in_public_schema, tenant_connection
+from tenants.models import Government
+from warga.organization.models import Membership, Position, PositionKind, Unit, UnitKind
+from warga.reports.models import Report
+from warga.routing.models import ReportRouting, Rule, RuleSet, Target
+from warga.workcalendar.selectors import working_calendar_for
+
+
+class RoutingNotConfigured(RuntimeError):
+    """The government has no active rule set (its defaults were never seeded)."""
+
+
+def current_government() -> Government:
+    if in_public_schema():
+        raise RuntimeError("Routing runs inside a government's schema, not public.")
+    government = getattr(tenant_connection(), "tenant", None)
+    if not isinstance(government, Government) or government.schema_name != current_schema():
+        raise RuntimeError(f"No government is in context for schema {current_schema()!r}.")
+    return government
+
+
+def rule_set_active() -> RuleSet | None:
+    return RuleSet.objects.filter(is_active=True).first()
+
+
+def rule_sets_list() -> QuerySet[RuleSet]:
+    return RuleSet.objects.order_by("-version")
+
+
+def rules_of(*, rule_set: RuleSet) -> list[Rule]:
+    return list(rule_set.rules.select_related("area_unit").order_by("order"))
+
+
+def rule_as_data(rule: Rule) -> dict[str, Any]:
+    """A rule without ids of its own: what versions are compared and copied by."""
+    return {
+        "order": rule.order,
+        "name": rule.name,
+        "category_codes": list(rule.category_codes),
+        "area_prefix": rule.area_prefix,
+        "area_unit_id": rule.area_unit_id,
+        "report_types": list(rule.report_types),
+        "priorities": list(rule.priorities),
+        "handling_unit_id": rule.handling_unit_id,
+        "notify": list(rule.notify),
+        "escalation": list(rule.escalation),
+    }
+
+
+def _mismatch(rule: Rule, *, category_code: str, village_code: str, type: str, priority: str) -> str | None:  # noqa: A002
+    """Why `rule` does not apply, or None when it does."""
+    if rule.category_codes and category_code not in rule.category_codes:
+        return f"kategori {category_code} tidak termasuk {', '.join(rule.category_codes)}"
+    if rule.area_prefix and not village_code.startswith(rule.area_prefix):
+        return f"wilayah {village_code} di luar awalan {rule.area_prefix}"
+    if rule.area_unit is not None and not village_code.startswith(rule.area_unit.region_code or "\0"):
+        return f"wilayah {village_code} di luar unit {rule.area_unit.name}"
+    if rule.report_types and type not in rule.report_types:
+        return f"jenis {type} tidak termasuk {', '.join(rule.report_types)}"
+    if rule.priorities and priority not in rule.priorities:
+        return f"prioritas {priority or '(tidak ada)'} tidak termasuk {', '.join(rule.priorities)}"
+    return None
+
+
+def _why(rule: Rule) -> str:
+    parts = [
+        f"kategori {', '.join(rule.category_codes)}" if rule.category_codes else "semua kategori",
+        f"wilayah berawalan {rule.area_prefix}" if rule.area_prefix else "",
+        f"wilayah unit {rule.area_unit.name}" if rule.area_unit is not None else "",
+        f"jenis {', '.join(rule.report_types)}" if rule.report_types else "",
+        f"prioritas {', '.join(rule.priorities)}" if rule.priorities else "",
+    ]
+    return f"Aturan #{rule.order} '{rule.name}' cocok: " + "; ".join(part for part in parts if part) + "."
+
+
+@dataclass(frozen=True)
+class Holder:
+    user_id: uuid.UUID
+    is_acting: bool
+
+
+@dataclass(frozen=True)
+class NotifiedPosition:
+    target: str
+    position_id: int
+    kind: str
+    title: str
+    holders: tuple[Holder, ...]
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    target: str
+    position_ids: tuple[int, ...]
+    titles: tuple[str, ...]
+    holders: tuple[Holder, ...]
+    due_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class RoutingPlan:
+    rule_set_version: int
+    rule: Rule
+    reason: str
+    skipped: tuple[str, ...]
+    handling_unit: Unit | None
+    notified: tuple[NotifiedPosition, ...]
+    steps: tuple[EscalationStep, ...]
+    recipients: tuple[uuid.UUID, ...] = field(default=())
+
+
+_HEADS_OF_VILLAGE = (PositionKind.LURAH, PositionKind.KEPALA_DESA)
+_HEADS_OF_GOVERNMENT = (PositionKind.GUBERNUR, PositionKind.BUPATI, PositionKind.WALIKOTA)
+
+
+def _positions_by_target(*, village_code: str, handling_unit: Unit | None) -> dict[str, list[Position]]:
+    """Every position a target can name for a report in `village_code`, in one query."""
+    district_code = village_code.rsplit(".", 1)[0]
+    regency_code = village_code[:5]
+    wanted = (
+        Q(unit__region_code=village_code, kind__in=_HEADS_OF_VILLAGE)
+        | Q(unit__region_code=district_code, kind=PositionKind.CAMAT)
+        | Q(unit__region_code=regency_code, unit__kind=UnitKind.AREA, kind=PositionKind.WALIKOTA_ADMINISTRASI)
+        | Q(unit__kind=UnitKind.GOVERNMENT, kind__in=(*_HEADS_OF_GOVERNMENT, PositionKind.ADMIN_KOORDINATOR))
+    )
+    if handling_unit is not None:
+        wanted |= Q(unit=handling_unit, kind=PositionKind.KEPALA_DINAS)
+    found: dict[str, list[Position]] = {target.value: [] for target in Target}
+    for position in Position.objects.filter(wanted).select_related("unit").order_by("id"):
+        if position.kind in _HEADS_OF_VILLAGE:
+            found[Target.VILLAGE_HEAD].append(position)
+        elif position.kind == PositionKind.CAMAT:
+            found[Target.CAMAT].append(position)
+        elif position.kind == PositionKind.WALIKOTA_ADMINISTRASI:
+            found[Target.AREA_HEAD].append(position)
+        elif position.kind in _HEADS_OF_GOVERNMENT:
+            found[Target.HEAD_OF_GOVERNMENT].append(position)
+        elif position.kind == PositionKind.ADMIN_KOORDINATOR:
+            found[Target.ADMIN_KOORDINATOR].append(position)
+        else:
+            found[Target.HANDLING_HEAD].append(position)
+    return found
+
+
+def membership_active_q(*, on: datetime.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}starts_on__lte": on}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": on})
+    )
+
+
+def holders_of(*, position_ids: list[int], on: datetime.date) -> dict[int, tuple[Holder, ...]]:
+    """Current holders (memberships active on `on`) of each position, in one query."""
+    found: dict[int, list[Holder]] = {pk: [] for pk in position_ids}
+    memberships = Membership.objects.filter(membership_active_q(on=on), position_id__in=position_ids).order_by(
+        "position_id", "is_acting", "user_id"
+    )
+    for membership in memberships:
+        found[membership.position_id].append(Holder(user_id=membership.user_id, is_acting=membership.is_acting))
+    return {pk: tuple(holders) for pk, holders in found.items()}
+
+
+def routing_plan(
+    *,
+    category_code: str,
+    village_code: str,
+    type: str,  # noqa: A002 -- the domain word, as on the report
+    priority: str = "",
+    start: datetime.datetime | None = None,
+) -> RoutingPlan:
+    """Decide how a report would be routed now under the active rule set.
+
+    The first rule (by order) whose conditions all hold wins; the answer names it, says why
+    it matched and why each earlier rule did not, and resolves the positions to notify and
+    the escalation chain to today's holders and to due times on the working calendar.
+    Raises RoutingNotConfigured when no rule set is active or no rule matches.
+    """
+    government = current_government()
+    rule_set = rule_set_active()
+    if rule_set is None:
+        raise RoutingNotConfigured(
+            f"{government.name} belum memiliki aturan penerusan aktif: jalankan routing_seed_defaults(). "
+            "(No active routing rules.)"
+        )
+    skipped: list[str] = []
+    matched: Rule | None = None
+    for rule in rules_of(rule_set=rule_set):
+        why_not = _mismatch(rule, category_code=category_code, village_code=village_code, type=type, priority=priority)
+        if why_not is None:
+            matched = rule
+            break
+        skipped.append(f"#{rule.order} {rule.name}: {why_not}")
+    if matched is None:
+        raise RoutingNotConfigured(
+            f"Tidak ada aturan v{rule_set.version} yang cocok untuk {category_code} di {village_code}: "
+            "tambahkan aturan tanpa syarat di akhir. (No rule matched; add a catch-all rule.)"
+        )
+    handling_unit = Unit.objects.filter(pk=matched.handling_unit_id).first() if matched.handling_unit_id else None
+    by_target = _positions_by_target(village_code=village_code, handling_unit=handling_unit)
+    calendar = working_calendar_for(government=government)
+    start = start or timezone.now()
+    today = start.astimezone(calendar.zone).date()
+    step_positions = [by_target.get(str(step["target"]), []) for step in matched.escalation]
+    all_ids = sorted(
+        {p.pk for target in matched.notify for p in by_target[target]} | {p.pk for ps in step_positions for p in ps}
+    )
+    holders = holders_of(position_ids=all_ids, on=today)
+    notified = tuple(
+        NotifiedPosition(target=target, position_id=p.pk, kind=p.kind, title=p.title, holders=holders.get(p.pk, ()))
+        for target in matched.notify
+        for p in by_target[target]
+    )
+    steps: list[EscalationStep] = []
+    due = start
+    for step, positions in zip(matched.escalation, step_positions, strict=True):
+        due = calendar.due_at(
+            start=due, working_days=step.get("working_days"), working_minutes=step.get("working_minutes")
+        )
+        steps.append(
+            EscalationStep(
+                target=str(step["target"]),
+                position_ids=tuple(p.pk for p in positions),
+                titles=tuple(p.title for p in positions),
+                holders=tuple(h for p in positions for h in holders.get(p.pk, ())),
+                due_at=due,
+            )
+        )
+    recipients = tuple(dict.fromkeys(h.user_id for n in notified for h in n.holders))
+    return RoutingPlan(
+        rule_set_version=rule_set.version,
+        rule=matched,
+        reason=_why(matched),
+        skipped=tuple(skipped),
+        handling_unit=handling_unit,
+        notified=notified,
+        steps=tuple(steps),
+        recipients=recipients,
+    )
+
+
+def routing_simulate(
+    *,
+    category_code: str,
+    village_code: str,
+    type: str,  # noqa: A002
+    priority: str = "",
+    start: datetime.datetime | None = None,
+) -> RoutingPlan:
+    """The dry run: what `report_route` would do for such a report now. Writes nothing."""
+    return routing_plan(
+        category_code=category_code, village_code=village_code, type=type, priority=priority, start=start
+    )
+
+
+# --- the officials' inbox --------------------------------------------------------------------------
+
+
+class SlaState(models.TextChoices):
+    ON_TIME = "on_time", "Tepat waktu"
+    DUE_SOON = "due_soon", "Segera jatuh tempo"
+    OVERDUE = "overdue", "Terlambat"
+
+
+INBOX_ORDERINGS: dict[str, tuple[Any, ...]] = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "due": (F("due_at").asc(nulls_last=True), "-created_at", "-id"),
+}
+DUE_SOON = datetime.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    reports: Sequence[Report]
+    total: int
+    limit: int
+    offset: int
+
+
+def positions_held(*, user_id: uuid.UUID, on: datetime.date) -> list[tuple[int, int]]:
+    """(position id, unit id) of every position the person holds on `on` here."""
+    return list(
+        Position.objects.filter(memberships__in=Membership.objects.filter(membership_active_q(on=on), user_id=user_id))
+        .order_by()
+        .distinct()
+        .values_list("id", "unit_id")
+    )
+
+
+def inbox_for_official(
+    *,
+    user_id: uuid.UUID,
+    status: str | None = None,
+    category_code: str | None = None,
+    area_prefix: str | None = None,
+    sla_state: str | None = None,
+    ordering: str = "newest",
+    limit: int = 20,
+    offset: int = 0,
+    now: datetime.datetime | None = None,
+) -> InboxPage:
+    """Reports the person's current positions handle (their unit is the handling unit) or must
+    know about (notified, or reached by escalation), with each report's running deadline
+    (`due_at`) and SLA state (`sla_state`) annotated. Three queries whatever the page size:
+    positions held, the count, the page.
+    """
+    government = current_government()
+    now = now or timezone.now()
+    held = positions_held(user_id=user_id, on=now.astimezone(ZoneInfo(government.time_zone)).date())
+    if ordering not in INBOX_ORDERINGS:
+        raise ValueError(f"Urutan '{ordering}' tidak dikenal: pilih {', '.join(INBOX_ORDERINGS)}.")
+    if not held:
+        return InboxPage(reports=[], total=0, limit=limit, offset=offset)
+    position_ids = [position_id for position_id, _ in held]
+    unit_ids = [unit_id for _, unit_id in held]
+    routings = ReportRouting.objects.filter(Q(position_ids__overlap=position_ids) | Q(handling_unit_id__in=unit_ids))
+    due = ReportRouting.objects.filter(report_id=OuterRef("pk")).values("current_due_at")[:1]
+    reports = (
+        Report.objects.filter(pk__in=routings.values("report_id"))
+        .annotate(due_at=Subquery(due))
+        .annotate(
+            sla_state=Case(
+                When(due_at__lt=now, then=Value(SlaState.OVERDUE.value)),
+                When(due_at__lt=now + DUE_SOON, then=Value(SlaState.DUE_SOON.value)),
+                default=Value(SlaState.ON_TIME.value),
+                output_field=models.CharField(),
+            )
+        )
+    )
+    if status:
+        reports = reports.filter(status=status)
+    if category_code:
+        reports = reports.filter(category_code=category_code)
+    if area_prefix:
+        reports = reports.filter(village_code__startswith=area_prefix)
+    if sla_state:
+        reports = reports.filter(sla_state=sla_state)
+    total = reports.count()
+    page = list(reports.order_by(*INBOX_ORDERINGS[ordering])[offset : offset + limit])
+    return InboxPage(reports=page, total=total, limit=limit, offset=offset)
+
+
+def user_holds_position_kind(*, user_id: uuid.UUID, kinds: Sequence[str]) -> bool:
+    """Whether the person holds, today in the government's time zone, a seat of one of `kinds`."""
+    government = current_government()
+    today = timezone.now().astimezone(ZoneInfo(government.time_zone)).date()
+    return Membership.objects.filter(membership_active_q(on=today), user_id=user_id, position__kind__in=kinds).exists()

@@ -1,0 +1,446 @@
+"""Writes of the current government's routing: defaults, rule versions, routing, escalation."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from tenants.context import in_public_schema
+from warga.notifications.models import EventKind
+from warga.notifications.services import notifications_send
+from warga.organization.models import Position, PositionKind, Unit, UnitKind
+from warga.reports.lifecycle import OPEN_STATUSES
+from warga.reports.models import Report
+from warga.routing.defaults import (
+    AGENCY_ESCALATION,
+    AGENCY_NOTIFY,
+    DEFAULT_AGENCIES,
+    FALLBACK_ESCALATION,
+    FALLBACK_NOTIFY,
+)
+from warga.routing.models import ReportRouting, RoutingAuditEvent, Rule, RuleSet, Target
+from warga.routing.selectors import (
+    current_government,
+    holders_of,
+    routing_plan,
+    rule_as_data,
+    rule_set_active,
+    rules_of,
+)
+from warga.taxonomy.models import Category, Handling
+
+logger = logging.getLogger(__name__)
+
+
+class RoutingInvalid(ValueError):
+    """A rule set that cannot be saved; `field` names the offending input."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _require_tenant(action: str) -> None:
+    if in_public_schema():
+        raise RuntimeError(f"{action} must run inside a government's schema, not public.")
+
+
+# --- defaults ----------------------------------------------------------------------------------
+
+
+def agencies_seed_defaults() -> dict[str, Unit]:
+    """The default dinas/badan/Satpol PP under the government, each with a kepala dinas seat.
+
+    Idempotent: an agency is found by kind and name; one that exists keeps its rows. Returns
+    the agencies by name.
+    """
+    _require_tenant("agencies_seed_defaults")
+    root = Unit.objects.get(kind=UnitKind.GOVERNMENT)
+    existing = {u.name: u for u in Unit.objects.filter(kind=UnitKind.AGENCY, name__in=DEFAULT_AGENCIES)}
+    Unit.objects.bulk_create(
+        Unit(parent=root, kind=UnitKind.AGENCY, name=name) for name in DEFAULT_AGENCIES if name not in existing
+    )
+    agencies = {u.name: u for u in Unit.objects.filter(kind=UnitKind.AGENCY, name__in=DEFAULT_AGENCIES)}
+    seated = set(
+        Position.objects.filter(unit__in=agencies.values(), kind=PositionKind.KEPALA_DINAS).values_list(
+            "unit_id", flat=True
+        )
+    )
+    Position.objects.bulk_create(
+        Position(unit=unit, kind=PositionKind.KEPALA_DINAS, title=f"Kepala {name}")
+        for name, unit in agencies.items()
+        if unit.pk not in seated
+    )
+    return agencies
+
+
+def _default_rules(agencies: dict[str, Unit]) -> list[dict[str, Any]]:
+    complaint_codes = set(
+        Category.objects.filter(is_active=True, handling=Handling.COMPLAINT).values_list("code", flat=True)
+    )
+    rules: list[dict[str, Any]] = []
+    for name, codes in DEFAULT_AGENCIES.items():
+        handled = [code for code in codes if code in complaint_codes]
+        if handled:
+            rules.append(
+                {
+                    "name": f"{', '.join(handled)} -> {name}",
+                    "category_codes": handled,
+                    "handling_unit_id": agencies[name].pk,
+                    "notify": list(AGENCY_NOTIFY),
+                    "escalation": AGENCY_ESCALATION,
+                }
+            )
+    rules.append(
+        {
+            "name": "Lainnya -> admin koordinator",
+            "handling_unit_id": None,
+            "notify": list(FALLBACK_NOTIFY),
+            "escalation": FALLBACK_ESCALATION,
+        }
+    )
+    return rules
+
+
+@transaction.atomic
+def routing_seed_defaults() -> dict[str, int]:
+    """Provisioning's one call: default agencies, then the first rule set built from the
+    taxonomy and those agencies (category -> agency; the village's head and the camat always
+    informed; a catch-all for the coordinator). Idempotent: a government that has any rule
+    set keeps it. Returns the number of agencies and of rules in the active set."""
+    _require_tenant("routing_seed_defaults")
+    agencies = agencies_seed_defaults()
+    if not RuleSet.objects.exists():
+        rule_set_save(actor_id=None, rules=_default_rules(agencies), note="Aturan bawaan")
+    active = rule_set_active()
+    return {"agencies": len(agencies), "rules": active.rules.count() if active else 0}
+
+
+# --- rule versions -------------------------------------------------------------------------------
+
+
+_RULE_FIELDS = {
+    "name",
+    "category_codes",
+    "area_prefix",
+    "area_unit_id",
+    "report_types",
+    "priorities",
+    "handling_unit_id",
+    "notify",
+    "escalation",
+}
+
+
+def _clean_rules(rules: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Check every rule and return them normalised, ordered 10, 20, ... as given."""
+    if not rules:
+        raise RoutingInvalid("rules", "Aturan tidak boleh kosong: sertakan minimal satu aturan tanpa syarat.")
+    from warga.reports.models import ReportType
+
+    known_categories = set(Category.objects.values_list("code", flat=True))
+    unit_ids = {r[k] for r in rules for k in ("handling_unit_id", "area_unit_id") if isinstance(r.get(k), int)}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
+    cleaned: list[dict[str, Any]] = []
+    for index, rule in enumerate(rules, start=1):
+        where = f"rules[{index - 1}]"
+        unknown = set(rule) - _RULE_FIELDS - {"order"}
+        if unknown:
+            raise RoutingInvalid(where, f"Aturan #{index}: isian tidak dikenal: {', '.join(sorted(unknown))}.")
+        name = str(rule.get("name", "")).strip()
+        if not name:
+            raise RoutingInvalid(f"{where}.name", f"Aturan #{index} perlu nama.")
+        categories = list(rule.get("category_codes") or [])
+        if missing := sorted(set(categories) - known_categories):
+            raise RoutingInvalid(f"{where}.category_codes", f"Kategori tidak dikenal: {', '.join(missing)}.")
+        types = list(rule.get("report_types") or [])
+        if bad := sorted(set(types) - set(ReportType.values)):
+            raise RoutingInvalid(
+                f"{where}.report_types",
+                f"Jenis laporan tidak dikenal: {', '.join(bad)} (pilih {', '.join(ReportType.values)}).",
+            )
+        for key in ("handling_unit_id", "area_unit_id"):
+            if rule.get(key) is not None and rule[key] not in units:
+                raise RoutingInvalid(f"{where}.{key}", f"Unit {rule[key]} tidak ada di pemerintah daerah ini.")
+        area_unit_id = rule.get("area_unit_id")
+        if area_unit_id is not None and not units[area_unit_id].region_code:
+            raise RoutingInvalid(
+                f"{where}.area_unit_id",
+                f"Unit {units[area_unit_id].name} bukan wilayah: pilih kecamatan atau kelurahan/desa.",
+            )
+        notify = list(rule.get("notify") or [])
+        if bad := sorted(set(notify) - set(Target.values)):
+            raise RoutingInvalid(
+                f"{where}.notify", f"Penerima tidak dikenal: {', '.join(bad)} (pilih {', '.join(Target.values)})."
+            )
+        escalation: list[dict[str, Any]] = []
+        for number, step in enumerate(rule.get("escalation") or [], start=1):
+            days, minutes = step.get("working_days"), step.get("working_minutes")
+            if step.get("target") not in Target.values or (days is None) == (minutes is None):
+                raise RoutingInvalid(
+                    f"{where}.escalation",
+                    f"Langkah eskalasi {number}: beri target ({', '.join(Target.values)}) dan tepat satu dari "
+                    "working_days atau working_minutes.",
+                )
+            amount = days if days is not None else minutes
+            if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+                raise RoutingInvalid(
+                    f"{where}.escalation", f"Langkah eskalasi {number}: waktu harus bilangan bulat positif."
+                )
+            escalation.append(
+                {"target": step["target"], "working_days" if days is not None else "working_minutes": amount}
+            )
+        cleaned.append(
+            {
+                "order": index * 10,
+                "name": name,
+                "category_codes": categories,
+                "area_prefix": str(rule.get("area_prefix") or "").strip(),
+                "area_unit_id": area_unit_id,
+                "report_types": types,
+                "priorities": list(rule.get("priorities") or []),
+                "handling_unit_id": rule.get("handling_unit_id"),
+                "notify": notify,
+                "escalation": escalation,
+            }
+        )
+    return cleaned
+
+
+def _diff(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rule-by-rule difference, keyed by order: what a reviewer of the audit log reads."""
+    old = {r["order"]: r for r in before}
+    new = {r["order"]: r for r in after}
+    changed = []
+    for order in sorted(old.keys() & new.keys()):
+        fields = {
+            k: {"before": old[order][k], "after": new[order][k]} for k in new[order] if old[order][k] != new[order][k]
+        }
+        if fields:
+            changed.append({"order": order, "fields": fields})
+    return {
+        "added": [new[o] for o in sorted(new.keys() - old.keys())],
+        "removed": [old[o] for o in sorted(old.keys() - new.keys())],
+        "changed": changed,
+    }
+
+
+@transaction.atomic
+def rule_set_save(
+    *, actor_id: uuid.UUID | None, rules: Sequence[dict[str, Any]], note: str = "", restored_from: int | None = None
+) -> RuleSet:
+    """Write `rules` as the next version and make it the active one, recording the diff
+    against the version it replaces as an audit event. Reports already routed keep the
+    version they were routed under; the next report uses this one.
+
+    Raises RoutingInvalid (nothing written) when a rule is malformed.
+    """
+    _require_tenant("rule_set_save")
+    cleaned = _clean_rules(rules)
+    # Serialise concurrent editors: the second one builds on the first one's version.
+    previous = RuleSet.objects.select_for_update().filter(is_active=True).first()
+    before = [rule_as_data(rule) for rule in rules_of(rule_set=previous)] if previous else []
+    version = (RuleSet.objects.aggregate(top=Max("version"))["top"] or 0) + 1
+    now = timezone.now()
+    if previous is not None:
+        RuleSet.objects.filter(pk=previous.pk).update(is_active=False)
+    rule_set = RuleSet.objects.create(
+        version=version,
+        is_active=True,
+        note=note[:500],
+        restored_from=restored_from,
+        created_by_id=actor_id,
+        created_at=now,
+    )
+    Rule.objects.bulk_create(Rule(rule_set=rule_set, **rule) for rule in cleaned)
+    RoutingAuditEvent.objects.create(
+        kind="rule_set.restored" if restored_from else "rule_set.saved",
+        actor_id=actor_id,
+        rule_set_version=version,
+        detail={
+            "previous_version": previous.version if previous else None,
+            "restored_from": restored_from,
+            "note": note,
+            "diff": _diff(before, cleaned),
+        },
+        at=now,
+    )
+    return rule_set
+
+
+def rule_set_restore(*, actor_id: uuid.UUID, version: int, note: str = "") -> RuleSet:
+    """Make an earlier version's rules current again, as a new version (history only grows)."""
+    _require_tenant("rule_set_restore")
+    earlier = RuleSet.objects.filter(version=version).first()
+    if earlier is None:
+        raise RoutingInvalid("version", f"Versi aturan {version} tidak ada.")
+    rules = [{k: v for k, v in rule_as_data(rule).items() if k != "order"} for rule in rules_of(rule_set=earlier)]
+    return rule_set_save(
+        actor_id=actor_id, rules=rules, note=note or f"Pemulihan versi {version}", restored_from=version
+    )
+
+
+# --- routing a report ------------------------------------------------------------------------------
+
+
+def report_route(*, report_id: int) -> ReportRouting | None:
+    """Route a report just written in the current government's schema: store the handling
+    unit, the rule and version that decided it and the escalation plan, and notify the
+    holders of the positions to inform and the reporter. Runs in the caller's transaction
+    (intake's), so a report is never left unrouted; routing twice returns the first result.
+    """
+    _require_tenant("report_route")
+    existing = ReportRouting.objects.filter(report_id=report_id).first()
+    if existing is not None:
+        return existing
+    report = Report.objects.get(pk=report_id)
+    if rule_set_active() is None:
+        # A government provisioned before routing existed: the report still lands (it never
+        # dead-ends) and the coordinator disposes it by hand; the log says what to fix.
+        logger.error("report %s not routed: %s has no active routing rules", report.pk, current_government().name)
+        return None
+    plan = routing_plan(
+        category_code=report.category_code, village_code=report.village_code, type=report.type, start=report.created_at
+    )
+    first_due = plan.steps[0].due_at if plan.steps else None
+    routing = ReportRouting.objects.create(
+        report_id=report.pk,
+        rule_set_version=plan.rule_set_version,
+        rule=plan.rule,
+        reason=plan.reason[:500],
+        handling_unit=plan.handling_unit,
+        notified_position_ids=[n.position_id for n in plan.notified],
+        position_ids=sorted(
+            {n.position_id for n in plan.notified} | set(plan.steps[0].position_ids if plan.steps else ())
+        ),
+        steps=[
+            {"target": s.target, "position_ids": list(s.position_ids), "due_at": s.due_at.isoformat()}
+            for s in plan.steps
+        ],
+        current_step=0,
+        current_due_at=first_due,
+        routed_at=timezone.now(),
+    )
+    unit_name = plan.handling_unit.name if plan.handling_unit else current_government().name
+    context = {
+        "tracking_number": report.tracking_number,
+        "category_code": report.category_code,
+        "village_code": report.village_code,
+        "handling_unit": unit_name,
+        "due_at": first_due.strftime("%d-%m-%Y %H:%M %Z") if first_due else "",
+    }
+    notifications_send(
+        recipient_ids=plan.recipients,
+        report_id=report.pk,
+        kind=EventKind.REPORT_ROUTED,
+        context=context,
+        dedup_key=f"routed:{report.pk}",
+    )
+    notifications_send(
+        recipient_ids=[report.reporter_id],
+        report_id=report.pk,
+        kind=EventKind.REPORT_RECEIVED,
+        context=context,
+        dedup_key=f"received:{report.pk}",
+    )
+    return routing
+
+
+# --- escalation ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EscalationRun:
+    escalated: int
+    chains_ended: int
+
+
+def escalations_run(*, now: datetime.datetime | None = None, batch: int = 200) -> EscalationRun:
+    """Escalate every open report of the current government whose running step is overdue.
+
+    Each report is handled in its own short transaction under a row lock taken with SKIP
+    LOCKED, so two runs (or a run after a worker died mid-way) share the work instead of
+    repeating it: a report escalates once per overdue step, with one audit event and one
+    notification per recipient (deduplicated by step). Returns what was done.
+    """
+    _require_tenant("escalations_run")
+    now = now or timezone.now()
+    escalated = ended = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                ReportRouting.objects.select_for_update(skip_locked=True)
+                .filter(
+                    current_due_at__lte=now,
+                    report_id__in=Report.objects.filter(status__in=OPEN_STATUSES).values("pk"),
+                )
+                .order_by("current_due_at", "id")[:batch]
+            )
+            if not rows:
+                break
+            for routing in rows:
+                if _escalate(routing, now=now):
+                    escalated += 1
+                else:
+                    ended += 1
+        if len(rows) < batch:
+            break
+    return EscalationRun(escalated=escalated, chains_ended=ended)
+
+
+def _escalate(routing: ReportRouting, *, now: datetime.datetime) -> bool:
+    """Advance one locked routing past its overdue step; False when the chain has run out."""
+    from_step = routing.current_step
+    next_step = from_step + 1
+    report = Report.objects.only("pk", "tracking_number").get(pk=routing.report_id)
+    if next_step >= len(routing.steps):
+        routing.current_due_at = None
+        routing.save(update_fields=["current_due_at"])
+        RoutingAuditEvent.objects.create(
+            kind="report.escalation_ended",
+            report_id=routing.report_id,
+            rule_set_version=routing.rule_set_version,
+            detail={"step": from_step, "due_at": routing.steps[from_step]["due_at"] if routing.steps else None},
+            at=now,
+        )
+        return False
+    step = routing.steps[next_step]
+    routing.current_step = next_step
+    routing.current_due_at = datetime.datetime.fromisoformat(step["due_at"])
+    routing.position_ids = sorted(set(routing.position_ids) | set(step["position_ids"]))
+    routing.save(update_fields=["current_step", "current_due_at", "position_ids"])
+    today = now.astimezone(ZoneInfo(current_government().time_zone)).date()
+    holders = holders_of(position_ids=list(step["position_ids"]), on=today)
+    recipients = [h.user_id for ps in holders.values() for h in ps]
+    RoutingAuditEvent.objects.create(
+        kind="report.escalated",
+        report_id=routing.report_id,
+        rule_set_version=routing.rule_set_version,
+        detail={
+            "from_step": from_step,
+            "to_step": next_step,
+            "target": step["target"],
+            "position_ids": step["position_ids"],
+            "recipients": [str(r) for r in recipients],
+            "missed_due_at": routing.steps[from_step]["due_at"],
+        },
+        at=now,
+    )
+    notifications_send(
+        recipient_ids=recipients,
+        report_id=routing.report_id,
+        kind=EventKind.REPORT_ESCALATED,
+        context={"tracking_number": report.tracking_number, "from_step": from_step + 1, "due_at": step["due_at"]},
+        dedup_key=f"escalated:{routing.report_id}:{next_step}",
+    )
+    return True

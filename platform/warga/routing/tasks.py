@@ -1,0 +1,18 @@
+"""Periodic escalation: beat sends the dispatcher, the dispatcher one task per ready government."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from tenants.tasks import TenantRequiredTask
+from warga.routing.services import escalations_run
+
+
+@shared_task(
+    base=TenantRequiredTask, name="routing.escalate_overdue", acks_late=True, time_limit=240, soft_time_limit=200
+)
+def routing_escalate_overdue() -> dict[str, int]:
+    """Escalate the current government's overdue reports. Safe to run twice or after a crash:
+    each overdue step escalates once (see escalations_run)."""
+    run = escalations_run()
+    return {"escalated": run.escalated, "chains_ended": run.chains_ended}

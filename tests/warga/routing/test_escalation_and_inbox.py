@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from tenants.context import government_context
+from tenants.models import Government
+from tests.factories import UserFactory
+from tests.warga.reports.helpers import submit
+from warga.accounts.models import User
+from warga.notifications.models import Channel, EventKind, Notification
+from warga.reports.models import Report
+from warga.reports.services import report_transition
+from warga.routing.models import ReportRouting, RoutingAuditEvent
+from warga.routing.selectors import SlaState, inbox_for_official
+from warga.routing.services import escalations_run
+
+
+def _report(government: Government, category_code: str = "jalan_rusak") -> Report:
+    tracking_number = submit(UserFactory(), category_code=category_code).tracking_number
+    with government_context(government):
+        return Report.objects.get(tracking_number=tracking_number)
+
+
+def test_an_overdue_step_escalates_once_to_the_next_position(
+    bandung: Government, bandung_officials: dict[str, User]
+) -> None:
+    report = _report(bandung)
+    with government_context(bandung):
+        routing = ReportRouting.objects.get(report_id=report.pk)
+        first_due = datetime.datetime.fromisoformat(routing.steps[0]["due_at"])
+        second_due = datetime.datetime.fromisoformat(routing.steps[1]["due_at"])
+        assert routing.current_due_at == first_due
+        # Not yet due: nothing happens.
+        assert escalations_run(now=first_due - datetime.timedelta(minutes=1)).escalated == 0
+        after = first_due + datetime.timedelta(minutes=1)
+        assert escalations_run(now=after).escalated == 1
+        # Running again (a second beat, a retried task) escalates nothing more.
+        assert escalations_run(now=after).escalated == 0
+        routing.refresh_from_db()
+        assert (routing.current_step, routing.current_due_at) == (1, second_due)
+        events = list(RoutingAuditEvent.objects.filter(report_id=report.pk, kind="report.escalated"))
+        assert len(events) == 1
+        assert events[0].detail["target"] == "admin_koordinator"
+        assert events[0].detail["recipients"] == [str(bandung_officials["admin"].pk)]
+        escalated_to = Notification.objects.filter(report_id=report.pk, kind=EventKind.REPORT_ESCALATED)
+        assert {(str(n.recipient_id), n.channel) for n in escalated_to} == {
+            (str(bandung_officials["admin"].pk), Channel.IN_APP),
+            (str(bandung_officials["admin"].pk), Channel.EMAIL),
+        }
+        # The coordinator now finds the report in the inbox.
+        page = inbox_for_official(user_id=bandung_officials["admin"].pk, now=after)
+        assert [r.pk for r in page.reports] == [report.pk]
+        # Past every deadline: the last step escalates, then the chain ends, once.
+        late = datetime.datetime.fromisoformat(routing.steps[2]["due_at"]) + datetime.timedelta(days=1)
+        run = escalations_run(now=late)
+        assert (run.escalated, run.chains_ended) == (1, 0)
+        run = escalations_run(now=late)
+        assert (run.escalated, run.chains_ended) == (0, 1)
+        assert escalations_run(now=late).chains_ended == 0
+        routing.refresh_from_db()
+        assert (routing.current_step, routing.current_due_at) == (2, None)
+
+
+def test_a_closed_report_does_not_escalate(bandung: Government, bandung_officials: dict[str, User]) -> None:
+    report = _report(bandung)
+    with government_context(bandung):
+        report_transition(
+            actor=bandung_officials["admin"], tracking_number=report.tracking_number, to_status="archived", note="ganda"
+        )
+        routing = ReportRouting.objects.get(report_id=report.pk)
+        assert escalations_run(now=routing.current_due_at + datetime.timedelta(days=30)).escalated == 0  # type: ignore[operator]
+        assert not RoutingAuditEvent.objects.filter(report_id=report.pk).exists()
+
+
+def test_inbox_shows_what_my_positions_handle_or_must_know(
+    bandung: Government, jakarta: Government, bandung_officials: dict[str, User], jakarta_officials: dict[str, User]
+) -> None:
+    road, rubbish = _report(bandung, "jalan_rusak"), _report(bandung, "sampah")
+
+    def seen(key: str, **filters: Any) -> list[int]:
+        with government_context(bandung):
+            return [r.pk for r in inbox_for_official(user_id=bandung_officials[key].pk, **filters).reports]
+
+    assert seen("kadis_pupr") == [road.pk]
+    assert seen("kadis_dlh") == [rubbish.pk]
+    assert seen("lurah") == [rubbish.pk, road.pk]
+    assert seen("lurah", ordering="oldest") == [road.pk, rubbish.pk]
+    assert seen("lurah", category_code="sampah") == [rubbish.pk]
+    assert seen("lurah", area_prefix="32.73.02") == []
+    assert seen("lurah", status="verified") == []
+    assert seen("other_lurah") == []
+    with government_context(jakarta):
+        assert inbox_for_official(user_id=jakarta_officials["lurah"].pk).reports == []
+        # A Bandung official holds nothing in Jakarta.
+        assert inbox_for_official(user_id=bandung_officials["lurah"].pk).total == 0
+
+
+def test_inbox_sla_states(bandung: Government, bandung_officials: dict[str, User]) -> None:
+    report = _report(bandung)
+    with government_context(bandung):
+        due = ReportRouting.objects.get(report_id=report.pk).current_due_at
+        assert due is not None
+        user_id = bandung_officials["kadis_pupr"].pk
+        for now, state in (
+            (due - datetime.timedelta(days=2), SlaState.ON_TIME),
+            (due - datetime.timedelta(hours=2), SlaState.DUE_SOON),
+            (due + datetime.timedelta(minutes=1), SlaState.OVERDUE),
+        ):
+            page = inbox_for_official(user_id=user_id, now=now)
+            assert [(r.sla_state, r.due_at) for r in page.reports] == [(state, due)]  # type: ignore[attr-defined]
+            assert inbox_for_official(user_id=user_id, now=now, sla_state=state).total == 1
+            others = [s for s in SlaState if s != state]
+            assert [inbox_for_official(user_id=user_id, now=now, sla_state=s).total for s in others] == [0, 0]
+
+
+@pytest.mark.parametrize("page_size", [5, 50])
+def test_inbox_query_count_is_independent_of_page_size(
+    bandung: Government, bandung_officials: dict[str, User], page_size: int, django_assert_num_queries: Any
+) -> None:
+    reports = [_report(bandung) for _ in range(7)]
+    with government_context(bandung):
+        Report.objects.exists()  # the schema switch happens at the first query, not counted below
+        with django_assert_num_queries(3):
+            page = inbox_for_official(user_id=bandung_officials["camat"].pk, limit=page_size, ordering="due")
+            due_states = [(r.due_at, r.sla_state) for r in page.reports]  # type: ignore[attr-defined]
+        assert page.total == 7
+        assert len(due_states) == min(page_size, 7)
+        assert {r.pk for r in page.reports} <= {r.pk for r in reports}
