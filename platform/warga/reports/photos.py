@@ -77,15 +77,26 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def photo_process(*, data: bytes, position: int) -> ProcessedPhoto | FieldError:
-    """Check one photo's content and re-encode it clean; a FieldError says why it was refused."""
+@dataclass(frozen=True)
+class _Decoded:
+    image: Image.Image
+    original_format: str
+    # As declared in the header, before orientation or any reduced decoding.
+    width: int
+    height: int
+
+
+def _decode(*, data: bytes, position: int, reduced: bool) -> _Decoded | FieldError:
+    """The checks every photo passes: size, type by content, declared pixels, Pillow's bomb
+    guard, and one full decode of the compressed stream (so truncated data is refused).
+    With `reduced`, JPEGs are decoded at 1/8 scale (libjpeg's draft mode still reads every
+    byte but builds a picture 64 times smaller)."""
     label = f"Foto ke-{position}"
     if len(data) > MAX_BYTES:
         return FieldError(
             "too_large",
             f"{label} lebih besar dari {MAX_BYTES // 1024 // 1024} MB. Kecilkan ukurannya atau pilih foto lain.",
         )
-    not_an_image = FieldError("not_an_image", f"{label} bukan gambar JPEG, PNG, WebP atau HEIC yang utuh.")
     try:
         with warnings.catch_warnings():
             # Pillow only warns below twice its own limit; here any bomb is an error.
@@ -98,19 +109,26 @@ def photo_process(*, data: bytes, position: int) -> ProcessedPhoto | FieldError:
                         f"{label} berukuran {width} x {height} piksel; batasnya {MAX_PIXELS // 1_000_000} juta piksel.",
                     )
                 original_format = str(opened.format)
+                if reduced and original_format == "JPEG":
+                    opened.draft("RGB", (max(1, width // 8), max(1, height // 8)))
                 opened.load()
-                image = ImageOps.exif_transpose(opened)
+                return _Decoded(opened, original_format, width, height)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own guard fires while reading the header, before the size is known to us.
         return FieldError(
             "too_many_pixels", f"{label} terlalu besar: lebih dari {MAX_PIXELS // 1_000_000} juta piksel."
         )
-    except UnidentifiedImageError:
-        return not_an_image
-    except (OSError, SyntaxError, ValueError, EOFError):
-        # Truncated or corrupt data that passed the header check.
-        return not_an_image
-    image = _flatten(image)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        # Not an image of an accepted type, or truncated/corrupt data past a valid header.
+        return FieldError("not_an_image", f"{label} bukan gambar JPEG, PNG, WebP atau HEIC yang utuh.")
+
+
+def photo_process(*, data: bytes, position: int) -> ProcessedPhoto | FieldError:
+    """Check one photo's content and re-encode it clean; a FieldError says why it was refused."""
+    decoded = _decode(data=data, position=position, reduced=False)
+    if isinstance(decoded, FieldError):
+        return decoded
+    image = _flatten(ImageOps.exif_transpose(decoded.image))
     image.thumbnail((MAX_DIMENSION, MAX_DIMENSION), Image.Resampling.LANCZOS)
     image.info.clear()
     out = io.BytesIO()
@@ -120,7 +138,7 @@ def photo_process(*, data: bytes, position: int) -> ProcessedPhoto | FieldError:
         content=content,
         width=image.width,
         height=image.height,
-        original_format=original_format,
+        original_format=decoded.original_format,
         sha256=hashlib.sha256(content).hexdigest(),
         perceptual_hash=_difference_hash(image),
     )
@@ -143,45 +161,16 @@ class CheckedPhoto:
 
 
 def photo_check(*, data: bytes, position: int) -> CheckedPhoto | FieldError:
-    """The checks a citizen must hear about while still submitting, without the heavy work.
-
-    Type by content, size, declared pixels and Pillow's bomb guard as in `photo_process`;
-    then the whole compressed stream is decoded once so a truncated or corrupt file is
-    refused here. JPEGs are decoded at 1/8 scale (libjpeg's draft mode reads every byte but
-    builds a picture 64 times smaller), which keeps this cheap for phone photos.
-    """
-    label = f"Foto ke-{position}"
-    if len(data) > MAX_BYTES:
-        return FieldError(
-            "too_large",
-            f"{label} lebih besar dari {MAX_BYTES // 1024 // 1024} MB. Kecilkan ukurannya atau pilih foto lain.",
-        )
-    not_an_image = FieldError("not_an_image", f"{label} bukan gambar JPEG, PNG, WebP atau HEIC yang utuh.")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as opened:
-                width, height = opened.size
-                if width * height > MAX_PIXELS:
-                    return FieldError(
-                        "too_many_pixels",
-                        f"{label} berukuran {width} x {height} piksel; batasnya {MAX_PIXELS // 1_000_000} juta piksel.",
-                    )
-                original_format = str(opened.format)
-                if original_format == "JPEG":
-                    opened.draft("RGB", (max(1, width // 8), max(1, height // 8)))
-                opened.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return FieldError(
-            "too_many_pixels", f"{label} terlalu besar: lebih dari {MAX_PIXELS // 1_000_000} juta piksel."
-        )
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        return not_an_image
+    """The checks a citizen must hear about while still submitting, without the heavy work:
+    those of `photo_process`, with JPEGs decoded at 1/8 scale to keep phone photos cheap."""
+    decoded = _decode(data=data, position=position, reduced=True)
+    if isinstance(decoded, FieldError):
+        return decoded
     return CheckedPhoto(
         content=data,
-        width=width,
-        height=height,
-        original_format=original_format,
+        width=decoded.width,
+        height=decoded.height,
+        original_format=decoded.original_format,
         sha256=hashlib.sha256(data).hexdigest(),
     )
 
