@@ -185,8 +185,10 @@ def routing_plan(
     type: str,  # noqa: A002 -- the domain word, as on the report
     priority: str = "",
     start: datetime.datetime | None = None,
+    rule_set: RuleSet | None = None,
 ) -> RoutingPlan:
-    """Decide how a report would be routed now under the active rule set.
+    """Decide how a report would be routed now under the active rule set (or `rule_set`, when
+    the caller has just read the active one).
 
     The first rule (by order) whose conditions all hold wins; the answer names it, says why
     it matched and why each earlier rule did not, and resolves the positions to notify and
@@ -194,7 +196,7 @@ def routing_plan(
     Raises RoutingNotConfigured when no rule set is active or no rule matches.
     """
     government = current_government()
-    rule_set = rule_set_active()
+    rule_set = rule_set or rule_set_active()
     if rule_set is None:
         raise RoutingNotConfigured(
             f"{government.name} belum memiliki aturan penerusan aktif: jalankan routing_seed_defaults(). "

@@ -304,13 +304,18 @@ def report_route(*, report_id: int) -> ReportRouting | None:
     if existing is not None:
         return existing
     report = Report.objects.get(pk=report_id)
-    if rule_set_active() is None:
+    rule_set = rule_set_active()
+    if rule_set is None:
         # A government provisioned before routing existed: the report still lands (it never
         # dead-ends) and the coordinator disposes it by hand; the log says what to fix.
         logger.error("report %s not routed: %s has no active routing rules", report.pk, current_government().name)
         return None
     plan = routing_plan(
-        category_code=report.category_code, village_code=report.village_code, type=report.type, start=report.created_at
+        category_code=report.category_code,
+        village_code=report.village_code,
+        type=report.type,
+        start=report.created_at,
+        rule_set=rule_set,
     )
     first_due = plan.steps[0].due_at if plan.steps else None
     routing = ReportRouting.objects.create(
