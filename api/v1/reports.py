@@ -18,10 +18,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from api.v1.base import ApiView
 from api.v1.errors import body
 from tenants.context import in_public_schema
+from warga.access.guards import IsOfficialWithMFA
 from warga.accounts.models import User
 from warga.intake.selectors import (
     report_lookup_public,
@@ -62,6 +64,15 @@ def _require_public_host() -> None:
 def _require_government_host() -> None:
     if in_public_schema():
         raise Http404(GOVERNMENT_HOST_ONLY)
+
+
+class OnGovernmentHost(permissions.BasePermission):
+    """Checked before who is asking: on the public host a government action does not exist
+    (404), whoever asks."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        _require_government_host()
+        return True
 
 
 def _require_report_here(request: Request, tracking_number: str) -> None:
@@ -272,7 +283,7 @@ class ReportDetailView(ApiView):
 
 
 class ReportTransitionView(ApiView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [OnGovernmentHost, IsOfficialWithMFA]
 
     @extend_schema(
         request=TransitionInput,
@@ -462,7 +473,7 @@ class TransferOutput(serializers.Serializer[Any]):
 
 
 class ReportTransferView(ApiView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [OnGovernmentHost, IsOfficialWithMFA]
 
     @extend_schema(
         request=TransferInput,
@@ -503,7 +514,7 @@ class ResolveInput(serializers.Serializer[Any]):
 
 
 class ReportResolveView(ApiView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [OnGovernmentHost, IsOfficialWithMFA]
 
     @extend_schema(
         request={"multipart/form-data": ResolveInput},
@@ -601,7 +612,7 @@ class MergeOutput(serializers.Serializer[Any]):
 
 
 class ReportMergeView(ApiView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [OnGovernmentHost, IsOfficialWithMFA]
 
     @extend_schema(
         request=MergeInput,

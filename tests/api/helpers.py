@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django.test import Client
 
+from tenants.models import Government
+from tests.factories import UserFactory
+from tests.warga.access.people import membership_in, with_totp
 from warga.access.middleware import CENTRAL_SESSION_KEY
 from warga.accounts.models import User
 
@@ -21,3 +24,13 @@ def signed_in_client(user: User | None = None) -> Client:
     session[CENTRAL_SESSION_KEY] = session.session_key
     session.save()
     return client
+
+
+def official_of(*governments: Government, email: str | None = None) -> User:
+    """An admin koordinator seated in each of `governments`, with TOTP active: someone the
+    government-host actions accept."""
+    user = UserFactory(**({"email": email} if email else {}))
+    user.save(update_fields=["password"])
+    for government in governments:
+        membership_in(government, user)
+    return with_totp(user)

@@ -7,7 +7,7 @@ from django.test import Client
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import signed_in_client
+from tests.api.helpers import official_of, signed_in_client
 from tests.factories import UserFactory
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, counts, submit
 from warga.reports.models import Report
@@ -32,7 +32,11 @@ def test_official_merges_a_duplicate_on_the_government_host(bandung: Government)
     survivor = submit(UserFactory()).tracking_number
     duplicate = submit(UserFactory()).tracking_number
     response = _merge(
-        signed_in_client(UserFactory()), duplicate, BANDUNG_HOST, into_tracking_number=survivor, note="Lubang sama."
+        signed_in_client(official_of(bandung)),
+        duplicate,
+        BANDUNG_HOST,
+        into_tracking_number=survivor,
+        note="Lubang sama.",
     )
     assert response.status_code == 200
     assert response.json() == {
@@ -48,7 +52,7 @@ def test_official_merges_a_duplicate_on_the_government_host(bandung: Government)
 def test_merge_is_refused_with_a_message_and_needs_an_official_on_a_government_host(bandung: Government) -> None:
     survivor = submit(UserFactory()).tracking_number
     duplicate = submit(UserFactory()).tracking_number
-    official = signed_in_client(UserFactory())
+    official = signed_in_client(official_of(bandung))
 
     no_note = _merge(official, duplicate, BANDUNG_HOST, into_tracking_number=survivor, note=" ")
     assert no_note.status_code == 400
@@ -66,7 +70,8 @@ def test_cross_tenant_merge_is_404_or_refused_and_changes_nothing(bandung: Gover
         UserFactory(), village_code=JAKARTA_VILLAGE, latitude=JAKARTA_POINT[0], longitude=JAKARTA_POINT[1]
     ).tracking_number
     before = (_statuses(bandung), _statuses(jakarta), counts(bandung), counts(jakarta))
-    official = signed_in_client(UserFactory())
+    # Seated in both: the refusals below come from where each report lives, not from the seat.
+    official = signed_in_client(official_of(bandung, jakarta))
 
     # A Jakarta report asked for through Bandung's host: not there.
     through_bandung = _merge(official, in_jakarta, BANDUNG_HOST, into_tracking_number=in_bandung, note="x")

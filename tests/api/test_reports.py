@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import signed_in_client
+from tests.api.helpers import official_of, signed_in_client
 from tests.factories import UserFactory
 from tests.warga.reports.helpers import (
     BANDUNG_POINT,
@@ -63,8 +63,10 @@ def citizen(db: None) -> User:
 
 
 @pytest.fixture
-def official(db: None) -> User:
-    return UserFactory(email="petugas-api@bandung.go.id")
+def official(bandung: Government, jakarta: Government) -> User:
+    """Seated in both governments (with TOTP), so that a refusal through the other
+    government's host can only come from where the report lives, never from the permission."""
+    return official_of(bandung, jakarta, email="petugas-api@bandung.go.id")
 
 
 # --- Submit -------------------------------------------------------------------------------------
