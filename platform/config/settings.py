@@ -258,6 +258,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 300.0,
         "kwargs": {"task_name": "routing.escalate_overdue", "jitter_seconds": 60},
     },
+    # Reporters of reports ended longer ago than each government's retention period are
+    # anonymised (warga.privacy, UU 27/2022).
+    "privacy-retention": {
+        "task": "tenants.for_each_ready_tenant",
+        "schedule": 86_400.0,
+        "kwargs": {"task_name": "privacy.retention_apply", "jitter_seconds": 3_600},
+    },
 }
 WARGA_HEARTBEAT_SECONDS = env.integer("WARGA_HEARTBEAT_SECONDS", 15, minimum=1)
 
