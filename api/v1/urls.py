@@ -6,7 +6,7 @@ Each view answers only on the kind of host it belongs to (see api.v1.reports).
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api.v1 import feed, national, reports, routing
+from api.v1 import feed, national, privacy, reports, routing
 
 urlpatterns = [
     path("reports/", reports.ReportSubmitView.as_view(), name="v1-report-submit"),
@@ -28,6 +28,11 @@ urlpatterns = [
     path("reports/<str:tracking_number>/withdraw/", reports.ReportWithdrawView.as_view(), name="v1-report-withdraw"),
     path("reports/<str:tracking_number>/transfer/", reports.ReportTransferView.as_view(), name="v1-report-transfer"),
     path("reports/<str:tracking_number>/resolve/", reports.ReportResolveView.as_view(), name="v1-report-resolve"),
+    path(
+        "reports/<str:tracking_number>/reporter-identity/",
+        privacy.ReporterIdentityView.as_view(),
+        name="v1-report-reporter-identity",
+    ),
     path("reports/<str:tracking_number>/merge/", reports.ReportMergeView.as_view(), name="v1-report-merge"),
     path("reports/<str:tracking_number>/rate/", reports.ReportRateView.as_view(), name="v1-report-rate"),
     path("reports/<str:tracking_number>/comments/", reports.ReportCommentView.as_view(), name="v1-report-comments"),

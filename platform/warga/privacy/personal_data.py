@@ -11,6 +11,7 @@ from typing import Any
 
 from warga.organization.models import Membership
 from warga.personaldata.registry import ERASED_USER_ID, personal_data_register
+from warga.privacy.models import IdentityView
 
 # Memberships are the record of who held a seat when: after erasure the seat history stays,
 # held by nobody identifiable.
@@ -36,7 +37,9 @@ def _memberships(user_id: uuid.UUID) -> dict[str, Any]:
 def _memberships_erase(user_id: uuid.UUID) -> int:
     held = Membership.objects.filter(user_id=user_id).update(user_id=ERASED_USER_ID)
     created = Membership.objects.filter(created_by_id=user_id).update(created_by_id=ERASED_USER_ID)
-    return held + created
+    # The identity-view log keeps that a look happened and why, not who looked.
+    looked = IdentityView.objects.filter(actor_id=user_id).update(actor_id=ERASED_USER_ID)
+    return held + created + looked
 
 
 def register() -> None:

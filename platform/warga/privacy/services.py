@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tenants.context import in_public_schema, tenant_connection
+from warga.accounts.models import User
 from warga.intake.models import ReportIndex
+from warga.organization.models import Membership, PositionKind
 from warga.personaldata.registry import ERASED_USER_ID
-from warga.privacy.models import PrivacySettings
+from warga.privacy.models import IdentityView, PrivacySettings
 from warga.privacy.selectors import privacy_settings_current
+from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import Status
-from warga.reports.models import Report, ReportComment, ReportEvent
+from warga.reports.models import Privacy, Report, ReportComment, ReportEvent
 
 
 def privacy_settings_update(
@@ -58,3 +64,66 @@ def retention_apply(*, now: datetime | None = None) -> int:
             government_id=tenant_connection().tenant.pk, report_id__in=[pk for pk, _ in expired]
         ).update(reporter=None)
     return len(expired)
+
+
+class IdentityRevealRefused(Exception):
+    """The actor is an official here but not of the role allowed to see reporters' identity."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def reporter_identity_reveal(*, actor_id: uuid.UUID, tracking_number: str, reason: str) -> dict[str, str]:
+    """The identity of a `rahasia` report's reporter, for the one role the government
+    designated (PrivacySettings.identity_viewer_kind); every reveal is written to the log first.
+
+    The caller has already checked that the actor is an official of this government with
+    two-step verification. Raises ReportNotFound (no such report here), ReportInvalid (not a
+    `rahasia` report, or no reason given) or IdentityRevealRefused (another role).
+    """
+    if in_public_schema():
+        raise RuntimeError("reporter_identity_reveal runs inside a government's schema.")
+    report = Report.objects.filter(tracking_number=tracking_number).first()
+    if report is None:
+        raise ReportNotFound()
+    if report.privacy != Privacy.RAHASIA:
+        raise ReportInvalid.single(
+            "tracking_number",
+            "not_rahasia",
+            "Identitas pelapor hanya disembunyikan pada laporan rahasia; laporan ini tidak rahasia.",
+        )
+    if len(reason.strip()) < 10:
+        raise ReportInvalid.single(
+            "reason", "reason_required", "Tuliskan alasan melihat identitas pelapor (paling sedikit 10 huruf)."
+        )
+    designated = privacy_settings_current().identity_viewer_kind
+    government = tenant_connection().tenant
+    today = timezone.now().astimezone(ZoneInfo(government.time_zone)).date()
+    holds = (
+        Membership.objects.filter(user_id=actor_id, position__kind=designated, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .exists()
+    )
+    if not holds:
+        raise IdentityRevealRefused(
+            f"Hanya {PositionKind(designated).label} yang boleh melihat identitas pelapor laporan rahasia."
+        )
+    if report.reporter_id == ERASED_USER_ID:
+        identity = {"full_name": "", "email": "", "phone": "", "note": "Identitas pelapor sudah dihapus."}
+    else:
+        reporter = User.objects.filter(pk=report.reporter_id).first()
+        identity = {
+            "full_name": reporter.full_name if reporter else "",
+            "email": reporter.email if reporter else "",
+            "phone": (reporter.phone or "") if reporter else "",
+            "note": "" if reporter else "Akun pelapor sudah dihapus.",
+        }
+    IdentityView.objects.create(
+        report_id=report.pk,
+        tracking_number=report.tracking_number,
+        actor_id=actor_id,
+        reason=reason.strip()[:500],
+        viewed_at=timezone.now(),
+    )
+    return identity

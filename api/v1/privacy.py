@@ -1,0 +1,49 @@
+"""Revealing who sent a `rahasia` report: one designated role, every look logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.v1.base import ApiView
+from api.v1.reports import OnGovernmentHost
+from warga.access.guards import IsOfficialWithMFA
+from warga.accounts.models import User
+from warga.privacy.services import IdentityRevealRefused, reporter_identity_reveal
+
+
+class RevealInput(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=500, help_text="Why the identity is needed; kept in the log.")
+
+
+class RevealOutput(serializers.Serializer[Any]):
+    full_name = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    note = serializers.CharField()
+
+
+class ReporterIdentityView(ApiView):
+    permission_classes = [OnGovernmentHost, IsOfficialWithMFA]
+
+    @extend_schema(
+        request=RevealInput,
+        responses={200: RevealOutput},
+        summary="Reveal the reporter of a rahasia report (the designated role only; logged)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        given = RevealInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        actor = request.user
+        assert isinstance(actor, User)  # IsOfficialWithMFA let only a signed-in official through
+        try:
+            identity = reporter_identity_reveal(
+                actor_id=actor.pk, tracking_number=tracking_number, reason=given.validated_data["reason"]
+            )
+        except IdentityRevealRefused as refused:
+            raise exceptions.PermissionDenied(refused.message) from refused
+        return Response(RevealOutput(identity).data)
