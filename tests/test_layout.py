@@ -35,6 +35,8 @@ THIRD_PARTY_SCOPES = {
     "allauth.account": "public",
     "allauth.mfa": "public",
     "allauth.usersessions": "public",
+    "allauth.socialaccount": "public",
+    "allauth.socialaccount.providers.google": "public",
     "django.contrib.humanize": "public",
     "rest_framework": "public",
     "drf_spectacular": "public",

@@ -48,6 +48,7 @@ SHARED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
     "django.contrib.humanize",  # the session list's templates use it
     "rest_framework",
     "drf_spectacular",
@@ -73,6 +74,10 @@ TENANT_APPS = [
     "warga.routing",
     "warga.notifications",
 ]
+# Google sign-in exists only when its OAuth client is configured (see the Accounts block).
+_GOOGLE_CLIENT_ID = env.string("WARGA_GOOGLE_CLIENT_ID", "")
+if _GOOGLE_CLIENT_ID:
+    SHARED_APPS.append("allauth.socialaccount.providers.google")
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.Government"
@@ -183,6 +188,22 @@ MFA_TOTP_ISSUER = env.string("WARGA_MFA_ISSUER", "Warga")
 # changed after sign-in drops out of the list) and records "last seen", at the price of a small
 # write per signed-in request.
 USERSESSIONS_TRACK_ACTIVITY = True
+# Google sign-in, offered only when its OAuth client is configured (on the central host, whose
+# callback URL is the one registered with Google: providers reject wildcard hosts).
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = (
+    {
+        "google": {
+            "APPS": [{"client_id": _GOOGLE_CLIENT_ID, "secret": env.string("WARGA_GOOGLE_CLIENT_SECRET"), "key": ""}],
+            "SCOPE": ["openid", "email", "profile"],
+            "AUTH_PARAMS": {"prompt": "select_account"},
+        }
+    }
+    if _GOOGLE_CLIENT_ID
+    else {}
+)
+# A Google account's address is verified by Google: it signs in without a second check.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 # The controller of the national citizen app and its data protection officer (PPDP), shown on
 # the public host's privacy notice. Each government names its own PPDP (warga.privacy).
 WARGA_PRIVACY_CONTROLLER = env.string("WARGA_PRIVACY_CONTROLLER", "Penyelenggara Platform Warga")
