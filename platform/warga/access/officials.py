@@ -8,18 +8,16 @@ admin on the public host and nothing in a government.
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 
 from tenants.context import government_context
 from tenants.models import Government
 from warga.organization.models import Membership
+from warga.organization.selectors import membership_active_q, today_in
 
 Reason = Literal["anonymous", "not_official", "mfa_missing"]
 
@@ -44,18 +42,12 @@ class OfficialAccessDenied(PermissionDenied):
         super().__init__(self.message)
 
 
-def _today_in(government: Government) -> datetime.date:
-    return datetime.datetime.now(ZoneInfo(government.time_zone)).date()
-
-
 def memberships_active_for_user(*, user_id: uuid.UUID, government: Government) -> list[Membership]:
     """Memberships held today (in the government's own time zone), read in its schema."""
-    today = _today_in(government)
+    today = today_in(government=government)
     with government_context(government):
         return list(
-            Membership.objects.filter(user_id=user_id, starts_on__lte=today)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-            .select_related("position__unit")
+            Membership.objects.filter(membership_active_q(on=today), user_id=user_id).select_related("position__unit")
         )
 
 

@@ -2,16 +2,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from tenants.context import in_public_schema, tenant_connection
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
-from warga.organization.models import Membership, PositionKind
+from warga.organization.models import PositionKind
+from warga.organization.selectors import user_holds_position_kind
 from warga.personaldata.registry import ERASED_USER_ID
 from warga.privacy.models import IdentityView, PrivacySettings
 from warga.privacy.selectors import privacy_settings_current
@@ -98,14 +97,7 @@ def reporter_identity_reveal(*, actor_id: uuid.UUID, tracking_number: str, reaso
             "reason", "reason_required", "Tuliskan alasan melihat identitas pelapor (paling sedikit 10 huruf)."
         )
     designated = privacy_settings_current().identity_viewer_kind
-    government = tenant_connection().tenant
-    today = timezone.now().astimezone(ZoneInfo(government.time_zone)).date()
-    holds = (
-        Membership.objects.filter(user_id=actor_id, position__kind=designated, starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .exists()
-    )
-    if not holds:
+    if not user_holds_position_kind(government=tenant_connection().tenant, user_id=actor_id, kinds=[designated]):
         raise IdentityRevealRefused(
             f"Hanya {PositionKind(designated).label} yang boleh melihat identitas pelapor laporan rahasia."
         )

@@ -20,6 +20,8 @@ from django.utils import timezone
 from tenants.context import current_schema, in_public_schema, tenant_connection
 from tenants.models import Government
 from warga.organization.models import Membership, Position, PositionKind, Unit, UnitKind
+from warga.organization.selectors import membership_active_q
+from warga.organization.selectors import user_holds_position_kind as organization_user_holds_position_kind
 from warga.reports.models import Report
 from warga.routing.models import ReportRouting, Rule, RuleSet, Target
 from warga.workcalendar.selectors import working_calendar_for
@@ -159,12 +161,6 @@ def _positions_by_target(*, village_code: str, handling_unit: Unit | None) -> di
         else:
             found[Target.HANDLING_HEAD].append(position)
     return found
-
-
-def membership_active_q(*, on: datetime.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}starts_on__lte": on}) & (
-        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": on})
-    )
 
 
 def holders_of(*, position_ids: list[int], on: datetime.date) -> dict[int, tuple[Holder, ...]]:
@@ -362,6 +358,4 @@ def inbox_for_official(
 
 def user_holds_position_kind(*, user_id: uuid.UUID, kinds: Sequence[str]) -> bool:
     """Whether the person holds, today in the government's time zone, a seat of one of `kinds`."""
-    government = current_government()
-    today = timezone.now().astimezone(ZoneInfo(government.time_zone)).date()
-    return Membership.objects.filter(membership_active_q(on=today), user_id=user_id, position__kind__in=kinds).exists()
+    return organization_user_holds_position_kind(government=current_government(), user_id=user_id, kinds=kinds)
