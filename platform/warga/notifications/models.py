@@ -14,6 +14,8 @@ class Channel(models.TextChoices):
     IN_APP = "in_app", "Di aplikasi"
     EMAIL = "email", "Email"
     SMS = "sms", "SMS"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    PUSH = "push", "Notifikasi peramban"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -27,6 +29,8 @@ class EventKind(models.TextChoices):
     REPORT_RECEIVED = "report_received", "Laporan Anda diterima"
     REPORT_STATUS_CHANGED = "report_status_changed", "Status laporan Anda berubah"
     REPORT_ESCALATED = "report_escalated", "Laporan dieskalasi"
+    DISPUTE_ESCALATED = "dispute_escalated", "Sanggahan warga diteruskan ke atasan"
+    SURGE_DETECTED = "surge_detected", "Lonjakan laporan terdeteksi"
 
 
 class Notification(models.Model):
@@ -68,10 +72,12 @@ class ChannelPreference(models.Model):
     user_id = models.UUIDField(primary_key=True)
     email = models.BooleanField(default=True)
     sms = models.BooleanField(default=False)
+    whatsapp = models.BooleanField(default=False)
+    push = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         db_table = "notifications_channel_preference"
 
     def __str__(self) -> str:
-        return f"{self.user_id}: email={self.email} sms={self.sms}"
+        return f"{self.user_id}: email={self.email} sms={self.sms} whatsapp={self.whatsapp} push={self.push}"
