@@ -16,6 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from warga.access.policy import ActionForbidden
 from warga.intake.services import IdempotencyKeyReused, IntakeUnavailable, RateLimited
 from warga.reports.errors import FieldError, InvalidTransition, ReportError, ReportInvalid, ReportNotFound
 
@@ -72,6 +73,9 @@ def domain_error_response(error: ReportError) -> Response:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ReportError):
         return domain_error_response(exc)
+    if isinstance(exc, ActionForbidden):
+        # warga.access.policy's refusal: the code says why (mfa_missing, outside_unit, ...).
+        return Response(body(code=exc.reason, message=exc.message), status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, exceptions.ValidationError):
         return Response(
             body(code="invalid", message=INVALID_MESSAGE, fields=_serializer_fields(exc.detail)),

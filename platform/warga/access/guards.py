@@ -1,4 +1,5 @@
-"""The official check wired into pages (a decorator) and the API (a DRF permission)."""
+"""The official gate wired into pages (a decorator) and the API (a DRF permission), both
+answered by `warga.access.policy`: anything about a particular action asks the policy for it."""
 
 from __future__ import annotations
 
@@ -13,19 +14,12 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from tenants.context import in_public_schema
-from tenants.models import Government
-from warga.access.hosts import central_origin
-from warga.access.officials import OfficialAccessDenied, official_assert_may_act
+from warga.access.hosts import central_origin, government_of
+from warga.access.policy import policy_official
+
+__all__ = ["MFA_SETUP_PATH", "IsOfficialWithMFA", "government_of", "official_required"]
 
 MFA_SETUP_PATH = "/akun/2fa/totp/activate/"
-
-
-def government_of(request: HttpRequest) -> Government | None:
-    if in_public_schema():
-        return None
-    tenant = getattr(request, "tenant", None)
-    return tenant if isinstance(tenant, Government) else None
 
 
 def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -34,14 +28,13 @@ def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            official_assert_may_act(user=request.user, government=government_of(request))
-        except OfficialAccessDenied as denied:
-            if denied.reason == "anonymous":
-                return HttpResponseRedirect("/akun/login/?" + urlencode({"next": request.get_full_path()}))
-            if denied.reason == "mfa_missing":
-                return HttpResponseRedirect(central_origin(request) + MFA_SETUP_PATH)
-            page = render_to_string("frontend/access_denied.html", {"message": denied.message}, request=request)
+        decision = policy_official(actor=request.user, government=government_of(request))
+        if decision.reason == "anonymous":
+            return HttpResponseRedirect("/akun/login/?" + urlencode({"next": request.get_full_path()}))
+        if decision.reason == "mfa_missing":
+            return HttpResponseRedirect(central_origin(request) + MFA_SETUP_PATH)
+        if not decision.allowed:
+            page = render_to_string("frontend/access_denied.html", {"message": decision.message}, request=request)
             return HttpResponseForbidden(page)
         return view(request, *args, **kwargs)
 
@@ -49,14 +42,15 @@ def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
 
 class IsOfficialWithMFA(BasePermission):
-    """API: an official of the host's government with TOTP active; otherwise 403 and why."""
+    """API: an official of the host's government with TOTP active, whatever the seat
+    (`policy_official`); otherwise 403 with the policy's reason code and message."""
 
     message = ""
+    code = ""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        try:
-            official_assert_may_act(user=request.user, government=government_of(request))
-        except OfficialAccessDenied as denied:
-            self.message = denied.message
-            return False
-        return True
+        decision = policy_official(actor=request.user, government=government_of(request))
+        if not decision.allowed:
+            self.message = decision.message
+            self.code = decision.reason or ""
+        return decision.allowed

@@ -11,11 +11,22 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest
 
+from tenants.context import in_public_schema
+from tenants.models import Government
+
 
 def _port_suffix(request: HttpRequest) -> str:
     port = request.get_port()
     default = "443" if request.is_secure() else "80"
     return "" if port in ("", default) else f":{port}"
+
+
+def government_of(request: HttpRequest) -> Government | None:
+    """The government whose host the request came to; None on the public host."""
+    if in_public_schema():
+        return None
+    tenant = getattr(request, "tenant", None)
+    return tenant if isinstance(tenant, Government) else None
 
 
 def central_origin(request: HttpRequest) -> str:

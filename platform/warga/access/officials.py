@@ -1,4 +1,4 @@
-"""Who may act as an official in a government, in one place for pages, the API and services.
+"""Who is an official of a government: the facts `warga.access.policy` decides with.
 
 An official is an account with an active membership (a position held today) in that
 government's schema. Officials must have an activated TOTP authenticator (`allauth.mfa`)
@@ -12,7 +12,6 @@ import uuid
 from typing import Literal
 
 from allauth.mfa.models import Authenticator
-from django.core.exceptions import PermissionDenied
 
 from tenants.context import government_context
 from tenants.models import Government
@@ -33,13 +32,6 @@ MESSAGES: dict[Reason, str] = {
         "(Officials must activate two-step verification with an authenticator app before acting.)"
     ),
 }
-
-
-class OfficialAccessDenied(PermissionDenied):
-    def __init__(self, reason: Reason) -> None:
-        self.reason: Reason = reason
-        self.message = MESSAGES[reason]
-        super().__init__(self.message)
 
 
 def memberships_active_for_user(*, user_id: uuid.UUID, government: Government) -> list[Membership]:
@@ -65,16 +57,3 @@ def official_requires_mfa(*, user: object, government: Government) -> bool:
     if not getattr(user, "is_authenticated", False) or not isinstance(user_id, uuid.UUID):
         return False
     return user_is_official(user_id=user_id, government=government)
-
-
-def official_assert_may_act(*, user: object, government: Government | None) -> None:
-    """Raise OfficialAccessDenied unless `user` is an official of `government` with TOTP active.
-
-    `government` is None on the public host, where no government's data may be acted on."""
-    user_id = getattr(user, "pk", None)
-    if not getattr(user, "is_authenticated", False) or not isinstance(user_id, uuid.UUID):
-        raise OfficialAccessDenied("anonymous")
-    if government is None or not official_requires_mfa(user=user, government=government):
-        raise OfficialAccessDenied("not_official")
-    if not user_has_totp(user_id=user_id):
-        raise OfficialAccessDenied("mfa_missing")

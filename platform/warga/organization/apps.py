@@ -6,3 +6,8 @@ class OrganizationConfig(AppConfig):
     label = "organization"
     verbose_name = "Organisasi perangkat daerah"
     scope = "tenant"
+
+    def ready(self) -> None:
+        from warga.organization import personal_data
+
+        personal_data.register()

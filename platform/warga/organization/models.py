@@ -107,3 +107,86 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.position_id}"
+
+
+class Invitation(models.Model):
+    """An admin's invitation of an email address to a seat. Accepting it creates the
+    membership; the token that proves receipt of the email is stored only as its SHA-256, so
+    neither a database reader nor a backup can accept on the invitee's behalf."""
+
+    id = models.BigAutoField(primary_key=True)
+    email = models.EmailField(help_text="Stored lower-cased.")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="invitations")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    is_acting = models.BooleanField(default=False, help_text="Pelaksana Tugas (Plt.)")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    # Accounts live in public: plain ids, no constraint.
+    invited_by_id = models.UUIDField()
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField()
+    send_count = models.PositiveSmallIntegerField(default=1)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by_id = models.UUIDField(null=True, blank=True)
+    membership = models.OneToOneField(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="invitation"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        db_table = "organization_invitation"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="invitation_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="invitation_accepted_or_revoked",
+            ),
+            # One open invitation per address and seat: a second one is a resend.
+            models.UniqueConstraint(
+                fields=["email", "position"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_open_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} -> {self.position_id}"
+
+
+class OrganizationAction(models.TextChoices):
+    UNIT_CREATE = "unit.create", "Unit dibuat"
+    UNIT_RENAME = "unit.rename", "Unit diganti nama"
+    POSITION_CREATE = "position.create", "Jabatan dibuat"
+    POSITION_RENAME = "position.rename", "Jabatan diganti nama"
+    MEMBERSHIP_END = "membership.end", "Keanggotaan diakhiri"
+    MEMBERSHIP_ACTING = "membership.acting", "Status Plt. diubah"
+    INVITATION_CREATE = "invitation.create", "Undangan dibuat"
+    INVITATION_RESEND = "invitation.resend", "Undangan dikirim ulang"
+    INVITATION_REVOKE = "invitation.revoke", "Undangan dibatalkan"
+    INVITATION_ACCEPT = "invitation.accept", "Undangan diterima"
+
+
+class OrganizationEvent(models.Model):
+    """The audit trail of changes to a government's organisation: who, what, and the fields
+    that changed as `{"field": [before, after]}` (before is null on creation)."""
+
+    id = models.BigAutoField(primary_key=True)
+    actor_id = models.UUIDField(null=True, blank=True)
+    action = models.CharField(max_length=32, choices=OrganizationAction.choices)
+    object_id = models.BigIntegerField()
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "organization_event"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["action", "object_id"], name="organization_event_object")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_id}"

@@ -1,17 +1,21 @@
-"""Reads of the current government's units (always the schema in context)."""
+"""Reads of the current government's organisation (always the schema in context)."""
 
 from __future__ import annotations
 
 import datetime
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from tenants.models import Government
-from warga.organization.models import Membership, Unit, UnitKind
+from warga.organization.models import Invitation, Membership, Position, Unit, UnitKind
+from warga.organization.tokens import token_hash
 
 
 def unit_root() -> Unit | None:
@@ -21,6 +25,11 @@ def unit_root() -> Unit | None:
 def unit_counts_by_kind() -> dict[str, int]:
     rows = Unit.objects.values("kind").annotate(total=Count("id")).order_by()
     return {row["kind"]: row["total"] for row in rows}
+
+
+def unit_id_for_region(*, code: str) -> int | None:
+    """The territorial unit (kecamatan, kelurahan/desa, ...) for exactly this region code."""
+    return Unit.objects.filter(region_code=code).order_by("pk").values_list("pk", flat=True).first()
 
 
 def units_for_region_prefix(*, prefix: str) -> QuerySet[Unit]:
@@ -45,3 +54,118 @@ def user_holds_position_kind(*, government: Government, user_id: uuid.UUID, kind
     return Membership.objects.filter(
         membership_active_q(on=today_in(government=government)), user_id=user_id, position__kind__in=kinds
     ).exists()
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A position someone holds today: what it is and where it sits."""
+
+    kind: str
+    unit_id: int
+
+
+def seats_held(*, government: Government, user_id: uuid.UUID) -> list[Seat]:
+    """The seats the person holds today in the government's time zone (read in the schema in
+    context, which must be the government's), in one query."""
+    rows = (
+        Membership.objects.filter(membership_active_q(on=today_in(government=government)), user_id=user_id)
+        .values_list("position__kind", "position__unit_id")
+        .order_by()
+    )
+    return [Seat(kind=kind, unit_id=unit_id) for kind, unit_id in rows]
+
+
+def unit_ancestor_ids(*, unit_id: int) -> list[int]:
+    """The unit itself, its parent, ... up to the government root, in one query; empty when
+    no such unit exists here."""
+    table = Unit._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH RECURSIVE up(id, parent_id, depth) AS (
+                    SELECT id, parent_id, 0 FROM {table} WHERE id = %s
+                    UNION ALL
+                    SELECT u.id, u.parent_id, up.depth + 1 FROM {table} u JOIN up ON u.id = up.parent_id
+                )
+                SELECT id FROM up ORDER BY depth""",
+            [unit_id],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+# --- for the organisation admin ----------------------------------------------------------------
+
+
+def units_list() -> list[Unit]:
+    """Every unit, parents before children within each region code order."""
+    return list(Unit.objects.order_by("region_code", "name", "id"))
+
+
+def units_tree() -> list[dict[str, object]]:
+    """The units as nested dicts from the root(s) down, built from one query."""
+    nodes: dict[int, dict[str, object]] = {}
+    children: dict[int | None, list[dict[str, object]]] = {}
+    for unit in Unit.objects.order_by("kind", "name", "id").values("id", "parent_id", "kind", "name", "region_code"):
+        node = {**unit, "children": []}
+        nodes[unit["id"]] = node
+        children.setdefault(unit["parent_id"], []).append(node)
+    for unit_id, node in nodes.items():
+        node["children"] = children.get(unit_id, [])
+    return children.get(None, [])
+
+
+def positions_list(*, unit_id: int | None = None) -> QuerySet[Position]:
+    positions = Position.objects.select_related("unit").order_by("unit_id", "kind", "id")
+    return positions if unit_id is None else positions.filter(unit_id=unit_id)
+
+
+def memberships_list(
+    *, government: Government, unit_id: int | None = None, active_only: bool = False
+) -> QuerySet[Membership]:
+    memberships = Membership.objects.select_related("position__unit").order_by("-starts_on", "-id")
+    if unit_id is not None:
+        memberships = memberships.filter(position__unit_id=unit_id)
+    if active_only:
+        memberships = memberships.filter(membership_active_q(on=today_in(government=government)))
+    return memberships
+
+
+class InvitationState:
+    PENDING = "pending"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    ACCEPTED = "accepted"
+
+
+def invitation_state(invitation: Invitation, *, now: datetime.datetime | None = None) -> str:
+    if invitation.accepted_at is not None:
+        return InvitationState.ACCEPTED
+    if invitation.revoked_at is not None:
+        return InvitationState.REVOKED
+    if invitation.expires_at <= (now or timezone.now()):
+        return InvitationState.EXPIRED
+    return InvitationState.PENDING
+
+
+def invitations_list(*, state: str | None = None) -> list[Invitation]:
+    """Invitations, newest first, optionally only those in `state` (see InvitationState)."""
+    now = timezone.now()
+    invitations = Invitation.objects.select_related("position__unit").order_by("-created_at", "-id")
+    if state == InvitationState.ACCEPTED:
+        invitations = invitations.filter(accepted_at__isnull=False)
+    elif state == InvitationState.REVOKED:
+        invitations = invitations.filter(revoked_at__isnull=False)
+    elif state == InvitationState.EXPIRED:
+        invitations = invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now)
+    elif state == InvitationState.PENDING:
+        invitations = invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+    return list(invitations)
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    """The invitation `token` was issued for, in this government only."""
+    return Invitation.objects.select_related("position__unit").filter(token_hash=token_hash(token)).first()
+
+
+def invitation_addressed_to(*, invitation: Invitation, user_id: uuid.UUID) -> bool:
+    """Whether the account owns the invited address, verified (allauth's email addresses)."""
+    return EmailAddress.objects.filter(user_id=user_id, email__iexact=invitation.email, verified=True).exists()

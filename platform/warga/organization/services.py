@@ -1,12 +1,52 @@
-"""Writes to the current government's organisation."""
+"""Writes to the current government's organisation: the territory seed, and the admin's
+changes to units, positions, memberships and invitations."""
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+import datetime
+import uuid
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from tenants.context import current_schema, in_public_schema
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from tenants.context import current_schema, in_public_schema, tenant_connection
 from tenants.models import Government, Level
-from warga.organization.models import Position, PositionKind, Unit, UnitKind
+from warga.access.policy import Action, policy_require
+from warga.access.ratelimit import Limit, rate_limit_consume
+from warga.accounts.models import User
+from warga.organization.errors import (
+    InvitationEmailMismatch,
+    InvitationRateLimited,
+    InvitationUnavailable,
+    OrganizationInvalid,
+    OrganizationNotFound,
+)
+from warga.organization.models import (
+    Invitation,
+    Membership,
+    OrganizationAction,
+    OrganizationEvent,
+    Position,
+    PositionKind,
+    Unit,
+    UnitKind,
+)
+from warga.organization.selectors import (
+    InvitationState,
+    invitation_state,
+    membership_active_q,
+    today_in,
+    unit_root,
+)
+from warga.organization.tokens import token_hash, token_new
 
 _UNIT = Unit._meta.db_table
 _POSITION = Position._meta.db_table
@@ -91,3 +131,539 @@ def _positions_seed(*, government: Government, root: Unit) -> None:
                       AND NOT EXISTS (SELECT 1 FROM {_POSITION} p WHERE p.unit_id = u.id AND p.kind = %s)""",
                 [position_kind, prefix, unit_kind, position_kind],
             )
+
+
+# --- the organisation admin --------------------------------------------------------------------
+# Every write below takes the acting account's id, checks it against warga.access.policy,
+# validates everything before writing, runs in one transaction and leaves an OrganizationEvent.
+
+INVITATION_VALID_FOR = datetime.timedelta(days=7)
+# Invitations (new and resent) one admin may send per hour, wherever they send them from.
+INVITATIONS_PER_HOUR = Limit(amount=30, seconds=3600)
+NAME_MAX = 200
+
+_GOVERNMENT_WIDE_KINDS = {
+    PositionKind.ADMIN_KOORDINATOR,
+    PositionKind.PIMPINAN,
+}
+_SEEDED_ONLY_KINDS = set(_HEAD_OF_GOVERNMENT.values())
+_NEW_UNIT_KINDS = {UnitKind.AGENCY, UnitKind.EXTERNAL}
+
+
+def _government() -> Government:
+    if in_public_schema():
+        raise RuntimeError("Organisation services run inside a government's schema, not public.")
+    government = tenant_connection().tenant
+    assert isinstance(government, Government)
+    return government
+
+
+def _require(*, actor_id: uuid.UUID, action: Action) -> Government:
+    government = _government()
+    policy_require(actor=actor_id, government=government, action=action)
+    return government
+
+
+def _event(*, actor_id: uuid.UUID | None, action: str, object_id: int, data: dict[str, Any]) -> None:
+    OrganizationEvent.objects.create(
+        actor_id=actor_id, action=action, object_id=object_id, data=data, created_at=timezone.now()
+    )
+
+
+def _clean_text(value: str, *, field: str, what: str) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise OrganizationInvalid(field, "required", f"{what} wajib diisi. ({what} is required.)")
+    if len(text) > NAME_MAX:
+        raise OrganizationInvalid(
+            field, "too_long", f"{what} paling panjang {NAME_MAX} karakter. ({what} is too long.)"
+        )
+    return text
+
+
+def _unit(unit_id: int, *, field: str = "unit_id") -> Unit:
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise OrganizationNotFound(f"Unit {unit_id} tidak ada di pemerintah daerah ini. (No such unit here.)")
+    return unit
+
+
+def _sibling_named(*, parent_id: int | None, name: str, excluding: int | None = None) -> bool:
+    siblings = Unit.objects.filter(parent_id=parent_id, name__iexact=name)
+    if excluding is not None:
+        siblings = siblings.exclude(pk=excluding)
+    return siblings.exists()
+
+
+def unit_create(*, actor_id: uuid.UUID, name: str, kind: str, parent_id: int | None = None) -> Unit:
+    """Add a perangkat daerah (dinas, badan, bidang) or an external organisation (PLN, PDAM)
+    under `parent_id` (the government itself when omitted). Territorial units come only from
+    the reference data. Raises OrganizationInvalid / OrganizationNotFound; ActionForbidden."""
+    _require(actor_id=actor_id, action=Action.ORGANIZATION_EDIT)
+    name = _clean_text(name, field="name", what="Nama unit")
+    if kind not in _NEW_UNIT_KINDS:
+        raise OrganizationInvalid(
+            "kind",
+            "invalid_kind",
+            "Jenis unit yang dapat ditambahkan: agency (perangkat daerah) atau external (organisasi eksternal); "
+            "unit wilayah berasal dari data Kemendagri. (Only agency or external units can be added.)",
+        )
+    parent = unit_root() if parent_id is None else _unit(parent_id, field="parent_id")
+    if parent is None:
+        raise RuntimeError("The government has no root unit: territory_seed has not run.")
+    if parent.kind == UnitKind.EXTERNAL:
+        raise OrganizationInvalid(
+            "parent_id",
+            "external_parent",
+            "Organisasi eksternal tidak dapat memiliki sub-unit. (External organisations have no sub-units.)",
+        )
+    with transaction.atomic():
+        if _sibling_named(parent_id=parent.pk, name=name):
+            raise OrganizationInvalid(
+                "name",
+                "duplicate",
+                f"Sudah ada unit bernama {name} di bawah {parent.name}. (A unit of that name exists there.)",
+            )
+        unit = Unit.objects.create(parent=parent, kind=kind, name=name)
+        _event(
+            actor_id=actor_id,
+            action=OrganizationAction.UNIT_CREATE,
+            object_id=unit.pk,
+            data={"name": [None, name], "kind": [None, kind], "parent_id": [None, parent.pk]},
+        )
+    return unit
+
+
+def unit_rename(*, actor_id: uuid.UUID, unit_id: int, name: str) -> Unit:
+    """Give a unit a new name (its region code, if any, stays)."""
+    _require(actor_id=actor_id, action=Action.ORGANIZATION_EDIT)
+    name = _clean_text(name, field="name", what="Nama unit")
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
+        if unit is None:
+            raise OrganizationNotFound(f"Unit {unit_id} tidak ada di pemerintah daerah ini. (No such unit here.)")
+        if _sibling_named(parent_id=unit.parent_id, name=name, excluding=unit.pk):
+            raise OrganizationInvalid(
+                "name", "duplicate", f"Sudah ada unit bernama {name} di tingkat ini. (A unit of that name exists.)"
+            )
+        before = unit.name
+        if before != name:
+            unit.name = name
+            unit.save(update_fields=["name"])
+            _event(
+                actor_id=actor_id,
+                action=OrganizationAction.UNIT_RENAME,
+                object_id=unit.pk,
+                data={"name": [before, name]},
+            )
+    return unit
+
+
+def position_create(*, actor_id: uuid.UUID, unit_id: int, kind: str, title: str) -> Position:
+    """Add a seat to a unit. Heads of government are seeded, never added; government-wide
+    seats (admin koordinator, pimpinan) sit at the government's root unit."""
+    _require(actor_id=actor_id, action=Action.ORGANIZATION_EDIT)
+    title = _clean_text(title, field="title", what="Nama jabatan")
+    if kind not in PositionKind.values:
+        raise OrganizationInvalid(
+            "kind", "invalid_kind", f"Jenis jabatan tidak dikenal: {kind}. (Unknown position kind.)"
+        )
+    if kind in _SEEDED_ONLY_KINDS:
+        raise OrganizationInvalid(
+            "kind",
+            "seeded_only",
+            "Jabatan kepala daerah dibuat saat pemerintah daerah disiapkan. (The head of government is seeded.)",
+        )
+    unit = _unit(unit_id)
+    if kind in _GOVERNMENT_WIDE_KINDS and unit.kind != UnitKind.GOVERNMENT:
+        raise OrganizationInvalid(
+            "unit_id",
+            "government_wide",
+            f"{PositionKind(kind).label} berlaku untuk seluruh pemerintah daerah: tempatkan di unit pemerintah daerah. "
+            "(This position is government-wide: place it in the government's root unit.)",
+        )
+    with transaction.atomic():
+        position = Position.objects.create(unit=unit, kind=kind, title=title)
+        _event(
+            actor_id=actor_id,
+            action=OrganizationAction.POSITION_CREATE,
+            object_id=position.pk,
+            data={"title": [None, title], "kind": [None, kind], "unit_id": [None, unit.pk]},
+        )
+    return position
+
+
+def position_rename(*, actor_id: uuid.UUID, position_id: int, title: str) -> Position:
+    _require(actor_id=actor_id, action=Action.ORGANIZATION_EDIT)
+    title = _clean_text(title, field="title", what="Nama jabatan")
+    with transaction.atomic():
+        position = Position.objects.select_for_update().filter(pk=position_id).first()
+        if position is None:
+            raise OrganizationNotFound(
+                f"Jabatan {position_id} tidak ada di pemerintah daerah ini. (No such position here.)"
+            )
+        before = position.title
+        if before != title:
+            position.title = title
+            position.save(update_fields=["title"])
+            _event(
+                actor_id=actor_id,
+                action=OrganizationAction.POSITION_RENAME,
+                object_id=position.pk,
+                data={"title": [before, title]},
+            )
+    return position
+
+
+def _membership_locked(membership_id: int) -> Membership:
+    membership = Membership.objects.select_for_update().select_related("position").filter(pk=membership_id).first()
+    if membership is None:
+        raise OrganizationNotFound(
+            f"Keanggotaan {membership_id} tidak ada di pemerintah daerah ini. (No such membership here.)"
+        )
+    return membership
+
+
+def membership_end(*, actor_id: uuid.UUID, membership_id: int, ends_on: datetime.date) -> Membership:
+    """End a membership on `ends_on` (the last day the seat is held, inclusive). A membership
+    that has already ended stays as it was; the last admin koordinator cannot be ended, so a
+    government never locks itself out of its own administration."""
+    government = _require(actor_id=actor_id, action=Action.MEMBERSHIP_EDIT)
+    today = today_in(government=government)
+    with transaction.atomic():
+        membership = _membership_locked(membership_id)
+        if membership.ends_on is not None and membership.ends_on < today:
+            raise OrganizationInvalid(
+                "ends_on",
+                "already_ended",
+                f"Keanggotaan ini sudah berakhir pada {membership.ends_on:%Y-%m-%d}. (It has already ended.)",
+            )
+        if ends_on < membership.starts_on:
+            raise OrganizationInvalid(
+                "ends_on",
+                "before_start",
+                f"Tanggal selesai tidak boleh sebelum tanggal mulai ({membership.starts_on:%Y-%m-%d}). "
+                "(The end date cannot be before the start date.)",
+            )
+        if membership.position.kind == PositionKind.ADMIN_KOORDINATOR and not _other_admin_after(
+            membership=membership, ends_on=ends_on, today=today
+        ):
+            raise OrganizationInvalid(
+                "membership_id",
+                "last_admin",
+                "Ini admin koordinator terakhir: undang penggantinya dan tunggu sampai undangan diterima. "
+                "(This is the last admin koordinator; invite a successor first.)",
+            )
+        before = membership.ends_on
+        membership.ends_on = ends_on
+        membership.save(update_fields=["ends_on"])
+        _event(
+            actor_id=actor_id,
+            action=OrganizationAction.MEMBERSHIP_END,
+            object_id=membership.pk,
+            data={"ends_on": [before.isoformat() if before else None, ends_on.isoformat()]},
+        )
+    return membership
+
+
+def _other_admin_after(*, membership: Membership, ends_on: datetime.date, today: datetime.date) -> bool:
+    """Whether another admin koordinator holds a seat today and still after `ends_on`."""
+    return (
+        Membership.objects.filter(membership_active_q(on=today), position__kind=PositionKind.ADMIN_KOORDINATOR)
+        .exclude(pk=membership.pk)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=ends_on))
+        .exists()
+    )
+
+
+def membership_set_acting(*, actor_id: uuid.UUID, membership_id: int, is_acting: bool) -> Membership:
+    """Mark a membership as held by a Pelaksana Tugas (Plt.), or as a definitive holder."""
+    _require(actor_id=actor_id, action=Action.MEMBERSHIP_EDIT)
+    with transaction.atomic():
+        membership = _membership_locked(membership_id)
+        before = membership.is_acting
+        if before != is_acting:
+            membership.is_acting = is_acting
+            membership.save(update_fields=["is_acting"])
+            _event(
+                actor_id=actor_id,
+                action=OrganizationAction.MEMBERSHIP_ACTING,
+                object_id=membership.pk,
+                data={"is_acting": [before, is_acting]},
+            )
+    return membership
+
+
+# --- invitations -------------------------------------------------------------------------------
+
+
+def _invitation_link(*, link_origin: str, token: str) -> str:
+    return f"{link_origin.rstrip('/')}/undangan/{token}/"
+
+
+def _spend_invitation_budget(actor_id: uuid.UUID) -> None:
+    decision = rate_limit_consume(
+        action="organization:invitation",
+        account_id=str(actor_id),
+        ip=None,
+        per_account=INVITATIONS_PER_HOUR,
+        per_ip=INVITATIONS_PER_HOUR,
+    )
+    if not decision.allowed:
+        raise InvitationRateLimited(decision.retry_after)
+
+
+def _send_invitation_email(*, invitation: Invitation, token: str, link_origin: str, government: Government) -> None:
+    """Queue the invitation email for after commit: a rolled-back invitation sends nothing.
+
+    The raw token exists only in this email, never in a table or a task message. A mail
+    server that refuses is logged; the admin resends (which issues a new token)."""
+    inviter = User.objects.filter(pk=invitation.invited_by_id).first()
+    context = {
+        "government": government.name,
+        "position": invitation.position.title,
+        "unit": invitation.position.unit.name,
+        "is_acting": invitation.is_acting,
+        "starts_on": invitation.starts_on,
+        "ends_on": invitation.ends_on,
+        "inviter": (inviter.full_name or inviter.email) if inviter else "",
+        "link": _invitation_link(link_origin=link_origin, token=token),
+        "expires_at": invitation.expires_at.astimezone(ZoneInfo(government.time_zone)),
+    }
+    subject = render_to_string("organization/email/invitation_subject.txt", context).strip()
+    body = render_to_string("organization/email/invitation.txt", context)
+    recipient = invitation.email
+
+    def send() -> None:
+        send_mail(subject, body, None, [recipient])
+
+    transaction.on_commit(send, robust=True)
+
+
+def invitation_create(
+    *,
+    actor_id: uuid.UUID,
+    email: str,
+    position_id: int,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    is_acting: bool = False,
+    link_origin: str,
+) -> Invitation:
+    """Invite `email` to a seat from `starts_on` (to `ends_on`, inclusive), valid for seven
+    days; the email with the link to `<link_origin>/undangan/<token>/` leaves after commit.
+
+    One open invitation per address and seat (resend it instead). Spends one of the admin's
+    hourly invitations (InvitationRateLimited). Raises OrganizationInvalid / NotFound."""
+    government = _require(actor_id=actor_id, action=Action.MEMBERSHIP_INVITE)
+    address = (email or "").strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise OrganizationInvalid(
+            "email", "invalid_email", "Alamat email tidak valid. (The email address is not valid.)"
+        ) from None
+    position = Position.objects.select_related("unit").filter(pk=position_id).first()
+    if position is None:
+        raise OrganizationNotFound(
+            f"Jabatan {position_id} tidak ada di pemerintah daerah ini. (No such position here.)"
+        )
+    _check_invitation_dates(government=government, starts_on=starts_on, ends_on=ends_on)
+    if Invitation.objects.filter(email=address, position=position, accepted_at=None, revoked_at=None).exists():
+        raise OrganizationInvalid(
+            "email",
+            "already_invited",
+            "Alamat ini sudah diundang ke jabatan ini dan undangannya belum dipakai: kirim ulang atau batalkan. "
+            "(An open invitation exists; resend or revoke it.)",
+        )
+    _spend_invitation_budget(actor_id)
+    token, digest = token_new()
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    email=address,
+                    position=position,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    is_acting=is_acting,
+                    token_hash=digest,
+                    expires_at=now + INVITATION_VALID_FOR,
+                    invited_by_id=actor_id,
+                    created_at=now,
+                    sent_at=now,
+                )
+        except IntegrityError:  # a concurrent twin won the unique constraint
+            raise OrganizationInvalid(
+                "email", "already_invited", "Alamat ini baru saja diundang ke jabatan ini. (Already invited.)"
+            ) from None
+        _event(
+            actor_id=actor_id,
+            action=OrganizationAction.INVITATION_CREATE,
+            object_id=invitation.pk,
+            data={
+                "position_id": [None, position.pk],
+                "starts_on": [None, starts_on.isoformat()],
+                "ends_on": [None, ends_on.isoformat() if ends_on else None],
+                "is_acting": [None, is_acting],
+            },
+        )
+        _send_invitation_email(invitation=invitation, token=token, link_origin=link_origin, government=government)
+    return invitation
+
+
+def _check_invitation_dates(*, government: Government, starts_on: datetime.date, ends_on: datetime.date | None) -> None:
+    today = today_in(government=government)
+    if starts_on < today:
+        raise OrganizationInvalid(
+            "starts_on",
+            "in_the_past",
+            f"Tanggal mulai tidak boleh sebelum hari ini ({today:%Y-%m-%d}). (The start date is in the past.)",
+        )
+    if ends_on is not None and ends_on < starts_on:
+        raise OrganizationInvalid(
+            "ends_on",
+            "before_start",
+            "Tanggal selesai tidak boleh sebelum tanggal mulai. (The end date cannot be before the start date.)",
+        )
+
+
+def _invitation_locked(invitation_id: int) -> Invitation:
+    invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
+    if invitation is None:
+        raise OrganizationNotFound(
+            f"Undangan {invitation_id} tidak ada di pemerintah daerah ini. (No such invitation here.)"
+        )
+    return invitation
+
+
+def invitation_resend(*, actor_id: uuid.UUID, invitation_id: int, link_origin: str) -> Invitation:
+    """Send an open (pending or expired) invitation again with a new token, valid seven days
+    from now; the old link stops working. Spends one of the admin's hourly invitations."""
+    government = _require(actor_id=actor_id, action=Action.MEMBERSHIP_INVITE)
+    with transaction.atomic():
+        invitation = _invitation_locked(invitation_id)
+        state = invitation_state(invitation)
+        if state in (InvitationState.ACCEPTED, InvitationState.REVOKED):
+            raise InvitationUnavailable(state, UNAVAILABLE_MESSAGES[state])
+        _spend_invitation_budget(actor_id)
+        token, digest = token_new()
+        now = timezone.now()
+        invitation.token_hash = digest
+        invitation.expires_at = now + INVITATION_VALID_FOR
+        invitation.sent_at = now
+        invitation.send_count = F("send_count") + 1
+        invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "send_count"])
+        invitation.refresh_from_db()
+        _event(
+            actor_id=actor_id,
+            action=OrganizationAction.INVITATION_RESEND,
+            object_id=invitation.pk,
+            data={"send_count": [invitation.send_count - 1, invitation.send_count]},
+        )
+        _send_invitation_email(invitation=invitation, token=token, link_origin=link_origin, government=government)
+    return invitation
+
+
+def invitation_revoke(*, actor_id: uuid.UUID, invitation_id: int) -> Invitation:
+    """Withdraw an invitation not yet accepted; its link then answers that it was revoked."""
+    _require(actor_id=actor_id, action=Action.MEMBERSHIP_INVITE)
+    with transaction.atomic():
+        invitation = _invitation_locked(invitation_id)
+        state = invitation_state(invitation)
+        if state in (InvitationState.ACCEPTED, InvitationState.REVOKED):
+            raise InvitationUnavailable(state, UNAVAILABLE_MESSAGES[state])
+        invitation.revoked_at = timezone.now()
+        invitation.revoked_by_id = actor_id
+        invitation.save(update_fields=["revoked_at", "revoked_by_id"])
+        _event(
+            actor_id=actor_id,
+            action=OrganizationAction.INVITATION_REVOKE,
+            object_id=invitation.pk,
+            data={"revoked_at": [None, invitation.revoked_at.isoformat()]},
+        )
+    return invitation
+
+
+UNAVAILABLE_MESSAGES = {
+    InvitationState.EXPIRED: (
+        "Undangan ini sudah kedaluwarsa. Minta admin koordinator mengirim ulang undangan. "
+        "(This invitation has expired; ask the admin to resend it.)"
+    ),
+    InvitationState.REVOKED: ("Undangan ini sudah dibatalkan oleh admin koordinator. (This invitation was revoked.)"),
+    InvitationState.ACCEPTED: "Undangan ini sudah dipakai. (This invitation has already been used.)",
+}
+INVITATION_NOT_FOUND = "Undangan tidak ditemukan. (No such invitation.)"
+
+
+def invitation_email_mismatch_message(invited: str) -> str:
+    return (
+        f"Undangan ini untuk {invited}, sedangkan Anda masuk dengan akun lain. Keluar, lalu masuk atau daftar "
+        f"dengan {invited}. (This invitation is for {invited}; sign in with that address.)"
+    )
+
+
+def invitation_accept(*, user_id: uuid.UUID, token: str) -> Membership:
+    """Accept the invitation behind `token` for the signed-in account `user_id`, which must own
+    the invited address (verified): creates the membership in this government only.
+
+    Raises OrganizationNotFound (no such token here), InvitationUnavailable (expired, revoked,
+    used), InvitationEmailMismatch, OrganizationInvalid (the person already holds the seat)."""
+    government = _government()
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("position")
+            .filter(token_hash=token_hash(token))
+            .first()
+        )
+        if invitation is None:
+            raise OrganizationNotFound(INVITATION_NOT_FOUND)
+        state = invitation_state(invitation)
+        if state != InvitationState.PENDING:
+            raise InvitationUnavailable(state, UNAVAILABLE_MESSAGES[state])
+        owned = EmailAddress.objects.filter(user_id=user_id, email__iexact=invitation.email).first()
+        if owned is None:
+            raise InvitationEmailMismatch(invitation_email_mismatch_message(invitation.email))
+        if not owned.verified:
+            raise InvitationEmailMismatch(
+                f"Alamat {invitation.email} di akun Anda belum diverifikasi: buka tautan verifikasi yang kami "
+                "kirim ke alamat itu, lalu terima undangan ini lagi. (Verify that address first.)"
+            )
+        today = today_in(government=government)
+        if invitation.ends_on is not None and invitation.ends_on < today:
+            raise InvitationUnavailable(
+                InvitationState.EXPIRED,
+                "Masa jabatan dalam undangan ini sudah lewat. (The invited term has already ended.)",
+            )
+        overlapping = Membership.objects.filter(position=invitation.position, user_id=user_id).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=invitation.starts_on)
+        )
+        if invitation.ends_on is not None:
+            overlapping = overlapping.filter(starts_on__lte=invitation.ends_on)
+        if overlapping.exists():
+            raise OrganizationInvalid(
+                "token",
+                "already_member",
+                f"Anda sudah memegang jabatan {invitation.position.title}. (You already hold this position.)",
+            )
+        membership = Membership.objects.create(
+            position=invitation.position,
+            user_id=user_id,
+            starts_on=invitation.starts_on,
+            ends_on=invitation.ends_on,
+            is_acting=invitation.is_acting,
+            created_by_id=invitation.invited_by_id,
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by_id = user_id
+        invitation.membership = membership
+        invitation.save(update_fields=["accepted_at", "accepted_by_id", "membership"])
+        _event(
+            actor_id=user_id,
+            action=OrganizationAction.INVITATION_ACCEPT,
+            object_id=invitation.pk,
+            data={"membership_id": [None, membership.pk]},
+        )
+    return membership

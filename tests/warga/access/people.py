@@ -38,3 +38,15 @@ def verified_user(email: str, **fields: Any) -> User:
 def with_totp(user: User) -> User:
     TOTP.activate(user, generate_totp_secret())
     return user
+
+
+def acting_official(*governments: Government) -> User:
+    """An admin koordinator seated in each of `governments`, with TOTP active: whom the policy
+    lets act on any report there (who else may is tests/api/test_report_actions_policy.py's)."""
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    user.save(update_fields=["password"])
+    for government in governments:
+        membership_in(government, user)
+    return with_totp(user)
