@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Production needs a real SMS gateway for sign-in codes (its address is never called here).
+PRODUCTION_SMS = {"WARGA_SMS_HTTP_URL": "https://sms.example.id/send", "WARGA_SMS_HTTP_TOKEN": "token"}
 
 
 def _manage(*arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
@@ -29,6 +31,7 @@ def test_production_settings_pass_the_deployment_checks() -> None:
         "WARNING",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         WARGA_BASE_DOMAIN="warga.go.id",
+        **PRODUCTION_SMS,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -38,6 +41,21 @@ def test_production_refuses_to_start_with_the_development_secret() -> None:
     result = _manage("check", WARGA_BASE_DOMAIN="warga.go.id")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set outside development." in result.stderr
+
+
+def test_production_refuses_to_log_sign_in_codes_instead_of_sending_them() -> None:
+    result = _manage("check", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), WARGA_BASE_DOMAIN="warga.go.id")
+    assert result.returncode != 0
+    assert "WARGA_SMS_HTTP_URL (with WARGA_SMS_HTTP_TOKEN) or WARGA_SMS_SENDER must be set outside development" in (
+        result.stderr
+    )
+    chosen = _manage(
+        "check",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        WARGA_BASE_DOMAIN="warga.go.id",
+        WARGA_SMS_SENDER="warga.accounts.sms.ConsoleSmsSender",
+    )
+    assert chosen.returncode == 0, chosen.stdout + chosen.stderr
 
 
 def test_a_bad_value_stops_start_up_naming_the_variable() -> None:
@@ -56,6 +74,7 @@ def test_a_secret_can_come_from_a_file(tmp_path: Path) -> None:
         "WARNING",
         DJANGO_SECRET_KEY_FILE=str(secret),
         WARGA_BASE_DOMAIN="warga.go.id",
+        **PRODUCTION_SMS,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

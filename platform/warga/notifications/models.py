@@ -31,6 +31,7 @@ class EventKind(models.TextChoices):
     REPORT_ESCALATED = "report_escalated", "Laporan dieskalasi"
     DISPUTE_ESCALATED = "dispute_escalated", "Sanggahan warga diteruskan ke atasan"
     SURGE_DETECTED = "surge_detected", "Lonjakan laporan terdeteksi"
+    REPORT_OFFERED = "report_offered", "Laporan ditawarkan meja triase nasional"
 
 
 class Notification(models.Model):

@@ -27,7 +27,14 @@ def _notifications(user_id: uuid.UUID) -> dict[str, Any]:
             }
             for row in rows
         ],
-        "preferensi": None if preference is None else {"email": preference.email, "sms": preference.sms},
+        "preferensi": None
+        if preference is None
+        else {
+            "email": preference.email,
+            "sms": preference.sms,
+            "whatsapp": preference.whatsapp,
+            "push": preference.push,
+        },
     }
 
 

@@ -17,12 +17,22 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from tenants.context import in_public_schema
+from tenants.context import current_schema, in_public_schema, tenant_connection
+from tenants.models import Government
 from tenants.tasks import send_on_commit
 from warga.accounts.models import Language, User
 from warga.accounts.sms import sms_sender
+from warga.notifications.gateway import DeliveryError
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
-from warga.notifications.sms import SmsDeliveryError
+from warga.notifications.push import PushMessage, push_send
+from warga.notifications.selectors import notification_channels_offered
+from warga.notifications.whatsapp import whatsapp_sender
+from warga.recipients.selectors import push_subscriptions_of, users_with_push
+from warga.recipients.services import (
+    notification_governments_note,
+    push_subscription_gone,
+    push_subscription_used,
+)
 
 if TYPE_CHECKING:
     from warga.reports.models import Report
@@ -42,6 +52,25 @@ class DeliveryRefused(RuntimeError):
     retryable = False
 
 
+class ChannelUnavailable(ValueError):
+    """A person chose a channel this installation does not offer (its sender is not configured)."""
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        super().__init__(f"Notifikasi lewat {channel.label} tidak tersedia di Warga ini.")
+
+
+# A person's choice of optional channels, in the order they are queued.
+OPTIONAL_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.WHATSAPP, Channel.PUSH)
+
+
+def _current_government() -> Government:
+    tenant = tenant_connection().tenant
+    if isinstance(tenant, Government):
+        return tenant
+    return Government.objects.get(schema_name=current_schema())
+
+
 def _require_tenant(action: str) -> None:
     if in_public_schema():
         raise RuntimeError(f"{action} runs inside a government's schema, not public.")
@@ -59,19 +88,30 @@ def notifications_send(
 
     Runs in the caller's transaction: if it rolls back, nobody is notified. `dedup_key` names
     the event (e.g. `routed:<report id>`); a repeat with the same key adds nothing, so callers
-    may retry freely. In-app rows count as delivered once stored. Returns the ids of the rows
-    created now and queued for email/SMS.
+    may retry freely. In-app rows count as delivered once stored. Only channels this
+    installation offers are queued (a stored choice of a channel switched off since is
+    ignored), and web push only for people with a subscribed browser. The public record of
+    which governments notified whom is written in the same transaction. Returns the ids of the
+    rows created now and queued for delivery.
     """
     _require_tenant("notifications_send")
     recipients = list(dict.fromkeys(recipient_ids))
     if not recipients:
         return []
     chosen = {p.user_id: p for p in ChannelPreference.objects.filter(user_id__in=recipients)}
+    offered = set(notification_channels_offered())
+    pushable = users_with_push(user_ids=recipients) if Channel.PUSH in offered else set()
     now = timezone.now()
     rows: list[Notification] = []
     for recipient in recipients:
         preference = chosen.get(recipient) or ChannelPreference(user_id=recipient)
-        channels = [Channel.IN_APP] + [Channel.EMAIL] * preference.email + [Channel.SMS] * preference.sms
+        channels = [Channel.IN_APP] + [
+            channel
+            for channel in OPTIONAL_CHANNELS
+            if channel in offered
+            and getattr(preference, channel.value)
+            and (channel != Channel.PUSH or recipient in pushable)
+        ]
         for channel in channels:
             in_app = channel == Channel.IN_APP
             rows.append(
@@ -89,6 +129,7 @@ def notifications_send(
             )
     # Conflicting rows were written by an earlier run of the same event: skipped, not repeated.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    notification_governments_note(user_ids=recipients, government=_current_government())
     queued = list(
         Notification.objects.filter(
             dedup_key__in=[row.dedup_key for row in rows if row.channel != Channel.IN_APP],
@@ -111,9 +152,35 @@ def _render(notification: Notification, *, language: str) -> tuple[str, str]:
     return subject.strip(), body.strip() + "\n"
 
 
+def _push(user: User, *, subject: str, body: str) -> None:
+    """To every browser the person subscribed. Delivered when one took it: the others'
+    temporary failures are not retried, since a retry would alert the browsers that already
+    showed it a second time. Subscriptions the push service reports gone are deleted."""
+    subscriptions = list(push_subscriptions_of(user_id=user.pk))
+    message = PushMessage(title=subject, body=body.split("\n", 1)[0], url="/notifikasi/")
+    errors: list[DeliveryError] = []
+    delivered = False
+    for subscription in subscriptions:
+        outcome = push_send(subscription=subscription, message=message)
+        if outcome.delivered:
+            delivered = True
+            push_subscription_used(subscription_id=subscription.pk)
+        elif outcome.gone:
+            push_subscription_gone(subscription_id=subscription.pk)
+        elif outcome.error is not None:
+            errors.append(outcome.error)
+    if delivered:
+        return
+    if errors:
+        raise next((error for error in errors if error.retryable), errors[0])
+    raise DeliveryRefused("Penerima tidak memiliki langganan notifikasi peramban yang masih berlaku.")
+
+
 def _send(notification: Notification, user: User | None) -> None:
     if user is None or not user.is_active:
         raise DeliveryRefused("Penerima tidak ada atau tidak aktif.")
+    if notification.channel not in notification_channels_offered():
+        raise DeliveryRefused(f"Saluran {notification.channel} tidak lagi tersedia di Warga ini.")
     subject, body = _render(notification, language=user.language)
     if notification.channel == Channel.EMAIL:
         if not user.email:
@@ -123,6 +190,13 @@ def _send(notification: Notification, user: User | None) -> None:
         if not user.phone:
             raise DeliveryRefused("Penerima tidak memiliki nomor telepon.")
         sms_sender().send(to=user.phone, text=subject)
+    elif notification.channel == Channel.WHATSAPP:
+        # WhatsApp is tied to a number the person proved they hold, never one merely typed in.
+        if not user.phone or not user.phone_verified:
+            raise DeliveryRefused("Penerima tidak memiliki nomor telepon yang terverifikasi.")
+        whatsapp_sender().send(to=user.phone, text=f"{subject}\n\n{body}".strip())
+    elif notification.channel == Channel.PUSH:
+        _push(user, subject=subject, body=body)
 
 
 def notification_deliver(*, notification_id: int) -> str:
@@ -146,7 +220,7 @@ def notification_deliver(*, notification_id: int) -> str:
         outcome = "sent"
         try:
             _send(notification, user)
-        except (DeliveryRefused, SmsDeliveryError, OSError) as error:
+        except (DeliveryRefused, DeliveryError, OSError) as error:
             retryable = getattr(error, "retryable", True)
             notification.last_error = str(error)[:_ERROR_MAX]
             outcome = "retry" if retryable and notification.attempts <= MAX_ATTEMPTS else "failed"
@@ -179,9 +253,21 @@ def notifications_mark_all_read(*, user_id: uuid.UUID) -> int:
     )
 
 
-def channel_preference_set(*, user_id: uuid.UUID, email: bool, sms: bool) -> ChannelPreference:
+def channel_preference_set(
+    *, user_id: uuid.UUID, email: bool, sms: bool, whatsapp: bool | None = None, push: bool | None = None
+) -> ChannelPreference:
+    """Store the person's channels in this government. A channel left as None keeps its
+    stored value. Turning on a channel the installation does not offer raises
+    ChannelUnavailable and stores nothing; turning one off is always allowed."""
     _require_tenant("channel_preference_set")
-    preference, _ = ChannelPreference.objects.update_or_create(user_id=user_id, defaults={"email": email, "sms": sms})
+    wanted = {"email": email, "sms": sms, "whatsapp": whatsapp, "push": push}
+    offered = notification_channels_offered()
+    for name, on in wanted.items():
+        if on and Channel(name) not in offered:
+            raise ChannelUnavailable(Channel(name))
+    preference, _ = ChannelPreference.objects.update_or_create(
+        user_id=user_id, defaults={name: on for name, on in wanted.items() if on is not None}
+    )
     return preference
 
 

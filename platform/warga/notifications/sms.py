@@ -1,35 +1,31 @@
 """An SMS gateway reached over HTTP, behind the `SmsSender` interface of `warga.accounts.sms`.
 
-Chosen with `WARGA_SMS_SENDER=warga.notifications.sms.HttpSmsSender`; the gateway's address,
-token and timeout come from `WARGA_SMS_HTTP_URL`, `WARGA_SMS_HTTP_TOKEN` and
-`WARGA_SMS_HTTP_TIMEOUT` (seconds). The request is the common JSON shape most Indonesian
-gateways accept (`{"to", "text"}` with a bearer token); a gateway with another shape gets its
-own small class here.
+Chosen by setting `WARGA_SMS_HTTP_URL` (or `WARGA_SMS_SENDER=warga.notifications.sms.HttpSmsSender`);
+token, timeout and sender ID come from `WARGA_SMS_HTTP_TOKEN`, `WARGA_SMS_HTTP_TIMEOUT` and
+`WARGA_SMS_HTTP_SENDER_ID`, parsed at start-up (config.settings). The request is the common JSON
+shape most Indonesian gateways accept (`{"to", "text"}`, `"from"` when a sender ID is set, with
+a bearer token); a gateway with another shape gets its own small class here.
 """
 
 from __future__ import annotations
 
-import json
-import socket
-import urllib.error
-import urllib.request
+from typing import Any
 
 from django.conf import settings
 
+from warga.notifications.gateway import DeliveryError, gateway_post_json
 
-class SmsDeliveryError(RuntimeError):
-    """The gateway did not take the message. `retryable` says whether trying later may work."""
 
-    def __init__(self, message: str, *, retryable: bool) -> None:
-        super().__init__(message)
-        self.retryable = retryable
+class SmsDeliveryError(DeliveryError):
+    """The SMS gateway did not take the message."""
 
 
 class HttpSmsSender:
     def __init__(self, *, url: str | None = None, token: str | None = None, timeout: float | None = None) -> None:
-        self.url = url if url is not None else getattr(settings, "WARGA_SMS_HTTP_URL", "")
-        self.token = token if token is not None else getattr(settings, "WARGA_SMS_HTTP_TOKEN", "")
-        self.timeout = timeout if timeout is not None else float(getattr(settings, "WARGA_SMS_HTTP_TIMEOUT", 10))
+        self.url = url if url is not None else settings.WARGA_SMS_HTTP_URL
+        self.token = token if token is not None else settings.WARGA_SMS_HTTP_TOKEN
+        self.timeout = timeout if timeout is not None else float(settings.WARGA_SMS_HTTP_TIMEOUT)
+        self.sender_id = settings.WARGA_SMS_HTTP_SENDER_ID
         if not self.url:
             raise SmsDeliveryError(
                 "WARGA_SMS_HTTP_URL is not set: the HTTP SMS gateway has no address.", retryable=False
@@ -38,21 +34,14 @@ class HttpSmsSender:
     def send(self, *, to: str, text: str) -> None:
         """POST the message; raise SmsDeliveryError (retryable for timeouts, connection
         failures, 429 and 5xx; not for other refusals) when the gateway did not accept it."""
-        request = urllib.request.Request(  # noqa: S310 -- the URL is the operator's configured gateway
-            self.url,
-            data=json.dumps({"to": to, "text": text}).encode(),
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
-            method="POST",
+        payload: dict[str, Any] = {"to": to, "text": text}
+        if self.sender_id:
+            payload["from"] = self.sender_id
+        gateway_post_json(
+            url=self.url,
+            token=self.token,
+            payload=payload,
+            timeout=self.timeout,
+            name="SMS gateway",
+            error=SmsDeliveryError,
         )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                response.read()
-        except urllib.error.HTTPError as error:
-            error.close()  # the refusal's body is not needed; leaving it open leaks the socket
-            retryable = error.code == 429 or error.code >= 500
-            raise SmsDeliveryError(f"SMS gateway answered HTTP {error.code}", retryable=retryable) from error
-        except TimeoutError as error:
-            raise SmsDeliveryError(f"SMS gateway did not answer within {self.timeout:g} s", retryable=True) from error
-        except urllib.error.URLError as error:
-            retryable = isinstance(error.reason, (TimeoutError, socket.timeout, ConnectionError, OSError))
-            raise SmsDeliveryError(f"SMS gateway unreachable: {error.reason}", retryable=retryable) from error

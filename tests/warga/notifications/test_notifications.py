@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -13,6 +10,8 @@ from django.core import mail
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
+from tests.warga.access.people import acting_official
+from tests.warga.notifications.fakes import FakeGateway
 from tests.warga.reports.helpers import submit
 from warga.notifications.models import Channel, DeliveryStatus, EventKind, Notification
 from warga.notifications.selectors import channel_preference_for, notifications_for_user, notifications_unread_count
@@ -33,42 +32,6 @@ from warga.reports.services import report_transition
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-class FakeGateway:
-    """A local stand-in for an SMS provider: answers each POST with the next planned status
-    (the last one repeats), optionally after a delay, and keeps what it was sent."""
-
-    def __init__(self) -> None:
-        self.statuses: list[int] = [200]
-        self.delay = 0.0
-        self.received: list[dict[str, Any]] = []
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                gateway.received.append({"auth": self.headers["Authorization"], **json.loads(body)})
-                time.sleep(gateway.delay)
-                status = gateway.statuses.pop(0) if len(gateway.statuses) > 1 else gateway.statuses[0]
-                try:
-                    self.send_response(status)
-                    self.end_headers()
-                    self.wfile.write(b'{"ok": true}' if status == 200 else b'{"error": "down"}')
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the sender gave up waiting (the timeout tests): nobody reads the answer
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/messages"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -188,7 +151,7 @@ def test_the_same_event_notifies_once(bandung: Government) -> None:
 
 
 def test_the_citizen_is_notified_of_every_state_change_and_reads_them(bandung: Government, jakarta: Government) -> None:
-    reporter, official = UserFactory(), UserFactory()
+    reporter, official = UserFactory(), acting_official(bandung, jakarta)
     tracking_number = submit(reporter).tracking_number
     with government_context(bandung):
         report_transition(actor=official, tracking_number=tracking_number, to_status="verified")

@@ -1,0 +1,47 @@
+"""One JSON POST to a message gateway, with the answer sorted into "try later" or "give up".
+
+Shared by the SMS and WhatsApp senders: a timeout, a connection failure, 429 or a 5xx may work
+later (the delivery task retries with backoff); any other refusal will not (a 4xx means the
+request itself is wrong: a bad number, an expired token, an unknown template).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.request
+from typing import Any
+
+
+class DeliveryError(RuntimeError):
+    """The gateway did not take the message. `retryable` says whether trying later may work."""
+
+    def __init__(self, message: str, *, retryable: bool) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+def gateway_post_json(
+    *, url: str, token: str, payload: dict[str, Any], timeout: float, name: str, error: type[DeliveryError]
+) -> None:
+    """POST `payload` with a bearer token; raise `error` (a DeliveryError) naming the gateway
+    `name` when it did not accept the message."""
+    request = urllib.request.Request(  # noqa: S310 -- the URL is the operator's configured gateway
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            response.read()
+    except urllib.error.HTTPError as refusal:
+        refusal.close()  # the refusal's body is not needed; leaving it open leaks the socket
+        retryable = refusal.code == 429 or refusal.code >= 500
+        raise error(f"{name} answered HTTP {refusal.code}", retryable=retryable) from refusal
+    except TimeoutError as timeout_error:
+        raise error(f"{name} did not answer within {timeout:g} s", retryable=True) from timeout_error
+    except urllib.error.URLError as failure:
+        retryable = isinstance(failure.reason, (TimeoutError, socket.timeout, ConnectionError, OSError))
+        raise error(f"{name} unreachable: {failure.reason}", retryable=retryable) from failure
