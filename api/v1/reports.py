@@ -3,15 +3,17 @@
 On the public host (the shared citizen app): submit, similar reports before submitting, look
 up by tracking number, photos, my reports, "saya juga", dispute, withdraw, rate.
 On a government's host: the official's view of that government's reports, status changes,
-resolution with proof, transfer ("bukan wewenang").
+resolution with proof, transfer ("bukan wewenang"), priority.
 A report is only ever read from the schema of the host it is asked on (or, on the public
 host, from its owner through the public index), so another government's number is a 404.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
@@ -23,7 +25,9 @@ from rest_framework.views import APIView
 from api.v1.base import ApiView
 from api.v1.errors import body
 from tenants.context import in_public_schema
-from warga.access.guards import IsOfficialWithMFA
+from warga.access.client_ip import client_ip, ip_budget_key
+from warga.access.policy import Action, permission_for
+from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
 from warga.intake.selectors import (
     report_lookup_public,
@@ -41,7 +45,7 @@ from warga.intake.services import (
     report_withdraw,
 )
 from warga.reports.lifecycle import Status, allowed_next
-from warga.reports.models import PhotoState, Privacy, Report, ReportType
+from warga.reports.models import PhotoState, Priority, Privacy, Report, ReportType
 from warga.reports.selectors import (
     report_get_for_actor,
     report_photo_for_actor,
@@ -49,7 +53,14 @@ from warga.reports.selectors import (
     report_timeline_for_official,
     reporter_visible_to_officials,
 )
-from warga.reports.services import ProofInput, report_comment_add, report_merge, report_resolve, report_transition
+from warga.reports.services import (
+    ProofInput,
+    report_comment_add,
+    report_merge,
+    report_priority_set,
+    report_resolve,
+    report_transition,
+)
 
 PUBLIC_HOST_ONLY = "Tersedia di aplikasi warga (alamat nasional), bukan di alamat pemerintah daerah."
 GOVERNMENT_HOST_ONLY = "Tersedia di alamat pemerintah daerah pemilik laporan."
@@ -75,11 +86,45 @@ class OnGovernmentHost(permissions.BasePermission):
         return True
 
 
+# Cheap first gates, before the report is known: the actor holds a seat here, with TOTP,
+# whose kind may view (act on) reports somewhere. The services decide for the report's
+# handling unit (warga.access.policy); a refusal is a 403 with the policy's reason code.
+MayViewReports = permission_for(Action.REPORT_VIEW, anywhere=True)
+MayActOnReports = permission_for(Action.REPORT_ACT, anywhere=True)
+
+
 def _require_report_here(request: Request, tracking_number: str) -> None:
     """On a government host, another government's (or no) report is a 404 before any input
-    is looked at: the answer must not differ between "not yours" and "malformed"."""
+    is looked at: the answer must not differ between "not yours" and "malformed". A report
+    here that the actor may not view is a 403 (ActionForbidden)."""
     if report_get_for_actor(actor=_user(request), tracking_number=tracking_number) is None:
         raise Http404(REPORT_NOT_FOUND)
+
+
+def _submission_ip_refusal(request: Request) -> Response | None:
+    """The per-IP budget for new reports, on top of the exact per-account limits in intake.
+    Spent by every attempt (also invalid ones), in the `shared` cache: one budget whichever
+    government the reports go to."""
+    limit = Limit(amount=settings.WARGA_INTAKE_IP_LIMIT, seconds=settings.WARGA_INTAKE_IP_WINDOW_SECONDS)
+    decision = rate_limit_consume(
+        action="report_submit",
+        account_id=None,
+        ip=ip_budget_key(client_ip(request)),
+        per_account=limit,
+        per_ip=limit,
+    )
+    if decision.allowed:
+        return None
+    minutes = math.ceil(decision.retry_after / 60)
+    message = (
+        f"Terlalu banyak laporan baru dari jaringan internet Anda (alamat IP yang sama) dalam waktu singkat. "
+        f"Coba lagi dalam {minutes} menit."
+    )
+    return Response(
+        body(code="rate_limited", message=message, retry_after=decision.retry_after),
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(decision.retry_after)},
+    )
 
 
 def _user(request: Request) -> User:
@@ -180,6 +225,7 @@ class OfficialReportOutput(serializers.Serializer[Any]):
     district_code = serializers.CharField()
     privacy = serializers.CharField()
     status = serializers.CharField()
+    priority = serializers.CharField(help_text=f"One of: {', '.join(Priority.values)}.")
     unit_id = serializers.IntegerField(allow_null=True)
     support_count = serializers.IntegerField()
     merged_into = serializers.CharField()
@@ -247,6 +293,9 @@ class ReportSubmitView(ApiView):
     )
     def post(self, request: Request) -> Response:
         _require_public_host()
+        refused = _submission_ip_refusal(request)
+        if refused is not None:
+            return refused
         given = SubmitInput(data=request.data)
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
@@ -263,7 +312,7 @@ class ReportDetailView(ApiView):
         # The public lookup is open (it shows nothing personal); officials must sign in.
         if in_public_schema():
             return [permissions.AllowAny()]
-        return [permissions.IsAuthenticated()]
+        return [permissions.IsAuthenticated(), MayViewReports()]
 
     @extend_schema(
         responses={200: PublicReportOutput},
@@ -283,7 +332,7 @@ class ReportDetailView(ApiView):
 
 
 class ReportTransitionView(ApiView):
-    permission_classes = [OnGovernmentHost, IsOfficialWithMFA]
+    permission_classes = [OnGovernmentHost, MayActOnReports]
 
     @extend_schema(
         request=TransitionInput,
@@ -336,7 +385,7 @@ class ReportPhotoView(ApiView):
     def get_permissions(self) -> list[Any]:
         if in_public_schema():
             return [permissions.AllowAny()]
-        return [permissions.IsAuthenticated()]
+        return [permissions.IsAuthenticated(), MayViewReports()]
 
     @extend_schema(
         parameters=[
@@ -473,7 +522,7 @@ class TransferOutput(serializers.Serializer[Any]):
 
 
 class ReportTransferView(ApiView):
-    permission_classes = [OnGovernmentHost, IsOfficialWithMFA]
+    permission_classes = [OnGovernmentHost, MayActOnReports]
 
     @extend_schema(
         request=TransferInput,
@@ -514,7 +563,7 @@ class ResolveInput(serializers.Serializer[Any]):
 
 
 class ReportResolveView(ApiView):
-    permission_classes = [OnGovernmentHost, IsOfficialWithMFA]
+    permission_classes = [OnGovernmentHost, MayActOnReports]
 
     @extend_schema(
         request={"multipart/form-data": ResolveInput},
@@ -572,7 +621,10 @@ class CommentCreatedOutput(serializers.Serializer[Any]):
 class ReportCommentView(ApiView):
     """Citizens comment from the shared app; officials from their government's host."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    def get_permissions(self) -> list[Any]:
+        if in_public_schema():
+            return [permissions.IsAuthenticated()]
+        return [permissions.IsAuthenticated(), MayActOnReports()]
 
     @extend_schema(request=CommentInput, responses={201: CommentCreatedOutput}, summary="Comment on a report")
     def post(self, request: Request, tracking_number: str) -> Response:
@@ -612,7 +664,7 @@ class MergeOutput(serializers.Serializer[Any]):
 
 
 class ReportMergeView(ApiView):
-    permission_classes = [OnGovernmentHost, IsOfficialWithMFA]
+    permission_classes = [OnGovernmentHost, MayActOnReports]
 
     @extend_schema(
         request=MergeInput,
@@ -631,3 +683,28 @@ class ReportMergeView(ApiView):
             note=given.validated_data["note"],
         )
         return Response(MergeOutput(outcome).data)
+
+
+class PriorityInput(serializers.Serializer[Any]):
+    # A plain string: the service names an unknown value and the choices in Bahasa Indonesia.
+    priority = serializers.CharField(max_length=16, help_text=f"One of: {', '.join(Priority.values)}.")
+    note = serializers.CharField(allow_blank=True, max_length=4000, help_text="Why the priority changes (required).")
+
+
+class ReportPriorityView(ApiView):
+    permission_classes = [OnGovernmentHost, MayActOnReports]
+
+    @extend_schema(
+        request=PriorityInput,
+        responses={200: OfficialReportOutput},
+        summary="Change a report's priority, with the reason (government host; does not re-route it)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        _require_government_host()
+        report = report_get_for_actor(actor=_user(request), tracking_number=tracking_number)
+        if report is None:
+            raise Http404(REPORT_NOT_FOUND)
+        given = PriorityInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        report = report_priority_set(actor=_user(request), report_id=report.pk, **given.validated_data)
+        return Response(_official_body(report))

@@ -1,40 +1,29 @@
-"""Routing rules, the simulator, the officials' inbox and notifications (government hosts).
+"""Routing rules, the simulator and the officials' inbox (government hosts).
 
 Everything here reads and writes the schema of the host's government. Officials' endpoints
-require an official of that government with TOTP (warga.access's IsOfficialWithMFA); changing
-the rules also requires an admin koordinator seat (checked here until the position-based
-permissions land). Notifications are per person and per government: any signed-in person
-sees their own on the government's host.
+require an official of that government with TOTP (warga.access's IsOfficialWithMFA); the inbox
+is `inbox.view` and changing the rules `rules.edit` in warga.access.policy. Notifications are
+per person and per government: any signed-in person sees their own on the government's host.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView
 from api.v1.errors import body
 from tenants.context import in_public_schema
-from warga.access.guards import IsOfficialWithMFA
+from warga.access.guards import IsOfficialWithMFA, government_of
+from warga.access.policy import Action, permission_for, policy_require
 from warga.accounts.models import User
-from warga.notifications.models import ChannelPreference
-from warga.notifications.selectors import channel_preference_for, notifications_for_user, notifications_unread_count
-from warga.notifications.services import (
-    NotificationNotFound,
-    channel_preference_set,
-    notification_mark_read,
-    notifications_mark_all_read,
-)
-from warga.organization.models import PositionKind
 from warga.reports.lifecycle import Status
-from warga.reports.models import ReportType
+from warga.reports.models import Priority, ReportType
 from warga.routing.models import Rule, RuleSet, Target
 from warga.routing.selectors import (
     INBOX_ORDERINGS,
@@ -47,12 +36,10 @@ from warga.routing.selectors import (
     rule_set_active,
     rule_sets_list,
     rules_of,
-    user_holds_position_kind,
 )
 from warga.routing.services import RoutingInvalid, rule_set_restore, rule_set_save
 
 GOVERNMENT_HOST_ONLY = "Tersedia di alamat pemerintah daerah."
-RULE_EDITORS = (PositionKind.ADMIN_KOORDINATOR,)
 
 
 def _government_host() -> None:
@@ -129,8 +116,7 @@ def _rule_set_body(rule_set: RuleSet) -> dict[str, Any]:
 
 
 def _require_rule_editor(request: Request) -> None:
-    if not user_holds_position_kind(user_id=_user(request).pk, kinds=RULE_EDITORS):
-        raise PermissionDenied("Hanya admin koordinator pemerintah daerah ini yang dapat mengubah aturan penerusan.")
+    policy_require(actor=request.user, government=government_of(request), action=Action.RULES_EDIT)
 
 
 class RuleSetListView(ApiView):
@@ -200,7 +186,8 @@ class SimulateInput(serializers.Serializer[dict[str, Any]]):
     category_code = serializers.CharField(max_length=40)
     village_code = serializers.RegexField(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$", max_length=13)
     type = serializers.ChoiceField(choices=ReportType.choices)
-    priority = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
+    # Left out: the category's default priority, which a new report of it would get.
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
 
 
 def _holders(holders: Any) -> list[dict[str, Any]]:
@@ -208,8 +195,10 @@ def _holders(holders: Any) -> list[dict[str, Any]]:
 
 
 def plan_body(plan: RoutingPlan) -> dict[str, Any]:
+    supervisor = plan.supervisor
     return {
         "rule_set_version": plan.rule_set_version,
+        "priority": plan.priority,
         "rule": rule_as_data(plan.rule),
         "reason": plan.reason,
         "skipped": list(plan.skipped),
@@ -237,7 +226,47 @@ def plan_body(plan: RoutingPlan) -> dict[str, Any]:
             }
             for number, s in enumerate(plan.steps, start=1)
         ],
+        "supervisor": (
+            {
+                "unit": {"id": supervisor.unit.pk, "name": supervisor.unit.name},
+                "position_ids": list(supervisor.position_ids),
+                "titles": list(supervisor.titles),
+                "holders": _holders(supervisor.holders),
+                "skipped": list(supervisor.skipped),
+            }
+            if supervisor is not None
+            else None
+        ),
     }
+
+
+class HolderOutput(serializers.Serializer[Any]):
+    user_id = serializers.UUIDField()
+    is_acting = serializers.BooleanField()
+
+
+class SupervisorOutput(serializers.Serializer[Any]):
+    unit = inline_serializer("SupervisorUnit", {"id": serializers.IntegerField(), "name": serializers.CharField()})
+    position_ids = serializers.ListField(child=serializers.IntegerField())
+    titles = serializers.ListField(child=serializers.CharField())
+    holders = HolderOutput(many=True)
+    skipped = serializers.ListField(
+        child=serializers.CharField(), help_text="Levels passed over because nobody held their head seat."
+    )
+
+
+class SimulationOutput(serializers.Serializer[Any]):
+    rule_set_version = serializers.IntegerField()
+    priority = serializers.ChoiceField(choices=Priority.choices, help_text="The priority the rules were checked with.")
+    rule = RuleSerializer()
+    reason = serializers.CharField()
+    skipped = serializers.ListField(child=serializers.CharField())
+    handling_unit = inline_serializer(
+        "SimulationHandlingUnit", {"id": serializers.IntegerField(), "name": serializers.CharField()}, allow_null=True
+    )
+    notified = serializers.ListField(child=serializers.DictField())
+    escalation = serializers.ListField(child=serializers.DictField())
+    supervisor = SupervisorOutput(allow_null=True, help_text="Who a citizen's dispute of the resolution would reach.")
 
 
 class SimulateView(ApiView):
@@ -245,7 +274,7 @@ class SimulateView(ApiView):
 
     @extend_schema(
         request=SimulateInput,
-        responses={200: inline_serializer("RoutingSimulation", {"reason": serializers.CharField()})},
+        responses={200: SimulationOutput},
         summary="Dry run: which rule matches, who is notified, when each escalation step falls due",
     )
     def post(self, request: Request) -> Response:
@@ -256,7 +285,7 @@ class SimulateView(ApiView):
             plan = routing_simulate(**given.validated_data)
         except RoutingNotConfigured as error:
             return _not_configured(error)
-        return Response(plan_body(plan))
+        return Response(SimulationOutput(plan_body(plan)).data)
 
 
 # --- inbox ---------------------------------------------------------------------------------------
@@ -267,6 +296,7 @@ class InboxQuery(serializers.Serializer[dict[str, Any]]):
     category_code = serializers.CharField(max_length=40, required=False)
     area_prefix = serializers.RegexField(r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$", required=False)
     sla_state = serializers.ChoiceField(choices=SlaState.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     ordering = serializers.ChoiceField(choices=list(INBOX_ORDERINGS), default="newest")
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
     offset = serializers.IntegerField(min_value=0, default=0)
@@ -278,13 +308,16 @@ class InboxItem(serializers.Serializer[Any]):
     category_code = serializers.CharField()
     village_code = serializers.CharField()
     status = serializers.CharField()
+    priority = serializers.CharField()
     created_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField(allow_null=True)
     sla_state = serializers.ChoiceField(choices=SlaState.choices)
 
 
 class InboxView(ApiView):
-    permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
+    # The inbox holds what the person's own seats handle or were told about: any seat whose
+    # kind has an inbox (`inbox.view`) may open it.
+    permission_classes = [permissions.IsAuthenticated, permission_for(Action.INBOX_VIEW, anywhere=True)]
 
     @extend_schema(
         parameters=[InboxQuery],
@@ -313,95 +346,3 @@ class InboxView(ApiView):
                 "next_offset": end if end < page.total else None,
             }
         )
-
-
-# --- notifications -------------------------------------------------------------------------------
-
-
-class NotificationOutput(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    report_id = serializers.IntegerField(allow_null=True)
-    details = serializers.DictField(source="context")
-    created_at = serializers.DateTimeField()
-    read_at = serializers.DateTimeField(allow_null=True)
-
-
-class PreferenceSerializer(serializers.Serializer[ChannelPreference]):
-    in_app = serializers.BooleanField(read_only=True, default=True)
-    email = serializers.BooleanField()
-    sms = serializers.BooleanField()
-
-
-class NotificationListView(ApiView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("unread", bool, required=False),
-            OpenApiParameter("limit", int, required=False, description="1-100, default 20"),
-            OpenApiParameter("offset", int, required=False),
-        ],
-        responses={200: inline_serializer("NotificationPage", {"results": NotificationOutput(many=True)})},
-        summary="My notifications in this government, newest first",
-    )
-    def get(self, request: Request) -> Response:
-        _government_host()
-        paging = InboxQuery(data={k: request.query_params[k] for k in ("limit", "offset") if k in request.query_params})
-        paging.is_valid(raise_exception=True)
-        limit, offset = paging.validated_data["limit"], paging.validated_data["offset"]
-        rows = notifications_for_user(
-            user_id=_user(request).pk, unread_only=request.query_params.get("unread") in {"1", "true"}
-        )
-        return Response({"results": NotificationOutput(rows[offset : offset + limit], many=True).data})
-
-
-class NotificationUnreadCountView(ApiView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(responses={200: inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})})
-    def get(self, request: Request) -> Response:
-        _government_host()
-        return Response({"unread": notifications_unread_count(user_id=_user(request).pk)})
-
-
-class NotificationReadView(ApiView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=None, responses={200: NotificationOutput}, summary="Mark one notification read")
-    def post(self, request: Request, notification_id: int) -> Response:
-        _government_host()
-        try:
-            notification = notification_mark_read(user_id=_user(request).pk, notification_id=notification_id)
-        except NotificationNotFound as error:
-            return Response(body(code="not_found", message=str(error)), status=status.HTTP_404_NOT_FOUND)
-        return Response(NotificationOutput(notification).data)
-
-
-class NotificationReadAllView(ApiView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(
-        request=None, responses={200: inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})}
-    )
-    def post(self, request: Request) -> Response:
-        _government_host()
-        return Response({"marked": notifications_mark_all_read(user_id=_user(request).pk)})
-
-
-class NotificationPreferenceView(ApiView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(responses={200: PreferenceSerializer}, summary="My notification channels in this government")
-    def get(self, request: Request) -> Response:
-        _government_host()
-        return Response(PreferenceSerializer(channel_preference_for(user_id=_user(request).pk)).data)
-
-    @extend_schema(request=PreferenceSerializer, responses={200: PreferenceSerializer})
-    def put(self, request: Request) -> Response:
-        _government_host()
-        given = PreferenceSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        user_id: uuid.UUID = _user(request).pk
-        preference = channel_preference_set(user_id=user_id, **given.validated_data)
-        return Response(PreferenceSerializer(preference).data)

@@ -173,7 +173,7 @@ def _environment(*, broker_url: str, var_dir: Path, queue: str) -> dict[str, str
     }
 
 
-def _queue_delete(queue: str) -> None:
+def queue_delete(queue: str) -> None:
     """Remove the run's queue, exchange and bindings from a shared RabbitMQ/Redis.
 
     Declared first so that this channel knows the bindings; kombu's Redis transport deletes
@@ -196,20 +196,15 @@ def idle_broker(db: None, tmp_path: Path) -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="module", params=list(BROKERS))
-def worker(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    django_db_setup: None,
-    django_db_blocker: Any,
+@contextmanager
+def worker_running(
+    *, broker: str, folder: Path, queue: str, django_db_blocker: Any, remove_queue: bool = True
 ) -> Iterator[Worker]:
-    broker: str = request.param
-    _require_or_skip(broker)
+    """A `celery worker` subprocess consuming `queue` on `broker`, ready when this yields; the
+    producer sends with the same settings meanwhile. Stopped (warm) afterwards if still alive,
+    then, with `remove_queue`, the queue is deleted from a shared RabbitMQ/Redis."""
     spec = BROKERS[broker]
-    folder = tmp_path_factory.mktemp(f"worker-{broker}")
-    suffix = uuid.uuid4().hex[:8]
-    queue = f"default-test-{suffix}"
-    nodename = f"warga-test-{broker}-{suffix}@{socket.gethostname()}"
+    nodename = f"warga-test-{broker}-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     environment = _environment(broker_url=spec[0] if spec else "filesystem://", var_dir=folder / "var", queue=queue)
     command = [
         str(Path(sys.executable).with_name("celery")),
@@ -226,7 +221,7 @@ def worker(
         "--without-mingle",
         "--without-gossip",
     ]
-    log_path = folder / "worker.log"
+    log_path = folder / f"worker-{nodename.split('@')[0]}.log"
     with producer_configured(environment):
         with log_path.open("wb") as log:
             process = subprocess.Popen(
@@ -255,14 +250,30 @@ def worker(
                 time.sleep(0.1)
             yield running
         finally:
-            # Warm shutdown: the worker finishes the task in hand, then exits.
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            if spec is not None:
-                _queue_delete(queue)
+            if process.poll() is None:
+                # Warm shutdown: the worker finishes the task in hand, then exits.
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=STOP_SECONDS)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            if remove_queue and spec is not None:
+                queue_delete(queue)
             with django_db_blocker.unblock():
                 WorkerHeartbeat.objects.filter(hostname=nodename).delete()
+
+
+@pytest.fixture(scope="module", params=list(BROKERS))
+def worker(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_setup: None,
+    django_db_blocker: Any,
+) -> Iterator[Worker]:
+    broker: str = request.param
+    _require_or_skip(broker)
+    folder = tmp_path_factory.mktemp(f"worker-{broker}")
+    queue = f"default-test-{uuid.uuid4().hex[:8]}"
+    with worker_running(broker=broker, folder=folder, queue=queue, django_db_blocker=django_db_blocker) as running:
+        yield running

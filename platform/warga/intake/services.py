@@ -35,6 +35,7 @@ from django.utils import timezone
 from tenants.context import current_schema, government_context, in_public_schema
 from tenants.models import Government
 from tenants.selectors import government_national
+from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.selectors import index_for_idempotency_key, owner_for_village
@@ -42,7 +43,7 @@ from warga.regions.models import Village
 from warga.reports.errors import FieldError, ReportError, ReportInvalid, ReportNotFound
 from warga.reports.models import PhotoState, Privacy, ReportType
 from warga.reports.photos import CheckedPhoto, Readable, photos_check
-from warga.reports.selectors import reports_by_ids
+from warga.reports.selectors import report_handling_unit_id, reports_by_ids
 from warga.reports.services import (
     NATIONAL_OWNER_CODE,
     QUARANTINE_PREFIX,
@@ -336,6 +337,11 @@ def report_submit(
 
     # A retried submission (above) is never refused by the limit: only new reports count.
     _rate_limit_check(reporter=reporter, now=timezone.now())
+    # Citizens do not choose the priority (so it stays out of the fingerprint): a report
+    # starts with its category's default, read here from the category validated above.
+    category = category_get(code=category_code)
+    if category is None:
+        raise RuntimeError(f"Category {category_code!r} vanished during the submission.")
     owner = owner_for_village(regency_code=data.regency_code, province_code=data.province_code)
     if owner is None:
         raise IntakeUnavailable()
@@ -352,6 +358,7 @@ def report_submit(
                     data=data,
                     tracking_number=tracking_number,
                     now=now,
+                    priority=category.default_priority,
                     photos=stored,
                 )
                 report_photos_queue(report=report)
@@ -448,10 +455,47 @@ class TransferOutcome:
 def report_transfer(
     *, actor: User, tracking_number: str, from_government: Government, to_government_code: str, note: str
 ) -> TransferOutcome:
-    """Move a report that is not `from_government`'s authority ("bukan wewenang") to another
-    government, or to the national triage desk (`to_government_code` "NAS").
+    """An official says a report is not `from_government`'s authority ("bukan wewenang") and
+    moves it to another government, or to the national triage desk (`to_government_code` "NAS").
 
-    The one way a report's data crosses between schemas. In ONE transaction: the report,
+    A report of another government (or none) is ReportNotFound; then the actor must be
+    allowed to act on the report where it is (`report.act` in warga.access.policy, for its
+    handling unit), else ActionForbidden, before the input is looked at. The move itself is
+    `report_move`; nothing is written when either refuses.
+    """
+    entry = ReportIndex.objects.filter(tracking_number=tracking_number, government=from_government).first()
+    if entry is None:
+        raise ReportNotFound()
+    with government_context(from_government):
+        report = reports_by_ids(report_ids=[entry.report_id]).first()
+        if report is None:
+            raise ReportNotFound()
+        policy_require(
+            actor=actor,
+            government=from_government,
+            action=Action.REPORT_ACT,
+            unit_id=report_handling_unit_id(report=report),
+        )
+    return report_move(
+        actor=actor,
+        tracking_number=tracking_number,
+        from_government=from_government,
+        to_government_code=to_government_code,
+        note=note,
+    )
+
+
+def report_move(
+    *, actor: User, tracking_number: str, from_government: Government, to_government_code: str, note: str
+) -> TransferOutcome:
+    """Move a report from `from_government` to another government, or to the national triage
+    desk (`to_government_code` "NAS"), recording `actor` and `note` on both sides.
+
+    Who may is the caller's decision, taken before: `report_transfer` for an official's
+    "bukan wewenang" (`report.act`), the triage desk's services for its assignments
+    (`triage.act`) and for a government taking an offered report (`offer.decide`, by an
+    official who holds no seat at the desk). The one way a report's data crosses between
+    schemas. In ONE transaction: the report,
     its history, photos and supports are recreated in the new owner's schema (it keeps its
     tracking number and starts there as `received`), removed from the old one with a
     forwarding record left behind, and the public index points to the new owner. Photo files

@@ -29,6 +29,19 @@ class Privacy(models.TextChoices):
     RAHASIA = "rahasia", "Rahasia"
 
 
+class Priority(models.TextChoices):
+    """How urgently a report needs handling. Citizens do not choose it: a report starts with
+    its category's default (the national taxonomy) and officials change it with a reason."""
+
+    NORMAL = "normal", "Biasa"
+    HIGH = "high", "Tinggi"
+    URGENT = "urgent", "Darurat"
+
+
+# Most urgent first: the inbox sorts by this rank, not by the stored text.
+PRIORITY_RANK: dict[str, int] = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2}
+
+
 class Report(models.Model):
     id = models.BigAutoField(primary_key=True)
     tracking_number = models.CharField(max_length=32, unique=True)
@@ -43,6 +56,7 @@ class Report(models.Model):
     village_code = models.CharField(max_length=13, db_index=True)
     privacy = models.CharField(max_length=8, choices=Privacy.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     # The handling unit once verified; units live in this same schema, so a real key.
     unit = models.ForeignKey(
         "organization.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"

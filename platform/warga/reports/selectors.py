@@ -10,8 +10,10 @@ from datetime import datetime
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import QuerySet
 
-from tenants.context import current_schema, in_public_schema
+from tenants.context import current_schema, in_public_schema, tenant_connection
+from warga.access.policy import Action, ActionForbidden, policy_decide
 from warga.accounts.models import User
+from warga.organization.selectors import unit_id_for_region
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import (
     Privacy,
@@ -22,6 +24,7 @@ from warga.reports.models import (
     ReportPhoto,
     ReportSupport,
 )
+from warga.routing.selectors import report_routed_unit_id
 
 
 def _require_tenant_schema() -> None:
@@ -29,16 +32,40 @@ def _require_tenant_schema() -> None:
         raise RuntimeError(f"Report selectors run inside a government's schema, not in {current_schema()!r}.")
 
 
-def report_get_for_actor(*, actor: User, tracking_number: str) -> Report | None:
-    """The report with this number in the current government's schema, for an official.
+def report_handling_unit_id(*, report: Report) -> int | None:
+    """The unit answerable for a report of the current schema: the one it was verified
+    (disposed) to, else the one routing chose; None when neither names a unit (the
+    government as a whole). Who may see and act on the report is decided for this unit."""
+    return report.unit_id or report_routed_unit_id(report_id=report.pk)
 
-    Role checks come with the organisation's memberships; today any signed-in account may
-    read the reports of the government whose host it is on, and nothing of any other.
+
+def report_get_for_actor(*, actor: User, tracking_number: str) -> Report | None:
+    """The report with this number in the current government's schema, for an official who
+    may view it (`report.view` in warga.access.policy) for its handling unit or, failing
+    that, for the village it lies in: routing always tells the village's lurah/kepala desa
+    and the district's camat, and someone who is told of a report must be able to read it.
+    Acting on it is decided for the handling unit only (`report.act`, in the services).
+
+    None when no report has that number here (another government's number included), so
+    that "elsewhere" and "nowhere" answer alike; ActionForbidden (with the policy's reason)
+    when the report is here but the actor may not view it.
     """
     _require_tenant_schema()
-    if not actor.is_authenticated:
+    report = Report.objects.filter(tracking_number=tracking_number).first()
+    if report is None:
         return None
-    return Report.objects.filter(tracking_number=tracking_number).first()
+    government = tenant_connection().tenant
+    handling_unit_id = report_handling_unit_id(report=report)
+    decision = policy_decide(actor=actor, government=government, action=Action.REPORT_VIEW, unit_id=handling_unit_id)
+    if not decision.allowed and decision.reason == "outside_unit":
+        place_unit_id = unit_id_for_region(code=report.village_code)
+        if place_unit_id is not None and place_unit_id != handling_unit_id:
+            decision = policy_decide(
+                actor=actor, government=government, action=Action.REPORT_VIEW, unit_id=place_unit_id
+            )
+    if not decision.allowed:
+        raise ActionForbidden(action=Action.REPORT_VIEW, decision=decision)
+    return report
 
 
 def report_get_by_id(*, report_id: int) -> Report | None:

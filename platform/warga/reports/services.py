@@ -24,6 +24,7 @@ from django.utils import timezone
 from tenants.context import current_schema, in_public_schema, tenant_connection
 from tenants.models import Government
 from tenants.tasks import send_on_commit
+from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.notifications.services import notifications_report_status_changed
@@ -36,6 +37,7 @@ from warga.reports.models import (
     OutboxEvent,
     PhotoKind,
     PhotoState,
+    Priority,
     Privacy,
     Report,
     ReportComment,
@@ -54,8 +56,9 @@ from warga.reports.photos import (
     photo_thumbnail,
     photos_process,
 )
+from warga.reports.selectors import report_handling_unit_id
 from warga.reports.tasks import photo_process_task
-from warga.routing.services import report_route
+from warga.routing.services import report_dispute_escalate, report_route, report_routing_forget
 
 NATIONAL_OWNER_CODE = "NAS"
 NOTE_MAX_LENGTH = 2000
@@ -121,6 +124,7 @@ def _outbox_payload(report: Report, *, photo_count: int) -> dict[str, object]:
         "village_code": report.village_code,
         "privacy": report.privacy,
         "status": report.status,
+        "priority": report.priority,
         "photos": photo_count,
         "created_at": report.created_at.isoformat(),
     }
@@ -167,9 +171,11 @@ def report_create(
     data: NewReport,
     tracking_number: str,
     now: datetime,
+    priority: str,
     photos: list[StoredPhoto] | None = None,
 ) -> Report:
-    """Write a submitted report, its photos' rows, its first audit event and its outbox event.
+    """Write a submitted report, its photos' rows, its first audit event and its outbox event,
+    and route it (with `priority`, its category's default, among the rule conditions).
 
     Called by intake inside its transaction, in `government`'s schema; validation and
     idempotency are intake's job.
@@ -188,6 +194,7 @@ def report_create(
         village_code=data.village_code,
         privacy=data.privacy,
         status=Status.RECEIVED,
+        priority=priority,
         reporter_id=reporter_id,
         created_at=now,
         status_changed_at=now,
@@ -265,6 +272,17 @@ def _apply(report: Report, *, actor_id: uuid.UUID, target: Status, note: str, un
     notifications_report_status_changed(report=report, from_status=from_status, at=now)
 
 
+def _require_may_act(actor: User, report: Report) -> None:
+    """ActionForbidden unless `actor` may act on `report` (`report.act` for its handling unit).
+    Asked with the row locked, before anything is written: a refusal changes nothing."""
+    policy_require(
+        actor=actor,
+        government=tenant_connection().tenant,
+        action=Action.REPORT_ACT,
+        unit_id=report_handling_unit_id(report=report),
+    )
+
+
 def report_transition(
     *, actor: User, tracking_number: str, to_status: str, note: str = "", unit_id: int | None = None
 ) -> Report:
@@ -272,8 +290,10 @@ def report_transition(
 
     Raises ReportNotFound when the report is not in this schema, ReportInvalid for a bad
     status name, a missing reason or an unknown unit, and InvalidTransition (with the
-    allowed next statuses) when the lifecycle forbids the move. Nothing is written then.
-    Role checks come with the organisation's memberships; the actor is always recorded.
+    allowed next statuses) when the lifecycle forbids the move, ActionForbidden when the
+    actor may not act on the report (`report.act` for its handling unit, decided before the
+    lifecycle is looked at). Nothing is written then. Disposing to a unit needs no reach
+    over that unit: handing a report on gives no power over it.
     """
     _require_schema_of()
     if not actor.is_authenticated or not actor.is_active:
@@ -291,6 +311,7 @@ def report_transition(
         report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
         if report is None:
             raise ReportNotFound()
+        _require_may_act(actor, report)
         if not is_allowed(report.status, target):
             raise InvalidTransition(
                 current=report.status, requested=target, allowed=[s.value for s in allowed_next(report.status)]
@@ -330,6 +351,71 @@ def report_transition(
     return report
 
 
+def report_priority_set(*, actor: User, report_id: int, priority: str, note: str) -> Report:
+    """Change the priority of an open report of the current government, saying why.
+
+    The actor must be allowed to act on the report (`report.act` in warga.access.policy, for
+    its handling unit); the change leaves an audit event naming the old and new priority and
+    the reason. Setting the priority it already has writes nothing. Raises ReportNotFound
+    when the report is not in this schema, ActionForbidden when the actor may not act on it,
+    and ReportInvalid for an unknown priority, a missing or too long reason, or a report
+    that is no longer open. Nothing is written then.
+
+    The report is not routed again: routing decided once, on arrival, who owns the report,
+    who was told and when each escalation step falls due; re-deciding it now would move work
+    already started, restart the clocks and notify people a second time. Whoever wants
+    another unit to handle it disposes (verifies) it to that unit or transfers it. Rules
+    with a priority condition therefore apply to new reports, through their category's
+    default priority.
+
+    No outbox event either: the national read model has no priority to update, and its relay
+    only logs and skips kinds it does not know. The report's first fact carries the priority.
+    """
+    _require_schema_of()
+    if not actor.is_authenticated or not actor.is_active:
+        raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat mengubah laporan.")
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None:
+            raise ReportNotFound()
+        _require_may_act(actor, report)
+        if priority not in Priority.values:
+            raise ReportInvalid.single(
+                "priority",
+                "unknown_priority",
+                f"Prioritas '{priority}' tidak dikenal. Pilih salah satu: {', '.join(Priority.values)}.",
+            )
+        note = note.strip()
+        if not note:
+            raise ReportInvalid.single("note", "note_required", "Tuliskan alasan perubahan prioritas.")
+        if len(note) > NOTE_MAX_LENGTH:
+            raise ReportInvalid.single(
+                "note", "too_long", f"Catatan paling panjang {NOTE_MAX_LENGTH} karakter (sekarang {len(note)})."
+            )
+        if report.status not in OPEN_STATUSES:
+            raise ReportInvalid.single(
+                "report",
+                "not_open",
+                f"Laporan ini sudah tidak terbuka ({report.status}), sehingga prioritasnya tidak dapat diubah.",
+            )
+        if report.priority == priority:
+            return report
+        before = Priority(report.priority)
+        after = Priority(priority)
+        report.priority = after
+        report.save(update_fields=["priority", "updated_at"])
+        # The status does not change; the trail still says who changed the priority and why.
+        ReportEvent.objects.create(
+            report=report,
+            actor_id=actor.pk,
+            from_status=report.status,
+            to_status=report.status,
+            note=f"Prioritas diubah dari {before.label.lower()} ke {after.label.lower()}: {note}",
+            at=timezone.now(),
+        )
+    return report
+
+
 def report_support_add(*, supporter: User, report_id: int) -> tuple[int, bool]:
     """Record `supporter`'s "saya juga" on a report of the current schema.
 
@@ -356,6 +442,17 @@ def report_support_add(*, supporter: User, report_id: int) -> tuple[int, bool]:
         if created:
             Report.objects.filter(pk=report.pk).update(support_count=F("support_count") + 1)
         count = Report.objects.values_list("support_count", flat=True).get(pk=report.pk)
+        if created:
+            # The count after this support, for the national read model (which keeps the
+            # largest count it has seen, so events relayed out of order do no harm).
+            now = timezone.now()
+            OutboxEvent.objects.create(
+                aggregate_type="report",
+                aggregate_id=report.pk,
+                kind="report.supported",
+                payload={"tracking_number": report.tracking_number, "support_count": count, "at": now.isoformat()},
+                created_at=now,
+            )
     return count, created
 
 
@@ -393,7 +490,8 @@ COMMENT_MAX_LENGTH = 2000
 
 def report_comment_add(*, author: User, report_id: int, body: str, as_official: bool) -> ReportComment:
     """Add a message to a report's thread in the current schema. Citizens write from the
-    shared app (the reporter is marked as such), officials from their government's host."""
+    shared app (the reporter is marked as such), officials from their government's host
+    (`as_official`: ActionForbidden unless `report.act` for the report's handling unit)."""
     _require_schema_of()
     body = body.strip()
     if not body:
@@ -406,6 +504,8 @@ def report_comment_add(*, author: User, report_id: int, body: str, as_official: 
     if report is None:
         raise ReportNotFound()
     if as_official:
+        # Speaking for the government in the thread is acting on the report.
+        _require_may_act(author, report)
         role = CommentRole.OFFICIAL
     else:
         role = CommentRole.REPORTER if report.reporter_id == author.pk else CommentRole.CITIZEN
@@ -421,7 +521,9 @@ WITHDRAW_WINDOW = timedelta(minutes=15)
 def report_reporter_action(*, reporter: User, report_id: int, action: str, note: str = "") -> Report:
     """The reporter's own moves on a report of the current schema: `dispute` (reopens a
     resolved or closed report within 7 days of its resolution) or `withdraw` (within 15
-    minutes of submitting, before anyone acted on it). Anyone else gets ReportNotFound."""
+    minutes of submitting, before anyone acted on it). Anyone else gets ReportNotFound.
+    A dispute also hands the report to the supervisor of its handling unit (routing's
+    report_dispute_escalate), in the same transaction."""
     _require_schema_of()
     note = note.strip()
     with transaction.atomic():
@@ -436,6 +538,7 @@ def report_reporter_action(*, reporter: User, report_id: int, action: str, note:
                 allowed=[s.value for s in allowed_next(report.status, by_reporter=True)],
             )
         now = timezone.now()
+        disputed_resolution_id: int | None = None
         if action == "dispute":
             if not note:
                 raise ReportInvalid.single("note", "note_required", "Tuliskan mengapa penanganannya belum selesai.")
@@ -443,19 +546,20 @@ def report_reporter_action(*, reporter: User, report_id: int, action: str, note:
                 raise ReportInvalid.single(
                     "note", "too_long", f"Catatan paling panjang {NOTE_MAX_LENGTH} karakter (sekarang {len(note)})."
                 )
-            resolved_at = (
+            resolution = (
                 ReportEvent.objects.filter(report=report, to_status=Status.RESOLVED)
-                .order_by("-at")
-                .values_list("at", flat=True)
+                .order_by("-at", "-id")
+                .values_list("id", "at")
                 .first()
             )
-            if resolved_at is None or now - resolved_at > DISPUTE_WINDOW:
+            if resolution is None or now - resolution[1] > DISPUTE_WINDOW:
                 raise ReportInvalid.single(
                     "report",
                     "dispute_window_closed",
                     "Sanggahan hanya dapat diajukan dalam 7 hari setelah laporan dinyatakan selesai. Kirim laporan baru "
                     "bila masalahnya muncul lagi.",
                 )
+            disputed_resolution_id = resolution[0]
         elif now - report.created_at > WITHDRAW_WINDOW:
             raise ReportInvalid.single(
                 "report",
@@ -463,6 +567,11 @@ def report_reporter_action(*, reporter: User, report_id: int, action: str, note:
                 "Laporan hanya dapat dicabut dalam 15 menit setelah dikirim.",
             )
         _apply(report, actor_id=reporter.pk, target=target, note=note)
+        if disputed_resolution_id is not None:
+            # The resolution being disputed names the escalation, so it happens once per resolution.
+            report_dispute_escalate(
+                report_id=report.pk, resolution_event_id=disputed_resolution_id, reporter_id=reporter.pk, now=now
+            )
     return report
 
 
@@ -518,7 +627,8 @@ def report_import_from_transfer(
     thumbnail_paths: list[str] | None = None,
 ) -> Report:
     """Recreate a moved report in the current (new owner's) schema with its whole history,
-    then record the transfer and the arrival; the new owner starts from `received`."""
+    then record the transfer and the arrival; the new owner starts from `received` and routes
+    it by its own active rules, with due times on its own calendar from `now`."""
     _require_schema_of(government)
     old = snapshot.report
     report = Report.objects.create(
@@ -534,6 +644,8 @@ def report_import_from_transfer(
         village_code=old.village_code,
         privacy=old.privacy,
         status=Status.RECEIVED,
+        # Officials' judgement of urgency travels with the problem; the new owner may change it.
+        priority=old.priority,
         reporter_id=old.reporter_id,
         support_count=old.support_count,
         rating=old.rating,
@@ -628,9 +740,12 @@ def report_import_from_transfer(
         aggregate_type="report",
         aggregate_id=report.pk,
         kind="report.transferred_in",
-        payload=_outbox_payload(report, photo_count=len(snapshot.photos)),
+        # Supports move with the report: the new owner's first fact carries their count.
+        payload=_outbox_payload(report, photo_count=len(snapshot.photos)) | {"support_count": report.support_count},
         created_at=now,
     )
+    # The new owner's own rules decide who handles it, and its clocks start at the arrival.
+    report_route(report_id=report.pk, start=now)
     return report
 
 
@@ -651,6 +766,8 @@ def report_remove_after_transfer(
     ReportPhoto.objects.filter(report=report).delete()
     ReportEvent.objects.filter(report=report).delete()
     Report.objects.filter(pk=report.pk).delete()
+    # Its pending escalation steps leave with it: nobody here is chased for it any more.
+    report_routing_forget(report_id=report.pk, to_government_id=to_government_id, now=now)
     ReportForward.objects.create(
         tracking_number=report.tracking_number, to_government_id=to_government_id, actor_id=actor_id, note=note, at=now
     )
@@ -722,7 +839,9 @@ def report_resolve(*, actor: User, tracking_number: str, proofs: list[ProofInput
     Each proof must be a real photo (as for citizens' photos), taken within the configured
     distance of the report (WARGA_PROOF_MAX_DISTANCE_M, default 200 m), after the report was
     sent and not in the future, and must not resemble any earlier proof photo of this
-    government. Every refusal says which photo and why; nothing is written then.
+    government. Every refusal says which photo and why; nothing is written then. The actor
+    must be allowed to act on the report (`report.act` for its handling unit), else
+    ActionForbidden.
     """
     _require_schema_of()
     if not actor.is_authenticated or not actor.is_active:
@@ -731,6 +850,12 @@ def report_resolve(*, actor: User, tracking_number: str, proofs: list[ProofInput
         raise ReportInvalid.single(
             "proofs", "required", "Lampirkan minimal satu foto bukti penanganan beserta waktu dan lokasinya."
         )
+    # Refused before the photos are decoded (the costly part); asked again under the lock,
+    # where the handling unit cannot change any more.
+    unlocked = Report.objects.filter(tracking_number=tracking_number).first()
+    if unlocked is None:
+        raise ReportNotFound()
+    _require_may_act(actor, unlocked)
     processed, photo_errors = photos_process(files=[proof.file for proof in proofs])
     if photo_errors:
         raise ReportInvalid({"proofs": photo_errors})
@@ -742,6 +867,7 @@ def report_resolve(*, actor: User, tracking_number: str, proofs: list[ProofInput
             report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
             if report is None:
                 raise ReportNotFound()
+            _require_may_act(actor, report)
             if not is_allowed(report.status, Status.RESOLVED):
                 raise InvalidTransition(
                     current=report.status,
@@ -913,7 +1039,8 @@ def report_merge(*, actor: User, duplicate_tracking_number: str, into_tracking_n
     Raises ReportNotFound when the duplicate is not in this schema; ReportInvalid for a
     missing reason, the same number twice, a survivor not in this government (a report of
     another government must be transferred here first) or no longer open; InvalidTransition
-    when the duplicate's status does not allow merging. Nothing is written then.
+    when the duplicate's status does not allow merging; ActionForbidden unless the actor may
+    act on both reports (`report.act` for each one's handling unit). Nothing is written then.
     """
     _require_schema_of()
     if not actor.is_authenticated or not actor.is_active:
@@ -949,6 +1076,9 @@ def report_merge(*, actor: User, duplicate_tracking_number: str, into_tracking_n
                 f"Laporan {into_tracking_number} tidak ada di pemerintah ini. Penggabungan hanya untuk laporan "
                 "dalam satu pemerintah; laporan pemerintah lain dialihkan (bukan wewenang) lebih dulu.",
             )
+        # Merging closes one report and changes the other's followers: both must be the actor's.
+        _require_may_act(actor, duplicate)
+        _require_may_act(actor, into)
         if not is_allowed(duplicate.status, Status.MERGED):
             raise InvalidTransition(
                 current=duplicate.status,

@@ -22,8 +22,9 @@ from tenants.models import Government
 from warga.organization.models import Membership, Position, PositionKind, Unit, UnitKind
 from warga.organization.selectors import membership_active_q
 from warga.organization.selectors import user_holds_position_kind as organization_user_holds_position_kind
-from warga.reports.models import Report
+from warga.reports.models import PRIORITY_RANK, Priority, Report
 from warga.routing.models import ReportRouting, Rule, RuleSet, Target
+from warga.taxonomy.selectors import category_get
 from warga.workcalendar.selectors import working_calendar_for
 
 
@@ -128,6 +129,10 @@ class RoutingPlan:
     notified: tuple[NotifiedPosition, ...]
     steps: tuple[EscalationStep, ...]
     recipients: tuple[uuid.UUID, ...] = field(default=())
+    # Who a citizen's dispute would go to (asked for by the simulator only).
+    supervisor: Supervisor | None = None
+    # The priority the rules' conditions were checked against.
+    priority: str = ""
 
 
 _HEADS_OF_VILLAGE = (PositionKind.LURAH, PositionKind.KEPALA_DESA)
@@ -174,6 +179,72 @@ def holders_of(*, position_ids: list[int], on: datetime.date) -> dict[int, tuple
     return {pk: tuple(holders) for pk, holders in found.items()}
 
 
+# The seat that heads each kind of unit. A unit's supervisor is the head of its parent unit:
+# kelurahan/desa -> camat, kecamatan -> wali kota/bupati (or, in DKI Jakarta, the wali kota
+# administrasi of its area), dinas/badan -> the head of government. A region that wants
+# another supervisor changes its unit tree (the parent), not this table.
+HEADS_OF_UNIT: dict[str, tuple[str, ...]] = {
+    UnitKind.GOVERNMENT: _HEADS_OF_GOVERNMENT,
+    UnitKind.AREA: (PositionKind.WALIKOTA_ADMINISTRASI,),
+    UnitKind.KECAMATAN: (PositionKind.CAMAT,),
+    UnitKind.KELURAHAN: (PositionKind.LURAH,),
+    UnitKind.DESA: (PositionKind.KEPALA_DESA,),
+    UnitKind.AGENCY: (PositionKind.KEPALA_DINAS,),
+    UnitKind.EXTERNAL: (),
+}
+
+
+@dataclass(frozen=True)
+class Supervisor:
+    """Who answers for a handling unit when a citizen disputes its resolution.
+
+    `unit` is the unit whose head it is; `skipped` names the levels passed over on the way up
+    because nobody held their head seat on the day asked about.
+    """
+
+    unit: Unit
+    position_ids: tuple[int, ...]
+    titles: tuple[str, ...]
+    holders: tuple[Holder, ...]
+    skipped: tuple[str, ...]
+
+
+def supervisor_of(*, handling_unit: Unit | None, on: datetime.date) -> Supervisor:
+    """The supervisor of `handling_unit` (None: the government itself) on `on`.
+
+    The head seat of the handling unit's parent; when nobody holds it that day, the head of
+    the next unit up, and so on to the head of government. A report the government handles
+    itself (no unit, or the root) goes to the head of government. When even that seat is
+    empty, the admin koordinator answers, so a dispute always reaches someone who is there.
+    One query per level of the tree (at most four).
+    """
+    root = Unit.objects.get(kind=UnitKind.GOVERNMENT)
+    unit = root
+    if handling_unit is not None and handling_unit.parent_id is not None:
+        unit = Unit.objects.get(pk=handling_unit.parent_id)
+    skipped: list[str] = []
+    while True:
+        positions = list(Position.objects.filter(unit=unit, kind__in=HEADS_OF_UNIT.get(unit.kind, ())).order_by("id"))
+        holders = holders_of(position_ids=[p.pk for p in positions], on=on)
+        if any(holders.values()) or unit.parent_id is None:
+            break
+        skipped.append(unit.name)
+        unit = Unit.objects.get(pk=unit.parent_id)
+    if not any(holders.values()):
+        coordinators = list(Position.objects.filter(unit=root, kind=PositionKind.ADMIN_KOORDINATOR).order_by("id"))
+        coordinator_holders = holders_of(position_ids=[p.pk for p in coordinators], on=on)
+        if any(coordinator_holders.values()):
+            skipped.append(root.name)
+            positions, holders = coordinators, coordinator_holders
+    return Supervisor(
+        unit=unit,
+        position_ids=tuple(p.pk for p in positions),
+        titles=tuple(p.title for p in positions),
+        holders=tuple(h for p in positions for h in holders.get(p.pk, ())),
+        skipped=tuple(skipped),
+    )
+
+
 def routing_plan(
     *,
     category_code: str,
@@ -182,6 +253,7 @@ def routing_plan(
     priority: str = "",
     start: datetime.datetime | None = None,
     rule_set: RuleSet | None = None,
+    with_supervisor: bool = False,
 ) -> RoutingPlan:
     """Decide how a report would be routed now under the active rule set (or `rule_set`, when
     the caller has just read the active one).
@@ -189,7 +261,9 @@ def routing_plan(
     The first rule (by order) whose conditions all hold wins; the answer names it, says why
     it matched and why each earlier rule did not, and resolves the positions to notify and
     the escalation chain to today's holders and to due times on the working calendar.
-    Raises RoutingNotConfigured when no rule set is active or no rule matches.
+    With `with_supervisor`, it also names who a citizen's dispute of the resolution would
+    reach (see supervisor_of). Raises RoutingNotConfigured when no rule set is active or no
+    rule matches.
     """
     government = current_government()
     rule_set = rule_set or rule_set_active()
@@ -251,6 +325,8 @@ def routing_plan(
         notified=notified,
         steps=tuple(steps),
         recipients=recipients,
+        supervisor=supervisor_of(handling_unit=handling_unit, on=today) if with_supervisor else None,
+        priority=priority,
     )
 
 
@@ -259,13 +335,32 @@ def routing_simulate(
     category_code: str,
     village_code: str,
     type: str,  # noqa: A002
-    priority: str = "",
+    priority: str | None = None,
     start: datetime.datetime | None = None,
 ) -> RoutingPlan:
-    """The dry run: what `report_route` would do for such a report now. Writes nothing."""
+    """The dry run: what `report_route` would do for such a report now, and who a dispute of
+    its resolution would reach. Writes nothing.
+
+    Without `priority`, the one a new report of the category gets (its default in the
+    taxonomy; normal for a code the taxonomy does not know), as intake would set it.
+    """
+    if not priority:
+        category = category_get(code=category_code)
+        priority = category.default_priority if category is not None else Priority.NORMAL
     return routing_plan(
-        category_code=category_code, village_code=village_code, type=type, priority=priority, start=start
+        category_code=category_code,
+        village_code=village_code,
+        type=type,
+        priority=priority,
+        start=start,
+        with_supervisor=True,
     )
+
+
+def report_routed_unit_id(*, report_id: int) -> int | None:
+    """The handling unit routing chose for a report of the current schema (None: the
+    government itself, or not routed)."""
+    return ReportRouting.objects.filter(report_id=report_id).values_list("handling_unit_id", flat=True).first()
 
 
 # --- the officials' inbox --------------------------------------------------------------------------
@@ -277,10 +372,18 @@ class SlaState(models.TextChoices):
     OVERDUE = "overdue", "Terlambat"
 
 
+# Urgent first: the stored values do not sort that way, so the rank is computed in the query.
+_PRIORITY_RANK = Case(
+    *(When(priority=priority, then=Value(rank)) for priority, rank in PRIORITY_RANK.items()),
+    default=Value(len(PRIORITY_RANK)),
+    output_field=models.IntegerField(),
+)
 INBOX_ORDERINGS: dict[str, tuple[Any, ...]] = {
     "newest": ("-created_at", "-id"),
     "oldest": ("created_at", "id"),
     "due": (F("due_at").asc(nulls_last=True), "-created_at", "-id"),
+    # Within one priority, the nearest deadline first.
+    "priority": (_PRIORITY_RANK.asc(), F("due_at").asc(nulls_last=True), "-created_at", "-id"),
 }
 DUE_SOON = datetime.timedelta(hours=24)
 
@@ -310,6 +413,7 @@ def inbox_for_official(
     category_code: str | None = None,
     area_prefix: str | None = None,
     sla_state: str | None = None,
+    priority: str | None = None,
     ordering: str = "newest",
     limit: int = 20,
     offset: int = 0,
@@ -317,8 +421,9 @@ def inbox_for_official(
 ) -> InboxPage:
     """Reports the person's current positions handle (their unit is the handling unit) or must
     know about (notified, or reached by escalation), with each report's running deadline
-    (`due_at`) and SLA state (`sla_state`) annotated. Three queries whatever the page size:
-    positions held, the count, the page.
+    (`due_at`) and SLA state (`sla_state`) annotated; ordering `priority` puts urgent reports
+    first, then high, then normal. Three queries whatever the page size: positions held, the
+    count, the page.
     """
     government = current_government()
     now = now or timezone.now()
@@ -351,6 +456,8 @@ def inbox_for_official(
         reports = reports.filter(village_code__startswith=area_prefix)
     if sla_state:
         reports = reports.filter(sla_state=sla_state)
+    if priority:
+        reports = reports.filter(priority=priority)
     total = reports.count()
     page = list(reports.order_by(*INBOX_ORDERINGS[ordering])[offset : offset + limit])
     return InboxPage(reports=page, total=total, limit=limit, offset=offset)

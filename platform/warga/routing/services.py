@@ -35,8 +35,11 @@ from warga.routing.selectors import (
     rule_as_data,
     rule_set_active,
     rules_of,
+    supervisor_of,
 )
 from warga.taxonomy.models import Category, Handling
+from warga.workcalendar.models import SlaStep
+from warga.workcalendar.selectors import sla_target_for, working_calendar_for
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +149,7 @@ def _clean_rules(rules: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Check every rule and return them normalised, ordered 10, 20, ... as given."""
     if not rules:
         raise RoutingInvalid("rules", "Aturan tidak boleh kosong: sertakan minimal satu aturan tanpa syarat.")
-    from warga.reports.models import ReportType
+    from warga.reports.models import Priority, ReportType
 
     known_categories = set(Category.objects.values_list("code", flat=True))
     unit_ids = {r[k] for r in rules for k in ("handling_unit_id", "area_unit_id") if isinstance(r.get(k), int)}
@@ -168,6 +171,12 @@ def _clean_rules(rules: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             raise RoutingInvalid(
                 f"{where}.report_types",
                 f"Jenis laporan tidak dikenal: {', '.join(bad)} (pilih {', '.join(ReportType.values)}).",
+            )
+        priorities = list(rule.get("priorities") or [])
+        if bad := sorted(set(priorities) - set(Priority.values)):
+            raise RoutingInvalid(
+                f"{where}.priorities",
+                f"Prioritas tidak dikenal: {', '.join(bad)} (pilih {', '.join(Priority.values)}).",
             )
         for key in ("handling_unit_id", "area_unit_id"):
             if rule.get(key) is not None and rule[key] not in units:
@@ -208,7 +217,7 @@ def _clean_rules(rules: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 "area_prefix": str(rule.get("area_prefix") or "").strip(),
                 "area_unit_id": area_unit_id,
                 "report_types": types,
-                "priorities": list(rule.get("priorities") or []),
+                "priorities": priorities,
                 "handling_unit_id": rule.get("handling_unit_id"),
                 "notify": notify,
                 "escalation": escalation,
@@ -293,11 +302,15 @@ def rule_set_restore(*, actor_id: uuid.UUID, version: int, note: str = "") -> Ru
 # --- routing a report ------------------------------------------------------------------------------
 
 
-def report_route(*, report_id: int) -> ReportRouting | None:
+def report_route(*, report_id: int, start: datetime.datetime | None = None) -> ReportRouting | None:
     """Route a report just written in the current government's schema: store the handling
     unit, the rule and version that decided it and the escalation plan, and notify the
     holders of the positions to inform and the reporter. Runs in the caller's transaction
-    (intake's), so a report is never left unrouted; routing twice returns the first result.
+    (intake's, or the transfer's in the receiving government), so a report is never left
+    unrouted; routing twice returns the first result.
+
+    Due times count from `start`: the report's arrival here, which for a transferred report
+    is the transfer, not its first submission elsewhere (default: the report's creation).
     """
     _require_tenant("report_route")
     existing = ReportRouting.objects.filter(report_id=report_id).first()
@@ -314,7 +327,8 @@ def report_route(*, report_id: int) -> ReportRouting | None:
         category_code=report.category_code,
         village_code=report.village_code,
         type=report.type,
-        start=report.created_at,
+        priority=report.priority,
+        start=start or report.created_at,
         rule_set=rule_set,
     )
     first_due = plan.steps[0].due_at if plan.steps else None
@@ -449,3 +463,144 @@ def _escalate(routing: ReportRouting, *, now: datetime.datetime) -> bool:
         dedup_key=f"escalated:{routing.report_id}:{next_step}",
     )
     return True
+
+
+def report_routing_forget(*, report_id: int, to_government_id: int, now: datetime.datetime) -> bool:
+    """Drop the routing of a report that has just moved to another government, in the
+    transfer's transaction: its pending escalation steps go with it (the receiving government
+    routes it by its own rules). The audit trail keeps what was pending. False when the
+    report had no routing here."""
+    _require_tenant("report_routing_forget")
+    routing = ReportRouting.objects.select_for_update().filter(report_id=report_id).first()
+    if routing is None:
+        return False
+    RoutingAuditEvent.objects.create(
+        kind="report.transferred_out",
+        report_id=report_id,
+        rule_set_version=routing.rule_set_version,
+        detail={
+            "to_government_id": to_government_id,
+            "current_step": routing.current_step,
+            "pending_due_at": routing.current_due_at.isoformat() if routing.current_due_at else None,
+        },
+        at=now,
+    )
+    routing.delete()
+    return True
+
+
+# --- a citizen's dispute -----------------------------------------------------------------------
+
+# The step a dispute adds to the chain: not a rule target, the supervisor found for the report.
+DISPUTE_TARGET = "supervisor"
+# When the government sets no follow-up target, LAPOR!'s: the agency follows up within 5
+# working days.
+DISPUTE_DEFAULT_WORKING_DAYS = 5
+
+
+@dataclass(frozen=True)
+class DisputeEscalation:
+    supervisor_unit_id: int
+    position_ids: tuple[int, ...]
+    recipients: tuple[uuid.UUID, ...]
+    due_at: datetime.datetime
+    created: bool
+
+
+def report_dispute_escalate(
+    *, report_id: int, resolution_event_id: int, reporter_id: uuid.UUID, now: datetime.datetime
+) -> DisputeEscalation:
+    """Hand a disputed report to the supervisor of its handling unit.
+
+    Called by the reports service in the dispute's transaction, with the report locked. The
+    handling unit is the one the report was verified to, else the one routing chose (none:
+    the government itself). Its supervisor (see supervisor_of) becomes responsible for the
+    next step: the step is appended to the report's escalation chain and made the running
+    one, due after the government's follow-up target for the category (working time, on its
+    calendar, from now); the supervisor's holders are notified on every channel they chose,
+    and an audit event records who and until when.
+
+    Idempotent per resolution: a second call for the same `resolution_event_id` changes
+    nothing and notifies nobody (returns the first outcome with `created` False).
+    """
+    _require_tenant("report_dispute_escalate")
+    government = current_government()
+    earlier = RoutingAuditEvent.objects.filter(
+        kind="report.dispute_escalated", report_id=report_id, detail__resolution_event_id=resolution_event_id
+    ).first()
+    if earlier is not None:
+        return DisputeEscalation(
+            supervisor_unit_id=earlier.detail["supervisor_unit_id"],
+            position_ids=tuple(earlier.detail["position_ids"]),
+            recipients=tuple(uuid.UUID(r) for r in earlier.detail["recipients"]),
+            due_at=datetime.datetime.fromisoformat(earlier.detail["due_at"]),
+            created=False,
+        )
+    report = Report.objects.only("pk", "tracking_number", "category_code", "unit_id").get(pk=report_id)
+    routing = ReportRouting.objects.select_for_update().filter(report_id=report_id).first()
+    unit_id = report.unit_id or (routing.handling_unit_id if routing is not None else None)
+    handling_unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
+    calendar = working_calendar_for(government=government)
+    supervisor = supervisor_of(handling_unit=handling_unit, on=now.astimezone(calendar.zone).date())
+    target = sla_target_for(category_code=report.category_code, step=SlaStep.FOLLOW_UP)
+    if target is not None:
+        due_at = calendar.due_at(start=now, working_days=target.working_days, working_minutes=target.working_minutes)
+    else:
+        due_at = calendar.due_at(start=now, working_days=DISPUTE_DEFAULT_WORKING_DAYS)
+    recipients = tuple(dict.fromkeys(h.user_id for h in supervisor.holders))
+    if routing is not None:
+        routing.steps = [
+            *routing.steps,
+            {
+                "target": DISPUTE_TARGET,
+                "position_ids": list(supervisor.position_ids),
+                "due_at": due_at.isoformat(),
+                "resolution_event_id": resolution_event_id,
+            },
+        ]
+        routing.current_step = len(routing.steps) - 1
+        routing.current_due_at = due_at
+        routing.position_ids = sorted(set(routing.position_ids) | set(supervisor.position_ids))
+        routing.save(update_fields=["steps", "current_step", "current_due_at", "position_ids"])
+    else:
+        # Routed before rules existed: nobody's inbox lists it by position, but the
+        # supervisor is still told and the trail still says so.
+        logger.error("disputed report %s has no routing in %s", report_id, government.schema_name)
+    RoutingAuditEvent.objects.create(
+        kind="report.dispute_escalated",
+        actor_id=reporter_id,
+        report_id=report_id,
+        rule_set_version=routing.rule_set_version if routing is not None else None,
+        detail={
+            "resolution_event_id": resolution_event_id,
+            "handling_unit_id": unit_id,
+            "supervisor_unit_id": supervisor.unit.pk,
+            "position_ids": list(supervisor.position_ids),
+            "titles": list(supervisor.titles),
+            "skipped": list(supervisor.skipped),
+            "recipients": [str(r) for r in recipients],
+            "due_at": due_at.isoformat(),
+            "step": routing.current_step if routing is not None else None,
+        },
+        at=now,
+    )
+    notifications_send(
+        recipient_ids=recipients,
+        report_id=report_id,
+        kind=EventKind.DISPUTE_ESCALATED,
+        context={
+            "tracking_number": report.tracking_number,
+            "category_code": report.category_code,
+            "handling_unit": handling_unit.name if handling_unit is not None else government.name,
+            "supervisor": ", ".join(supervisor.titles),
+            "due_at": due_at.strftime("%d-%m-%Y %H:%M %Z"),
+        },
+        dedup_key=f"dispute:{report_id}:{resolution_event_id}",
+    )
+    return DisputeEscalation(
+        supervisor_unit_id=supervisor.unit.pk,
+        position_ids=supervisor.position_ids,
+        recipients=recipients,
+        due_at=due_at,
+        created=True,
+    )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from warga.reports.models import Priority
+
 
 class Handling(models.TextChoices):
     COMPLAINT = "complaint", "Ditangani pemerintah daerah"
@@ -28,6 +30,9 @@ class Category(models.Model):
     referral_id = models.CharField(
         max_length=300, blank=True, help_text="What the citizen is told to do instead (emergencies, external)."
     )
+    # What a new report of this category starts with; officials change a report's own
+    # priority, never this national default.
+    default_priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     sort_order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 

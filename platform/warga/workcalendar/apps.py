@@ -6,3 +6,8 @@ class WorkcalendarConfig(AppConfig):
     label = "workcalendar"
     verbose_name = "Kalender hari kerja dan target layanan"
     scope = "tenant"
+
+    def ready(self) -> None:
+        from warga.workcalendar import personal_data
+
+        personal_data.register()

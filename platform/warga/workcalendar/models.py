@@ -12,6 +12,7 @@ subcategory code (no constraint), so a tenant may set targets for its own subcat
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import models
 
@@ -159,3 +160,34 @@ class SlaTarget(models.Model):
     def __str__(self) -> str:
         amount = f"{self.working_days} hari kerja" if self.working_days else f"{self.working_minutes} menit kerja"
         return f"{self.get_step_display()} {self.category_code or '(bawaan)'}: {amount}"
+
+
+class ImmutableAuditError(RuntimeError):
+    """A calendar audit event was about to be changed or deleted."""
+
+
+class CalendarAuditEvent(models.Model):
+    """One change to the calendar or the SLA targets, who made it and what it was: written
+    once, never changed."""
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=32)
+    # The account lives in public: a plain id. Null for provisioning's defaults.
+    actor_id = models.UUIDField(null=True, blank=True)
+    detail = models.JSONField(default=dict)
+    at = models.DateTimeField()
+
+    class Meta:
+        db_table = "workcalendar_audit_event"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} @ {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableAuditError("Audit events are written once and never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableAuditError("Audit events are never deleted.")

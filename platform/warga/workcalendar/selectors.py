@@ -8,13 +8,14 @@ wrong.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import F
 
 from tenants.context import current_schema
 from tenants.models import Government
 from warga.workcalendar.models import DayOff, DayWorked, OfficeHours, SlaStep, SlaTarget
-from warga.workcalendar.working_time import WorkingCalendar, WorkingCalendarError
+from warga.workcalendar.working_time import WorkingCalendar, WorkingCalendarError, library_days_off
 
 
 class WorkCalendarNotConfigured(WorkingCalendarError):
@@ -84,3 +85,32 @@ def sla_due(
             f"Kalender berzona {calendar.time_zone} bukan milik {government.name} ({government.time_zone})."
         )
     return calendar.due_at(start=start, working_days=target.working_days, working_minutes=target.working_minutes)
+
+
+@dataclass(frozen=True)
+class CalendarOverview:
+    """Everything that decides a government's working time in one year, as an administrator
+    reviews it: the weekly hours, the library's national holidays and cuti bersama, the
+    government's own days off and substitute working days, and its SLA targets."""
+
+    time_zone: str
+    year: int
+    office_hours: list[OfficeHours]
+    national_days_off: list[tuple[datetime.date, str]]
+    days_off: list[DayOff]
+    days_worked: list[DayWorked]
+    sla_targets: list[SlaTarget]
+
+
+def calendar_overview(*, government: Government, year: int) -> CalendarOverview:
+    """The calendar of `government` for `year`, read in its schema (five queries)."""
+    _require_schema(government)
+    return CalendarOverview(
+        time_zone=government.time_zone,
+        year=year,
+        office_hours=list(OfficeHours.objects.order_by("weekday")),
+        national_days_off=sorted(library_days_off(year).items()),
+        days_off=list(DayOff.objects.filter(date__year=year).order_by("date", "kind")),
+        days_worked=list(DayWorked.objects.filter(date__year=year).order_by("date")),
+        sla_targets=list(SlaTarget.objects.order_by("step", F("category_code").asc(nulls_first=True))),
+    )

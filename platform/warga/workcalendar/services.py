@@ -1,14 +1,24 @@
-"""Writes to the current government's working calendar and SLA targets."""
+"""Writes to the current government's working calendar and SLA targets.
+
+Each change an administrator makes runs in one transaction with an audit event naming who
+made it. Due times are computed and stored when a report is routed, so a change here applies
+to the next report only: those already routed keep the deadlines they were given.
+"""
 
 from __future__ import annotations
 
 import datetime
+import re
+import uuid
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from tenants.context import in_public_schema
 from warga.workcalendar.models import (
     DEFAULT_OFFICE_HOURS,
+    CalendarAuditEvent,
     DayOff,
     DayOffKind,
     DayWorked,
@@ -21,6 +31,7 @@ from warga.workcalendar.models import (
 # follows it up within 5 working days. No national figure exists for resolution: a
 # government sets its own, per category if it likes.
 DEFAULT_SLA_WORKING_DAYS = {SlaStep.VERIFY: 3, SlaStep.FOLLOW_UP: 5}
+CATEGORY_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
 class WorkCalendarInputError(ValueError):
@@ -30,6 +41,14 @@ class WorkCalendarInputError(ValueError):
 def _require_tenant_schema(action: str) -> None:
     if in_public_schema():
         raise RuntimeError(f"{action} must run inside a government's schema, not public.")
+
+
+def _audit(event: str, /, *, actor_id: uuid.UUID | None, **detail: Any) -> None:
+    CalendarAuditEvent.objects.create(kind=event, actor_id=actor_id, detail=detail, at=timezone.now())
+
+
+class WorkCalendarEntryNotFound(LookupError):
+    """No such day off or working day in this government's calendar."""
 
 
 @transaction.atomic
@@ -75,8 +94,20 @@ def office_hours_set(*, weekday: int, opens_at: datetime.time | None, closes_at:
     OfficeHours.objects.update_or_create(weekday=weekday, defaults={"opens_at": opens_at, "closes_at": closes_at})
 
 
-def day_off_add(*, date: datetime.date, name: str, kind: DayOffKind | str, source: str = "") -> DayOff:
-    """Record a day off the library lacks (a new decree, a local holiday)."""
+# Kinds an administrator records by hand: national holidays and cuti bersama come from the
+# `holidays` library, and a new decree the library lacks is recorded as a decree.
+DAY_OFF_KINDS_EDITABLE = (DayOffKind.DECREE, DayOffKind.LOCAL_HOLIDAY)
+
+
+def day_off_add(
+    *,
+    date: datetime.date,
+    name: str,
+    kind: DayOffKind | str,
+    source: str = "",
+    actor_id: uuid.UUID | None = None,
+) -> DayOff:
+    """Record a day off the library lacks (a new decree, a local holiday), with an audit event."""
     _require_tenant_schema("day_off_add")
     if kind not in DayOffKind.values:
         raise WorkCalendarInputError(f"Jenis hari libur {kind!r} tidak dikenal: pilih {', '.join(DayOffKind.values)}.")
@@ -84,11 +115,41 @@ def day_off_add(*, date: datetime.date, name: str, kind: DayOffKind | str, sourc
         raise WorkCalendarInputError("Nama hari libur wajib diisi. (A day off needs a name.)")
     try:
         with transaction.atomic():
-            return DayOff.objects.create(date=date, name=name.strip(), kind=kind, source=source.strip())
+            day_off = DayOff.objects.create(date=date, name=name.strip(), kind=kind, source=source.strip())
+            _audit(
+                "day_off.added",
+                actor_id=actor_id,
+                id=day_off.pk,
+                date=date.isoformat(),
+                name=day_off.name,
+                kind=str(kind),
+                source=day_off.source,
+            )
+            return day_off
     except IntegrityError:
         raise WorkCalendarInputError(
             f"Hari libur jenis {kind} pada {date:%Y-%m-%d} sudah tercatat. (Already recorded.)"
         ) from None
+
+
+@transaction.atomic
+def day_off_remove(*, day_off_id: int, actor_id: uuid.UUID | None = None) -> DayOff:
+    """Remove a recorded day off (it turns out not to be one), with an audit event."""
+    _require_tenant_schema("day_off_remove")
+    day_off = DayOff.objects.select_for_update().filter(pk=day_off_id).first()
+    if day_off is None:
+        raise WorkCalendarEntryNotFound(f"Hari libur {day_off_id} tidak ada di kalender ini.")
+    _audit(
+        "day_off.removed",
+        actor_id=actor_id,
+        id=day_off.pk,
+        date=day_off.date.isoformat(),
+        name=day_off.name,
+        kind=day_off.kind,
+        source=day_off.source,
+    )
+    day_off.delete()
+    return day_off
 
 
 def day_worked_add(
@@ -98,6 +159,7 @@ def day_worked_add(
     source: str = "",
     opens_at: datetime.time | None = None,
     closes_at: datetime.time | None = None,
+    actor_id: uuid.UUID | None = None,
 ) -> DayWorked:
     """Make `date` a working day whatever its weekday or holidays say.
 
@@ -122,11 +184,41 @@ def day_worked_add(
     _check_hours(opens_at, closes_at)
     try:
         with transaction.atomic():
-            return DayWorked.objects.create(
+            day = DayWorked.objects.create(
                 date=date, reason=reason.strip(), source=source.strip(), opens_at=opens_at, closes_at=closes_at
             )
+            _audit(
+                "day_worked.added",
+                actor_id=actor_id,
+                id=day.pk,
+                date=date.isoformat(),
+                reason=day.reason,
+                source=day.source,
+                opens_at=opens_at.isoformat(),
+                closes_at=closes_at.isoformat(),
+            )
+            return day
     except IntegrityError:
         raise WorkCalendarInputError(f"{date:%Y-%m-%d} sudah tercatat sebagai hari kerja pengganti.") from None
+
+
+@transaction.atomic
+def day_worked_remove(*, day_worked_id: int, actor_id: uuid.UUID | None = None) -> DayWorked:
+    """Remove a substitute working day, with an audit event."""
+    _require_tenant_schema("day_worked_remove")
+    day = DayWorked.objects.select_for_update().filter(pk=day_worked_id).first()
+    if day is None:
+        raise WorkCalendarEntryNotFound(f"Hari kerja pengganti {day_worked_id} tidak ada di kalender ini.")
+    _audit(
+        "day_worked.removed",
+        actor_id=actor_id,
+        id=day.pk,
+        date=day.date.isoformat(),
+        reason=day.reason,
+        source=day.source,
+    )
+    day.delete()
+    return day
 
 
 @transaction.atomic
@@ -136,11 +228,19 @@ def sla_target_set(
     step: SlaStep | str,
     working_days: int | None = None,
     working_minutes: int | None = None,
+    actor_id: uuid.UUID | None = None,
 ) -> SlaTarget:
-    """Set the target of `step` for `category_code` (None: the government's default)."""
+    """Set the target of `step` for `category_code` (None: the government's default), with an
+    audit event saying what it was before. Reports already routed keep their due times."""
     _require_tenant_schema("sla_target_set")
     if step not in SlaStep.values:
         raise WorkCalendarInputError(f"Tahap {step!r} tidak dikenal: pilih {', '.join(SlaStep.values)}.")
+    # A national category or a local subcategory (no list to check against): a code, at least.
+    if category_code and not CATEGORY_CODE.fullmatch(category_code):
+        raise WorkCalendarInputError(
+            f"Kode kategori '{category_code}' tidak sah: gunakan huruf kecil, angka, '_' atau '-' (paling panjang 40). "
+            "(Not a category code.)"
+        )
     if (working_days is None) == (working_minutes is None):
         raise WorkCalendarInputError(
             "Isi target dalam hari kerja atau menit kerja, salah satu. (Give working days or working minutes.)"
@@ -148,9 +248,23 @@ def sla_target_set(
     amount = working_days if working_days is not None else working_minutes
     if amount is None or amount <= 0:
         raise WorkCalendarInputError(f"Target harus lebih dari nol, bukan {amount}. (The target must be positive.)")
+    category_code = category_code or None
+    before = SlaTarget.objects.select_for_update().filter(category_code=category_code, step=step).first()
     target, _ = SlaTarget.objects.update_or_create(
-        category_code=category_code or None,
+        category_code=category_code,
         step=step,
         defaults={"working_days": working_days, "working_minutes": working_minutes},
+    )
+    _audit(
+        "sla_target.set",
+        actor_id=actor_id,
+        category_code=category_code,
+        step=str(step),
+        before=(
+            {"working_days": before.working_days, "working_minutes": before.working_minutes}
+            if before is not None
+            else None
+        ),
+        after={"working_days": working_days, "working_minutes": working_minutes},
     )
     return target

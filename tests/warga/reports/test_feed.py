@@ -14,6 +14,7 @@ from django.utils import timezone
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
+from tests.warga.access.people import acting_official
 from tests.warga.reports.helpers import BANDUNG_POINT, JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
@@ -81,7 +82,7 @@ def test_rahasia_reports_have_no_location_in_the_index_and_never_appear(bandung:
 
 
 def test_status_filter_defaults_to_open_and_follows_every_change(bandung: Government, citizen: User) -> None:
-    official = UserFactory()
+    official = acting_official(bandung)
     kept = submit(citizen).tracking_number
     archived = submit(citizen).tracking_number
     withdrawn = submit(citizen).tracking_number
@@ -206,7 +207,7 @@ def test_the_bbox_query_uses_a_map_index(bandung: Government, citizen: User, sta
 
 
 def test_a_transfer_keeps_the_feed_row_consistent(bandung: Government, jakarta: Government, citizen: User) -> None:
-    official = UserFactory()
+    official = acting_official(bandung)
     number = submit(citizen).tracking_number
     with government_context(bandung):
         report_transition(actor=official, tracking_number=number, to_status="verified")

@@ -67,6 +67,7 @@ def test_report_from_a_city_lands_in_the_city_schema_with_index_audit_and_outbox
             "village_code",
             "privacy",
             "status",
+            "priority",
             "photos",
             "created_at",
         }

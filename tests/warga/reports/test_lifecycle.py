@@ -5,6 +5,7 @@ import pytest
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
+from tests.warga.access.people import acting_official
 from tests.warga.reports.helpers import counts, proof_at, submit
 from warga.accounts.models import User
 from warga.organization.models import Unit
@@ -15,8 +16,8 @@ from warga.reports.services import report_reporter_action, report_resolve, repor
 
 
 @pytest.fixture
-def official(db: None) -> User:
-    return UserFactory(email="petugas@bandung.go.id")
+def official(bandung: Government, jakarta: Government) -> User:
+    return acting_official(bandung, jakarta)
 
 
 @pytest.fixture

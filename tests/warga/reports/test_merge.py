@@ -7,6 +7,7 @@ import pytest
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
+from tests.warga.access.people import acting_official
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, counts, submit
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
@@ -19,8 +20,8 @@ from warga.reports.services import report_merge, report_transition
 
 
 @pytest.fixture
-def official(db: None) -> User:
-    return UserFactory()
+def official(bandung: Government, jakarta: Government) -> User:
+    return acting_official(bandung, jakarta)
 
 
 def _state(government: Government) -> list[tuple[str, str, str, int]]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
+from tests.warga.access.people import acting_official
 from tests.warga.reports.helpers import counts, resolve, submit
 from warga.accounts.models import User
 from warga.intake.services import report_dispute, report_rate_resolution, report_withdraw
@@ -22,7 +23,7 @@ def reporter(db: None) -> User:
 
 
 def _resolve(bandung: Government, number: str) -> None:
-    official = UserFactory()
+    official = acting_official(bandung)
     with government_context(bandung):
         for status in ("verified", "in_progress"):
             report_transition(actor=official, tracking_number=number, to_status=status)
@@ -97,7 +98,7 @@ def test_reporter_withdraws_within_15_minutes_only(bandung: Government, reporter
 def test_a_report_someone_acted_on_cannot_be_withdrawn(bandung: Government, reporter: User) -> None:
     number = submit(reporter).tracking_number
     with government_context(bandung):
-        report_transition(actor=UserFactory(), tracking_number=number, to_status="verified")
+        report_transition(actor=acting_official(bandung), tracking_number=number, to_status="verified")
     with pytest.raises(InvalidTransition):
         report_withdraw(reporter=reporter, tracking_number=number)
 

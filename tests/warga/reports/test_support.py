@@ -8,7 +8,7 @@ from tests.factories import UserFactory
 from tests.warga.reports.helpers import submit
 from warga.intake.services import report_support
 from warga.reports.errors import ReportInvalid, ReportNotFound
-from warga.reports.models import Report, ReportSupport
+from warga.reports.models import OutboxEvent, Report, ReportSupport
 
 
 def test_saya_juga_counts_once_per_citizen(bandung: Government) -> None:
@@ -23,6 +23,14 @@ def test_saya_juga_counts_once_per_citizen(bandung: Government) -> None:
     with government_context(bandung):
         assert Report.objects.get().support_count == 2
         assert set(ReportSupport.objects.values_list("user_id", flat=True)) == {neighbour.pk, other.pk}
+        # One outbox event per support added (none for the repeat), carrying the count after it
+        # and no one's identity: the national read model's support count.
+        supported = list(OutboxEvent.objects.filter(kind="report.supported").order_by("id"))
+    assert [(event.payload["tracking_number"], event.payload["support_count"]) for event in supported] == [
+        (number, 1),
+        (number, 2),
+    ]
+    assert [sorted(event.payload) for event in supported] == [["at", "support_count", "tracking_number"]] * 2
 
 
 def test_own_report_and_closed_reports_cannot_be_supported(bandung: Government) -> None:
@@ -39,6 +47,7 @@ def test_own_report_and_closed_reports_cannot_be_supported(bandung: Government) 
     with government_context(bandung):
         assert Report.objects.get().support_count == 0
         assert not ReportSupport.objects.exists()
+        assert not OutboxEvent.objects.filter(kind="report.supported").exists()
 
 
 def test_rahasia_and_unknown_reports_are_not_found(bandung: Government) -> None:

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
+from tests.warga.access.people import acting_official
 from tests.warga.reports.helpers import counts, process_photos, submit
 from tests.warga.reports.images import image_bytes
 from warga.accounts.models import User
@@ -17,13 +18,21 @@ from warga.intake.models import ReportIndex
 from warga.intake.selectors import report_lookup_public
 from warga.intake.services import report_comment_public, report_support, report_transfer
 from warga.reports.errors import InvalidTransition, ReportInvalid, ReportNotFound
-from warga.reports.models import Report, ReportComment, ReportEvent, ReportForward, ReportPhoto, ReportSupport
+from warga.reports.models import (
+    OutboxEvent,
+    Report,
+    ReportComment,
+    ReportEvent,
+    ReportForward,
+    ReportPhoto,
+    ReportSupport,
+)
 from warga.reports.services import report_transition
 
 
 @pytest.fixture
-def official(db: None) -> User:
-    return UserFactory()
+def official(bandung: Government, jakarta: Government) -> User:
+    return acting_official(bandung, jakarta)
 
 
 def _files() -> list[str]:
@@ -54,8 +63,12 @@ def test_transfer_to_another_government_and_back_keeps_everything(
         )
     assert (outcome.to_government.code, outcome.status) == ("31", "received")
     assert ReportIndex.objects.get(tracking_number=number).government == jakarta
-    # The report left; its outbox facts stay (submitted, verified, transferred out).
-    assert counts(bandung) == (0, 0, 3)
+    # The report left; its outbox facts stay (submitted, supported, verified, transferred out).
+    assert counts(bandung) == (0, 0, 4)
+    with government_context(jakarta):
+        arrived = OutboxEvent.objects.get(kind="report.transferred_in")
+    # The support moved with the report, and so does its count for the national read model.
+    assert arrived.payload["support_count"] == 1
     with government_context(bandung):
         forward = ReportForward.objects.get()
         assert (forward.tracking_number, forward.to_government_id, forward.note) == (number, jakarta.pk, "jalan DKI")
@@ -166,8 +179,9 @@ def test_a_photo_still_waiting_moves_in_quarantine_and_is_processed_by_the_new_o
         report_transfer(
             actor=official, tracking_number=number, from_government=bandung, to_government_code="31", note="DKI"
         )
-    # Two callbacks: the photo task queued in Jakarta, and the old files' removal.
-    assert len(queued) == 2
+    # Three callbacks: the photo task and the delivery of the new owner's routing notices
+    # (queued in Jakarta), and the old files' removal.
+    assert len(queued) == 3
     with government_context(jakarta):
         photo = ReportPhoto.objects.get()
     assert (photo.state, photo.path[:18]) == ("processing", "quarantine/gov_31/")

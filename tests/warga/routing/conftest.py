@@ -8,6 +8,7 @@ import pytest
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
+from tests.warga.access.people import with_totp
 from tests.warga.reports.helpers import BANDUNG_VILLAGE, JAKARTA_VILLAGE
 from warga.accounts.models import User
 from warga.organization.models import Membership, Position, PositionKind, UnitKind
@@ -27,7 +28,8 @@ def _media_in_a_temporary_directory(settings: Any, tmp_path: Any) -> None:
 
 
 def seat(position: Position, *, email: str, **membership: Any) -> User:
-    user = UserFactory(email=email)
+    """The holder of `position`, with TOTP active (officials act only with it)."""
+    user = with_totp(UserFactory(email=email))
     Membership.objects.create(
         position=position,
         user_id=user.pk,

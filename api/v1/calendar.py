@@ -1,0 +1,261 @@
+"""The working calendar and SLA targets of the host's government (government hosts only).
+
+Officials of the government (with TOTP) read it; changing it is `calendar.edit` in
+warga.access.policy (the admin koordinator). Every change is one service call: one
+transaction and one audit event. Due times are stored when a report is routed, so a change
+applies to the next report only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.v1.base import ApiView
+from api.v1.errors import body
+from tenants.context import in_public_schema
+from warga.access.guards import IsOfficialWithMFA, government_of
+from warga.access.policy import Action, permission_for
+from warga.accounts.models import User
+from warga.organization.selectors import today_in
+from warga.workcalendar.models import SlaStep, SlaTarget
+from warga.workcalendar.selectors import calendar_overview
+from warga.workcalendar.services import (
+    DAY_OFF_KINDS_EDITABLE,
+    WorkCalendarEntryNotFound,
+    WorkCalendarInputError,
+    day_off_add,
+    day_off_remove,
+    day_worked_add,
+    day_worked_remove,
+    sla_target_set,
+)
+
+GOVERNMENT_HOST_ONLY = "Tersedia di alamat pemerintah daerah."
+MAY_EDIT = permission_for(Action.CALENDAR_EDIT)
+
+
+def _government_host() -> None:
+    if in_public_schema():
+        raise Http404(GOVERNMENT_HOST_ONLY)
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _refused(error: WorkCalendarInputError, field: str = "non_field_errors") -> Response:
+    message = str(error)
+    return Response(
+        body(code="invalid", message=message, fields={field: [{"code": "invalid", "message": message}]}),
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+def _not_found(error: WorkCalendarEntryNotFound) -> Response:
+    return Response(body(code="not_found", message=str(error)), status=status.HTTP_404_NOT_FOUND)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+class OfficeHoursOutput(serializers.Serializer[Any]):
+    weekday = serializers.IntegerField()
+    day = serializers.CharField(source="get_weekday_display")
+    opens_at = serializers.TimeField(format="%H:%M")
+    closes_at = serializers.TimeField(format="%H:%M")
+
+
+class NationalDayOffOutput(serializers.Serializer[Any]):
+    date = serializers.DateField()
+    name = serializers.CharField()
+
+
+class DayOffOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the field named `source`, not Field.source
+
+
+class DayWorkedOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    reason = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the field named `source`, not Field.source
+    opens_at = serializers.TimeField(format="%H:%M")
+    closes_at = serializers.TimeField(format="%H:%M")
+
+
+class SlaTargetOutput(serializers.Serializer[SlaTarget]):
+    category_code = serializers.CharField(allow_null=True, help_text="Null: the government's default")
+    step = serializers.CharField()
+    working_days = serializers.IntegerField(allow_null=True)
+    working_minutes = serializers.IntegerField(allow_null=True)
+
+
+class CalendarOutput(serializers.Serializer[Any]):
+    time_zone = serializers.CharField()
+    year = serializers.IntegerField()
+    office_hours = OfficeHoursOutput(many=True)
+    national_days_off = NationalDayOffOutput(
+        many=True, help_text="National holidays and cuti bersama of the year (the holidays library)"
+    )
+    days_off = DayOffOutput(many=True, help_text="The government's own days off: decrees, local holidays")
+    days_worked = DayWorkedOutput(many=True, help_text="Substitute working days")
+    sla_targets = SlaTargetOutput(many=True)
+
+
+class CalendarQuery(serializers.Serializer[dict[str, Any]]):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+class CalendarView(ApiView):
+    permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=False, description="Default: this year")],
+        responses={200: CalendarOutput},
+        summary="The working calendar and SLA targets for a year",
+    )
+    def get(self, request: Request) -> Response:
+        _government_host()
+        query = CalendarQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        government = government_of(request)
+        assert government is not None
+        year = query.validated_data.get("year") or today_in(government=government).year
+        overview = calendar_overview(government=government, year=year)
+        return Response(
+            CalendarOutput(
+                {
+                    "time_zone": overview.time_zone,
+                    "year": overview.year,
+                    "office_hours": overview.office_hours,
+                    "national_days_off": [{"date": day, "name": name} for day, name in overview.national_days_off],
+                    "days_off": overview.days_off,
+                    "days_worked": overview.days_worked,
+                    "sla_targets": overview.sla_targets,
+                }
+            ).data
+        )
+
+
+# --- days off and substitute working days ------------------------------------------------------
+
+
+class DayOffInput(serializers.Serializer[dict[str, Any]]):
+    date = serializers.DateField()
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(
+        choices=[(kind.value, kind.label) for kind in DAY_OFF_KINDS_EDITABLE],
+        help_text="decree: a day off by decree the library lacks; local_holiday: the region's own",
+    )
+    source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")  # type: ignore[assignment]  # the field named `source`, not Field.source
+
+
+class DayOffListView(ApiView):
+    permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
+
+    @extend_schema(request=DayOffInput, responses={201: DayOffOutput}, summary="Add a decree day off or local holiday")
+    def post(self, request: Request) -> Response:
+        _government_host()
+        given = DayOffInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            day_off = day_off_add(actor_id=_user(request).pk, **given.validated_data)
+        except WorkCalendarInputError as error:
+            return _refused(error, "date")
+        return Response(DayOffOutput(day_off).data, status=status.HTTP_201_CREATED)
+
+
+class DayOffDetailView(ApiView):
+    permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
+
+    @extend_schema(request=None, responses={204: None}, summary="Remove a day off")
+    def delete(self, request: Request, day_off_id: int) -> Response:
+        _government_host()
+        try:
+            day_off_remove(day_off_id=day_off_id, actor_id=_user(request).pk)
+        except WorkCalendarEntryNotFound as error:
+            return _not_found(error)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DayWorkedInput(serializers.Serializer[dict[str, Any]]):
+    date = serializers.DateField()
+    reason = serializers.CharField(max_length=200)
+    source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")  # type: ignore[assignment]  # the field named `source`, not Field.source
+    opens_at = serializers.TimeField(required=False, allow_null=True, default=None)
+    closes_at = serializers.TimeField(required=False, allow_null=True, default=None)
+
+
+class DayWorkedListView(ApiView):
+    permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
+
+    @extend_schema(
+        request=DayWorkedInput,
+        responses={201: DayWorkedOutput},
+        summary="Add a substitute working day (without hours: that weekday's, or Monday's)",
+    )
+    def post(self, request: Request) -> Response:
+        _government_host()
+        given = DayWorkedInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            day = day_worked_add(actor_id=_user(request).pk, **given.validated_data)
+        except WorkCalendarInputError as error:
+            return _refused(error, "date")
+        return Response(DayWorkedOutput(day).data, status=status.HTTP_201_CREATED)
+
+
+class DayWorkedDetailView(ApiView):
+    permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
+
+    @extend_schema(request=None, responses={204: None}, summary="Remove a substitute working day")
+    def delete(self, request: Request, day_worked_id: int) -> Response:
+        _government_host()
+        try:
+            day_worked_remove(day_worked_id=day_worked_id, actor_id=_user(request).pk)
+        except WorkCalendarEntryNotFound as error:
+            return _not_found(error)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- SLA targets -------------------------------------------------------------------------------
+
+
+class SlaTargetInput(serializers.Serializer[dict[str, Any]]):
+    category_code = serializers.CharField(
+        max_length=40, required=False, allow_null=True, default=None, help_text="Omit or null: the default"
+    )
+    step = serializers.ChoiceField(choices=SlaStep.choices)
+    working_days = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    working_minutes = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+
+
+class SlaTargetView(ApiView):
+    permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
+
+    @extend_schema(
+        request=SlaTargetInput,
+        responses={200: SlaTargetOutput},
+        summary="Set the SLA target of a step, for a category or by default (applies to the next report)",
+    )
+    def put(self, request: Request) -> Response:
+        _government_host()
+        given = SlaTargetInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            target = sla_target_set(actor_id=_user(request).pk, **given.validated_data)
+        except WorkCalendarInputError as error:
+            return _refused(error)
+        return Response(SlaTargetOutput(target).data)
