@@ -40,6 +40,7 @@ from warga.national.selectors import (
     open_data_cells,
     relay_freshness,
     scope_for,
+    surge_flags_open,
 )
 
 OVERSIGHT_HOST_ONLY = (
@@ -103,7 +104,8 @@ def _child_level(scope: NationalScope, parent: str | None) -> str:
 
 
 class NationalDashboardView(ApiView):
-    """KPIs, drill-down by region, categories, the daily series, rankings and freshness."""
+    """KPIs, drill-down by region, categories, the daily series, rankings, surges (computed
+    for the period's end, and the open flags) and freshness (with any stalled relay)."""
 
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
@@ -143,6 +145,8 @@ class NationalDashboardView(ApiView):
                     min_volume=min_volume,
                 ),
                 "surges": dashboard_surges(scope=scope, end=end),
+                # Surges the periodic task flagged and told the overseers about, still going on.
+                "surge_flags": surge_flags_open(scope=scope),
                 "freshness": relay_freshness(),
             }
         )

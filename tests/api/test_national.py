@@ -1,4 +1,5 @@
-"""National oversight over HTTP: dashboard, province restriction, export, open data, health."""
+"""National oversight over HTTP: dashboard, province restriction, export, open data, health
+(with a stalled relay)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ from tests.factories import UserFactory
 from tests.warga.access.people import membership_in, verified_user, with_totp
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from warga.accounts.models import User
-from warga.national.services import relay_drain
+from warga.health.models import WorkerHeartbeat
+from warga.national.selectors import RELAY_STALL_AFTER_FAILURES
+from warga.national.services import RelayEventInvalid, relay_drain
+from warga.reports.models import OutboxEvent
 
 PUBLIC = "localhost"
 NATIONAL_HOST = "nasional.localhost"
@@ -186,3 +190,42 @@ def test_healthz_of_the_national_host_shows_the_relay_lag(national: Government, 
     assert (national_check["batches"], national_check["events"]) == (2, 3)
     assert 0 <= national_check["lag_p95_seconds"] <= national_check["lag_max_seconds"] < 60
     assert "national" not in json.loads(Client().get("/healthz", HTTP_HOST=BANDUNG_HOST).content)["checks"]
+
+
+def test_a_stalled_relay_fails_the_national_healthz_and_shows_on_the_dashboard(
+    national: Government, bandung: Government, reports: dict[str, list[str]]
+) -> None:
+    WorkerHeartbeat.objects.all().delete()
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(hostname="celery@uji", pid=4242, started_at=now, beat_at=now)
+    assert Client().get("/healthz", HTTP_HOST=NATIONAL_HOST).status_code == 200
+    with government_context(bandung):
+        broken = OutboxEvent.objects.create(
+            aggregate_type="report",
+            aggregate_id=0,
+            kind="report.rated",
+            payload={"tracking_number": reports["32.73"][0], "rating": 9, "at": now.isoformat()},
+            created_at=now,
+        )
+    for _ in range(RELAY_STALL_AFTER_FAILURES):
+        with pytest.raises(RelayEventInvalid):
+            _drain(bandung)
+
+    response = Client().get("/healthz", HTTP_HOST=NATIONAL_HOST)
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["national"]
+    check = body["checks"]["national"]
+    assert (check["ok"], check["state"]) == (False, "stalled")
+    assert check["error"] == (
+        f"relay of Kota Bandung (32.73) stalled on outbox event {broken.pk} after 3 failed runs: "
+        f"RelayEventInvalid: Outbox event {broken.pk} (report.rated) in gov_32_73 cannot be relayed: rating 9 is not 1-5"
+    )
+    # Only the national host watches the relays.
+    assert Client().get("/healthz", HTTP_HOST=BANDUNG_HOST).status_code == 200
+
+    client = _overseer(national, "pengawas-relay@nasional.go.id", "pengawas_nasional")
+    stalled = client.get("/api/v1/national/dashboard/", HTTP_HOST=NATIONAL_HOST).json()["freshness"]["stalled"]
+    assert [(s["government_code"], s["government_name"], s["event_id"], s["failures"]) for s in stalled] == [
+        ("32.73", "Kota Bandung", broken.pk, 3)
+    ]

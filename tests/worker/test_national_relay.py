@@ -1,8 +1,10 @@
-"""The relay task in a real worker: beat's dispatcher reaches every ready government, and each
-copy drains its own government's outbox into the national read model."""
+"""National tasks in a real worker: beat's dispatcher reaches every ready government, and each
+relay drains its own government's outbox into the national read model; a government made ready
+is offered the triage desk's waiting reports by the task provisioning queues."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -11,8 +13,9 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from tenants.context import government_context
 from tenants.models import Government
-from warga.national.models import RelayBatch, ReportFact, Rollup
-from warga.reports.models import OutboxEvent
+from warga.national.models import Offer, RelayBatch, ReportFact, Rollup
+from warga.onboarding.services import government_provision, plan_for_codes
+from warga.reports.models import OutboxEvent, Report
 
 from .support import Worker, wait_for
 
@@ -63,3 +66,52 @@ def test_beat_dispatch_relays_each_governments_outbox(worker: Worker, outbox_row
     with government_context(bandung):
         assert OutboxEvent.objects.get(pk=outbox_row).relayed_at is not None
     worker.wait_for_log("dispatched national.relay_drain to 3 ready governments")
+
+
+BOGOR_NUMBER = "NAS-2026-990001"
+
+
+@pytest.fixture
+def waiting_at_the_desk(db: None) -> Iterator[Report]:
+    """One committed report from Kabupaten Bogor at the national desk; afterwards the report,
+    its offers and the Kabupaten Bogor government (with its schema) are removed again."""
+    national = Government.objects.get(level="national")
+    now = timezone.now()
+    with government_context(national):
+        report = Report.objects.create(
+            tracking_number=BOGOR_NUMBER,
+            type="pengaduan",
+            category_code="banjir",
+            description="Banjir setinggi lutut di jalan desa.",
+            latitude=-6.47,
+            longitude=106.83,
+            province_code="32",
+            regency_code="32.01",
+            district_code="32.01.01",
+            village_code="32.01.01.1001",
+            privacy="publik",
+            status="received",
+            reporter_id=uuid.uuid4(),
+            created_at=now,
+            status_changed_at=now,
+        )
+    yield report
+    Offer.objects.filter(tracking_number=BOGOR_NUMBER).delete()
+    with government_context(national):
+        Report.objects.filter(pk=report.pk).delete()
+    bogor = Government.objects.filter(code="32.01").first()
+    if bogor is not None:
+        bogor.delete(force_drop=True)
+
+
+def test_a_government_made_ready_is_offered_the_desk_reports_by_the_worker(
+    worker: Worker, waiting_at_the_desk: Report
+) -> None:
+    (planned,) = plan_for_codes(codes=["32.01"])
+    # Committed: the offer task leaves for the worker as soon as provisioning is done.
+    bogor = government_provision(planned=planned).government
+    offer = wait_for(
+        lambda: Offer.objects.filter(tracking_number=BOGOR_NUMBER, government=bogor).first(), what="the offer"
+    )
+    assert (offer.status, offer.category_code, offer.village_code) == ("pending", "banjir", "32.01.01.1001")
+    worker.wait_for_log("national.offers_for_government")

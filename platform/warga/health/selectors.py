@@ -80,13 +80,25 @@ def _regions() -> dict[str, Any]:
 
 
 def _national() -> dict[str, Any]:
-    """How late the national read model is (only asked on the national host)."""
+    """How late the national read model is, and whether a government's relay is stuck on an
+    event (only asked on the national host)."""
     freshness = relay_freshness()
     lag = freshness["lag_p95_seconds"]
-    ok = lag is None or lag <= FRESHNESS_LAG_LIMIT_SECONDS
-    result: dict[str, Any] = {"ok": ok} | freshness
-    if not ok:
+    stalled = freshness["stalled"]
+    lagging = lag is not None and lag > FRESHNESS_LAG_LIMIT_SECONDS
+    result: dict[str, Any] = {"ok": not (lagging or stalled)} | freshness
+    if stalled:
+        result["state"] = "stalled"
+        result["error"] = "; ".join(
+            f"relay of {relay['government_name'] or relay['government_code']} ({relay['government_code']}) stalled "
+            f"on outbox event {relay['event_id']} after {relay['failures']} failed runs: {relay['error']}"
+            for relay in stalled
+        )
+    elif lagging:
+        result["state"] = "lagging"
         result["error"] = f"national read model lags {lag} s (p95), over {FRESHNESS_LAG_LIMIT_SECONDS} s"
+    else:
+        result["state"] = "fresh"
     return result
 
 

@@ -130,3 +130,135 @@ class RelayBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_code} {self.first_event_id}-{self.last_event_id}"
+
+
+class RelaySource(models.Model):
+    """Where one government's relay stands: the last event it applied and, while it cannot
+    move on, the event it keeps failing on. Written by the relay itself (a committed batch
+    clears the failure); /healthz and the dashboard read it (docs/decisions/0009)."""
+
+    id = models.BigAutoField(primary_key=True)
+    source_code = models.CharField(max_length=5, unique=True)
+    last_event_id = models.BigIntegerField()
+    last_batch_at = models.DateTimeField(null=True, blank=True)
+    # The first event of the batch that failed (the event itself when it was found invalid),
+    # why, since when, and how many runs in a row failed on it.
+    failing_event_id = models.BigIntegerField(null=True, blank=True)
+    failing_error = models.CharField(max_length=500, blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField()
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "national_relay_source"
+        ordering = ["source_code"]
+
+    def __str__(self) -> str:
+        return f"{self.source_code} @ {self.last_event_id}"
+
+
+class SurgeFlag(models.Model):
+    """A region x category whose reports far exceed its trailing baseline, recorded once per
+    episode: one open flag per cell (the partial unique constraint), kept open while the
+    cell surges today or surged yesterday, resolved after that. National overseers (and the
+    province's leaders) are notified once, when the flag is created."""
+
+    id = models.BigAutoField(primary_key=True)
+    level = models.CharField(max_length=8, choices=RegionLevel.choices)
+    region_code = models.CharField(max_length=8)
+    province_code = models.CharField(max_length=2)
+    category_code = models.CharField(max_length=40)
+    window_days = models.PositiveSmallIntegerField()
+    baseline_days = models.PositiveSmallIntegerField()
+    # The last national day of the windows it was first and last seen surging in.
+    first_day = models.DateField()
+    last_day = models.DateField()
+    # Reports in the latest surging window, and what the baseline predicted for it.
+    recent = models.PositiveIntegerField()
+    expected = models.FloatField()
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "national_surge_flag"
+        ordering = ["-first_seen", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "region_code", "category_code"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="surge_flag_open_once",
+            )
+        ]
+        indexes = [models.Index(fields=["province_code", "first_seen"], name="surge_flag_province")]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.category_code} {self.first_day}: {self.recent} vs {self.expected}"
+
+
+class TriageHold(models.Model):
+    """A report the national triage desk set aside, with why; at most one active hold per
+    report. The report itself stays in the national government's schema, where the hold and
+    its release are also audit events (docs/decisions/0012)."""
+
+    id = models.BigAutoField(primary_key=True)
+    tracking_number = models.CharField(max_length=32)
+    reason = models.TextField()
+    held_at = models.DateTimeField()
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "national_triage_hold"
+        ordering = ["-held_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tracking_number"], condition=models.Q(released_at__isnull=True), name="triage_hold_active_once"
+            )
+        ]
+        indexes = [models.Index(fields=["tracking_number"], name="triage_hold_number")]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_number} ditahan {self.held_at:%Y-%m-%d}"
+
+
+class OfferStatus(models.TextChoices):
+    PENDING = "pending", "Menunggu keputusan"
+    ACCEPTED = "accepted", "Diterima"
+    DECLINED = "declined", "Ditolak"
+    # The report left the desk another way (assigned, accepted elsewhere, held, closed).
+    WITHDRAWN = "withdrawn", "Ditarik"
+
+
+class Offer(models.Model):
+    """A report waiting at the national triage desk, offered to a government that became
+    ready and whose territory holds its village. Offered once per government (unique);
+    its admin koordinator accepts it (the report is transferred there) or declines it with
+    a reason (the report stays at the desk). Carries a PII-free summary of the report so the
+    government decides without reading the desk's schema (docs/decisions/0012)."""
+
+    id = models.BigAutoField(primary_key=True)
+    tracking_number = models.CharField(max_length=32)
+    government = models.ForeignKey("tenants.Government", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=OfferStatus.choices, default=OfferStatus.PENDING)
+    type = models.CharField(max_length=24)
+    category_code = models.CharField(max_length=40)
+    district_code = models.CharField(max_length=8)
+    village_code = models.CharField(max_length=13)
+    report_created_at = models.DateTimeField()
+    offered_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "national_offer"
+        ordering = ["offered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tracking_number", "government"], name="offer_once_per_government")
+        ]
+        indexes = [
+            models.Index(fields=["government", "status", "offered_at"], name="offer_government_status"),
+            models.Index(fields=["tracking_number", "status"], name="offer_number_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_number} -> {self.government_id} ({self.status})"

@@ -1,4 +1,5 @@
-"""Reads of the national read model: the dashboard, open data, the export, freshness.
+"""Reads of the national read model: the dashboard, open data, the export, freshness, surge
+flags and stalled relays; and of the national triage desk (its queue, offers).
 
 Every dashboard read takes a `NationalScope`: the whole country for the national government,
 one province's code for a province government's oversight (its own kabupaten/kota). The
@@ -13,12 +14,25 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from tenants.models import Government, Level
-from warga.national.models import RegionLevel, RelayBatch, ReportFact
-from warga.regions.models import District, Province, Regency
+from warga.national.models import (
+    Offer,
+    OfferStatus,
+    RegionLevel,
+    RelayBatch,
+    RelaySource,
+    ReportFact,
+    SurgeFlag,
+    TriageHold,
+)
+from warga.regions.models import District, Province, Regency, Village
+from warga.regions.selectors import population_figures
+from warga.reports.lifecycle import OPEN_STATUSES, Status
+from warga.reports.models import Report, ReportEvent
 
 # A region with fewer reports in the period is listed but not ranked: a rate over three
 # reports says nothing, and ranking it invites gaming (the Qlue quota lesson).
@@ -198,6 +212,18 @@ def dashboard_series(*, scope: NationalScope, start: date, end: date) -> list[di
     )
 
 
+class Normalisation(models.TextChoices):
+    PER_100K_INHABITANTS = "per_100k_inhabitants", "Per 100.000 penduduk"
+    PER_REPORT = "per_report", "Per laporan"
+
+
+PER_INHABITANTS = 100_000
+
+
+def _per_100k(count: int, population: int) -> float:
+    return round(count * PER_INHABITANTS / population, 2)
+
+
 def dashboard_rankings(
     *,
     scope: NationalScope,
@@ -206,10 +232,14 @@ def dashboard_rankings(
     level: str = RegionLevel.REGENCY,
     min_volume: int = RANKING_MIN_VOLUME,
 ) -> dict[str, Any]:
-    """Regions ranked by resolved share, then SLA compliance, both normalised per report.
+    """Regions with at least `min_volume` reports in the period, ranked; the others listed
+    apart, unranked.
 
-    No population figures are held yet, so rates are per report; regions below `min_volume`
-    reports in the period are listed apart, unranked."""
+    A region whose population is loaded (warga.regions, `import_population`) is ranked per
+    100,000 inhabitants: resolved reports per 100,000, then SLA compliance. One without is
+    ranked per report, as before figures existed: resolved share, then SLA compliance. The
+    two measures do not compare, so each is its own ranking (rank 1 in each), listed
+    per-inhabitant first; every row names its normalisation and the figure's year and source."""
     column = {"province": "province_code", "regency": "regency_code", "district": "district_code"}[level]
     where, params = scope.where()
     rows = _rows(
@@ -226,26 +256,54 @@ def dashboard_rankings(
         """,
         [start, end, *params],
     )
-    names = _names(level, [row["code"] for row in rows])
-    entries = [
-        {
+    codes = [row["code"] for row in rows]
+    names = _names(level, codes)
+    figures = population_figures(codes=codes)
+    entries = []
+    for row in rows:
+        figure = figures.get(row["code"])
+        entry: dict[str, Any] = {
             "code": row["code"],
             "name": names.get(row["code"], ""),
             "volume": row["volume"],
             "resolved_percent": _rate(row["resolved"], row["volume"]),
             "sla_compliance_percent": _rate(row["sla_met"], row["sla_known"]),
             "rating_mean": None if row["rating_mean"] is None else round(row["rating_mean"], 2),
+            "normalisation": Normalisation.PER_REPORT if figure is None else Normalisation.PER_100K_INHABITANTS,
+            "population": None,
+            "reports_per_100k": None,
+            "resolved_per_100k": None,
         }
-        for row in rows
-    ]
-    ranked = sorted(
-        (entry for entry in entries if entry["volume"] >= min_volume),
+        if figure is not None:
+            entry |= {
+                "population": {"inhabitants": figure.population, "year": figure.year, "source": figure.source},
+                "reports_per_100k": _per_100k(row["volume"], figure.population),
+                "resolved_per_100k": _per_100k(row["resolved"], figure.population),
+            }
+        entries.append(entry)
+    eligible = [entry for entry in entries if entry["volume"] >= min_volume]
+    per_inhabitant = sorted(
+        (e for e in eligible if e["normalisation"] == Normalisation.PER_100K_INHABITANTS),
+        key=lambda e: (-e["resolved_per_100k"], -(e["sla_compliance_percent"] or 0), e["code"]),
+    )
+    per_report = sorted(
+        (e for e in eligible if e["normalisation"] == Normalisation.PER_REPORT),
         key=lambda e: (-(e["resolved_percent"] or 0), -(e["sla_compliance_percent"] or 0), e["code"]),
     )
-    for position, entry in enumerate(ranked, start=1):
-        entry["rank"] = position
+    for ranking in (per_inhabitant, per_report):
+        for position, entry in enumerate(ranking, start=1):
+            entry["rank"] = position
     unranked = sorted((e for e in entries if e["volume"] < min_volume), key=lambda e: e["code"])
-    return {"min_volume": min_volume, "ranked": ranked, "below_min_volume": unranked}
+    return {
+        "min_volume": min_volume,
+        "per_inhabitants": PER_INHABITANTS,
+        "ranked": per_inhabitant + per_report,
+        "ranked_counts": {
+            Normalisation.PER_100K_INHABITANTS.value: len(per_inhabitant),
+            Normalisation.PER_REPORT.value: len(per_report),
+        },
+        "below_min_volume": unranked,
+    }
 
 
 # A surge: at least SURGE_MIN_REPORTS in the recent window and SURGE_FACTOR times what the
@@ -301,7 +359,8 @@ def dashboard_surges(
 
 def relay_freshness(*, window: timedelta = FRESHNESS_WINDOW) -> dict[str, Any]:
     """Lag between an outbox event's creation and its application, over the relay batches
-    of the last `window`: p95 weighted by events (from each batch's own p95) and the maximum."""
+    of the last `window`: p95 weighted by events (from each batch's own p95) and the maximum;
+    and the governments whose relay is stalled on an event."""
     since = timezone.now() - window
     batches = list(
         RelayBatch.objects.filter(finished_at__gte=since).values_list("events", "lag_p95_seconds", "lag_max_seconds")
@@ -323,6 +382,8 @@ def relay_freshness(*, window: timedelta = FRESHNESS_WINDOW) -> dict[str, Any]:
         "lag_p95_seconds": None if p95 is None else round(p95, 3),
         "lag_max_seconds": round(max(b[2] for b in batches), 3) if batches else None,
         "last_batch_at": last.isoformat() if last else None,
+        # A relay that keeps failing writes no batches: the lag above cannot show it.
+        "stalled": relays_stalled(),
     }
 
 
@@ -358,3 +419,256 @@ def facts_for_export(*, scope: NationalScope, start: date, end: date) -> Iterato
     if scope.province_code is not None:
         facts = facts.filter(province_code=scope.province_code)
     return facts.values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000)
+
+
+# Above this many failed runs in a row on the same outbox event a government's relay counts
+# as stalled: /healthz of the national host fails and the dashboard names it. Beat sends the
+# relay every 15 s, so three runs are well under a minute of a relay not moving.
+RELAY_STALL_AFTER_FAILURES = 3
+
+
+def relays_stalled(*, after_failures: int = RELAY_STALL_AFTER_FAILURES) -> list[dict[str, Any]]:
+    """Governments whose relay keeps failing on the same outbox event, longest stuck first."""
+    sources = list(
+        RelaySource.objects.filter(failing_event_id__isnull=False, failures__gte=after_failures).order_by(
+            "failing_since", "source_code"
+        )
+    )
+    if not sources:
+        return []
+    codes = [source.source_code for source in sources]
+    names = dict(Government.objects.filter(code__in=codes).values_list("code", "name"))
+    national = Government.objects.filter(level=Level.NATIONAL).values_list("name", flat=True).first()
+    return [
+        {
+            "government_code": source.source_code,
+            "government_name": names.get(source.source_code) or (national if source.source_code == "NAS" else "") or "",
+            "event_id": source.failing_event_id,
+            "error": source.failing_error,
+            "failing_since": source.failing_since.isoformat() if source.failing_since else None,
+            "failures": source.failures,
+            "last_event_id": source.last_event_id,
+        }
+        for source in sources
+    ]
+
+
+def surge_flags_open(*, scope: NationalScope) -> list[dict[str, Any]]:
+    """The surges flagged and not yet over, newest first, within `scope`."""
+    flags = SurgeFlag.objects.filter(resolved_at__isnull=True)
+    if scope.province_code is not None:
+        flags = flags.filter(province_code=scope.province_code)
+    rows = list(flags.order_by("-first_seen", "-id"))
+    names = _names(RegionLevel.DISTRICT, [flag.region_code for flag in rows])
+    return [
+        {
+            "id": flag.pk,
+            "level": flag.level,
+            "region_code": flag.region_code,
+            "name": names.get(flag.region_code, ""),
+            "category_code": flag.category_code,
+            "first_day": flag.first_day,
+            "last_day": flag.last_day,
+            "recent": flag.recent,
+            "expected": flag.expected,
+            "first_seen": flag.first_seen,
+        }
+        for flag in rows
+    ]
+
+
+# --- The national triage desk -----------------------------------------------------------------
+
+TRIAGE_PAGE_SIZE = 50
+TRIAGE_PAGE_SIZE_MAX = 200
+_ANNOTATIONS = ("hold_reason", "held_at", "transfer_note")
+
+
+class HeldView(models.TextChoices):
+    EXCLUDE = "exclude", "Tanpa laporan yang ditahan (bawaan)"
+    ONLY = "only", "Hanya yang ditahan"
+    ALL = "all", "Semua"
+
+
+class QueueReason(models.TextChoices):
+    NOT_ONBOARDED = "not_onboarded", "Wilayahnya belum bergabung dengan Warga"
+    DISPUTED = "disputed", "Dialihkan ke meja triase (bukan wewenang)"
+
+
+@dataclass(frozen=True)
+class TriagePage:
+    count: int
+    page: int
+    page_size: int
+    results: list[dict[str, Any]]
+
+
+_DESK_COLUMNS = (
+    "tracking_number",
+    "type",
+    "category_code",
+    "privacy",
+    "status",
+    "province_code",
+    "regency_code",
+    "district_code",
+    "village_code",
+    "support_count",
+    "created_at",
+    "hold_reason",
+    "held_at",
+    "transfer_note",
+)
+
+
+def _desk_reports(*, held: str = HeldView.ALL) -> QuerySet[Report]:
+    """The desk's open reports with their active hold and latest transfer note (subqueries),
+    held ones excluded, only, or included."""
+    holds = TriageHold.objects.filter(tracking_number=OuterRef("tracking_number"), released_at__isnull=True)
+    transfers = ReportEvent.objects.filter(report=OuterRef("pk"), to_status=Status.TRANSFERRED).order_by("-at", "-id")
+    reports = Report.objects.filter(status__in=OPEN_STATUSES).annotate(
+        hold_reason=Subquery(holds.values("reason")[:1]),
+        held_at=Subquery(holds.values("held_at")[:1]),
+        transfer_note=Subquery(transfers.values("note")[:1]),
+    )
+    if held == HeldView.EXCLUDE:
+        return reports.filter(hold_reason__isnull=True)
+    if held == HeldView.ONLY:
+        return reports.filter(hold_reason__isnull=False)
+    return reports
+
+
+def _desk_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row with why it is at the desk, its hold, its offers and the ready government
+    that owns its village today: three queries for any number of rows."""
+    codes = {row["regency_code"] for row in rows} | {row["province_code"] for row in rows}
+    ready = {
+        government.code: government
+        for government in Government.objects.filter(code__in=codes, is_ready=True).only("code", "name")
+    }
+    regency_names = dict(
+        Regency.objects.filter(code__in={row["regency_code"] for row in rows}).values_list("code", "name")
+    )
+    offers: dict[str, list[dict[str, Any]]] = {}
+    for offer in (
+        Offer.objects.filter(tracking_number__in=[row["tracking_number"] for row in rows])
+        .select_related("government")
+        .order_by("offered_at", "id")
+    ):
+        offers.setdefault(offer.tracking_number, []).append(
+            {
+                "id": offer.pk,
+                "government_code": offer.government.code,
+                "government_name": offer.government.name,
+                "status": offer.status,
+                "offered_at": offer.offered_at,
+                "decided_at": offer.decided_at,
+                "decline_reason": offer.decline_reason,
+            }
+        )
+    results: list[dict[str, Any]] = []
+    for row in rows:
+        owner = ready.get(row["regency_code"]) or ready.get(row["province_code"])
+        item: dict[str, Any] = {name: value for name, value in row.items() if name not in _ANNOTATIONS}
+        hold_reason, transfer_note = row["hold_reason"], row["transfer_note"]
+        results.append(
+            item
+            | {
+                "regency_name": regency_names.get(row["regency_code"], ""),
+                "reason": QueueReason.DISPUTED if transfer_note is not None else QueueReason.NOT_ONBOARDED,
+                "transfer_note": transfer_note or "",
+                "hold": None if hold_reason is None else {"reason": hold_reason, "held_at": row["held_at"]},
+                "ready_owner": None if owner is None else {"code": owner.code, "name": owner.name},
+                "offers": offers.get(row["tracking_number"], []),
+            }
+        )
+    return results
+
+
+def triage_queue(
+    *,
+    province_code: str | None = None,
+    category_code: str | None = None,
+    status: str | None = None,
+    held: str = HeldView.EXCLUDE,
+    page: int = 1,
+    page_size: int = TRIAGE_PAGE_SIZE,
+) -> TriagePage:
+    """The desk's open reports, oldest first, read in the national government's schema (the
+    caller's context). Each says why it is here (region not onboarded, or refused by a
+    government: the latest transfer note), its hold, the offers made for it, and which ready
+    government would own its village today. Five queries whatever the page size."""
+    reports = _desk_reports(held=held)
+    if province_code:
+        reports = reports.filter(province_code=province_code)
+    if category_code:
+        reports = reports.filter(category_code=category_code)
+    if status:
+        reports = reports.filter(status=status)
+    count = reports.count()
+    start = (page - 1) * page_size
+    rows = list(reports.order_by("created_at", "id").values(*_DESK_COLUMNS)[start : start + page_size])
+    if not rows:
+        return TriagePage(count=count, page=page, page_size=page_size, results=[])
+    return TriagePage(count=count, page=page, page_size=page_size, results=_desk_items(rows))
+
+
+def triage_report(*, tracking_number: str) -> dict[str, Any] | None:
+    """One open report at the desk as the queue shows it, with what the desk needs to decide:
+    its description, its place by name, the ready governments of its province (where it can
+    be assigned) and its trail. None when it is not (or no longer) at the desk. Never the
+    reporter: the desk decides where a report belongs, not who sent it."""
+    row = _desk_reports().filter(tracking_number=tracking_number).values(*_DESK_COLUMNS, "description", "pk").first()
+    if row is None:
+        return None
+    report_id, description = row.pop("pk"), row.pop("description")
+    (item,) = _desk_items([row])
+    village = Village.objects.select_related("district").filter(code=row["village_code"]).first()
+    province = Province.objects.filter(code=row["province_code"]).values_list("name", flat=True).first()
+    candidates = list(
+        Government.objects.filter(is_ready=True, code__startswith=row["province_code"])
+        .exclude(level=Level.NATIONAL)
+        .order_by("code")
+        .values("code", "name")
+    )
+    trail = list(
+        ReportEvent.objects.filter(report_id=report_id)
+        .order_by("at", "id")
+        .values("at", "from_status", "to_status", "note")
+    )
+    return item | {
+        "description": description,
+        "village_name": village.name if village else "",
+        "district_name": village.district.name if village else "",
+        "province_name": province or "",
+        "candidates": candidates,
+        "trail": trail,
+    }
+
+
+def offers_for(*, government: Government, status: str | None = OfferStatus.PENDING) -> list[Offer]:
+    """Offers made to `government` (pending by default), oldest first: one query."""
+    offers = Offer.objects.filter(government=government)
+    if status:
+        offers = offers.filter(status=status)
+    return list(offers.order_by("offered_at", "id"))
+
+
+def offers_with_places(*, government: Government, status: str | None = OfferStatus.PENDING) -> list[dict[str, Any]]:
+    """`offers_for` with each offer's kecamatan and village by name, for the offers page:
+    three queries however many offers."""
+    offers = offers_for(government=government, status=status)
+    villages = {
+        village.code: village
+        for village in Village.objects.select_related("district").filter(
+            code__in={offer.village_code for offer in offers}
+        )
+    }
+    return [
+        {
+            "offer": offer,
+            "village_name": villages[offer.village_code].name if offer.village_code in villages else "",
+            "district_name": villages[offer.village_code].district.name if offer.village_code in villages else "",
+        }
+        for offer in offers
+    ]

@@ -1,4 +1,6 @@
-"""Relay tasks: one per government, sent from beat into every ready government's schema."""
+"""National tasks: the relay (one per government, sent from beat into every ready
+government's schema), offers to a newly ready government (in the triage desk's schema) and
+the surge flags (once for the country, in the public schema)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ from typing import Any
 from celery import shared_task
 from django.db import connection
 
+from tenants.models import Government
 from tenants.tasks import TenantRequiredTask
-from warga.national.services import relay_drain
+from warga.national.services import offers_for_government, relay_drain, surges_flag
 
 
 @shared_task(
@@ -24,3 +27,32 @@ def national_relay_drain(self: Any) -> int:
     of events relayed. Idempotent: a duplicate delivery finds nothing left, or waits for the
     relay already running in this government and then finds nothing left."""
     return relay_drain(government=connection.tenant).events  # type: ignore[attr-defined]
+
+
+@shared_task(
+    name="national.offers_for_government",
+    base=TenantRequiredTask,
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=(Exception,),
+    max_retries=5,
+    retry_backoff=True,
+    time_limit=300,
+    soft_time_limit=270,
+)
+def national_offers_for_government(government_id: int) -> int:
+    """Tenant scope (the national government's schema, where the desk's reports are): offer
+    the desk's pending reports to the government that just became ready; returns how many
+    offers were made. Idempotent: each report is offered to a government once."""
+    government = Government.objects.filter(pk=government_id).first()
+    if government is None:
+        return 0
+    return offers_for_government(government=government)
+
+
+@shared_task(name="national.surges_flag", ignore_result=True, time_limit=120, soft_time_limit=100)
+def national_surges_flag() -> int:
+    """Public scope, one run for the whole country (beat, not the per-government dispatcher):
+    flag new surges in the read model and notify; returns how many flags are new. Idempotent:
+    a surge is flagged and told once."""
+    return len(surges_flag().flagged)

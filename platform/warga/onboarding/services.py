@@ -16,6 +16,7 @@ from django.db import transaction
 from tenants import services as tenant_services
 from tenants.context import government_context
 from tenants.models import Government, Level
+from warga.national.services import offers_queue_for
 from warga.organization.services import territory_seed
 from warga.regions.models import Province, Regency, RegencyKind
 from warga.routing.services import routing_seed_defaults
@@ -165,6 +166,9 @@ def government_provision(*, planned: PlannedGovernment) -> ProvisionOutcome:
         workcalendar_seed_defaults()
         routing_seed_defaults()
     tenant_services.government_mark_ready(government=government)
+    # Outside the provisioning transaction, in a task: the national triage desk offers the new
+    # government the reports from its territory that waited there for it.
+    offers_queue_for(government=government)
     return ProvisionOutcome(
         government=government, created=True, seconds=time.perf_counter() - started, units=sum(counts.values())
     )

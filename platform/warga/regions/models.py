@@ -102,3 +102,35 @@ class Dataset(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+class PopulationLevel(models.TextChoices):
+    PROVINCE = "province", "Provinsi"
+    REGENCY = "regency", "Kabupaten/kota"
+    DISTRICT = "district", "Kecamatan"
+
+
+class Population(models.Model):
+    """Inhabitants of one province, regency/city or district, as the operator loaded them
+    from a published source (`manage.py import_population`): the rankings' per-100,000
+    denominator. Warga ships no figures; a region without a row is ranked per report."""
+
+    code = models.CharField(max_length=8, primary_key=True)
+    level = models.CharField(max_length=10, choices=PopulationLevel.choices)
+    population = models.PositiveBigIntegerField()
+    year = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=200, help_text='e.g. "BPS, Sensus Penduduk 2020"')
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "regions_population"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(population__gt=0), name="population_positive"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1900, year__lte=2200), name="population_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.population} ({self.year})"

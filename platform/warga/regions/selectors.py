@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import QuerySet
 
-from warga.regions.models import Dataset, District, Province, Regency, Village
+from warga.regions.models import Dataset, District, Population, Province, Regency, Village
 
 
 @dataclass(frozen=True)
@@ -75,3 +76,20 @@ def districts_of(*, regency_code: str) -> QuerySet[District]:
 
 def dataset_current() -> Dataset | None:
     return Dataset.objects.order_by("-imported_at").first()
+
+
+@dataclass(frozen=True)
+class PopulationFigure:
+    population: int
+    year: int
+    source: str
+
+
+def population_figures(*, codes: Iterable[str]) -> dict[str, PopulationFigure]:
+    """The loaded population of each of `codes` that has one (one query)."""
+    return {
+        code: PopulationFigure(population=population, year=year, source=source)
+        for code, population, year, source in Population.objects.filter(code__in=list(codes)).values_list(
+            "code", "population", "year", "source"
+        )
+    }

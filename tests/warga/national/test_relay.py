@@ -6,24 +6,26 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import DataError
 from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
+from tests.warga.access.people import acting_official
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from warga.accounts.models import User
-from warga.intake.services import report_transfer
-from warga.national.models import RelayBatch, ReportFact, Rollup
-from warga.national.selectors import relay_freshness
+from warga.intake.services import report_support, report_transfer
+from warga.national.models import RelayBatch, RelaySource, ReportFact, Rollup
+from warga.national.selectors import relay_freshness, relays_stalled
 from warga.national.services import RelayEventInvalid, national_day, relay_drain
 from warga.reports.models import OutboxEvent, Report
 from warga.reports.services import report_transition
 
 
 @pytest.fixture
-def official(db: None) -> User:
-    return UserFactory()
+def official(bandung: Government, jakarta: Government) -> User:
+    return acting_official(bandung, jakarta)
 
 
 def drain(government: Government, **options: Any) -> int:
@@ -216,3 +218,164 @@ def test_freshness_is_the_lag_from_outbox_event_to_fact(bandung: Government) -> 
     assert 120 <= freshness["lag_p95_seconds"] == freshness["lag_max_seconds"] < 130
     fact = ReportFact.objects.get()
     assert fact.applied_at - fact.last_event_at >= timedelta(minutes=2)
+
+
+def test_saya_juga_supports_reach_the_fact_and_survive_a_transfer(
+    bandung: Government, jakarta: Government, official: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    number = submit(UserFactory()).tracking_number
+    for _ in range(2):
+        report_support(supporter=UserFactory(), tracking_number=number)
+    assert drain(bandung) == 3
+    assert ReportFact.objects.get().support_count == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report_transfer(
+            actor=official, tracking_number=number, from_government=bandung, to_government_code="31", note="jalan DKI"
+        )
+    report_support(supporter=UserFactory(), tracking_number=number)
+    # The new owner relays first: its transfer and its own support carry the counts 2 and 3.
+    assert drain(jakarta) == 2
+    assert ReportFact.objects.get().support_count == 3
+    # The old owner's later events (the transfer out) never lower it.
+    assert drain(bandung) == 1
+    fact = ReportFact.objects.get()
+    assert (fact.owner_code, fact.support_count) == ("31", 3)
+
+
+def test_support_events_relayed_out_of_order_keep_the_largest_count(bandung: Government) -> None:
+    number = submit(UserFactory()).tracking_number
+    drain(bandung)
+    with government_context(bandung):
+        now = timezone.now()
+        for count in (5, 4):
+            OutboxEvent.objects.create(
+                aggregate_type="report",
+                aggregate_id=0,
+                kind="report.supported",
+                payload={"tracking_number": number, "support_count": count, "at": now.isoformat()},
+                created_at=now,
+            )
+    assert drain(bandung) == 2
+    assert ReportFact.objects.get().support_count == 5
+
+
+def test_a_support_event_without_a_count_stops_the_relay(bandung: Government) -> None:
+    number = submit(UserFactory()).tracking_number
+    with government_context(bandung):
+        broken = OutboxEvent.objects.create(
+            aggregate_type="report",
+            aggregate_id=0,
+            kind="report.supported",
+            payload={"tracking_number": number, "support_count": "banyak", "at": timezone.now().isoformat()},
+            created_at=timezone.now(),
+        )
+    with pytest.raises(RelayEventInvalid, match=f"Outbox event {broken.pk} .*support_count 'banyak' is not a count"):
+        drain(bandung)
+    assert not ReportFact.objects.exists()
+
+
+def _broken_event(government: Government, number: str) -> OutboxEvent:
+    with government_context(government):
+        return OutboxEvent.objects.create(
+            aggregate_type="report",
+            aggregate_id=0,
+            kind="report.status_changed",
+            payload={"tracking_number": number, "to_status": "verified", "at": "kemarin"},
+            created_at=timezone.now(),
+        )
+
+
+def test_a_relay_failing_again_and_again_on_one_event_is_recorded_as_stalled(bandung: Government) -> None:
+    number = submit(UserFactory()).tracking_number
+    broken = _broken_event(bandung, number)
+
+    for attempt in (1, 2):
+        with pytest.raises(RelayEventInvalid):
+            drain(bandung)
+        source = RelaySource.objects.get(source_code="32.73")
+        assert (source.failing_event_id, source.failures) == (broken.pk, attempt)
+        assert relays_stalled() == []
+    with pytest.raises(RelayEventInvalid):
+        drain(bandung)
+
+    (stalled,) = relays_stalled()
+    assert stalled | {"failing_since": None} == {
+        "government_code": "32.73",
+        "government_name": "Kota Bandung",
+        "event_id": broken.pk,
+        "error": (
+            f"RelayEventInvalid: Outbox event {broken.pk} (report.status_changed) in gov_32_73 cannot be relayed: "
+            "'at' is not an ISO 8601 time: 'kemarin'"
+        ),
+        "failing_since": None,
+        "failures": 3,
+        "last_event_id": 0,
+    }
+    assert stalled["failing_since"] is not None
+    assert relay_freshness()["stalled"] == [stalled]
+    # Nothing of the failed batches was applied.
+    assert not ReportFact.objects.exists()
+
+    # The operator corrects the row: the next run applies everything and the stall is over.
+    with government_context(bandung):
+        OutboxEvent.objects.filter(pk=broken.pk).update(payload=broken.payload | {"at": timezone.now().isoformat()})
+    assert drain(bandung) == 2
+    source = RelaySource.objects.get(source_code="32.73")
+    assert (source.failing_event_id, source.failing_error, source.failures, source.last_event_id) == (
+        None,
+        "",
+        0,
+        broken.pk,
+    )
+    assert relays_stalled() == []
+
+
+def test_failing_on_a_later_event_starts_counting_again(bandung: Government, official: User) -> None:
+    first = submit(UserFactory()).tracking_number
+    broken = _broken_event(bandung, first)
+    for _ in range(3):
+        with pytest.raises(RelayEventInvalid):
+            drain(bandung)
+    with government_context(bandung):
+        OutboxEvent.objects.filter(pk=broken.pk).delete()
+    later = _broken_event(bandung, first)
+    with pytest.raises(RelayEventInvalid):
+        drain(bandung)
+    source = RelaySource.objects.get(source_code="32.73")
+    assert (source.failing_event_id, source.failures) == (later.pk, 1)
+    assert relays_stalled() == []
+
+
+def test_a_database_error_is_recorded_on_the_first_event_of_its_batch(bandung: Government) -> None:
+    """Not an event the relay recognises as invalid, but a write the database refuses (a
+    province code longer than its column): the batch it happened in is named."""
+    now = timezone.now()
+    with government_context(bandung):
+        events = [
+            OutboxEvent.objects.create(
+                aggregate_type="report",
+                aggregate_id=0,
+                kind="report.submitted",
+                payload={
+                    "tracking_number": f"32.73-2026-99000{n}",
+                    "type": "pengaduan",
+                    "category_code": "banjir",
+                    "province_code": province,
+                    "regency_code": "32.73",
+                    "district_code": "32.73.01",
+                    "village_code": "32.73.01.1001",
+                    "privacy": "publik",
+                    "status": "received",
+                    "created_at": now.isoformat(),
+                },
+                created_at=now,
+            )
+            for n, province in enumerate(["32", "3273"])
+        ]
+    with pytest.raises(DataError):
+        drain(bandung)
+    source = RelaySource.objects.get(source_code="32.73")
+    assert (source.failing_event_id, source.failures) == (events[0].pk, 1)
+    assert source.failing_error.startswith("DataError: value too long for type character varying(2)")
+    assert not ReportFact.objects.exists()

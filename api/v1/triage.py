@@ -1,0 +1,298 @@
+"""The national triage desk over HTTP, and the offers it makes to newly ready governments.
+
+On the national government's host, for its overseers (warga.access.policy `triage.act`, with
+two-step verification): the queue of reports no government owns (yet), assigning one to a
+ready government, holding it with a reason and releasing it. On a regional government's host,
+for its admin koordinator (`offer.decide`): the reports the desk offered it when it joined,
+to accept (the report moves into its schema) or decline with a reason. Everywhere else these
+routes do not exist (404), whoever asks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.v1.base import ApiView
+from tenants.models import Government, Level
+from warga.access.guards import government_of
+from warga.access.policy import Action, permission_for
+from warga.accounts.models import User
+from warga.intake.services import TransferOutcome
+from warga.national.models import OfferStatus
+from warga.national.selectors import TRIAGE_PAGE_SIZE, TRIAGE_PAGE_SIZE_MAX, HeldView, offers_for, triage_queue
+from warga.national.services import offer_accept, offer_decline, triage_assign, triage_hold, triage_release
+from warga.reports.lifecycle import OPEN_STATUSES
+
+NATIONAL_HOST_ONLY = (
+    "Meja triase tersedia di alamat pemerintah pusat (nasional). (The triage desk is served on the national host.)"
+)
+REGIONAL_HOST_ONLY = (
+    "Tawaran meja triase tersedia di alamat pemerintah daerah yang ditawari. "
+    "(Triage offers are served on the host of the government they were made to.)"
+)
+
+
+def _government(request: Request) -> Government | None:
+    return government_of(request)
+
+
+class OnNationalHost(permissions.BasePermission):
+    """Checked before who is asking: off the national host the desk does not exist (404)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        government = _government(request)
+        if government is None or government.level != Level.NATIONAL:
+            raise Http404(NATIONAL_HOST_ONLY)
+        return True
+
+
+class OnRegionalHost(permissions.BasePermission):
+    """Offers are made to provinces and regencies/cities only: 404 on any other host."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        government = _government(request)
+        if government is None or government.level not in (Level.PROVINCE, Level.REGENCY, Level.CITY):
+            raise Http404(REGIONAL_HOST_ONLY)
+        return True
+
+
+def _user(request: Request) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _host_government(request: Request) -> Government:
+    government = _government(request)
+    assert government is not None
+    return government
+
+
+# --- The desk (national host) -------------------------------------------------------------------
+
+
+class QueueQuery(serializers.Serializer[Any]):
+    province = serializers.RegexField(r"^\d{2}$", required=False, help_text="Kode provinsi (PP), misalnya 32.")
+    category = serializers.CharField(required=False, max_length=40, help_text="Kode kategori, misalnya banjir.")
+    status = serializers.ChoiceField(
+        choices=sorted(status.value for status in OPEN_STATUSES), required=False, help_text="Status laporan."
+    )
+    held = serializers.ChoiceField(
+        choices=HeldView.choices,
+        required=False,
+        default=HeldView.EXCLUDE,
+        help_text="exclude (bawaan): tanpa yang ditahan; only: hanya yang ditahan; all: semua.",
+    )
+    page = serializers.IntegerField(required=False, default=1, min_value=1)
+    page_size = serializers.IntegerField(
+        required=False, default=TRIAGE_PAGE_SIZE, min_value=1, max_value=TRIAGE_PAGE_SIZE_MAX
+    )
+
+
+class QueueOffer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    government_code = serializers.CharField(allow_null=True)
+    government_name = serializers.CharField()
+    status = serializers.ChoiceField(choices=OfferStatus.choices)
+    offered_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decline_reason = serializers.CharField()
+
+
+class QueueItem(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField()
+    type = serializers.CharField()
+    category_code = serializers.CharField()
+    privacy = serializers.CharField()
+    status = serializers.CharField()
+    province_code = serializers.CharField()
+    regency_code = serializers.CharField()
+    regency_name = serializers.CharField()
+    district_code = serializers.CharField()
+    village_code = serializers.CharField()
+    support_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    reason = serializers.ChoiceField(
+        choices=["not_onboarded", "disputed"],
+        help_text="not_onboarded: wilayahnya belum bergabung; disputed: dialihkan ke sini sebagai bukan wewenang.",
+    )
+    transfer_note = serializers.CharField(help_text="Alasan pengalihan terakhir (untuk disputed).")
+    hold = serializers.DictField(allow_null=True, help_text="Alasan dan waktu penahanan, bila ditahan.")
+    ready_owner = serializers.DictField(
+        allow_null=True, help_text="Pemerintah siap yang kini memiliki wilayah desanya (kode, nama), bila ada."
+    )
+    offers = QueueOffer(many=True)
+
+
+class QueuePage(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    results = QueueItem(many=True)
+
+
+class TriageQueueView(ApiView):
+    """The desk's open reports, oldest first; held ones only when asked for."""
+
+    permission_classes = [OnNationalHost, permission_for(Action.TRIAGE_ACT)]
+
+    @extend_schema(parameters=[QueueQuery], responses={200: QueuePage}, summary="Antrean meja triase nasional")
+    def get(self, request: Request) -> Response:
+        query = QueueQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        page = triage_queue(
+            province_code=data.get("province"),
+            category_code=data.get("category"),
+            status=data.get("status"),
+            held=data["held"],
+            page=data["page"],
+            page_size=data["page_size"],
+        )
+        return Response(QueuePage(page).data)
+
+
+class AssignInput(serializers.Serializer[Any]):
+    to_government_code = serializers.CharField(
+        max_length=5, help_text="Kode Kemendagri pemerintah tujuan yang sudah siap (PP atau PP.KK)."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class AssignOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField()
+    to_government_code = serializers.CharField(source="to_government.code", allow_null=True)
+    to_government_name = serializers.CharField(source="to_government.name")
+    status = serializers.CharField()
+
+
+class TriageAssignView(ApiView):
+    permission_classes = [OnNationalHost, permission_for(Action.TRIAGE_ACT)]
+
+    @extend_schema(
+        request=AssignInput,
+        responses={200: AssignOutput},
+        summary="Tugaskan laporan dari meja triase ke pemerintah daerah yang siap",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        given = AssignInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        outcome: TransferOutcome = triage_assign(
+            actor=_user(request), tracking_number=tracking_number, **given.validated_data
+        )
+        return Response(AssignOutput(outcome).data)
+
+
+class HoldInput(serializers.Serializer[Any]):
+    reason = serializers.CharField(allow_blank=True, max_length=4000, help_text="Mengapa laporan ini ditahan.")
+
+
+class ReleaseInput(serializers.Serializer[Any]):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class HoldOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField()
+    reason = serializers.CharField()
+    held_at = serializers.DateTimeField()
+    released_at = serializers.DateTimeField(allow_null=True)
+
+
+class TriageHoldView(ApiView):
+    permission_classes = [OnNationalHost, permission_for(Action.TRIAGE_ACT)]
+
+    @extend_schema(
+        request=HoldInput, responses={200: HoldOutput}, summary="Tahan laporan di meja triase, dengan alasan"
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        given = HoldInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        hold = triage_hold(actor=_user(request), tracking_number=tracking_number, **given.validated_data)
+        return Response(HoldOutput(hold).data)
+
+
+class TriageReleaseView(ApiView):
+    permission_classes = [OnNationalHost, permission_for(Action.TRIAGE_ACT)]
+
+    @extend_schema(request=ReleaseInput, responses={200: HoldOutput}, summary="Lepaskan penahanan laporan")
+    def post(self, request: Request, tracking_number: str) -> Response:
+        given = ReleaseInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        hold = triage_release(actor=_user(request), tracking_number=tracking_number, **given.validated_data)
+        return Response(HoldOutput(hold).data)
+
+
+# --- Offers (the offered government's host) ------------------------------------------------------
+
+
+class OfferQuery(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(
+        choices=OfferStatus.choices, required=False, default=OfferStatus.PENDING, help_text="Bawaan: pending."
+    )
+
+
+class OfferOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    tracking_number = serializers.CharField()
+    status = serializers.ChoiceField(choices=OfferStatus.choices)
+    type = serializers.CharField()
+    category_code = serializers.CharField()
+    district_code = serializers.CharField()
+    village_code = serializers.CharField()
+    report_created_at = serializers.DateTimeField()
+    offered_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decline_reason = serializers.CharField()
+
+
+class OfferListView(ApiView):
+    """Reports the national desk offered this government, pending ones by default."""
+
+    permission_classes = [OnRegionalHost, permission_for(Action.OFFER_DECIDE)]
+
+    @extend_schema(
+        parameters=[OfferQuery], responses={200: OfferOutput(many=True)}, summary="Tawaran dari meja triase nasional"
+    )
+    def get(self, request: Request) -> Response:
+        query = OfferQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        offers = offers_for(government=_host_government(request), status=query.validated_data["status"])
+        return Response(OfferOutput(offers, many=True).data)
+
+
+class OfferAcceptView(ApiView):
+    permission_classes = [OnRegionalHost, permission_for(Action.OFFER_DECIDE)]
+
+    @extend_schema(
+        request=None, responses={200: AssignOutput}, summary="Terima tawaran: laporan pindah ke pemerintah ini"
+    )
+    def post(self, request: Request, offer_id: int) -> Response:
+        outcome = offer_accept(actor=_user(request), government=_host_government(request), offer_id=offer_id)
+        return Response(AssignOutput(outcome).data)
+
+
+class DeclineInput(serializers.Serializer[Any]):
+    reason = serializers.CharField(allow_blank=True, max_length=4000, help_text="Mengapa laporan ini tidak diambil.")
+
+
+class OfferDeclineView(ApiView):
+    permission_classes = [OnRegionalHost, permission_for(Action.OFFER_DECIDE)]
+
+    @extend_schema(
+        request=DeclineInput,
+        responses={200: OfferOutput},
+        summary="Tolak tawaran dengan alasan: laporan tetap di meja triase",
+    )
+    def post(self, request: Request, offer_id: int) -> Response:
+        given = DeclineInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        offer = offer_decline(
+            actor=_user(request), government=_host_government(request), offer_id=offer_id, **given.validated_data
+        )
+        return Response(OfferOutput(offer).data)
