@@ -1,4 +1,5 @@
-"""The privacy notice (every host) and the data-rights page (central host)."""
+"""The privacy notice (every host), the data-rights pages (central host) and, on a government's
+host, the designated official's page revealing who sent a `rahasia` report."""
 
 from __future__ import annotations
 
@@ -7,17 +8,25 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.context import current_schema
-from warga.access.guards import government_of
-from warga.personaldata.selectors import data_requests_for
-from warga.personaldata.services import account_delete, personal_data_export
-from warga.privacy.selectors import privacy_settings_current
+from warga.access.guards import government_of, official_required
+from warga.access.policy import Action, ActionForbidden, policy_decide
+from warga.personaldata.selectors import data_request_export_for_owner, data_requests_for
+from warga.personaldata.services import account_delete_start, data_request_export_start
+from warga.privacy.selectors import identity_views_for_report, privacy_settings_current, report_privacy_here
+from warga.privacy.services import reporter_identity_reveal
+from warga.reports.errors import ReportInvalid
+from warga.reports.models import Privacy
 
 DELETE_CONFIRMATION = "HAPUS"
+EXPORT_DOWNLOAD_NAME = "warga-data-pribadi.zip"
 
 
 def privacy_notice(request: HttpRequest) -> HttpResponse:
@@ -38,6 +47,8 @@ def data_rights(request: HttpRequest) -> HttpResponse:
         "frontend/data_rights.html",
         {
             "requests": data_requests_for(user_id=request.user.pk),  # type: ignore[arg-type]
+            "now": timezone.now(),
+            "export_days": settings.WARGA_PERSONAL_DATA_EXPORT_DAYS,
             "confirmation": DELETE_CONFIRMATION,
             "schema": current_schema(),
         },
@@ -47,9 +58,26 @@ def data_rights(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def data_export(request: HttpRequest) -> HttpResponse:
-    archive = personal_data_export(user=request.user)  # type: ignore[arg-type]
-    response = HttpResponse(archive, content_type="application/zip")
-    response["Content-Disposition"] = 'attachment; filename="warga-data-pribadi.zip"'
+    data_request_export_start(user=request.user)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        "Permintaan unduh data diterima. Berkasnya sedang disiapkan; muat ulang halaman ini untuk melihat "
+        "kemajuannya. (Your download is being prepared; reload this page to see its progress.)",
+    )
+    return HttpResponseRedirect("/akun/data/")
+
+
+@login_required
+@require_http_methods(["GET"])
+def data_export_download(request: HttpRequest, request_id: int) -> FileResponse:
+    """The owner's finished export, while it is kept; anyone else (and a late owner) gets 404."""
+    found = data_request_export_for_owner(user_id=request.user.pk, request_id=request_id)  # type: ignore[arg-type]
+    if found is None or not default_storage.exists(found.export_file):
+        raise Http404("Berkas data ini tidak ada atau sudah dihapus. Minta unduhan baru di halaman Data pribadi.")
+    response = FileResponse(
+        default_storage.open(found.export_file, "rb"), as_attachment=True, filename=EXPORT_DOWNLOAD_NAME
+    )
+    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -59,8 +87,63 @@ def data_delete(request: HttpRequest) -> HttpResponse:
     if request.POST.get("konfirmasi", "").strip() != DELETE_CONFIRMATION:
         messages.error(request, f"Ketik {DELETE_CONFIRMATION} untuk menghapus akun. (Type it to confirm.)")
         return HttpResponseRedirect("/akun/data/")
-    user = request.user
+    account_delete_start(user=request.user)  # type: ignore[arg-type]
     logout(request)
-    account_delete(user=user)  # type: ignore[arg-type]
-    messages.success(request, "Akun dan data pribadi Anda telah dihapus. (Your account and data were deleted.)")
-    return HttpResponseRedirect("/")
+    return HttpResponseRedirect("/akun/data/dihapus/")
+
+
+@require_http_methods(["GET"])
+def data_deleted(request: HttpRequest) -> HttpResponse:
+    """The confirmation after a deletion request; the browser is signed out by then."""
+    return render(request, "frontend/data_deleted.html", {"schema": current_schema()})
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    page = render_to_string(
+        "frontend/access_denied.html", {"message": message, "schema": current_schema()}, request=request
+    )
+    return HttpResponseForbidden(page)
+
+
+@official_required
+@require_http_methods(["GET", "POST"])
+def reporter_identity(request: HttpRequest, tracking_number: str) -> HttpResponse:
+    """Government host, `/kantor/laporan/<nomor>/identitas-pelapor/`: the reason form and the
+    list of earlier looks; after a POST with a reason, the identity, shown in that answer only.
+
+    For the government's designated role only (warga.access.policy, `identity.reveal`); the
+    reveal itself is the same service the API calls, which logs every look."""
+    decision = policy_decide(actor=request.user, government=government_of(request), action=Action.IDENTITY_REVEAL)
+    if not decision.allowed:
+        return _forbidden(request, decision.message)
+    privacy = report_privacy_here(tracking_number=tracking_number)
+    if privacy is None:
+        raise Http404("Laporan dengan nomor itu tidak ditemukan di pemerintah daerah ini.")
+    context: dict[str, object] = {
+        "government": government_of(request),
+        "tracking_number": tracking_number,
+        "is_rahasia": privacy == Privacy.RAHASIA,
+        "reason": "",
+        "errors": [],
+        "schema": current_schema(),
+    }
+    status = 200
+    if request.method == "POST":
+        reason = request.POST.get("alasan", "")
+        try:
+            context["identity"] = reporter_identity_reveal(
+                actor_id=request.user.pk,  # type: ignore[arg-type]
+                tracking_number=tracking_number,
+                reason=reason,
+            )
+        except ReportInvalid as invalid:
+            context["errors"] = [error.message for errors in invalid.errors.values() for error in errors]
+            context["reason"] = reason[:500]
+            status = 400
+        except ActionForbidden as refused:  # the seat ended between the check above and now
+            return _forbidden(request, refused.message)
+    context["looks"] = identity_views_for_report(tracking_number=tracking_number)
+    response = render(request, "frontend/reporter_identity.html", context, status=status)
+    # The identity is shown once: no copy in the browser's cache or history.
+    response["Cache-Control"] = "no-store"
+    return response

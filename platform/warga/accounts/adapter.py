@@ -6,7 +6,10 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
+from warga.access.client_ip import client_ip
 from warga.accounts.models import User
 from warga.accounts.phone import IndonesianPhoneField
 from warga.accounts.sms import sms_sender
@@ -18,6 +21,14 @@ def _account(user: AbstractBaseUser) -> User:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's login limits and session list follow the project's proxy policy
+        # (docs/decisions/0011) rather than a proxy count of their own.
+        ip = client_ip(request)
+        if ip is None:
+            raise PermissionDenied("Alamat IP klien tidak dapat ditentukan.")
+        return ip
+
     def phone_form_field(self, **kwargs: Any) -> Any:
         return IndonesianPhoneField(**kwargs)
 

@@ -1,7 +1,8 @@
 """What the account and allauth keep about a person, for export and erasure (UU 27/2022).
 
-The account row itself is deleted last by warga.personaldata.services.account_delete; the
-erasers here remove what hangs off it and what would outlive it (sessions, admin log text).
+The account row itself is deleted last, by the last step of a deletion
+(warga.personaldata.services); the erasers here remove what hangs off it and what would outlive
+it (sessions, admin log text).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -64,11 +66,17 @@ def _sessions(user_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
-def _sessions_erase(user_id: uuid.UUID) -> int:
+def account_sessions_end(*, user_id: uuid.UUID) -> int:
+    """Sign the account out on every device and host: each session allauth tracks for it (one
+    per host signed in to) is deleted with its record. Returns how many there were."""
     keys = list(UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     deleted, _ = UserSession.objects.filter(user_id=user_id).delete()
     return deleted
+
+
+def _sessions_erase(user_id: uuid.UUID) -> int:
+    return account_sessions_end(user_id=user_id)
 
 
 def _authenticators(user_id: uuid.UUID) -> dict[str, Any]:
@@ -79,6 +87,24 @@ def _authenticators(user_id: uuid.UUID) -> dict[str, Any]:
 
 def _authenticators_erase(user_id: uuid.UUID) -> int:
     deleted, _ = Authenticator.objects.filter(user_id=user_id).delete()
+    return deleted
+
+
+def _social_accounts(user_id: uuid.UUID) -> dict[str, Any]:
+    # Which outside accounts sign in to this one, not what the provider sent about the person
+    # (extra_data) nor its tokens: those are credentials, not data about the person.
+    rows = SocialAccount.objects.filter(user_id=user_id).order_by("provider", "date_joined")
+    return {
+        "akun_luar": [
+            {"penyedia": a.provider, "uid": a.uid, "tersambung_pada": a.date_joined, "terakhir_masuk": a.last_login}
+            for a in rows
+        ]
+    }
+
+
+def _social_accounts_erase(user_id: uuid.UUID) -> int:
+    # Deletes their tokens with them (foreign key with cascade).
+    deleted, _ = SocialAccount.objects.filter(user_id=user_id).delete()
     return deleted
 
 
@@ -100,4 +126,10 @@ def register() -> None:
         scope="public",
         personal_data_for=_authenticators,
         personal_data_erase=_authenticators_erase,
+    )
+    personal_data_register(
+        name="allauth.socialaccount",
+        scope="public",
+        personal_data_for=_social_accounts,
+        personal_data_erase=_social_accounts_erase,
     )

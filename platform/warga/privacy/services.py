@@ -7,10 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenants.context import in_public_schema, tenant_connection
+from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
-from warga.organization.models import PositionKind
-from warga.organization.selectors import user_holds_position_kind
 from warga.personaldata.registry import ERASED_USER_ID
 from warga.privacy.models import IdentityView, PrivacySettings
 from warga.privacy.selectors import privacy_settings_current
@@ -65,21 +64,13 @@ def retention_apply(*, now: datetime | None = None) -> int:
     return len(expired)
 
 
-class IdentityRevealRefused(Exception):
-    """The actor is an official here but not of the role allowed to see reporters' identity."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
-
-
 def reporter_identity_reveal(*, actor_id: uuid.UUID, tracking_number: str, reason: str) -> dict[str, str]:
     """The identity of a `rahasia` report's reporter, for the one role the government
     designated (PrivacySettings.identity_viewer_kind); every reveal is written to the log first.
 
-    The caller has already checked that the actor is an official of this government with
-    two-step verification. Raises ReportNotFound (no such report here), ReportInvalid (not a
-    `rahasia` report, or no reason given) or IdentityRevealRefused (another role).
+    Who may is decided by warga.access.policy (`identity.reveal`). Raises ReportNotFound (no
+    such report here), ReportInvalid (not a `rahasia` report, or no reason given) or
+    ActionForbidden (anyone but an official of the designated role with two-step verification).
     """
     if in_public_schema():
         raise RuntimeError("reporter_identity_reveal runs inside a government's schema.")
@@ -96,11 +87,7 @@ def reporter_identity_reveal(*, actor_id: uuid.UUID, tracking_number: str, reaso
         raise ReportInvalid.single(
             "reason", "reason_required", "Tuliskan alasan melihat identitas pelapor (paling sedikit 10 huruf)."
         )
-    designated = privacy_settings_current().identity_viewer_kind
-    if not user_holds_position_kind(government=tenant_connection().tenant, user_id=actor_id, kinds=[designated]):
-        raise IdentityRevealRefused(
-            f"Hanya {PositionKind(designated).label} yang boleh melihat identitas pelapor laporan rahasia."
-        )
+    policy_require(actor=actor_id, government=tenant_connection().tenant, action=Action.IDENTITY_REVEAL)
     if report.reporter_id == ERASED_USER_ID:
         identity = {"full_name": "", "email": "", "phone": "", "note": "Identitas pelapor sudah dihapus."}
     else:

@@ -12,6 +12,7 @@ from tenants.models import Government
 from tests.warga.access.people import PASSWORD, verified_user
 from warga.accounts.models import User
 from warga.personaldata.models import DataRequest
+from warga.personaldata.services import data_request_run
 from warga.privacy.services import privacy_settings_update
 
 
@@ -69,15 +70,19 @@ def test_a_citizen_downloads_their_data_as_a_zip(db: None) -> None:
     citizen = verified_user("unduh@example.id")
     browser = _signed_in(citizen)
     assert browser.get("/akun/data/", HTTP_HOST="localhost").status_code == 200
-    response = browser.post("/akun/data/unduh/", HTTP_HOST="localhost")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/zip"
-    assert response["Content-Disposition"] == 'attachment; filename="warga-data-pribadi.zip"'
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
-    assert b"unduh@example.id" in archive.read("data-pribadi.json")
+    asked = browser.post("/akun/data/unduh/", HTTP_HOST="localhost")
+    assert asked["Location"] == "/akun/data/"
+    request = DataRequest.objects.get()
+    data_request_run(request_id=request.pk)  # what the task does
     page = browser.get("/akun/data/", HTTP_HOST="localhost").content.decode()
     assert "Unduh data pribadi · diminta" in page
     assert "selesai" in page
+    response = browser.get(f"/akun/data/unduh/{request.pk}/", HTTP_HOST="localhost")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="warga-data-pribadi.zip"'
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
+    assert b"unduh@example.id" in archive.read("data-pribadi.json")
 
 
 def test_anonymous_visitors_are_asked_to_sign_in(db: None) -> None:
@@ -101,10 +106,15 @@ def test_deleting_needs_the_password_again_and_the_typed_confirmation(db: None) 
     assert DataRequest.objects.count() == 0
 
     done = browser.post("/akun/data/hapus/", {"konfirmasi": "HAPUS"}, HTTP_HOST="localhost")
-    assert done["Location"] == "/"
-    assert not User.objects.filter(pk=citizen.pk).exists()
+    assert done["Location"] == "/akun/data/dihapus/"
     assert "_auth_user_id" not in browser.session
-    assert DataRequest.objects.get().completed_at is not None
+    # Closed at once; erased by the task (tests/warga/privacy/test_data_requests.py).
+    assert User.objects.get(pk=citizen.pk).is_active is False
+    request = DataRequest.objects.get()
+    assert (request.kind, request.status) == ("delete", "pending")
+    confirmation = browser.get(done["Location"], HTTP_HOST="localhost")
+    assert confirmation.status_code == 200
+    assert "Akun Anda sudah dinonaktifkan dan keluar dari semua perangkat" in confirmation.content.decode()
 
 
 def test_a_session_without_recent_password_cannot_delete(db: None) -> None:
