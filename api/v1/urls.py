@@ -6,7 +6,7 @@ Each view answers only on the kind of host it belongs to (see api.v1.reports).
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api.v1 import feed, national, privacy, reports, routing
+from api.v1 import calendar, feed, national, notifications, organization, privacy, reports, routing, triage
 
 urlpatterns = [
     path("reports/", reports.ReportSubmitView.as_view(), name="v1-report-submit"),
@@ -34,6 +34,7 @@ urlpatterns = [
         name="v1-report-reporter-identity",
     ),
     path("reports/<str:tracking_number>/merge/", reports.ReportMergeView.as_view(), name="v1-report-merge"),
+    path("reports/<str:tracking_number>/priority/", reports.ReportPriorityView.as_view(), name="v1-report-priority"),
     path("reports/<str:tracking_number>/rate/", reports.ReportRateView.as_view(), name="v1-report-rate"),
     path("reports/<str:tracking_number>/comments/", reports.ReportCommentView.as_view(), name="v1-report-comments"),
     path("feed/", feed.FeedView.as_view(), name="v1-feed"),
@@ -41,19 +42,77 @@ urlpatterns = [
     path("national/dashboard/", national.NationalDashboardView.as_view(), name="v1-national-dashboard"),
     path("national/export/", national.NationalExportView.as_view(), name="v1-national-export"),
     path("open-data/reports/", national.OpenDataView.as_view(), name="v1-open-data-reports"),
+    path("triage/queue/", triage.TriageQueueView.as_view(), name="v1-triage-queue"),
+    path("triage/reports/<str:tracking_number>/assign/", triage.TriageAssignView.as_view(), name="v1-triage-assign"),
+    path("triage/reports/<str:tracking_number>/hold/", triage.TriageHoldView.as_view(), name="v1-triage-hold"),
+    path("triage/reports/<str:tracking_number>/release/", triage.TriageReleaseView.as_view(), name="v1-triage-release"),
+    path("triage/offers/", triage.OfferListView.as_view(), name="v1-triage-offers"),
+    path("triage/offers/<int:offer_id>/accept/", triage.OfferAcceptView.as_view(), name="v1-triage-offer-accept"),
+    path("triage/offers/<int:offer_id>/decline/", triage.OfferDeclineView.as_view(), name="v1-triage-offer-decline"),
     path("routing/rule-sets/", routing.RuleSetListView.as_view(), name="v1-routing-rule-sets"),
     path("routing/rule-sets/<int:version>/restore/", routing.RuleSetRestoreView.as_view(), name="v1-routing-restore"),
     path("routing/rules/", routing.RulesView.as_view(), name="v1-routing-rules"),
     path("routing/simulate/", routing.SimulateView.as_view(), name="v1-routing-simulate"),
     path("inbox/", routing.InboxView.as_view(), name="v1-inbox"),
-    path("notifications/", routing.NotificationListView.as_view(), name="v1-notifications"),
-    path("notifications/unread-count/", routing.NotificationUnreadCountView.as_view(), name="v1-notifications-unread"),
-    path("notifications/read-all/", routing.NotificationReadAllView.as_view(), name="v1-notifications-read-all"),
+    path("notifications/", notifications.NotificationListView.as_view(), name="v1-notifications"),
     path(
-        "notifications/preferences/", routing.NotificationPreferenceView.as_view(), name="v1-notification-preferences"
+        "notifications/unread-count/",
+        notifications.NotificationUnreadCountView.as_view(),
+        name="v1-notifications-unread",
+    ),
+    path("notifications/read-all/", notifications.NotificationReadAllView.as_view(), name="v1-notifications-read-all"),
+    path(
+        "notifications/preferences/",
+        notifications.NotificationPreferenceView.as_view(),
+        name="v1-notification-preferences",
     ),
     path(
-        "notifications/<int:notification_id>/read/", routing.NotificationReadView.as_view(), name="v1-notification-read"
+        "notifications/<int:notification_id>/read/",
+        notifications.NotificationReadView.as_view(),
+        name="v1-notification-read",
     ),
+    path("me/notifications/", notifications.MyNotificationsView.as_view(), name="v1-my-notifications"),
+    path("me/push-subscriptions/", notifications.PushSubscriptionView.as_view(), name="v1-push-subscriptions"),
+    path("organization/units/", organization.UnitListView.as_view(), name="v1-organization-units"),
+    path("organization/units/tree/", organization.UnitTreeView.as_view(), name="v1-organization-unit-tree"),
+    path("organization/units/<int:unit_id>/", organization.UnitDetailView.as_view(), name="v1-organization-unit"),
+    path("organization/positions/", organization.PositionListView.as_view(), name="v1-organization-positions"),
+    path(
+        "organization/positions/<int:position_id>/",
+        organization.PositionDetailView.as_view(),
+        name="v1-organization-position",
+    ),
+    path("organization/memberships/", organization.MembershipView.as_view(), name="v1-organization-memberships"),
+    path(
+        "organization/memberships/<int:membership_id>/end/",
+        organization.MembershipEndView.as_view(),
+        name="v1-organization-membership-end",
+    ),
+    path(
+        "organization/memberships/<int:membership_id>/acting/",
+        organization.MembershipActingView.as_view(),
+        name="v1-organization-membership-acting",
+    ),
+    path("organization/invitations/", organization.InvitationListView.as_view(), name="v1-organization-invitations"),
+    path(
+        "organization/invitations/<int:invitation_id>/resend/",
+        organization.InvitationResendView.as_view(),
+        name="v1-organization-invitation-resend",
+    ),
+    path(
+        "organization/invitations/<int:invitation_id>/revoke/",
+        organization.InvitationRevokeView.as_view(),
+        name="v1-organization-invitation-revoke",
+    ),
+    path("calendar/", calendar.CalendarView.as_view(), name="v1-calendar"),
+    path("calendar/days-off/", calendar.DayOffListView.as_view(), name="v1-calendar-days-off"),
+    path("calendar/days-off/<int:day_off_id>/", calendar.DayOffDetailView.as_view(), name="v1-calendar-day-off"),
+    path("calendar/days-worked/", calendar.DayWorkedListView.as_view(), name="v1-calendar-days-worked"),
+    path(
+        "calendar/days-worked/<int:day_worked_id>/",
+        calendar.DayWorkedDetailView.as_view(),
+        name="v1-calendar-day-worked",
+    ),
+    path("calendar/sla-targets/", calendar.SlaTargetView.as_view(), name="v1-calendar-sla-targets"),
     path("schema/", SpectacularAPIView.as_view(), name="v1-schema"),
 ]

@@ -53,6 +53,7 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "warga.accounts",
+    "warga.recipients",
     "warga.access",
     "warga.personaldata",
     "warga.regions",
@@ -103,7 +104,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's UserSessionsMiddleware, throttled to one write a minute per session.
+    "warga.accounts.middleware.UserSessionsActivityMiddleware",
     "warga.access.middleware.GovernmentSignInMiddleware",
 ]
 
@@ -169,7 +171,7 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 # Six digits: typed on a phone's number pad from an SMS; three wrong tries end the code.
 ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
-WARGA_SMS_SENDER = env.string("WARGA_SMS_SENDER", "warga.accounts.sms.ConsoleSmsSender")
+# The SMS sender (sign-in codes and notifications) is chosen in the Notification channels block.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.string("WARGA_EMAIL_VERIFICATION", "mandatory")
 # allauth counts its rate limits (login, sign-up, codes) in the `default` cache, whose keys carry
@@ -185,8 +187,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.string("WARGA_MFA_ISSUER", "Warga")
 # Sessions (one per host signed in to) are listed and revocable at /akun/sessions/ on the
 # central host. Tracking keeps each row's session key current (without it a session whose key
-# changed after sign-in drops out of the list) and records "last seen", at the price of a small
-# write per signed-in request.
+# changed after sign-in drops out of the list) and records "last seen"; the middleware that does
+# it writes at most once a minute per session (warga.accounts.middleware).
 USERSESSIONS_TRACK_ACTIVITY = True
 # Google sign-in, offered only when its OAuth client is configured (on the central host, whose
 # callback URL is the one registered with Google: providers reject wildcard hosts).
@@ -208,9 +210,79 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 # the public host's privacy notice. Each government names its own PPDP (warga.privacy).
 WARGA_PRIVACY_CONTROLLER = env.string("WARGA_PRIVACY_CONTROLLER", "Penyelenggara Platform Warga")
 WARGA_PRIVACY_DPO_EMAIL = env.string("WARGA_PRIVACY_DPO_EMAIL", f"ppdp@{WARGA_BASE_DOMAIN}")
+# How long a person's personal-data export stays downloadable from their account page.
+WARGA_PERSONAL_DATA_EXPORT_DAYS = env.integer("WARGA_PERSONAL_DATA_EXPORT_DAYS", 7, minimum=1)
 
 EMAIL_BACKEND = env.string("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Warga <no-reply@warga.localhost>")
+
+# --- Notification channels ------------------------------------------------------------------
+# In-app and email are always on. SMS, WhatsApp and web push are on only when their sender is
+# configured here; a channel that is off is neither offered to people nor ever queued
+# (warga.notifications.selectors.notification_channels_offered). A gateway's URL makes its
+# HTTP sender the default.
+WARGA_SMS_HTTP_URL = env.http_url("WARGA_SMS_HTTP_URL")
+WARGA_SMS_HTTP_TOKEN = env.string("WARGA_SMS_HTTP_TOKEN", "")
+WARGA_SMS_HTTP_TIMEOUT = env.seconds("WARGA_SMS_HTTP_TIMEOUT", 10.0)
+# The name or number recipients see as the sender (an alphanumeric sender ID is at most 11).
+WARGA_SMS_HTTP_SENDER_ID = env.matching(
+    "WARGA_SMS_HTTP_SENDER_ID",
+    "",
+    pattern=r"[A-Za-z0-9 ]{1,11}|\+[1-9]\d{6,14}",
+    meaning="a sender ID of 1-11 letters, digits or spaces, or a number in +62... form",
+)
+_HTTP_SMS_SENDER = "warga.notifications.sms.HttpSmsSender"
+# Development and the test suite log SMS (sign-in codes too) when no gateway is configured.
+WARGA_SMS_SENDER = env.dotted_path(
+    "WARGA_SMS_SENDER", _HTTP_SMS_SENDER if WARGA_SMS_HTTP_URL else "warga.accounts.sms.ConsoleSmsSender"
+)
+WARGA_WHATSAPP_HTTP_URL = env.http_url("WARGA_WHATSAPP_HTTP_URL")
+WARGA_WHATSAPP_HTTP_TOKEN = env.string("WARGA_WHATSAPP_HTTP_TOKEN", "")
+WARGA_WHATSAPP_HTTP_TIMEOUT = env.seconds("WARGA_WHATSAPP_HTTP_TIMEOUT", 10.0)
+# Messages a business starts must be approved templates; with none named, plain text is sent
+# (accepted only within 24 hours of the person's last message, or by gateways that allow it).
+WARGA_WHATSAPP_TEMPLATE = env.matching(
+    "WARGA_WHATSAPP_TEMPLATE", "", pattern=r"[a-z0-9_]{1,512}", meaning="a template name (a-z, 0-9, _)"
+)
+WARGA_WHATSAPP_TEMPLATE_LANGUAGE = env.matching(
+    "WARGA_WHATSAPP_TEMPLATE_LANGUAGE", "id", pattern=r"[a-z]{2,3}(_[A-Z]{2})?", meaning="a language code such as id"
+)
+_HTTP_WHATSAPP_SENDER = "warga.notifications.whatsapp.HttpWhatsAppSender"
+WARGA_WHATSAPP_SENDER = env.dotted_path(
+    "WARGA_WHATSAPP_SENDER", _HTTP_WHATSAPP_SENDER if WARGA_WHATSAPP_HTTP_URL else ""
+)
+# An HTTP gateway chosen without its address or token would fail every message: refuse to start.
+_GATEWAY_NEEDS = {
+    _HTTP_SMS_SENDER: {"WARGA_SMS_HTTP_URL": WARGA_SMS_HTTP_URL, "WARGA_SMS_HTTP_TOKEN": WARGA_SMS_HTTP_TOKEN},
+    _HTTP_WHATSAPP_SENDER: {
+        "WARGA_WHATSAPP_HTTP_URL": WARGA_WHATSAPP_HTTP_URL,
+        "WARGA_WHATSAPP_HTTP_TOKEN": WARGA_WHATSAPP_HTTP_TOKEN,
+    },
+}
+for _sender in (WARGA_SMS_SENDER, WARGA_WHATSAPP_SENDER):
+    for _name, _value in _GATEWAY_NEEDS.get(_sender, {}).items():
+        if not _value:
+            raise ImproperlyConfigured(f"{_name} is not set: the HTTP gateway {_sender} needs it.")
+# Web push (VAPID, RFC 8292): on when the key pair and the operator's contact are set.
+WARGA_VAPID_PRIVATE_KEY, WARGA_VAPID_PUBLIC_KEY, WARGA_VAPID_SUBJECT = env.vapid_keys(
+    "WARGA_VAPID_PRIVATE_KEY", "WARGA_VAPID_PUBLIC_KEY", "WARGA_VAPID_SUBJECT"
+)
+WARGA_PUSH_TIMEOUT = env.seconds("WARGA_PUSH_TIMEOUT", 10.0)
+# Browsers' push services. A subscription names the URL the server will POST to, so only these
+# hosts (and their subdomains) are accepted: anything else would let a user aim the worker at
+# an address of their choosing.
+WARGA_PUSH_SERVICE_HOSTS = tuple(
+    host.lower()
+    for host in env.string_list(
+        "WARGA_PUSH_SERVICE_HOSTS",
+        [
+            "fcm.googleapis.com",
+            "push.services.mozilla.com",
+            "notify.windows.com",
+            "push.apple.com",
+        ],
+    )
+)
 
 # --- Language, time -------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -264,14 +336,21 @@ CELERY_TASK_DEFAULT_QUEUE = env.string("CELERY_TASK_DEFAULT_QUEUE", "default")
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BEAT_SCHEDULE_FILENAME = str(_queue_dir / "beat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# Periodic work, always sent through the dispatcher so each copy runs in a ready government's
-# schema (tenants.tasks.for_each_ready_tenant). One key per job: add entries, keep the others.
+# Periodic work on governments' data is sent through the dispatcher so each copy runs in a ready
+# government's schema (tenants.tasks.for_each_ready_tenant). One key per job: add entries, keep
+# the others.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # The national read model's backstop: every government's outbox drained at least this often.
     "national-relay": {
         "task": "tenants.for_each_ready_tenant",
         "schedule": env.integer("WARGA_NATIONAL_RELAY_SECONDS", 15, minimum=1),
         "kwargs": {"task_name": "national.relay_drain", "jitter_seconds": 5},
+    },
+    # Surges in the national read model, flagged and told to the overseers. Public-schema work
+    # done once for the whole country, so sent directly rather than through the dispatcher.
+    "national-surges": {
+        "task": "national.surges_flag",
+        "schedule": env.integer("WARGA_SURGE_CHECK_SECONDS", 600, minimum=60),
     },
     # Overdue routing steps escalate to the next position in the chain (warga.routing).
     "routing-escalate-overdue": {
@@ -286,6 +365,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 86_400.0,
         "kwargs": {"task_name": "privacy.retention_apply", "jitter_seconds": 3_600},
     },
+    # Expired personal-data exports are deleted; data requests whose task was lost are sent
+    # again (warga.personaldata). Public scope: sent as it is, it runs in `public`.
+    "personaldata-maintain": {"task": "personaldata.requests_maintain", "schedule": 86_400.0},
 }
 WARGA_HEARTBEAT_SECONDS = env.integer("WARGA_HEARTBEAT_SECONDS", 15, minimum=1)
 
@@ -302,7 +384,23 @@ SPECTACULAR_SETTINGS = {"TITLE": "Warga API", "VERSION": "1", "SERVE_INCLUDE_SCH
 WARGA_HTTPS = env.boolean("WARGA_HTTPS", WARGA_BASE_DOMAIN != "localhost")
 if WARGA_HTTPS and SECRET_KEY == _DEVELOPMENT_SECRET:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set outside development.")
+# Sign-in codes go through the SMS sender: outside development they must reach a phone, not
+# only a log (where anyone reading logs could sign in as the citizen). A gateway, or an
+# explicit choice of sender (e.g. the console one on a staging host), is required.
+if WARGA_HTTPS and not WARGA_SMS_HTTP_URL and not env.is_set("WARGA_SMS_SENDER"):
+    raise ImproperlyConfigured(
+        "WARGA_SMS_HTTP_URL (with WARGA_SMS_HTTP_TOKEN) or WARGA_SMS_SENDER must be set outside development: "
+        "without them sign-in codes would only be written to the log."
+    )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.boolean("WARGA_BEHIND_TLS_PROXY", False) else None
+# The proxies whose X-Forwarded-For is believed (addresses or networks). Empty: the client is
+# REMOTE_ADDR and the header is ignored, so nobody can pick their own address
+# (docs/decisions/0011, warga.access.client_ip).
+WARGA_TRUSTED_PROXIES = env.networks("WARGA_TRUSTED_PROXIES", [])
+# New reports per client IP (an IPv6 /64 counts as one) per window, on top of the per-account
+# limits. Generous: carrier-grade NAT puts many citizens behind one mobile-network address.
+WARGA_INTAKE_IP_LIMIT = env.integer("WARGA_INTAKE_IP_LIMIT", 120, minimum=1)
+WARGA_INTAKE_IP_WINDOW_SECONDS = env.integer("WARGA_INTAKE_IP_WINDOW_SECONDS", 600, minimum=1)
 SECURE_SSL_REDIRECT = WARGA_HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes speak plain HTTP inside the cluster
 SECURE_HSTS_SECONDS = env.integer("WARGA_HSTS_SECONDS", 31_536_000 if WARGA_HTTPS else 0, minimum=0)
