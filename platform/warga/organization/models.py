@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from warga.append_only import AppendOnlyModel
+
 
 class UnitKind(models.TextChoices):
     GOVERNMENT = "government", "Pemerintah daerah"
@@ -172,7 +174,7 @@ class OrganizationAction(models.TextChoices):
     INVITATION_ACCEPT = "invitation.accept", "Undangan diterima"
 
 
-class OrganizationEvent(models.Model):
+class OrganizationEvent(AppendOnlyModel):
     """The audit trail of changes to a government's organisation: who, what, and the fields
     that changed as `{"field": [before, after]}` (before is null on creation)."""
 

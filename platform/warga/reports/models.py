@@ -8,10 +8,9 @@ which keeps them distinct from every public table (a tenant connection also sear
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
+from warga.append_only import AppendOnlyModel
 from warga.reports.lifecycle import Status
 
 
@@ -94,11 +93,7 @@ class Report(models.Model):
         return self.tracking_number
 
 
-class ImmutableRowError(RuntimeError):
-    """An audit event was about to be changed or deleted."""
-
-
-class ReportEvent(models.Model):
+class ReportEvent(AppendOnlyModel):
     """One entry of a report's audit trail: written once, never changed."""
 
     id = models.BigAutoField(primary_key=True)
@@ -116,14 +111,6 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.from_status or '-'} -> {self.to_status}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableRowError("Audit events are written once and never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ImmutableRowError("Audit events are never deleted.")
 
 
 class OutboxEvent(models.Model):

@@ -10,11 +10,11 @@ every village of the territory.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+
+from warga.append_only import AppendOnlyModel
 
 
 class Target(models.TextChoices):
@@ -90,11 +90,7 @@ class Rule(models.Model):
         return f"{self.rule_set_id}#{self.order} {self.name}"
 
 
-class ImmutableAuditError(RuntimeError):
-    """A routing audit event was about to be changed or deleted."""
-
-
-class RoutingAuditEvent(models.Model):
+class RoutingAuditEvent(AppendOnlyModel):
     """A change to the rules (with its diff) or an escalation: written once, never changed."""
 
     id = models.BigAutoField(primary_key=True)
@@ -111,14 +107,6 @@ class RoutingAuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} @ {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableAuditError("Audit events are written once and never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ImmutableAuditError("Audit events are never deleted.")
 
 
 class ReportRouting(models.Model):

@@ -12,9 +12,10 @@ subcategory code (no constraint), so a tenant may set targets for its own subcat
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import models
+
+from warga.append_only import AppendOnlyModel
 
 # Keppres 68/1995 (Hari Kerja di Lingkungan Lembaga Pemerintah), the five-day week most
 # regional governments still follow: Monday-Thursday 07:30-16:00, Friday 07:30-16:30 (the
@@ -162,11 +163,7 @@ class SlaTarget(models.Model):
         return f"{self.get_step_display()} {self.category_code or '(bawaan)'}: {amount}"
 
 
-class ImmutableAuditError(RuntimeError):
-    """A calendar audit event was about to be changed or deleted."""
-
-
-class CalendarAuditEvent(models.Model):
+class CalendarAuditEvent(AppendOnlyModel):
     """One change to the calendar or the SLA targets, who made it and what it was: written
     once, never changed."""
 
@@ -183,11 +180,3 @@ class CalendarAuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} @ {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableAuditError("Audit events are written once and never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ImmutableAuditError("Audit events are never deleted.")

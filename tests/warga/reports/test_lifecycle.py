@@ -8,10 +8,11 @@ from tests.factories import UserFactory
 from tests.warga.access.people import acting_official
 from tests.warga.reports.helpers import counts, proof_at, submit
 from warga.accounts.models import User
+from warga.append_only import ImmutableRowError
 from warga.organization.models import Unit
 from warga.reports.errors import InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import NOTE_REQUIRED, TRANSITIONS, Status, allowed_next
-from warga.reports.models import ImmutableRowError, OutboxEvent, Report, ReportEvent
+from warga.reports.models import OutboxEvent, Report, ReportEvent
 from warga.reports.services import report_reporter_action, report_resolve, report_transition
 
 
