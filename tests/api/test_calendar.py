@@ -10,7 +10,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import with_totp
+from tests.warga.access.people import seated_official
 from tests.warga.reports.helpers import submit
 from warga.accounts.models import User
 from warga.organization.models import Membership, Position, PositionKind
@@ -23,18 +23,9 @@ BANDUNG_HOST = "kota-bandung.localhost"
 PUBLIC_HOST = "localhost"
 
 
-def _official(government: Government, **position: object) -> User:
-    user = with_totp(UserFactory())
-    with government_context(government):
-        seat = Position.objects.filter(**position).order_by("id").first()
-        assert seat is not None
-        Membership.objects.create(position=seat, user_id=user.pk, starts_on=datetime.date(2024, 1, 1))
-    return user
-
-
 @pytest.fixture
 def admin(bandung: Government) -> User:
-    return _official(bandung, kind=PositionKind.ADMIN_KOORDINATOR)
+    return seated_official(bandung, kind=PositionKind.ADMIN_KOORDINATOR)
 
 
 def _calendar_rows(
@@ -225,8 +216,8 @@ def test_an_sla_change_applies_to_the_next_report_only(bandung: Government, admi
 def test_only_the_admin_koordinator_edits_and_a_jakarta_admin_cannot_touch_bandung(
     bandung: Government, jakarta: Government
 ) -> None:
-    camat = _official(bandung, kind=PositionKind.CAMAT, unit__region_code="32.73.01")
-    jakarta_admin = _official(jakarta, kind=PositionKind.ADMIN_KOORDINATOR)
+    camat = seated_official(bandung, kind=PositionKind.CAMAT, unit__region_code="32.73.01")
+    jakarta_admin = seated_official(jakarta, kind=PositionKind.ADMIN_KOORDINATOR)
     no_totp = UserFactory()
     with government_context(bandung):
         seat = Position.objects.get(kind=PositionKind.ADMIN_KOORDINATOR)

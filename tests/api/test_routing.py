@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
 from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import with_totp
+from tests.warga.access.people import seated_official
 from tests.warga.reports.helpers import BANDUNG_VILLAGE, submit
 from warga.accounts.models import User
 from warga.notifications.models import Notification
-from warga.organization.models import Membership, Position, PositionKind, Unit, UnitKind
+from warga.organization.models import PositionKind, Unit, UnitKind
 from warga.routing.models import RoutingAuditEvent, RuleSet
 
 BANDUNG_HOST = "kota-bandung.localhost"
@@ -22,23 +20,14 @@ JAKARTA_HOST = "dki-jakarta.localhost"
 PUBLIC_HOST = "localhost"
 
 
-def _official(government: Government, **position: object) -> User:
-    user = with_totp(UserFactory())
-    with government_context(government):
-        seat = Position.objects.filter(**position).order_by("id").first()
-        assert seat is not None
-        Membership.objects.create(position=seat, user_id=user.pk, starts_on=datetime.date(2024, 1, 1))
-    return user
-
-
 @pytest.fixture
 def admin(bandung: Government) -> User:
-    return _official(bandung, kind=PositionKind.ADMIN_KOORDINATOR)
+    return seated_official(bandung, kind=PositionKind.ADMIN_KOORDINATOR)
 
 
 @pytest.fixture
 def camat(bandung: Government) -> User:
-    return _official(bandung, kind=PositionKind.CAMAT, unit__region_code="32.73.01")
+    return seated_official(bandung, kind=PositionKind.CAMAT, unit__region_code="32.73.01")
 
 
 def test_admin_saves_a_rule_version_and_restores_the_first(bandung: Government, admin: User) -> None:
@@ -108,7 +97,7 @@ def test_only_an_admin_koordinator_changes_rules_and_other_governments_officials
     assert refused.status_code == 403
     assert "admin koordinator" in refused.json()["error"]["message"]
     # A Jakarta admin has no rights on Bandung's host.
-    jakarta_admin = _official(jakarta, kind=PositionKind.ADMIN_KOORDINATOR)
+    jakarta_admin = seated_official(jakarta, kind=PositionKind.ADMIN_KOORDINATOR)
     for path in ("/api/v1/routing/rules/", "/api/v1/inbox/"):
         assert signed_in_client(jakarta_admin).get(path, HTTP_HOST=BANDUNG_HOST).status_code == 403
     assert (

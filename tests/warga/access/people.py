@@ -50,3 +50,16 @@ def acting_official(*governments: Government) -> User:
     for government in governments:
         membership_in(government, user)
     return with_totp(user)
+
+
+def seated_official(government: Government, **position: object) -> User:
+    """A new account with TOTP, seated since 2024 in the first position of `government`
+    matching `position` (e.g. kind=PositionKind.CAMAT, unit__region_code="32.73.01")."""
+    from tests.factories import UserFactory
+
+    user = with_totp(UserFactory())
+    with government_context(government):
+        seat = Position.objects.filter(**position).order_by("id").first()
+        assert seat is not None, position
+        Membership.objects.create(position=seat, user_id=user.pk, starts_on=datetime.date(2024, 1, 1))
+    return user
