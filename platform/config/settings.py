@@ -352,6 +352,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "national.surges_flag",
         "schedule": env.integer("WARGA_SURGE_CHECK_SECONDS", 600, minimum=60),
     },
+    # Offers from the triage desk still waiting for a government's decision are recalled to
+    # its deciders, once a week each (a newly seated admin koordinator learns of them in a day).
+    "national-offers-remind": {"task": "national.offers_remind", "schedule": 86_400.0},
     # Overdue routing steps escalate to the next position in the chain (warga.routing).
     "routing-escalate-overdue": {
         "task": "tenants.for_each_ready_tenant",

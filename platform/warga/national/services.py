@@ -663,10 +663,11 @@ def _offer_deciders(government: Government) -> list[uuid.UUID]:
     return _seat_holders(government=government, kinds=kinds)
 
 
-def _offers_notify(*, government: Government, offers: list[tuple[int, str]]) -> int:
+def _offers_notify(*, government: Government, offers: list[tuple[int, str]], dedup_key: str = "") -> int:
     """Tell `government`'s deciders, in its schema, that the desk offered it `offers` (id,
     tracking number): one notification per batch and person, keyed by the batch's first
-    offer (a batch is committed once, so the key is never reused)."""
+    offer (a batch is committed once, so the key is never reused) unless `dedup_key` says
+    otherwise."""
     recipients = _offer_deciders(government)
     if not recipients:
         return 0
@@ -684,9 +685,39 @@ def _offers_notify(*, government: Government, offers: list[tuple[int, str]]) -> 
             report_id=None,
             kind=EventKind.REPORT_OFFERED,
             context=context,
-            dedup_key=f"offered:{min(offer_id for offer_id, _ in offers)}",
+            dedup_key=dedup_key or f"offered:{min(offer_id for offer_id, _ in offers)}",
         )
     return len(recipients)
+
+
+def offers_remind(*, on: date | None = None) -> int:
+    """Remind every ready government's deciders of the offers still waiting for them, once a
+    week per person (ISO week of `on`, default today in WIB); returns how many governments
+    were reminded. Public scope; each notification is written in its government's schema.
+
+    The batch notice of `offers_for_government` reaches whoever held a deciding seat when the
+    offers were made, and a government that has just onboarded often seats its admin
+    koordinator only later: run daily, this tells a newly seated decider within a day and
+    nobody more than once a week. Idempotent (the week is part of the key)."""
+    if not in_public_schema():
+        raise RuntimeError(f"offers_remind runs in the public schema, not in {current_schema()!r}.")
+    on = on or national_day(timezone.now())
+    year, week, _ = on.isocalendar()
+    waiting: dict[int, list[tuple[int, str]]] = {}
+    for offer_id, government_id, number in (
+        Offer.objects.filter(status=OfferStatus.PENDING, government__is_ready=True)
+        .order_by("offered_at", "id")
+        .values_list("pk", "government_id", "tracking_number")
+    ):
+        waiting.setdefault(government_id, []).append((offer_id, number))
+    reminded = 0
+    for government in Government.objects.filter(pk__in=waiting).order_by("code"):
+        with transaction.atomic():
+            told = _offers_notify(
+                government=government, offers=waiting[government.pk], dedup_key=f"offers-waiting:{year}-W{week:02d}"
+            )
+        reminded += 1 if told else 0
+    return reminded
 
 
 def offers_for_government(*, government: Government) -> int:

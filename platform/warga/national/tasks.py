@@ -11,7 +11,7 @@ from django.db import connection
 
 from tenants.models import Government
 from tenants.tasks import TenantRequiredTask
-from warga.national.services import offers_for_government, relay_drain, surges_flag
+from warga.national.services import offers_for_government, offers_remind, relay_drain, surges_flag
 
 
 @shared_task(
@@ -56,3 +56,10 @@ def national_surges_flag() -> int:
     flag new surges in the read model and notify; returns how many flags are new. Idempotent:
     a surge is flagged and told once."""
     return len(surges_flag().flagged)
+
+
+@shared_task(name="national.offers_remind", ignore_result=True, time_limit=300, soft_time_limit=270)
+def national_offers_remind() -> int:
+    """Public scope, once for the country (beat, daily): remind each ready government's deciders
+    of offers still pending, at most once a week per person; returns how many governments."""
+    return offers_remind()

@@ -17,7 +17,7 @@ from tests.warga.reports.helpers import submit
 from warga.accounts.models import User
 from warga.intake.services import report_transfer
 from warga.national.models import Offer
-from warga.national.services import offers_for_government
+from warga.national.services import offer_decline, offers_for_government, offers_remind
 from warga.notifications.models import Channel, EventKind, Notification
 from warga.notifications.services import notification_deliver
 
@@ -126,4 +126,50 @@ def test_offers_to_a_government_where_nobody_may_decide_yet_tell_nobody(
     _to_desk(bandung, refuser)
     with government_context(national):
         assert offers_for_government(government=bandung) == 1
+    assert _told(bandung) == []
+
+
+def test_a_decider_seated_after_the_offers_is_reminded_within_a_day_and_nobody_more_than_weekly(
+    national: Government, bandung: Government, jakarta: Government
+) -> None:
+    refuser = official(bandung, "walikota")
+    numbers = [_to_desk(bandung, refuser), _to_desk(bandung, refuser)]
+    with government_context(national):
+        assert offers_for_government(government=bandung) == 2
+    assert _told(bandung) == []  # nobody could decide when the offers were made
+
+    admin = official(bandung)  # seated later
+    official(jakarta)  # a decider elsewhere, with nothing offered
+    monday = datetime.date(2026, 11, 23)
+    assert offers_remind(on=monday) == 1
+    week = "offers-waiting:2026-W48"
+    assert sorted(_told(bandung)) == [
+        (admin.pk, Channel.EMAIL, "queued", f"{week}:{admin.pk}:{Channel.EMAIL}"),
+        (admin.pk, Channel.IN_APP, "sent", f"{week}:{admin.pk}:{Channel.IN_APP}"),
+    ]
+    with government_context(bandung):
+        context = Notification.objects.get(recipient_id=admin.pk, channel=Channel.IN_APP).context
+    assert context["count"] == 2
+    assert context["tracking_numbers"] == numbers
+    assert _told(jakarta) == []
+
+    # The rest of the week tells nobody again; the next week does, while offers still wait.
+    assert offers_remind(on=monday + datetime.timedelta(days=6)) == 1
+    assert len(_told(bandung)) == 2
+    first = Offer.objects.filter(government=bandung).order_by("pk").first()
+    assert first is not None
+    offer_decline(actor=admin, government=bandung, offer_id=first.pk, reason="Bukan wilayah kami")
+    assert offers_remind(on=monday + datetime.timedelta(days=7)) == 1
+    with government_context(bandung):
+        context = (
+            Notification.objects.filter(recipient_id=admin.pk, channel=Channel.IN_APP).order_by("-id").first().context
+        )
+    assert context["count"] == 1
+    assert context["tracking_numbers"] == numbers[1:]
+    assert len(_told(bandung)) == 4
+
+
+def test_no_reminder_when_nothing_waits(national: Government, bandung: Government) -> None:
+    official(bandung)
+    assert offers_remind(on=datetime.date(2026, 11, 23)) == 0
     assert _told(bandung) == []
