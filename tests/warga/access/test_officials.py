@@ -98,7 +98,25 @@ def test_pages_serve_an_official_with_totp(bandung: Government) -> None:
     response = _signed_in_on(BANDUNG, official).get("/kantor/", HTTP_HOST=BANDUNG)
     assert response.status_code == 200
     assert [m.position.kind for m in response.context["memberships"]] == ["lurah"]
+    assert response.context["desks"] == [("Notifikasi", "/notifikasi/")]
     assert "Lurah " in response.content.decode()
+
+
+def test_the_workspace_links_only_the_desks_the_policy_allows(bandung: Government, national: Government) -> None:
+    admin = with_totp(verified_user("admin@example.id"))
+    membership_in(bandung, admin)
+    response = _signed_in_on(BANDUNG, admin).get("/kantor/", HTTP_HOST=BANDUNG)
+    assert response.context["desks"] == [
+        ("Notifikasi", "/notifikasi/"),
+        ("Tawaran dari meja triase", "/tawaran-triase/"),
+    ]
+    assert b'href="/tawaran-triase/"' in response.content
+
+    overseer = with_totp(verified_user("pengawas@example.id"))
+    membership_in(national, overseer, kind="pengawas_nasional")
+    host = "nasional.localhost"
+    response = _signed_in_on(host, overseer).get("/kantor/", HTTP_HOST=host)
+    assert response.context["desks"] == [("Notifikasi", "/notifikasi/"), ("Meja triase nasional", "/meja-triase/")]
 
 
 def test_a_superuser_without_membership_is_refused_on_a_government_host(bandung: Government) -> None:
