@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,6 +30,7 @@ from warga.national.selectors import (
     OPEN_DATA_MIN_CELL,
     RANKING_MIN_VOLUME,
     NationalScope,
+    Normalisation,
     dashboard_breakdown,
     dashboard_by_category,
     dashboard_kpis,
@@ -88,6 +89,171 @@ class OpenDataQuerySerializer(PeriodSerializer):
     output = serializers.ChoiceField(choices=["json", "csv"], required=False, help_text="json (bawaan) atau csv.")
 
 
+# --- What the dashboard and open data answer -----------------------------------------------------
+# The views serialize their payloads through these, so the published schema is what is sent:
+# a key a selector adds without a field here is not sent (and the schema test notices).
+
+
+class ScopeOutput(serializers.Serializer[Any]):
+    province_code = serializers.CharField(allow_null=True, help_text="Provinsi yang dilihat; null: seluruh negeri.")
+
+
+class PeriodOutput(serializers.Serializer[Any]):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class KpiOutput(serializers.Serializer[Any]):
+    volume = serializers.IntegerField()
+    open = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    resolved_percent = serializers.FloatField(allow_null=True, help_text="null when the period has no reports.")
+    sla_compliance_percent = serializers.FloatField(allow_null=True, help_text="null when no SLA step is known yet.")
+    sla_steps_known = serializers.IntegerField()
+    median_hours_to_first_response = serializers.FloatField(allow_null=True)
+    median_hours_to_resolution = serializers.FloatField(allow_null=True)
+    rating_mean = serializers.FloatField(allow_null=True)
+    ratings = serializers.IntegerField()
+
+
+class BreakdownRegionOutput(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    volume = serializers.IntegerField()
+    open = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+
+
+# Built from a mapping: "parent" (and "source" below) name attributes every serializer field
+# already has, so they cannot be declared as class attributes.
+BreakdownOutput = inline_serializer(
+    "BreakdownOutput",
+    {
+        "level": serializers.ChoiceField(choices=RegionLevel.choices),
+        "parent": serializers.CharField(allow_null=True, help_text="The region drilled into; null: the whole scope."),
+        "regions": BreakdownRegionOutput(many=True),
+    },
+).__class__
+
+
+class CategoryVolumeOutput(serializers.Serializer[Any]):
+    category_code = serializers.CharField()
+    type = serializers.CharField()
+    volume = serializers.IntegerField()
+
+
+class DayVolumeOutput(serializers.Serializer[Any]):
+    day = serializers.DateField()
+    volume = serializers.IntegerField()
+
+
+PopulationOutput = inline_serializer(
+    "PopulationOutput",
+    {"inhabitants": serializers.IntegerField(), "year": serializers.IntegerField(), "source": serializers.CharField()},
+).__class__
+
+
+class RankingEntryOutput(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    volume = serializers.IntegerField()
+    resolved_percent = serializers.FloatField(allow_null=True)
+    sla_compliance_percent = serializers.FloatField(allow_null=True)
+    rating_mean = serializers.FloatField(allow_null=True)
+    normalisation = serializers.ChoiceField(
+        choices=Normalisation.choices, help_text="Which ranking the row belongs to; the two do not compare."
+    )
+    population = PopulationOutput(allow_null=True, help_text="null when the region's population is not loaded.")
+    reports_per_100k = serializers.FloatField(allow_null=True)
+    resolved_per_100k = serializers.FloatField(allow_null=True)
+
+
+class RankedEntryOutput(RankingEntryOutput):
+    rank = serializers.IntegerField(help_text="1 is best, within the row's normalisation.")
+
+
+class RankedCountsOutput(serializers.Serializer[Any]):
+    per_100k_inhabitants = serializers.IntegerField()
+    per_report = serializers.IntegerField()
+
+
+class RankingsOutput(serializers.Serializer[Any]):
+    min_volume = serializers.IntegerField()
+    per_inhabitants = serializers.IntegerField(help_text="The population unit of the *_per_100k figures.")
+    ranked = RankedEntryOutput(many=True, help_text="Per-inhabitant ranking first, then the per-report one.")
+    ranked_counts = RankedCountsOutput()
+    below_min_volume = RankingEntryOutput(many=True, help_text="Too few reports to rank; by code.")
+
+
+class SurgeOutput(serializers.Serializer[Any]):
+    district_code = serializers.CharField()
+    name = serializers.CharField()
+    category_code = serializers.CharField()
+    recent = serializers.IntegerField()
+    expected = serializers.FloatField()
+
+
+class SurgeFlagOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    level = serializers.CharField()
+    region_code = serializers.CharField()
+    name = serializers.CharField()
+    category_code = serializers.CharField()
+    first_day = serializers.DateField()
+    last_day = serializers.DateField()
+    recent = serializers.IntegerField()
+    expected = serializers.FloatField()
+    # In UTC, as this answer has always given it.
+    first_seen = serializers.DateTimeField(default_timezone=UTC)
+
+
+class StalledRelayOutput(serializers.Serializer[Any]):
+    government_code = serializers.CharField()
+    government_name = serializers.CharField()
+    event_id = serializers.IntegerField()
+    error = serializers.CharField()
+    failing_since = serializers.DateTimeField(allow_null=True)
+    failures = serializers.IntegerField()
+    last_event_id = serializers.IntegerField()
+
+
+class FreshnessOutput(serializers.Serializer[Any]):
+    window_seconds = serializers.IntegerField()
+    batches = serializers.IntegerField()
+    events = serializers.IntegerField()
+    lag_p95_seconds = serializers.FloatField(allow_null=True)
+    lag_max_seconds = serializers.FloatField(allow_null=True)
+    last_batch_at = serializers.DateTimeField(allow_null=True)
+    stalled = StalledRelayOutput(many=True)
+
+
+class DashboardOutput(serializers.Serializer[Any]):
+    scope = ScopeOutput()
+    period = PeriodOutput()
+    kpis = KpiOutput()
+    breakdown = BreakdownOutput()
+    categories = CategoryVolumeOutput(many=True)
+    series = DayVolumeOutput(many=True, help_text="Every day of the period, zero days included.")
+    rankings = RankingsOutput()
+    surges = SurgeOutput(many=True, help_text="Computed for the period's end.")
+    surge_flags = SurgeFlagOutput(many=True, help_text="Surges flagged by the periodic check and not yet over.")
+    freshness = FreshnessOutput()
+
+
+class OpenDataCellOutput(serializers.Serializer[Any]):
+    month = serializers.CharField(help_text="YYYY-MM")
+    region_code = serializers.CharField()
+    category_code = serializers.CharField()
+    reports = serializers.IntegerField(allow_null=True, help_text="null when suppressed.")
+    suppressed = serializers.BooleanField()
+
+
+class OpenDataOutput(serializers.Serializer[Any]):
+    period = PeriodOutput()
+    suppressed_below = serializers.IntegerField()
+    cells = OpenDataCellOutput(many=True)
+
+
 def _oversight_scope(request: Request) -> NationalScope:
     government = government_of(request)
     scope = None if government is None else scope_for(government=government)
@@ -111,7 +277,7 @@ class NationalDashboardView(ApiView):
 
     @extend_schema(
         parameters=[DashboardQuerySerializer],
-        responses={200: dict[str, Any]},
+        responses={200: DashboardOutput},
         summary="Dasbor nasional / pengawasan provinsi",
     )
     def get(self, request: Request) -> Response:
@@ -125,7 +291,7 @@ class NationalDashboardView(ApiView):
             raise Http404("Wilayah itu di luar provinsi ini. (That region is outside this province.)")
         level: str = query.validated_data.get("level") or _child_level(scope, parent)
         min_volume: int = query.validated_data.get("min_volume", RANKING_MIN_VOLUME)
-        return Response(
+        payload = DashboardOutput(
             {
                 "scope": {"province_code": scope.province_code},
                 "period": {"start": start, "end": end},
@@ -150,6 +316,7 @@ class NationalDashboardView(ApiView):
                 "freshness": relay_freshness(),
             }
         )
+        return Response(payload.data)
 
 
 class _Echo:
@@ -196,7 +363,7 @@ class OpenDataView(ApiView):
 
     @extend_schema(
         parameters=[OpenDataQuerySerializer, OpenApiParameter("output", str, enum=["json", "csv"])],
-        responses={200: dict[str, Any], (200, "text/csv"): str},
+        responses={200: OpenDataOutput, (200, "text/csv"): str},
         summary="Data terbuka: jumlah laporan per wilayah, kategori dan bulan",
     )
     def get(self, request: Request) -> Response | HttpResponse:
@@ -216,5 +383,7 @@ class OpenDataView(ApiView):
             response["Content-Disposition"] = f'attachment; filename="laporan-warga-{start}-{end}.csv"'
             return response
         return Response(
-            {"period": {"start": start, "end": end}, "suppressed_below": OPEN_DATA_MIN_CELL, "cells": cells}
+            OpenDataOutput(
+                {"period": {"start": start, "end": end}, "suppressed_below": OPEN_DATA_MIN_CELL, "cells": cells}
+            ).data
         )

@@ -255,6 +255,23 @@ class SupervisorOutput(serializers.Serializer[Any]):
     )
 
 
+class NotifiedOutput(serializers.Serializer[Any]):
+    target = serializers.CharField()
+    position_id = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    holders = HolderOutput(many=True)
+
+
+class EscalationStepOutput(serializers.Serializer[Any]):
+    step = serializers.IntegerField(help_text="1 for the first step.")
+    target = serializers.CharField()
+    position_ids = serializers.ListField(child=serializers.IntegerField())
+    titles = serializers.ListField(child=serializers.CharField())
+    holders = HolderOutput(many=True)
+    due_at = serializers.DateTimeField()
+
+
 class SimulationOutput(serializers.Serializer[Any]):
     rule_set_version = serializers.IntegerField()
     priority = serializers.ChoiceField(choices=Priority.choices, help_text="The priority the rules were checked with.")
@@ -264,8 +281,8 @@ class SimulationOutput(serializers.Serializer[Any]):
     handling_unit = inline_serializer(
         "SimulationHandlingUnit", {"id": serializers.IntegerField(), "name": serializers.CharField()}, allow_null=True
     )
-    notified = serializers.ListField(child=serializers.DictField())
-    escalation = serializers.ListField(child=serializers.DictField())
+    notified = NotifiedOutput(many=True)
+    escalation = EscalationStepOutput(many=True)
     supervisor = SupervisorOutput(allow_null=True, help_text="Who a citizen's dispute of the resolution would reach.")
 
 

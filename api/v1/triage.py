@@ -105,6 +105,16 @@ class QueueOffer(serializers.Serializer[Any]):
     decline_reason = serializers.CharField()
 
 
+class QueueHold(serializers.Serializer[Any]):
+    reason = serializers.CharField()
+    held_at = serializers.DateTimeField()
+
+
+class QueueReadyOwner(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class QueueItem(serializers.Serializer[Any]):
     tracking_number = serializers.CharField()
     type = serializers.CharField()
@@ -123,8 +133,8 @@ class QueueItem(serializers.Serializer[Any]):
         help_text="not_onboarded: wilayahnya belum bergabung; disputed: dialihkan ke sini sebagai bukan wewenang.",
     )
     transfer_note = serializers.CharField(help_text="Alasan pengalihan terakhir (untuk disputed).")
-    hold = serializers.DictField(allow_null=True, help_text="Alasan dan waktu penahanan, bila ditahan.")
-    ready_owner = serializers.DictField(
+    hold = QueueHold(allow_null=True, help_text="Alasan dan waktu penahanan, bila ditahan.")
+    ready_owner = QueueReadyOwner(
         allow_null=True, help_text="Pemerintah siap yang kini memiliki wilayah desanya (kode, nama), bila ada."
     )
     offers = QueueOffer(many=True)
