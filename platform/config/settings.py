@@ -341,10 +341,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # the others.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # The national read model's backstop: every government's outbox drained at least this often.
+    # Each outbox write already nudges its government's relay (warga.reports.services), so this
+    # pass only catches what a lost nudge left; frequent passes over ~550 mostly idle
+    # governments would cost more worker time than the relay itself (docs/performance.md).
     "national-relay": {
         "task": "tenants.for_each_ready_tenant",
-        "schedule": env.integer("WARGA_NATIONAL_RELAY_SECONDS", 15, minimum=1),
-        "kwargs": {"task_name": "national.relay_drain", "jitter_seconds": 5},
+        "schedule": env.integer("WARGA_NATIONAL_RELAY_SECONDS", 60, minimum=1),
+        "kwargs": {"task_name": "national.relay_drain", "jitter_seconds": 15},
     },
     # Surges in the national read model, flagged and told to the overseers. Public-schema work
     # done once for the whole country, so sent directly rather than through the dispatcher.

@@ -80,3 +80,18 @@ def echo_rows_delete(tokens: list[uuid.UUID]) -> None:
     for government in Government.objects.all():
         if schema_exists(government.schema_name):
             echo_forget(government=government, tokens=tokens)
+
+
+def facts_forget(*, tracking_numbers: list[str]) -> None:
+    """Remove what the relay made of these reports from the national read model (their facts,
+    and the roll-up cells they counted in, rebuilt from the facts that remain)."""
+    from django.db import transaction
+
+    from warga.national.models import ReportFact
+    from warga.national.services import rollup_recompute
+
+    facts = ReportFact.objects.filter(tracking_number__in=tracking_numbers)
+    cells = set(facts.values_list("created_day", "province_code"))
+    with transaction.atomic():
+        facts.delete()
+        rollup_recompute(cells=cells)

@@ -8,13 +8,17 @@ audit event and an outbox event for the national read model.
 
 from __future__ import annotations
 
+import logging
 import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from celery import current_app
 from django.conf import settings
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -68,6 +72,34 @@ def _require_schema_of(government: Government | None = None) -> None:
     if in_public_schema() or (government is not None and current_schema() != government.schema_name):
         expected = government.schema_name if government is not None else "a government's schema"
         raise RuntimeError(f"Report services run inside {expected}, not in {current_schema()!r}.")
+
+
+logger = logging.getLogger(__name__)
+
+# The national relay (warga.national) drains a government's outbox into the read model. Every
+# write nudges it once its transaction commits, so a change reaches the national view in about
+# RELAY_NUDGE_SECONDS instead of at beat's next pass (beat stays as the backstop). Nudges are
+# coalesced per government: the first write of a window sends one drain, delayed to the end of
+# the window, which takes every event committed in it.
+RELAY_TASK_NAME = "national.relay_drain"
+RELAY_NUDGE_SECONDS = 1
+
+
+def _relay_nudge(schema: str) -> None:
+    if not caches["shared"].add(f"relay-nudge:{schema}", 1, timeout=RELAY_NUDGE_SECONDS):
+        return
+    try:
+        current_app.send_task(RELAY_TASK_NAME, headers={"_schema_name": schema}, countdown=RELAY_NUDGE_SECONDS)
+    except Exception:  # the change is committed and beat's next pass relays it: never fail the request
+        logger.warning("could not nudge the national relay of %s; beat's next pass will relay it", schema)
+
+
+def _outbox_write(**fields: Any) -> OutboxEvent:
+    """Write an outbox event in the caller's transaction; nudge the relay after it commits."""
+    event = OutboxEvent.objects.create(**fields)
+    schema = current_schema()
+    transaction.on_commit(lambda: _relay_nudge(schema))
+    return event
 
 
 def owner_code(*, government: Government) -> str:
@@ -215,7 +247,7 @@ def report_create(
         for position, stored in enumerate(photos or [], start=1)
     )
     ReportEvent.objects.create(report=report, actor_id=reporter_id, from_status="", to_status=Status.RECEIVED, at=now)
-    OutboxEvent.objects.create(
+    _outbox_write(
         aggregate_type="report",
         aggregate_id=report.pk,
         kind="report.submitted",
@@ -256,7 +288,7 @@ def _apply(report: Report, *, actor_id: uuid.UUID, target: Status, note: str, un
     ReportEvent.objects.create(
         report=report, actor_id=actor_id, from_status=from_status, to_status=target, note=note, at=now
     )
-    OutboxEvent.objects.create(
+    _outbox_write(
         aggregate_type="report",
         aggregate_id=report.pk,
         kind="report.status_changed",
@@ -446,7 +478,7 @@ def report_support_add(*, supporter: User, report_id: int) -> tuple[int, bool]:
             # The count after this support, for the national read model (which keeps the
             # largest count it has seen, so events relayed out of order do no harm).
             now = timezone.now()
-            OutboxEvent.objects.create(
+            _outbox_write(
                 aggregate_type="report",
                 aggregate_id=report.pk,
                 kind="report.supported",
@@ -475,7 +507,7 @@ def report_rate(*, reporter: User, report_id: int, score: int) -> Report:
         report.rating = score
         report.rated_at = now
         report.save(update_fields=["rating", "rated_at", "updated_at"])
-        OutboxEvent.objects.create(
+        _outbox_write(
             aggregate_type="report",
             aggregate_id=report.pk,
             kind="report.rated",
@@ -736,7 +768,7 @@ def report_import_from_transfer(
     )
     # Coming back to a government it once left: the old forwarding note no longer applies.
     ReportForward.objects.filter(tracking_number=report.tracking_number).delete()
-    OutboxEvent.objects.create(
+    _outbox_write(
         aggregate_type="report",
         aggregate_id=report.pk,
         kind="report.transferred_in",
@@ -771,7 +803,7 @@ def report_remove_after_transfer(
     ReportForward.objects.create(
         tracking_number=report.tracking_number, to_government_id=to_government_id, actor_id=actor_id, note=note, at=now
     )
-    OutboxEvent.objects.create(
+    _outbox_write(
         aggregate_type="report",
         aggregate_id=report.pk,
         kind="report.transferred_out",
@@ -1130,7 +1162,7 @@ def report_merge(*, actor: User, duplicate_tracking_number: str, into_tracking_n
             note=f"Laporan {duplicate.tracking_number} digabungkan ke laporan ini: {note}",
             at=now,
         )
-        OutboxEvent.objects.create(
+        _outbox_write(
             aggregate_type="report",
             aggregate_id=into.pk,
             kind="report.merged_in",

@@ -179,9 +179,10 @@ def test_a_photo_still_waiting_moves_in_quarantine_and_is_processed_by_the_new_o
         report_transfer(
             actor=official, tracking_number=number, from_government=bandung, to_government_code="31", note="DKI"
         )
-    # Three callbacks: the photo task and the delivery of the new owner's routing notices
-    # (queued in Jakarta), and the old files' removal.
-    assert len(queued) == 3
+    # Five callbacks: the photo task and the delivery of the new owner's routing notices
+    # (queued in Jakarta), a relay nudge on each side (transferred in, transferred out), and
+    # the old files' removal.
+    assert len(queued) == 5
     with government_context(jakarta):
         photo = ReportPhoto.objects.get()
     assert (photo.state, photo.path[:18]) == ("processing", "quarantine/gov_31/")
