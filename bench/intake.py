@@ -101,11 +101,12 @@ def _django() -> None:
     django.setup()
 
 
-def _villages() -> list[tuple[str, float, float]]:
+def _villages(regencies: tuple[str, ...] = tuple(PLACES)) -> list[tuple[str, float, float]]:
     from warga.regions.models import Village
 
     chosen: list[tuple[str, float, float]] = []
-    for regency, (latitude, longitude) in PLACES.items():
+    for regency in regencies:
+        latitude, longitude = PLACES[regency]
         codes = list(
             Village.objects.filter(district__regency_id=regency).order_by("code").values_list("code", flat=True)
         )
@@ -116,11 +117,13 @@ def _villages() -> list[tuple[str, float, float]]:
     return chosen
 
 
-def setup(citizens: int) -> dict[str, Any]:
+def setup(citizens: int, codes: tuple[str, ...] = GOVERNMENT_CODES) -> dict[str, Any]:
     """Create `citizens` citizen accounts and one signed-in session each, directly in the
     database, and as many accounts again that only pgbench's rows name (so its index rows do
     not count against the intake citizens' rate limit) (no password hashing, no login form: the benchmark measures intake, not sign-in).
-    A session holds what `django.contrib.auth.login` puts in it, so the server accepts it as is."""
+    A session holds what `django.contrib.auth.login` puts in it, so the server accepts it as is.
+    With `codes` other than the suite's governments, only those must be ready, and reports go
+    to the villages of those among them that are in PLACES."""
     _django()
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -152,13 +155,13 @@ def setup(citizens: int) -> dict[str, Any]:
     Session.objects.bulk_create(rows, batch_size=1000)
     governments = {
         government.code: [government.schema_name, government.pk]
-        for government in Government.objects.filter(code__in=GOVERNMENT_CODES, is_ready=True)
+        for government in Government.objects.filter(code__in=codes, is_ready=True)
     }
-    if len(governments) != len(GOVERNMENT_CODES):
-        raise RuntimeError(f"expected ready governments {GOVERNMENT_CODES}, found {sorted(governments)}")
+    if len(governments) != len(codes):
+        raise RuntimeError(f"expected ready governments {codes}, found {sorted(governments)}")
     return {
         "sessions": sessions,
-        "villages": _villages(),
+        "villages": _villages(tuple(PLACES) if codes == GOVERNMENT_CODES else tuple(c for c in codes if c in PLACES)),
         "governments": governments,
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "csrf_cookie": settings.CSRF_COOKIE_NAME,
@@ -168,17 +171,19 @@ def setup(citizens: int) -> dict[str, Any]:
 def profile(repeat: int, citizens: int) -> dict[str, Any]:
     """Where one submission's time goes, in-process: `repeat` requests (after one warm-up)
     through Django's whole stack (middleware, session, DRF, multipart parsing, intake) with
-    cProfile on, as the last intake citizens (the load reaches them last, if at all); then the
+    pyinstrument on, as the last intake citizens (the load reaches them last, if at all); then the
     same number of `report_submit` calls alone and of the photo step intake runs in the request.
-    Prints cProfile's top functions by cumulative time to stderr."""
-    import cProfile
+    Also the SQL statements of one submission. Prints pyinstrument's call tree to stderr."""
     import importlib
-    import pstats
+
+    from pyinstrument import Profiler
 
     _django()
     from django.conf import settings
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from warga.accounts.models import User
     from warga.intake.services import report_submit
@@ -186,7 +191,7 @@ def profile(repeat: int, citizens: int) -> dict[str, Any]:
 
     photo = photo_bytes()
     villages = _villages()
-    users = [User.objects.get(pk=citizen_id(citizens - index)) for index in range(3 * repeat + 1)]
+    users = [User.objects.get(pk=citizen_id(citizens - index)) for index in range(3 * repeat + 2)]
     # The step intake runs inside the request: the checks only, or the whole processing.
     photo_step = getattr(photos_module, "photos_check", None) or photos_module.photos_process
 
@@ -204,25 +209,36 @@ def profile(repeat: int, citizens: int) -> dict[str, Any]:
         }
 
     client = Client()
-    profiler = cProfile.Profile()
+    profiler = Profiler(interval=0.0005)
 
-    def request(index: int, *, profiled: bool) -> float:
-        """Seconds of one submission, signed in beforehand (as a citizen's app would be)."""
-        client.force_login(users[index], backend="django.contrib.auth.backends.ModelBackend")
+    def request(index: int, *, profiled: bool, statements: list[str] | None = None, login: bool = True) -> float:
+        """Seconds of one submission, signed in beforehand (as a citizen's app would be; with
+        `login` false, in the session of the previous request); with `statements`, the SQL the
+        request sent is appended to it."""
+        if login:
+            client.force_login(users[index], backend="django.contrib.auth.backends.ModelBackend")
         data = fields(index) | {"photos": [SimpleUploadedFile("foto.jpg", photo, content_type="image/jpeg")]}
         started = time.perf_counter()
         if profiled:
-            profiler.enable()
-        response = client.post("/api/v1/reports/", data, HTTP_HOST=PUBLIC_HOST)
+            profiler.start()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post("/api/v1/reports/", data, HTTP_HOST=PUBLIC_HOST)
         if profiled:
-            profiler.disable()
+            profiler.stop()
+        if statements is not None:
+            statements += [query["sql"] for query in captured.captured_queries]
         elapsed = time.perf_counter() - started
         if response.status_code != 201:
             raise RuntimeError(f"in-process submission answered {response.status_code}: {response.content[:300]!r}")
         return elapsed
 
     importlib.import_module(settings.SESSION_ENGINE)
+    # The SQL of a session's first submission, and of a later one in the same session.
+    first_statements: list[str] = []
+    statements: list[str] = []
     request(0, profiled=False)
+    request(3 * repeat + 1, profiled=False, statements=first_statements)
+    request(3 * repeat + 1, profiled=False, statements=statements, login=False)
     # Timed without the profiler (it inflates Python-heavy code), then profiled separately.
     requests = [request(index, profiled=False) for index in range(1, repeat + 1)]
     for index in range(2 * repeat + 1, 3 * repeat + 1):
@@ -241,9 +257,15 @@ def profile(repeat: int, citizens: int) -> dict[str, Any]:
         started = time.perf_counter()
         photo_step(files=[io.BytesIO(photo)])
         photos.append(time.perf_counter() - started)
-    stats = pstats.Stats(profiler, stream=sys.stderr)
-    stats.sort_stats("cumulative").print_stats(40)
-    return {"request": requests, "service": services, "photos": photos, "photo_step": photo_step.__name__}
+    print(profiler.output_text(unicode=False, color=False, show_all=False), file=sys.stderr)
+    return {
+        "request": requests,
+        "service": services,
+        "photos": photos,
+        "photo_step": photo_step.__name__,
+        "statements": statements,
+        "first_statements": first_statements,
+    }
 
 
 # --- Load -------------------------------------------------------------------------------------
@@ -768,17 +790,32 @@ def run(ctx: Any) -> None:
     else:
         ctx.report.note("intake: no email/SMS notification was written, so no delivery time to measure")
 
-    section("intake: one submission in-process (cProfile), and its photo processing alone")
+    section("intake: one submission in-process (pyinstrument), its SQL, and its photo step alone")
     profiled = run_timed(
         [sys.executable, str(Path(__file__)), "profile", "--repeat", "20", "--citizens", str(citizens_count)],
         env=scratch.env(),
     )
     timings = json.loads(profiled.stdout.splitlines()[-1])
-    for line in profiled.stderr.splitlines():
-        if re.search(
-            r"cumtime|site-packages/(django|rest_framework|allauth)/.*(__call__|dispatch|parse|post)|warga|PIL", line
-        ):
-            print(f"  {line[:160]}")
+    # The call tree, kept to the project's own frames and the layers a request passes through.
+    tree = [
+        line
+        for line in profiled.stderr.splitlines()
+        if re.search(r"\d\.\d{3,4} ", line)
+        and re.search(r"platform/|intake\.py|allauth|rest_framework|middleware", line)
+    ]
+    for line in tree[:90]:
+        print(f"  {line[:160]}")
+    for number, statement in enumerate(timings["statements"], 1):
+        print(f"  SQL {number:2d}: {statement[:150]}")
+    ctx.report.add(
+        Result(
+            "SQL statements per submission, later request of a session",
+            len(timings["statements"]),
+            "",
+            len(timings["first_statements"]),
+            "first request of a session",
+        )
+    )
     request_ms, service_ms, photos_ms = (median(timings[key]) * 1000 for key in ("request", "service", "photos"))
     ctx.report.add(Result("one submission in-process through Django's stack, median of 20", request_ms, "ms"))
     ctx.report.add(Result("report_submit alone, median of 20", service_ms, "ms", request_ms, "whole request"))
@@ -840,9 +877,10 @@ def main() -> None:
     parser.add_argument("command", choices=["setup", "profile"])
     parser.add_argument("--citizens", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--codes", nargs="*", default=list(GOVERNMENT_CODES))
     arguments = parser.parse_args()
     if arguments.command == "setup":
-        result = setup(arguments.citizens)
+        result = setup(arguments.citizens, tuple(arguments.codes))
     else:
         result = profile(arguments.repeat, arguments.citizens)
     print(json.dumps(result))

@@ -10,12 +10,21 @@ written (a submission, and a status change for reports that moved on). Then:
 - `national-dashboard`: the dashboard's reads (KPIs, province breakdown, categories, daily series)
   for the last 30 days over the read model, p50/p95, against the same answers computed the naive
   way, a UNION ALL over every government's `reports_report`, run alternately in the same process.
+- `national-freshness`: a steady intake load (`report_submit` called at a fixed rate from a
+  producer process, into several governments) while a real Celery worker and celery beat run the
+  relay at the product's interval; figure: commit-to-relayed lag per report, p50/p95/max, against
+  the floor a relay polled every interval cannot beat; relay events/s of the worker's busy time.
+- `national-huge` (only when named with --only, in a scratch database of its own): every
+  government, 10,000,000 reports written with SQL into the schemas (no outbox), their facts and
+  roll-ups written with SQL straight into the read model, then the dashboard against the UNION ALL.
 
 In-process parts run as subprocesses against the scratch database:
 
-    python bench/national.py generate --reports 100000
+    python bench/national.py generate --reports 100000 [--no-events]
     python bench/national.py relay
     python bench/national.py queries --repeat 15
+    python bench/national.py load --rate 5 --seconds 60 --governments 6
+    python bench/national.py facts
 """
 
 from __future__ import annotations
@@ -24,18 +33,31 @@ import argparse
 import json
 import os
 import random
+import re
+import shutil
+import subprocess
 import sys
 import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-NAMES = ("national-relay", "national-dashboard")
+NAMES = ("national-relay", "national-dashboard", "national-freshness", "national-huge")
 SMALL_GOVERNMENTS = 60
 CATEGORIES = ("sampah", "jalan_rusak", "lampu_jalan", "banjir", "saluran_tersumbat", "pohon_tumbang")
 # Final status of generated reports, and how many of every 10 end there.
 STATUS_MIX = ("received",) * 3 + ("verified",) * 2 + ("in_progress",) * 2 + ("resolved",) * 2 + ("closed",)
 DAYS = 90
 PERIOD_DAYS = 30
+HUGE_REPORTS = 10_000_000
+# Steady intake for national-freshness: reports per second, seconds, governments receiving them.
+FRESHNESS_RATE = 5.0
+FRESHNESS_GOVERNMENTS = 6
+# What beat adds to the interval: each government's copy is sent with a countdown drawn from
+# 0..jitter_seconds (the "national-relay" beat entry in config/settings.py).
+RELAY_JITTER_SECONDS = 5
 
 
 def _django() -> None:
@@ -108,8 +130,9 @@ def _other_required_columns(schema: str) -> tuple[str, str]:
     return "".join(f", {name}" for name, _ in extra), "".join(f", {EMPTY_BY_TYPE[kind]}" for _, kind in extra)
 
 
-def generate(reports: int) -> dict[str, Any]:
-    """Reports and their outbox events, written with SQL into each government's schema."""
+def generate(reports: int, *, events_too: bool = True, series: str = "B") -> dict[str, Any]:
+    """Reports and (with `events_too`) their outbox events, written with SQL into each
+    government's schema. `series` keeps tracking numbers of repeated calls apart."""
     from django.db import connection, transaction
 
     from tenants.models import Government
@@ -133,7 +156,7 @@ def generate(reports: int) -> dict[str, Any]:
                     (tracking_number, type, category_code, description, latitude, longitude, province_code,
                      regency_code, district_code, village_code, privacy, status, reporter_id, support_count,
                      created_at, status_changed_at, updated_at{extra_columns})
-                SELECT %s || '-B-' || lpad(i::text, 8, '0'),
+                SELECT %s || '-' || %s || '-' || lpad(i::text, 8, '0'),
                        'pengaduan', (%s::text[])[1 + i %% %s],
                        'Laporan bangkitan untuk uji kinerja.', -6.9, 107.6,
                        substr(v, 1, 2), substr(v, 1, 5), substr(v, 1, 8), v, 'publik',
@@ -144,6 +167,7 @@ def generate(reports: int) -> dict[str, Any]:
                 """,
                 [
                     code,
+                    series,
                     list(CATEGORIES),
                     len(CATEGORIES),
                     list(STATUS_MIX),
@@ -155,6 +179,9 @@ def generate(reports: int) -> dict[str, Any]:
                     count,
                 ],
             )
+            if not events_too:
+                written += count
+                continue
             cursor.execute(
                 f"""
                 INSERT INTO "{schema}".reports_outbox (aggregate_type, aggregate_id, kind, payload, created_at)
@@ -266,6 +293,118 @@ def queries(repeat: int) -> dict[str, Any]:
     return {"read_model": read_model, "naive": naive, "volume": answers[0], "schemas": len(schemas)}
 
 
+def load(rate: float, seconds: float, governments: int) -> dict[str, Any]:
+    """Submit reports with `report_submit` at a fixed rate (open loop: the n-th report is due at
+    start + n / rate, whatever the previous one took) into the villages of `governments` ready
+    governments; returns each report's tracking number, schema and commit time (epoch seconds,
+    taken when report_submit returned, i.e. after its transaction committed)."""
+    import uuid
+
+    from tenants.models import Government
+    from warga.accounts.models import User
+    from warga.intake.services import report_submit
+
+    territories = _territories()
+    chosen = sorted(random.Random(553).sample(sorted(territories), governments))
+    schemas = dict(Government.objects.filter(code__in=chosen).values_list("code", "schema_name"))
+    villages = [(code, village) for code in chosen for village in territories[code][:20]]
+    total = int(rate * seconds)
+    # The product's rate limit (10 new reports per citizen per hour) stays on: 10 reports each.
+    users = []
+    for number in range(total // 10 + 1):
+        user = User(id=uuid.uuid4(), email=f"warga-national-bench-{number}@example.id")
+        user.set_unusable_password()
+        users.append(user)
+    User.objects.bulk_create(users, batch_size=1000)
+    submitted: list[dict[str, Any]] = []
+    late = 0
+    started = time.monotonic()
+    for index in range(total):
+        due = started + index / rate
+        wait = due - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        else:
+            late += 1
+        code, village = villages[index % len(villages)]
+        submission = report_submit(
+            reporter=users[index // 10],
+            type="pengaduan",
+            category_code=CATEGORIES[index % 5],
+            description="Laporan uji kesegaran data nasional.",
+            latitude=-6.9,
+            longitude=107.6,
+            village_code=village,
+            privacy="publik",
+            idempotency_key=f"national-bench-{index}",
+        )
+        submitted.append({"number": submission.tracking_number, "schema": schemas[code], "committed": time.time()})
+    elapsed = time.monotonic() - started
+    return {
+        "reports": submitted,
+        "seconds": elapsed,
+        "late": late,
+        "governments": chosen,
+    }
+
+
+def facts_from_schemas() -> dict[str, Any]:
+    """Facts and roll-ups written with SQL straight from every government's reports, as the
+    relay would leave them after the generated events (a submission, then one move from
+    'received' to the final status 5 hours later); SLA outcomes and ratings stay empty."""
+    from django.db import connection
+
+    from tenants.models import Government
+
+    open_statuses = "('received', 'verified', 'in_progress', 'deferred', 'transferred', 'reopened')"
+    governments = list(Government.objects.filter(is_ready=True, code__isnull=False).values_list("code", "schema_name"))
+    began = time.perf_counter()
+    facts = 0
+    with connection.cursor() as cursor:
+        for code, schema in governments:
+            cursor.execute(
+                f"""
+                INSERT INTO national_report_fact
+                    (tracking_number, owner_code, owner_since, province_code, regency_code, district_code,
+                     village_code, category_code, type, privacy, status, is_open, created_at, created_day,
+                     first_response_at, verified_at, in_progress_at, resolved_at, closed_at, support_count,
+                     transfer_count, source_cursors, last_event_at, applied_at)
+                SELECT tracking_number, %s, created_at, province_code, regency_code, district_code,
+                       village_code, category_code, type, privacy, status, status IN {open_statuses}, created_at,
+                       (created_at AT TIME ZONE 'Asia/Jakarta')::date,
+                       CASE WHEN status IN ('verified', 'in_progress', 'resolved') THEN moved END,
+                       CASE WHEN status = 'verified' THEN moved END,
+                       CASE WHEN status = 'in_progress' THEN moved END,
+                       CASE WHEN status = 'resolved' THEN moved END,
+                       CASE WHEN status = 'closed' THEN moved END,
+                       support_count, 0, '{{}}'::jsonb, moved, now()
+                FROM (SELECT *, created_at + interval '5 hours' AS moved FROM "{schema}".reports_report) AS r
+                """,
+                [code],
+            )
+            facts += cursor.rowcount
+        facts_seconds = time.perf_counter() - began
+        began = time.perf_counter()
+        cursor.execute(
+            """
+            INSERT INTO national_rollup (day, level, region_code, province_code, category_code, type, status, reports)
+            SELECT created_day, level, region_code, province_code, category_code, type, status, count(*)
+            FROM national_report_fact AS f
+            CROSS JOIN LATERAL (VALUES
+                ('province', f.province_code), ('regency', f.regency_code), ('district', f.district_code)
+            ) AS r (level, region_code)
+            GROUP BY created_day, level, region_code, province_code, category_code, type, status
+            """
+        )
+        rollups = cursor.rowcount
+    return {
+        "facts": facts,
+        "facts_seconds": facts_seconds,
+        "rollups": rollups,
+        "rollups_seconds": time.perf_counter() - began,
+    }
+
+
 def _subprocess(scratch: Any, *args: str) -> dict[str, Any]:
     from harness import run_timed
 
@@ -274,16 +413,11 @@ def _subprocess(scratch: Any, *args: str) -> dict[str, Any]:
     return result
 
 
-def run(ctx: Any) -> None:
-    from harness import Result, percentile, section
-
-    scratch = ctx.scratch
-    reports = 1_000_000 if ctx.large else 100_000
-    section(f"national: set-up ({'every government' if ctx.large else f'{SMALL_GOVERNMENTS} governments'})")
+def _provision(scratch: Any, *, every: bool) -> None:
     began = time.perf_counter()
     scratch.manage("migrate_fleet")
     scratch.manage("import_regions")
-    if ctx.large:
+    if every:
         scratch.manage("provision_regions", "--all")
     else:
         with scratch.connect() as connection:
@@ -292,56 +426,336 @@ def run(ctx: Any) -> None:
         provinces = sorted({code[:2] for code in codes[: SMALL_GOVERNMENTS // 2]})
         scratch.manage("provision_regions", *(provinces + codes[: SMALL_GOVERNMENTS - len(provinces)]))
     print(f"  migrated, regions imported, governments provisioned in {time.perf_counter() - began:.0f} s", flush=True)
+
+
+def _dashboard(ctx: Any, scratch: Any, *, facts: int, repeat: int, label: str = "") -> None:
+    from harness import Result, percentile
+
+    timed = _subprocess(scratch, "queries", "--repeat", str(repeat))
+    for name, fraction in (("p50", 0.5), ("p95", 0.95)):
+        ctx.report.add(
+            Result(
+                f"dashboard {name} ({facts} facts, {timed['schemas']} schemas{label})",
+                percentile(timed["read_model"], fraction) * 1000,
+                "ms",
+                percentile(timed["naive"], fraction) * 1000,
+                "UNION ALL over schemas",
+            )
+        )
+    ctx.report.note(f"national: {timed['volume']} reports in the period, the same count both ways")
+
+
+def run(ctx: Any) -> None:
+    standard = not ctx.only or bool(ctx.only & {"national-relay", "national-dashboard", "national-freshness"})
+    if standard:
+        _standard(ctx)
+    if "national-huge" in ctx.only:
+        if standard:
+            with ctx.another_scratch("huge") as scratch:
+                _huge(ctx, scratch)
+        else:
+            _huge(ctx, ctx.scratch)
+
+
+def _standard(ctx: Any) -> None:
+    from harness import Result, section
+
+    scratch = ctx.scratch
+    reports = 1_000_000 if ctx.large else 100_000
+    section(f"national: set-up ({'every government' if ctx.large else f'{SMALL_GOVERNMENTS} governments'})")
+    _provision(scratch, every=ctx.large)
     made = _subprocess(scratch, "generate", "--reports", str(reports))
     print(
         f"  {made['reports']} reports and {made['events']} outbox events in {made['governments']} governments "
         f"written in {made['seconds']:.0f} s",
         flush=True,
     )
+    with scratch.connect() as connection:
+        size = connection.execute("SELECT pg_database_size(current_database())").fetchone()
+    print(f"  scratch database: {size[0] / 2**30:.2f} GiB" if size else "", flush=True)
 
     section("national: relay")
     relayed = _subprocess(scratch, "relay")
     if relayed["events"] != made["events"]:
         raise RuntimeError(f"{made['events']} events written, {relayed['events']} relayed")
+    offline = relayed["events"] / relayed["seconds"]
     if ctx.wants("national-relay"):
         ctx.report.add(
-            Result(
-                f"relay throughput ({relayed['events']} events, {relayed['batches']} batches)",
-                relayed["events"] / relayed["seconds"],
-                "events/s",
-            )
+            Result(f"relay throughput ({relayed['events']} events, {relayed['batches']} batches)", offline, "events/s")
         )
 
     if ctx.wants("national-dashboard"):
         section(f"national: dashboard queries, last {PERIOD_DAYS} days, read model vs UNION ALL")
-        timed = _subprocess(scratch, "queries", "--repeat", "7" if ctx.large else "15")
-        for label, fraction in (("p50", 0.5), ("p95", 0.95)):
-            figure = percentile(timed["read_model"], fraction) * 1000
-            baseline = percentile(timed["naive"], fraction) * 1000
-            ctx.report.add(
-                Result(
-                    f"dashboard {label} ({reports} facts, {timed['schemas']} schemas)",
-                    figure,
-                    "ms",
-                    baseline,
-                    "UNION ALL over schemas",
-                )
+        _dashboard(ctx, scratch, facts=reports, repeat=7 if ctx.large else 15)
+
+    if ctx.wants("national-freshness"):
+        _freshness(ctx, scratch, seconds=180 if ctx.large else 60, offline=offline)
+
+
+def _interval() -> int:
+    """The relay interval the product runs with (config/settings.py reads the same variable)."""
+    return int(os.environ.get("WARGA_NATIONAL_RELAY_SECONDS", "15"))
+
+
+def poll_floor(interval: float, jitter: float, samples: int = 200_000) -> dict[str, float]:
+    """The lag of a relay that starts a drain at every beat tick plus a random countdown in
+    0..jitter, applies instantly and never queues: the time from a uniformly random commit to
+    its government's next drain (Monte Carlo, fixed seed)."""
+    rng = random.Random(15)
+    ticks = 4000
+    drains = sorted(k * interval + rng.uniform(0, jitter) for k in range(ticks))
+    import bisect
+
+    lags = []
+    span = (ticks - 2) * interval
+    for _ in range(samples):
+        moment = interval + rng.uniform(0, span - interval)
+        lags.append(drains[bisect.bisect_right(drains, moment)] - moment)
+    from harness import percentile
+
+    return {"p50": percentile(lags, 0.5), "p95": percentile(lags, 0.95), "max": max(lags)}
+
+
+RELAY_DONE = re.compile(r"Task national\.relay_drain\[[^\]]+\] succeeded in ([0-9.]+)s: (\d+)")
+DISPATCHED = re.compile(r"dispatched national\.relay_drain to (\d+) ready governments")
+
+
+@contextmanager
+def _celery(scratch: Any, *args: str, log_name: str) -> Iterator[subprocess.Popen[str]]:
+    """A celery process (worker or beat) on the scratch database; its INFO log goes to a file
+    (the worker's task lines carry each relay's runtime and event count)."""
+    from harness import ROOT
+
+    log_path = scratch.var_dir / log_name
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", *args, "--loglevel", "INFO"],
+            cwd=ROOT,
+            env=scratch.env(WARGA_LOG_LEVEL="INFO"),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _relay_tasks(log_path: Path) -> list[tuple[float, int]]:
+    return [(float(match[1]), int(match[2])) for match in RELAY_DONE.finditer(log_path.read_text(errors="replace"))]
+
+
+def _freshness(ctx: Any, scratch: Any, *, seconds: int, offline: float) -> None:
+    from harness import Result, percentile, section
+
+    interval = _interval()
+    rate, governments = FRESHNESS_RATE, FRESHNESS_GOVERNMENTS
+    section(
+        f"national: freshness under steady intake ({rate:g} reports/s for {seconds} s into {governments} "
+        f"governments, relay every {interval} s by beat, 1 worker)"
+    )
+    worker_log = scratch.var_dir / "celery-worker.log"
+    with scratch.connect() as connection:
+        ready = connection.execute("SELECT count(*) FROM tenants_government WHERE is_ready").fetchone()
+    with (
+        _celery(scratch, "worker", "--concurrency", "1", log_name="celery-worker.log") as worker,
+        _celery(scratch, "beat", log_name="celery-beat.log") as beat,
+    ):
+        # Steady state first: one whole beat tick relayed before the load starts.
+        deadline = time.monotonic() + 3 * interval + 90
+        while not _relay_tasks(worker_log):
+            if worker.poll() is not None or beat.poll() is not None:
+                raise RuntimeError("the Celery worker or beat exited at start-up (see its log)")
+            if time.monotonic() > deadline:
+                raise RuntimeError("no relay ran within three intervals of starting beat and the worker")
+            time.sleep(0.5)
+        before = _relay_tasks(worker_log)
+        load_before = os.getloadavg()
+        began = time.time()
+        produced = _subprocess(
+            scratch, "load", "--rate", str(rate), "--seconds", str(seconds), "--governments", str(governments)
+        )
+        load_after = os.getloadavg()
+        submitted = produced["reports"]
+        by_schema: dict[str, list[str]] = {}
+        for item in submitted:
+            by_schema.setdefault(item["schema"], []).append(item["number"])
+        # Everything submitted must reach the read model; a relay that falls behind shows here.
+        deadline = time.monotonic() + 4 * interval + 120
+        rows: list[tuple[str, Any, Any]] = []
+        while True:
+            with scratch.connect() as connection:
+                rows = [
+                    row
+                    for schema, numbers in by_schema.items()
+                    for row in connection.execute(
+                        f"SELECT payload->>'tracking_number', created_at, relayed_at FROM \"{schema}\".reports_outbox "
+                        "WHERE kind = 'report.submitted' AND payload->>'tracking_number' = ANY(%s)",
+                        [numbers],
+                    )
+                ]
+            waiting = sum(1 for row in rows if row[2] is None) + len(submitted) - len(rows)
+            if not waiting:
+                break
+            if time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        ended = time.time()
+        during = _relay_tasks(worker_log)[len(before) :]
+        text = worker_log.read_text(errors="replace")
+        ticks = [int(match[1]) for match in DISPATCHED.finditer(text)]
+    received = Counter(re.findall(r"Task ([\w.]+)\[[^\]]+\] received", text))
+    done = Counter(re.findall(r"Task ([\w.]+)\[[^\]]+\] succeeded", text))
+    failed = [line for line in text.splitlines() if " ERROR " in line or "raised unexpected" in line]
+    print(f"  worker tasks received {dict(received)}, succeeded {dict(done)}, error lines {len(failed)}", flush=True)
+    for line in failed[:5]:
+        print(f"  worker: {line[:300]}", flush=True)
+    if waiting:
+        # A relay that falls behind is the finding, not a crash: reported, then the lags of the rest.
+        ctx.report.note(
+            f"freshness: {waiting} of {len(submitted)} reports NOT relayed {4 * interval + 120} s after the load "
+            "ended; the lags below cover only the relayed ones"
+        )
+    committed = {item["number"]: item["committed"] for item in submitted}
+    rows = [row for row in rows if row[2] is not None]
+    lags = [row[2].timestamp() - committed[row[0]] for row in rows]
+    in_transaction = [row[2].timestamp() - row[1].timestamp() for row in rows]
+    if not lags:
+        raise RuntimeError(f"none of the {len(submitted)} reports was relayed (worker log summary above)")
+    floor = poll_floor(interval, RELAY_JITTER_SECONDS)
+    label = f"{len(submitted)} reports at {len(submitted) / produced['seconds']:.2f}/s, {ready[0] if ready else '?'} ready governments"
+    for name in ("p50", "p95"):
+        fraction = 0.5 if name == "p50" else 0.95
+        ctx.report.add(
+            Result(
+                f"freshness {name}, commit -> relayed ({label})",
+                percentile(lags, fraction),
+                "s",
+                floor[name],
+                f"poll floor, {interval} s + 0..{RELAY_JITTER_SECONDS} s jitter",
             )
-        ctx.report.note(f"national: {timed['volume']} reports in the period, the same count both ways")
+        )
+    ctx.report.add(Result("freshness max, commit -> relayed", max(lags), "s", floor["max"], "poll floor"))
+    working = [(runtime, events) for runtime, events in during if events]
+    empty = sorted(runtime for runtime, events in during if not events)
+    relayed_events = sum(events for _, events in working)
+    busy = sum(runtime for runtime, _ in working)
+    ctx.report.add(
+        Result(
+            f"relay throughput under load ({relayed_events} events in {len(working)} non-empty drains)",
+            relayed_events / busy if busy else 0.0,
+            "events/s",
+            offline,
+            "offline drain of the generated backlog, same run",
+        )
+    )
+    window = ended - began
+    all_busy = sum(runtime for runtime, _ in during)
+    ctx.report.note(
+        f"freshness: lag p50/p95 from the outbox row's own created_at (inside the transaction) "
+        f"{percentile(in_transaction, 0.5):.2f}/{percentile(in_transaction, 0.95):.2f} s; "
+        f"{produced['late']} of {len(submitted)} submissions started after their due time (open loop at "
+        f"{rate:g}/s: once behind, every later one is late too); the producer's achieved rate is in the label"
+    )
+    ctx.report.note(
+        f"freshness: {len(during)} relay tasks ran in {window:.0f} s ({len(empty)} found nothing; empty drain "
+        f"median {percentile(empty, 0.5) * 1000 if empty else 0:.1f} ms), relay tasks busy {all_busy:.1f} s "
+        f"({100 * all_busy / window:.1f} % of the window); beat ticks dispatched so far: {len(ticks)}"
+    )
+    ctx.report.note(f"freshness: load average {load_before[0]:.2f} before, {load_after[0]:.2f} at the end of the load")
+
+
+def _huge(ctx: Any, scratch: Any) -> None:
+    section_title = f"national: {HUGE_REPORTS} facts, every government"
+    from harness import section
+
+    section(section_title)
+    _provision(scratch, every=True)
+    with scratch.connect() as connection:
+        directory = connection.execute("SHOW data_directory").fetchone()
+    free = _free_bytes(Path(str(directory[0])) if directory else Path.cwd())
+    chunk = HUGE_REPORTS // 10
+    limit_bytes = min(HUGE_LIMIT_BYTES, free - HUGE_DISK_RESERVE_BYTES)
+    written = 0
+    began = time.perf_counter()
+    for index in range(10):
+        with scratch.connect() as connection:
+            size_before = connection.execute("SELECT pg_database_size(current_database())").fetchone()[0]  # type: ignore[index]
+        step = time.perf_counter()
+        made = _subprocess(scratch, "generate", "--reports", str(chunk), "--no-events", "--series", f"H{index}")
+        written += made["reports"]
+        with scratch.connect() as connection:
+            size = connection.execute("SELECT pg_database_size(current_database())").fetchone()[0]  # type: ignore[index]
+        seconds = time.perf_counter() - step
+        remaining = 9 - index
+        projected_size = size + remaining * (size - size_before)
+        projected_seconds = time.perf_counter() - began + remaining * seconds
+        print(
+            f"  {written} reports in the schemas ({size / 2**30:.2f} GiB, chunk {seconds:.0f} s); "
+            f"projected at {HUGE_REPORTS}: {projected_size / 2**30:.1f} GiB, {projected_seconds / 60:.1f} min",
+            flush=True,
+        )
+        if remaining and (projected_size > limit_bytes or projected_seconds > HUGE_LIMIT_SECONDS):
+            print(f"  stopping at {written} reports: the projection exceeds the disk or time limit", flush=True)
+            break
+    made_facts = _subprocess(scratch, "facts")
+    print(
+        f"  {made_facts['facts']} facts in {made_facts['facts_seconds']:.0f} s, {made_facts['rollups']} roll-up rows "
+        f"in {made_facts['rollups_seconds']:.0f} s",
+        flush=True,
+    )
+    _dashboard(ctx, scratch, facts=made_facts["facts"], repeat=7, label=", facts and roll-ups written with SQL")
+    with scratch.connect() as connection:
+        size = connection.execute("SELECT pg_database_size(current_database())").fetchone()
+    ctx.report.note(
+        f"national-huge: scratch database {size[0] / 2**30 if size else 0:.2f} GiB, set-up and generation "
+        f"{time.perf_counter() - began:.0f} s, load average {os.getloadavg()[0]:.2f}"
+    )
+
+
+# The 10 M baseline stops short of 10 M reports rather than fill the disk or run for hours.
+HUGE_LIMIT_BYTES = 40 * 2**30
+HUGE_DISK_RESERVE_BYTES = 20 * 2**30
+HUGE_LIMIT_SECONDS = 20 * 60
+
+
+def _free_bytes(path: Path) -> int:
+    """Free space of the file system holding `path` (its nearest readable parent)."""
+    for candidate in (path, *path.parents):
+        try:
+            return shutil.disk_usage(candidate).free
+        except OSError:
+            continue
+    raise RuntimeError(f"cannot read the free space of {path}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["generate", "relay", "queries"])
+    parser.add_argument("command", choices=["generate", "relay", "queries", "load", "facts"])
     parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--no-events", action="store_true")
+    parser.add_argument("--series", default="B")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--rate", type=float, default=FRESHNESS_RATE)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--governments", type=int, default=FRESHNESS_GOVERNMENTS)
     arguments = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "platform"))
     _django()
     if arguments.command == "generate":
-        result = generate(arguments.reports)
+        result = generate(arguments.reports, events_too=not arguments.no_events, series=arguments.series)
     elif arguments.command == "relay":
         result = relay()
+    elif arguments.command == "load":
+        result = load(arguments.rate, arguments.seconds, arguments.governments)
+    elif arguments.command == "facts":
+        result = facts_from_schemas()
     else:
         result = queries(arguments.repeat)
     print(json.dumps(result, default=str))

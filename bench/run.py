@@ -19,7 +19,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import delivery
 import feed
+import inbox
 import intake
 import national
 import tenancy
@@ -35,11 +37,13 @@ class Suite:
     run: Callable[[Context], None]
 
 
-# New suites (intake, map, inbox) are added here: a module with NAMES and run(ctx).
+# A new suite is added here: a module with NAMES and run(ctx).
 SUITES = [
     Suite("tenancy", tenancy.NAMES, tenancy.run),
     Suite("intake", intake.NAMES, intake.run),
+    Suite("delivery", delivery.NAMES, delivery.run),
     Suite("map", feed.NAMES, feed.run),
+    Suite("inbox", inbox.NAMES, inbox.run),
     Suite("national", national.NAMES, national.run),
 ]
 

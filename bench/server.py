@@ -37,9 +37,23 @@ class Server:
             connection.close()
         return response.status, time.perf_counter() - started
 
+    def post(self, host: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, float]:
+        """One POST on a fresh connection; status and seconds until the whole answer was read."""
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request("POST", path, body=body, headers={"Host": host} | headers)
+            response = connection.getresponse()
+            response.read()
+        finally:
+            connection.close()
+        return response.status, time.perf_counter() - started
+
 
 @contextmanager
-def gunicorn(scratch: Scratch, *, workers: int = 2) -> Iterator[Server]:
+def gunicorn(scratch: Scratch, *, workers: int = 2, timeout: int = 30) -> Iterator[Server]:
+    """gunicorn over `scratch`; `timeout` is gunicorn's worker timeout (seconds), raised by
+    benchmarks whose slowest request may exceed its default of 30."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -53,6 +67,8 @@ def gunicorn(scratch: Scratch, *, workers: int = 2) -> Iterator[Server]:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            "--timeout",
+            str(timeout),
         ],
         cwd=ROOT,
         env=scratch.env(),

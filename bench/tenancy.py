@@ -13,12 +13,15 @@ import json
 import os
 import random
 import re
+import secrets
 import shutil
+import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
-from harness import ROOT, Context, Result, Scratch, median, section
+from harness import ROOT, Context, Result, Scratch, median, percentile, run_timed, section
 from psycopg import sql
 from server import Latency, gunicorn, sample
 
@@ -106,6 +109,80 @@ def _latency(ctx: Context, small: Scratch, big: Scratch) -> dict[str, Latency]:
         if set(latencies[name].statuses) != {200}:
             raise RuntimeError(f"GET / on {TENANT_HOST} did not always answer 200: {latencies[name].statuses}")
     return latencies
+
+
+def _intake_sessions(scratch: Scratch, citizens: int) -> dict[str, object]:
+    """Citizens with signed-in sessions, reporting in Kota Bandung (bench/intake.py setup)."""
+    done = run_timed(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "intake.py"),
+            "setup",
+            "--citizens",
+            str(citizens),
+            "--codes",
+            TENANT_CODE,
+        ],
+        env=scratch.env(),
+    )
+    prepared: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
+    return prepared
+
+
+def _intake_latency(ctx: Context, small: Scratch, big: Scratch) -> dict[str, Latency]:
+    """POST /api/v1/reports/ on the public host (a report in Kota Bandung with a 640 x 480
+    photo, as the citizen app sends it) on a server over the 10-tenant database and one over the
+    big fleet, one request to each in turn. Each citizen sends at most the product's hourly
+    limit, so every request is a new report."""
+    from delivery import small_photo
+    from intake import CATEGORIES, REPORTS_PER_CITIZEN, _multipart
+
+    requests, warmup = (400, 40) if ctx.large else (150, 15)
+    citizens = -(-(requests + warmup) // REPORTS_PER_CITIZEN) + 1
+    photo = small_photo()
+    prepared = [_intake_sessions(scratch, citizens) for scratch in (small, big)]
+    seconds: list[list[float]] = [[], []]
+    statuses: list[dict[int, int]] = [{}, {}]
+    with gunicorn(small) as small_server, gunicorn(big) as big_server:
+        for number in range(warmup + requests):
+            for index, (server, given) in enumerate(zip((small_server, big_server), prepared, strict=True)):
+                village, latitude, longitude = given["villages"][number % len(given["villages"])]  # type: ignore[index]
+                body, content_type = _multipart(
+                    {
+                        "type": "pengaduan",
+                        "category_code": CATEGORIES[number % len(CATEGORIES)],
+                        "description": "Lampu jalan mati sejak tiga hari, mohon diperbaiki.",
+                        "latitude": str(latitude),
+                        "longitude": str(longitude),
+                        "village_code": village,
+                        "privacy": "publik",
+                    },
+                    photo,
+                )
+                session = given["sessions"][number // REPORTS_PER_CITIZEN]  # type: ignore[index]
+                csrf = secrets.token_hex(16)
+                status, elapsed = server.post(
+                    "localhost",
+                    "/api/v1/reports/",
+                    body,
+                    {
+                        "Content-Type": content_type,
+                        "Cookie": f"{given['session_cookie']}={session}; {given['csrf_cookie']}={csrf}",
+                        "X-CSRFToken": csrf,
+                        "Idempotency-Key": f"tenancy-{uuid.uuid4().hex}",
+                    },
+                )
+                if number >= warmup:
+                    seconds[index].append(elapsed)
+                    statuses[index][status] = statuses[index].get(status, 0) + 1
+    measured = {
+        name: Latency(percentile(values, 0.50), percentile(values, 0.95), status)
+        for name, values, status in zip(("intake small", "intake big"), seconds, statuses, strict=True)
+    }
+    for name, latency in measured.items():
+        if set(latency.statuses) != {201}:
+            raise RuntimeError(f"intake ({name}) did not always answer 201: {latency.statuses}")
+    return measured
 
 
 def _alternate(small: Scratch, big: Scratch, rounds: int, *args: str) -> tuple[dict[str, float], dict[str, float]]:
@@ -331,6 +408,32 @@ def _run(ctx: Context, small: Scratch, big: Scratch) -> None:
                 f"{FIRST_STEP} tenants",
             )
         )
+        report.note(f"tenancy latency: load average {os.getloadavg()[0]:.2f} after the GET requests")
+        intake = _intake_latency(ctx, small, big)
+        for name, measured in intake.items():
+            print(f"  {name}: {measured.describe()}")
+        intake_small, intake_big = intake["intake small"], intake["intake big"]
+        report.add(
+            Result(
+                f"intake POST p50 at {last} tenants",
+                intake_big.p50 * 1000,
+                "ms",
+                intake_small.p50 * 1000,
+                f"{FIRST_STEP} tenants",
+                f"ratio <= {LATENCY_RATIO}",
+                intake_big.p50 / intake_small.p50 <= LATENCY_RATIO,
+            )
+        )
+        report.add(
+            Result(
+                f"intake POST p95 at {last} tenants",
+                intake_big.p95 * 1000,
+                "ms",
+                intake_small.p95 * 1000,
+                f"{FIRST_STEP} tenants",
+            )
+        )
+        report.note(f"tenancy latency: load average {os.getloadavg()[0]:.2f} after the intake requests")
         report.add(
             Result(
                 f"/healthz p50 at {last} tenants (reference)",
