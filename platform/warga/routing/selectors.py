@@ -22,6 +22,7 @@ from tenants.models import Government
 from warga.organization.models import Membership, Position, PositionKind, Unit, UnitKind
 from warga.organization.selectors import membership_active_q
 from warga.organization.selectors import user_holds_position_kind as organization_user_holds_position_kind
+from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import PRIORITY_RANK, Priority, Report
 from warga.routing.models import ReportRouting, Rule, RuleSet, Target
 from warga.taxonomy.selectors import category_get
@@ -370,6 +371,8 @@ class SlaState(models.TextChoices):
     ON_TIME = "on_time", "Tepat waktu"
     DUE_SOON = "due_soon", "Segera jatuh tempo"
     OVERDUE = "overdue", "Terlambat"
+    # Ended reports (resolved, closed, withdrawn ...) and chains that ran out have no clock.
+    NO_DEADLINE = "no_deadline", "Tanpa tenggat berjalan"
 
 
 # Urgent first: the stored values do not sort that way, so the rank is computed in the query.
@@ -438,9 +441,17 @@ def inbox_for_official(
     due = ReportRouting.objects.filter(report_id=OuterRef("pk")).values("current_due_at")[:1]
     reports = (
         Report.objects.filter(pk__in=routings.values("report_id"))
-        .annotate(due_at=Subquery(due))
+        # A deadline runs only while the report is open: an ended report is never overdue.
+        .annotate(
+            due_at=Case(
+                When(status__in=OPEN_STATUSES, then=Subquery(due)),
+                default=Value(None),
+                output_field=models.DateTimeField(),
+            )
+        )
         .annotate(
             sla_state=Case(
+                When(due_at__isnull=True, then=Value(SlaState.NO_DEADLINE.value)),
                 When(due_at__lt=now, then=Value(SlaState.OVERDUE.value)),
                 When(due_at__lt=now + DUE_SOON, then=Value(SlaState.DUE_SOON.value)),
                 default=Value(SlaState.ON_TIME.value),

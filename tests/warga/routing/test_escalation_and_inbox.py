@@ -113,7 +113,22 @@ def test_inbox_sla_states(bandung: Government, bandung_officials: dict[str, User
             assert [(r.sla_state, r.due_at) for r in page.reports] == [(state, due)]  # type: ignore[attr-defined]
             assert inbox_for_official(user_id=user_id, now=now, sla_state=state).total == 1
             others = [s for s in SlaState if s != state]
-            assert [inbox_for_official(user_id=user_id, now=now, sla_state=s).total for s in others] == [0, 0]
+            assert [inbox_for_official(user_id=user_id, now=now, sla_state=s).total for s in others] == [0, 0, 0]
+
+
+def test_an_ended_report_has_no_running_deadline_in_the_inbox(
+    bandung: Government, bandung_officials: dict[str, User]
+) -> None:
+    report = _report(bandung)
+    with government_context(bandung):
+        due = ReportRouting.objects.get(report_id=report.pk).current_due_at
+        assert due is not None
+        Report.objects.filter(pk=report.pk).update(status="closed")
+        later = due + datetime.timedelta(days=30)
+        user_id = bandung_officials["kadis_pupr"].pk
+        page = inbox_for_official(user_id=user_id, now=later)
+        assert [(r.sla_state, r.due_at) for r in page.reports] == [(SlaState.NO_DEADLINE, None)]  # type: ignore[attr-defined]
+        assert inbox_for_official(user_id=user_id, now=later, sla_state=SlaState.OVERDUE).total == 0
 
 
 @pytest.mark.parametrize("page_size", [5, 50])
