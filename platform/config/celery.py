@@ -6,9 +6,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from kombu.transport import TRANSPORT_ALIASES
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# `filesystem://` is the development broker with atomic message writes (config.broker).
+TRANSPORT_ALIASES["filesystem"] = "config.broker:Transport"
 
 app = CeleryApp("warga")
 app.config_from_object("django.conf:settings", namespace="CELERY")
