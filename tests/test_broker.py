@@ -9,17 +9,27 @@ from kombu import Connection
 from config.broker import PARTIAL_SUFFIX, Transport
 
 
+def _folders(root: Path) -> Path:
+    for name in ("queue", "control"):
+        (root / name).mkdir(exist_ok=True)
+    return root
+
+
 def _connection(folder: Path) -> Connection:
     return Connection(
         "filesystem://",
-        transport_options={"data_folder_in": str(folder), "data_folder_out": str(folder)},
+        transport_options={
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "control_folder": str(folder / "control"),
+        },
     )
 
 
 def test_filesystem_urls_use_the_atomic_transport(tmp_path: Path) -> None:
     import config.celery  # noqa: F401  (registers the transport)
 
-    with _connection(tmp_path) as connection:
+    with _connection(_folders(tmp_path)) as connection:
         assert isinstance(connection.transport, Transport)
 
 
@@ -27,10 +37,10 @@ def test_a_message_appears_only_whole_and_leaves_no_partial_file(tmp_path: Path)
     import config.celery  # noqa: F401
 
     body = {"text": "x" * 200_000}
-    with _connection(tmp_path) as connection:
+    with _connection(_folders(tmp_path)) as connection:
         queue = connection.SimpleQueue("atomic-test")
         queue.put(body)
-        names = [path.name for path in tmp_path.iterdir()]
+        names = [path.name for path in (tmp_path / "queue").iterdir()]
         assert len(names) == 1
         assert names[0].endswith(".atomic-test.msg")
         assert not any(name.endswith(PARTIAL_SUFFIX) for name in names)
@@ -42,7 +52,8 @@ def test_a_partial_file_is_never_taken_by_a_consumer(tmp_path: Path) -> None:
     import config.celery  # noqa: F401
 
     # What a sender leaves while it is still writing: the consumer must not pick it up.
-    (tmp_path / f"1_abc.atomic-test.msg{PARTIAL_SUFFIX}").write_bytes(b'{"trunc')
+    partial = _folders(tmp_path) / "queue" / f"1_abc.atomic-test.msg{PARTIAL_SUFFIX}"
+    partial.write_bytes(b'{"trunc')
     with _connection(tmp_path) as connection:
         queue = connection.SimpleQueue("atomic-test")
         try:
@@ -52,4 +63,4 @@ def test_a_partial_file_is_never_taken_by_a_consumer(tmp_path: Path) -> None:
         else:
             raise AssertionError("a partial message was delivered")
         queue.close()
-    assert (tmp_path / f"1_abc.atomic-test.msg{PARTIAL_SUFFIX}").exists()
+    assert partial.exists()
