@@ -3,10 +3,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.http import Http404
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.v1.errors import exception_handler
+from tenants.context import in_public_schema
+from warga.accounts.models import User
 
 
 class ApiView(APIView):
@@ -14,3 +18,26 @@ class ApiView(APIView):
 
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
         return exception_handler
+
+
+PUBLIC_HOST_ONLY = "Tersedia di aplikasi warga (alamat nasional), bukan di alamat pemerintah daerah."
+GOVERNMENT_HOST_ONLY = "Tersedia di alamat pemerintah daerah."
+
+
+def require_public_host(message: str = PUBLIC_HOST_ONLY) -> None:
+    """404 (saying where it is served) unless the request is on the public host."""
+    if not in_public_schema():
+        raise Http404(message)
+
+
+def require_government_host(message: str = GOVERNMENT_HOST_ONLY) -> None:
+    """404 (saying where it is served) unless the request is on a government's host."""
+    if in_public_schema():
+        raise Http404(message)
+
+
+def signed_in_user(request: Request) -> User:
+    """The request's account, for views whose permissions already refused anonymous users."""
+    user = request.user
+    assert isinstance(user, User)
+    return user

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.v1.base import ApiView
+from api.v1.base import ApiView, require_government_host, signed_in_user
 from api.v1.errors import body
-from tenants.context import in_public_schema
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for
-from warga.accounts.models import User
 from warga.organization.selectors import today_in
 from warga.workcalendar.models import SlaStep, SlaTarget
 from warga.workcalendar.selectors import calendar_overview
@@ -36,19 +33,7 @@ from warga.workcalendar.services import (
     sla_target_set,
 )
 
-GOVERNMENT_HOST_ONLY = "Tersedia di alamat pemerintah daerah."
 MAY_EDIT = permission_for(Action.CALENDAR_EDIT)
-
-
-def _government_host() -> None:
-    if in_public_schema():
-        raise Http404(GOVERNMENT_HOST_ONLY)
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _refused(error: WorkCalendarInputError, field: str = "non_field_errors") -> Response:
@@ -127,7 +112,7 @@ class CalendarView(ApiView):
         summary="The working calendar and SLA targets for a year",
     )
     def get(self, request: Request) -> Response:
-        _government_host()
+        require_government_host()
         query = CalendarQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         government = government_of(request)
@@ -167,11 +152,11 @@ class DayOffListView(ApiView):
 
     @extend_schema(request=DayOffInput, responses={201: DayOffOutput}, summary="Add a decree day off or local holiday")
     def post(self, request: Request) -> Response:
-        _government_host()
+        require_government_host()
         given = DayOffInput(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            day_off = day_off_add(actor_id=_user(request).pk, **given.validated_data)
+            day_off = day_off_add(actor_id=signed_in_user(request).pk, **given.validated_data)
         except WorkCalendarInputError as error:
             return _refused(error, "date")
         return Response(DayOffOutput(day_off).data, status=status.HTTP_201_CREATED)
@@ -182,9 +167,9 @@ class DayOffDetailView(ApiView):
 
     @extend_schema(request=None, responses={204: None}, summary="Remove a day off")
     def delete(self, request: Request, day_off_id: int) -> Response:
-        _government_host()
+        require_government_host()
         try:
-            day_off_remove(day_off_id=day_off_id, actor_id=_user(request).pk)
+            day_off_remove(day_off_id=day_off_id, actor_id=signed_in_user(request).pk)
         except WorkCalendarEntryNotFound as error:
             return _not_found(error)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -207,11 +192,11 @@ class DayWorkedListView(ApiView):
         summary="Add a substitute working day (without hours: that weekday's, or Monday's)",
     )
     def post(self, request: Request) -> Response:
-        _government_host()
+        require_government_host()
         given = DayWorkedInput(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            day = day_worked_add(actor_id=_user(request).pk, **given.validated_data)
+            day = day_worked_add(actor_id=signed_in_user(request).pk, **given.validated_data)
         except WorkCalendarInputError as error:
             return _refused(error, "date")
         return Response(DayWorkedOutput(day).data, status=status.HTTP_201_CREATED)
@@ -222,9 +207,9 @@ class DayWorkedDetailView(ApiView):
 
     @extend_schema(request=None, responses={204: None}, summary="Remove a substitute working day")
     def delete(self, request: Request, day_worked_id: int) -> Response:
-        _government_host()
+        require_government_host()
         try:
-            day_worked_remove(day_worked_id=day_worked_id, actor_id=_user(request).pk)
+            day_worked_remove(day_worked_id=day_worked_id, actor_id=signed_in_user(request).pk)
         except WorkCalendarEntryNotFound as error:
             return _not_found(error)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -251,11 +236,11 @@ class SlaTargetView(ApiView):
         summary="Set the SLA target of a step, for a category or by default (applies to the next report)",
     )
     def put(self, request: Request) -> Response:
-        _government_host()
+        require_government_host()
         given = SlaTargetInput(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            target = sla_target_set(actor_id=_user(request).pk, **given.validated_data)
+            target = sla_target_set(actor_id=signed_in_user(request).pk, **given.validated_data)
         except WorkCalendarInputError as error:
             return _refused(error)
         return Response(SlaTargetOutput(target).data)

@@ -14,8 +14,7 @@ from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.v1.base import ApiView
-from api.v1.reports import _require_public_host
+from api.v1.base import ApiView, require_public_host
 from warga.intake.selectors import FEED_PAGE_MAX, BoundingBox, reports_feed
 from warga.reports.errors import ReportInvalid
 
@@ -76,7 +75,7 @@ class FeedView(ApiView):
         summary="Public map: open and recent reports in a bounding box, newest first (public host; no sign-in)",
     )
     def get(self, request: Request) -> Response:
-        _require_public_host()
+        require_public_host()
         given = FeedInput(data=request.query_params)
         given.is_valid(raise_exception=True)
         data = given.validated_data

@@ -21,8 +21,7 @@ from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.v1.base import ApiView
-from tenants.context import in_public_schema
+from api.v1.base import ApiView, require_public_host
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.national.models import RegionLevel
 from warga.national.selectors import (
@@ -48,7 +47,7 @@ OVERSIGHT_HOST_ONLY = (
     "Dasbor nasional tersedia di alamat pemerintah pusat dan di alamat pemerintah provinsi (untuk provinsinya). "
     "(The national dashboard is served on the national and province government hosts.)"
 )
-PUBLIC_HOST_ONLY = "Data terbuka tersedia di alamat nasional Warga. (Open data is served on the public host.)"
+OPEN_DATA_PUBLIC_HOST_ONLY = "Data terbuka tersedia di alamat nasional Warga. (Open data is served on the public host.)"
 DEFAULT_DAYS = 30
 # One query answers a period of at most this many days: longer ones go through the export.
 MAX_DAYS = 366
@@ -367,8 +366,7 @@ class OpenDataView(ApiView):
         summary="Data terbuka: jumlah laporan per wilayah, kategori dan bulan",
     )
     def get(self, request: Request) -> Response | HttpResponse:
-        if not in_public_schema():
-            raise Http404(PUBLIC_HOST_ONLY)
+        require_public_host(OPEN_DATA_PUBLIC_HOST_ONLY)
         query = OpenDataQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         start, end = query.validated_data["start"], query.validated_data["end"]

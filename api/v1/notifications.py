@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.v1.base import ApiView
+from api.v1.base import ApiView, require_government_host, require_public_host, signed_in_user
 from api.v1.errors import body
-from tenants.context import in_public_schema
-from warga.accounts.models import User
 from warga.notifications.models import Channel, ChannelPreference
 from warga.notifications.selectors import (
     channel_preference_for,
@@ -41,25 +38,6 @@ from warga.recipients.services import (
     push_subscription_delete,
     push_subscription_save,
 )
-
-GOVERNMENT_HOST_ONLY = "Tersedia di alamat pemerintah daerah."
-PUBLIC_HOST_ONLY = "Tersedia di aplikasi warga (alamat nasional), bukan di alamat pemerintah daerah."
-
-
-def _government_host() -> None:
-    if in_public_schema():
-        raise Http404(GOVERNMENT_HOST_ONLY)
-
-
-def _public_host() -> None:
-    if not in_public_schema():
-        raise Http404(PUBLIC_HOST_ONLY)
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _field_refused(*, field: str, code: str, message: str, http_status: int = status.HTTP_400_BAD_REQUEST) -> Response:
@@ -111,14 +89,14 @@ class NotificationListView(ApiView):
         summary="My notifications in this government, newest first",
     )
     def get(self, request: Request) -> Response:
-        _government_host()
+        require_government_host()
         paging = PagingQuery(
             data={k: request.query_params[k] for k in ("limit", "offset") if k in request.query_params}
         )
         paging.is_valid(raise_exception=True)
         limit, offset = paging.validated_data["limit"], paging.validated_data["offset"]
         rows = notifications_for_user(
-            user_id=_user(request).pk, unread_only=request.query_params.get("unread") in {"1", "true"}
+            user_id=signed_in_user(request).pk, unread_only=request.query_params.get("unread") in {"1", "true"}
         )
         return Response({"results": NotificationOutput(rows[offset : offset + limit], many=True).data})
 
@@ -128,8 +106,8 @@ class NotificationUnreadCountView(ApiView):
 
     @extend_schema(responses={200: inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})})
     def get(self, request: Request) -> Response:
-        _government_host()
-        return Response({"unread": notifications_unread_count(user_id=_user(request).pk)})
+        require_government_host()
+        return Response({"unread": notifications_unread_count(user_id=signed_in_user(request).pk)})
 
 
 class NotificationReadView(ApiView):
@@ -137,9 +115,9 @@ class NotificationReadView(ApiView):
 
     @extend_schema(request=None, responses={200: NotificationOutput}, summary="Mark one notification read")
     def post(self, request: Request, notification_id: int) -> Response:
-        _government_host()
+        require_government_host()
         try:
-            notification = notification_mark_read(user_id=_user(request).pk, notification_id=notification_id)
+            notification = notification_mark_read(user_id=signed_in_user(request).pk, notification_id=notification_id)
         except NotificationNotFound as error:
             return Response(body(code="not_found", message=str(error)), status=status.HTTP_404_NOT_FOUND)
         return Response(NotificationOutput(notification).data)
@@ -152,8 +130,8 @@ class NotificationReadAllView(ApiView):
         request=None, responses={200: inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})}
     )
     def post(self, request: Request) -> Response:
-        _government_host()
-        return Response({"marked": notifications_mark_all_read(user_id=_user(request).pk)})
+        require_government_host()
+        return Response({"marked": notifications_mark_all_read(user_id=signed_in_user(request).pk)})
 
 
 class PreferenceOutput(PreferenceSerializer):
@@ -168,16 +146,16 @@ class NotificationPreferenceView(ApiView):
 
     @extend_schema(responses={200: PreferenceOutput}, summary="My notification channels in this government")
     def get(self, request: Request) -> Response:
-        _government_host()
-        return Response(_preference_body(channel_preference_for(user_id=_user(request).pk)))
+        require_government_host()
+        return Response(_preference_body(channel_preference_for(user_id=signed_in_user(request).pk)))
 
     @extend_schema(request=PreferenceSerializer, responses={200: PreferenceOutput})
     def put(self, request: Request) -> Response:
-        _government_host()
+        require_government_host()
         given = PreferenceSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            preference = channel_preference_set(user_id=_user(request).pk, **given.validated_data)
+            preference = channel_preference_set(user_id=signed_in_user(request).pk, **given.validated_data)
         except ChannelUnavailable as error:
             return _field_refused(field=error.channel.value, code="channel_unavailable", message=str(error))
         return Response(_preference_body(preference))
@@ -215,10 +193,10 @@ class MyNotificationsView(ApiView):
         summary="My in-app notifications across every government that holds some (public host)",
     )
     def get(self, request: Request) -> Response:
-        _public_host()
+        require_public_host()
         paging = PagingQuery(data=request.query_params)
         paging.is_valid(raise_exception=True)
-        page = notifications_of_citizen(user_id=_user(request).pk, **paging.validated_data)
+        page = notifications_of_citizen(user_id=signed_in_user(request).pk, **paging.validated_data)
         return Response(
             {
                 "results": CitizenNotificationOutput(page.items, many=True).data,
@@ -264,7 +242,7 @@ class PushSubscriptionView(ApiView):
         given.is_valid(raise_exception=True)
         try:
             _, created = push_subscription_save(
-                user=_user(request),
+                user=signed_in_user(request),
                 endpoint=given.validated_data["endpoint"],
                 p256dh=given.validated_data["keys"]["p256dh"],
                 auth=given.validated_data["keys"]["auth"],
@@ -280,7 +258,7 @@ class PushSubscriptionView(ApiView):
     def delete(self, request: Request) -> Response:
         given = PushEndpointInput(data=request.data)
         given.is_valid(raise_exception=True)
-        if not push_subscription_delete(user=_user(request), endpoint=given.validated_data["endpoint"]):
+        if not push_subscription_delete(user=signed_in_user(request), endpoint=given.validated_data["endpoint"]):
             return Response(
                 body(code="not_found", message="Peramban ini tidak berlangganan notifikasi akun Anda."),
                 status=status.HTTP_404_NOT_FOUND,

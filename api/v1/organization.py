@@ -18,7 +18,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.v1.base import ApiView
+from api.v1.base import ApiView, signed_in_user
 from api.v1.errors import body
 from api.v1.errors import exception_handler as api_exception_handler
 from api.v1.reports import OnGovernmentHost
@@ -109,12 +109,6 @@ class OrganizationView(ApiView):
         return _exception_handler
 
 
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # the policy let only a signed-in official through
-    return user
-
-
 def _origin(request: Request) -> str:
     """This government host as the browser reaches it: the invitation link points back here."""
     return f"{request.scheme}://{request.get_host()}"
@@ -170,7 +164,7 @@ class UnitListView(OrganizationView):
     def post(self, request: Request) -> Response:
         given = UnitCreateInput(data=request.data)
         given.is_valid(raise_exception=True)
-        unit = unit_create(actor_id=_actor(request).pk, **given.validated_data)
+        unit = unit_create(actor_id=signed_in_user(request).pk, **given.validated_data)
         return Response(UnitOutput(unit).data, status=status.HTTP_201_CREATED)
 
 
@@ -185,7 +179,7 @@ class UnitDetailView(OrganizationView):
     def patch(self, request: Request, unit_id: int) -> Response:
         given = UnitRenameInput(data=request.data)
         given.is_valid(raise_exception=True)
-        unit = unit_rename(actor_id=_actor(request).pk, unit_id=unit_id, name=given.validated_data["name"])
+        unit = unit_rename(actor_id=signed_in_user(request).pk, unit_id=unit_id, name=given.validated_data["name"])
         return Response(UnitOutput(unit).data)
 
 
@@ -229,7 +223,7 @@ class PositionListView(OrganizationView):
     def post(self, request: Request) -> Response:
         given = PositionCreateInput(data=request.data)
         given.is_valid(raise_exception=True)
-        position = position_create(actor_id=_actor(request).pk, **given.validated_data)
+        position = position_create(actor_id=signed_in_user(request).pk, **given.validated_data)
         return Response(PositionOutput(position).data, status=status.HTTP_201_CREATED)
 
 
@@ -241,7 +235,7 @@ class PositionDetailView(OrganizationView):
         given = PositionRenameInput(data=request.data)
         given.is_valid(raise_exception=True)
         position = position_rename(
-            actor_id=_actor(request).pk, position_id=position_id, title=given.validated_data["title"]
+            actor_id=signed_in_user(request).pk, position_id=position_id, title=given.validated_data["title"]
         )
         return Response(PositionOutput(position).data)
 
@@ -327,7 +321,7 @@ class MembershipEndView(OrganizationView):
         given = MembershipEndInput(data=request.data)
         given.is_valid(raise_exception=True)
         membership = membership_end(
-            actor_id=_actor(request).pk, membership_id=membership_id, ends_on=given.validated_data["ends_on"]
+            actor_id=signed_in_user(request).pk, membership_id=membership_id, ends_on=given.validated_data["ends_on"]
         )
         return Response(_memberships_body([membership])[0])
 
@@ -344,7 +338,9 @@ class MembershipActingView(OrganizationView):
         given = MembershipActingInput(data=request.data)
         given.is_valid(raise_exception=True)
         membership = membership_set_acting(
-            actor_id=_actor(request).pk, membership_id=membership_id, is_acting=given.validated_data["is_acting"]
+            actor_id=signed_in_user(request).pk,
+            membership_id=membership_id,
+            is_acting=given.validated_data["is_acting"],
         )
         return Response(_memberships_body([membership])[0])
 
@@ -413,7 +409,7 @@ class InvitationListView(OrganizationView):
         given = InvitationCreateInput(data=request.data)
         given.is_valid(raise_exception=True)
         invitation = invitation_create(
-            actor_id=_actor(request).pk, link_origin=_origin(request), **given.validated_data
+            actor_id=signed_in_user(request).pk, link_origin=_origin(request), **given.validated_data
         )
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -428,7 +424,7 @@ class InvitationResendView(OrganizationView):
     )
     def post(self, request: Request, invitation_id: int) -> Response:
         invitation = invitation_resend(
-            actor_id=_actor(request).pk, invitation_id=invitation_id, link_origin=_origin(request)
+            actor_id=signed_in_user(request).pk, invitation_id=invitation_id, link_origin=_origin(request)
         )
         return Response(InvitationOutput(invitation).data)
 
@@ -442,5 +438,5 @@ class InvitationRevokeView(OrganizationView):
         summary="Revoke an invitation not yet accepted (admin koordinator)",
     )
     def post(self, request: Request, invitation_id: int) -> Response:
-        invitation = invitation_revoke(actor_id=_actor(request).pk, invitation_id=invitation_id)
+        invitation = invitation_revoke(actor_id=signed_in_user(request).pk, invitation_id=invitation_id)
         return Response(InvitationOutput(invitation).data)

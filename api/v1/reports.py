@@ -22,13 +22,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.v1.base import ApiView
+from api.v1.base import ApiView, require_government_host, require_public_host, signed_in_user
 from api.v1.errors import body
 from tenants.context import in_public_schema
 from warga.access.client_ip import client_ip, ip_budget_key
 from warga.access.policy import Action, permission_for
 from warga.access.ratelimit import Limit, rate_limit_consume
-from warga.accounts.models import User
 from warga.intake.selectors import (
     report_lookup_public,
     report_photo_public,
@@ -62,19 +61,8 @@ from warga.reports.services import (
     report_transition,
 )
 
-PUBLIC_HOST_ONLY = "Tersedia di aplikasi warga (alamat nasional), bukan di alamat pemerintah daerah."
 GOVERNMENT_HOST_ONLY = "Tersedia di alamat pemerintah daerah pemilik laporan."
 REPORT_NOT_FOUND = "Laporan dengan nomor itu tidak ditemukan."
-
-
-def _require_public_host() -> None:
-    if not in_public_schema():
-        raise Http404(PUBLIC_HOST_ONLY)
-
-
-def _require_government_host() -> None:
-    if in_public_schema():
-        raise Http404(GOVERNMENT_HOST_ONLY)
 
 
 class OnGovernmentHost(permissions.BasePermission):
@@ -82,7 +70,7 @@ class OnGovernmentHost(permissions.BasePermission):
     (404), whoever asks."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        _require_government_host()
+        require_government_host(GOVERNMENT_HOST_ONLY)
         return True
 
 
@@ -97,7 +85,7 @@ def _require_report_here(request: Request, tracking_number: str) -> None:
     """On a government host, another government's (or no) report is a 404 before any input
     is looked at: the answer must not differ between "not yours" and "malformed". A report
     here that the actor may not view is a 403 (ActionForbidden)."""
-    if report_get_for_actor(actor=_user(request), tracking_number=tracking_number) is None:
+    if report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number) is None:
         raise Http404(REPORT_NOT_FOUND)
 
 
@@ -125,12 +113,6 @@ def _submission_ip_refusal(request: Request) -> Response | None:
         status=status.HTTP_429_TOO_MANY_REQUESTS,
         headers={"Retry-After": str(decision.retry_after)},
     )
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 # --- Serializers ------------------------------------------------------------------------------
@@ -292,7 +274,7 @@ class ReportSubmitView(ApiView):
         summary="Submit a report (public host; signed-in citizen)",
     )
     def post(self, request: Request) -> Response:
-        _require_public_host()
+        require_public_host()
         refused = _submission_ip_refusal(request)
         if refused is not None:
             return refused
@@ -300,7 +282,7 @@ class ReportSubmitView(ApiView):
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
         data["idempotency_key"] = data.get("idempotency_key") or request.headers.get("Idempotency-Key", "")
-        submission = report_submit(reporter=_user(request), **data)
+        submission = report_submit(reporter=signed_in_user(request), **data)
         response = Response(SubmissionOutput(submission).data, status=status.HTTP_201_CREATED)
         # The same answer for a retried submission; the header tells a client it was a replay.
         response["Idempotent-Replayed"] = "true" if submission.replayed else "false"
@@ -325,7 +307,7 @@ class ReportDetailView(ApiView):
             if found is None:
                 raise Http404(REPORT_NOT_FOUND)
             return Response(PublicReportOutput(found).data)
-        report = report_get_for_actor(actor=_user(request), tracking_number=tracking_number)
+        report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
         if report is None:
             raise Http404(REPORT_NOT_FOUND)
         return Response(_official_body(report))
@@ -346,11 +328,13 @@ class ReportTransitionView(ApiView):
         summary="Change a report's status (government host)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        _require_government_host()
+        require_government_host(GOVERNMENT_HOST_ONLY)
         _require_report_here(request, tracking_number)
         given = TransitionInput(data=request.data)
         given.is_valid(raise_exception=True)
-        report = report_transition(actor=_user(request), tracking_number=tracking_number, **given.validated_data)
+        report = report_transition(
+            actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+        )
         return Response(_official_body(report))
 
 
@@ -371,10 +355,10 @@ class MyReportsView(ApiView):
         summary="My reports across every government (public host)",
     )
     def get(self, request: Request) -> Response:
-        _require_public_host()
+        require_public_host()
         paging = PagingInput(data=request.query_params)
         paging.is_valid(raise_exception=True)
-        page = reports_of_reporter(reporter=_user(request), **paging.validated_data)
+        page = reports_of_reporter(reporter=signed_in_user(request), **paging.validated_data)
         return Response({"results": MyReportOutput(page.items, many=True).data, "next_offset": page.next_offset})
 
 
@@ -398,7 +382,9 @@ class ReportPhotoView(ApiView):
         if in_public_schema():
             photo = report_photo_public(tracking_number=tracking_number, photo_id=photo_id, viewer=request.user)
         else:
-            photo = report_photo_for_actor(actor=_user(request), tracking_number=tracking_number, photo_id=photo_id)
+            photo = report_photo_for_actor(
+                actor=signed_in_user(request), tracking_number=tracking_number, photo_id=photo_id
+            )
         if photo is None or photo.state == PhotoState.REJECTED:
             raise Http404("Foto tidak ditemukan.")
         if photo.state != PhotoState.READY:
@@ -427,8 +413,8 @@ class ReportSupportView(ApiView):
 
     @extend_schema(request=None, responses={200: SupportOutput}, summary='"Saya juga": support a report (public host)')
     def post(self, request: Request, tracking_number: str) -> Response:
-        _require_public_host()
-        outcome = report_support(supporter=_user(request), tracking_number=tracking_number)
+        require_public_host()
+        outcome = report_support(supporter=signed_in_user(request), tracking_number=tracking_number)
         return Response(SupportOutput(outcome).data)
 
 
@@ -450,11 +436,11 @@ class ReportDisputeView(ApiView):
         summary="Dispute a resolution within 7 days: reopens the report (public host; its reporter)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        _require_public_host()
+        require_public_host()
         given = DisputeInput(data=request.data)
         given.is_valid(raise_exception=True)
         new_status = report_dispute(
-            reporter=_user(request), tracking_number=tracking_number, note=given.validated_data["note"]
+            reporter=signed_in_user(request), tracking_number=tracking_number, note=given.validated_data["note"]
         )
         return Response(StatusOutput({"tracking_number": tracking_number, "status": new_status}).data)
 
@@ -468,8 +454,8 @@ class ReportWithdrawView(ApiView):
         summary="Withdraw a report within 15 minutes of sending it (public host; its reporter)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        _require_public_host()
-        new_status = report_withdraw(reporter=_user(request), tracking_number=tracking_number)
+        require_public_host()
+        new_status = report_withdraw(reporter=signed_in_user(request), tracking_number=tracking_number)
         return Response(StatusOutput({"tracking_number": tracking_number, "status": new_status}).data)
 
 
@@ -501,7 +487,7 @@ class ReportSimilarView(ApiView):
         summary='Before submitting: similar open reports within 150 m to support ("saya juga") instead',
     )
     def get(self, request: Request) -> Response:
-        _require_public_host()
+        require_public_host()
         given = SimilarInput(data=request.query_params)
         given.is_valid(raise_exception=True)
         return Response(SimilarOutput(reports_similar_before_submit(**given.validated_data), many=True).data)
@@ -530,12 +516,12 @@ class ReportTransferView(ApiView):
         summary='"Bukan wewenang": move a report to another government or the national desk (government host)',
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        _require_government_host()
+        require_government_host(GOVERNMENT_HOST_ONLY)
         _require_report_here(request, tracking_number)
         given = TransferInput(data=request.data)
         given.is_valid(raise_exception=True)
         outcome = report_transfer(
-            actor=_user(request),
+            actor=signed_in_user(request),
             tracking_number=tracking_number,
             from_government=request.tenant,  # type: ignore[attr-defined]
             **given.validated_data,
@@ -571,7 +557,7 @@ class ReportResolveView(ApiView):
         summary="Declare a report resolved with proof photos (government host)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        _require_government_host()
+        require_government_host(GOVERNMENT_HOST_ONLY)
         _require_report_here(request, tracking_number)
         given = ResolveInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -582,7 +568,9 @@ class ReportResolveView(ApiView):
                 data["photos"], data["captured_at"], data["latitude"], data["longitude"], strict=True
             )
         ]
-        report = report_resolve(actor=_user(request), tracking_number=tracking_number, proofs=proofs, note=data["note"])
+        report = report_resolve(
+            actor=signed_in_user(request), tracking_number=tracking_number, proofs=proofs, note=data["note"]
+        )
         return Response(_official_body(report))
 
 
@@ -602,10 +590,12 @@ class ReportRateView(ApiView):
         request=RateInput, responses={200: RateOutput}, summary="Rate the resolution 1-5 (public host; its reporter)"
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        _require_public_host()
+        require_public_host()
         given = RateInput(data=request.data)
         given.is_valid(raise_exception=True)
-        score = report_rate_resolution(reporter=_user(request), tracking_number=tracking_number, **given.validated_data)
+        score = report_rate_resolution(
+            reporter=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+        )
         return Response(RateOutput({"tracking_number": tracking_number, "score": score}).data)
 
 
@@ -631,15 +621,17 @@ class ReportCommentView(ApiView):
         if in_public_schema():
             given = CommentInput(data=request.data)
             given.is_valid(raise_exception=True)
-            role = report_comment_public(author=_user(request), tracking_number=tracking_number, **given.validated_data)
+            role = report_comment_public(
+                author=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+            )
         else:
-            report = report_get_for_actor(actor=_user(request), tracking_number=tracking_number)
+            report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
             if report is None:
                 raise Http404(REPORT_NOT_FOUND)
             given = CommentInput(data=request.data)
             given.is_valid(raise_exception=True)
             role = report_comment_add(
-                author=_user(request), report_id=report.pk, as_official=True, **given.validated_data
+                author=signed_in_user(request), report_id=report.pk, as_official=True, **given.validated_data
             ).role
         return Response(
             CommentCreatedOutput({"tracking_number": tracking_number, "role": role}).data,
@@ -672,12 +664,12 @@ class ReportMergeView(ApiView):
         summary="Merge a duplicate into a report of the same government (government host)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        _require_government_host()
+        require_government_host(GOVERNMENT_HOST_ONLY)
         _require_report_here(request, tracking_number)
         given = MergeInput(data=request.data)
         given.is_valid(raise_exception=True)
         outcome = report_merge(
-            actor=_user(request),
+            actor=signed_in_user(request),
             duplicate_tracking_number=tracking_number,
             into_tracking_number=given.validated_data["into_tracking_number"],
             note=given.validated_data["note"],
@@ -700,11 +692,11 @@ class ReportPriorityView(ApiView):
         summary="Change a report's priority, with the reason (government host; does not re-route it)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        _require_government_host()
-        report = report_get_for_actor(actor=_user(request), tracking_number=tracking_number)
+        require_government_host(GOVERNMENT_HOST_ONLY)
+        report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
         if report is None:
             raise Http404(REPORT_NOT_FOUND)
         given = PriorityInput(data=request.data)
         given.is_valid(raise_exception=True)
-        report = report_priority_set(actor=_user(request), report_id=report.pk, **given.validated_data)
+        report = report_priority_set(actor=signed_in_user(request), report_id=report.pk, **given.validated_data)
         return Response(_official_body(report))

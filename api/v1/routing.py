@@ -10,18 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.v1.base import ApiView
+from api.v1.base import ApiView, require_government_host, signed_in_user
 from api.v1.errors import body
-from tenants.context import in_public_schema
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for, policy_require
-from warga.accounts.models import User
 from warga.reports.lifecycle import Status
 from warga.reports.models import Priority, ReportType
 from warga.routing.models import Rule, RuleSet, Target
@@ -38,19 +35,6 @@ from warga.routing.selectors import (
     rules_of,
 )
 from warga.routing.services import RoutingInvalid, rule_set_restore, rule_set_save
-
-GOVERNMENT_HOST_ONLY = "Tersedia di alamat pemerintah daerah."
-
-
-def _government_host() -> None:
-    if in_public_schema():
-        raise Http404(GOVERNMENT_HOST_ONLY)
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _refused(error: RoutingInvalid) -> Response:
@@ -124,7 +108,7 @@ class RuleSetListView(ApiView):
 
     @extend_schema(responses={200: RuleSetOutput(many=True)}, summary="Routing rule versions, newest first")
     def get(self, request: Request) -> Response:
-        _government_host()
+        require_government_host()
         return Response(RuleSetOutput(rule_sets_list(), many=True).data)
 
 
@@ -136,7 +120,7 @@ class RulesView(ApiView):
         summary="The active routing rules",
     )
     def get(self, request: Request) -> Response:
-        _government_host()
+        require_government_host()
         active = rule_set_active()
         if active is None:
             return _not_configured(RoutingNotConfigured("Belum ada aturan penerusan aktif."))
@@ -148,13 +132,15 @@ class RulesView(ApiView):
         summary="Save the rules as a new version (admin koordinator)",
     )
     def post(self, request: Request) -> Response:
-        _government_host()
+        require_government_host()
         _require_rule_editor(request)
         given = RuleSetInput(data=request.data)
         given.is_valid(raise_exception=True)
         try:
             rule_set = rule_set_save(
-                actor_id=_user(request).pk, rules=given.validated_data["rules"], note=given.validated_data["note"]
+                actor_id=signed_in_user(request).pk,
+                rules=given.validated_data["rules"],
+                note=given.validated_data["note"],
             )
         except RoutingInvalid as error:
             return _refused(error)
@@ -170,10 +156,10 @@ class RuleSetRestoreView(ApiView):
         summary="Restore an earlier version as a new version (admin koordinator)",
     )
     def post(self, request: Request, version: int) -> Response:
-        _government_host()
+        require_government_host()
         _require_rule_editor(request)
         try:
-            rule_set = rule_set_restore(actor_id=_user(request).pk, version=version)
+            rule_set = rule_set_restore(actor_id=signed_in_user(request).pk, version=version)
         except RoutingInvalid as error:
             return _refused(error)
         return Response(_rule_set_body(rule_set), status=status.HTTP_201_CREATED)
@@ -295,7 +281,7 @@ class SimulateView(ApiView):
         summary="Dry run: which rule matches, who is notified, when each escalation step falls due",
     )
     def post(self, request: Request) -> Response:
-        _government_host()
+        require_government_host()
         given = SimulateInput(data=request.data)
         given.is_valid(raise_exception=True)
         try:
@@ -351,10 +337,10 @@ class InboxView(ApiView):
         summary="Reports my positions handle or must know about",
     )
     def get(self, request: Request) -> Response:
-        _government_host()
+        require_government_host()
         query = InboxQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = inbox_for_official(user_id=_user(request).pk, **query.validated_data)
+        page = inbox_for_official(user_id=signed_in_user(request).pk, **query.validated_data)
         end = page.offset + len(page.reports)
         return Response(
             {

@@ -19,11 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.v1.base import ApiView
+from api.v1.base import ApiView, signed_in_user
 from tenants.models import Government, Level
 from warga.access.guards import government_of
 from warga.access.policy import Action, permission_for
-from warga.accounts.models import User
 from warga.intake.services import TransferOutcome
 from warga.national.models import OfferStatus
 from warga.national.selectors import TRIAGE_PAGE_SIZE, TRIAGE_PAGE_SIZE_MAX, HeldView, offers_for, triage_queue
@@ -61,11 +60,6 @@ class OnRegionalHost(permissions.BasePermission):
         if government is None or government.level not in (Level.PROVINCE, Level.REGENCY, Level.CITY):
             raise Http404(REGIONAL_HOST_ONLY)
         return True
-
-
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _host_government(request: Request) -> Government:
@@ -194,7 +188,7 @@ class TriageAssignView(ApiView):
         given = AssignInput(data=request.data)
         given.is_valid(raise_exception=True)
         outcome: TransferOutcome = triage_assign(
-            actor=_user(request), tracking_number=tracking_number, **given.validated_data
+            actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
         )
         return Response(AssignOutput(outcome).data)
 
@@ -223,7 +217,7 @@ class TriageHoldView(ApiView):
     def post(self, request: Request, tracking_number: str) -> Response:
         given = HoldInput(data=request.data)
         given.is_valid(raise_exception=True)
-        hold = triage_hold(actor=_user(request), tracking_number=tracking_number, **given.validated_data)
+        hold = triage_hold(actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data)
         return Response(HoldOutput(hold).data)
 
 
@@ -234,7 +228,7 @@ class TriageReleaseView(ApiView):
     def post(self, request: Request, tracking_number: str) -> Response:
         given = ReleaseInput(data=request.data)
         given.is_valid(raise_exception=True)
-        hold = triage_release(actor=_user(request), tracking_number=tracking_number, **given.validated_data)
+        hold = triage_release(actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data)
         return Response(HoldOutput(hold).data)
 
 
@@ -283,7 +277,7 @@ class OfferAcceptView(ApiView):
         request=None, responses={200: AssignOutput}, summary="Terima tawaran: laporan pindah ke pemerintah ini"
     )
     def post(self, request: Request, offer_id: int) -> Response:
-        outcome = offer_accept(actor=_user(request), government=_host_government(request), offer_id=offer_id)
+        outcome = offer_accept(actor=signed_in_user(request), government=_host_government(request), offer_id=offer_id)
         return Response(AssignOutput(outcome).data)
 
 
@@ -303,6 +297,9 @@ class OfferDeclineView(ApiView):
         given = DeclineInput(data=request.data)
         given.is_valid(raise_exception=True)
         offer = offer_decline(
-            actor=_user(request), government=_host_government(request), offer_id=offer_id, **given.validated_data
+            actor=signed_in_user(request),
+            government=_host_government(request),
+            offer_id=offer_id,
+            **given.validated_data,
         )
         return Response(OfferOutput(offer).data)
