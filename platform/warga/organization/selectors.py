@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -46,14 +45,6 @@ def membership_active_q(*, on: datetime.date, prefix: str = "") -> Q:
 def today_in(*, government: Government) -> datetime.date:
     """Today's date where the government is (WIB/WITA/WIT): when a seat is held is local."""
     return timezone.now().astimezone(ZoneInfo(government.time_zone)).date()
-
-
-def user_holds_position_kind(*, government: Government, user_id: uuid.UUID, kinds: Sequence[str]) -> bool:
-    """Whether the person holds, today in the government's time zone, a seat of one of `kinds`
-    (read in the schema in context, which must be the government's)."""
-    return Membership.objects.filter(
-        membership_active_q(on=today_in(government=government)), user_id=user_id, position__kind__in=kinds
-    ).exists()
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from tenants.context import current_schema, in_public_schema, tenant_connection
 from tenants.models import Government
 from warga.organization.models import Membership, Position, PositionKind, Unit, UnitKind
 from warga.organization.selectors import membership_active_q
-from warga.organization.selectors import user_holds_position_kind as organization_user_holds_position_kind
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import PRIORITY_RANK, Priority, Report
 from warga.routing.models import ReportRouting, Rule, RuleSet, Target
@@ -472,8 +471,3 @@ def inbox_for_official(
     total = reports.count()
     page = list(reports.order_by(*INBOX_ORDERINGS[ordering])[offset : offset + limit])
     return InboxPage(reports=page, total=total, limit=limit, offset=offset)
-
-
-def user_holds_position_kind(*, user_id: uuid.UUID, kinds: Sequence[str]) -> bool:
-    """Whether the person holds, today in the government's time zone, a seat of one of `kinds`."""
-    return organization_user_holds_position_kind(government=current_government(), user_id=user_id, kinds=kinds)
