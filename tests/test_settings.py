@@ -10,8 +10,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Production needs a real SMS gateway for sign-in codes (its address is never called here).
-PRODUCTION_SMS = {"WARGA_SMS_HTTP_URL": "https://sms.example.id/send", "WARGA_SMS_HTTP_TOKEN": "token"}
+# Production needs a real SMS gateway for sign-in codes and a shared cache for rate limits
+# (neither is called here).
+PRODUCTION_SERVICES = {
+    "WARGA_SMS_HTTP_URL": "https://sms.example.id/send",
+    "WARGA_SMS_HTTP_TOKEN": "token",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
 
 
 def _manage(*arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
@@ -31,7 +36,7 @@ def test_production_settings_pass_the_deployment_checks() -> None:
         "WARNING",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         WARGA_BASE_DOMAIN="warga.go.id",
-        **PRODUCTION_SMS,
+        **PRODUCTION_SERVICES,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -44,7 +49,9 @@ def test_production_refuses_to_start_with_the_development_secret() -> None:
 
 
 def test_production_refuses_to_log_sign_in_codes_instead_of_sending_them() -> None:
-    result = _manage("check", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), WARGA_BASE_DOMAIN="warga.go.id")
+    result = _manage(
+        "check", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), WARGA_BASE_DOMAIN="warga.go.id", REDIS_URL="redis://r"
+    )
     assert result.returncode != 0
     assert "WARGA_SMS_HTTP_URL (with WARGA_SMS_HTTP_TOKEN) or WARGA_SMS_SENDER must be set outside development" in (
         result.stderr
@@ -54,8 +61,16 @@ def test_production_refuses_to_log_sign_in_codes_instead_of_sending_them() -> No
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         WARGA_BASE_DOMAIN="warga.go.id",
         WARGA_SMS_SENDER="warga.accounts.sms.ConsoleSmsSender",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert chosen.returncode == 0, chosen.stdout + chosen.stderr
+
+
+def test_production_refuses_per_process_rate_limits() -> None:
+    services = {key: value for key, value in PRODUCTION_SERVICES.items() if key != "REDIS_URL"}
+    result = _manage("check", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), WARGA_BASE_DOMAIN="warga.go.id", **services)
+    assert result.returncode != 0
+    assert "REDIS_URL must be set outside development" in result.stderr
 
 
 def test_a_bad_value_stops_start_up_naming_the_variable() -> None:
@@ -74,7 +89,7 @@ def test_a_secret_can_come_from_a_file(tmp_path: Path) -> None:
         "WARNING",
         DJANGO_SECRET_KEY_FILE=str(secret),
         WARGA_BASE_DOMAIN="warga.go.id",
-        **PRODUCTION_SMS,
+        **PRODUCTION_SERVICES,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -398,6 +398,13 @@ if WARGA_HTTPS and not WARGA_SMS_HTTP_URL and not env.is_set("WARGA_SMS_SENDER")
         "WARGA_SMS_HTTP_URL (with WARGA_SMS_HTTP_TOKEN) or WARGA_SMS_SENDER must be set outside development: "
         "without them sign-in codes would only be written to the log."
     )
+# Rate limits (sign-in attempts, new reports per IP) are counted in the cache. A local-memory
+# cache is one per process, so with several server processes every limit would multiply.
+if WARGA_HTTPS and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set outside development: rate limits are counted in the cache, and the "
+        "local-memory cache counts each server process separately."
+    )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.boolean("WARGA_BEHIND_TLS_PROXY", False) else None
 # The proxies whose X-Forwarded-For is believed (addresses or networks). Empty: the client is
 # REMOTE_ADDR and the header is ignored, so nobody can pick their own address
