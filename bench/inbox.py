@@ -305,7 +305,7 @@ def fill(scratch: Any, *, schema: str, reports: int) -> None:
            JOIN bench_category c ON c.i = r.category_i
            ORDER BY r.n""",
         """INSERT INTO {s}.routing_report_routing (report_id, rule_set_version, rule_id, reason, handling_unit_id,
-             notified_position_ids, position_ids, steps, current_step, current_due_at, routed_at)
+             notified_position_ids, position_ids, steps, current_step, current_due_at, report_open, routed_at)
            SELECT report.id, 1, c.rule_id, 'Aturan cocok: kategori ' || c.code || '.', c.unit_id,
                   notified, (SELECT array_agg(DISTINCT p ORDER BY p) FROM unnest(notified || reached) AS p),
                   jsonb_build_array(
@@ -316,6 +316,8 @@ def fill(scratch: Any, *, schema: str, reports: int) -> None:
                   r.step,
                   CASE r.step WHEN 0 THEN r.created + interval '7 days' WHEN 1 THEN r.created + interval '9.5 days'
                               WHEN 2 THEN r.created + interval '12.5 days' END,
+                  -- warga.reports.lifecycle.OPEN_STATUSES
+                  report.status IN ('received', 'verified', 'in_progress', 'deferred', 'transferred', 'reopened'),
                   r.created
            FROM bench_report r
            JOIN {s}.reports_report report
@@ -391,8 +393,6 @@ def _prepare(scratch: Any, *, reports: int) -> dict[str, Any]:
     from harness import run_timed
 
     started = time.perf_counter()
-    scratch.manage("migrate_fleet")
-    scratch.manage("import_regions")
     scratch.manage("provision_regions", GOVERNMENT_CODE)
     made = run_timed([sys.executable, str(Path(__file__)), "setup"], env=scratch.env())
     prepared: dict[str, Any] = json.loads(made.stdout.splitlines()[-1])

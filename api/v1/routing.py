@@ -23,6 +23,7 @@ from warga.reports.lifecycle import Status
 from warga.reports.models import Priority, ReportType
 from warga.routing.models import Rule, RuleSet, Target
 from warga.routing.selectors import (
+    INBOX_COUNT_CAP,
     INBOX_ORDERINGS,
     RoutingNotConfigured,
     RoutingPlan,
@@ -329,7 +330,10 @@ class InboxView(ApiView):
                 "InboxPage",
                 {
                     "results": InboxItem(many=True),
-                    "total": serializers.IntegerField(),
+                    "total": serializers.IntegerField(
+                        help_text=f"Matching reports, counted up to {INBOX_COUNT_CAP}; past it a lower bound."
+                    ),
+                    "total_exact": serializers.BooleanField(help_text="False when `total` stopped at the cap."),
                     "next_offset": serializers.IntegerField(allow_null=True),
                 },
             )
@@ -342,10 +346,13 @@ class InboxView(ApiView):
         query.is_valid(raise_exception=True)
         page = inbox_for_official(user_id=signed_in_user(request).pk, **query.validated_data)
         end = page.offset + len(page.reports)
+        # Past the counting cap, a full page means there may be more.
+        more = end < page.total or (not page.total_exact and len(page.reports) == page.limit)
         return Response(
             {
                 "results": InboxItem(page.reports, many=True).data,
                 "total": page.total,
-                "next_offset": end if end < page.total else None,
+                "total_exact": page.total_exact,
+                "next_offset": end if more else None,
             }
         )

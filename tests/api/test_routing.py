@@ -149,3 +149,18 @@ def test_inbox_and_notifications_through_the_api(bandung: Government, jakarta: G
         assert not Notification.objects.exists()
     with government_context(bandung):
         assert Unit.objects.filter(kind=UnitKind.AGENCY).count() == 10
+
+
+def test_inbox_pages_past_the_counting_cap(bandung: Government, camat: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("warga.routing.selectors.INBOX_COUNT_CAP", 2)
+    for _ in range(3):
+        submit(UserFactory())
+    client = signed_in_client(camat)
+    first = client.get("/api/v1/inbox/?limit=2", HTTP_HOST=BANDUNG_HOST).json()
+    assert (first["total"], first["total_exact"], first["next_offset"], len(first["results"])) == (2, False, 2, 2)
+    last = client.get("/api/v1/inbox/?limit=2&offset=2", HTTP_HOST=BANDUNG_HOST).json()
+    assert (last["total_exact"], last["next_offset"], len(last["results"])) == (False, None, 1)
+    seen = {r["tracking_number"] for r in first["results"] + last["results"]}
+    assert len(seen) == 3
+    exact = client.get("/api/v1/inbox/?sla_state=overdue", HTTP_HOST=BANDUNG_HOST).json()
+    assert (exact["total"], exact["total_exact"], exact["next_offset"]) == (0, True, None)

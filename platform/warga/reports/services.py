@@ -62,7 +62,12 @@ from warga.reports.photos import (
 )
 from warga.reports.selectors import report_handling_unit_id
 from warga.reports.tasks import photo_process_task
-from warga.routing.services import report_dispute_escalate, report_route, report_routing_forget
+from warga.routing.services import (
+    report_dispute_escalate,
+    report_route,
+    report_routing_forget,
+    routing_report_open_set,
+)
 
 NATIONAL_OWNER_CODE = "NAS"
 NOTE_MAX_LENGTH = 2000
@@ -301,6 +306,8 @@ def _apply(report: Report, *, actor_id: uuid.UUID, target: Status, note: str, un
         created_at=now,
     )
     _index_status_sync(report)
+    if (from_status in OPEN_STATUSES) != (target in OPEN_STATUSES):
+        routing_report_open_set(report_id=report.pk, is_open=target in OPEN_STATUSES)
     notifications_report_status_changed(report=report, from_status=from_status, at=now)
 
 

@@ -348,6 +348,7 @@ def report_route(*, report_id: int, start: datetime.datetime | None = None) -> R
         ],
         current_step=0,
         current_due_at=first_due,
+        report_open=report.status in OPEN_STATUSES,
         routed_at=timezone.now(),
     )
     unit_name = plan.handling_unit.name if plan.handling_unit else current_government().name
@@ -400,6 +401,7 @@ def escalations_run(*, now: datetime.datetime | None = None, batch: int = 200) -
             rows = list(
                 ReportRouting.objects.select_for_update(skip_locked=True)
                 .filter(
+                    report_open=True,
                     current_due_at__lte=now,
                     report_id__in=Report.objects.filter(status__in=OPEN_STATUSES).values("pk"),
                 )
@@ -463,6 +465,13 @@ def _escalate(routing: ReportRouting, *, now: datetime.datetime) -> bool:
         dedup_key=f"escalated:{routing.report_id}:{next_step}",
     )
     return True
+
+
+def routing_report_open_set(*, report_id: int, is_open: bool) -> None:
+    """Keep the routing's copy of whether its report is open, in the transaction of the report's
+    status change: the deadline runs only while it is. Reopening starts the clock again where
+    the chain stood (an overdue step then escalates at the next run)."""
+    ReportRouting.objects.filter(report_id=report_id).exclude(report_open=is_open).update(report_open=is_open)
 
 
 def report_routing_forget(*, report_id: int, to_government_id: int, now: datetime.datetime) -> bool:
