@@ -454,14 +454,12 @@ def _last_json(text: str) -> Any:
 def run(ctx: Any) -> None:
     from harness import run_timed, section
 
-    sizes = Sizes(1000, 2, 40, 900) if ctx.large else Sizes(100, 2, 20, 300)
+    sizes = Sizes(1000, 2, 40, 900) if ctx.large else Sizes(60, 2, 20, 300)
     scratch = ctx.scratch
     section(
         f"delivery: set-up (Kota Bandung with an official in every routed seat; {sizes.reports} reports per broker)"
     )
     started = time.perf_counter()
-    scratch.manage("migrate_fleet")
-    scratch.manage("import_regions")
     scratch.manage("provision_regions", *GOVERNMENT_CODES)
     citizens_per_broker = -(-sizes.reports // REPORTS_PER_CITIZEN) + sizes.producers
     made = run_timed(

@@ -113,8 +113,6 @@ def run(ctx: Any) -> None:
     reports = 1_000_000 if ctx.large else 200_000
     section(f"map: set-up (Kota Bandung with {reports:,} reports in the public index)")
     started = time.perf_counter()
-    scratch.manage("migrate_fleet")
-    scratch.manage("import_regions")
     # The intake suite's governments (Kota Bandung among them), so its set-up makes the citizen.
     scratch.manage("provision_regions", *GOVERNMENT_CODES)
     run_timed(

@@ -3,8 +3,9 @@
     python bench/run.py [--size small|large] [--only NAME ...]
 
 Run it from the project's virtual environment with DATABASE_URL naming any database on the
-PostgreSQL server to use; that database is never touched: each suite creates its own scratch
-database (`warga_bench_<pid>_<suite>`) on the same server and drops it at the end, also on failure.
+PostgreSQL server to use; that database is never touched: the run migrates one scratch database
+(`warga_bench_<pid>_migrated`, with the region data) and each suite works on its own copy of it
+(`warga_bench_<pid>_<suite>`) on the same server; all are dropped at the end, also on failure.
 See docs/performance.md.
 """
 
@@ -25,7 +26,7 @@ import inbox
 import intake
 import national
 import tenancy
-from harness import Context, Report, scratch_database
+from harness import Context, Report, migrated_database, scratch_database
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,23 @@ def main() -> int:
     report = Report()
     started = time.perf_counter()
     failed = False
-    for suite in SUITES:
-        if arguments.only and not set(arguments.only) & set(suite.benchmarks):
-            continue
-        try:
-            with scratch_database(server_url, suite=suite.name) as scratch:
-                suite.run(Context(arguments.size, set(arguments.only), scratch, report, server_url, suite.name))
-        except Exception as error:
-            failed = True
-            print(f"\nsuite {suite.name} failed: {error}", file=sys.stderr, flush=True)
+    chosen = [suite for suite in SUITES if not arguments.only or set(arguments.only) & set(suite.benchmarks)]
+    durations: dict[str, float] = {}
+    with migrated_database(server_url) as base:
+        durations["migrated database"] = time.perf_counter() - started
+        for suite in chosen:
+            began = time.perf_counter()
+            try:
+                with scratch_database(server_url, suite=suite.name, template=base.name) as scratch:
+                    context = Context(
+                        arguments.size, set(arguments.only), scratch, report, server_url, suite.name, base.name
+                    )
+                    suite.run(context)
+            except Exception as error:
+                failed = True
+                print(f"\nsuite {suite.name} failed: {error}", file=sys.stderr, flush=True)
+            durations[suite.name] = time.perf_counter() - began
+    report.note("wall time: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in durations.items()))
     print(f"\nSummary (size {arguments.size}, {time.perf_counter() - started:.0f} s)\n", flush=True)
     print(report.summary(), flush=True)
     return 1 if failed else 0

@@ -51,9 +51,12 @@ class Server:
 
 
 @contextmanager
-def gunicorn(scratch: Scratch, *, workers: int = 2, timeout: int = 30) -> Iterator[Server]:
+def gunicorn(
+    scratch: Scratch, *, workers: int = 2, timeout: int = 30, env: dict[str, str] | None = None
+) -> Iterator[Server]:
     """gunicorn over `scratch`; `timeout` is gunicorn's worker timeout (seconds), raised by
-    benchmarks whose slowest request may exceed its default of 30."""
+    benchmarks whose slowest request may exceed its default of 30; `env` replaces the scratch
+    database's environment (`scratch.env(...)` with settings of the benchmark's own)."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -71,7 +74,7 @@ def gunicorn(scratch: Scratch, *, workers: int = 2, timeout: int = 30) -> Iterat
             str(timeout),
         ],
         cwd=ROOT,
-        env=scratch.env(),
+        env=env or scratch.env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
