@@ -305,7 +305,7 @@ def fill(scratch: Any, *, schema: str, reports: int) -> None:
            JOIN bench_category c ON c.i = r.category_i
            ORDER BY r.n""",
         """INSERT INTO {s}.routing_report_routing (report_id, rule_set_version, rule_id, reason, handling_unit_id,
-             notified_position_ids, position_ids, steps, current_step, current_due_at, report_open, routed_at)
+             notified_position_ids, position_ids, steps, current_step, current_due_at, running_due_at, routed_at)
            SELECT report.id, 1, c.rule_id, 'Aturan cocok: kategori ' || c.code || '.', c.unit_id,
                   notified, (SELECT array_agg(DISTINCT p ORDER BY p) FROM unnest(notified || reached) AS p),
                   jsonb_build_array(
@@ -314,10 +314,10 @@ def fill(scratch: Any, *, schema: str, reports: int) -> None:
                     jsonb_build_object('target', second_target, 'position_ids', jsonb_build_array(second_position),
                                        'due_at', r.created + interval '9.5 days')),
                   r.step,
-                  CASE r.step WHEN 0 THEN r.created + interval '7 days' WHEN 1 THEN r.created + interval '9.5 days'
-                              WHEN 2 THEN r.created + interval '12.5 days' END,
-                  -- warga.reports.lifecycle.OPEN_STATUSES
-                  report.status IN ('received', 'verified', 'in_progress', 'deferred', 'transferred', 'reopened'),
+                  due.at,
+                  -- running only while open (warga.reports.lifecycle.OPEN_STATUSES)
+                  CASE WHEN report.status IN ('received', 'verified', 'in_progress', 'deferred', 'transferred',
+                                              'reopened') THEN due.at END,
                   r.created
            FROM bench_report r
            JOIN {s}.reports_report report
@@ -325,6 +325,10 @@ def fill(scratch: Any, *, schema: str, reports: int) -> None:
            JOIN bench_village v ON v.i = r.village_i
            JOIN bench_category c ON c.i = r.category_i
            CROSS JOIN bench_head h
+           CROSS JOIN LATERAL (SELECT
+             CASE r.step WHEN 0 THEN r.created + interval '7 days' WHEN 1 THEN r.created + interval '9.5 days'
+                         WHEN 2 THEN r.created + interval '12.5 days' END AS at
+           ) AS due
            CROSS JOIN LATERAL (SELECT
              CASE WHEN c.unit_id IS NULL THEN ARRAY[v.lurah_id, v.camat_id, h.admin_id]
                   ELSE ARRAY[v.lurah_id, v.camat_id, h.head_id, c.head_id] END AS notified,

@@ -276,13 +276,22 @@ def queries(repeat: int) -> dict[str, Any]:
             cursor.execute(f'VACUUM ANALYZE "{schema}".reports_report')
     read_model: list[float] = []
     naive: list[float] = []
+    # Each selector's own time too, to show which one a slow dashboard waits for.
+    parts: dict[str, list[float]] = {"kpis": [], "breakdown": [], "by_category": [], "series": []}
     answers: tuple[int, int] = (0, 0)
     for _ in range(repeat):
         began = time.perf_counter()
         kpis = dashboard_kpis(scope=scope, start=start, end=end)
+        parts["kpis"].append(time.perf_counter() - began)
+        step = time.perf_counter()
         dashboard_breakdown(scope=scope, start=start, end=end, level="province")
+        parts["breakdown"].append(time.perf_counter() - step)
+        step = time.perf_counter()
         dashboard_by_category(scope=scope, start=start, end=end)
+        parts["by_category"].append(time.perf_counter() - step)
+        step = time.perf_counter()
         dashboard_series(scope=scope, start=start, end=end)
+        parts["series"].append(time.perf_counter() - step)
         read_model.append(time.perf_counter() - began)
         began = time.perf_counter()
         naive_answer = _naive(start, end, schemas)
@@ -290,7 +299,7 @@ def queries(repeat: int) -> dict[str, Any]:
         answers = (kpis["volume"], naive_answer["volume"])
     if answers[0] != answers[1]:
         raise RuntimeError(f"the read model counts {answers[0]} reports in the period, the schemas {answers[1]}")
-    return {"read_model": read_model, "naive": naive, "volume": answers[0], "schemas": len(schemas)}
+    return {"read_model": read_model, "naive": naive, "parts": parts, "volume": answers[0], "schemas": len(schemas)}
 
 
 def load(rate: float, seconds: float, governments: int) -> dict[str, Any]:
@@ -441,6 +450,10 @@ def _dashboard(ctx: Any, scratch: Any, *, facts: int, repeat: int, label: str = 
             )
         )
     ctx.report.note(f"national: {timed['volume']} reports in the period, the same count both ways")
+    ctx.report.note(
+        "national: median per selector: "
+        + ", ".join(f"{name} {percentile(times, 0.5) * 1000:.1f} ms" for name, times in timed["parts"].items())
+    )
 
 
 def run(ctx: Any) -> None:

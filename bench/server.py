@@ -58,33 +58,37 @@ def gunicorn(
     benchmarks whose slowest request may exceed its default of 30; `env` replaces the scratch
     database's environment (`scratch.env(...)` with settings of the benchmark's own)."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--timeout",
-            str(timeout),
-        ],
-        cwd=ROOT,
-        env=env or scratch.env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # The server's log goes to a file, never to a pipe nobody reads while it runs: a full pipe
+    # would block every worker writing a log line, and the requests with them.
+    log_path = scratch.var_dir / f"gunicorn-{port}.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                str(timeout),
+            ],
+            cwd=ROOT,
+            env=env or scratch.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     server = Server(port)
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited at start-up:\n{process.stderr.read() if process.stderr else ''}")
+                raise RuntimeError(f"gunicorn exited at start-up:\n{log_path.read_text(errors='replace')[-4000:]}")
             try:
                 server.get("localhost", "/healthz")
                 break
@@ -100,6 +104,9 @@ def gunicorn(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        lines = log_path.read_text(errors="replace").splitlines()
+        if lines:
+            print(f"  gunicorn on {port} logged {len(lines)} lines; last: {lines[-1][:300]}", flush=True)
 
 
 @dataclass(frozen=True)

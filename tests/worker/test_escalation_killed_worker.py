@@ -109,6 +109,7 @@ def overdue(db: None) -> Iterator[Overdue]:
                     },
                 ],
                 current_due_at=overdue_at,
+                running_due_at=overdue_at,  # the report is open
                 routed_at=now - datetime.timedelta(days=10),
             )
     report_ids = [report.pk for report in reports]

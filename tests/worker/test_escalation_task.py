@@ -67,6 +67,7 @@ def overdue_routing(db: None) -> Iterator[tuple[Government, int]]:
                 },
             ],
             current_due_at=now - datetime.timedelta(hours=1),
+            running_due_at=now - datetime.timedelta(hours=1),  # the report is open
             routed_at=now - datetime.timedelta(days=10),
         )
     yield bandung, report.pk

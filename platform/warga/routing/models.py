@@ -133,20 +133,20 @@ class ReportRouting(models.Model):
     current_step = models.PositiveSmallIntegerField(default=0)
     # The running step's deadline; null once the chain has run out.
     current_due_at = models.DateTimeField(null=True, blank=True)
-    # Whether the report is open, i.e. its deadline runs: a copy of the report's status kept
-    # in the same transaction by every status change (routing_report_open_set), so that "what
-    # is overdue" is read from this table's own index, among open reports only. Most reports
-    # of a government are closed, and their last deadline has long passed.
-    report_open = models.BooleanField(default=True)
+    # The same deadline while the report is open, null while it is not: a deadline runs only
+    # for an open report. Kept in the transaction of every status change
+    # (routing_report_open_set) and of every deadline change (_deadline_set). "What is
+    # overdue" reads this column: most of a government's reports are closed with their last
+    # deadline long past, which would bury the running deadlines in `current_due_at`'s index
+    # and in the planner's statistics (docs/decisions/0019).
+    running_due_at = models.DateTimeField(null=True, blank=True)
     routed_at = models.DateTimeField()
 
     class Meta:
         db_table = "routing_report_routing"
         indexes = [
             models.Index(
-                fields=["current_due_at"],
-                name="routing_running_due",
-                condition=models.Q(report_open=True, current_due_at__isnull=False),
+                fields=["running_due_at"], name="routing_running_due", condition=models.Q(running_due_at__isnull=False)
             ),
             GinIndex(fields=["position_ids"], name="routing_position_ids"),
         ]

@@ -494,16 +494,16 @@ def _sla_state_filter(
     reports: _Reports, routings: QuerySet[ReportRouting], *, sla_state: str, now: datetime.datetime
 ) -> _Reports:
     """Reports in one SLA state, the same answer as filtering on the `sla_state` annotation, but
-    decided on the routing row: its running deadline among open reports (`report_open`) has an
-    index of its own (`routing_running_due`), while the annotation can only be computed report
-    by report, which takes seconds at a million reports (docs/decisions/0019)."""
+    decided on the routing row's running deadline (`running_due_at`, set only while the report
+    is open), which has an index of its own, while the annotation can only be computed report
+    by report: seconds at a million reports (docs/decisions/0019)."""
     if sla_state == SlaState.NO_DEADLINE:
         chain_ran_out = routings.filter(current_due_at__isnull=True).values("report_id")
         return reports.filter(~Q(status__in=OPEN_STATUSES) | Q(pk__in=chain_ran_out))
     deadlines = {
-        SlaState.OVERDUE: Q(current_due_at__lt=now),
-        SlaState.DUE_SOON: Q(current_due_at__gte=now, current_due_at__lt=now + DUE_SOON),
-        SlaState.ON_TIME: Q(current_due_at__gte=now + DUE_SOON),
+        SlaState.OVERDUE: Q(running_due_at__lt=now),
+        SlaState.DUE_SOON: Q(running_due_at__gte=now, running_due_at__lt=now + DUE_SOON),
+        SlaState.ON_TIME: Q(running_due_at__gte=now + DUE_SOON),
     }
-    running = routings.filter(deadlines[SlaState(sla_state)], report_open=True).values("report_id")
+    running = routings.filter(deadlines[SlaState(sla_state)]).values("report_id")
     return reports.filter(status__in=OPEN_STATUSES, pk__in=running)

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from tenants.context import in_public_schema
@@ -348,7 +348,7 @@ def report_route(*, report_id: int, start: datetime.datetime | None = None) -> R
         ],
         current_step=0,
         current_due_at=first_due,
-        report_open=report.status in OPEN_STATUSES,
+        running_due_at=first_due if report.status in OPEN_STATUSES else None,
         routed_at=timezone.now(),
     )
     unit_name = plan.handling_unit.name if plan.handling_unit else current_government().name
@@ -401,11 +401,10 @@ def escalations_run(*, now: datetime.datetime | None = None, batch: int = 200) -
             rows = list(
                 ReportRouting.objects.select_for_update(skip_locked=True)
                 .filter(
-                    report_open=True,
-                    current_due_at__lte=now,
+                    running_due_at__lte=now,
                     report_id__in=Report.objects.filter(status__in=OPEN_STATUSES).values("pk"),
                 )
-                .order_by("current_due_at", "id")[:batch]
+                .order_by("running_due_at", "id")[:batch]
             )
             if not rows:
                 break
@@ -425,8 +424,8 @@ def _escalate(routing: ReportRouting, *, now: datetime.datetime) -> bool:
     next_step = from_step + 1
     report = Report.objects.only("pk", "tracking_number").get(pk=routing.report_id)
     if next_step >= len(routing.steps):
-        routing.current_due_at = None
-        routing.save(update_fields=["current_due_at"])
+        _deadline_set(routing, None, report_open=True)
+        routing.save(update_fields=["current_due_at", "running_due_at"])
         RoutingAuditEvent.objects.create(
             kind="report.escalation_ended",
             report_id=routing.report_id,
@@ -437,9 +436,10 @@ def _escalate(routing: ReportRouting, *, now: datetime.datetime) -> bool:
         return False
     step = routing.steps[next_step]
     routing.current_step = next_step
-    routing.current_due_at = datetime.datetime.fromisoformat(step["due_at"])
+    # Only open reports escalate (escalations_run).
+    _deadline_set(routing, datetime.datetime.fromisoformat(step["due_at"]), report_open=True)
     routing.position_ids = sorted(set(routing.position_ids) | set(step["position_ids"]))
-    routing.save(update_fields=["current_step", "current_due_at", "position_ids"])
+    routing.save(update_fields=["current_step", "current_due_at", "running_due_at", "position_ids"])
     today = now.astimezone(ZoneInfo(current_government().time_zone)).date()
     holders = holders_of(position_ids=list(step["position_ids"]), on=today)
     recipients = [h.user_id for ps in holders.values() for h in ps]
@@ -467,11 +467,17 @@ def _escalate(routing: ReportRouting, *, now: datetime.datetime) -> bool:
     return True
 
 
+def _deadline_set(routing: ReportRouting, due_at: datetime.datetime | None, *, report_open: bool) -> None:
+    """Set the running step's deadline, and its running copy (only while the report is open)."""
+    routing.current_due_at = due_at
+    routing.running_due_at = due_at if report_open else None
+
+
 def routing_report_open_set(*, report_id: int, is_open: bool) -> None:
-    """Keep the routing's copy of whether its report is open, in the transaction of the report's
-    status change: the deadline runs only while it is. Reopening starts the clock again where
-    the chain stood (an overdue step then escalates at the next run)."""
-    ReportRouting.objects.filter(report_id=report_id).exclude(report_open=is_open).update(report_open=is_open)
+    """Start or stop the report's deadline, in the transaction of its status change: a deadline
+    runs only while the report is open. Reopening starts it again where the chain stood (an
+    overdue step then escalates at the next run)."""
+    ReportRouting.objects.filter(report_id=report_id).update(running_due_at=F("current_due_at") if is_open else None)
 
 
 def report_routing_forget(*, report_id: int, to_government_id: int, now: datetime.datetime) -> bool:
@@ -545,7 +551,7 @@ def report_dispute_escalate(
             due_at=datetime.datetime.fromisoformat(earlier.detail["due_at"]),
             created=False,
         )
-    report = Report.objects.only("pk", "tracking_number", "category_code", "unit_id").get(pk=report_id)
+    report = Report.objects.only("pk", "tracking_number", "category_code", "unit_id", "status").get(pk=report_id)
     routing = ReportRouting.objects.select_for_update().filter(report_id=report_id).first()
     unit_id = report.unit_id or (routing.handling_unit_id if routing is not None else None)
     handling_unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
@@ -568,9 +574,9 @@ def report_dispute_escalate(
             },
         ]
         routing.current_step = len(routing.steps) - 1
-        routing.current_due_at = due_at
+        _deadline_set(routing, due_at, report_open=report.status in OPEN_STATUSES)
         routing.position_ids = sorted(set(routing.position_ids) | set(supervisor.position_ids))
-        routing.save(update_fields=["steps", "current_step", "current_due_at", "position_ids"])
+        routing.save(update_fields=["steps", "current_step", "current_due_at", "running_due_at", "position_ids"])
     else:
         # Routed before rules existed: nobody's inbox lists it by position, but the
         # supervisor is still told and the trail still says so.

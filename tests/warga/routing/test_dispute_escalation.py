@@ -194,15 +194,16 @@ def test_a_jakarta_dispute_stays_in_jakarta(
 def test_the_deadline_runs_only_while_the_report_is_open(
     bandung: Government, bandung_officials: dict[str, User]
 ) -> None:
-    # The routing row's copy of "open" follows every status change, in its transaction: a
-    # resolved report is neither overdue in the inbox nor escalated; a dispute starts it again.
+    # The running deadline follows every status change, in its transaction: a resolved report
+    # is neither overdue in the inbox nor escalated; a dispute starts the clock again.
     reporter = UserFactory()
     kadis = bandung_officials["kadis_pupr"]
     report = _resolved(bandung, reporter, kadis)
     with government_context(bandung):
         routing = ReportRouting.objects.get(report_id=report.pk)
-        assert routing.report_open is False
-        later = routing.current_due_at + datetime.timedelta(days=60)  # type: ignore[operator]
+        assert routing.current_due_at is not None
+        assert routing.running_due_at is None
+        later = routing.current_due_at + datetime.timedelta(days=60)
         assert inbox_for_official(user_id=kadis.pk, now=later, sla_state="overdue").total == 0
         assert escalations_run(now=later).escalated == 0
         assert ReportRouting.objects.get(report_id=report.pk).current_step == routing.current_step
@@ -210,8 +211,13 @@ def test_the_deadline_runs_only_while_the_report_is_open(
     report_dispute(reporter=reporter, tracking_number=report.tracking_number, note="Masih berlubang.")
     with government_context(bandung):
         routing = ReportRouting.objects.get(report_id=report.pk)
-        assert routing.report_open is True
-        later = routing.current_due_at + datetime.timedelta(minutes=1)  # type: ignore[operator]
+        # The supervisor's step, whose deadline runs now.
+        assert routing.running_due_at == routing.current_due_at
+        assert routing.running_due_at is not None
+        later = routing.running_due_at + datetime.timedelta(minutes=1)
         assert [r.pk for r in inbox_for_official(user_id=kadis.pk, now=later, sla_state="overdue").reports] == [
             report.pk
         ]
+        assert escalations_run(now=later).chains_ended == 1
+        routing.refresh_from_db()
+        assert (routing.current_due_at, routing.running_due_at) == (None, None)

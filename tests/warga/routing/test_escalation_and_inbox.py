@@ -155,10 +155,12 @@ def test_each_sla_filter_returns_exactly_the_reports_annotated_with_that_state(
     with government_context(bandung):
         now = ReportRouting.objects.get(report_id=reports[0].pk).routed_at
         dues = [now - datetime.timedelta(hours=1), now + datetime.timedelta(hours=3), now + datetime.timedelta(days=3)]
+        # Deadlines as routing keeps them: running only while the report is open.
         for report, due in zip(reports, dues, strict=False):
-            ReportRouting.objects.filter(report_id=report.pk).update(current_due_at=due)
-        ReportRouting.objects.filter(report_id=reports[3].pk).update(current_due_at=None)
-        ReportRouting.objects.filter(report_id=reports[4].pk).update(current_due_at=now - datetime.timedelta(days=1))
+            ReportRouting.objects.filter(report_id=report.pk).update(current_due_at=due, running_due_at=due)
+        ReportRouting.objects.filter(report_id=reports[3].pk).update(current_due_at=None, running_due_at=None)
+        ended = now - datetime.timedelta(days=1)
+        ReportRouting.objects.filter(report_id=reports[4].pk).update(current_due_at=ended, running_due_at=None)
         Report.objects.filter(pk=reports[4].pk).update(status="closed")
 
         user_id = bandung_officials["kadis_pupr"].pk
@@ -187,12 +189,12 @@ def test_the_inbox_count_stops_at_the_cap(
 
 
 def test_the_open_statuses_backfilled_into_routing_are_todays() -> None:
-    # Routing keeps a copy of "the report is open" (report_open), filled for old rows by
-    # migration 0002 with the statuses frozen in it. Changing what counts as open needs a new
-    # backfill of that copy; this fails until one is written.
+    # Routing keeps the running deadline only for open reports (running_due_at), filled for old
+    # rows by migration 0002 with the statuses frozen in it. Changing what counts as open needs
+    # a new backfill of that column; this fails until one is written.
     from importlib import import_module
 
     from warga.reports.lifecycle import OPEN_STATUSES
 
-    migration = import_module("warga.routing.migrations.0002_routing_report_open")
+    migration = import_module("warga.routing.migrations.0002_routing_running_due_at")
     assert set(migration.OPEN_STATUSES) == {status.value for status in OPEN_STATUSES}

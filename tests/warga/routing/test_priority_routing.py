@@ -120,7 +120,8 @@ def test_inbox_filters_by_priority_and_sorts_urgent_first(
         # the deadline (not the arrival) decides within one.
         now = timezone.now()
         for code, days in (("banjir", 30), ("saluran_tersumbat", 20), ("jalan_rusak", 1), ("sampah", 2)):
-            ReportRouting.objects.filter(report_id=ids[code]).update(current_due_at=now + datetime.timedelta(days=days))
+            due = now + datetime.timedelta(days=days)
+            ReportRouting.objects.filter(report_id=ids[code]).update(current_due_at=due, running_due_at=due)
 
         def seen(**filters: Any) -> list[int]:
             return [r.pk for r in inbox_for_official(user_id=lurah, now=now, **filters).reports]
