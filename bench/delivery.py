@@ -365,40 +365,25 @@ def _reachable(port: int) -> bool:
 
 @contextmanager
 def worker(env: dict[str, str], *, log_path: Path, nodename: str, queue: str) -> Iterator[subprocess.Popen[str]]:
-    from harness import ROOT
+    from harness import logged_process
 
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                f"--concurrency={WORKER_CONCURRENCY}",
-                "-Q",
-                queue,
-                f"--hostname={nodename}",
-                "--without-mingle",
-                "--without-gossip",
-                "--loglevel=WARNING",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-    try:
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        f"--concurrency={WORKER_CONCURRENCY}",
+        "-Q",
+        queue,
+        f"--hostname={nodename}",
+        "--without-mingle",
+        "--without-gossip",
+        "--loglevel=WARNING",
+    ]
+    with logged_process(command, env=env, log_path=log_path) as process:
         yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 class WorkerDied(RuntimeError):

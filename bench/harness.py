@@ -160,6 +160,26 @@ def run_timed(command: list[str], *, env: dict[str, str], check: bool = True) ->
     return timed
 
 
+@contextmanager
+def logged_process(
+    command: list[str], *, env: dict[str, str], log_path: Path, stop_timeout: float = 30
+) -> Iterator[subprocess.Popen[str]]:
+    """A background process (server, worker, beat) whose output goes to `log_path`, never to a
+    pipe nobody reads while it runs: a full pipe blocks the process at its next log line.
+    Terminated on the way out, killed if it has not stopped within `stop_timeout` seconds."""
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=stop_timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def _with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))

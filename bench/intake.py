@@ -538,29 +538,16 @@ def pgbench(url: str, scripts: list[Path], *, clients: int, seconds: int) -> tup
 def celery_worker(scratch: Any) -> Iterator[subprocess.Popen[str]]:
     """A real worker on the scratch database and its filesystem broker (under its var dir). Its
     log goes to a file there: a pipe nobody reads would fill up and stop the worker mid-run."""
-    from harness import ROOT
+    from harness import logged_process
 
     log_path = scratch.var_dir / "celery-worker.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1", "--loglevel", "WARNING"],
-            cwd=ROOT,
-            env=scratch.env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1", "--loglevel", "WARNING"]
+    try:
+        with logged_process(command, env=scratch.env(), log_path=log_path) as process:
             yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            lines = log_path.read_text(errors="replace").splitlines()
-            print(f"  worker log: {len(lines)} lines; last: {lines[-1][:200] if lines else '-'}", flush=True)
+    finally:
+        lines = log_path.read_text(errors="replace").splitlines()
+        print(f"  worker log: {len(lines)} lines; last: {lines[-1][:200] if lines else '-'}", flush=True)
 
 
 def _wait_healthy(server: Any, worker: subprocess.Popen[str]) -> None:

@@ -536,27 +536,12 @@ DISPATCHED = re.compile(r"dispatched national\.relay_drain to (\d+) ready govern
 def _celery(scratch: Any, *args: str, log_name: str) -> Iterator[subprocess.Popen[str]]:
     """A celery process (worker or beat) on the scratch database; its INFO log goes to a file
     (the worker's task lines carry each relay's runtime and event count)."""
-    from harness import ROOT
+    from harness import logged_process
 
-    log_path = scratch.var_dir / log_name
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", *args, "--loglevel", "INFO"],
-            cwd=ROOT,
-            env=scratch.env(WARGA_LOG_LEVEL="INFO"),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    command = [sys.executable, "-m", "celery", "-A", "config", *args, "--loglevel", "INFO"]
+    env = scratch.env(WARGA_LOG_LEVEL="INFO")
+    with logged_process(command, env=env, log_path=scratch.var_dir / log_name) as process:
+        yield process
 
 
 def _relay_tasks(log_path: Path) -> list[tuple[float, int]]:

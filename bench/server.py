@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import http.client
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from harness import ROOT, Scratch, percentile
+from harness import Scratch, logged_process, percentile
 
 
 def free_port() -> int:
@@ -58,52 +57,38 @@ def gunicorn(
     benchmarks whose slowest request may exceed its default of 30; `env` replaces the scratch
     database's environment (`scratch.env(...)` with settings of the benchmark's own)."""
     port = free_port()
-    # The server's log goes to a file, never to a pipe nobody reads while it runs: a full pipe
-    # would block every worker writing a log line, and the requests with them.
     log_path = scratch.var_dir / f"gunicorn-{port}.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi:application",
-                "--workers",
-                str(workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "--timeout",
-                str(timeout),
-            ],
-            cwd=ROOT,
-            env=env or scratch.env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--timeout",
+        str(timeout),
+    ]
     server = Server(port)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited at start-up:\n{log_path.read_text(errors='replace')[-4000:]}")
-            try:
-                server.get("localhost", "/healthz")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not answer within 60 s") from None
-                time.sleep(0.2)
-        yield server
+        with logged_process(command, env=env or scratch.env(), log_path=log_path, stop_timeout=20) as process:
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    log = log_path.read_text(errors="replace")[-4000:]
+                    raise RuntimeError(f"gunicorn exited at start-up:\n{log}")
+                try:
+                    server.get("localhost", "/healthz")
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("gunicorn did not answer within 60 s") from None
+                    time.sleep(0.2)
+            yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
         lines = log_path.read_text(errors="replace").splitlines()
         if lines:
             print(f"  gunicorn on {port} logged {len(lines)} lines; last: {lines[-1][:300]}", flush=True)
