@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,3 +96,40 @@ def facts_forget(*, tracking_numbers: list[str]) -> None:
     with transaction.atomic():
         facts.delete()
         rollup_recompute(cells=cells)
+
+
+@contextmanager
+def committed_citizen(*, email_prefix: str) -> Iterator[Any]:
+    """A citizen whose Kota Bandung reports are committed (a worker must see them) and removed
+    afterwards with everything written about them: photos, routing, notifications, events,
+    outbox, index rows, national facts; the tracking counters are put back, because other
+    committed tests count their tracking numbers from the first. The citizen goes too."""
+    from tenants.context import government_context
+    from tests.factories import UserFactory
+    from warga.intake.models import ReportIndex
+    from warga.notifications.models import Notification
+    from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportPhoto, TrackingCounter
+    from warga.routing.models import ReportRouting
+
+    bandung = Government.objects.get(code="32.73")
+    with government_context(bandung):
+        counters = dict(TrackingCounter.objects.values_list("year", "last_value"))
+    user = UserFactory(email=f"{email_prefix}-{uuid.uuid4().hex[:8]}@example.id")
+    yield user
+    numbers = list(ReportIndex.objects.filter(reporter=user).values_list("tracking_number", flat=True))
+    with government_context(bandung):
+        reports = Report.objects.filter(tracking_number__in=numbers)
+        ids = list(reports.values_list("pk", flat=True))
+        ReportPhoto.objects.filter(report_id__in=ids).delete()
+        Notification.objects.filter(report_id__in=ids).delete()
+        ReportRouting.objects.filter(report_id__in=ids).delete()
+        ReportEvent.objects.filter(report_id__in=ids).delete()
+        OutboxEvent.objects.filter(aggregate_type="report", aggregate_id__in=ids).delete()
+        reports.delete()
+        TrackingCounter.objects.exclude(year__in=counters).delete()
+        for year, last_value in counters.items():
+            TrackingCounter.objects.filter(year=year).update(last_value=last_value)
+    ReportIndex.objects.filter(reporter=user).delete()
+    user.delete()
+    # Each outbox write nudges the relay, so the worker may have relayed them too.
+    facts_forget(tracking_numbers=numbers)

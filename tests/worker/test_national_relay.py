@@ -13,17 +13,13 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from tenants.context import government_context
 from tenants.models import Government
-from tests.factories import UserFactory
 from tests.warga.reports.helpers import submit
 from warga.accounts.models import User
-from warga.intake.models import ReportIndex
 from warga.national.models import Offer, RelayBatch, ReportFact, Rollup
-from warga.notifications.models import Notification
 from warga.onboarding.services import government_provision, plan_for_codes
-from warga.reports.models import OutboxEvent, Report, ReportEvent, TrackingCounter
-from warga.routing.models import ReportRouting
+from warga.reports.models import OutboxEvent, Report
 
-from .support import Worker, facts_forget, wait_for
+from .support import Worker, committed_citizen, wait_for
 
 pytestmark = pytest.mark.worker
 
@@ -126,26 +122,8 @@ def test_a_government_made_ready_is_offered_the_desk_reports_by_the_worker(
 @pytest.fixture
 def reporter(db: None) -> Iterator[User]:
     """A citizen whose committed reports, and what the relay made of them, are removed after."""
-    bandung = Government.objects.get(code="32.73")
-    with government_context(bandung):
-        counters = dict(TrackingCounter.objects.values_list("year", "last_value"))
-    user = UserFactory(email=f"relay-{uuid.uuid4().hex[:8]}@example.id")
-    yield user
-    numbers = list(ReportIndex.objects.filter(reporter=user).values_list("tracking_number", flat=True))
-    with government_context(bandung):
-        reports = Report.objects.filter(tracking_number__in=numbers)
-        ids = list(reports.values_list("pk", flat=True))
-        Notification.objects.filter(report_id__in=ids).delete()
-        ReportRouting.objects.filter(report_id__in=ids).delete()
-        ReportEvent.objects.filter(report_id__in=ids).delete()
-        OutboxEvent.objects.filter(aggregate_type="report", aggregate_id__in=ids).delete()
-        reports.delete()
-        TrackingCounter.objects.exclude(year__in=counters).delete()
-        for year, last_value in counters.items():
-            TrackingCounter.objects.filter(year=year).update(last_value=last_value)
-    ReportIndex.objects.filter(reporter=user).delete()
-    user.delete()
-    facts_forget(tracking_numbers=numbers)
+    with committed_citizen(email_prefix="relay") as user:
+        yield user
 
 
 def test_a_committed_change_nudges_its_governments_relay_without_waiting_for_beat(

@@ -14,14 +14,12 @@ from PIL import Image
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.factories import UserFactory
 from tests.warga.reports.helpers import submit
 from tests.warga.reports.images import jpeg_with_private_exif
 from warga.accounts.models import User
-from warga.intake.models import ReportIndex
-from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportPhoto, TrackingCounter
+from warga.reports.models import ReportPhoto
 
-from .support import Worker, facts_forget, wait_for
+from .support import Worker, committed_citizen, wait_for
 
 pytestmark = pytest.mark.worker
 
@@ -37,26 +35,8 @@ def media(worker: Worker, settings: Any) -> Path:
 @pytest.fixture
 def citizen(db: None) -> Iterator[User]:
     """A citizen whose reports (and they themselves) are removed afterwards: rows are committed."""
-    bandung = Government.objects.get(code="32.73")
-    with government_context(bandung):
-        counters = dict(TrackingCounter.objects.values_list("year", "last_value"))
-    user = UserFactory(email=f"foto-{uuid.uuid4().hex[:8]}@example.id")
-    yield user
-    numbers = list(ReportIndex.objects.filter(reporter=user).values_list("tracking_number", flat=True))
-    with government_context(bandung):
-        reports = Report.objects.filter(tracking_number__in=numbers)
-        ReportPhoto.objects.filter(report__in=reports).delete()
-        ReportEvent.objects.filter(report__in=reports).delete()
-        OutboxEvent.objects.filter(aggregate_type="report", aggregate_id__in=reports.values("id")).delete()
-        reports.delete()
-        # Other committed tests count their tracking numbers from the first.
-        TrackingCounter.objects.exclude(year__in=counters).delete()
-        for year, last_value in counters.items():
-            TrackingCounter.objects.filter(year=year).update(last_value=last_value)
-    ReportIndex.objects.filter(reporter=user).delete()
-    user.delete()
-    # Each outbox write nudges the relay, so the worker may have relayed them too.
-    facts_forget(tracking_numbers=numbers)
+    with committed_citizen(email_prefix="foto") as user:
+        yield user
 
 
 def test_the_worker_makes_the_photo_clean_after_the_report_is_committed(media: Path, citizen: User) -> None:
