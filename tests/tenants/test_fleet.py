@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from importlib import import_module
 from io import StringIO
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
 
 from tenants.fleet import expected_tenant_migrations, pending_by_schema
 from tenants.models import Government, Level
-from tenants.services import government_build_schema, government_mark_ready, government_register
+from tenants.services import government_build_schema, government_mark_ready, government_register, schema_fingerprint
 
 
 def _forget_migration(schema: str, app: str, name: str) -> None:
@@ -127,3 +132,109 @@ def test_a_government_whose_migration_fails_is_taken_out_of_service(committed_db
             )
         government_mark_ready(government=bandung)
     assert pending_by_schema() == {}
+
+
+_COLUMN_MIGRATION = """from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("organization", "{previous}")]
+    operations = [migrations.AddField("unit", "{column}", models.IntegerField(null=True))]
+"""
+_NEW_MIGRATIONS = ("9001_fleet_test_column_a", "9002_fleet_test_column_b")
+
+
+@pytest.fixture
+def two_new_migrations(committed_db: None, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of a child process that sees organization's migrations plus two new ones,
+    each adding a column to `unit`. Every schema gets its columns and history rows removed after."""
+    package = tmp_path / "fleet_test_organization_migrations"
+    shutil.copytree(
+        Path(import_module("warga.organization.migrations").__file__ or "").parent,
+        package,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    (previous,) = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("organization")
+    previous_name = previous[1]
+    for name in _NEW_MIGRATIONS:
+        column = "fleet_test_" + name.rsplit("_", 1)[1]
+        (package / f"{name}.py").write_text(_COLUMN_MIGRATION.format(previous=previous_name, column=column))
+        previous_name = name
+    (tmp_path / "fleet_test_settings.py").write_text(
+        "from config.settings import *  # noqa: F403\n\nMIGRATION_MODULES = {'organization': 'fleet_test_organization_migrations'}\n"
+    )
+    python_path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    try:
+        yield os.environ | {
+            "DATABASE_URL": _database_url(),
+            "DJANGO_SETTINGS_MODULE": "fleet_test_settings",
+            "PYTHONPATH": python_path,
+        }
+    finally:
+        with connection.cursor() as cursor:
+            for schema in _tenant_schemas():
+                cursor.execute(
+                    f'ALTER TABLE "{schema}".organization_unit '
+                    "DROP COLUMN IF EXISTS fleet_test_a, DROP COLUMN IF EXISTS fleet_test_b"
+                )
+            for schema in ["public", *_tenant_schemas()]:  # public records tenant apps' migrations too
+                cursor.execute(
+                    f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = ANY(%s)',
+                    ["organization", list(_NEW_MIGRATIONS)],
+                )
+        for government in Government.objects.filter(is_ready=False):
+            government_mark_ready(government=government)
+    assert pending_by_schema() == {}
+
+
+def _tenant_schemas() -> list[str]:
+    return sorted(Government.objects.values_list("schema_name", flat=True))
+
+
+def _manage(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def test_migrate_fleet_builds_the_same_schemas_as_djangos_migrate(two_new_migrations: dict[str, str]) -> None:
+    """One schema is migrated by Django's own command (the reference), one is left halfway
+    through the new migrations, and migrate_fleet takes every schema from where it stands."""
+    reference, halfway = "gov_32_73", "gov_31"
+    done = _manage(two_new_migrations, "migrate_schemas", "--schema", reference, "--executor", "standard")
+    assert done.returncode == 0, done.stderr
+    half = _manage(
+        two_new_migrations, "migrate_schemas", "--schema", halfway, "--executor", "standard",
+        "organization", _NEW_MIGRATIONS[0],
+    )  # fmt: skip
+    assert half.returncode == 0, half.stderr
+
+    result = _manage(two_new_migrations, "migrate_fleet", "--processes", "2", "--verbosity", "2")
+
+    assert result.returncode == 0, result.stderr
+    others = [schema for schema in _tenant_schemas() if schema != reference]
+    assert f"Migrating {len(others)} schemas with pending migrations..." in result.stdout
+    assert f"] {halfway}: organization.{_NEW_MIGRATIONS[1]} (" in result.stdout
+    assert f"] tenant_template: organization.{_NEW_MIGRATIONS[0]}, organization.{_NEW_MIGRATIONS[1]} (" in result.stdout
+    assert f"{len(others)}/{len(others)} schemas (100 %)" in result.stdout
+    with connection.cursor() as cursor:
+        expected = schema_fingerprint(cursor, reference)
+        assert {"organization_unit.fleet_test_a", "organization_unit.fleet_test_b"} <= {row[1] for row in expected}
+        for schema in others:
+            assert schema_fingerprint(cursor, schema) == expected, schema
+            cursor.execute(
+                f'SELECT count(*) FROM "{schema}".django_migrations WHERE app = %s AND name = ANY(%s)',
+                ["organization", list(_NEW_MIGRATIONS)],
+            )
+            assert cursor.fetchone() == (2,), schema
+    assert not Government.objects.filter(is_ready=False).exists()
+
+
+def test_migrate_fleet_refuses_a_process_count_below_one() -> None:
+    with pytest.raises(CommandError, match="--processes must be a whole number of at least 1, not '0'"):
+        call_command("migrate_fleet", "--processes", "0")

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import time
+from argparse import ArgumentTypeError
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
-from tenants.fleet import pending_by_schema
+from tenants.fleet import pending_by_schema, schemas_migrate
 from tenants.models import Government
 from tenants.services import government_mark_not_ready, template_ensure
 
@@ -18,7 +20,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--processes", type=int, default=None, help="Parallel migration processes.")
+        parser.add_argument(
+            "--processes",
+            type=_positive,
+            default=None,
+            help="Parallel migration processes (WARGA_MIGRATION_PROCESSES).",
+        )
 
     def handle(self, *args: Any, processes: int | None, **options: Any) -> None:
         verbosity = options["verbosity"]
@@ -33,20 +40,23 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(f"Migrating {len(pending)} schemas with pending migrations...")
-        if processes:
-            from django.conf import settings
-
-            settings.TENANT_MULTIPROCESSING_MAX_PROCESSES = processes
-        try:
-            call_command(
-                "migrate_schemas",
-                tenant=True,
-                executor="multiprocessing",
-                interactive=False,
-                verbosity=max(verbosity - 1, 0),
-            )
-        except Exception as error:  # one failing schema must not hide which ones failed
-            self.stderr.write(f"The fleet migration stopped: {error}")
+        schema_names = sorted(pending)
+        progress = _Progress(self.stdout, total=len(schema_names), started=started)
+        for done, outcome in enumerate(
+            schemas_migrate(
+                schema_names=schema_names,
+                processes=min(processes or settings.TENANT_MULTIPROCESSING_MAX_PROCESSES, len(schema_names)),
+            ),
+            start=1,
+        ):
+            if outcome.error:
+                self.stderr.write(f"{outcome.schema}: {outcome.error}")
+            elif verbosity >= 2:
+                applied = ", ".join(outcome.applied) or "nothing left to apply"
+                self.stdout.write(
+                    f"  [{done}/{len(schema_names)}] {outcome.schema}: {applied} ({outcome.seconds * 1000:.0f} ms)"
+                )
+            progress.tick(done)
         still_pending = pending_by_schema()
         for government in Government.objects.filter(schema_name__in=still_pending):
             government_mark_not_ready(government=government)
@@ -56,3 +66,28 @@ class Command(BaseCommand):
                 + ", ".join(sorted(still_pending)[:20])
             )
         self.stdout.write(f"Migrated {len(pending)} schemas in {time.monotonic() - started:.1f} s.")
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ArgumentTypeError(f"--processes must be a whole number of at least 1, not {value!r}.")
+    return number
+
+
+class _Progress:
+    """A line at each tenth of the fleet, so a long release step shows it is moving."""
+
+    def __init__(self, stdout: OutputWrapper, *, total: int, started: float) -> None:
+        self._stdout, self._total, self._started = stdout, total, started
+        self._next = 1
+
+    def tick(self, done: int) -> None:
+        if done * 10 >= self._next * self._total or done == self._total:
+            self._stdout.write(
+                f"  {done}/{self._total} schemas ({100 * done // self._total} %), {time.monotonic() - self._started:.1f} s"
+            )
+            self._next = done * 10 // self._total + 1
