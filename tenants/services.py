@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django_tenants.utils import get_creation_fakes_migrations, quote_schema_name, schema_exists
 
 from tenants import hosts
+from tenants.catalog import relation_oids
 from tenants.models import Domain, Government, Level, TimeZone
 
 logger = logging.getLogger(__name__)
@@ -117,16 +118,6 @@ def government_build_schema(*, government: Government, verbosity: int = 0) -> No
 # serial sequences, grants ...) makes it step aside for django-tenants' clone.
 
 
-def _relations(cursor: CursorWrapper, schema: str) -> list[int]:
-    """Oids of every relation in `schema`. The catalog has no index on the namespace alone, so
-    this is the one scan of pg_class; everything else is looked up by these oids, by index."""
-    cursor.execute(
-        "SELECT coalesce(array_agg(oid), '{}') FROM pg_class WHERE relnamespace = %s::regnamespace", [schema]
-    )
-    row = cursor.fetchone()
-    return list(row[0]) if row else []
-
-
 def schema_fingerprint(cursor: CursorWrapper, schema: str) -> list[tuple[object, ...]]:
     """Every object of `schema` with its definition, schema names replaced by a placeholder."""
     cursor.execute(
@@ -178,7 +169,7 @@ def schema_fingerprint(cursor: CursorWrapper, schema: str) -> list[tuple[object,
         SELECT 'schema', n.nspname, n.nspowner::regrole::text, coalesce(n.nspacl::text, ''), '', ''
           FROM pg_namespace n WHERE n.oid = (SELECT oid FROM ns)
         """,
-        {"schema": schema, "relations": _relations(cursor, schema)},
+        {"schema": schema, "relations": relation_oids(cursor, schema)},
     )
     qualified = quote_schema_name(schema) + "."
     return sorted(
@@ -200,7 +191,7 @@ def _clone_structure(template: str, government: Government) -> bool:
     source_sql, target_sql = quote_schema_name(template), quote_schema_name(target)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            relations = _relations(cursor, template)
+            relations = relation_oids(cursor, template)
             # All statements are gathered first and sent as one batch: ~150 round trips less.
             statements = [f"CREATE SCHEMA {target_sql}"]
             cursor.execute(

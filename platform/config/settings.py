@@ -130,7 +130,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 _database = env.database("DATABASE_URL")
-_database["ENGINE"] = "django_tenants.postgresql_backend"
+_database["ENGINE"] = "tenants.postgresql_backend"  # django-tenants' backend, see its module
 _database["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
