@@ -62,7 +62,7 @@ from warga.reports.services import (
     report_support_add,
     tracking_number_next,
 )
-from warga.taxonomy.models import Handling
+from warga.taxonomy.models import Category, Handling
 from warga.taxonomy.selectors import category_get
 
 DESCRIPTION_MAX_LENGTH = 5000
@@ -145,7 +145,7 @@ def _validate(
     privacy: str,
     idempotency_key: str,
     photos: Sequence[Readable],
-) -> tuple[Village, list[CheckedPhoto]]:
+) -> tuple[Village, Category, list[CheckedPhoto]]:
     errors: dict[str, list[FieldError]] = {}
 
     def add(field: str, code: str, message: str) -> None:
@@ -227,7 +227,8 @@ def _validate(
     if errors:
         raise ReportInvalid(errors)
     assert village is not None
-    return village, processed
+    assert category is not None
+    return village, category, processed
 
 
 def _submission(entry: ReportIndex, *, replayed: bool) -> Submission:
@@ -306,7 +307,7 @@ def report_submit(
     """
     if not in_public_schema():
         raise RuntimeError(f"report_submit runs from the public schema, not {current_schema()!r}.")
-    village, processed = _validate(
+    village, category, processed = _validate(
         reporter=reporter,
         type=type,
         category_code=category_code,
@@ -337,11 +338,6 @@ def report_submit(
 
     # A retried submission (above) is never refused by the limit: only new reports count.
     _rate_limit_check(reporter=reporter, now=timezone.now())
-    # Citizens do not choose the priority (so it stays out of the fingerprint): a report
-    # starts with its category's default, read here from the category validated above.
-    category = category_get(code=category_code)
-    if category is None:
-        raise RuntimeError(f"Category {category_code!r} vanished during the submission.")
     owner = owner_for_village(regency_code=data.regency_code, province_code=data.province_code)
     if owner is None:
         raise IntakeUnavailable()
@@ -358,6 +354,8 @@ def report_submit(
                     data=data,
                     tracking_number=tracking_number,
                     now=now,
+                    # Citizens do not choose the priority (so it stays out of the
+                    # fingerprint): a report starts with its category's default.
                     priority=category.default_priority,
                     photos=stored,
                 )

@@ -259,7 +259,7 @@ def report_create(
         payload=_outbox_payload(report, photo_count=len(photos or [])),
         created_at=now,
     )
-    report_route(report_id=report.pk)
+    report_route(report=report)
     return report
 
 
@@ -784,7 +784,7 @@ def report_import_from_transfer(
         created_at=now,
     )
     # The new owner's own rules decide who handles it, and its clocks start at the arrival.
-    report_route(report_id=report.pk, start=now)
+    report_route(report=report, start=now)
     return report
 
 

@@ -50,7 +50,7 @@ def rule_sets_list() -> QuerySet[RuleSet]:
 
 
 def rules_of(*, rule_set: RuleSet) -> list[Rule]:
-    return list(rule_set.rules.select_related("area_unit").order_by("order"))
+    return list(rule_set.rules.select_related("area_unit", "handling_unit").order_by("order"))
 
 
 def rule_as_data(rule: Rule) -> dict[str, Any]:
@@ -285,7 +285,7 @@ def routing_plan(
             f"Tidak ada aturan v{rule_set.version} yang cocok untuk {category_code} di {village_code}: "
             "tambahkan aturan tanpa syarat di akhir. (No rule matched; add a catch-all rule.)"
         )
-    handling_unit = Unit.objects.filter(pk=matched.handling_unit_id).first() if matched.handling_unit_id else None
+    handling_unit = matched.handling_unit
     by_target = _positions_by_target(village_code=village_code, handling_unit=handling_unit)
     calendar = working_calendar_for(government=government)
     start = start or timezone.now()

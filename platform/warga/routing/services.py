@@ -302,7 +302,7 @@ def rule_set_restore(*, actor_id: uuid.UUID, version: int, note: str = "") -> Ru
 # --- routing a report ------------------------------------------------------------------------------
 
 
-def report_route(*, report_id: int, start: datetime.datetime | None = None) -> ReportRouting | None:
+def report_route(*, report: Report, start: datetime.datetime | None = None) -> ReportRouting | None:
     """Route a report just written in the current government's schema: store the handling
     unit, the rule and version that decided it and the escalation plan, and notify the
     holders of the positions to inform and the reporter. Runs in the caller's transaction
@@ -313,10 +313,9 @@ def report_route(*, report_id: int, start: datetime.datetime | None = None) -> R
     is the transfer, not its first submission elsewhere (default: the report's creation).
     """
     _require_tenant("report_route")
-    existing = ReportRouting.objects.filter(report_id=report_id).first()
+    existing = ReportRouting.objects.filter(report_id=report.pk).first()
     if existing is not None:
         return existing
-    report = Report.objects.get(pk=report_id)
     rule_set = rule_set_active()
     if rule_set is None:
         # A government provisioned before routing existed: the report still lands (it never

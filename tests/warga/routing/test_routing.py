@@ -178,7 +178,7 @@ def test_the_simulator_answers_what_routing_then_does(bandung: Government, bandu
         assert [s["due_at"] for s in routing.steps] == [s.due_at.isoformat() for s in plan.steps]
         assert {str(u) for u in plan.recipients} == _recipients(bandung, report.pk, EventKind.REPORT_ROUTED)
         # Routing the same report again changes nothing.
-        assert report_route(report_id=report.pk) == routing
+        assert report_route(report=report) == routing
         assert ReportRouting.objects.filter(report_id=report.pk).count() == 1
 
 
