@@ -78,10 +78,12 @@ def pending_by_schema() -> dict[str, set[tuple[str, str]]]:
 
 # Applying the pending migrations. django-tenants' executor runs Django's whole `migrate`
 # command once per schema, and that command renders every model of the project twice (the
-# state before, for pre_migrate, and after, for post_migrate): 0.21 s of the 0.34 s one schema
-# took at 547 tenants, for the same two states in every schema (docs/performance.md). Here each
+# state before, for pre_migrate, and after, for post_migrate): 0.21 s of the 0.34 s a schema
+# took in a profile, for the same two states in every schema (docs/performance.md). Here each
 # migrating process renders them once per starting point and hands each schema a clone, as
 # Django's command hands its own migration a clone of the state it rendered (decision 0020).
+# The other per-schema cost that grew with the fleet, the recorder's table lists, is the
+# database backend's (tenants/postgresql_backend, decision 0021).
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
+from tenants import fleet
 from tenants.fleet import expected_tenant_migrations, pending_by_schema
 from tenants.models import Government, Level
 from tenants.services import government_build_schema, government_mark_ready, government_register, schema_fingerprint
@@ -144,11 +145,11 @@ class Migration(migrations.Migration):
 _NEW_MIGRATIONS = ("9001_fleet_test_column_a", "9002_fleet_test_column_b")
 
 
-@pytest.fixture
-def two_new_migrations(committed_db: None, tmp_path: Path) -> Iterator[dict[str, str]]:
-    """The environment of a child process that sees organization's migrations plus two new ones,
-    each adding a column to `unit`. Every schema gets its columns and history rows removed after."""
-    package = tmp_path / "fleet_test_organization_migrations"
+def _write_two_new_migrations(directory: Path) -> str:
+    """A copy of organization's migrations plus two new ones, each adding a column to `unit`,
+    as the package `fleet_test_organization_migrations` in `directory`; returns its name."""
+    name = "fleet_test_organization_migrations"
+    package = directory / name
     shutil.copytree(
         Path(import_module("warga.organization.migrations").__file__ or "").parent,
         package,
@@ -156,12 +157,20 @@ def two_new_migrations(committed_db: None, tmp_path: Path) -> Iterator[dict[str,
     )
     (previous,) = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("organization")
     previous_name = previous[1]
-    for name in _NEW_MIGRATIONS:
-        column = "fleet_test_" + name.rsplit("_", 1)[1]
-        (package / f"{name}.py").write_text(_COLUMN_MIGRATION.format(previous=previous_name, column=column))
-        previous_name = name
+    for migration in _NEW_MIGRATIONS:
+        column = "fleet_test_" + migration.rsplit("_", 1)[1]
+        (package / f"{migration}.py").write_text(_COLUMN_MIGRATION.format(previous=previous_name, column=column))
+        previous_name = migration
+    return name
+
+
+@pytest.fixture
+def two_new_migrations(committed_db: None, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of a child process that sees organization's migrations plus two new ones.
+    Every schema gets its columns and history rows removed after."""
+    package = _write_two_new_migrations(tmp_path)
     (tmp_path / "fleet_test_settings.py").write_text(
-        "from config.settings import *  # noqa: F403\n\nMIGRATION_MODULES = {'organization': 'fleet_test_organization_migrations'}\n"
+        f"from config.settings import *  # noqa: F403\n\nMIGRATION_MODULES = {{'organization': '{package}'}}\n"
     )
     python_path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH", "")]))
     try:
@@ -238,3 +247,23 @@ def test_migrate_fleet_builds_the_same_schemas_as_djangos_migrate(two_new_migrat
 def test_migrate_fleet_refuses_a_process_count_below_one() -> None:
     with pytest.raises(CommandError, match="--processes must be a whole number of at least 1, not '0'"):
         call_command("migrate_fleet", "--processes", "0")
+
+
+def test_schemas_starting_alike_share_one_rendered_state(
+    db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In one process, the first schema renders the states and the next ones reuse them; each
+    ends with the same structure. (In the test's transaction: rolled back after.)"""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(fleet, "_rendered", {})
+    with override_settings(MIGRATION_MODULES={"organization": _write_two_new_migrations(tmp_path)}):
+        applied = [fleet.schema_migrate(schema_name=schema) for schema in ("gov_31", "gov_32_73", "nasional")]
+        assert fleet.schema_migrate(schema_name="gov_31") == []
+
+    assert applied == [[f"organization.{name}" for name in _NEW_MIGRATIONS]] * 3
+    assert len(fleet._rendered) == 1
+    with connection.cursor() as cursor:
+        first = schema_fingerprint(cursor, "gov_31")
+        assert {"organization_unit.fleet_test_a", "organization_unit.fleet_test_b"} <= {row[1] for row in first}
+        assert schema_fingerprint(cursor, "gov_32_73") == first
+        assert schema_fingerprint(cursor, "nasional") == first
