@@ -172,6 +172,38 @@ def test_each_sla_filter_returns_exactly_the_reports_annotated_with_that_state(
             assert filtered.total == len(filtered.reports)
 
 
+def test_ordering_by_due_follows_the_deadline_shown(bandung: Government, bandung_officials: dict[str, User]) -> None:
+    """`due` and `priority` put the nearest `due_at` the page shows first, reports without one
+    last, newest first among equals. A closed report keeps an old `current_due_at` on its
+    routing row, which must not count (any faster ordering has to give this same order)."""
+    reports = [_report(bandung) for _ in range(6)]
+    with government_context(bandung):
+        now = ReportRouting.objects.get(report_id=reports[0].pk).routed_at
+        dues = [now + datetime.timedelta(hours=hours) for hours in (5, -2, 30, 5)]
+        for report, due in zip(reports, dues, strict=False):
+            ReportRouting.objects.filter(report_id=report.pk).update(current_due_at=due, running_due_at=due)
+        ReportRouting.objects.filter(report_id=reports[4].pk).update(current_due_at=None, running_due_at=None)
+        long_ago = now - datetime.timedelta(days=60)
+        ReportRouting.objects.filter(report_id=reports[5].pk).update(current_due_at=long_ago, running_due_at=None)
+        Report.objects.filter(pk=reports[5].pk).update(status="closed")
+
+        user_id = bandung_officials["kadis_pupr"].pk
+        for ordering in ("due", "priority"):
+            page = inbox_for_official(user_id=user_id, now=now, ordering=ordering).reports
+            shown = [(r.pk, r.due_at) for r in page]  # type: ignore[attr-defined]
+            expected = sorted(
+                shown,
+                key=lambda row: (
+                    row[1] is None,
+                    row[1] or now,
+                    -Report.objects.get(pk=row[0]).created_at.timestamp(),
+                    -row[0],
+                ),
+            )
+            assert shown == expected, ordering
+            assert [pk for pk, _ in shown][:4] == [reports[1].pk, reports[3].pk, reports[0].pk, reports[2].pk]
+
+
 def test_the_inbox_count_stops_at_the_cap(
     bandung: Government, bandung_officials: dict[str, User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
