@@ -112,13 +112,17 @@ class RoutingAuditEvent(AppendOnlyModel):
 class ReportRouting(models.Model):
     """What routing decided for one report, and where its escalation stands.
 
-    `report_id` is a plain id: a report that moves to another government is deleted from
-    this schema, and its routing row must not stand in the way. `steps` is the escalation
+    `report_id` is a plain id in the database, with no foreign key: a report that moves to
+    another government is deleted from this schema, and its routing row must not stand in the
+    way. The relation exists for the ORM only: the inbox reads a page in deadline order from
+    routing rows and needs the report's own columns to break ties. `steps` is the escalation
     chain as planned at routing time: `{"target", "position_ids", "due_at"}` per step.
     """
 
     id = models.BigAutoField(primary_key=True)
-    report_id = models.BigIntegerField(unique=True)
+    report = models.OneToOneField(
+        "reports.Report", on_delete=models.DO_NOTHING, db_constraint=False, related_name="routing"
+    )
     rule_set_version = models.PositiveIntegerField()
     rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=500)

@@ -432,7 +432,8 @@ def inbox_for_official(
     know about (notified, or reached by escalation), with each report's running deadline
     (`due_at`) and SLA state (`sla_state`) annotated; ordering `priority` puts urgent reports
     first, then high, then normal. Three queries whatever the page size: positions held, the
-    count, the page.
+    count, the page; ordering `due` reads the page in two steps (its ids in deadline order,
+    then the reports), and one or two more once the page runs past the running deadlines.
     """
     government = current_government()
     now = now or timezone.now()
@@ -477,7 +478,10 @@ def inbox_for_official(
         reports = reports.filter(priority=priority)
     # The count stops at the cap (one more row tells whether it was reached).
     counted = reports.order_by()[: INBOX_COUNT_CAP + 1].count()
-    page = list(reports.order_by(*INBOX_ORDERINGS[ordering])[offset : offset + limit])
+    if ordering == "due":
+        page = _page_by_deadline(reports, routings, offset=offset, limit=limit)
+    else:
+        page = list(reports.order_by(*INBOX_ORDERINGS[ordering])[offset : offset + limit])
     return InboxPage(
         reports=page,
         total=min(counted, INBOX_COUNT_CAP),
@@ -485,6 +489,28 @@ def inbox_for_official(
         offset=offset,
         total_exact=counted <= INBOX_COUNT_CAP,
     )
+
+
+def _page_by_deadline(
+    reports: QuerySet[Report], routings: QuerySet[ReportRouting], *, offset: int, limit: int
+) -> list[Report]:
+    """One page in `due` order (INBOX_ORDERINGS), read in two parts so that the first follows
+    the index of running deadlines instead of sorting every report the person can see: the
+    reports with a running deadline, nearest first, read from their routing rows; then, once
+    those run out, the others, newest first. Sorting the reports themselves by `due_at` took
+    0.46 s for a head of government at 1,000,000 reports (docs/performance.md)."""
+    running = routings.filter(running_due_at__isnull=False, report__in=reports.values("pk")).order_by(
+        "running_due_at", "-report__created_at", "-report_id"
+    )
+    ids = list(running.values_list("report_id", flat=True)[offset : offset + limit])
+    if len(ids) < limit:
+        # Past the last running deadline: how many there are tells where the others start.
+        with_deadline = offset + len(ids) if ids else running.count()
+        others = reports.exclude(pk__in=running.values("report_id")).order_by("-created_at", "-id")
+        start = max(offset - with_deadline, 0)
+        ids.extend(others.values_list("pk", flat=True)[start : start + limit - len(ids)])
+    found = reports.in_bulk(ids)
+    return [found[pk] for pk in ids]
 
 
 _Reports = TypeVar("_Reports", bound=QuerySet[Any])

@@ -139,11 +139,15 @@ def test_inbox_query_count_is_independent_of_page_size(
     with government_context(bandung):
         Report.objects.exists()  # the schema switch happens at the first query, not counted below
         with django_assert_num_queries(3):
-            page = inbox_for_official(user_id=bandung_officials["camat"].pk, limit=page_size, ordering="due")
+            page = inbox_for_official(user_id=bandung_officials["camat"].pk, limit=page_size, ordering="priority")
             due_states = [(r.due_at, r.sla_state) for r in page.reports]  # type: ignore[attr-defined]
         assert page.total == 7
         assert len(due_states) == min(page_size, 7)
         assert {r.pk for r in page.reports} <= {r.pk for r in reports}
+        # By due: the page's ids in deadline order, then the reports; one more past the deadlines.
+        with django_assert_num_queries(4 if page_size < 7 else 5):
+            by_due = inbox_for_official(user_id=bandung_officials["camat"].pk, limit=page_size, ordering="due")
+        assert [r.pk for r in by_due.reports] == [r.pk for r in page.reports]
 
 
 def test_each_sla_filter_returns_exactly_the_reports_annotated_with_that_state(
@@ -174,8 +178,9 @@ def test_each_sla_filter_returns_exactly_the_reports_annotated_with_that_state(
 
 def test_ordering_by_due_follows_the_deadline_shown(bandung: Government, bandung_officials: dict[str, User]) -> None:
     """`due` and `priority` put the nearest `due_at` the page shows first, reports without one
-    last, newest first among equals. A closed report keeps an old `current_due_at` on its
-    routing row, which must not count (any faster ordering has to give this same order)."""
+    last, newest first among equals, on every page. A closed report keeps an old
+    `current_due_at` on its routing row, which must not count; a report that arrived by
+    transfer keeps its first creation time, so creation order and id order can differ."""
     reports = [_report(bandung) for _ in range(6)]
     with government_context(bandung):
         now = ReportRouting.objects.get(report_id=reports[0].pk).routed_at
@@ -186,22 +191,25 @@ def test_ordering_by_due_follows_the_deadline_shown(bandung: Government, bandung
         long_ago = now - datetime.timedelta(days=60)
         ReportRouting.objects.filter(report_id=reports[5].pk).update(current_due_at=long_ago, running_due_at=None)
         Report.objects.filter(pk=reports[5].pk).update(status="closed")
+        # Same deadline as report 0, but created before it although its id is higher.
+        Report.objects.filter(pk=reports[3].pk).update(created_at=reports[0].created_at - datetime.timedelta(hours=1))
+        created = dict(Report.objects.values_list("pk", "created_at"))
 
         user_id = bandung_officials["kadis_pupr"].pk
         for ordering in ("due", "priority"):
             page = inbox_for_official(user_id=user_id, now=now, ordering=ordering).reports
             shown = [(r.pk, r.due_at) for r in page]  # type: ignore[attr-defined]
             expected = sorted(
-                shown,
-                key=lambda row: (
-                    row[1] is None,
-                    row[1] or now,
-                    -Report.objects.get(pk=row[0]).created_at.timestamp(),
-                    -row[0],
-                ),
+                shown, key=lambda row: (row[1] is None, row[1] or now, -created[row[0]].timestamp(), -row[0])
             )
             assert shown == expected, ordering
-            assert [pk for pk, _ in shown][:4] == [reports[1].pk, reports[3].pk, reports[0].pk, reports[2].pk]
+            whole = [pk for pk, _ in shown]
+            assert whole[:4] == [reports[1].pk, reports[0].pk, reports[3].pk, reports[2].pk]
+            assert set(whole[4:]) == {reports[4].pk, reports[5].pk}
+            for limit in (1, 2, 3, 5):
+                for offset in range(len(whole) + 1):
+                    page = inbox_for_official(user_id=user_id, now=now, ordering=ordering, limit=limit, offset=offset)
+                    assert [r.pk for r in page.reports] == whole[offset : offset + limit], (ordering, limit, offset)
 
 
 def test_the_inbox_count_stops_at_the_cap(
