@@ -150,6 +150,22 @@ def test_inbox_query_count_is_independent_of_page_size(
         assert [r.pk for r in by_due.reports] == [r.pk for r in page.reports]
 
 
+def _deadlines_as_routing_keeps_them(
+    *,
+    running: list[tuple[Report, datetime.datetime]],
+    ran_out: Report,
+    ended: Report,
+    ended_due: datetime.datetime,
+) -> None:
+    """Deadlines running on open reports; a chain that ran out (no deadline); and a closed report
+    whose routing row keeps its last deadline, which no longer runs."""
+    for report, due in running:
+        ReportRouting.objects.filter(report_id=report.pk).update(current_due_at=due, running_due_at=due)
+    ReportRouting.objects.filter(report_id=ran_out.pk).update(current_due_at=None, running_due_at=None)
+    ReportRouting.objects.filter(report_id=ended.pk).update(current_due_at=ended_due, running_due_at=None)
+    Report.objects.filter(pk=ended.pk).update(status="closed")
+
+
 def test_each_sla_filter_returns_exactly_the_reports_annotated_with_that_state(
     bandung: Government, bandung_officials: dict[str, User]
 ) -> None:
@@ -159,13 +175,12 @@ def test_each_sla_filter_returns_exactly_the_reports_annotated_with_that_state(
     with government_context(bandung):
         now = ReportRouting.objects.get(report_id=reports[0].pk).routed_at
         dues = [now - datetime.timedelta(hours=1), now + datetime.timedelta(hours=3), now + datetime.timedelta(days=3)]
-        # Deadlines as routing keeps them: running only while the report is open.
-        for report, due in zip(reports, dues, strict=False):
-            ReportRouting.objects.filter(report_id=report.pk).update(current_due_at=due, running_due_at=due)
-        ReportRouting.objects.filter(report_id=reports[3].pk).update(current_due_at=None, running_due_at=None)
-        ended = now - datetime.timedelta(days=1)
-        ReportRouting.objects.filter(report_id=reports[4].pk).update(current_due_at=ended, running_due_at=None)
-        Report.objects.filter(pk=reports[4].pk).update(status="closed")
+        _deadlines_as_routing_keeps_them(
+            running=list(zip(reports, dues, strict=False)),
+            ran_out=reports[3],
+            ended=reports[4],
+            ended_due=now - datetime.timedelta(days=1),
+        )
 
         user_id = bandung_officials["kadis_pupr"].pk
         annotated = {r.pk: r.sla_state for r in inbox_for_official(user_id=user_id, now=now).reports}  # type: ignore[attr-defined]
@@ -185,12 +200,12 @@ def test_ordering_by_due_follows_the_deadline_shown(bandung: Government, bandung
     with government_context(bandung):
         now = ReportRouting.objects.get(report_id=reports[0].pk).routed_at
         dues = [now + datetime.timedelta(hours=hours) for hours in (5, -2, 30, 5)]
-        for report, due in zip(reports, dues, strict=False):
-            ReportRouting.objects.filter(report_id=report.pk).update(current_due_at=due, running_due_at=due)
-        ReportRouting.objects.filter(report_id=reports[4].pk).update(current_due_at=None, running_due_at=None)
-        long_ago = now - datetime.timedelta(days=60)
-        ReportRouting.objects.filter(report_id=reports[5].pk).update(current_due_at=long_ago, running_due_at=None)
-        Report.objects.filter(pk=reports[5].pk).update(status="closed")
+        _deadlines_as_routing_keeps_them(
+            running=list(zip(reports, dues, strict=False)),
+            ran_out=reports[4],
+            ended=reports[5],
+            ended_due=now - datetime.timedelta(days=60),
+        )
         # Same deadline as report 0, but created before it although its id is higher.
         Report.objects.filter(pk=reports[3].pk).update(created_at=reports[0].created_at - datetime.timedelta(hours=1))
         created = dict(Report.objects.values_list("pk", "created_at"))
