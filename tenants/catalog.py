@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-_NAMESPACE_MEMBERS = """
+# The schema's oid, or null when it does not exist (then nothing is found, as with a scan).
+_NAMESPACE = "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s)"
+_NAMESPACE_MEMBERS = f"""
     SELECT d.objid FROM pg_catalog.pg_depend d
      WHERE d.refclassid = 'pg_catalog.pg_namespace'::regclass
-       AND d.refobjid = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s)
+       AND d.refobjid = {_NAMESPACE}
        AND d.classid = 'pg_catalog.pg_class'::regclass
 """
 
@@ -29,7 +31,7 @@ def relation_oids(cursor: Any, schema: str) -> list[int]:
           FROM pg_catalog.pg_class c
          WHERE c.oid IN (SELECT objid FROM members
                          UNION SELECT i.indexrelid FROM pg_catalog.pg_index i WHERE i.indrelid IN (SELECT objid FROM members))
-           AND c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s)
+           AND c.relnamespace = {_NAMESPACE}
         """,
         {"schema": schema},
     )
@@ -47,7 +49,7 @@ def table_list(cursor: Any, schema: str) -> list[tuple[str, str, str | None]]:
                obj_description(c.oid, 'pg_class')
           FROM pg_catalog.pg_class c
          WHERE c.oid IN ({_NAMESPACE_MEMBERS})
-           AND c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s)
+           AND c.relnamespace = {_NAMESPACE}
            AND c.relkind IN ('f', 'm', 'p', 'r', 'v')
         """,
         {"schema": schema},
