@@ -89,6 +89,18 @@ def bootstrap() -> None:
 # --- Inside the virtual environment ---------------------------------------------------------
 
 
+def build_assets(env: dict[str, str]) -> None:
+    """Bundle the pages' scripts and styles (esbuild) and compile the translation catalogues.
+
+    Both take about a second, so they run every time: a bundle or catalogue is never stale.
+    """
+    node = shutil.which("node")
+    if node is None:
+        fail("node was not found: install Node.js 20 or newer.")
+    run([node, str(ROOT / "frontend" / "build.mjs")])
+    manage(env, "compile_catalogs", "--verbosity", "0")
+
+
 def database_url() -> str:
     """DATABASE_URL if set; otherwise the embedded server under var/postgres, started if needed."""
     if os.environ.get("DATABASE_URL"):
@@ -129,6 +141,7 @@ def manage(env: dict[str, str], *arguments: str) -> None:
 
 
 def prepare_data(env: dict[str, str]) -> None:
+    build_assets(env)
     steps = [
         ("migrating the public schema, the template and every government", ["migrate_fleet"]),
         ("importing the Kemendagri regions (idn-area-data)", ["import_regions"]),
@@ -196,6 +209,7 @@ def command_test(pytest_arguments: list[str]) -> None:
     for folder in ("celery", "media"):
         shutil.rmtree(test_var / folder, ignore_errors=True)
     env = environment({"DJANGO_DEBUG": "0"}, var_dir=test_var)
+    build_assets(env)
     bin_dir = VENV / "bin"
     checks = [
         ("ruff lint", [str(bin_dir / "ruff"), "check", "."]),

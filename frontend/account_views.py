@@ -14,7 +14,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from tenants.context import current_schema
 from tenants.models import Level
 from warga.access.guards import government_of, official_required
 from warga.access.handoff import handoff_issue
@@ -101,5 +100,5 @@ def official_workspace(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "frontend/official_workspace.html",
-        {"government": government, "memberships": memberships, "desks": desks, "schema": current_schema()},
+        {"government": government, "memberships": memberships, "desks": desks},
     )

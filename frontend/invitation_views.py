@@ -21,7 +21,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from tenants.context import current_schema
 from warga.access.guards import MFA_SETUP_PATH, government_of
 from warga.access.hosts import central_origin, government_origin_of
 from warga.access.officials import user_has_totp
@@ -59,7 +58,7 @@ def _page(
     return render(
         request,
         "frontend/invitation.html",
-        {"government": government_of(request), "invitation": invitation, "schema": current_schema(), **context},
+        {"government": government_of(request), "invitation": invitation, **context},
         status=status,
     )
 

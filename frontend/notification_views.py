@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tenants.context import current_schema, in_public_schema
+from tenants.context import in_public_schema
 from warga.notifications.models import Channel
 from warga.notifications.selectors import (
     channel_preference_for,
@@ -60,7 +60,6 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
     user_id = request.user.pk
     offered = notification_channels_offered()
     context: dict[str, object] = {
-        "schema": current_schema(),
         "vapid_public_key": settings.WARGA_VAPID_PUBLIC_KEY if Channel.PUSH in offered else "",
     }
     if in_public_schema():

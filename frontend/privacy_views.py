@@ -15,7 +15,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tenants.context import current_schema
 from warga.access.guards import government_of, official_required
 from warga.access.policy import Action, ActionForbidden, policy_decide
 from warga.personaldata.selectors import data_request_export_for_owner, data_requests_for
@@ -31,7 +30,7 @@ EXPORT_DOWNLOAD_NAME = "warga-data-pribadi.zip"
 
 def privacy_notice(request: HttpRequest) -> HttpResponse:
     government = government_of(request)
-    context: dict[str, object] = {"schema": current_schema(), "government": government}
+    context: dict[str, object] = {"government": government}
     if government is None:
         context |= {"controller": settings.WARGA_PRIVACY_CONTROLLER, "dpo_email": settings.WARGA_PRIVACY_DPO_EMAIL}
     else:
@@ -50,7 +49,6 @@ def data_rights(request: HttpRequest) -> HttpResponse:
             "now": timezone.now(),
             "export_days": settings.WARGA_PERSONAL_DATA_EXPORT_DAYS,
             "confirmation": DELETE_CONFIRMATION,
-            "schema": current_schema(),
         },
     )
 
@@ -95,13 +93,11 @@ def data_delete(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def data_deleted(request: HttpRequest) -> HttpResponse:
     """The confirmation after a deletion request; the browser is signed out by then."""
-    return render(request, "frontend/data_deleted.html", {"schema": current_schema()})
+    return render(request, "frontend/data_deleted.html")
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    page = render_to_string(
-        "frontend/access_denied.html", {"message": message, "schema": current_schema()}, request=request
-    )
+    page = render_to_string("frontend/access_denied.html", {"message": message}, request=request)
     return HttpResponseForbidden(page)
 
 
@@ -125,7 +121,6 @@ def reporter_identity(request: HttpRequest, tracking_number: str) -> HttpRespons
         "is_rahasia": privacy == Privacy.RAHASIA,
         "reason": "",
         "errors": [],
-        "schema": current_schema(),
     }
     status = 200
     if request.method == "POST":

@@ -23,7 +23,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tenants.context import current_schema
 from tenants.models import Government, Level
 from warga.access.guards import MFA_SETUP_PATH, government_of
 from warga.access.hosts import central_origin
@@ -73,9 +72,7 @@ View = Callable[..., HttpResponse]
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    page = render_to_string(
-        "frontend/access_denied.html", {"message": message, "schema": current_schema()}, request=request
-    )
+    page = render_to_string("frontend/access_denied.html", {"message": message}, request=request)
     return HttpResponseForbidden(page)
 
 
@@ -164,7 +161,7 @@ def _labelled(item: dict[str, Any]) -> dict[str, Any]:
 def triage_queue_page(request: HttpRequest, government: Government) -> HttpResponse:
     """`/meja-triase/`: the desk's open reports, oldest first, 50 a page."""
     query = QueueFilter(request.GET or None)
-    context: dict[str, Any] = {"government": government, "form": query, "schema": current_schema(), "items": []}
+    context: dict[str, Any] = {"government": government, "form": query, "items": []}
     if request.GET and not query.is_valid():
         return render(request, "frontend/triage_queue.html", context, status=400)
     data = query.cleaned_data if request.GET else {}
@@ -273,7 +270,6 @@ def triage_report_page(request: HttpRequest, government: Government, tracking_nu
         "assign": bound["tugaskan"],
         "hold": bound["tahan"],
         "release": bound["lepas"],
-        "schema": current_schema(),
     }
     return render(request, "frontend/triage_report.html", context, status=status)
 
@@ -308,7 +304,6 @@ def _offers_page(
         "government": government,
         "rows": rows,
         "decided": [row for row in decided if row["offer"].status != OfferStatus.PENDING][-20:][::-1],
-        "schema": current_schema(),
     }
     return render(request, "frontend/triage_offers.html", context, status=400 if failed else 200)
 

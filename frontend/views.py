@@ -6,7 +6,6 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tenants.context import current_schema
 from tenants.selectors import governments_ready
 from warga.organization.models import UnitKind
 from warga.organization.selectors import unit_counts_by_kind, unit_root
@@ -18,7 +17,7 @@ def public_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "frontend/public_home.html",
-        {"governments": governments, "dataset": dataset_current(), "schema": current_schema()},
+        {"governments": governments, "dataset": dataset_current()},
     )
 
 
@@ -30,6 +29,5 @@ def government_home(request: HttpRequest) -> HttpResponse:
             "government": request.tenant,  # type: ignore[attr-defined]
             "root": unit_root(),
             "unit_counts": [(UnitKind(kind).label, total) for kind, total in unit_counts_by_kind().items()],
-            "schema": current_schema(),
         },
     )

@@ -7,6 +7,7 @@ There is no production-only code path: development differs only in the values be
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
@@ -42,6 +43,8 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Before allauth and the admin: its templates override theirs (allauth/layouts/base.html).
+    "frontend",
     "django.contrib.admin",
     "django.contrib.postgres",
     "allauth",
@@ -63,7 +66,6 @@ SHARED_APPS = [
     "warga.intake",
     "warga.national",
     "csp",
-    "frontend",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -123,6 +125,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "frontend.context_processors.site",
             ],
         },
     },
@@ -301,6 +305,23 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Bundles built by esbuild carry a content hash in their names: cached for a year.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+/dist/.+-[A-Z0-9]{8}\.\w+$"
+
+# --- Maps -----------------------------------------------------------------------------------
+# Tiles come from the configured server; pages stay usable (lists, village search) without them.
+WARGA_MAP_TILE_URL = env.matching(
+    "WARGA_MAP_TILE_URL",
+    "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    pattern=r"https?://[^\s/]+/\S*\{z\}\S*\{x\}\S*\{y\}\S*",
+    meaning="a tile URL template with {z}, {x} and {y}, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+)
+WARGA_MAP_TILE_ATTRIBUTION = env.string(
+    "WARGA_MAP_TILE_ATTRIBUTION", "© kontributor OpenStreetMap (openstreetmap.org/copyright)"
+)
+# The tile server as a CSP image source; a `{s}` subdomain placeholder becomes a wildcard.
+_MAP_TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(WARGA_MAP_TILE_URL)).replace("{s}", "*")
+
 # --- Region reference data ------------------------------------------------------------------
 WARGA_REGION_DATA_DIR = Path(
     env.string("WARGA_REGION_DATA_DIR", str(BASE_DIR / "frontend" / "node_modules" / "idn-area-data" / "data"))
@@ -433,7 +454,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", _MAP_TILE_ORIGIN],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

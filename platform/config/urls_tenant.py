@@ -8,6 +8,7 @@ from frontend import account_views, invitation_views, notification_views, privac
 urlpatterns = [
     path("", views.government_home, name="government-home"),
     path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.v1.urls")),
     path("notifikasi/", notification_views.notifications_page, name="notifications-page"),
     path("service-worker.js", notification_views.service_worker, name="service-worker"),

@@ -8,13 +8,15 @@ def test_the_shared_app_and_a_government_are_served_from_their_own_schemas(phone
     assert phone.locator("html").get_attribute("lang") == "id"
     assert phone.locator("h1").inner_text() == "Warga"
     assert "Kota Bandung (32.73)" in phone.locator("main").inner_text()
-    assert phone.locator("footer code").inner_text() == "public"
+    assert phone.locator("body").get_attribute("data-schema") == "public"
 
     phone.goto(f"http://kota-bandung.localhost:{site_port}/")
     assert phone.locator("h1").inner_text() == "Kota Bandung"
-    assert phone.locator("footer code").inner_text() == "gov_32_73"
+    assert phone.locator("body").get_attribute("data-schema") == "gov_32_73"
     # The stylesheet is served and applied: the header bar takes the brand colour.
-    assert phone.locator("header.bar").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(179, 38, 30)"
+    assert (
+        phone.locator("header.site-header").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(179, 38, 30)"
+    )
     assert phone.console_errors == []
 
 

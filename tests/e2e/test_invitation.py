@@ -70,7 +70,7 @@ def test_an_invitee_signs_up_from_the_email_link_and_becomes_an_official(
     assert phone.locator("input[name=email]").input_value() == INVITEE
     phone.fill("input[name=password1]", PASSWORD)
     phone.fill("input[name=password2]", PASSWORD)
-    phone.locator("form button[type=submit]").last.click()
+    phone.locator("main form button[type=submit]").last.click()
 
     phone.wait_for_url(found.group(0))
     assert INVITEE in phone.locator("main").inner_text()

@@ -37,7 +37,7 @@ def test_signed_in_on_the_central_host_recognised_on_a_government_host(
     phone.goto(f"http://localhost:{site_port}/akun/login/")
     phone.fill("input[name=login]", citizen.email)
     phone.fill("input[name=password]", PASSWORD)
-    phone.locator("form button[type=submit]").last.click()
+    phone.locator("main form button[type=submit]").last.click()
     phone.wait_for_url(f"http://localhost:{site_port}/")
 
     phone.goto(f"http://kota-bandung.localhost:{site_port}/")
@@ -68,6 +68,6 @@ def test_signing_in_from_a_government_page_comes_back_to_it(phone: Any, site_por
     assert phone.url.startswith(f"http://localhost:{site_port}/akun/login/?next=")
     phone.fill("input[name=login]", citizen.email)
     phone.fill("input[name=password]", PASSWORD)
-    phone.locator("form button[type=submit]").last.click()
+    phone.locator("main form button[type=submit]").last.click()
     phone.wait_for_url(f"http://kota-bandung.localhost:{site_port}/kantor/")
     assert "tidak memegang jabatan aktif" in phone.locator("main").inner_text()

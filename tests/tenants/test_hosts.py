@@ -16,7 +16,7 @@ def client() -> Client:
 def test_public_host_serves_the_shared_app_from_the_public_schema(db: None, client: Client) -> None:
     response = client.get("/", HTTP_HOST="localhost")
     assert response.status_code == 200
-    assert "<code>public</code>" in response.content.decode()
+    assert 'data-schema="public"' in response.content.decode()
 
 
 def test_government_host_is_served_from_its_own_schema(bandung: Government, client: Client) -> None:
@@ -24,7 +24,7 @@ def test_government_host_is_served_from_its_own_schema(bandung: Government, clie
     page = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Kota Bandung</h1>" in page
-    assert "<code>gov_32_73</code>" in page
+    assert 'data-schema="gov_32_73"' in page
     # 30 kecamatan and 151 kelurahan of Kota Bandung, seeded from the reference data.
     assert "Kecamatan: 30" in page
     assert "Kelurahan: 151" in page

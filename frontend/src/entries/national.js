@@ -1,0 +1,2 @@
+// Every national page loads this small module.
+import "../js/enhance.js";

@@ -1,0 +1,2 @@
+// Every page on a government host loads this small module.
+import "../js/enhance.js";
