@@ -19,6 +19,7 @@ const entryPoints = readdirSync(entriesDir)
 
 const options = {
   entryPoints,
+  absWorkingDir: here,
   outdir,
   bundle: true,
   splitting: true,
@@ -52,7 +53,6 @@ function writeManifest(metafile) {
 
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
-process.chdir(here);
 if (process.argv.includes("--watch")) {
   const context = await esbuild.context({
     ...options,
