@@ -15,7 +15,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Avg, Count, F, Q, QuerySet, Value
+from django.db.models.functions import Floor
 
 from tenants.context import government_context
 from tenants.models import Government, Level
@@ -320,22 +321,14 @@ def _feed_bbox_check(bbox: BoundingBox) -> None:
     raise ReportInvalid.single("bbox", "invalid_bbox", problem)
 
 
-def reports_feed(
+def _feed_rows(
     *,
     bbox: BoundingBox,
-    since: datetime | None = None,
-    statuses: Collection[str] | None = None,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> FeedPage:
-    """Reports in a bounding box for the public map, newest first, across every government.
-
-    `statuses` defaults to the open ones; `since` keeps only reports sent from then on.
-    Pages are keyset-paginated on (created_at, index id): a report arriving while someone
-    pages does not shift the pages they have not read yet. `rahasia` reports are never in
-    it (the index holds no location for them). Raises ReportInvalid for a bad or too large
-    box, an unknown status or a cursor this function did not make. Edges are inclusive.
-    """
+    since: datetime | None,
+    statuses: Collection[str] | None,
+    categories: Collection[str] | None,
+) -> QuerySet[ReportIndex]:
+    """The index rows in the box matching the filters, unordered; checks every argument."""
     _feed_bbox_check(bbox)
     wanted = set(OPEN_STATUSES if statuses is None else statuses)
     unknown = sorted(wanted - set(Status.values))
@@ -345,15 +338,39 @@ def reports_feed(
             "unknown_status",
             f"Status tidak dikenal: {', '.join(unknown)}. Pilih dari: {', '.join(Status.values)}.",
         )
-    limit = max(1, min(limit, FEED_PAGE_MAX))
     rows = ReportIndex.objects.filter(
         latitude__range=(bbox.south, bbox.north),
         longitude__range=(bbox.west, bbox.east),
         # Sorted: the default list then matches the open-reports index's condition exactly.
         status__in=sorted(wanted),
-    ).exclude(privacy=Privacy.RAHASIA)
+    ).order_by()
+    if categories is not None:
+        rows = rows.filter(category_code__in=sorted(set(categories)))
     if since is not None:
         rows = rows.filter(created_at__gte=since)
+    return rows
+
+
+def reports_feed(
+    *,
+    bbox: BoundingBox,
+    since: datetime | None = None,
+    statuses: Collection[str] | None = None,
+    categories: Collection[str] | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> FeedPage:
+    """Reports in a bounding box for the public map, newest first, across every government.
+
+    `statuses` defaults to the open ones; `since` keeps only reports sent from then on.
+    Pages are keyset-paginated on (created_at, index id): a report arriving while someone
+    pages does not shift the pages they have not read yet. `rahasia` reports are never in
+    it (the index holds no location for them). `categories` keeps only those category
+    codes (any when None). Raises ReportInvalid for a bad or too large box, an unknown
+    status or a cursor this function did not make. Edges are inclusive.
+    """
+    limit = max(1, min(limit, FEED_PAGE_MAX))
+    rows = _feed_rows(bbox=bbox, since=since, statuses=statuses, categories=categories).exclude(privacy=Privacy.RAHASIA)
     if cursor:
         at, index_id = _feed_cursor_decode(cursor)
         rows = rows.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=index_id))
@@ -393,3 +410,111 @@ def reports_feed(
         )
     next_cursor = _feed_cursor_encode(page[-1]["created_at"], page[-1]["id"]) if has_more else None
     return FeedPage(items=tuple(items), next_cursor=next_cursor)
+
+
+# --- Counts per grid cell for a box holding more than one page ----------------------------------
+# A map zoomed out over a city at 1 M reports must not read every row in it in date order
+# (docs/decisions/0035-map-grid-counts.md): first an unordered probe of one page plus one row
+# tells whether the box holds more than a page, then one aggregate counts the box per cell.
+
+FEED_GRID_CELLS_PER_SIDE = 12
+
+
+@dataclass(frozen=True)
+class FeedCell:
+    """One grid cell with reports: its bounds, the mean point of its reports, how many."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+    latitude: float
+    longitude: float
+    count: int
+
+
+@dataclass(frozen=True)
+class FeedGrid:
+    cells: tuple[FeedCell, ...]
+    total: int
+    cell_degrees: float
+
+
+@dataclass(frozen=True)
+class FeedAnswer:
+    """What the map asks for: the reports themselves when the box holds at most one page,
+    else counts per grid cell (`grid` set, `page` None)."""
+
+    page: FeedPage | None
+    grid: FeedGrid | None
+
+
+def _cell_degrees(bbox: BoundingBox, cells_per_side: int) -> float:
+    """A power-of-two fraction of a degree, so that cells line up on one grid over the whole
+    country and do not shift when the map pans by a little."""
+    side = max(bbox.north - bbox.south, bbox.east - bbox.west) / cells_per_side
+    return float(2.0 ** math.ceil(math.log2(max(side, 2.0**-12))))
+
+
+def reports_feed_grid(
+    *,
+    bbox: BoundingBox,
+    since: datetime | None = None,
+    statuses: Collection[str] | None = None,
+    categories: Collection[str] | None = None,
+    cells_per_side: int = FEED_GRID_CELLS_PER_SIDE,
+) -> FeedGrid:
+    """Open (or `statuses`) public reports in the box counted per grid cell, densest first.
+
+    Same filters and checks as `reports_feed`. One aggregate query whatever the number of
+    rows; the cells come from a grid aligned on whole multiples of the cell size, about
+    `cells_per_side` cells across the box's longer side. `rahasia` reports have no location in
+    the index, so the box's range leaves them out (the only reads here are the index's own
+    latitude and longitude: with the default statuses they come from the open-reports index
+    alone).
+    """
+    rows = _feed_rows(bbox=bbox, since=since, statuses=statuses, categories=categories)
+    size = _cell_degrees(bbox, cells_per_side)
+    counted = (
+        rows.annotate(
+            cell_row=Floor(F("latitude") / Value(size)),
+            cell_col=Floor(F("longitude") / Value(size)),
+        )
+        .values("cell_row", "cell_col")
+        .annotate(count=Count("*"), mean_latitude=Avg("latitude"), mean_longitude=Avg("longitude"))
+        .order_by("-count", "cell_row", "cell_col")
+    )
+    cells = tuple(
+        FeedCell(
+            south=row["cell_row"] * size,
+            west=row["cell_col"] * size,
+            north=(row["cell_row"] + 1) * size,
+            east=(row["cell_col"] + 1) * size,
+            latitude=round(row["mean_latitude"], 6),
+            longitude=round(row["mean_longitude"], 6),
+            count=row["count"],
+        )
+        for row in counted
+    )
+    return FeedGrid(cells=cells, total=sum(cell.count for cell in cells), cell_degrees=size)
+
+
+def reports_feed_or_grid(
+    *,
+    bbox: BoundingBox,
+    since: datetime | None = None,
+    statuses: Collection[str] | None = None,
+    categories: Collection[str] | None = None,
+    limit: int = 50,
+) -> FeedAnswer:
+    """The first page of `reports_feed` when the box holds at most `limit` reports, else
+    `reports_feed_grid`'s counts: what a map view asks, so that no view reads more than a
+    page of rows in date order. Raises ReportInvalid like `reports_feed`."""
+    limit = max(1, min(limit, FEED_PAGE_MAX))
+    rows = _feed_rows(bbox=bbox, since=since, statuses=statuses, categories=categories)
+    # Unordered, it stops at the (limit + 1)th row it meets in the index.
+    if len(rows.values_list("latitude", flat=True)[: limit + 1]) > limit:
+        grid = reports_feed_grid(bbox=bbox, since=since, statuses=statuses, categories=categories)
+        return FeedAnswer(page=None, grid=grid)
+    page = reports_feed(bbox=bbox, since=since, statuses=statuses, categories=categories, limit=limit)
+    return FeedAnswer(page=page, grid=None)
