@@ -12,28 +12,34 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Floor
+from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government, Level
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
+from warga.organization.selectors import unit_name
 from warga.regions.models import Village
 from warga.reports.errors import ReportInvalid
-from warga.reports.lifecycle import OPEN_STATUSES, Status
-from warga.reports.models import Privacy, ReportPhoto
+from warga.reports.lifecycle import OPEN_STATUSES, Status, is_allowed
+from warga.reports.models import Privacy, Report, ReportPhoto
 from warga.reports.selectors import (
     NearbyReport,
     report_comments,
     report_events,
+    report_handling_unit_id,
     report_photos,
     reports_by_ids,
     reports_open_nearby,
 )
+from warga.reports.services import DISPUTE_WINDOW, WITHDRAW_WINDOW
+from warga.routing.selectors import report_running_deadline
 
 
 def owner_for_village(*, regency_code: str, province_code: str) -> Government | None:
@@ -104,6 +110,17 @@ class PublicReport:
     photos: tuple[PublicPhoto, ...] = ()
     # The report this one was merged into, when officials found it a duplicate.
     merged_into: str = ""
+    # The unit answerable for it ("" for the government as a whole) and the running deadline.
+    unit_name: str = ""
+    due_at: datetime | None = None
+    # For the reporter only (None/False for everyone else): the rating given and what they may
+    # still do, each within its window (the services decide again when asked).
+    rating: int | None = None
+    may_withdraw: bool = False
+    withdraw_until: datetime | None = None
+    may_rate: bool = False
+    may_dispute: bool = False
+    dispute_until: datetime | None = None
 
 
 def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) -> PublicReport | None:
@@ -135,6 +152,10 @@ def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) 
             PublicComment(role=comment.role, body=comment.body, at=comment.created_at)
             for comment in report_comments(report=report)
         )
+        handling_unit_id = report_handling_unit_id(report=report)
+        handling_unit = unit_name(unit_id=handling_unit_id) if handling_unit_id is not None else ""
+        due_at = report_running_deadline(report_id=report.pk) if report.status in OPEN_STATUSES else None
+    reporter_moves = _reporter_moves(report, timeline) if is_mine else {}
     return PublicReport(
         tracking_number=report.tracking_number,
         government_code=entry.government.code,
@@ -158,7 +179,28 @@ def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) 
         is_mine=is_mine,
         photos=photos,
         merged_into=report.merged_into,
+        unit_name=handling_unit,
+        due_at=due_at,
+        rating=report.rating if is_mine else None,
+        **reporter_moves,
     )
+
+
+def _reporter_moves(report: Report, timeline: tuple[TimelineEntry, ...]) -> dict[str, Any]:
+    """What the reporter may still do on their report now, and until when."""
+    now = timezone.now()
+    withdraw_until = report.created_at + WITHDRAW_WINDOW
+    resolved_at = max((entry.at for entry in timeline if entry.status == Status.RESOLVED), default=None)
+    dispute_until = resolved_at + DISPUTE_WINDOW if resolved_at is not None else None
+    return {
+        "may_withdraw": is_allowed(report.status, Status.WITHDRAWN, by_reporter=True) and now <= withdraw_until,
+        "withdraw_until": withdraw_until,
+        "may_rate": report.status in (Status.RESOLVED, Status.CLOSED) and report.rating is None,
+        "may_dispute": is_allowed(report.status, Status.REOPENED, by_reporter=True)
+        and dispute_until is not None
+        and now <= dispute_until,
+        "dispute_until": dispute_until,
+    }
 
 
 def report_photo_public(*, tracking_number: str, photo_id: int, viewer: User | AnonymousUser) -> ReportPhoto | None:
