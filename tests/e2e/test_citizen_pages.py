@@ -133,6 +133,7 @@ def test_a_second_citizen_finds_the_report_on_the_map_and_says_saya_juga_once(
         page.locator(".report-pin").first.wait_for()
         entry = page.locator(f'#daftar a[href="/laporan/{scene.number}/"]')
         entry.wait_for()
+        print(f"map page weight: {page_weight(page) / 1024:.1f} KB (Leaflet and its cluster plugin, uncompressed)")
         check_page(page, "citizen/map")
 
         entry.click()

@@ -16,14 +16,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Avg, Count, F, Q, QuerySet, Value
-from django.db.models.functions import Floor
+from django.db.models import Count, F, FloatField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Floor
 from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government, Level
 from warga.accounts.models import User
-from warga.intake.models import ReportIndex
+from warga.intake.models import MAP_CELL_LEVELS, MapCell, ReportIndex
 from warga.organization.selectors import unit_name
 from warga.regions.models import Village
 from warga.reports.errors import ReportInvalid
@@ -508,35 +508,81 @@ def reports_feed_grid(
 ) -> FeedGrid:
     """Open (or `statuses`) public reports in the box counted per grid cell, densest first.
 
-    Same filters and checks as `reports_feed`. One aggregate query whatever the number of
-    rows; the cells come from a grid aligned on whole multiples of the cell size, about
-    `cells_per_side` cells across the box's longer side. `rahasia` reports have no location in
-    the index, so the box's range leaves them out (the only reads here are the index's own
-    latitude and longitude: with the default statuses they come from the open-reports index
-    alone).
+    Same filters and checks as `reports_feed`. The cells lie on a grid aligned on whole
+    multiples of the cell size, about `cells_per_side` across the box's longer side. The
+    counts come from the precomputed map cells (`MapCell`, kept by the database in the same
+    transaction as the index) at the coarsest level no coarser than the grid, so the cost
+    depends on the box's size, not on how many reports are in it; a cell of that level on the
+    box's edge counts whole. Only a grid finer than the finest level (a box of a few hundred
+    metres) or a `since` filter reads the index rows themselves. `rahasia` reports are never
+    counted (no location in the index, and the cells skip them too).
     """
     rows = _feed_rows(bbox=bbox, since=since, statuses=statuses, categories=categories)
     size = _cell_degrees(bbox, cells_per_side)
+    levels = [level for level in MAP_CELL_LEVELS if 2.0**-level <= size]
+    if since is not None or not levels:
+        return _grid_from_rows(rows, size)
+    level = min(levels)
+    scale = 2**level
+    per_cell = float(size * scale)  # stored cells per grid cell side (a power of two)
+    cells = MapCell.objects.filter(
+        level=level,
+        cell_row__range=(math.floor(bbox.south * scale), math.floor(bbox.north * scale)),
+        cell_col__range=(math.floor(bbox.west * scale), math.floor(bbox.east * scale)),
+        status__in=sorted(set(OPEN_STATUSES if statuses is None else statuses)),
+        reports__gt=0,
+    )
+    if categories is not None:
+        cells = cells.filter(category_code__in=sorted(set(categories)))
+    counted = (
+        cells.annotate(
+            grid_row=Floor(Cast("cell_row", FloatField()) / Value(per_cell)),
+            grid_col=Floor(Cast("cell_col", FloatField()) / Value(per_cell)),
+        )
+        .values("grid_row", "grid_col")
+        .annotate(count=Sum("reports"), latitude_total=Sum("latitude_sum"), longitude_total=Sum("longitude_sum"))
+        .order_by("-count", "grid_row", "grid_col")
+    )
+    return _grid(
+        [
+            (int(row["grid_row"]), int(row["grid_col"]), row["count"], row["latitude_total"], row["longitude_total"])
+            for row in counted
+        ],
+        size,
+    )
+
+
+def _grid_from_rows(rows: QuerySet[ReportIndex], size: float) -> FeedGrid:
     counted = (
         rows.annotate(
             cell_row=Floor(F("latitude") / Value(size)),
             cell_col=Floor(F("longitude") / Value(size)),
         )
         .values("cell_row", "cell_col")
-        .annotate(count=Count("*"), mean_latitude=Avg("latitude"), mean_longitude=Avg("longitude"))
+        .annotate(count=Count("*"), latitude_total=Sum("latitude"), longitude_total=Sum("longitude"))
         .order_by("-count", "cell_row", "cell_col")
     )
+    return _grid(
+        [
+            (int(row["cell_row"]), int(row["cell_col"]), row["count"], row["latitude_total"], row["longitude_total"])
+            for row in counted
+        ],
+        size,
+    )
+
+
+def _grid(counted: list[tuple[int, int, int, float, float]], size: float) -> FeedGrid:
     cells = tuple(
         FeedCell(
-            south=row["cell_row"] * size,
-            west=row["cell_col"] * size,
-            north=(row["cell_row"] + 1) * size,
-            east=(row["cell_col"] + 1) * size,
-            latitude=round(row["mean_latitude"], 6),
-            longitude=round(row["mean_longitude"], 6),
-            count=row["count"],
+            south=cell_row * size,
+            west=cell_col * size,
+            north=(cell_row + 1) * size,
+            east=(cell_col + 1) * size,
+            latitude=round(latitude_total / count, 6),
+            longitude=round(longitude_total / count, 6),
+            count=count,
         )
-        for row in counted
+        for cell_row, cell_col, count, latitude_total, longitude_total in counted
     )
     return FeedGrid(cells=cells, total=sum(cell.count for cell in cells), cell_degrees=size)
 
