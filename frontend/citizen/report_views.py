@@ -30,6 +30,7 @@ from warga.intake.services import (
     report_withdraw,
 )
 from warga.reports.errors import InvalidTransition, ReportError, ReportInvalid, ReportNotFound
+from warga.reports.lifecycle import OPEN_STATUSES
 
 TRACKING_NUMBER_MAX = 32
 
@@ -60,6 +61,8 @@ def _page(
             "error_summary": [(field, message) for field, texts in errors.items() for message in texts],
             "share_url": request.build_absolute_uri(reverse("citizen-report", args=[found.tracking_number])),
             "values": request.POST if request.method == "POST" else {},
+            # "Saya juga" is for reports still being handled (the service refuses the others).
+            "supportable": found.status in OPEN_STATUSES and not found.is_mine,
         },
         status=status,
     )

@@ -212,3 +212,24 @@ def test_the_entrance_and_lookup_pages_pass_the_page_checks(phone: Any, site_por
     # The lookup answers "not found" with a 404, which the browser logs; nothing else may fail.
     unexpected = [error for error in phone.console_errors if "status of 404" not in error]
     assert unexpected == [], unexpected
+
+
+def test_the_account_pages_pass_the_page_checks(browser: Any, site_port: int, scene: Scene) -> None:
+    key = _session_for(scene.reporter)
+    scene.sessions.append(key)
+    page = _browser_page(browser, session_key=key)
+    base = f"http://localhost:{site_port}"
+    try:
+        page.goto(f"{base}/")
+        page.get_by_role("link", name="Akun").click()
+        page.wait_for_url(f"{base}/akun/data/")
+        check_page(page, "citizen/account-data")
+        page.get_by_role("navigation", name="Akun").get_by_role("link", name="Email").click()
+        page.wait_for_url(f"{base}/akun/email/")
+        check_page(page, "citizen/account-email")
+        page.get_by_role("navigation", name="Akun").get_by_role("link", name="Perangkat").click()
+        page.wait_for_url(f"{base}/akun/sessions/")
+        check_page(page, "citizen/account-devices")
+        assert page.console_errors == [], page.console_errors
+    finally:
+        page.context.close()
