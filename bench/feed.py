@@ -5,6 +5,9 @@ turn. Also the number of queries one page costs, counted in-process.
 The feed reads only the public report index (tracking number, owner, type, category, status,
 privacy, position, time), so the reports are written there directly with SQL: Kota Bandung's
 reports spread over the city, 85 % of them open, 10 % `rahasia` (no position, never on the map).
+The map page's own question (`grid=true`: counts per grid cell once the box holds more than a
+page, decision 0035) is measured for the city, the neighbourhood and a 2-degree region; the
+index's trigger keeps the map cells while the rows are written.
 
     python bench/feed.py queries    # queries per page, in-process, as JSON
 """
@@ -24,6 +27,10 @@ GOVERNMENT = "32.73"
 # Kota Bandung, roughly: the whole city, and a neighbourhood of about 1 km a side in it.
 CITY = (-6.97, 107.55, -6.84, 107.74)
 NEIGHBOURHOOD = (-6.915, 107.600, -6.905, 107.610)
+# Nearly the largest box the feed accepts (1.9 of 2 degrees a side), western Java around Bandung.
+REGION = (-7.85, 106.65, -5.95, 108.55)
+# What the map page asks: reports when the box holds at most a page, else counts per grid cell.
+GRID = {"grid": "true", "limit": "100"}
 PUBLIC_HOST = "localhost"
 
 
@@ -86,6 +93,9 @@ def queries() -> dict[str, Any]:
         ("city", _path(CITY)),
         ("city page 2", _path(CITY, cursor=cursor)),
         ("neighbourhood", _path(NEIGHBOURHOOD)),
+        ("city grid", _path(CITY, **GRID)),
+        ("neighbourhood grid", _path(NEIGHBOURHOOD, **GRID)),
+        ("region grid", _path(REGION, **GRID)),
     ):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
@@ -97,6 +107,7 @@ def queries() -> dict[str, Any]:
             "queries": len(captured.captured_queries),
             "ms": elapsed * 1000,
             "items": len(response.json()["results"]),
+            "cells": len(response.json().get("cells", [])),
         }
     with connection.cursor() as cursor_:
         cursor_.execute("SELECT count(*) FROM intake_report_index")
@@ -136,15 +147,28 @@ def run(ctx: Any) -> None:
             (server, PUBLIC_HOST, _path(CITY)),
             (server, PUBLIC_HOST, _path(CITY, cursor=first_page)),
             (server, PUBLIC_HOST, _path(NEIGHBOURHOOD)),
+            (server, PUBLIC_HOST, _path(CITY, **GRID)),
+            (server, PUBLIC_HOST, _path(NEIGHBOURHOOD, **GRID)),
+            (server, PUBLIC_HOST, _path(REGION, **GRID)),
             (server, PUBLIC_HOST, "/healthz"),
         ]
-        city, page_two, neighbourhood, health = sample(targets, requests=requests, warmup=warmup)
-    for name, measured in (("city", city), ("city page 2", page_two), ("neighbourhood", neighbourhood)):
+        city, page_two, neighbourhood, city_grid, neighbourhood_grid, region_grid, health = sample(
+            targets, requests=requests, warmup=warmup
+        )
+    measured_pages = (
+        ("city", city),
+        ("city page 2", page_two),
+        ("neighbourhood", neighbourhood),
+        ("city grid", city_grid),
+        ("neighbourhood grid", neighbourhood_grid),
+        ("region grid", region_grid),
+    )
+    for name, measured in measured_pages:
         print(f"  {name}: {measured.describe()}")
         if set(measured.statuses) != {200}:
             raise RuntimeError(f"the feed ({name}) did not always answer 200: {measured.statuses}")
     print(f"  /healthz: {health.describe()}")
-    for name, measured in (("city", city), ("city page 2", page_two), ("neighbourhood", neighbourhood)):
+    for name, measured in measured_pages:
         ctx.report.add(
             Result(
                 f"map feed p95, {name} ({reports:,} reports, {pages[name]['queries']} SQL statements/page)",

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView, require_public_host
-from warga.intake.selectors import FEED_PAGE_MAX, BoundingBox, reports_feed
+from warga.intake.selectors import FEED_PAGE_MAX, BoundingBox, reports_feed, reports_feed_or_grid
 from warga.reports.errors import ReportInvalid
 
 BBOX_FORMAT = "bbox berisi empat angka dipisah koma: selatan,barat,utara,timur (misalnya -6.95,107.55,-6.85,107.65)."
@@ -41,8 +41,17 @@ class FeedInput(serializers.Serializer[Any]):
     status = serializers.CharField(
         required=False, default="", help_text="Comma-separated statuses; the open ones when absent."
     )
+    category = serializers.CharField(
+        required=False, default="", help_text="Comma-separated category codes; every category when absent."
+    )
     cursor = serializers.CharField(required=False, default="", help_text="`next_cursor` of the previous page.")
     limit = serializers.IntegerField(min_value=1, max_value=FEED_PAGE_MAX, default=50)
+    grid = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="For maps: when the box holds more than `limit` reports, answer counts per grid cell "
+        "(`kind` grid) instead of reports. Not with `cursor`.",
+    )
 
 
 class FeedItemOutput(serializers.Serializer[Any]):
@@ -59,6 +68,20 @@ class FeedItemOutput(serializers.Serializer[Any]):
     created_at = serializers.DateTimeField()
 
 
+class FeedCellOutput(serializers.Serializer[Any]):
+    south = serializers.FloatField()
+    west = serializers.FloatField()
+    north = serializers.FloatField()
+    east = serializers.FloatField()
+    latitude = serializers.FloatField(help_text="Mean point of the cell's reports.")
+    longitude = serializers.FloatField()
+    count = serializers.IntegerField()
+
+
+def _comma_list(value: str) -> list[str] | None:
+    return [part.strip() for part in value.split(",") if part.strip()] or None
+
+
 class FeedView(ApiView):
     permission_classes = [permissions.AllowAny]
     # Public and read-only: no session is needed, so none is looked at.
@@ -69,7 +92,14 @@ class FeedView(ApiView):
         responses={
             200: inline_serializer(
                 "FeedPage",
-                {"results": FeedItemOutput(many=True), "next_cursor": serializers.CharField(allow_null=True)},
+                {
+                    "kind": serializers.ChoiceField(choices=["reports", "grid"]),
+                    "results": FeedItemOutput(many=True),
+                    "next_cursor": serializers.CharField(allow_null=True),
+                    "cells": FeedCellOutput(many=True, required=False),
+                    "total": serializers.IntegerField(required=False),
+                    "cell_degrees": serializers.FloatField(required=False),
+                },
             )
         },
         summary="Public map: open and recent reports in a bounding box, newest first (public host; no sign-in)",
@@ -79,14 +109,34 @@ class FeedView(ApiView):
         given = FeedInput(data=request.query_params)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        statuses = [s.strip() for s in data["status"].split(",") if s.strip()] or None
+        statuses = _comma_list(data["status"])
         if data["status"] and statuses is None:
             raise ReportInvalid.single("status", "unknown_status", "Isi status dengan nama status, dipisah koma.")
-        page = reports_feed(
-            bbox=data["bbox"],
-            since=data["since"],
-            statuses=statuses,
-            cursor=data["cursor"] or None,
-            limit=data["limit"],
+        categories = _comma_list(data["category"])
+        if data["category"] and categories is None:
+            raise ReportInvalid.single("category", "unknown_category", "Isi kategori dengan kodenya, dipisah koma.")
+        if data["grid"] and data["cursor"]:
+            raise ReportInvalid.single("grid", "grid_with_cursor", "grid hanya untuk halaman pertama: hapus cursor.")
+        filters: dict[str, Any] = {"bbox": data["bbox"], "since": data["since"], "statuses": statuses}
+        filters["categories"] = categories
+        if data["grid"]:
+            answer = reports_feed_or_grid(**filters, limit=data["limit"])
+            if answer.grid is not None:
+                grid = answer.grid
+                return Response(
+                    {
+                        "kind": "grid",
+                        "results": [],
+                        "next_cursor": None,
+                        "cells": FeedCellOutput(grid.cells, many=True).data,
+                        "total": grid.total,
+                        "cell_degrees": grid.cell_degrees,
+                    }
+                )
+            assert answer.page is not None
+            page = answer.page
+        else:
+            page = reports_feed(**filters, cursor=data["cursor"] or None, limit=data["limit"])
+        return Response(
+            {"kind": "reports", "results": FeedItemOutput(page.items, many=True).data, "next_cursor": page.next_cursor}
         )
-        return Response({"results": FeedItemOutput(page.items, many=True).data, "next_cursor": page.next_cursor})

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from api.health import healthz
 from frontend import account_views, invitation_views, notification_views, privacy_views, views
+from frontend.citizen import map_views, mine_views, report_views
 
 urlpatterns = [
     path("", views.public_home, name="public-home"),
@@ -22,5 +23,15 @@ urlpatterns = [
     path("akun/undangan/", invitation_views.invitation_continue, name="invitation-continue"),
     path("akun/", include("allauth.urls")),
     path("privasi/", privacy_views.privacy_notice, name="privacy-notice"),
+    # The citizen app: the map, a report's page and its actions, the lookup, my reports.
+    path("peta/", map_views.map_page, name="citizen-map"),
+    path("lacak/", report_views.lookup, name="citizen-lookup"),
+    path("laporan-saya/", mine_views.my_reports, name="citizen-my-reports"),
+    path("laporan/<str:tracking_number>/", report_views.report_page, name="citizen-report"),
+    path("laporan/<str:tracking_number>/dukung/", report_views.report_support_post, name="citizen-report-support"),
+    path("laporan/<str:tracking_number>/komentar/", report_views.report_comment_post, name="citizen-report-comment"),
+    path("laporan/<str:tracking_number>/cabut/", report_views.report_withdraw_post, name="citizen-report-withdraw"),
+    path("laporan/<str:tracking_number>/nilai/", report_views.report_rate_post, name="citizen-report-rate"),
+    path("laporan/<str:tracking_number>/sanggah/", report_views.report_dispute_post, name="citizen-report-dispute"),
     path("operator/", admin.site.urls),
 ]

@@ -95,3 +95,47 @@ def test_the_feed_is_not_served_on_a_government_host(bandung: Government) -> Non
     response = _get(f"bbox={BBOX}", host=BANDUNG_HOST)
     assert response.status_code == 404
     assert "Tersedia di aplikasi warga" in response.json()["error"]["message"]
+
+
+def test_a_box_holding_more_than_a_page_answers_counts_per_grid_cell(bandung: Government) -> None:
+    reporter = UserFactory()
+    for offset in (0.0, 0.001, 0.002):
+        submit(reporter, latitude=LAT + offset, longitude=LON + offset)
+    submit(reporter, privacy="rahasia")
+    submit(reporter, category_code="sampah")
+
+    body = _get(f"bbox={BBOX}&grid=true&limit=2").json()
+
+    assert body["kind"] == "grid"
+    assert body["results"] == []
+    assert body["total"] == 4
+    assert sum(cell["count"] for cell in body["cells"]) == 4
+    size = body["cell_degrees"]
+    assert size == 2**-6  # 0.1 degree / 12 cells, rounded up to a power of two
+    for cell in body["cells"]:
+        assert cell["south"] <= cell["latitude"] <= cell["north"]
+        assert cell["west"] <= cell["longitude"] <= cell["east"]
+        assert cell["north"] - cell["south"] == size
+
+
+def test_a_box_holding_one_page_answers_the_reports_even_when_a_grid_is_asked(bandung: Government) -> None:
+    reporter = UserFactory()
+    numbers = [submit(reporter).tracking_number for _ in range(2)][::-1]
+    body = _get(f"bbox={BBOX}&grid=true&limit=2").json()
+    assert body["kind"] == "reports"
+    assert [item["tracking_number"] for item in body["results"]] == numbers
+
+
+def test_the_category_filter_keeps_only_those_categories(bandung: Government) -> None:
+    reporter = UserFactory()
+    sampah = submit(reporter, category_code="sampah")
+    submit(reporter)
+    body = _get(f"bbox={BBOX}&category=sampah").json()
+    assert [item["tracking_number"] for item in body["results"]] == [sampah.tracking_number]
+    assert _get(f"bbox={BBOX}&category=sampah,jalan_rusak&grid=1&limit=1").json()["total"] == 2
+
+
+def test_grid_with_a_cursor_is_refused(db: None) -> None:
+    response = _get(f"bbox={BBOX}&grid=true&cursor=abc")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["grid"]

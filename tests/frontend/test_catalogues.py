@@ -25,7 +25,12 @@ _GETTEXT_CALL = re.compile(
 def _catalogue(language: str) -> dict[str, str]:
     with (LOCALE / language / "LC_MESSAGES" / "django.po").open("rb") as source:
         catalogue = read_po(source)
-    return {message.id: message.string for message in catalogue if message.id and not message.fuzzy}
+    # A plural entry is found by its singular, which is what the extraction below sees.
+    return {
+        (message.id[0] if isinstance(message.id, tuple) else message.id): message.string
+        for message in catalogue
+        if message.id and not message.fuzzy
+    }
 
 
 def _strings_in_templates() -> dict[str, str]:

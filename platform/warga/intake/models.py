@@ -68,3 +68,34 @@ class ReportIndex(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_number
+
+
+# The map's counts per grid cell (decision 0035), at two precomputed levels: 2**-8 degree
+# (~430 m) and 2**-5 degree (~3.5 km). Kept by a trigger on the index table, in the same
+# transaction as every insert, status change, move or delete of an index row, whichever code
+# path (or SQL) makes it; `rahasia` rows and rows without a location are never counted.
+MAP_CELL_LEVELS = (5, 8)
+
+
+class MapCell(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    level = models.PositiveSmallIntegerField()
+    # floor(latitude * 2**level), floor(longitude * 2**level)
+    cell_row = models.IntegerField()
+    cell_col = models.IntegerField()
+    status = models.CharField(max_length=16)
+    category_code = models.CharField(max_length=40)
+    reports = models.IntegerField(default=0)
+    latitude_sum = models.FloatField(default=0)
+    longitude_sum = models.FloatField(default=0)
+
+    class Meta:
+        db_table = "intake_map_cell"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "cell_row", "cell_col", "status", "category_code"], name="map_cell_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}:{self.cell_row},{self.cell_col} {self.status} {self.category_code} = {self.reports}"

@@ -12,27 +12,34 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Count, F, FloatField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Floor
+from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government, Level
 from warga.accounts.models import User
-from warga.intake.models import ReportIndex
+from warga.intake.models import MAP_CELL_LEVELS, MapCell, ReportIndex
+from warga.organization.selectors import unit_name
 from warga.regions.models import Village
 from warga.reports.errors import ReportInvalid
-from warga.reports.lifecycle import OPEN_STATUSES, Status
-from warga.reports.models import Privacy, ReportPhoto
+from warga.reports.lifecycle import OPEN_STATUSES, Status, is_allowed
+from warga.reports.models import Privacy, Report, ReportPhoto
 from warga.reports.selectors import (
     NearbyReport,
     report_comments,
     report_events,
+    report_handling_unit_id,
     report_photos,
     reports_by_ids,
     reports_open_nearby,
 )
+from warga.reports.services import DISPUTE_WINDOW, WITHDRAW_WINDOW
+from warga.routing.selectors import report_running_deadline
 
 
 def owner_for_village(*, regency_code: str, province_code: str) -> Government | None:
@@ -103,6 +110,17 @@ class PublicReport:
     photos: tuple[PublicPhoto, ...] = ()
     # The report this one was merged into, when officials found it a duplicate.
     merged_into: str = ""
+    # The unit answerable for it ("" for the government as a whole) and the running deadline.
+    unit_name: str = ""
+    due_at: datetime | None = None
+    # For the reporter only (None/False for everyone else): the rating given and what they may
+    # still do, each within its window (the services decide again when asked).
+    rating: int | None = None
+    may_withdraw: bool = False
+    withdraw_until: datetime | None = None
+    may_rate: bool = False
+    may_dispute: bool = False
+    dispute_until: datetime | None = None
 
 
 def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) -> PublicReport | None:
@@ -134,6 +152,10 @@ def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) 
             PublicComment(role=comment.role, body=comment.body, at=comment.created_at)
             for comment in report_comments(report=report)
         )
+        handling_unit_id = report_handling_unit_id(report=report)
+        handling_unit = unit_name(unit_id=handling_unit_id) if handling_unit_id is not None else ""
+        due_at = report_running_deadline(report_id=report.pk) if report.status in OPEN_STATUSES else None
+    reporter_moves = _reporter_moves(report, timeline) if is_mine else {}
     return PublicReport(
         tracking_number=report.tracking_number,
         government_code=entry.government.code,
@@ -157,7 +179,28 @@ def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) 
         is_mine=is_mine,
         photos=photos,
         merged_into=report.merged_into,
+        unit_name=handling_unit,
+        due_at=due_at,
+        rating=report.rating if is_mine else None,
+        **reporter_moves,
     )
+
+
+def _reporter_moves(report: Report, timeline: tuple[TimelineEntry, ...]) -> dict[str, Any]:
+    """What the reporter may still do on their report now, and until when."""
+    now = timezone.now()
+    withdraw_until = report.created_at + WITHDRAW_WINDOW
+    resolved_at = max((entry.at for entry in timeline if entry.status == Status.RESOLVED), default=None)
+    dispute_until = resolved_at + DISPUTE_WINDOW if resolved_at is not None else None
+    return {
+        "may_withdraw": is_allowed(report.status, Status.WITHDRAWN, by_reporter=True) and now <= withdraw_until,
+        "withdraw_until": withdraw_until,
+        "may_rate": report.status in (Status.RESOLVED, Status.CLOSED) and report.rating is None,
+        "may_dispute": is_allowed(report.status, Status.REOPENED, by_reporter=True)
+        and dispute_until is not None
+        and now <= dispute_until,
+        "dispute_until": dispute_until,
+    }
 
 
 def report_photo_public(*, tracking_number: str, photo_id: int, viewer: User | AnonymousUser) -> ReportPhoto | None:
@@ -320,22 +363,14 @@ def _feed_bbox_check(bbox: BoundingBox) -> None:
     raise ReportInvalid.single("bbox", "invalid_bbox", problem)
 
 
-def reports_feed(
+def _feed_rows(
     *,
     bbox: BoundingBox,
-    since: datetime | None = None,
-    statuses: Collection[str] | None = None,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> FeedPage:
-    """Reports in a bounding box for the public map, newest first, across every government.
-
-    `statuses` defaults to the open ones; `since` keeps only reports sent from then on.
-    Pages are keyset-paginated on (created_at, index id): a report arriving while someone
-    pages does not shift the pages they have not read yet. `rahasia` reports are never in
-    it (the index holds no location for them). Raises ReportInvalid for a bad or too large
-    box, an unknown status or a cursor this function did not make. Edges are inclusive.
-    """
+    since: datetime | None,
+    statuses: Collection[str] | None,
+    categories: Collection[str] | None,
+) -> QuerySet[ReportIndex]:
+    """The index rows in the box matching the filters, unordered; checks every argument."""
     _feed_bbox_check(bbox)
     wanted = set(OPEN_STATUSES if statuses is None else statuses)
     unknown = sorted(wanted - set(Status.values))
@@ -345,15 +380,39 @@ def reports_feed(
             "unknown_status",
             f"Status tidak dikenal: {', '.join(unknown)}. Pilih dari: {', '.join(Status.values)}.",
         )
-    limit = max(1, min(limit, FEED_PAGE_MAX))
     rows = ReportIndex.objects.filter(
         latitude__range=(bbox.south, bbox.north),
         longitude__range=(bbox.west, bbox.east),
         # Sorted: the default list then matches the open-reports index's condition exactly.
         status__in=sorted(wanted),
-    ).exclude(privacy=Privacy.RAHASIA)
+    ).order_by()
+    if categories is not None:
+        rows = rows.filter(category_code__in=sorted(set(categories)))
     if since is not None:
         rows = rows.filter(created_at__gte=since)
+    return rows
+
+
+def reports_feed(
+    *,
+    bbox: BoundingBox,
+    since: datetime | None = None,
+    statuses: Collection[str] | None = None,
+    categories: Collection[str] | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> FeedPage:
+    """Reports in a bounding box for the public map, newest first, across every government.
+
+    `statuses` defaults to the open ones; `since` keeps only reports sent from then on.
+    Pages are keyset-paginated on (created_at, index id): a report arriving while someone
+    pages does not shift the pages they have not read yet. `rahasia` reports are never in
+    it (the index holds no location for them). `categories` keeps only those category
+    codes (any when None). Raises ReportInvalid for a bad or too large box, an unknown
+    status or a cursor this function did not make. Edges are inclusive.
+    """
+    limit = max(1, min(limit, FEED_PAGE_MAX))
+    rows = _feed_rows(bbox=bbox, since=since, statuses=statuses, categories=categories).exclude(privacy=Privacy.RAHASIA)
     if cursor:
         at, index_id = _feed_cursor_decode(cursor)
         rows = rows.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=index_id))
@@ -393,3 +452,157 @@ def reports_feed(
         )
     next_cursor = _feed_cursor_encode(page[-1]["created_at"], page[-1]["id"]) if has_more else None
     return FeedPage(items=tuple(items), next_cursor=next_cursor)
+
+
+# --- Counts per grid cell for a box holding more than one page ----------------------------------
+# A map zoomed out over a city at 1 M reports must not read every row in it in date order
+# (docs/decisions/0035-map-grid-counts.md): first an unordered probe of one page plus one row
+# tells whether the box holds more than a page, then one aggregate counts the box per cell.
+
+FEED_GRID_CELLS_PER_SIDE = 12
+
+
+@dataclass(frozen=True)
+class FeedCell:
+    """One grid cell with reports: its bounds, the mean point of its reports, how many."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+    latitude: float
+    longitude: float
+    count: int
+
+
+@dataclass(frozen=True)
+class FeedGrid:
+    cells: tuple[FeedCell, ...]
+    total: int
+    cell_degrees: float
+
+
+@dataclass(frozen=True)
+class FeedAnswer:
+    """What the map asks for: the reports themselves when the box holds at most one page,
+    else counts per grid cell (`grid` set, `page` None)."""
+
+    page: FeedPage | None
+    grid: FeedGrid | None
+
+
+def _cell_degrees(bbox: BoundingBox, cells_per_side: int) -> float:
+    """A power-of-two fraction of a degree, so that cells line up on one grid over the whole
+    country and do not shift when the map pans by a little."""
+    side = max(bbox.north - bbox.south, bbox.east - bbox.west) / cells_per_side
+    return float(2.0 ** math.ceil(math.log2(max(side, 2.0**-12))))
+
+
+def reports_feed_grid(
+    *,
+    bbox: BoundingBox,
+    since: datetime | None = None,
+    statuses: Collection[str] | None = None,
+    categories: Collection[str] | None = None,
+    cells_per_side: int = FEED_GRID_CELLS_PER_SIDE,
+) -> FeedGrid:
+    """Open (or `statuses`) public reports in the box counted per grid cell, densest first.
+
+    Same filters and checks as `reports_feed`. The cells lie on a grid aligned on whole
+    multiples of the cell size, about `cells_per_side` across the box's longer side. The
+    counts come from the precomputed map cells (`MapCell`, kept by the database in the same
+    transaction as the index) at the coarsest level no coarser than the grid, so the cost
+    depends on the box's size, not on how many reports are in it; a cell of that level on the
+    box's edge counts whole. Only a grid finer than the finest level (a box of a few hundred
+    metres) or a `since` filter reads the index rows themselves. `rahasia` reports are never
+    counted (no location in the index, and the cells skip them too).
+    """
+    rows = _feed_rows(bbox=bbox, since=since, statuses=statuses, categories=categories)
+    size = _cell_degrees(bbox, cells_per_side)
+    levels = [level for level in MAP_CELL_LEVELS if 2.0**-level <= size]
+    if since is not None or not levels:
+        return _grid_from_rows(rows, size)
+    level = min(levels)
+    scale = 2**level
+    per_cell = float(size * scale)  # stored cells per grid cell side (a power of two)
+    cells = MapCell.objects.filter(
+        level=level,
+        cell_row__range=(math.floor(bbox.south * scale), math.floor(bbox.north * scale)),
+        cell_col__range=(math.floor(bbox.west * scale), math.floor(bbox.east * scale)),
+        status__in=sorted(set(OPEN_STATUSES if statuses is None else statuses)),
+        reports__gt=0,
+    )
+    if categories is not None:
+        cells = cells.filter(category_code__in=sorted(set(categories)))
+    counted = (
+        cells.annotate(
+            grid_row=Floor(Cast("cell_row", FloatField()) / Value(per_cell)),
+            grid_col=Floor(Cast("cell_col", FloatField()) / Value(per_cell)),
+        )
+        .values("grid_row", "grid_col")
+        .annotate(count=Sum("reports"), latitude_total=Sum("latitude_sum"), longitude_total=Sum("longitude_sum"))
+        .order_by("-count", "grid_row", "grid_col")
+    )
+    return _grid(
+        [
+            (int(row["grid_row"]), int(row["grid_col"]), row["count"], row["latitude_total"], row["longitude_total"])
+            for row in counted
+        ],
+        size,
+    )
+
+
+def _grid_from_rows(rows: QuerySet[ReportIndex], size: float) -> FeedGrid:
+    counted = (
+        rows.annotate(
+            cell_row=Floor(F("latitude") / Value(size)),
+            cell_col=Floor(F("longitude") / Value(size)),
+        )
+        .values("cell_row", "cell_col")
+        .annotate(count=Count("*"), latitude_total=Sum("latitude"), longitude_total=Sum("longitude"))
+        .order_by("-count", "cell_row", "cell_col")
+    )
+    return _grid(
+        [
+            (int(row["cell_row"]), int(row["cell_col"]), row["count"], row["latitude_total"], row["longitude_total"])
+            for row in counted
+        ],
+        size,
+    )
+
+
+def _grid(counted: list[tuple[int, int, int, float, float]], size: float) -> FeedGrid:
+    cells = tuple(
+        FeedCell(
+            south=cell_row * size,
+            west=cell_col * size,
+            north=(cell_row + 1) * size,
+            east=(cell_col + 1) * size,
+            latitude=round(latitude_total / count, 6),
+            longitude=round(longitude_total / count, 6),
+            count=count,
+        )
+        for cell_row, cell_col, count, latitude_total, longitude_total in counted
+    )
+    return FeedGrid(cells=cells, total=sum(cell.count for cell in cells), cell_degrees=size)
+
+
+def reports_feed_or_grid(
+    *,
+    bbox: BoundingBox,
+    since: datetime | None = None,
+    statuses: Collection[str] | None = None,
+    categories: Collection[str] | None = None,
+    limit: int = 50,
+) -> FeedAnswer:
+    """The first page of `reports_feed` when the box holds at most `limit` reports, else
+    `reports_feed_grid`'s counts: what a map view asks, so that no view reads more than a
+    page of rows in date order. Raises ReportInvalid like `reports_feed`."""
+    limit = max(1, min(limit, FEED_PAGE_MAX))
+    rows = _feed_rows(bbox=bbox, since=since, statuses=statuses, categories=categories)
+    # Unordered, it stops at the (limit + 1)th row it meets in the index.
+    if len(rows.values_list("latitude", flat=True)[: limit + 1]) > limit:
+        grid = reports_feed_grid(bbox=bbox, since=since, statuses=statuses, categories=categories)
+        return FeedAnswer(page=None, grid=grid)
+    page = reports_feed(bbox=bbox, since=since, statuses=statuses, categories=categories, limit=limit)
+    return FeedAnswer(page=page, grid=None)

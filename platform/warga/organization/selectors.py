@@ -21,6 +21,11 @@ def unit_root() -> Unit | None:
     return Unit.objects.filter(kind=UnitKind.GOVERNMENT).first()
 
 
+def unit_name(*, unit_id: int) -> str:
+    """A unit's name in the current schema, or "" when it is gone."""
+    return Unit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or ""
+
+
 def unit_counts_by_kind() -> dict[str, int]:
     rows = Unit.objects.values("kind").annotate(total=Count("id")).order_by()
     return {row["kind"]: row["total"] for row in rows}

@@ -363,6 +363,12 @@ def report_routed_unit_id(*, report_id: int) -> int | None:
     return ReportRouting.objects.filter(report_id=report_id).values_list("handling_unit_id", flat=True).first()
 
 
+def report_running_deadline(*, report_id: int) -> datetime.datetime | None:
+    """When the current step of a report of the current schema is due, while it is open and its
+    chain still runs; None otherwise (what the public page shows as its deadline)."""
+    return ReportRouting.objects.filter(report_id=report_id).values_list("running_due_at", flat=True).first()
+
+
 # --- the officials' inbox --------------------------------------------------------------------------
 
 
