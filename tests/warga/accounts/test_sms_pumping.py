@@ -90,9 +90,7 @@ def test_a_national_prefix_after_62_is_stored_as_the_real_number(db: None, gatew
     assert [message["to"] for message in gateway.received] == ["+6281211112222"]
 
 
-def test_no_text_goes_to_a_number_without_an_account_or_to_one_signing_up_twice(
-    db: None, gateway: FakeGateway
-) -> None:
+def test_no_text_goes_to_a_number_without_an_account_or_to_one_signing_up_twice(db: None, gateway: FakeGateway) -> None:
     for _ in range(3):
         asked = Client().post("/akun/login/code/", {"phone": "0812 9999 0000"}, HTTP_HOST=PUBLIC)
         assert (asked.status_code, asked["Location"]) == (302, "/akun/login/code/confirm/")
