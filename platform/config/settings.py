@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # An allauth RateLimited or a spent SMS budget answers 429/503 with Retry-After, not 500.
+    "frontend.signin_views.RateLimitedMiddleware",
     # allauth's UserSessionsMiddleware, throttled to one write a minute per session.
     "warga.accounts.middleware.UserSessionsActivityMiddleware",
     "warga.access.middleware.GovernmentSignInMiddleware",
@@ -173,8 +175,27 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
 # Sign in with a one-time code sent by email or, for a phone number, by SMS.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
-# Six digits: typed on a phone's number pad from an SMS; three wrong tries end the code.
-ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+# Eight digits, typed on a phone's number pad from an SMS (or filled in by the phone); three
+# wrong tries end a code. With the per-number limits below, a year of guessing at one number
+# has under a 0.01 % chance (docs/security.md, "Sign-in codes").
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 8, "dashed": False}
+# Codes by email: eight characters from allauth's 20-letter alphabet.
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": False, "length": 8, "dashed": True}
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+ACCOUNT_FORMS = {"request_login_code": "warga.accounts.forms.RequestLoginCodeForm"}
+# Per number or email address, counted in the `shared` cache (warga.accounts.signin_codes): codes
+# requested per 24 hours, wrong codes per 24 hours before sign-in by code is locked, and how long.
+WARGA_SIGNIN_CODES_PER_DAY = env.integer("WARGA_SIGNIN_CODES_PER_DAY", 5, minimum=1)
+WARGA_SIGNIN_CODE_FAILURES_BEFORE_LOCKOUT = env.integer("WARGA_SIGNIN_CODE_FAILURES_BEFORE_LOCKOUT", 10, minimum=1)
+WARGA_SIGNIN_CODE_LOCKOUT_SECONDS = env.integer("WARGA_SIGNIN_CODE_LOCKOUT_SECONDS", 86_400, minimum=60)
+# Phone verification codes (sign-up, a changed number) per number per day, and per client IP per
+# minute: generous, since a mobile carrier puts many citizens behind one address (carrier NAT);
+# SMS abuse is held by the Indonesian-only rule, the per-number limits and the hourly budget.
+WARGA_PHONE_CODES_PER_IP_PER_MINUTE = env.integer("WARGA_PHONE_CODES_PER_IP_PER_MINUTE", 10, minimum=1)
+ACCOUNT_RATE_LIMITS = {
+    "verify_phone": (f"1/30s/key,{WARGA_PHONE_CODES_PER_IP_PER_MINUTE}/m/ip,{WARGA_SIGNIN_CODES_PER_DAY}/1d/key"),
+}
 # The SMS sender (sign-in codes and notifications) is chosen in the Notification channels block.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.string("WARGA_EMAIL_VERIFICATION", "mandatory")
@@ -217,6 +238,12 @@ WARGA_PRIVACY_DPO_EMAIL = env.string("WARGA_PRIVACY_DPO_EMAIL", f"ppdp@{WARGA_BA
 # How long a person's personal-data export stays downloadable from their account page.
 WARGA_PERSONAL_DATA_EXPORT_DAYS = env.integer("WARGA_PERSONAL_DATA_EXPORT_DAYS", 7, minimum=1)
 
+# The operators, mailed when something needs them now (the hourly SMS budget is reached, server
+# errors): comma-separated addresses.
+ADMINS = [(address, address) for address in env.string_list("WARGA_OPERATOR_EMAILS", [])]
+for _address in ADMINS:
+    if "@" not in _address[1]:
+        raise ImproperlyConfigured(f"WARGA_OPERATOR_EMAILS={_address[1]!r} is not an email address.")
 EMAIL_BACKEND = env.string("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Warga <no-reply@warga.localhost>")
 
@@ -235,6 +262,10 @@ WARGA_SMS_HTTP_SENDER_ID = env.matching(
     pattern=r"[A-Za-z0-9 ]{1,11}|\+[1-9]\d{6,14}",
     meaning="a sender ID of 1-11 letters, digits or spaces, or a number in +62... form",
 )
+# Text messages of every kind (codes, notices, notifications) per clock hour for the whole
+# installation, counted in the `shared` cache. Reaching it logs an error and mails ADMINS;
+# further messages wait for the next hour (docs/decisions/0026).
+WARGA_SMS_BUDGET_PER_HOUR = env.integer("WARGA_SMS_BUDGET_PER_HOUR", 500, minimum=1)
 _HTTP_SMS_SENDER = "warga.notifications.sms.HttpSmsSender"
 # Development and the test suite log SMS (sign-in codes too) when no gateway is configured.
 WARGA_SMS_SENDER = env.dotted_path(

@@ -1,11 +1,16 @@
 """URLs of the public hosts: the shared citizen app, accounts, the operator admin."""
 
+from allauth.account import views as allauth_views
 from django.contrib import admin
+from django.db import transaction
 from django.urls import include, path
 
 from api.health import healthz
-from frontend import account_views, invitation_views, notification_views, privacy_views, views
+from frontend import account_views, invitation_views, notification_views, privacy_views, signin_views, views
 from frontend.citizen import map_views, mine_views, report_views
+
+# allauth's 429 answer (its respond_429 looks it up in ROOT_URLCONF; both URL confs name it).
+handler429 = signin_views.handler429
 
 urlpatterns = [
     path("", views.public_home, name="public-home"),
@@ -21,6 +26,12 @@ urlpatterns = [
     path("akun/data/hapus/", privacy_views.data_delete, name="data-delete"),
     path("akun/data/dihapus/", privacy_views.data_deleted, name="data-deleted"),
     path("akun/undangan/", invitation_views.invitation_continue, name="invitation-continue"),
+    # Sign-up, phone verification and sign-in codes with Warga's limits; the flows that save
+    # before they send a code run in one transaction, so a limit reached halfway keeps nothing.
+    path("akun/signup/", signin_views.signup),
+    path("akun/phone/verify/", transaction.atomic(allauth_views.verify_phone)),
+    path("akun/phone/change/", transaction.atomic(allauth_views.change_phone)),
+    path("akun/login/code/confirm/", signin_views.confirm_login_code),
     path("akun/", include("allauth.urls")),
     path("privasi/", privacy_views.privacy_notice, name="privacy-notice"),
     # The citizen app: the map, a report's page and its actions, the lookup, my reports.

@@ -3,7 +3,18 @@
 from django.urls import include, path
 
 from api.health import healthz
-from frontend import account_views, invitation_views, notification_views, privacy_views, triage_views, views
+from frontend import (
+    account_views,
+    invitation_views,
+    notification_views,
+    privacy_views,
+    signin_views,
+    triage_views,
+    views,
+)
+
+# allauth's 429 answer (its respond_429 looks it up in ROOT_URLCONF, which is this module).
+handler429 = signin_views.handler429
 
 urlpatterns = [
     path("", views.government_home, name="government-home"),

@@ -39,8 +39,15 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
-        # Same reply as for a known number (no enumeration); the owner learns why no code came.
-        sms_sender().send(to=phone, text="Nomor ini belum terdaftar di Warga. Daftar dulu untuk masuk dengan kode.")
+        # Nothing is sent to a number without an account: every SMS costs money, and a form that
+        # texts any number on request is what SMS pumping abuses. The page answers as for a
+        # known number (no enumeration); the person learns nothing by SMS, and the page says
+        # to sign up first if no code comes.
+        return None
+
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        # Signing up with a number that has an account: no text either (same reason).
+        return None
 
     def set_phone(self, user: AbstractBaseUser, phone: str, verified: bool) -> None:
         account = _account(user)

@@ -21,7 +21,7 @@ from tenants.context import current_schema, in_public_schema, tenant_connection
 from tenants.models import Government
 from tenants.tasks import send_on_commit
 from warga.accounts.models import Language, User
-from warga.accounts.sms import sms_sender
+from warga.accounts.sms import SmsBudgetExhausted, SmsNotAllowed, sms_sender
 from warga.notifications.gateway import DeliveryError
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
 from warga.notifications.push import PushMessage, push_send
@@ -187,8 +187,10 @@ def _send(notification: Notification, user: User | None) -> None:
             raise DeliveryRefused("Penerima tidak memiliki alamat email.")
         send_mail(subject, body, None, [user.email])
     elif notification.channel == Channel.SMS:
-        if not user.phone:
-            raise DeliveryRefused("Penerima tidak memiliki nomor telepon.")
+        # Like WhatsApp: only to a number the person proved they hold. A number merely typed in
+        # at sign-up could be anyone's, and texting it would spend money on a stranger.
+        if not user.phone or not user.phone_verified:
+            raise DeliveryRefused("Penerima tidak memiliki nomor telepon yang terverifikasi.")
         sms_sender().send(to=user.phone, text=subject)
     elif notification.channel == Channel.WHATSAPP:
         # WhatsApp is tied to a number the person proved they hold, never one merely typed in.
@@ -220,7 +222,7 @@ def notification_deliver(*, notification_id: int) -> str:
         outcome = "sent"
         try:
             _send(notification, user)
-        except (DeliveryRefused, DeliveryError, OSError) as error:
+        except (DeliveryRefused, DeliveryError, SmsBudgetExhausted, SmsNotAllowed, OSError) as error:
             retryable = getattr(error, "retryable", True)
             notification.last_error = str(error)[:_ERROR_MAX]
             outcome = "retry" if retryable and notification.attempts <= MAX_ATTEMPTS else "failed"

@@ -71,7 +71,7 @@ def test_http_sender_times_out_as_retryable(gateway: FakeGateway) -> None:
 
 
 def _sms_notification(government: Government, *, phone: str = "+6281111111111") -> tuple[Any, int]:
-    user = UserFactory(phone=phone)
+    user = UserFactory(phone=phone, phone_verified=True)
     with government_context(government):
         channel_preference_set(user_id=user.pk, email=False, sms=True)
         ids = notifications_send(
