@@ -173,28 +173,25 @@ for (const form of document.querySelectorAll("form[data-wizard-step]")) {
   let passing = false;
   form.addEventListener("submit", async (event) => {
     if (passing) return;
-    event.preventDefault();
     const submitter = event.submitter;
+    // Decided before anything waits: a form can only be submitted again once this event is over.
     if (step === "kirim") {
-      if (navigator.onLine) {
-        passing = true;
-        form.requestSubmit(submitter);
-      } else {
-        say(form, strings.offlineSend);
-        window.addEventListener("online", () => { passing = true; form.requestSubmit(submitter); }, { once: true });
-      }
+      if (navigator.onLine) return;
+      event.preventDefault();
+      say(form, strings.offlineSend);
+      window.addEventListener("online", () => { passing = true; form.requestSubmit(submitter); }, { once: true });
       return;
     }
+    if (step === "tempat" && submitter && submitter.value === "search") return;
     if (step === "kategori") {
       const chosen = form.querySelector('input[name="category_code"]:checked');
-      if (chosen && chosen.dataset.emergency) return showEmergency(chosen);
+      if (chosen && chosen.dataset.emergency) {
+        event.preventDefault();
+        showEmergency(chosen);
+        return;
+      }
     }
-    if (step === "tempat" && submitter && submitter.value === "search") {
-      passing = true;
-      form.requestSubmit(submitter);
-      passing = false;
-      return;
-    }
+    event.preventDefault();
     const kept = await keep(form, step, submitter).catch(() => null);
     if (navigator.onLine || !kept) {
       passing = true;
