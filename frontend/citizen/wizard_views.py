@@ -221,8 +221,7 @@ def photo(request: HttpRequest) -> HttpResponse:
             if draft["photos"]:
                 return HttpResponseRedirect(_step_url("tempat"))
             errors["photos"] = _(
-                "Add at least one photo of the problem, or choose “Continue without a photo” if it cannot be "
-                "photographed."
+                "Add at least one photo of the problem, or choose “Continue without a photo” if it cannot be photographed."
             )
     return _render(
         request,

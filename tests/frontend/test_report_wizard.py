@@ -159,9 +159,9 @@ def test_no_photo_is_refused_with_its_message_unless_the_citizen_says_so(bandung
     client = signed_in_client(UserFactory())
     answer = _post(client, "/lapor/foto/", {"action": "next"})
     assert answer.status_code == 400
-    text = _text(answer)
-    assert "There is a problem" in text or "Ada masalah" in text
+    assert "Tambahkan paling sedikit satu foto masalahnya" in _text(answer)
     html = _main(answer)
+    assert 'role="alert"' in html
     assert 'href="#photos"' in html
     assert 'aria-invalid="true"' in html
     assert _get(client, "/lapor/tempat/")["Location"] == "/lapor/foto/"

@@ -94,7 +94,7 @@ export async function showStatus(results = []) {
   }
   const waitingCount = left.filter((d) => d.state === "waiting").length;
   if (waitingCount === 1) lines.push(box.dataset.waitingOne);
-  else if (waitingCount > 1) lines.push(box.dataset.waitingMany.replace("%(count)s", String(waitingCount)));
+  else if (waitingCount > 1) lines.push(box.dataset.waitingMany.replace("{count}", String(waitingCount)));
   for (const draft of left.filter((d) => d.state === "failed" || d.error)) {
     lines.push(`${box.dataset.failed} ${draft.error}`);
   }

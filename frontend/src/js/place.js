@@ -52,7 +52,7 @@ export function enhancePlace(box) {
       navigator.geolocation.getCurrentPosition(
         (position) => {
           place(L.latLng(position.coords.latitude, position.coords.longitude), { zoom: true });
-          accuracy.textContent = box.dataset.accuracyText.replace("%(metres)s", String(Math.round(position.coords.accuracy)));
+          accuracy.textContent = box.dataset.accuracyText.replace("{metres}", String(Math.round(position.coords.accuracy)));
         },
         () => { accuracy.textContent = box.dataset.locateFailed; },
         { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
