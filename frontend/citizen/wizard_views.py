@@ -53,33 +53,40 @@ DRAFT_KEY = "report_wizard"
 DONE_KEY = "report_wizard_done"
 LAST_VILLAGE_KEY = "report_wizard_last_village"
 
-# Pictograms beside each national category: display only (the taxonomy is data; a category
-# without one here gets the generic sign).
-CATEGORY_ICONS = {
-    "jalan_rusak": "🛣️",
-    "banjir": "🌊",
-    "saluran_tersumbat": "🕳️",
-    "sampah": "🗑️",
-    "pencemaran": "🏭",
-    "pkl_ketertiban": "🛒",
-    "bangunan_liar": "🏚️",
-    "parkir_liar": "🅿️",
-    "lalu_lintas": "🚦",
-    "angkutan_umum": "🚌",
-    "lampu_jalan": "💡",
-    "pohon_tumbang": "🌳",
-    "taman": "🌷",
-    "kesehatan": "🏥",
-    "adminduk": "🪪",
-    "sosial": "🤝",
-    "pendidikan": "🏫",
-    "air_bersih": "🚰",
-    "listrik": "⚡",
-    "telekomunikasi": "📶",
-    "kebakaran": "🔥",
-    "kejahatan": "🚨",
-}
-DEFAULT_ICON = "📍"
+# Pictograms beside each national category: symbols of one SVG sprite
+# (static/frontend/icons/categories.svg), display only; a category without its own symbol
+# (a government's local one) gets the generic sign.
+CATEGORY_ICONS = frozenset(
+    {
+        "jalan_rusak",
+        "banjir",
+        "saluran_tersumbat",
+        "sampah",
+        "pencemaran",
+        "pkl_ketertiban",
+        "bangunan_liar",
+        "parkir_liar",
+        "lalu_lintas",
+        "angkutan_umum",
+        "lampu_jalan",
+        "pohon_tumbang",
+        "taman",
+        "kesehatan",
+        "adminduk",
+        "sosial",
+        "pendidikan",
+        "air_bersih",
+        "listrik",
+        "telekomunikasi",
+        "kebakaran",
+        "kejahatan",
+    }
+)
+DEFAULT_ICON = "lainnya"
+
+
+def _icon(code: str) -> str:
+    return code if code in CATEGORY_ICONS else DEFAULT_ICON
 
 
 @dataclass(frozen=True)
@@ -317,7 +324,7 @@ def _categories(query: str) -> list[dict[str, Any]]:
     for category in categories_active():
         if text and text not in category.name_id.lower() and text not in category.name_en.lower():
             continue
-        found.append({"category": category, "icon": CATEGORY_ICONS.get(category.code, DEFAULT_ICON)})
+        found.append({"category": category, "icon": _icon(category.code)})
     return found
 
 
@@ -462,7 +469,7 @@ def _summary(draft: dict[str, Any]) -> dict[str, Any]:
         "latitude": draft.get("latitude"),
         "longitude": draft.get("longitude"),
         "category": found,
-        "icon": CATEGORY_ICONS.get(draft.get("category_code", ""), DEFAULT_ICON),
+        "icon": _icon(draft.get("category_code", "")),
         "description": draft.get("description", ""),
         "privacy_label": privacy.get(draft.get("privacy", ""), ""),
     }
