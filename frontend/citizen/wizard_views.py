@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from warga.access.client_ip import client_ip, ip_budget_key
 from warga.accounts.models import User
 from warga.intake.pending import (
     pending_draft_new,
@@ -41,6 +42,7 @@ from warga.intake.services import (
     RateLimited,
     report_submit,
     report_support,
+    submission_ip_budget_spend,
 )
 from warga.regions.selectors import VillageMatch, villages_by_codes
 from warga.reports.errors import ReportInvalid, ReportNotFound
@@ -484,7 +486,15 @@ def submit(request: HttpRequest) -> HttpResponse:
     if user is None:
         return redirect_to_login(request.get_full_path(), "/akun/login/")
     errors: dict[str, str] = {}
+    retry_after = 0
     if request.method == "POST":
+        # The same per-IP budget as the API's submissions.
+        retry_after = submission_ip_budget_spend(ip_key=ip_budget_key(client_ip(request)))
+    if retry_after:
+        errors["kirim"] = _(
+            "Too many new reports from your internet network (the same IP address) in a short time. Try again in %(minutes)d minutes."
+        ) % {"minutes": math.ceil(retry_after / 60)}
+    elif request.method == "POST":
         try:
             submission = report_submit(
                 reporter=user,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -415,3 +416,29 @@ def test_the_service_worker_keeps_push_and_adds_the_offline_shell(db: None) -> N
     assert b'self.addEventListener("sync"' in source
     assert b'importScripts("/static/frontend/draft-sender.js")' in source
     assert finders.find("frontend/draft-sender.js")
+
+
+def test_the_per_ip_budget_of_the_api_also_limits_the_wizard(bandung: Government, settings: Any) -> None:
+    settings.WARGA_INTAKE_IP_LIMIT = 1
+    address = f"198.19.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    first, second = signed_in_client(UserFactory()), signed_in_client(UserFactory())
+    for client in (first, second):
+        client.defaults["REMOTE_ADDR"] = address
+        _through_details(client)
+    assert _post(first, "/lapor/kirim/", {})["Location"].startswith("/lapor/selesai/32.73-")
+    answer = _post(second, "/lapor/kirim/", {})
+    assert answer.status_code == 400
+    text = _text(answer)
+    assert "Terlalu banyak laporan baru dari jaringan internet Anda" in text
+    assert ReportIndex.objects.count() == 1
+
+
+def test_the_offline_copy_of_a_step_is_the_step_itself(bandung: Government) -> None:
+    """The service worker's copy of a later step (fetched before any answer) must be that step,
+    not the redirect to the first unanswered one."""
+    client = signed_in_client(UserFactory())
+    assert _get(client, "/lapor/kategori/")["Location"] == "/lapor/foto/"
+    copy = client.get("/lapor/kategori/", HTTP_HOST=HOST, HTTP_X_WARGA_SHELL="1")
+    assert copy.status_code == 200
+    assert 'data-wizard-step="kategori"' in copy.content.decode()
+    assert ReportIndex.objects.count() == 0
