@@ -369,3 +369,42 @@ def test_a_report_written_offline_is_sent_once_when_the_connection_returns(
         assert page.evaluate("() => localStorage.getItem('warga-drafts-waiting')") is None
     finally:
         context.close()
+
+
+def test_bad_input_in_the_browser_gets_its_message_and_writes_nothing(
+    browser: Any, site_port: int, citizen: Citizen, tmp_path: Any
+) -> None:
+    context = _context(browser, citizen)
+    page = _page(context)
+    base = f"http://localhost:{site_port}"
+    try:
+        page.goto(f"{base}/lapor/foto/")
+        # No photo.
+        _continue(page)
+        summary = page.get_by_role("alert")
+        assert "Tambahkan paling sedikit satu foto" in summary.inner_text()
+        assert page.locator("#photos").get_attribute("aria-invalid") == "true"
+        check_page(page, "citizen/wizard/1-photo-error")
+        # A 30 MB file that no phone could shrink.
+        huge = tmp_path / "besar.jpg"
+        huge.write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * (30 * 1024 * 1024))
+        page.set_input_files("#photos", str(huge))
+        _continue(page)
+        assert "lebih besar dari 10 MB" in page.get_by_role("alert").inner_text()
+        with page.expect_navigation():
+            page.locator('button[value="skip"]').click()
+        # A place outside Indonesia (Manila).
+        page.wait_for_selector("#peta.leaflet-container")
+        page.fill("#latitude", "14.5995")
+        page.fill("#longitude", "120.9842")
+        page.fill("#cari", "Sukarasa")
+        page.wait_for_selector(f'input[value="{BANDUNG_VILLAGE}"]')
+        page.check(f'input[value="{BANDUNG_VILLAGE}"]')
+        _continue(page)
+        assert page.url == f"{base}/lapor/tempat/"
+        assert "di luar Indonesia" in page.get_by_role("alert").inner_text()
+        check_page(page, "citizen/wizard/2-place-error")
+        assert citizen.numbers() == []
+        assert not ReportIndex.objects.filter(reporter=citizen.user).exists()
+    finally:
+        context.close()

@@ -20,6 +20,7 @@ import { resizePhoto } from "../js/photos.js";
 
 const SHELL_CACHE = "warga-shell-v1";
 const OFFLINE_STEPS = ["/lapor/foto/", "/lapor/tempat/", "/lapor/kategori/", "/lapor/uraian/"];
+const SHELL_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const strings = document.querySelector("[data-drafts-status]")?.dataset || {};
 
 // --- Service worker, app shell, waiting drafts -------------------------------------------------
@@ -40,8 +41,12 @@ async function warmShell() {
   await Promise.all(
     [...assets].map((path) => cache.match(path).then((hit) => hit || cache.add(path).catch(() => undefined))),
   );
+  // The steps' copies are refreshed once a day, not on every page: mobile data costs money.
   await Promise.all(
     OFFLINE_STEPS.map(async (path) => {
+      const copy = await cache.match(path);
+      const age = copy ? Date.now() - Date.parse(copy.headers.get("Date") || "") : Infinity;
+      if (age < SHELL_MAX_AGE_MS) return;
       const response = await fetch(path, { credentials: "same-origin", headers: { "X-Warga-Shell": "1" } });
       if (response.ok && !response.redirected) await cache.put(path, response);
     }),
