@@ -23,7 +23,7 @@ from PIL import Image
 from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import check_page
-from tests.warga.access.people import verified_user
+from tests.warga.access.people import PASSWORD, verified_user
 from tests.warga.reports.helpers import BANDUNG_POINT, BOGOR_POINT, BOGOR_VILLAGE, submit
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
@@ -106,6 +106,9 @@ def citizen(committed_db: None) -> Iterator[Citizen]:
         for year, last_value in counters.items():
             TrackingCounter.objects.filter(year=year).update(last_value=last_value)
     Session.objects.filter(session_key=key).delete()
+    for session in Session.objects.all():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            session.delete()
     User.objects.filter(email__startswith="tetangga-").delete()
     User.objects.filter(pk=user.pk).delete()
     connection.close()
@@ -406,5 +409,42 @@ def test_bad_input_in_the_browser_gets_its_message_and_writes_nothing(
         check_page(page, "citizen/wizard/2-place-error")
         assert citizen.numbers() == []
         assert not ReportIndex.objects.filter(reporter=citizen.user).exists()
+    finally:
+        context.close()
+
+
+def test_the_draft_survives_the_real_sign_in_page(browser: Any, site_port: int, citizen: Citizen) -> None:
+    context = _context(browser, None)
+    page = _page(context)
+    base = f"http://localhost:{site_port}"
+    try:
+        page.goto(f"{base}/lapor/foto/")
+        with page.expect_navigation():
+            page.locator('button[value="skip"]').click()
+        page.wait_for_selector("#peta.leaflet-container")
+        page.fill("#latitude", str(BANDUNG_POINT[0]))
+        page.fill("#longitude", str(BANDUNG_POINT[1]))
+        page.fill("#cari", "Gegerkalong")
+        page.wait_for_selector(f'input[value="{GEGERKALONG}"]')
+        page.check(f'input[value="{GEGERKALONG}"]')
+        _continue(page)
+        page.check("#kategori-sampah")
+        _continue(page)
+        page.fill("#description", "Sampah menumpuk di pinggir jalan sejak seminggu, baunya sampai ke rumah warga.")
+        page.check("#privasi-rahasia")
+        _continue(page)
+
+        assert page.url == f"{base}/akun/login/?next=/lapor/serupa/"
+        page.fill("input[name=login]", citizen.user.email)
+        page.fill("input[name=password]", PASSWORD)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").last.click()
+        page.wait_for_url(f"{base}/lapor/kirim/")
+        assert "Gegerkalong" in page.locator("main").inner_text().title()
+        with page.expect_navigation():
+            page.locator('form[data-wizard-step="kirim"] button').click()
+        number = page.locator("[data-tracking-number]").inner_text().strip()
+        assert citizen.numbers() == [number]
+        assert number.startswith("32.73-")
     finally:
         context.close()
