@@ -241,7 +241,7 @@ def test_a_citizen_reports_a_blocked_drain_in_kota_bandung(
         assert similar in page.locator("main").inner_text()
         check_page(page, "citizen/wizard/5-similar")
         with page.expect_navigation():
-            page.locator('a[href="/lapor/kirim/"]').click()
+            page.locator("[data-send-anyway]").click()
 
         assert page.url == f"{base}/lapor/kirim/"
         assert "Sukarasa" in page.locator("main").inner_text().title()
@@ -303,7 +303,7 @@ def test_a_regency_not_on_warga_lands_with_its_province(
         _continue(page)
         if page.url.endswith("/lapor/serupa/"):
             with page.expect_navigation():
-                page.locator('a[href="/lapor/kirim/"]').click()
+                page.locator("[data-send-anyway]").click()
         with page.expect_navigation():
             page.locator('form[data-wizard-step="kirim"] button').click()
         number = page.locator("[data-tracking-number]").inner_text().strip()
@@ -446,5 +446,62 @@ def test_the_draft_survives_the_real_sign_in_page(browser: Any, site_port: int, 
         number = page.locator("[data-tracking-number]").inner_text().strip()
         assert citizen.numbers() == [number]
         assert number.startswith("32.73-")
+    finally:
+        context.close()
+
+
+def test_me_too_supports_the_similar_report_once_instead_of_a_duplicate(
+    browser: Any, site_port: int, citizen: Citizen
+) -> None:
+    neighbour = verified_user(f"tetangga-{uuid.uuid4().hex[:8]}@example.id")
+    similar = submit(
+        neighbour,
+        category_code="saluran_tersumbat",
+        description="Saluran air tersumbat sampah di depan warung, air meluap ke jalan.",
+        latitude=BANDUNG_POINT[0] + 0.0003,
+    ).tracking_number
+    context = _context(browser, citizen)
+    page = _page(context)
+    base = f"http://localhost:{site_port}"
+    try:
+        page.goto(f"{base}/lapor/foto/")
+        with page.expect_navigation():
+            page.locator('button[value="skip"]').click()
+        page.wait_for_selector("#peta.leaflet-container")
+        page.fill("#latitude", str(BANDUNG_POINT[0]))
+        page.fill("#longitude", str(BANDUNG_POINT[1]))
+        page.fill("#cari", "Sukarasa")
+        page.wait_for_selector(f'input[value="{BANDUNG_VILLAGE}"]')
+        page.check(f'input[value="{BANDUNG_VILLAGE}"]')
+        _continue(page)
+        page.check("#kategori-saluran_tersumbat")
+        _continue(page)
+        page.fill("#description", DESCRIPTION)
+        page.check("#privasi-publik")
+        _continue(page)
+        assert page.url == f"{base}/lapor/serupa/"
+        page.get_by_role("button", name=re.compile(f"Saya juga.*{re.escape(similar)}")).click()
+        said = page.locator("[data-support-count]")
+        said.wait_for()
+        assert said.get_attribute("data-support-count") == "1"
+        assert page.locator("[data-send-anyway]").get_attribute("href") == "/lapor/"
+        check_page(page, "citizen/wizard/5-similar-supported")
+        # Pressing again (the API directly, as a double tap would) changes nothing.
+        again = page.evaluate(
+            """async (number) => {
+              const token = document.cookie.match(/csrftoken=([^;]+)/)[1];
+              const r = await fetch(`/api/v1/reports/${number}/support/`, {method: "POST", headers: {"X-CSRFToken": token}});
+              return (await r.json()).support_count;
+            }""",
+            similar,
+        )
+        assert again == 1
+        bandung = Government.objects.get(code="32.73")
+        with government_context(bandung):
+            assert ReportSupport.objects.filter(report__tracking_number=similar).count() == 1
+        assert citizen.numbers() == []
+        # The draft is gone: a new report starts from the photo step.
+        page.goto(f"{base}/lapor/kirim/")
+        assert page.url == f"{base}/lapor/foto/"
     finally:
         context.close()

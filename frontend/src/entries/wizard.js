@@ -248,5 +248,43 @@ for (const input of document.querySelectorAll('input[name="category_code"]')) {
   });
 }
 
+// --- "Saya juga": support the similar report through the API instead of sending a duplicate ---
+
+for (const form of document.querySelectorAll("form[data-support]")) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button");
+    button.disabled = true;
+    let response;
+    try {
+      response = await fetch(form.dataset.support, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      });
+    } catch (error) {
+      button.disabled = false;
+      return;
+    }
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      button.disabled = false;
+      say(form, (answer.error && answer.error.message) || `HTTP ${response.status}`);
+      return;
+    }
+    // Supported instead of reported: the draft (and its photos on the server) is done with.
+    await Promise.all([clearServerDraft(), forgetCurrent()]).catch(() => undefined);
+    const thanks = Object.assign(document.createElement("p"), {
+      className: "notice notice--success",
+      textContent: `${form.dataset.thanks} ${answer.support_count}`,
+    });
+    thanks.setAttribute("role", "status");
+    thanks.dataset.supportCount = String(answer.support_count);
+    form.replaceWith(thanks);
+    const sendAnyway = document.querySelector("[data-send-anyway]");
+    if (sendAnyway) Object.assign(sendAnyway, { href: "/lapor/", textContent: sendAnyway.dataset.afterSupport });
+  });
+}
+
 // The first error is where the eye goes.
 document.querySelector("[data-error-summary]")?.focus();
