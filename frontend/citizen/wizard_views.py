@@ -27,6 +27,7 @@ from warga.access.client_ip import client_ip, ip_budget_key
 from warga.accounts.models import User
 from warga.intake.pending import (
     pending_draft_new,
+    pending_photo_exists,
     pending_photo_remove,
     pending_photos_add,
     pending_photos_discard,
@@ -109,6 +110,9 @@ def _steps() -> list[Step]:
     ]
 
 
+# The steps a citizen can answer without a connection (the service worker keeps a copy).
+OFFLINE_STEPS = ("foto", "tempat", "kategori", "uraian")
+
 # Which step answers for each field the intake service may complain about.
 FIELD_STEP = {
     "photos": "foto",
@@ -158,7 +162,7 @@ def _step_url(slug: str) -> str:
 def _guard(request: HttpRequest, draft: dict[str, Any], slug: str) -> HttpResponse | None:
     """Send the citizen back to the first unanswered step before `slug`. The service worker's
     copy of a step (fetched with X-Warga-Shell, for offline use) is the step itself."""
-    if request.headers.get("X-Warga-Shell") == "1":
+    if request.method == "GET" and slug in OFFLINE_STEPS and request.headers.get("X-Warga-Shell") == "1":
         return None
     order = [step.slug for step in _steps()]
     missing = _first_missing(draft)
@@ -477,6 +481,15 @@ def _summary(draft: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _photos_lost(draft: dict[str, Any]) -> bool:
+    """Whether photos of the draft were swept from storage (a draft left for over a day); the
+    lost ones are dropped from the draft so that the citizen sees what is left."""
+    kept = [p for p in draft["photos"] if pending_photo_exists(draft_id=draft["draft_id"], token=p["token"])]
+    lost = len(kept) < len(draft["photos"])
+    draft["photos"] = kept
+    return lost
+
+
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     draft = _draft(request)
@@ -494,6 +507,11 @@ def submit(request: HttpRequest) -> HttpResponse:
         errors["kirim"] = _(
             "Too many new reports from your internet network (the same IP address) in a short time. Try again in %(minutes)d minutes."
         ) % {"minutes": math.ceil(retry_after / 60)}
+    elif request.method == "POST" and _photos_lost(draft):
+        _save(request, draft)
+        errors["foto"] = _(
+            "Some photos were kept too long on the server and were removed. Add them again, or send without them."
+        )
     elif request.method == "POST":
         try:
             submission = report_submit(

@@ -441,4 +441,23 @@ def test_the_offline_copy_of_a_step_is_the_step_itself(bandung: Government) -> N
     copy = client.get("/lapor/kategori/", HTTP_HOST=HOST, HTTP_X_WARGA_SHELL="1")
     assert copy.status_code == 200
     assert 'data-wizard-step="kategori"' in copy.content.decode()
+    # Only the answerable steps, and only to look at.
+    for path in ("/lapor/serupa/", "/lapor/kirim/"):
+        assert client.get(path, HTTP_HOST=HOST, HTTP_X_WARGA_SHELL="1")["Location"] == "/lapor/foto/"
+    answer = client.post(
+        "/lapor/uraian/", {"description": "x", "privacy": "publik"}, HTTP_HOST=HOST, HTTP_X_WARGA_SHELL="1"
+    )
+    assert answer["Location"] == "/lapor/foto/"
     assert ReportIndex.objects.count() == 0
+
+
+def test_photos_swept_before_sending_are_said_not_silently_dropped(bandung: Government, settings: Any) -> None:
+    client = signed_in_client(UserFactory())
+    _through_details(client)
+    for path in _pending_files(settings):
+        path.unlink()
+    answer = _post(client, "/lapor/kirim/", {})
+    assert answer.status_code == 400
+    assert 'href="#foto"' in _main(answer)
+    assert ReportIndex.objects.count() == 0
+    assert _get(client, "/lapor/kirim/")["Location"] == "/lapor/foto/"

@@ -71,6 +71,10 @@ def pending_photo_remove(*, draft_id: str, token: str) -> None:
         default_storage.delete(f"{_folder(draft_id)}/{token}")
 
 
+def pending_photo_exists(*, draft_id: str, token: str) -> bool:
+    return bool(_TOKEN.fullmatch(token)) and default_storage.exists(f"{_folder(draft_id)}/{token}")
+
+
 def pending_photos_read(*, draft_id: str, tokens: list[str]) -> list[io.BytesIO]:
     """The kept photos of a draft, in order, as files `report_submit` can read; missing ones
     (swept, or removed) are skipped."""
