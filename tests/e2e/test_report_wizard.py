@@ -505,3 +505,42 @@ def test_me_too_supports_the_similar_report_once_instead_of_a_duplicate(
         assert page.url == f"{base}/lapor/foto/"
     finally:
         context.close()
+
+
+def test_an_offline_draft_the_server_refuses_is_shown_and_can_be_thrown_away(
+    browser: Any, site_port: int, citizen: Citizen
+) -> None:
+    """A village name typed offline that matches several villages cannot be placed: the draft
+    is refused with the service's message, kept until the citizen throws it away."""
+    context = _context(browser, citizen)
+    page = _page(context)
+    base = f"http://localhost:{site_port}"
+    try:
+        page.goto(f"{base}/lapor/foto/")
+        page.wait_for_selector("html[data-offline-ready='1']", timeout=20_000)
+        context.set_offline(True)
+        with page.expect_navigation():
+            page.locator('button[value="skip"]').click()
+        page.fill("#latitude", str(BANDUNG_POINT[0]))
+        page.fill("#longitude", str(BANDUNG_POINT[1]))
+        page.fill("#cari", "Sukarasa")
+        _continue(page)
+        page.check("#kategori-sampah")
+        _continue(page)
+        page.fill("#description", DESCRIPTION)
+        page.check("#privasi-publik")
+        page.locator('form[data-wizard-step="uraian"] button[type="submit"]').click()
+        status = page.locator("[data-drafts-status]")
+        status.wait_for(state="visible")
+
+        context.set_offline(False)
+        discard = status.get_by_role("button", name="Buang laporan ini")
+        discard.wait_for(timeout=20_000)
+        assert "tidak ditemukan" in status.inner_text()
+        check_page(page, "citizen/wizard/offline-refused")
+        discard.click()
+        status.wait_for(state="hidden")
+        assert citizen.numbers() == []
+        assert page.evaluate("() => localStorage.getItem('warga-drafts-waiting')") is None
+    finally:
+        context.close()

@@ -95,10 +95,27 @@ export async function showStatus(results = []) {
   const waitingCount = left.filter((d) => d.state === "waiting").length;
   if (waitingCount === 1) lines.push(box.dataset.waitingOne);
   else if (waitingCount > 1) lines.push(box.dataset.waitingMany.replace("{count}", String(waitingCount)));
+  const paragraphs = lines.map((line) => Object.assign(document.createElement("p"), { textContent: line }));
+  // A refused draft stays until the citizen throws it away (its text is shown to copy from).
   for (const draft of left.filter((d) => d.state === "failed" || d.error)) {
-    lines.push(`${box.dataset.failed} ${draft.error}`);
+    const item = Object.assign(document.createElement("p"), { textContent: `${box.dataset.failed} ${draft.error} ` });
+    if (draft.state === "failed") {
+      const discard = Object.assign(document.createElement("button"), {
+        type: "button",
+        className: "button button--secondary",
+        textContent: box.dataset.discard,
+      });
+      discard.addEventListener("click", async () => {
+        await sender.remove(draft.id);
+        if (!(await sender.waiting()).length) localStorage.removeItem(FLAG);
+        showStatus();
+      });
+      const text = Object.assign(document.createElement("span"), { className: "hint", textContent: draft.fields.description || "" });
+      item.append(text, discard);
+    }
+    paragraphs.push(item);
   }
-  box.replaceChildren(...lines.map((line) => Object.assign(document.createElement("p"), { textContent: line })));
-  box.hidden = lines.length === 0;
+  box.replaceChildren(...paragraphs);
+  box.hidden = paragraphs.length === 0;
   box.classList.toggle("notice--success", results.some((r) => r.sent) && waitingCount === 0);
 }

@@ -81,7 +81,9 @@
   function sendOne(draft, csrf) {
     return resolveVillage(draft.fields).then(function (villageCode) {
       var body = new FormData();
-      var fields = Object.assign({}, draft.fields, { village_code: villageCode, idempotency_key: draft.id, type: "pengaduan" });
+      // Unmatched, the typed name goes as the code: the service's refusal then names it.
+      var village = villageCode || (draft.fields.village_query || "").trim().slice(0, 20);
+      var fields = Object.assign({}, draft.fields, { village_code: village, idempotency_key: draft.id, type: "pengaduan" });
       delete fields.village_query;
       Object.keys(fields).forEach(function (name) { body.append(name, fields[name]); });
       (draft.photos || []).forEach(function (photo) { body.append("photos", photo.blob, photo.name); });
