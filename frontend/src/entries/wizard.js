@@ -61,6 +61,8 @@ async function sendAndShow() {
   if (!navigator.onLine) return showStatus();
   const results = await sendWaiting();
   if (results.some((result) => result.sent)) await clearServerDraft().catch(() => undefined);
+  // The "no connection" notes are out of date once something went out.
+  if (results.length) document.querySelectorAll("[data-offline-note]").forEach((note) => note.remove());
   await showStatus(results);
 }
 
@@ -207,7 +209,9 @@ for (const form of document.querySelectorAll("form[data-wizard-step]")) {
     if (missing(step, kept.fields, kept.photos)) return say(form, strings.offlineMissing);
     if (step === "uraian") {
       await queueCurrent();
-      form.replaceChildren(Object.assign(document.createElement("p"), { className: "notice", textContent: strings.offlineSaved }));
+      const note = Object.assign(document.createElement("p"), { className: "notice", textContent: strings.offlineSaved });
+      note.dataset.offlineNote = "";
+      form.replaceChildren(note);
       await showStatus();
       return;
     }
