@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core.files.storage import default_storage
 from django.db import connection
 from PIL import Image
 
@@ -69,7 +70,10 @@ def _remove_reports(numbers: list[str]) -> None:
     for entry in ReportIndex.objects.select_related("government").filter(tracking_number__in=numbers):
         with government_context(entry.government):
             reports = Report.objects.filter(pk=entry.report_id)
-            ReportPhoto.objects.filter(report__in=reports).delete()
+            photos = ReportPhoto.objects.filter(report__in=reports)
+            for path in photos.values_list("path", flat=True):
+                default_storage.delete(path)
+            photos.delete()
             ReportSupport.objects.filter(report__in=reports).delete()
             ReportEvent.objects.filter(report__in=reports).delete()
             OutboxEvent.objects.filter(aggregate_type="report", aggregate_id__in=reports.values("id")).delete()
