@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
@@ -27,7 +26,6 @@ from api.v1.errors import body
 from tenants.context import in_public_schema
 from warga.access.client_ip import client_ip, ip_budget_key
 from warga.access.policy import Action, permission_for
-from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.intake.selectors import (
     report_lookup_public,
     report_photo_public,
@@ -42,6 +40,7 @@ from warga.intake.services import (
     report_support,
     report_transfer,
     report_withdraw,
+    submission_ip_budget_spend,
 )
 from warga.reports.lifecycle import Status, allowed_next
 from warga.reports.models import PhotoState, Priority, Privacy, Report, ReportType
@@ -90,28 +89,19 @@ def _require_report_here(request: Request, tracking_number: str) -> None:
 
 
 def _submission_ip_refusal(request: Request) -> Response | None:
-    """The per-IP budget for new reports, on top of the exact per-account limits in intake.
-    Spent by every attempt (also invalid ones), in the `shared` cache: one budget whichever
-    government the reports go to."""
-    limit = Limit(amount=settings.WARGA_INTAKE_IP_LIMIT, seconds=settings.WARGA_INTAKE_IP_WINDOW_SECONDS)
-    decision = rate_limit_consume(
-        action="report_submit",
-        account_id=None,
-        ip=ip_budget_key(client_ip(request)),
-        per_account=limit,
-        per_ip=limit,
-    )
-    if decision.allowed:
+    """The per-IP budget for new reports, on top of the exact per-account limits in intake."""
+    retry_after = submission_ip_budget_spend(ip_key=ip_budget_key(client_ip(request)))
+    if not retry_after:
         return None
-    minutes = math.ceil(decision.retry_after / 60)
+    minutes = math.ceil(retry_after / 60)
     message = (
         f"Terlalu banyak laporan baru dari jaringan internet Anda (alamat IP yang sama) dalam waktu singkat. "
         f"Coba lagi dalam {minutes} menit."
     )
     return Response(
-        body(code="rate_limited", message=message, retry_after=decision.retry_after),
+        body(code="rate_limited", message=message, retry_after=retry_after),
         status=status.HTTP_429_TOO_MANY_REQUESTS,
-        headers={"Retry-After": str(decision.retry_after)},
+        headers={"Retry-After": str(retry_after)},
     )
 
 

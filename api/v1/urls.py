@@ -6,7 +6,7 @@ Each view answers only on the kind of host it belongs to (see api.v1.reports).
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api.v1 import calendar, feed, national, notifications, organization, privacy, reports, routing, triage
+from api.v1 import calendar, feed, national, notifications, organization, privacy, regions, reports, routing, triage
 
 urlpatterns = [
     path("reports/", reports.ReportSubmitView.as_view(), name="v1-report-submit"),
@@ -38,6 +38,7 @@ urlpatterns = [
     path("reports/<str:tracking_number>/rate/", reports.ReportRateView.as_view(), name="v1-report-rate"),
     path("reports/<str:tracking_number>/comments/", reports.ReportCommentView.as_view(), name="v1-report-comments"),
     path("feed/", feed.FeedView.as_view(), name="v1-feed"),
+    path("regions/villages/", regions.VillageSearchView.as_view(), name="v1-village-search"),
     path("me/reports/", reports.MyReportsView.as_view(), name="v1-my-reports"),
     path("national/dashboard/", national.NationalDashboardView.as_view(), name="v1-national-dashboard"),
     path("national/export/", national.NationalExportView.as_view(), name="v1-national-export"),

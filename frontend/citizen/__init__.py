@@ -1,0 +1,1 @@
+"""The shared citizen app's pages."""

@@ -26,6 +26,7 @@ from warga.accounts.models import User
 from warga.intake.models import MAP_CELL_LEVELS, MapCell, ReportIndex
 from warga.organization.selectors import unit_name
 from warga.regions.models import Village
+from warga.regions.selectors import VillageMatch, village_search, villages_by_codes
 from warga.reports.errors import ReportInvalid
 from warga.reports.lifecycle import OPEN_STATUSES, Status, is_allowed
 from warga.reports.models import Privacy, Report, ReportPhoto
@@ -53,6 +54,49 @@ def owner_for_village(*, regency_code: str, province_code: str) -> Government | 
     if owner is not None:
         return owner
     return Government.objects.filter(level=Level.NATIONAL, is_ready=True).first()
+
+
+NEAR_POINT_DEGREES = 0.01  # about 1.1 km of latitude
+
+
+def village_codes_near_point(*, latitude: float, longitude: float, limit: int = 3) -> list[str]:
+    """The villages of earlier reports around a point, most reported first: what a citizen
+    dropping a pin there most likely means. Only non-rahasia reports (the index keeps no point
+    for rahasia ones); one query on the index, then one per owning schema (usually one)."""
+    box = ReportIndex.objects.filter(
+        latitude__range=(latitude - NEAR_POINT_DEGREES, latitude + NEAR_POINT_DEGREES),
+        longitude__range=(longitude - NEAR_POINT_DEGREES, longitude + NEAR_POINT_DEGREES),
+    ).order_by("-created_at")
+    by_government: dict[int, list[int]] = {}
+    governments: dict[int, Government] = {}
+    for entry in box.select_related("government")[:50]:
+        governments[entry.government_id] = entry.government
+        by_government.setdefault(entry.government_id, []).append(entry.report_id)
+    tally: dict[str, int] = {}
+    for government_id, report_ids in by_government.items():
+        with government_context(governments[government_id]):
+            for code in reports_by_ids(report_ids=report_ids).values_list("village_code", flat=True):
+                tally[code] = tally.get(code, 0) + 1
+    return [code for code, _ in sorted(tally.items(), key=lambda item: (-item[1], item[0]))[:limit]]
+
+
+def villages_offered(
+    *, query: str, limit: int, within: str | None = None, point: tuple[float, float] | None = None
+) -> list[tuple[VillageMatch, bool]]:
+    """Villages matching `query` (the `village_search` selector), those of earlier reports near
+    `point` first; each with whether it is one of those near ones."""
+    matches = village_search(query=query, limit=limit, within_code=within)
+    if point is None:
+        return [(match, False) for match in matches]
+    text = query.strip().lower()
+    near = [
+        match
+        for match in villages_by_codes(codes=village_codes_near_point(latitude=point[0], longitude=point[1]))
+        if text in match.name.lower() and (not within or match.code.startswith(within))
+    ]
+    near_codes = {match.code for match in near}
+    rest = [match for match in matches if match.code not in near_codes][: max(0, limit - len(near))]
+    return [(match, True) for match in near] + [(match, False) for match in rest]
 
 
 def index_for_idempotency_key(*, reporter: User, idempotency_key: str) -> ReportIndex | None:

@@ -36,6 +36,7 @@ from tenants.context import current_schema, government_context, in_public_schema
 from tenants.models import Government
 from tenants.selectors import government_national
 from warga.access.policy import Action, policy_require
+from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.selectors import index_for_idempotency_key, owner_for_village
@@ -277,6 +278,16 @@ def _rate_limit_check(*, reporter: User, now: datetime) -> None:
             oldest_counted = inside[limit - 1]
             retry_after = math.ceil((oldest_counted + timedelta(seconds=window_seconds) - now).total_seconds())
             raise RateLimited(limit=limit, window_seconds=window_seconds, retry_after=max(1, retry_after))
+
+
+def submission_ip_budget_spend(*, ip_key: str | None) -> int:
+    """Spend one unit of the per-IP budget for new reports (`warga.access.client_ip.ip_budget_key`
+    of the request); 0 when allowed, else the seconds until one frees up. Spent by every attempt,
+    valid or not, in the `shared` cache: one budget whichever government the reports go to. The
+    API and the report wizard both call it before `report_submit`."""
+    limit = Limit(amount=settings.WARGA_INTAKE_IP_LIMIT, seconds=settings.WARGA_INTAKE_IP_WINDOW_SECONDS)
+    decision = rate_limit_consume(action="report_submit", account_id=None, ip=ip_key, per_account=limit, per_ip=limit)
+    return 0 if decision.allowed else max(1, decision.retry_after)
 
 
 def _local_year(government: Government, now: datetime) -> int:

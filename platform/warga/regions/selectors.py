@@ -45,21 +45,32 @@ def village_search(*, query: str, limit: int = 10, within_code: str | None = Non
         .annotate(similarity=TrigramWordSimilarity(text, "name"))
         .order_by("-similarity", "name", "code")[:limit]
     )
-    return [
-        VillageMatch(
-            code=village.code,
-            name=village.name,
-            kind=village.kind,
-            district_code=village.district.code,
-            district_name=village.district.name,
-            regency_code=village.district.regency.code,
-            regency_name=village.district.regency.name,
-            province_code=village.district.regency.province.code,
-            province_name=village.district.regency.province.name,
-            similarity=float(village.similarity),
-        )
-        for village in villages
-    ]
+    return [_match(village, float(village.similarity)) for village in villages]
+
+
+def _match(village: Village, similarity: float) -> VillageMatch:
+    return VillageMatch(
+        code=village.code,
+        name=village.name,
+        kind=village.kind,
+        district_code=village.district.code,
+        district_name=village.district.name,
+        regency_code=village.district.regency.code,
+        regency_name=village.district.regency.name,
+        province_code=village.district.regency.province.code,
+        province_name=village.district.regency.province.name,
+        similarity=similarity,
+    )
+
+
+def villages_by_codes(*, codes: Iterable[str]) -> list[VillageMatch]:
+    """The villages of `codes` with their full path, in the order given; unknown codes are skipped."""
+    wanted = [code for code in dict.fromkeys(codes) if code]
+    found = {
+        village.code: village
+        for village in Village.objects.select_related("district__regency__province").filter(code__in=wanted)
+    }
+    return [_match(found[code], 1.0) for code in wanted if code in found]
 
 
 def province_get(*, code: str) -> Province | None:
