@@ -22,3 +22,4 @@ def test_every_page_bundle_is_served_and_cached_for_a_year(db: None, settings: A
         assert response.status_code == 200
         assert "max-age=315360000" in response["Cache-Control"]
         assert "immutable" in response["Cache-Control"]
+        response.close()  # a file response holds the file open until closed
