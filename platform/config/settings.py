@@ -107,6 +107,9 @@ MIDDLEWARE = [
     # allauth's UserSessionsMiddleware, throttled to one write a minute per session.
     "warga.accounts.middleware.UserSessionsActivityMiddleware",
     "warga.access.middleware.GovernmentSignInMiddleware",
+    # After the sign-in middleware, which may end a government session: tells the policy
+    # whether this session typed its TOTP code (warga.access.mfa).
+    "warga.access.mfa.MfaSessionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls_tenant"
@@ -185,6 +188,12 @@ LOGIN_REDIRECT_URL = "/"
 # are the way back in when the phone is lost.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.string("WARGA_MFA_ISSUER", "Warga")
+# TOTP secrets and recovery-code seeds are encrypted at rest (warga.accounts.mfa_adapter) with
+# keys derived from these secrets: the first encrypts, every one decrypts (list an old one after
+# the new one while rotating). By default the Django secret key, so that rotating that one
+# alone would lock every official out: set a key of its own in production.
+MFA_ADAPTER = "warga.accounts.mfa_adapter.MfaAdapter"
+WARGA_MFA_ENCRYPTION_KEYS = env.string_list("WARGA_MFA_ENCRYPTION_KEYS", [SECRET_KEY])
 # Sessions (one per host signed in to) are listed and revocable at /akun/sessions/ on the
 # central host. Tracking keeps each row's session key current (without it a session whose key
 # changed after sign-in drops out of the list) and records "last seen"; the middleware that does
@@ -424,6 +433,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = WARGA_HTTPS
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = WARGA_HTTPS
+# Every cookie is host-only (docs/decisions/0006: no cookie is shared between the central host
+# and the government hosts), so over HTTPS each takes the `__Host-` prefix: the browser then
+# refuses one set with a Domain, a path other than / or without Secure, e.g. by a sibling
+# government host trying to plant its own session or CSRF cookie here. Plain-HTTP development
+# cannot use the prefix (it requires Secure) and goes without it.
+WARGA_COOKIE_PREFIX = "__Host-" if WARGA_HTTPS else ""
+SESSION_COOKIE_NAME = f"{WARGA_COOKIE_PREFIX}sessionid"
+CSRF_COOKIE_NAME = f"{WARGA_COOKIE_PREFIX}csrftoken"
+# The government host's state that binds a sign-in hand-over to the browser (warga.access.handoff).
+WARGA_HANDOFF_STATE_COOKIE = f"{WARGA_COOKIE_PREFIX}warga_sambung"
 X_FRAME_OPTIONS = "DENY"
 # Every government host as a CSP source (development servers run on any port).
 WARGA_GOVERNMENT_HOSTS_SOURCE = f"https://*.{WARGA_BASE_DOMAIN}" if WARGA_HTTPS else f"http://*.{WARGA_BASE_DOMAIN}:*"

@@ -20,10 +20,11 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from tenants.context import in_public_schema
+from warga.access.handoff import handoff_state, handoff_state_set
 from warga.access.hosts import central_origin
 
 CENTRAL_SESSION_KEY = "access_central_session"
-CHECKED_COOKIE = "warga_masuk_dicek"
+CHECKED_COOKIE = settings.WARGA_COOKIE_PREFIX + "warga_masuk_dicek"
 CHECKED_SECONDS = 300
 _NOT_BOUNCED_PREFIXES = ("/akun/", "/api/", "/static/", "/healthz")
 
@@ -47,8 +48,11 @@ class GovernmentSignInMiddleware:
             if central and not central_session_exists(central):
                 logout(request)
         elif self._should_check_central(request):
-            query = urlencode({"ke": request.build_absolute_uri(), "diam": "1"})
-            return HttpResponseRedirect(f"{central_origin(request)}/akun/lanjut/?{query}")
+            state = handoff_state(request)
+            query = urlencode({"ke": request.build_absolute_uri(), "diam": "1", "state": state})
+            response = HttpResponseRedirect(f"{central_origin(request)}/akun/lanjut/?{query}")
+            handoff_state_set(response, state)
+            return response
         return self.get_response(request)
 
     @staticmethod

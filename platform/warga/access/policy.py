@@ -6,7 +6,9 @@ permission from `permission_for`). The answer depends only on:
 - the seats the person holds *today* in that government's own schema and time zone
   (`warga.organization.selectors.seats_held`); seats in another government count for nothing
   there, and `is_staff`/`is_superuser` count for nothing anywhere;
-- an activated TOTP authenticator: an official does nothing in a government without it;
+- an activated TOTP authenticator, and, while a request is served, a session in which its code
+  was typed (`warga.access.mfa`): an official does nothing in a government without both, on
+  any host, however the session was opened (the operator admin's sign-in included);
 - the table `GRANTS` below: for each seat kind, which actions it allows and how far its reach
   goes: the whole government, its unit's subtree, or its own unit only;
 - for `identity.reveal`, the one seat kind the government designated
@@ -31,6 +33,7 @@ from rest_framework.views import APIView
 from tenants.context import current_schema, government_context
 from tenants.models import Government
 from warga.access.hosts import government_of
+from warga.access.mfa import request_mfa_passed
 from warga.access.officials import MESSAGES as OFFICIAL_MESSAGES
 from warga.access.officials import user_has_totp
 from warga.organization.models import PositionKind
@@ -122,7 +125,9 @@ GRANTS[PositionKind.PENGAWAS_NASIONAL] = GRANTS[PositionKind.PENGAWAS_NASIONAL] 
     Reach.GOVERNMENT, Action.TRIAGE_ACT
 )
 
-Reason = Literal["anonymous", "not_official", "mfa_missing", "position_not_allowed", "read_only", "outside_unit"]
+Reason = Literal[
+    "anonymous", "not_official", "mfa_missing", "mfa_not_passed", "position_not_allowed", "read_only", "outside_unit"
+]
 
 ROLE_MESSAGES: dict[Action, str] = {
     Action.REPORT_VIEW: "Jabatan Anda tidak dapat melihat laporan di sini. (Your position cannot view reports here.)",
@@ -235,6 +240,9 @@ def _official_refusal(seats: list[Seat], *, user_id: uuid.UUID) -> Decision | No
         return _denied("not_official", OFFICIAL_MESSAGES["not_official"])
     if not user_has_totp(user_id=user_id):
         return _denied("mfa_missing", OFFICIAL_MESSAGES["mfa_missing"])
+    # The request's own session must have passed TOTP; a task or the shell has no session.
+    if request_mfa_passed(user_id) is False:
+        return _denied("mfa_not_passed", OFFICIAL_MESSAGES["mfa_not_passed"])
     return None
 
 
