@@ -383,6 +383,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Expired personal-data exports are deleted; data requests whose task was lost are sent
     # again (warga.personaldata). Public scope: sent as it is, it runs in `public`.
     "personaldata-maintain": {"task": "personaldata.requests_maintain", "schedule": 86_400.0},
+    # Expired sessions are deleted (Django keeps their rows until told). Public scope.
+    "accounts-sessions-clear": {"task": "accounts.sessions_clear", "schedule": 86_400.0},
 }
 WARGA_HEARTBEAT_SECONDS = env.integer("WARGA_HEARTBEAT_SECONDS", 15, minimum=1)
 
@@ -397,7 +399,9 @@ SPECTACULAR_SETTINGS = {"TITLE": "Warga API", "VERSION": "1", "SERVE_INCLUDE_SCH
 # --- Security -------------------------------------------------------------------------------
 # HTTPS is assumed everywhere except on the development base domain `localhost`.
 WARGA_HTTPS = env.boolean("WARGA_HTTPS", WARGA_BASE_DOMAIN != "localhost")
-if WARGA_HTTPS and SECRET_KEY == _DEVELOPMENT_SECRET:
+# Refused on any base domain but the development one, HTTPS or not: a staging host on plain HTTP
+# with the published placeholder would let anyone forge its sessions and signed links.
+if (WARGA_HTTPS or WARGA_BASE_DOMAIN != "localhost") and SECRET_KEY == _DEVELOPMENT_SECRET:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set outside development.")
 # Sign-in codes go through the SMS sender: outside development they must reach a phone, not
 # only a log (where anyone reading logs could sign in as the citizen). A gateway, or an
@@ -423,6 +427,10 @@ WARGA_TRUSTED_PROXIES = env.networks("WARGA_TRUSTED_PROXIES", [])
 # limits. Generous: carrier-grade NAT puts many citizens behind one mobile-network address.
 WARGA_INTAKE_IP_LIMIT = env.integer("WARGA_INTAKE_IP_LIMIT", 120, minimum=1)
 WARGA_INTAKE_IP_WINDOW_SECONDS = env.integer("WARGA_INTAKE_IP_WINDOW_SECONDS", 600, minimum=1)
+# Citizens' comments and "saya juga" per account per hour (ten times as many per IP, for
+# carrier NAT): far above what a person does by hand, far below what a script would.
+WARGA_COMMENT_LIMIT_PER_HOUR = env.integer("WARGA_COMMENT_LIMIT_PER_HOUR", 30, minimum=1)
+WARGA_SUPPORT_LIMIT_PER_HOUR = env.integer("WARGA_SUPPORT_LIMIT_PER_HOUR", 120, minimum=1)
 SECURE_SSL_REDIRECT = WARGA_HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes speak plain HTTP inside the cluster
 SECURE_HSTS_SECONDS = env.integer("WARGA_HSTS_SECONDS", 31_536_000 if WARGA_HTTPS else 0, minimum=0)

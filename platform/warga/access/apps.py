@@ -10,8 +10,9 @@ class AccessConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        # Connects the receiver that counts a TOTP activation as this session's second step.
-        from warga.access import mfa  # noqa: F401
+        # Registers the deployment checks, and connects the receiver that counts a TOTP
+        # activation as this session's second step.
+        from warga.access import checks, mfa  # noqa: F401
         from warga.access.operator import operator_admin_secure
 
         operator_admin_secure(admin.site)

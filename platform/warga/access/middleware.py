@@ -30,8 +30,11 @@ _NOT_BOUNCED_PREFIXES = ("/akun/", "/api/", "/static/", "/healthz")
 
 
 def central_session_exists(session_key: str) -> bool:
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    return bool(store().exists(session_key))
+    """Whether the central session is still alive: present and not expired. `exists()` alone
+    would also answer yes for an expired row that `clearsessions` has not deleted yet."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    data = session.load()
+    return session.session_key == session_key and bool(data)
 
 
 class GovernmentSignInMiddleware:

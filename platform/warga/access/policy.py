@@ -59,6 +59,9 @@ class Action(enum.StrEnum):
     TRIAGE_ACT = "triage.act"
     # Taking over (or declining) a report the triage desk offered a newly ready government.
     OFFER_DECIDE = "offer.decide"
+    # Downloading every report fact of the oversight scope as CSV (national or province host):
+    # the whole government's picture, so for those who see the whole government.
+    NATIONAL_EXPORT = "national.export"
 
 
 class Reach(enum.Enum):
@@ -97,7 +100,7 @@ def _grants(reach: Reach, *actions: Action) -> dict[Action, Reach]:
 GRANTS: dict[str, dict[Action, Reach]] = {
     **{
         kind: _grants(Reach.GOVERNMENT, Action.REPORT_VIEW, Action.REPORT_ACT, Action.INBOX_VIEW)
-        | _grants(Reach.GOVERNMENT, Action.ORGANIZATION_VIEW)
+        | _grants(Reach.GOVERNMENT, Action.ORGANIZATION_VIEW, Action.NATIONAL_EXPORT)
         for kind in _HEADS_OF_GOVERNMENT
     },
     PositionKind.ADMIN_KOORDINATOR: _grants(
@@ -108,10 +111,13 @@ GRANTS: dict[str, dict[Action, Reach]] = {
         Action.ORGANIZATION_VIEW,
         Action.TRIAGE_ACT,
         Action.OFFER_DECIDE,
+        Action.NATIONAL_EXPORT,
         *_ADMINISTRATION,
     ),
     # Leadership reads everything and acts on nothing.
-    PositionKind.PIMPINAN: _grants(Reach.GOVERNMENT, Action.REPORT_VIEW, Action.INBOX_VIEW, Action.ORGANIZATION_VIEW),
+    PositionKind.PIMPINAN: _grants(
+        Reach.GOVERNMENT, Action.REPORT_VIEW, Action.INBOX_VIEW, Action.ORGANIZATION_VIEW, Action.NATIONAL_EXPORT
+    ),
     **{
         kind: _grants(Reach.SUBTREE, Action.REPORT_VIEW, Action.REPORT_ACT, Action.INBOX_VIEW)
         | _grants(Reach.GOVERNMENT, Action.ORGANIZATION_VIEW)
@@ -159,6 +165,10 @@ ROLE_MESSAGES: dict[Action, str] = {
     Action.TRIAGE_ACT: (
         "Hanya pengawas nasional dan admin koordinator pemerintah pusat yang menangani meja triase. "
         "(Only national overseers and the national admin koordinator work the triage desk.)"
+    ),
+    Action.NATIONAL_EXPORT: (
+        "Hanya pimpinan pemerintah, pengawas nasional dan admin koordinator yang dapat mengunduh seluruh data laporan. "
+        "(Only the government's leadership, national overseers and the admin koordinator can download all report data.)"
     ),
     Action.OFFER_DECIDE: (
         "Hanya admin koordinator pemerintah daerah ini yang dapat menerima atau menolak tawaran meja triase. "
