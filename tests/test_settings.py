@@ -16,6 +16,7 @@ PRODUCTION_SERVICES = {
     "WARGA_SMS_HTTP_URL": "https://sms.example.id/send",
     "WARGA_SMS_HTTP_TOKEN": "token",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "WARGA_MFA_ENCRYPTION_KEYS": secrets.token_urlsafe(50),
 }
 
 
@@ -40,6 +41,25 @@ def test_production_settings_pass_the_deployment_checks() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deployment_checks_flag_what_weakens_sign_in() -> None:
+    """Warga's own deploy checks: TOTP secrets under a key of their own, host-only cookies."""
+    production = PRODUCTION_SERVICES | {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "WARGA_BASE_DOMAIN": "warga.go.id",
+    }
+    del production["WARGA_MFA_ENCRYPTION_KEYS"]
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **production)
+    assert result.returncode != 0
+    assert "(warga.W001) TOTP secrets are encrypted with a key derived from DJANGO_SECRET_KEY." in result.stderr
+    assert "warga.W002" not in result.stderr
+
+
+def test_a_staging_host_on_plain_http_refuses_the_development_secret() -> None:
+    result = _manage("check", WARGA_BASE_DOMAIN="staging.warga.go.id", WARGA_HTTPS="false")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set outside development." in result.stderr
 
 
 def test_production_refuses_to_start_with_the_development_secret() -> None:

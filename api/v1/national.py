@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from api.v1.base import ApiView, require_public_host
 from warga.access.guards import IsOfficialWithMFA, government_of
+from warga.access.policy import Action, permission_for
 from warga.national.models import RegionLevel
 from warga.national.selectors import (
     EXPORT_COLUMNS,
@@ -312,7 +313,7 @@ class NationalDashboardView(ApiView):
                 "surges": dashboard_surges(scope=scope, end=end),
                 # Surges the periodic task flagged and told the overseers about, still going on.
                 "surge_flags": surge_flags_open(scope=scope),
-                "freshness": relay_freshness(),
+                "freshness": relay_freshness(province_code=scope.province_code),
             }
         )
         return Response(payload.data)
@@ -337,7 +338,7 @@ def _csv_lines(header: tuple[str, ...], rows: Iterator[tuple[Any, ...]]) -> Iter
 class NationalExportView(ApiView):
     """Every fact of the period (and of the province on a province host) as CSV, streamed."""
 
-    permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
+    permission_classes = [permissions.IsAuthenticated, permission_for(Action.NATIONAL_EXPORT)]
 
     @extend_schema(parameters=[PeriodSerializer], responses={(200, "text/csv"): str}, summary="Ekspor fakta laporan")
     def get(self, request: Request) -> StreamingHttpResponse:

@@ -392,6 +392,32 @@ class ReportPhotoView(ApiView):
         return response
 
 
+def _citizen_interaction_refusal(request: Request, *, action: str, per_account: int) -> Response | None:
+    """Comments and "saya juga" from the shared app: at most `per_account` an hour per account
+    and ten times that per IP (carrier NAT puts many citizens behind one address), counted in
+    the `shared` cache. Spent before the service runs, so a refused attempt writes nothing."""
+    hour = 3600
+    decision = rate_limit_consume(
+        action=action,
+        account_id=str(request.user.pk),
+        ip=ip_budget_key(client_ip(request)),
+        per_account=Limit(amount=per_account, seconds=hour),
+        per_ip=Limit(amount=per_account * 10, seconds=hour),
+    )
+    if decision.allowed:
+        return None
+    minutes = math.ceil(decision.retry_after / 60)
+    message = (
+        f"Terlalu banyak dalam waktu singkat. Coba lagi dalam {minutes} menit. "
+        f"(Too many in a short time. Try again in {minutes} minutes.)"
+    )
+    return Response(
+        body(code="rate_limited", message=message, retry_after=decision.retry_after),
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(decision.retry_after)},
+    )
+
+
 class SupportOutput(serializers.Serializer[Any]):
     tracking_number = serializers.CharField()
     support_count = serializers.IntegerField()
@@ -404,6 +430,11 @@ class ReportSupportView(ApiView):
     @extend_schema(request=None, responses={200: SupportOutput}, summary='"Saya juga": support a report (public host)')
     def post(self, request: Request, tracking_number: str) -> Response:
         require_public_host()
+        refusal = _citizen_interaction_refusal(
+            request, action="report_support", per_account=settings.WARGA_SUPPORT_LIMIT_PER_HOUR
+        )
+        if refusal is not None:
+            return refusal
         outcome = report_support(supporter=signed_in_user(request), tracking_number=tracking_number)
         return Response(SupportOutput(outcome).data)
 
@@ -609,6 +640,11 @@ class ReportCommentView(ApiView):
     @extend_schema(request=CommentInput, responses={201: CommentCreatedOutput}, summary="Comment on a report")
     def post(self, request: Request, tracking_number: str) -> Response:
         if in_public_schema():
+            refusal = _citizen_interaction_refusal(
+                request, action="report_comment", per_account=settings.WARGA_COMMENT_LIMIT_PER_HOUR
+            )
+            if refusal is not None:
+                return refusal
             given = CommentInput(data=request.data)
             given.is_valid(raise_exception=True)
             role = report_comment_public(

@@ -111,6 +111,9 @@ MIDDLEWARE = [
     # allauth's UserSessionsMiddleware, throttled to one write a minute per session.
     "warga.accounts.middleware.UserSessionsActivityMiddleware",
     "warga.access.middleware.GovernmentSignInMiddleware",
+    # After the sign-in middleware, which may end a government session: tells the policy
+    # whether this session typed its TOTP code (warga.access.mfa).
+    "warga.access.mfa.MfaSessionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls_tenant"
@@ -210,6 +213,12 @@ LOGIN_REDIRECT_URL = "/"
 # are the way back in when the phone is lost.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.string("WARGA_MFA_ISSUER", "Warga")
+# TOTP secrets and recovery-code seeds are encrypted at rest (warga.accounts.mfa_adapter) with
+# keys derived from these secrets: the first encrypts, every one decrypts (list an old one after
+# the new one while rotating). By default the Django secret key, so that rotating that one
+# alone would lock every official out: set a key of its own in production.
+MFA_ADAPTER = "warga.accounts.mfa_adapter.MfaAdapter"
+WARGA_MFA_ENCRYPTION_KEYS = env.string_list("WARGA_MFA_ENCRYPTION_KEYS", [SECRET_KEY])
 # Sessions (one per host signed in to) are listed and revocable at /akun/sessions/ on the
 # central host. Tracking keeps each row's session key current (without it a session whose key
 # changed after sign-in drops out of the list) and records "last seen"; the middleware that does
@@ -426,6 +435,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Expired personal-data exports are deleted; data requests whose task was lost are sent
     # again (warga.personaldata). Public scope: sent as it is, it runs in `public`.
     "personaldata-maintain": {"task": "personaldata.requests_maintain", "schedule": 86_400.0},
+    # Expired sessions are deleted (Django keeps their rows until told). Public scope.
+    "accounts-sessions-clear": {"task": "accounts.sessions_clear", "schedule": 86_400.0},
 }
 WARGA_HEARTBEAT_SECONDS = env.integer("WARGA_HEARTBEAT_SECONDS", 15, minimum=1)
 
@@ -440,7 +451,9 @@ SPECTACULAR_SETTINGS = {"TITLE": "Warga API", "VERSION": "1", "SERVE_INCLUDE_SCH
 # --- Security -------------------------------------------------------------------------------
 # HTTPS is assumed everywhere except on the development base domain `localhost`.
 WARGA_HTTPS = env.boolean("WARGA_HTTPS", WARGA_BASE_DOMAIN != "localhost")
-if WARGA_HTTPS and SECRET_KEY == _DEVELOPMENT_SECRET:
+# Refused on any base domain but the development one, HTTPS or not: a staging host on plain HTTP
+# with the published placeholder would let anyone forge its sessions and signed links.
+if (WARGA_HTTPS or WARGA_BASE_DOMAIN != "localhost") and SECRET_KEY == _DEVELOPMENT_SECRET:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set outside development.")
 # Sign-in codes go through the SMS sender: outside development they must reach a phone, not
 # only a log (where anyone reading logs could sign in as the citizen). A gateway, or an
@@ -466,6 +479,10 @@ WARGA_TRUSTED_PROXIES = env.networks("WARGA_TRUSTED_PROXIES", [])
 # limits. Generous: carrier-grade NAT puts many citizens behind one mobile-network address.
 WARGA_INTAKE_IP_LIMIT = env.integer("WARGA_INTAKE_IP_LIMIT", 120, minimum=1)
 WARGA_INTAKE_IP_WINDOW_SECONDS = env.integer("WARGA_INTAKE_IP_WINDOW_SECONDS", 600, minimum=1)
+# Citizens' comments and "saya juga" per account per hour (ten times as many per IP, for
+# carrier NAT): far above what a person does by hand, far below what a script would.
+WARGA_COMMENT_LIMIT_PER_HOUR = env.integer("WARGA_COMMENT_LIMIT_PER_HOUR", 30, minimum=1)
+WARGA_SUPPORT_LIMIT_PER_HOUR = env.integer("WARGA_SUPPORT_LIMIT_PER_HOUR", 120, minimum=1)
 SECURE_SSL_REDIRECT = WARGA_HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes speak plain HTTP inside the cluster
 SECURE_HSTS_SECONDS = env.integer("WARGA_HSTS_SECONDS", 31_536_000 if WARGA_HTTPS else 0, minimum=0)
@@ -476,6 +493,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = WARGA_HTTPS
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = WARGA_HTTPS
+# Every cookie is host-only (docs/decisions/0006: no cookie is shared between the central host
+# and the government hosts), so over HTTPS each takes the `__Host-` prefix: the browser then
+# refuses one set with a Domain, a path other than / or without Secure, e.g. by a sibling
+# government host trying to plant its own session or CSRF cookie here. Plain-HTTP development
+# cannot use the prefix (it requires Secure) and goes without it.
+WARGA_COOKIE_PREFIX = "__Host-" if WARGA_HTTPS else ""
+SESSION_COOKIE_NAME = f"{WARGA_COOKIE_PREFIX}sessionid"
+CSRF_COOKIE_NAME = f"{WARGA_COOKIE_PREFIX}csrftoken"
+# The government host's state that binds a sign-in hand-over to the browser (warga.access.handoff).
+WARGA_HANDOFF_STATE_COOKIE = f"{WARGA_COOKIE_PREFIX}warga_sambung"
 X_FRAME_OPTIONS = "DENY"
 # Every government host as a CSP source (development servers run on any port).
 WARGA_GOVERNMENT_HOSTS_SOURCE = f"https://*.{WARGA_BASE_DOMAIN}" if WARGA_HTTPS else f"http://*.{WARGA_BASE_DOMAIN}:*"

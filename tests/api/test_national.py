@@ -18,10 +18,12 @@ from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
 from tests.warga.access.people import membership_in, verified_user, with_totp
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, submit
+from warga.access.policy import ROLE_MESSAGES, Action
 from warga.accounts.models import User
 from warga.health.models import WorkerHeartbeat
 from warga.national.selectors import RELAY_STALL_AFTER_FAILURES
 from warga.national.services import RelayEventInvalid, relay_drain
+from warga.organization.models import Position, Unit, UnitKind
 from warga.reports.models import OutboxEvent
 
 PUBLIC = "localhost"
@@ -150,6 +152,32 @@ def test_export_streams_every_fact_without_personal_data(national: Government, r
     assert "Pak Budi" not in text
 
 
+def test_the_export_is_a_policy_action_refused_to_seats_without_the_whole_picture(
+    national: Government, jakarta: Government, reports: dict[str, list[str]]
+) -> None:
+    """Any official of the host could download every report fact; now the policy decides."""
+
+    def seated(government: Government, kind: str) -> Client:
+        with government_context(government):
+            if not Position.objects.filter(kind=kind).exists():
+                Position.objects.create(unit=Unit.objects.get(kind=UnitKind.GOVERNMENT), kind=kind, title=kind)
+        return _overseer(government, f"{kind}-{government.code}@example.id", kind)
+
+    for government, host, kind in (
+        (national, NATIONAL_HOST, "petugas_lapangan"),
+        (jakarta, JAKARTA_HOST, "kepala_dinas"),
+        (jakarta, JAKARTA_HOST, "petugas_lapangan"),
+    ):
+        client = seated(government, kind)
+        refused = client.get("/api/v1/national/export/", HTTP_HOST=host)
+        assert refused.status_code == 403, (kind, host)
+        assert refused.json()["error"]["message"] == ROLE_MESSAGES[Action.NATIONAL_EXPORT]
+        assert not refused.streaming
+    for government, host, kind in ((national, NATIONAL_HOST, "pimpinan"), (jakarta, JAKARTA_HOST, "gubernur")):
+        client = seated(government, kind)
+        assert client.get("/api/v1/national/export/", HTTP_HOST=host).status_code == 200, (kind, host)
+
+
 def test_invalid_period_is_a_400_that_says_why(national: Government, db: None) -> None:
     client = _overseer(national, "periode@nasional.go.id", "pengawas_nasional")
     response = client.get("/api/v1/national/dashboard/?start=2026-05-01&end=2026-04-01", HTTP_HOST=NATIONAL_HOST)
@@ -183,8 +211,14 @@ def test_open_data_suppresses_cells_under_five(bandung: Government) -> None:
     assert Client().get("/api/v1/open-data/reports/", HTTP_HOST=BANDUNG_HOST).status_code == 404
 
 
+def _operator() -> Client:
+    """Staff signed in with TOTP: the one reader of the national host's health details."""
+    operator = with_totp(verified_user("operator-sehat@example.id", is_staff=True))
+    return signed_in_client(operator)
+
+
 def test_healthz_of_the_national_host_shows_the_relay_lag(national: Government, reports: dict[str, list[str]]) -> None:
-    body = json.loads(Client().get("/healthz", HTTP_HOST=NATIONAL_HOST).content)
+    body = json.loads(_operator().get("/healthz", HTTP_HOST=NATIONAL_HOST).content)
     national_check = body["checks"]["national"]
     assert national_check["ok"] is True
     assert (national_check["batches"], national_check["events"]) == (2, 3)
@@ -193,7 +227,7 @@ def test_healthz_of_the_national_host_shows_the_relay_lag(national: Government, 
 
 
 def test_a_stalled_relay_fails_the_national_healthz_and_shows_on_the_dashboard(
-    national: Government, bandung: Government, reports: dict[str, list[str]]
+    national: Government, bandung: Government, jakarta: Government, reports: dict[str, list[str]]
 ) -> None:
     WorkerHeartbeat.objects.all().delete()
     now = timezone.now()
@@ -211,9 +245,17 @@ def test_a_stalled_relay_fails_the_national_healthz_and_shows_on_the_dashboard(
         with pytest.raises(RelayEventInvalid):
             _drain(bandung)
 
+    # Anyone may probe the national host; only the status and the failing parts are shown.
     response = Client().get("/healthz", HTTP_HOST=NATIONAL_HOST)
     assert response.status_code == 503
-    body = response.json()
+    assert response.json() == {"status": "failing", "failing": ["national"]}
+    overseer = _overseer(national, "pengawas-sehat@nasional.go.id", "pengawas_nasional")
+    assert overseer.get("/healthz", HTTP_HOST=NATIONAL_HOST).json() == response.json()
+    password_only = Client()
+    password_only.force_login(with_totp(verified_user("operator-sandi@example.id", is_staff=True)))
+    assert password_only.get("/healthz", HTTP_HOST=NATIONAL_HOST).json() == response.json()
+    # The operator, signed in with TOTP, reads every check.
+    body = _operator().get("/healthz", HTTP_HOST=NATIONAL_HOST).json()
     assert body["failing"] == ["national"]
     check = body["checks"]["national"]
     assert (check["ok"], check["state"]) == (False, "stalled")
@@ -229,3 +271,8 @@ def test_a_stalled_relay_fails_the_national_healthz_and_shows_on_the_dashboard(
     assert [(s["government_code"], s["government_name"], s["event_id"], s["failures"]) for s in stalled] == [
         ("32.73", "Kota Bandung", broken.pk, 3)
     ]
+    # A province's overseers see their own province's relays only, not Bandung's error.
+    governor = _overseer(jakarta, "gubernur-relay@jakarta.go.id", "gubernur")
+    freshness = governor.get("/api/v1/national/dashboard/", HTTP_HOST=JAKARTA_HOST).json()["freshness"]
+    assert freshness["stalled"] == []
+    assert "RelayEventInvalid" not in json.dumps(freshness)

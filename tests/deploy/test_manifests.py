@@ -82,7 +82,13 @@ def test_every_warga_container_gets_the_configuration_and_secrets() -> None:
     for name in ("migrate", "web", "worker", "beat"):
         service = compose["services"][name]
         assert service["image"] == "${WARGA_IMAGE:-warga:latest}", name
-        assert set(service["secrets"]) == {"database_url", "django_secret_key", "celery_broker_url", "sms_token"}
+        assert set(service["secrets"]) == {
+            "database_url",
+            "django_secret_key",
+            "mfa_encryption_keys",
+            "celery_broker_url",
+            "sms_token",
+        }
     for secret in compose["secrets"].values():
         assert secret["file"].startswith("./secrets/")
     for document in _kubernetes_documents():
@@ -115,6 +121,7 @@ def test_production_settings_start_with_the_compose_environment(tmp_path: Path, 
     secrets = {
         "database_url": "postgresql://warga:pw@postgres:5432/warga",
         "django_secret_key": "a-real-secret-of-enough-length-for-production-use-0123456789",
+        "mfa_encryption_keys": "another-real-secret-used-only-for-totp-secrets-9876543210",
         "celery_broker_url": "amqp://guest:guest@rabbitmq:5672//",
         "sms_token": "token",
     }

@@ -17,6 +17,7 @@ from django.db import connection
 
 from tenants.context import government_context
 from tenants.models import Government
+from tests.api.helpers import mark_session_mfa_passed
 from tests.warga.access.people import membership_in, verified_user, with_totp
 from tests.warga.reports.helpers import submit
 from warga.access.middleware import CENTRAL_SESSION_KEY
@@ -38,13 +39,15 @@ class Scene:
 
 
 def _signed_in_session(user: User) -> str:
-    """A session as the central host's hand-over leaves it on a government host."""
+    """A session as the central host's hand-over leaves it on a government host, after a
+    sign-in that typed the TOTP code."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     session[CENTRAL_SESSION_KEY] = session.session_key
+    mark_session_mfa_passed(session, user)
     session.save()
     return str(session.session_key)
 

@@ -17,9 +17,16 @@ from rest_framework.views import APIView
 from warga.access.hosts import central_origin, government_of
 from warga.access.policy import policy_official
 
-__all__ = ["MFA_SETUP_PATH", "IsOfficialWithMFA", "government_of", "official_required"]
+__all__ = ["MFA_SETUP_PATH", "IsOfficialWithMFA", "government_of", "mfa_reauthenticate_url", "official_required"]
 
 MFA_SETUP_PATH = "/akun/2fa/totp/activate/"
+MFA_REAUTHENTICATE_PATH = "/akun/2fa/reauthenticate/"
+
+
+def mfa_reauthenticate_url(request: HttpRequest) -> str:
+    """The central host's TOTP prompt, then the hand-over back to this very page."""
+    back = "/akun/lanjut/?" + urlencode({"ke": request.build_absolute_uri()})
+    return central_origin(request) + MFA_REAUTHENTICATE_PATH + "?" + urlencode({"next": back})
 
 
 def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -33,6 +40,8 @@ def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             return HttpResponseRedirect("/akun/login/?" + urlencode({"next": request.get_full_path()}))
         if decision.reason == "mfa_missing":
             return HttpResponseRedirect(central_origin(request) + MFA_SETUP_PATH)
+        if decision.reason == "mfa_not_passed":
+            return HttpResponseRedirect(mfa_reauthenticate_url(request))
         if not decision.allowed:
             page = render_to_string("frontend/access_denied.html", {"message": decision.message}, request=request)
             return HttpResponseForbidden(page)

@@ -20,17 +20,21 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from tenants.context import in_public_schema
+from warga.access.handoff import handoff_state, handoff_state_set
 from warga.access.hosts import central_origin
 
 CENTRAL_SESSION_KEY = "access_central_session"
-CHECKED_COOKIE = "warga_masuk_dicek"
+CHECKED_COOKIE = settings.WARGA_COOKIE_PREFIX + "warga_masuk_dicek"
 CHECKED_SECONDS = 300
 _NOT_BOUNCED_PREFIXES = ("/akun/", "/api/", "/static/", "/healthz")
 
 
 def central_session_exists(session_key: str) -> bool:
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    return bool(store().exists(session_key))
+    """Whether the central session is still alive: present and not expired. `exists()` alone
+    would also answer yes for an expired row that `clearsessions` has not deleted yet."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    data = session.load()
+    return session.session_key == session_key and bool(data)
 
 
 class GovernmentSignInMiddleware:
@@ -47,8 +51,11 @@ class GovernmentSignInMiddleware:
             if central and not central_session_exists(central):
                 logout(request)
         elif self._should_check_central(request):
-            query = urlencode({"ke": request.build_absolute_uri(), "diam": "1"})
-            return HttpResponseRedirect(f"{central_origin(request)}/akun/lanjut/?{query}")
+            state = handoff_state(request)
+            query = urlencode({"ke": request.build_absolute_uri(), "diam": "1", "state": state})
+            response = HttpResponseRedirect(f"{central_origin(request)}/akun/lanjut/?{query}")
+            handoff_state_set(response, state)
+            return response
         return self.get_response(request)
 
     @staticmethod

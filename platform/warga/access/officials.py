@@ -18,7 +18,7 @@ from tenants.models import Government
 from warga.organization.models import Membership
 from warga.organization.selectors import membership_active_q, today_in
 
-Reason = Literal["anonymous", "not_official", "mfa_missing"]
+Reason = Literal["anonymous", "not_official", "mfa_missing", "mfa_not_passed"]
 
 MESSAGES: dict[Reason, str] = {
     "anonymous": "Silakan masuk terlebih dahulu. (Please sign in first.)",
@@ -30,6 +30,10 @@ MESSAGES: dict[Reason, str] = {
         "Petugas wajib mengaktifkan verifikasi dua langkah (aplikasi autentikator) sebelum bertindak: "
         "buka Akun > Verifikasi dua langkah. "
         "(Officials must activate two-step verification with an authenticator app before acting.)"
+    ),
+    "mfa_not_passed": (
+        "Sesi ini belum diverifikasi dengan kode dari aplikasi autentikator. Masukkan kode itu untuk melanjutkan. "
+        "(This session has not been verified with a code from your authenticator app. Enter that code to go on.)"
     ),
 }
 

@@ -6,7 +6,9 @@ permission from `permission_for`). The answer depends only on:
 - the seats the person holds *today* in that government's own schema and time zone
   (`warga.organization.selectors.seats_held`); seats in another government count for nothing
   there, and `is_staff`/`is_superuser` count for nothing anywhere;
-- an activated TOTP authenticator: an official does nothing in a government without it;
+- an activated TOTP authenticator, and, while a request is served, a session in which its code
+  was typed (`warga.access.mfa`): an official does nothing in a government without both, on
+  any host, however the session was opened (the operator admin's sign-in included);
 - the table `GRANTS` below: for each seat kind, which actions it allows and how far its reach
   goes: the whole government, its unit's subtree, or its own unit only;
 - for `identity.reveal`, the one seat kind the government designated
@@ -31,6 +33,7 @@ from rest_framework.views import APIView
 from tenants.context import current_schema, government_context
 from tenants.models import Government
 from warga.access.hosts import government_of
+from warga.access.mfa import request_mfa_passed
 from warga.access.officials import MESSAGES as OFFICIAL_MESSAGES
 from warga.access.officials import user_has_totp
 from warga.organization.models import PositionKind
@@ -56,6 +59,9 @@ class Action(enum.StrEnum):
     TRIAGE_ACT = "triage.act"
     # Taking over (or declining) a report the triage desk offered a newly ready government.
     OFFER_DECIDE = "offer.decide"
+    # Downloading every report fact of the oversight scope as CSV (national or province host):
+    # the whole government's picture, so for those who see the whole government.
+    NATIONAL_EXPORT = "national.export"
 
 
 class Reach(enum.Enum):
@@ -94,7 +100,7 @@ def _grants(reach: Reach, *actions: Action) -> dict[Action, Reach]:
 GRANTS: dict[str, dict[Action, Reach]] = {
     **{
         kind: _grants(Reach.GOVERNMENT, Action.REPORT_VIEW, Action.REPORT_ACT, Action.INBOX_VIEW)
-        | _grants(Reach.GOVERNMENT, Action.ORGANIZATION_VIEW)
+        | _grants(Reach.GOVERNMENT, Action.ORGANIZATION_VIEW, Action.NATIONAL_EXPORT)
         for kind in _HEADS_OF_GOVERNMENT
     },
     PositionKind.ADMIN_KOORDINATOR: _grants(
@@ -105,10 +111,13 @@ GRANTS: dict[str, dict[Action, Reach]] = {
         Action.ORGANIZATION_VIEW,
         Action.TRIAGE_ACT,
         Action.OFFER_DECIDE,
+        Action.NATIONAL_EXPORT,
         *_ADMINISTRATION,
     ),
     # Leadership reads everything and acts on nothing.
-    PositionKind.PIMPINAN: _grants(Reach.GOVERNMENT, Action.REPORT_VIEW, Action.INBOX_VIEW, Action.ORGANIZATION_VIEW),
+    PositionKind.PIMPINAN: _grants(
+        Reach.GOVERNMENT, Action.REPORT_VIEW, Action.INBOX_VIEW, Action.ORGANIZATION_VIEW, Action.NATIONAL_EXPORT
+    ),
     **{
         kind: _grants(Reach.SUBTREE, Action.REPORT_VIEW, Action.REPORT_ACT, Action.INBOX_VIEW)
         | _grants(Reach.GOVERNMENT, Action.ORGANIZATION_VIEW)
@@ -122,7 +131,9 @@ GRANTS[PositionKind.PENGAWAS_NASIONAL] = GRANTS[PositionKind.PENGAWAS_NASIONAL] 
     Reach.GOVERNMENT, Action.TRIAGE_ACT
 )
 
-Reason = Literal["anonymous", "not_official", "mfa_missing", "position_not_allowed", "read_only", "outside_unit"]
+Reason = Literal[
+    "anonymous", "not_official", "mfa_missing", "mfa_not_passed", "position_not_allowed", "read_only", "outside_unit"
+]
 
 ROLE_MESSAGES: dict[Action, str] = {
     Action.REPORT_VIEW: "Jabatan Anda tidak dapat melihat laporan di sini. (Your position cannot view reports here.)",
@@ -154,6 +165,10 @@ ROLE_MESSAGES: dict[Action, str] = {
     Action.TRIAGE_ACT: (
         "Hanya pengawas nasional dan admin koordinator pemerintah pusat yang menangani meja triase. "
         "(Only national overseers and the national admin koordinator work the triage desk.)"
+    ),
+    Action.NATIONAL_EXPORT: (
+        "Hanya pimpinan pemerintah, pengawas nasional dan admin koordinator yang dapat mengunduh seluruh data laporan. "
+        "(Only the government's leadership, national overseers and the admin koordinator can download all report data.)"
     ),
     Action.OFFER_DECIDE: (
         "Hanya admin koordinator pemerintah daerah ini yang dapat menerima atau menolak tawaran meja triase. "
@@ -235,6 +250,9 @@ def _official_refusal(seats: list[Seat], *, user_id: uuid.UUID) -> Decision | No
         return _denied("not_official", OFFICIAL_MESSAGES["not_official"])
     if not user_has_totp(user_id=user_id):
         return _denied("mfa_missing", OFFICIAL_MESSAGES["mfa_missing"])
+    # The request's own session must have passed TOTP; a task or the shell has no session.
+    if request_mfa_passed(user_id) is False:
+        return _denied("mfa_not_passed", OFFICIAL_MESSAGES["mfa_not_passed"])
     return None
 
 

@@ -8,8 +8,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from warga.access.client_ip import client_ip
+from warga.access.hosts import is_warga_url
 from warga.accounts.models import User
 from warga.accounts.phone import IndonesianPhoneField
 from warga.accounts.sms import sms_sender
@@ -28,6 +30,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if ip is None:
             raise PermissionDenied("Alamat IP klien tidak dapat ditentukan.")
         return ip
+
+    def is_safe_url(self, url: str | None) -> bool:
+        # `next` after sign-in, sign-up, sign-out: a path on this host, or a Warga host (the
+        # hand-over's own pages take it from there). Not whatever DJANGO_ALLOWED_HOSTS or
+        # CSRF_TRUSTED_ORIGINS happen to list (load balancers, 127.0.0.1).
+        if not url:
+            return False
+        if url.startswith("/") and not url.startswith("//") and "\\" not in url:
+            return url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+        return is_warga_url(url)
 
     def phone_form_field(self, **kwargs: Any) -> Any:
         return IndonesianPhoneField(**kwargs)

@@ -15,6 +15,8 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 
+from warga.append_only import AppendOnlyModel
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -66,3 +68,26 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+
+class AccountAuditEvent(AppendOnlyModel):
+    """One change made to an account by someone else (the operator admin): who, what, when.
+    Written once, never changed. The values themselves are not kept (personal data); the
+    account's own records hold the new ones."""
+
+    class Kind(models.TextChoices):
+        CONTACT_CHANGED = "contact_changed", "Email atau telepon diubah operator"
+
+    id = models.BigAutoField(primary_key=True)
+    user_id = models.UUIDField(db_index=True)
+    actor_id = models.UUIDField(null=True, blank=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    detail = models.JSONField(default=dict)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "accounts_audit_event"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.user_id} @ {self.at:%Y-%m-%d %H:%M}"

@@ -18,8 +18,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 
-from warga.accounts.models import User
-from warga.personaldata.registry import personal_data_register
+from warga.accounts.models import AccountAuditEvent, User
+from warga.personaldata.registry import ERASED_USER_ID, personal_data_register
 
 
 def _account(user_id: uuid.UUID) -> dict[str, Any]:
@@ -108,7 +108,21 @@ def _social_accounts_erase(user_id: uuid.UUID) -> int:
     return deleted
 
 
+def _audit(user_id: uuid.UUID) -> dict[str, Any]:
+    rows = AccountAuditEvent.objects.filter(user_id=user_id).order_by("at", "id")
+    return {"perubahan_akun_oleh_operator": [{"jenis": e.kind, "rincian": e.detail, "pada": e.at} for e in rows]}
+
+
+def _audit_erase(user_id: uuid.UUID) -> int:
+    # The events stay (what the operator did), nobody is identifiable in them.
+    changed = AccountAuditEvent.objects.filter(user_id=user_id).update(user_id=ERASED_USER_ID)
+    return changed + AccountAuditEvent.objects.filter(actor_id=user_id).update(actor_id=ERASED_USER_ID)
+
+
 def register() -> None:
+    personal_data_register(
+        name="accounts.audit", scope="public", personal_data_for=_audit, personal_data_erase=_audit_erase
+    )
     personal_data_register(
         name="accounts.user", scope="public", personal_data_for=_account, personal_data_erase=_account_erase
     )

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from tenants.models import Government, Level
@@ -357,10 +357,11 @@ def dashboard_surges(
     ]
 
 
-def relay_freshness(*, window: timedelta = FRESHNESS_WINDOW) -> dict[str, Any]:
+def relay_freshness(*, window: timedelta = FRESHNESS_WINDOW, province_code: str | None = None) -> dict[str, Any]:
     """Lag between an outbox event's creation and its application, over the relay batches
     of the last `window`: p95 weighted by events (from each batch's own p95) and the maximum;
-    and the governments whose relay is stalled on an event."""
+    and the governments whose relay is stalled on an event (with `province_code`, only that
+    province's own: its overseers have no business with other governments' errors)."""
     since = timezone.now() - window
     batches = list(
         RelayBatch.objects.filter(finished_at__gte=since).values_list("events", "lag_p95_seconds", "lag_max_seconds")
@@ -383,7 +384,7 @@ def relay_freshness(*, window: timedelta = FRESHNESS_WINDOW) -> dict[str, Any]:
         "lag_max_seconds": round(max(b[2] for b in batches), 3) if batches else None,
         "last_batch_at": last.isoformat() if last else None,
         # A relay that keeps failing writes no batches: the lag above cannot show it.
-        "stalled": relays_stalled(),
+        "stalled": relays_stalled(province_code=province_code),
     }
 
 
@@ -427,13 +428,15 @@ def facts_for_export(*, scope: NationalScope, start: date, end: date) -> Iterato
 RELAY_STALL_AFTER_FAILURES = 3
 
 
-def relays_stalled(*, after_failures: int = RELAY_STALL_AFTER_FAILURES) -> list[dict[str, Any]]:
-    """Governments whose relay keeps failing on the same outbox event, longest stuck first."""
-    sources = list(
-        RelaySource.objects.filter(failing_event_id__isnull=False, failures__gte=after_failures).order_by(
-            "failing_since", "source_code"
-        )
-    )
+def relays_stalled(
+    *, after_failures: int = RELAY_STALL_AFTER_FAILURES, province_code: str | None = None
+) -> list[dict[str, Any]]:
+    """Governments whose relay keeps failing on the same outbox event, longest stuck first;
+    with `province_code`, only the province and its kabupaten/kota."""
+    stuck = RelaySource.objects.filter(failing_event_id__isnull=False, failures__gte=after_failures)
+    if province_code is not None:
+        stuck = stuck.filter(Q(source_code=province_code) | Q(source_code__startswith=f"{province_code}."))
+    sources = list(stuck.order_by("failing_since", "source_code"))
     if not sources:
         return []
     codes = [source.source_code for source in sources]

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from tenants.context import government_context
 from tenants.models import Government
+from tests.api.helpers import mark_session_mfa_passed
 from tests.warga.access.people import PASSWORD, membership_in, verified_user, with_totp
 from warga.access.guards import IsOfficialWithMFA
 from warga.access.officials import MESSAGES, official_requires_mfa
@@ -24,9 +25,13 @@ BANDUNG = "kota-bandung.localhost"
 
 
 def _signed_in_on(host: str, user: User) -> Client:
-    """A browser signed in on `host` (the hand-off itself is tested in tests/warga/accounts)."""
+    """A browser signed in on `host` with its TOTP code typed (the hand-off and the code are
+    tested in tests/warga/accounts and tests/warga/access/test_operator_and_mfa.py)."""
     browser = Client()
     browser.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = browser.session
+    mark_session_mfa_passed(session, user)
+    session.save()
     return browser
 
 
@@ -125,8 +130,7 @@ def test_a_superuser_without_membership_is_refused_on_a_government_host(bandung:
     assert response.status_code == 403
     assert MESSAGES["not_official"] in response.content.decode()
     # ...while the operator admin on the public host is theirs.
-    admin = Client()
-    admin.force_login(operator, backend="django.contrib.auth.backends.ModelBackend")
+    admin = _signed_in_on("localhost", operator)
     assert admin.get("/operator/", HTTP_HOST="localhost").status_code == 200
     assert admin.get("/operator/", HTTP_HOST=BANDUNG).status_code == 404
 

@@ -103,13 +103,13 @@ def _government_wide(allowed: set[Action], refusal: str) -> Any:
 
 
 def _head_row(action: Action, target: str) -> str:
-    if action in ON_REPORTS or action == Action.ORGANIZATION_VIEW:
+    if action in ON_REPORTS or action in {Action.ORGANIZATION_VIEW, Action.NATIONAL_EXPORT}:
         return "ok"
     return "position_not_allowed"
 
 
 def _pimpinan_row(action: Action, target: str) -> str:
-    if action in {Action.REPORT_VIEW, Action.INBOX_VIEW, Action.ORGANIZATION_VIEW}:
+    if action in {Action.REPORT_VIEW, Action.INBOX_VIEW, Action.ORGANIZATION_VIEW, Action.NATIONAL_EXPORT}:
         return "ok"
     if action == Action.IDENTITY_REVEAL:
         return "position_not_allowed"

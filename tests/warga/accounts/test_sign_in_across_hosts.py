@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.test import Client
 
 from warga.access.middleware import CENTRAL_SESSION_KEY, CHECKED_COOKIE
@@ -61,13 +62,29 @@ def _signed_in_centrally(user: User) -> Browser:
     return browser
 
 
+def _state_of(browser: Browser, host: str) -> str:
+    return browser.client(host).cookies[settings.WARGA_HANDOFF_STATE_COOKIE].value
+
+
+def _token_for(browser: Browser, host: str) -> str:
+    """Start a hand-over from `host` as its sign-in link does, and return the central host's token."""
+    start = browser.get(f"http://{host}/akun/login/?next=/")
+    handoff = browser.get(start["Location"])
+    assert handoff["Location"].startswith(f"http://{host}/akun/sambung/?token="), handoff["Location"]
+    return parse_qs(urlsplit(handoff["Location"]).query)["token"][0]
+
+
 def test_a_citizen_signed_in_centrally_is_recognised_on_a_government_host(citizen: User) -> None:
     browser = _signed_in_centrally(citizen)
 
-    # First page navigation on Bandung: bounced once to the central host and straight back.
+    # First page navigation on Bandung: bounced once to the central host and straight back,
+    # with a state that this browser now holds in a Bandung cookie.
     response = browser.get("http://kota-bandung.localhost/", **NAVIGATION)
     assert response.status_code == 302
-    assert response["Location"] == "http://localhost/akun/lanjut/?ke=http%3A%2F%2Fkota-bandung.localhost%2F&diam=1"
+    state = _state_of(browser, BANDUNG)
+    assert response["Location"] == (
+        f"http://localhost/akun/lanjut/?ke=http%3A%2F%2Fkota-bandung.localhost%2F&diam=1&state={state}"
+    )
 
     central = browser.get(response["Location"])
     assert central.status_code == 302
@@ -95,14 +112,18 @@ def test_sign_in_pages_on_a_government_host_go_to_the_central_one_and_back(citiz
     browser = Browser()
     response = browser.get("http://kota-bandung.localhost/akun/login/?next=/kantor/")
     assert response.status_code == 302
-    assert response["Location"] == "http://localhost/akun/lanjut/?ke=http%3A%2F%2Fkota-bandung.localhost%2Fkantor%2F"
+    state = _state_of(browser, BANDUNG)
+    assert response["Location"] == (
+        f"http://localhost/akun/lanjut/?ke=http%3A%2F%2Fkota-bandung.localhost%2Fkantor%2F&state={state}"
+    )
     # Not signed in: the central host asks for the login first, coming back afterwards.
     central = browser.get(response["Location"])
     assert central["Location"] == (
         "/akun/login/?next=%2Fakun%2Flanjut%2F%3Fke%3Dhttp%253A%252F%252Fkota-bandung.localhost%252Fkantor%252F"
+        f"%26state%3D{state}"
     )
     login = browser.post(central["Location"], {"login": citizen.email, "password": PASSWORD})
-    assert login["Location"] == "/akun/lanjut/?ke=http%3A%2F%2Fkota-bandung.localhost%2Fkantor%2F"
+    assert login["Location"] == f"/akun/lanjut/?ke=http%3A%2F%2Fkota-bandung.localhost%2Fkantor%2F&state={state}"
     handoff = browser.get(login["Location"])
     assert handoff["Location"].startswith("http://kota-bandung.localhost/akun/sambung/?token=")
     connect = browser.get(handoff["Location"])
@@ -116,8 +137,9 @@ def test_sign_in_pages_on_a_government_host_go_to_the_central_one_and_back(citiz
 
 def test_a_hand_off_for_bandung_does_not_open_a_session_on_jakarta(citizen: User) -> None:
     browser = _signed_in_centrally(citizen)
-    handoff = browser.get("/akun/lanjut/?ke=http://kota-bandung.localhost/")
-    token = parse_qs(urlsplit(handoff["Location"]).query)["token"][0]
+    token = _token_for(browser, BANDUNG)
+    # Even with a state cookie on Jakarta equal to Bandung's.
+    browser.client(JAKARTA).cookies[settings.WARGA_HANDOFF_STATE_COOKIE] = _state_of(browser, BANDUNG)
 
     response = browser.get(f"http://dki-jakarta.localhost/akun/sambung/?token={token}&next=/")
     assert response.status_code == 302
@@ -129,7 +151,7 @@ def test_a_hand_off_for_bandung_does_not_open_a_session_on_jakarta(citizen: User
 
 def test_signing_out_centrally_ends_the_government_host_session(citizen: User) -> None:
     browser = _signed_in_centrally(citizen)
-    browser.get(browser.get("/akun/lanjut/?ke=http://kota-bandung.localhost/")["Location"])
+    browser.get(f"http://kota-bandung.localhost/akun/sambung/?token={_token_for(browser, BANDUNG)}&next=/")
     assert browser.get("http://kota-bandung.localhost/").wsgi_request.user == citizen
 
     assert browser.post("/akun/logout/", {})["Location"] == "/"
@@ -147,10 +169,10 @@ def test_the_continue_page_refuses_targets_outside_warga(citizen: User) -> None:
 
 def test_a_hand_off_never_sends_the_browser_to_another_site(citizen: User) -> None:
     browser = _signed_in_centrally(citizen)
-    handoff = browser.get("/akun/lanjut/?ke=http://kota-bandung.localhost/")
-    token = parse_qs(urlsplit(handoff["Location"]).query)["token"][0]
+    token = _token_for(browser, BANDUNG)
     connect = browser.get(f"http://kota-bandung.localhost/akun/sambung/?token={token}&next=//evil.example/")
     assert connect["Location"] == "/"
+    assert browser.session(BANDUNG)["_auth_user_id"] == str(citizen.pk)
 
 
 def test_an_anonymous_visitor_is_checked_once_and_then_served(db: None) -> None:
@@ -172,7 +194,7 @@ def test_api_calls_and_non_browser_clients_are_never_bounced(db: None) -> None:
 
 def test_sessions_on_every_host_are_listed_and_revocable_centrally(citizen: User) -> None:
     laptop = _signed_in_centrally(citizen)
-    laptop.get(laptop.get("/akun/lanjut/?ke=http://kota-bandung.localhost/")["Location"])
+    laptop.get(f"http://kota-bandung.localhost/akun/sambung/?token={_token_for(laptop, BANDUNG)}&next=/")
     assert laptop.get("http://kota-bandung.localhost/").wsgi_request.user == citizen
 
     listing = laptop.get("/akun/sessions/")
@@ -188,3 +210,37 @@ def test_sessions_on_every_host_are_listed_and_revocable_centrally(citizen: User
     assert laptop.get("/").wsgi_request.user.is_anonymous
     assert laptop.get("http://kota-bandung.localhost/").wsgi_request.user.is_anonymous
     assert phone.get("/").wsgi_request.user == citizen
+
+
+def test_a_central_link_without_a_state_first_fetches_one_from_the_government_host(citizen: User) -> None:
+    browser = _signed_in_centrally(citizen)
+    central = browser.get("/akun/lanjut/?ke=http://kota-bandung.localhost/kantor/")
+    assert central["Location"] == "http://kota-bandung.localhost/akun/sambung/?mulai=1&next=%2Fkantor%2F"
+    start = browser.get(central["Location"])
+    state = _state_of(browser, BANDUNG)
+    assert start["Location"] == (
+        f"http://localhost/akun/lanjut/?ke=http%3A%2F%2Fkota-bandung.localhost%2Fkantor%2F&state={state}"
+    )
+    handoff = browser.get(start["Location"])
+    connect = browser.get(handoff["Location"])
+    assert connect["Location"] == "/kantor/"
+    assert browser.session(BANDUNG)["_auth_user_id"] == str(citizen.pk)
+
+
+def test_a_token_minted_for_the_attackers_account_does_not_sign_a_victim_in(citizen: User) -> None:
+    """Login CSRF: the attacker signs in as themself, asks for a Bandung token, and makes the
+    victim's browser open the connect link (a link, an <img>). The victim's browser holds no
+    state of the attacker's: nobody is signed in there, and the token is spent."""
+    attacker = _signed_in_centrally(citizen)
+    token = _token_for(attacker, BANDUNG)
+
+    victim = Browser()
+    victim.get("http://kota-bandung.localhost/akun/login/?next=/")  # the victim has a state of its own
+    response = victim.get(f"http://kota-bandung.localhost/akun/sambung/?token={token}&next=/kantor/")
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in victim.session(BANDUNG)
+    assert victim.get("http://kota-bandung.localhost/").wsgi_request.user.is_anonymous
+    # Spent by the attempt: the attacker cannot use it either.
+    attacker.get(f"http://kota-bandung.localhost/akun/sambung/?token={token}&next=/")
+    assert "_auth_user_id" not in attacker.session(BANDUNG)

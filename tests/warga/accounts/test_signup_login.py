@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 
@@ -96,10 +97,13 @@ def test_accounts_are_only_served_on_the_public_host(db: None) -> None:
     browser = Client()
     response = browser.get("/akun/login/", HTTP_HOST="kota-bandung.localhost")
     assert response.status_code == 302
-    assert response["Location"] == "http://localhost/akun/lanjut/?ke=http%3A%2F%2Fkota-bandung.localhost%2F"
+    state = browser.cookies[settings.WARGA_HANDOFF_STATE_COOKIE].value
+    assert (
+        response["Location"] == f"http://localhost/akun/lanjut/?ke=http%3A%2F%2Fkota-bandung.localhost%2F&state={state}"
+    )
     assert (
         browser.post("/akun/login/", {"login": "a@example.id", "password": "x"}, HTTP_HOST="kota-bandung.localhost")[
             "Location"
         ]
-        == "http://localhost/akun/lanjut/?ke=http%3A%2F%2Fkota-bandung.localhost%2F"
+        == f"http://localhost/akun/lanjut/?ke=http%3A%2F%2Fkota-bandung.localhost%2F&state={state}"
     )
