@@ -26,6 +26,7 @@ from api.v1.errors import body
 from tenants.context import in_public_schema
 from warga.access.client_ip import client_ip, ip_budget_key
 from warga.access.policy import Action, permission_for
+from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.intake.selectors import (
     report_lookup_public,
     report_photo_public,
