@@ -47,6 +47,7 @@ from warga.reports.lifecycle import Status, allowed_next
 from warga.reports.models import PhotoState, Priority, Privacy, Report, ReportType
 from warga.reports.selectors import (
     report_get_for_actor,
+    report_internal_notes,
     report_photo_for_actor,
     report_photos,
     report_timeline_for_official,
@@ -54,8 +55,10 @@ from warga.reports.selectors import (
 )
 from warga.reports.services import (
     ProofInput,
+    report_assign,
     report_comment_add,
     report_merge,
+    report_note_add,
     report_priority_set,
     report_resolve,
     report_transition,
@@ -700,3 +703,80 @@ class ReportPriorityView(ApiView):
         given.is_valid(raise_exception=True)
         report = report_priority_set(actor=signed_in_user(request), report_id=report.pk, **given.validated_data)
         return Response(_official_body(report))
+
+
+class InternalNoteInput(serializers.Serializer[Any]):
+    body = serializers.CharField(allow_blank=True, max_length=4000)
+
+
+class InternalNoteOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    author_id = serializers.UUIDField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReportInternalNotesView(ApiView):
+    """Notes officials of the report's government keep for each other; never public."""
+
+    permission_classes = [OnGovernmentHost, permissions.IsAuthenticated, MayViewReports]
+
+    def _report(self, request: Request, tracking_number: str) -> Report:
+        report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
+        if report is None:
+            raise Http404(REPORT_NOT_FOUND)
+        return report
+
+    @extend_schema(
+        responses={200: InternalNoteOutput(many=True)}, summary="A report's internal notes (government host)"
+    )
+    def get(self, request: Request, tracking_number: str) -> Response:
+        report = self._report(request, tracking_number)
+        return Response(InternalNoteOutput(report_internal_notes(report=report), many=True).data)
+
+    @extend_schema(
+        request=InternalNoteInput,
+        responses={201: InternalNoteOutput},
+        summary="Add an internal note, read by this government's officials only (government host)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        self._report(request, tracking_number)
+        given = InternalNoteInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        note = report_note_add(
+            actor=signed_in_user(request), tracking_number=tracking_number, body=given.validated_data["body"]
+        )
+        return Response(InternalNoteOutput(note).data, status=status.HTTP_201_CREATED)
+
+
+class AssignInput(serializers.Serializer[Any]):
+    assignee_id = serializers.UUIDField(help_text="A petugas lapangan of the report's handling unit.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class AssignmentOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField(source="report.tracking_number")
+    assignee_id = serializers.UUIDField()
+    assigned_by_id = serializers.UUIDField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    status = serializers.CharField(source="report.status")
+
+
+class ReportAssignView(ApiView):
+    permission_classes = [OnGovernmentHost, MayActOnReports]
+
+    @extend_schema(
+        request=AssignInput,
+        responses={200: AssignmentOutput},
+        summary="Assign a report to a field officer of its handling unit, who is notified (government host)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        require_government_host(GOVERNMENT_HOST_ONLY)
+        _require_report_here(request, tracking_number)
+        given = AssignInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        assignment = report_assign(
+            actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+        )
+        return Response(AssignmentOutput(assignment).data)

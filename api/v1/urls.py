@@ -35,6 +35,12 @@ urlpatterns = [
     ),
     path("reports/<str:tracking_number>/merge/", reports.ReportMergeView.as_view(), name="v1-report-merge"),
     path("reports/<str:tracking_number>/priority/", reports.ReportPriorityView.as_view(), name="v1-report-priority"),
+    path(
+        "reports/<str:tracking_number>/internal-notes/",
+        reports.ReportInternalNotesView.as_view(),
+        name="v1-report-internal-notes",
+    ),
+    path("reports/<str:tracking_number>/assign/", reports.ReportAssignView.as_view(), name="v1-report-assign"),
     path("reports/<str:tracking_number>/rate/", reports.ReportRateView.as_view(), name="v1-report-rate"),
     path("reports/<str:tracking_number>/comments/", reports.ReportCommentView.as_view(), name="v1-report-comments"),
     path("feed/", feed.FeedView.as_view(), name="v1-feed"),

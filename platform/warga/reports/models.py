@@ -297,3 +297,50 @@ class ReportFollower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.user_id}"
+
+
+class ReportInternalNote(models.Model):
+    """An official's note on a report for the officials of its government only: never shown
+    to the reporter or the public, never sent to the national level. Adding one leaves an
+    audit event (without its text) on the report's trail. Deleted with the report's data."""
+
+    id = models.BigAutoField(primary_key=True)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="internal_notes")
+    # Plain reference to the account in public.
+    author_id = models.UUIDField()
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "reports_internal_note"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: note {self.pk}"
+
+
+class ReportAssignment(models.Model):
+    """Who works a report in the field: a petugas lapangan of its handling unit, chosen by an
+    official who may act on it. A new assignment ends the previous one (`ended_at`); at most
+    one is current per report (a database constraint)."""
+
+    id = models.BigAutoField(primary_key=True)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="assignments")
+    # Plain references to accounts in public.
+    assignee_id = models.UUIDField(db_index=True)
+    assigned_by_id = models.UUIDField()
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "reports_assignment"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report"], condition=models.Q(ended_at__isnull=True), name="report_assignment_current"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} -> {self.assignee_id}"

@@ -18,9 +18,11 @@ from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import (
     Privacy,
     Report,
+    ReportAssignment,
     ReportComment,
     ReportEvent,
     ReportFollower,
+    ReportInternalNote,
     ReportPhoto,
     ReportSupport,
 )
@@ -232,3 +234,15 @@ def report_followers(*, report_id: int) -> list[Follower]:
     ):
         found.setdefault(user_id, reason)
     return [Follower(user_id=user_id, reason=reason) for user_id, reason in found.items()]
+
+
+def report_internal_notes(*, report: Report) -> QuerySet[ReportInternalNote]:
+    """A report's internal notes, oldest first: for officials of its government who may view
+    it (the caller found the report through `report_get_for_actor`)."""
+    _require_tenant_schema()
+    return ReportInternalNote.objects.filter(report=report).order_by("created_at", "id")
+
+
+def report_assignment_current(*, report: Report) -> ReportAssignment | None:
+    _require_tenant_schema()
+    return ReportAssignment.objects.filter(report=report, ended_at__isnull=True).first()

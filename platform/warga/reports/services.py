@@ -31,8 +31,10 @@ from tenants.tasks import send_on_commit
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
-from warga.notifications.services import notifications_report_status_changed
+from warga.notifications.models import EventKind
+from warga.notifications.services import notifications_report_status_changed, notifications_send
 from warga.organization.models import Unit
+from warga.organization.selectors import field_officers_of, today_in
 from warga.reports.errors import FieldError, InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import NOTE_REQUIRED, OPEN_STATUSES, Status, allowed_next, is_allowed
 from warga.reports.models import (
@@ -44,10 +46,12 @@ from warga.reports.models import (
     Priority,
     Privacy,
     Report,
+    ReportAssignment,
     ReportComment,
     ReportEvent,
     ReportFollower,
     ReportForward,
+    ReportInternalNote,
     ReportPhoto,
     ReportSupport,
     TrackingCounter,
@@ -60,7 +64,7 @@ from warga.reports.photos import (
     photo_thumbnail,
     photos_process,
 )
-from warga.reports.selectors import report_handling_unit_id
+from warga.reports.selectors import report_get_for_actor, report_handling_unit_id
 from warga.reports.tasks import photo_process_task
 from warga.routing.services import (
     report_dispute_escalate,
@@ -799,6 +803,9 @@ def report_remove_after_transfer(
     """
     _require_schema_of()
     report = snapshot.report
+    # Internal notes and field assignments are this government's own work: they do not travel.
+    ReportInternalNote.objects.filter(report=report).delete()
+    ReportAssignment.objects.filter(report=report).delete()
     ReportSupport.objects.filter(report=report).delete()
     ReportFollower.objects.filter(report=report).delete()
     ReportComment.objects.filter(report=report).delete()
@@ -1182,3 +1189,135 @@ def report_merge(*, actor: User, duplicate_tracking_number: str, into_tracking_n
             created_at=now,
         )
     return MergeOutcome(duplicate=duplicate, into=into, followers_added=len(new_followers))
+
+
+# --- Officials' own work on a report: internal notes and field assignments -------------------
+
+INTERNAL_NOTE_MAX_LENGTH = 2000
+
+
+def report_note_add(*, actor: User, tracking_number: str, body: str) -> ReportInternalNote:
+    """Add an internal note to a report of the current government: read by its officials only.
+
+    Anyone who may view the report (`report.view`, as `report_get_for_actor` decides: its
+    handling unit, or the village it lies in) may write one; leadership included, since a
+    note changes nothing in the report. Leaves an audit event on the report's trail that
+    says a note was added, without its text (the trail's status entries are public). Raises
+    ReportNotFound when the number is not in this schema, ActionForbidden when the actor may
+    not view the report, ReportInvalid for an empty or too long note; nothing is written then.
+    """
+    _require_schema_of()
+    if not actor.is_authenticated or not actor.is_active:
+        raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat menulis catatan.")
+    if report_get_for_actor(actor=actor, tracking_number=tracking_number) is None:
+        raise ReportNotFound()
+    body = body.strip()
+    if not body:
+        raise ReportInvalid.single("body", "required", "Tulis isi catatan internalnya.")
+    if len(body) > INTERNAL_NOTE_MAX_LENGTH:
+        raise ReportInvalid.single(
+            "body",
+            "too_long",
+            f"Catatan internal paling panjang {INTERNAL_NOTE_MAX_LENGTH} karakter (sekarang {len(body)}).",
+        )
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
+        if report is None:
+            raise ReportNotFound()
+        now = timezone.now()
+        note = ReportInternalNote.objects.create(report=report, author_id=actor.pk, body=body, created_at=now)
+        ReportEvent.objects.create(
+            report=report,
+            actor_id=actor.pk,
+            from_status=report.status,
+            to_status=report.status,
+            note="Catatan internal ditambahkan.",
+            at=now,
+        )
+    return note
+
+
+# A report is assigned once it has a handling unit and is being worked on.
+ASSIGNABLE_STATUSES = frozenset({Status.VERIFIED, Status.IN_PROGRESS, Status.REOPENED})
+
+
+def report_assign(*, actor: User, tracking_number: str, assignee_id: uuid.UUID, note: str = "") -> ReportAssignment:
+    """Assign a report of the current government to a petugas lapangan of its handling unit,
+    who is notified (in the app and on the channels they chose).
+
+    The actor must be allowed to act on the report (`report.act` for its handling unit). The
+    assignee must hold a petugas lapangan seat of that unit today. A verified report moves
+    to `in_progress` (the reporter hears of it); otherwise the trail records the assignment
+    without a status change. A new assignment ends the current one; assigning the current
+    assignee again changes nothing. Raises ReportNotFound, ActionForbidden, ReportInvalid
+    (not verified yet, no handling unit, not a field officer of the unit, note too long);
+    nothing is written then.
+    """
+    _require_schema_of()
+    if not actor.is_authenticated or not actor.is_active:
+        raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat menugaskan laporan.")
+    note = note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ReportInvalid.single(
+            "note", "too_long", f"Catatan paling panjang {NOTE_MAX_LENGTH} karakter (sekarang {len(note)})."
+        )
+    government = tenant_connection().tenant
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
+        if report is None:
+            raise ReportNotFound()
+        _require_may_act(actor, report)
+        if report.status not in ASSIGNABLE_STATUSES:
+            raise ReportInvalid.single(
+                "report",
+                "not_assignable",
+                f"Laporan berstatus '{Status(report.status).label}' belum atau tidak lagi dapat ditugaskan: "
+                "verifikasi dan disposisikan dulu ke unit, lalu tugaskan petugas lapangannya.",
+            )
+        unit_id = report_handling_unit_id(report=report)
+        if unit_id is None:
+            raise ReportInvalid.single(
+                "report", "no_unit", "Laporan ini belum punya unit penanganan: disposisikan dulu ke sebuah unit."
+            )
+        officers = {o.user_id: o for o in field_officers_of(unit_id=unit_id, on=today_in(government=government))}
+        officer = officers.get(assignee_id)
+        if officer is None:
+            raise ReportInvalid.single(
+                "assignee_id",
+                "not_field_officer",
+                "Orang ini bukan petugas lapangan unit yang menangani laporan ini (hari ini). "
+                "Pilih salah satu petugas lapangan unit itu.",
+            )
+        current = ReportAssignment.objects.filter(report=report, ended_at__isnull=True).first()
+        if current is not None and current.assignee_id == assignee_id:
+            return current
+        now = timezone.now()
+        if current is not None:
+            current.ended_at = now
+            current.save(update_fields=["ended_at"])
+        assignment = ReportAssignment.objects.create(
+            report=report, assignee_id=assignee_id, assigned_by_id=actor.pk, note=note, created_at=now
+        )
+        trail = f"Ditugaskan kepada {'Plt. ' if officer.is_acting else ''}{officer.title}" + (
+            f": {note}" if note else "."
+        )
+        if report.status == Status.VERIFIED:
+            _apply(report, actor_id=actor.pk, target=Status.IN_PROGRESS, note=trail)
+        else:
+            ReportEvent.objects.create(
+                report=report, actor_id=actor.pk, from_status=report.status, to_status=report.status, note=trail, at=now
+            )
+        notifications_send(
+            recipient_ids=[assignee_id],
+            report_id=report.pk,
+            kind=EventKind.REPORT_ASSIGNED,
+            context={
+                "tracking_number": report.tracking_number,
+                "category_code": report.category_code,
+                "village_code": report.village_code,
+                "assigned_by": actor.full_name or actor.email,
+                "note": note,
+            },
+            dedup_key=f"assigned:{assignment.pk}",
+        )
+    return assignment
