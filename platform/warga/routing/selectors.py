@@ -634,3 +634,35 @@ def _sla_state_filter(
     }
     running = routings.filter(deadlines[SlaState(sla_state)]).values("report_id")
     return reports.filter(status__in=OPEN_STATUSES, pk__in=running)
+
+
+def handling_unit_names(*, reports: Sequence[Report]) -> dict[int, str]:
+    """The name of each report's handling unit (the unit it was disposed to, else the one
+    routing chose); reports the government handles as a whole are left out. Two queries
+    whatever the number of reports: what the inbox's rows show."""
+    routed = dict(
+        ReportRouting.objects.filter(report_id__in=[r.pk for r in reports if r.unit_id is None]).values_list(
+            "report_id", "handling_unit_id"
+        )
+    )
+    unit_of = {r.pk: r.unit_id or routed.get(r.pk) for r in reports}
+    names = dict(Unit.objects.filter(pk__in={u for u in unit_of.values() if u}).values_list("pk", "name"))
+    return {report_id: names[unit_id] for report_id, unit_id in unit_of.items() if unit_id in names}
+
+
+def inbox_unit_choices(*, user_id: uuid.UUID) -> list[Unit]:
+    """Units worth filtering the inbox by: the person's own seats' units, and the government's
+    agencies, external organisations, areas and kecamatan (kelurahan are reached through the
+    area filter of the API instead: hundreds of them)."""
+    government = current_government()
+    held = positions_held(user_id=user_id, on=timezone.now().astimezone(ZoneInfo(government.time_zone)).date())
+    kinds = (UnitKind.AGENCY, UnitKind.EXTERNAL, UnitKind.AREA, UnitKind.KECAMATAN)
+    return list(
+        Unit.objects.filter(Q(kind__in=kinds) | Q(pk__in=[unit_id for _, unit_id in held])).order_by("kind", "name")
+    )
+
+
+def report_routing_get(*, report_id: int) -> ReportRouting | None:
+    """What routing decided for a report of the current schema (rule, handling unit, the
+    escalation chain with each step's deadline), or None when it was never routed."""
+    return ReportRouting.objects.filter(report_id=report_id).select_related("handling_unit").first()
