@@ -126,7 +126,7 @@ class ResolveForm(forms.Form):
         label=_("Taken at"),
         help_text=_("Filled in by your phone when it can; otherwise type it."),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"),
     )
     lintang = forms.FloatField(
         min_value=-90,
