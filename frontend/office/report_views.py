@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -60,6 +60,7 @@ from warga.reports.services import (
     report_resolve,
     report_transition,
 )
+from warga.routing.models import Target
 from warga.routing.selectors import report_routing_get
 from warga.taxonomy.selectors import category_get
 
@@ -300,12 +301,12 @@ def _context(
 
     def who(user_id: uuid.UUID | None) -> str:
         if user_id is None:
-            return _t("System")
+            return gettext("System")
         if user_id == ERASED_USER_ID:
-            return _t("Deleted account")
+            return gettext("Deleted account")
         if user_id == report.reporter_id:
-            return _t("Reporter") + (f" ({names[user_id]})" if show_reporter and user_id in names else "")
-        return names.get(user_id, _t("Unknown account"))
+            return gettext("Reporter") + (f" ({names[user_id]})" if show_reporter and user_id in names else "")
+        return names.get(user_id, gettext("Unknown account"))
 
     photos = [p for p in report_photos(report=report) if p.state == PhotoState.READY]
     category = category_get(code=report.category_code)
@@ -316,7 +317,7 @@ def _context(
             steps.append(
                 {
                     "number": number,
-                    "target": step.get("target", ""),
+                    "target": Target(step["target"]).label if step.get("target") in Target.values else "",
                     "due_at": due.astimezone(zone) if due else None,
                     "is_current": number == routing.current_step + 1,
                     "is_past": number <= routing.current_step,
@@ -373,6 +374,7 @@ def _context(
         "allowed": _allowed(user, government, report),
         "forms": _forms(report, government, bound),
         "bound": next(iter(bound), ""),
+        "more_open": bool(set(bound) & {"prioritas", "tunda", "alihkan", "gabung"}),
     }
 
 
@@ -401,20 +403,20 @@ def _do(action: str, form: forms.Form, user: User, report: Report, government: G
         report_transition(
             actor=user, tracking_number=number, to_status=Status.VERIFIED, note=data["catatan"], unit_id=data["unit"]
         )
-        return _t("Verified and disposed.")
+        return gettext("Verified and disposed.")
     if action == "tugaskan":
         try:
             assignee = uuid.UUID(data["petugas"])
         except ValueError:
             raise ReportInvalid.single("assignee_id", "invalid", "Pilih petugas lapangan dari daftar.") from None
         report_assign(actor=user, tracking_number=number, assignee_id=assignee, note=data["catatan"])
-        return _t("Assigned; the field officer has been notified.")
+        return gettext("Assigned; the field officer has been notified.")
     if action == "prioritas":
         report_priority_set(actor=user, report_id=report.pk, priority=data["prioritas"], note=data["alasan"])
-        return _t("Priority saved.")
+        return gettext("Priority saved.")
     if action == "tunda":
         report_transition(actor=user, tracking_number=number, to_status=Status.DEFERRED, note=data["alasan"])
-        return _t("Deferred.")
+        return gettext("Deferred.")
     if action == "alihkan":
         outcome = report_transfer(
             actor=user,
@@ -425,24 +427,24 @@ def _do(action: str, form: forms.Form, user: User, report: Report, government: G
             else data["tujuan"].strip(),
             note=data["alasan"],
         )
-        return _t("Transferred to %(name)s.") % {"name": outcome.to_government.name}
+        return gettext("Transferred to %(name)s.") % {"name": outcome.to_government.name}
     if action == "gabung":
         report_merge(
             actor=user, duplicate_tracking_number=number, into_tracking_number=data["ke"].strip(), note=data["alasan"]
         )
-        return _t("Merged.")
+        return gettext("Merged.")
     if action == "selesaikan":
         taken = data["diambil"]
         if timezone.is_naive(taken):
             taken = taken.replace(tzinfo=ZoneInfo(government.time_zone))
         proof = ProofInput(file=data["foto"], captured_at=taken, latitude=data["lintang"], longitude=data["bujur"])
         report_resolve(actor=user, tracking_number=number, proofs=[proof], note=data["catatan"])
-        return _t("Resolved with proof; the citizen has been told.")
+        return gettext("Resolved with proof; the citizen has been told.")
     if action == "balas":
         report_comment_add(author=user, report_id=report.pk, body=data["isi"], as_official=True)
-        return _t("Reply published.")
+        return gettext("Reply published.")
     report_note_add(actor=user, tracking_number=number, body=data["isi"])
-    return _t("Internal note saved.")
+    return gettext("Internal note saved.")
 
 
 @require_POST
