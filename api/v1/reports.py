@@ -749,7 +749,7 @@ class ReportInternalNotesView(ApiView):
         return Response(InternalNoteOutput(note).data, status=status.HTTP_201_CREATED)
 
 
-class AssignInput(serializers.Serializer[Any]):
+class ReportAssignInput(serializers.Serializer[Any]):
     assignee_id = serializers.UUIDField(help_text="A petugas lapangan of the report's handling unit.")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
@@ -767,14 +767,14 @@ class ReportAssignView(ApiView):
     permission_classes = [OnGovernmentHost, MayActOnReports]
 
     @extend_schema(
-        request=AssignInput,
+        request=ReportAssignInput,
         responses={200: AssignmentOutput},
         summary="Assign a report to a field officer of its handling unit, who is notified (government host)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
         require_government_host(GOVERNMENT_HOST_ONLY)
         _require_report_here(request, tracking_number)
-        given = AssignInput(data=request.data)
+        given = ReportAssignInput(data=request.data)
         given.is_valid(raise_exception=True)
         assignment = report_assign(
             actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
