@@ -395,6 +395,11 @@ def report_page(request: HttpRequest, government: Government, tracking_number: s
 # --- the actions -------------------------------------------------------------------------------------
 
 
+def _government_code(typed: str) -> str:
+    code = typed.strip()
+    return NATIONAL_DESK if code.upper() == NATIONAL_DESK else code
+
+
 def _do(action: str, form: forms.Form, user: User, report: Report, government: Government) -> str:
     """Call the action's service with the form's cleaned data; the sentence to show on success."""
     data = form.cleaned_data
@@ -422,9 +427,7 @@ def _do(action: str, form: forms.Form, user: User, report: Report, government: G
             actor=user,
             tracking_number=number,
             from_government=government,
-            to_government_code=data["tujuan"].strip().upper()
-            if data["tujuan"].strip().upper() == NATIONAL_DESK
-            else data["tujuan"].strip(),
+            to_government_code=_government_code(data["tujuan"]),
             note=data["alasan"],
         )
         return gettext("Transferred to %(name)s.") % {"name": outcome.to_government.name}

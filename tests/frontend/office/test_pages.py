@@ -9,10 +9,12 @@ import io
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tenants.context import government_context
+from tenants.context import government_context, tenant_connection
 from tenants.models import Government
 from tests.api.helpers import official_of, signed_in_client
 from tests.factories import UserFactory
@@ -21,6 +23,7 @@ from tests.warga.reports.helpers import BANDUNG_POINT, JAKARTA_POINT, JAKARTA_VI
 from tests.warga.reports.images import distinct_image
 from warga.organization.models import PositionKind, Unit
 from warga.reports.models import Report, ReportAssignment, ReportEvent, ReportInternalNote
+from warga.routing.models import ReportRouting
 
 MFA_SETUP = "http://localhost/akun/2fa/totp/activate/"
 
@@ -244,3 +247,73 @@ def test_notes_and_replies_through_the_page(scene: Bandung) -> None:
     public = Client().get(f"/api/v1/reports/{scene.number}/", HTTP_HOST="localhost").content.decode()
     assert "Akan kami tangani." in public
     assert "Cek anggaran." not in public
+
+
+def test_the_inbox_page_costs_the_same_queries_whatever_the_rows(scene: Bandung) -> None:
+    """No query per row: the page of 1 report and the page of 21 ask the database alike."""
+    kepala = signed_in_client(scene.kepala_pupr)
+    _page(kepala, "/kantor/")
+    with CaptureQueriesContext(connection) as one:
+        assert len(_numbers(_page(kepala, "/kantor/"))) == 1
+    tenant_connection().set_schema_to_public()
+    for _ in range(20):
+        submit(UserFactory())
+    with CaptureQueriesContext(connection) as many:
+        assert len(_numbers(_page(kepala, "/kantor/"))) == 21
+    assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_overdue_and_disputed_reports_stand_out(scene: Bandung) -> None:
+    with government_context(scene.government):
+        report = Report.objects.get(tracking_number=scene.number)
+        past = timezone.now() - datetime.timedelta(hours=2)
+        ReportRouting.objects.filter(report_id=report.pk).update(current_due_at=past, running_due_at=past)
+    response = _page(signed_in_client(scene.lurah), "/kantor/")
+    assert response.context["counts"]["overdue"] == 1
+    body = response.content.decode()
+    assert "inbox-row--overdue" in body
+    assert "sla--overdue" in body
+    assert _numbers(_page(signed_in_client(scene.lurah), "/kantor/?sla=overdue")) == [scene.number]
+    with government_context(scene.government):
+        Report.objects.filter(pk=report.pk).update(status="reopened")
+    assert "inbox-row--disputed" in _page(signed_in_client(scene.lurah), "/kantor/").content.decode()
+
+
+def test_the_camat_sees_the_report_read_only(scene: Bandung) -> None:
+    camat = seat(scene.government, kind=PositionKind.CAMAT, region_code="32.73.01")
+    client = signed_in_client(camat)
+    assert _numbers(_page(client, "/kantor/")) == [scene.number]
+    page = _page(client, f"/kantor/laporan/{scene.number}/")
+    assert page.status_code == 200
+    assert page.context["allowed"].act is False
+    assert "/verifikasi/" not in page.content.decode()
+
+
+def test_the_identity_page_is_linked_for_the_designated_role_only(scene: Bandung) -> None:
+    number = submit(UserFactory(), privacy="rahasia").tracking_number
+    link = f'href="/kantor/laporan/{number}/identitas-pelapor/"'
+    coordinator = _page(signed_in_client(official_of(scene.government)), f"/kantor/laporan/{number}/")
+    assert link in coordinator.content.decode()
+    kepala = _page(signed_in_client(scene.kepala_pupr), f"/kantor/laporan/{number}/")
+    assert kepala.status_code == 200
+    assert link not in kepala.content.decode()
+
+
+def test_transfer_and_merge_through_the_page(scene: Bandung, jakarta: Government) -> None:
+    duplicate = submit(UserFactory()).tracking_number
+    kepala = signed_in_client(scene.kepala_pupr)
+    merged = kepala.post(
+        f"/kantor/laporan/{duplicate}/gabung/",
+        {"gabung-ke": scene.number, "gabung-alasan": "Lubang yang sama."},
+        HTTP_HOST=BANDUNG_HOST,
+    )
+    assert (merged.status_code, merged["Location"]) == (302, f"/kantor/laporan/{scene.number}/")
+    moved = kepala.post(
+        f"/kantor/laporan/{scene.number}/alihkan/",
+        {"alihkan-tujuan": "31", "alihkan-alasan": "Jalan milik provinsi."},
+        HTTP_HOST=BANDUNG_HOST,
+    )
+    assert (moved.status_code, moved["Location"]) == (302, "/kantor/")
+    with government_context(jakarta):
+        assert Report.objects.filter(tracking_number=scene.number).exists()
+    assert _page(kepala, f"/kantor/laporan/{scene.number}/").status_code == 404
