@@ -52,6 +52,7 @@ from warga.reports.selectors import (
     report_photos,
     report_timeline_for_official,
     reporter_visible_to_officials,
+    response_templates_for,
 )
 from warga.reports.services import (
     ProofInput,
@@ -62,6 +63,8 @@ from warga.reports.services import (
     report_priority_set,
     report_resolve,
     report_transition,
+    response_template_archive,
+    response_template_save,
 )
 
 GOVERNMENT_HOST_ONLY = "Tersedia di alamat pemerintah daerah pemilik laporan."
@@ -780,3 +783,73 @@ class ReportAssignView(ApiView):
             actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
         )
         return Response(AssignmentOutput(assignment).data)
+
+
+class ResponseTemplateInput(serializers.Serializer[Any]):
+    title = serializers.CharField(allow_blank=True, max_length=500)
+    body = serializers.CharField(
+        allow_blank=True, max_length=8000, help_text="May use the placeholders {nomor}, {unit} and {tanggal}."
+    )
+    category_code = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=40, help_text="Empty: every category."
+    )
+
+
+class ResponseTemplateOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    category_code = serializers.CharField()
+    is_active = serializers.BooleanField()
+    updated_at = serializers.DateTimeField()
+
+
+class ResponseTemplateListView(ApiView):
+    """Replies officials start from (government host): every official who may view reports
+    reads them; the admin koordinator writes them (the service asks the policy)."""
+
+    permission_classes = [OnGovernmentHost, permissions.IsAuthenticated, MayViewReports]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("category_code", str, required=False)],
+        responses={200: ResponseTemplateOutput(many=True)},
+        summary="Active response templates (for a category: its own and those for every category)",
+    )
+    def get(self, request: Request) -> Response:
+        category = request.query_params.get("category_code") or None
+        return Response(ResponseTemplateOutput(response_templates_for(category_code=category), many=True).data)
+
+    @extend_schema(
+        request=ResponseTemplateInput,
+        responses={201: ResponseTemplateOutput},
+        summary="Add a response template (admin koordinator)",
+    )
+    def post(self, request: Request) -> Response:
+        given = ResponseTemplateInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        template = response_template_save(actor=signed_in_user(request), **given.validated_data)
+        return Response(ResponseTemplateOutput(template).data, status=status.HTTP_201_CREATED)
+
+
+class ResponseTemplateDetailView(ApiView):
+    permission_classes = [OnGovernmentHost, permissions.IsAuthenticated, MayViewReports]
+
+    @extend_schema(
+        request=ResponseTemplateInput,
+        responses={200: ResponseTemplateOutput},
+        summary="Change a response template (admin koordinator)",
+    )
+    def put(self, request: Request, template_id: int) -> Response:
+        given = ResponseTemplateInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        template = response_template_save(
+            actor=signed_in_user(request), template_id=template_id, **given.validated_data
+        )
+        return Response(ResponseTemplateOutput(template).data)
+
+    @extend_schema(
+        request=None, responses={200: ResponseTemplateOutput}, summary="Stop offering a template (admin koordinator)"
+    )
+    def delete(self, request: Request, template_id: int) -> Response:
+        template = response_template_archive(actor=signed_in_user(request), template_id=template_id)
+        return Response(ResponseTemplateOutput(template).data)

@@ -43,6 +43,12 @@ urlpatterns = [
     path("reports/<str:tracking_number>/assign/", reports.ReportAssignView.as_view(), name="v1-report-assign"),
     path("reports/<str:tracking_number>/rate/", reports.ReportRateView.as_view(), name="v1-report-rate"),
     path("reports/<str:tracking_number>/comments/", reports.ReportCommentView.as_view(), name="v1-report-comments"),
+    path("response-templates/", reports.ResponseTemplateListView.as_view(), name="v1-response-templates"),
+    path(
+        "response-templates/<int:template_id>/",
+        reports.ResponseTemplateDetailView.as_view(),
+        name="v1-response-template",
+    ),
     path("feed/", feed.FeedView.as_view(), name="v1-feed"),
     path("me/reports/", reports.MyReportsView.as_view(), name="v1-my-reports"),
     path("national/dashboard/", national.NationalDashboardView.as_view(), name="v1-national-dashboard"),

@@ -47,6 +47,8 @@ from warga.reports.selectors import (
     report_photos,
     report_timeline_for_official,
     reporter_visible_to_officials,
+    response_template_render,
+    response_templates_for,
 )
 from warga.reports.services import (
     INTERNAL_NOTE_MAX_LENGTH,
@@ -385,11 +387,32 @@ def _report_or_404(request: HttpRequest, tracking_number: str) -> Report:
     return report
 
 
+def _with_template(context: dict[str, Any], request: HttpRequest, government: Government, report: Report) -> None:
+    """The reply form's templates, and (`?templat=<id>`) the reply started from one of them."""
+    templates = list(response_templates_for(category_code=report.category_code))
+    context["reply_templates"] = templates
+    chosen = request.GET.get("templat", "")
+    template = next((t for t in templates if str(t.pk) == chosen), None)
+    context["chosen_template"] = template.pk if template else None
+    if template is not None and "balas" in context["forms"] and not context["forms"]["balas"].is_bound:
+        routing = context["routing"]
+        unit = report.unit or (routing.handling_unit if routing is not None else None)
+        text = response_template_render(
+            template=template,
+            report=report,
+            unit_name=unit.name if unit else government.name,
+            on=today_in(government=government),
+        )
+        context["forms"]["balas"] = ReplyForm(prefix="balas", initial={"isi": text})
+
+
 @require_GET
 @office_page(Action.REPORT_VIEW)
 def report_page(request: HttpRequest, government: Government, tracking_number: str) -> HttpResponse:
     report = _report_or_404(request, tracking_number)
-    return render(request, "frontend/office/report.html", _context(request, government, report, {}))
+    context = _context(request, government, report, {})
+    _with_template(context, request, government, report)
+    return render(request, "frontend/office/report.html", context)
 
 
 # --- the actions -------------------------------------------------------------------------------------
@@ -477,4 +500,5 @@ def report_action(request: HttpRequest, government: Government, tracking_number:
             return HttpResponseRedirect(f"/kantor/laporan/{tracking_number}/#hasil")
     report = _report_or_404(request, tracking_number)
     context = _context(request, government, report, {action: form})
+    _with_template(context, request, government, report)
     return render(request, "frontend/office/report.html", context, status=400)

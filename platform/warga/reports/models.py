@@ -344,3 +344,27 @@ class ReportAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} -> {self.assignee_id}"
+
+
+class ResponseTemplate(models.Model):
+    """A reply to citizens the government's officials start from: per government (this schema),
+    for one category or (empty code) every category, with placeholders `{nomor}` (tracking
+    number), `{unit}` (handling unit) and `{tanggal}` (today's date) filled in for the report."""
+
+    id = models.BigAutoField(primary_key=True)
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    category_code = models.CharField(max_length=40, blank=True, help_text="Empty: every category.")
+    is_active = models.BooleanField(default=True)
+    # Plain references to accounts in public.
+    created_by_id = models.UUIDField()
+    updated_by_id = models.UUIDField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "reports_response_template"
+        ordering = ["category_code", "title", "id"]
+
+    def __str__(self) -> str:
+        return self.title

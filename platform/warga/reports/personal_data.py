@@ -21,6 +21,7 @@ from warga.reports.models import (
     ReportForward,
     ReportInternalNote,
     ReportSupport,
+    ResponseTemplate,
 )
 
 
@@ -63,6 +64,8 @@ def _reports_erase(user_id: uuid.UUID) -> int:
     changed += ReportInternalNote.objects.filter(author_id=user_id).update(author_id=ERASED_USER_ID)
     changed += ReportAssignment.objects.filter(assignee_id=user_id).update(assignee_id=ERASED_USER_ID)
     changed += ReportAssignment.objects.filter(assigned_by_id=user_id).update(assigned_by_id=ERASED_USER_ID)
+    changed += ResponseTemplate.objects.filter(created_by_id=user_id).update(created_by_id=ERASED_USER_ID)
+    changed += ResponseTemplate.objects.filter(updated_by_id=user_id).update(updated_by_id=ERASED_USER_ID)
     changed += ReportSupport.objects.filter(user_id=user_id).delete()[0]
     changed += ReportFollower.objects.filter(user_id=user_id).delete()[0]
     return changed

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import QuerySet
@@ -25,6 +26,7 @@ from warga.reports.models import (
     ReportInternalNote,
     ReportPhoto,
     ReportSupport,
+    ResponseTemplate,
 )
 from warga.routing.selectors import report_routed_unit_id
 
@@ -246,3 +248,19 @@ def report_internal_notes(*, report: Report) -> QuerySet[ReportInternalNote]:
 def report_assignment_current(*, report: Report) -> ReportAssignment | None:
     _require_tenant_schema()
     return ReportAssignment.objects.filter(report=report, ended_at__isnull=True).first()
+
+
+def response_templates_for(*, category_code: str | None = None) -> QuerySet[ResponseTemplate]:
+    """The active response templates of the current government: for `category_code`, those of
+    that category and those for every category; without it, all of them."""
+    _require_tenant_schema()
+    templates = ResponseTemplate.objects.filter(is_active=True)
+    if category_code is not None:
+        templates = templates.filter(category_code__in=["", category_code])
+    return templates.order_by("category_code", "title", "id")
+
+
+def response_template_render(*, template: ResponseTemplate, report: Report, unit_name: str, on: date) -> str:
+    """The template's body for `report`: `{nomor}`, `{unit}` and `{tanggal}` filled in."""
+    values = {"nomor": report.tracking_number, "unit": unit_name, "tanggal": on.strftime("%d-%m-%Y")}
+    return re.sub(r"\{(nomor|unit|tanggal)\}", lambda match: values[match.group(1)], template.body)
