@@ -46,6 +46,7 @@ from warga.intake.services import (
 from warga.reports.lifecycle import Status, allowed_next
 from warga.reports.models import PhotoState, Priority, Privacy, Report, ReportType
 from warga.reports.selectors import (
+    report_external_forwards,
     report_get_for_actor,
     report_internal_notes,
     report_photo_for_actor,
@@ -58,6 +59,8 @@ from warga.reports.services import (
     ProofInput,
     report_assign,
     report_comment_add,
+    report_forward_answer,
+    report_forward_external,
     report_merge,
     report_note_add,
     report_priority_set,
@@ -853,3 +856,75 @@ class ResponseTemplateDetailView(ApiView):
     def delete(self, request: Request, template_id: int) -> Response:
         template = response_template_archive(actor=signed_in_user(request), template_id=template_id)
         return Response(ResponseTemplateOutput(template).data)
+
+
+class ExternalForwardInput(serializers.Serializer[Any]):
+    unit_id = serializers.IntegerField(help_text="A unit of kind `external` (PLN, PDAM, Telkom).")
+    contact_email = serializers.CharField(max_length=254)
+    note = serializers.CharField(allow_blank=True, max_length=4000, help_text="What is asked of the organisation.")
+
+
+class ExternalForwardOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    unit_id = serializers.IntegerField()
+    unit_name = serializers.CharField(source="unit.name")
+    contact_email = serializers.CharField()
+    note = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+    answer = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class ExternalForwardAnswerInput(serializers.Serializer[Any]):
+    answer = serializers.CharField(allow_blank=True, max_length=4000)
+
+
+class ReportExternalForwardsView(ApiView):
+    """Forwards of a report to external organisations (government host): the report stays open."""
+
+    permission_classes = [OnGovernmentHost, permissions.IsAuthenticated, MayViewReports]
+
+    def _report(self, request: Request, tracking_number: str) -> Report:
+        report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
+        if report is None:
+            raise Http404(REPORT_NOT_FOUND)
+        return report
+
+    @extend_schema(responses={200: ExternalForwardOutput(many=True)}, summary="A report's external forwards")
+    def get(self, request: Request, tracking_number: str) -> Response:
+        report = self._report(request, tracking_number)
+        return Response(ExternalForwardOutput(report_external_forwards(report=report), many=True).data)
+
+    @extend_schema(
+        request=ExternalForwardInput,
+        responses={201: ExternalForwardOutput},
+        summary="Forward a report to an external organisation by email; it stays open (government host)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        self._report(request, tracking_number)
+        given = ExternalForwardInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        forward = report_forward_external(
+            actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+        )
+        return Response(ExternalForwardOutput(forward).data, status=status.HTTP_201_CREATED)
+
+
+class ReportExternalForwardAnswerView(ApiView):
+    permission_classes = [OnGovernmentHost, MayActOnReports]
+
+    @extend_schema(
+        request=ExternalForwardAnswerInput,
+        responses={200: ExternalForwardOutput},
+        summary="Record the external organisation's answer (government host)",
+    )
+    def post(self, request: Request, tracking_number: str, forward_id: int) -> Response:
+        report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
+        if report is None or not report_external_forwards(report=report).filter(pk=forward_id).exists():
+            raise Http404("Penerusan itu tidak ditemukan.")
+        given = ExternalForwardAnswerInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        forward = report_forward_answer(
+            actor=signed_in_user(request), forward_id=forward_id, answer=given.validated_data["answer"]
+        )
+        return Response(ExternalForwardOutput(forward).data)

@@ -40,6 +40,16 @@ urlpatterns = [
         reports.ReportInternalNotesView.as_view(),
         name="v1-report-internal-notes",
     ),
+    path(
+        "reports/<str:tracking_number>/external-forwards/",
+        reports.ReportExternalForwardsView.as_view(),
+        name="v1-report-external-forwards",
+    ),
+    path(
+        "reports/<str:tracking_number>/external-forwards/<int:forward_id>/answer/",
+        reports.ReportExternalForwardAnswerView.as_view(),
+        name="v1-report-external-forward-answer",
+    ),
     path("reports/<str:tracking_number>/assign/", reports.ReportAssignView.as_view(), name="v1-report-assign"),
     path("reports/<str:tracking_number>/rate/", reports.ReportRateView.as_view(), name="v1-report-rate"),
     path("reports/<str:tracking_number>/comments/", reports.ReportCommentView.as_view(), name="v1-report-comments"),

@@ -36,11 +36,12 @@ from warga.organization.models import UnitKind
 from warga.organization.selectors import field_officers_of, today_in, units_list
 from warga.personaldata.registry import ERASED_USER_ID
 from warga.reports.errors import ReportError, ReportInvalid, ReportNotFound
-from warga.reports.lifecycle import Status, allowed_next
+from warga.reports.lifecycle import OPEN_STATUSES, Status, allowed_next
 from warga.reports.models import PhotoKind, PhotoState, Priority, Privacy, Report
 from warga.reports.selectors import (
     report_assignment_current,
     report_comments,
+    report_external_forwards,
     report_get_for_actor,
     report_handling_unit_id,
     report_internal_notes,
@@ -56,6 +57,8 @@ from warga.reports.services import (
     ProofInput,
     report_assign,
     report_comment_add,
+    report_forward_answer,
+    report_forward_external,
     report_merge,
     report_note_add,
     report_priority_set,
@@ -151,6 +154,21 @@ class ResolveForm(forms.Form):
     )
 
 
+class ForwardForm(forms.Form):
+    unit = forms.TypedChoiceField(coerce=int, label=_("External organisation"))
+    email = forms.EmailField(label=_("Its email address"))
+    alasan = forms.CharField(
+        max_length=NOTE_MAX_LENGTH, label=_("What you ask of it"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AnswerForm(forms.Form):
+    penerusan = forms.TypedChoiceField(coerce=int, label=_("Forward answered"))
+    jawaban = forms.CharField(
+        max_length=NOTE_MAX_LENGTH, label=_("The organisation's answer"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class ReplyForm(forms.Form):
     isi = forms.CharField(
         max_length=4000, label=_("Reply to the citizen (public)"), widget=forms.Textarea(attrs={"rows": 3})
@@ -173,6 +191,8 @@ FORMS: dict[str, type[forms.Form]] = {
     "alihkan": TransferForm,
     "gabung": MergeForm,
     "selesaikan": ResolveForm,
+    "teruskan": ForwardForm,
+    "jawaban": AnswerForm,
     "balas": ReplyForm,
     "catatan": NoteForm,
 }
@@ -186,6 +206,8 @@ SERVICE_FIELDS = {
     "into_tracking_number": "ke",
     "proofs": "foto",
     "body": "isi",
+    "contact_email": "email",
+    "answer": "jawaban",
 }
 
 
@@ -216,6 +238,7 @@ class Allowed:
     merge: bool
     resolve: bool
     reply: bool
+    forward: bool
     reveal: bool
 
 
@@ -240,6 +263,7 @@ def _allowed(user: User, government: Government, report: Report) -> Allowed:
         merge=act and Status.MERGED in following,
         resolve=act and Status.RESOLVED in following,
         reply=act,
+        forward=act and report.status in OPEN_STATUSES and report.status != Status.TRANSFERRED,
         reveal=reveal,
     )
 
@@ -271,6 +295,14 @@ def _forms(report: Report, government: Government, bound: dict[str, forms.Form])
         made[name] = form
     cast(forms.ChoiceField, made["verifikasi"].fields["unit"]).choices = _unit_choices(report)
     cast(forms.ChoiceField, made["tugaskan"].fields["petugas"]).choices = _officer_choices(report, government)
+    cast(forms.ChoiceField, made["teruskan"].fields["unit"]).choices = [
+        (str(u.pk), u.name) for u in units_list() if u.kind == UnitKind.EXTERNAL
+    ]
+    cast(forms.ChoiceField, made["jawaban"].fields["penerusan"]).choices = [
+        (str(f.pk), f"{f.unit.name} · {f.sent_at:%d-%m-%Y}")
+        for f in report_external_forwards(report=report)
+        if not f.answer
+    ]
     if "verifikasi" not in bound:
         handling = report_handling_unit_id(report=report)
         made["verifikasi"].initial = {"unit": handling}
@@ -369,6 +401,17 @@ def _context(
             {"role": c.get_role_display(), "body": c.body, "at": c.created_at.astimezone(zone)} for c in comments
         ],
         "assignee": who(assignment.assignee_id) if assignment else "",
+        "forwards": [
+            {
+                "unit": f.unit.name,
+                "email": f.contact_email,
+                "note": f.note,
+                "at": f.sent_at.astimezone(zone),
+                "answer": f.answer,
+                "answered_at": f.answered_at.astimezone(zone) if f.answered_at else None,
+            }
+            for f in report_external_forwards(report=report)
+        ],
         "routing": routing,
         "steps": steps,
         "due_at": due_at.astimezone(zone) if due_at else None,
@@ -376,7 +419,7 @@ def _context(
         "allowed": _allowed(user, government, report),
         "forms": _forms(report, government, bound),
         "bound": next(iter(bound), ""),
-        "more_open": bool(set(bound) & {"prioritas", "tunda", "alihkan", "gabung"}),
+        "more_open": bool(set(bound) & {"prioritas", "tunda", "alihkan", "gabung", "teruskan", "jawaban"}),
     }
 
 
@@ -466,6 +509,14 @@ def _do(action: str, form: forms.Form, user: User, report: Report, government: G
         proof = ProofInput(file=data["foto"], captured_at=taken, latitude=data["lintang"], longitude=data["bujur"])
         report_resolve(actor=user, tracking_number=number, proofs=[proof], note=data["catatan"])
         return gettext("Resolved with proof; the citizen has been told.")
+    if action == "teruskan":
+        report_forward_external(
+            actor=user, tracking_number=number, unit_id=data["unit"], contact_email=data["email"], note=data["alasan"]
+        )
+        return gettext("Forwarded; the organisation has been emailed. The report stays open.")
+    if action == "jawaban":
+        report_forward_answer(actor=user, forward_id=data["penerusan"], answer=data["jawaban"])
+        return gettext("The organisation's answer is recorded.")
     if action == "balas":
         report_comment_add(author=user, report_id=report.pk, body=data["isi"], as_official=True)
         return gettext("Reply published.")

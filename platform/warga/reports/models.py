@@ -368,3 +368,28 @@ class ResponseTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ExternalForward(models.Model):
+    """A report forwarded to an external organisation (PLN, PDAM, Telkom: a unit of kind
+    `external`) by email. The report stays open with its handler; the organisation's answer is
+    entered when it comes back."""
+
+    id = models.BigAutoField(primary_key=True)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="external_forwards")
+    unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="+")
+    contact_email = models.EmailField()
+    note = models.TextField()
+    # Plain references to accounts in public.
+    sent_by_id = models.UUIDField()
+    sent_at = models.DateTimeField()
+    answer = models.TextField(blank=True)
+    answered_by_id = models.UUIDField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "reports_external_forward"
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} -> {self.unit_id}"

@@ -17,6 +17,7 @@ from warga.accounts.models import User
 from warga.organization.selectors import unit_id_for_region
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import (
+    ExternalForward,
     Privacy,
     Report,
     ReportAssignment,
@@ -264,3 +265,8 @@ def response_template_render(*, template: ResponseTemplate, report: Report, unit
     """The template's body for `report`: `{nomor}`, `{unit}` and `{tanggal}` filled in."""
     values = {"nomor": report.tracking_number, "unit": unit_name, "tanggal": on.strftime("%d-%m-%Y")}
     return re.sub(r"\{(nomor|unit|tanggal)\}", lambda match: values[match.group(1)], template.body)
+
+
+def report_external_forwards(*, report: Report) -> QuerySet[ExternalForward]:
+    _require_tenant_schema()
+    return ExternalForward.objects.filter(report=report).select_related("unit").order_by("sent_at", "id")

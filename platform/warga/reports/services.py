@@ -20,8 +20,11 @@ from typing import Any
 from celery import current_app
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import F, Func, IntegerField, Value
 from django.utils import timezone
@@ -34,12 +37,13 @@ from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.notifications.models import EventKind
 from warga.notifications.services import notifications_report_status_changed, notifications_send
-from warga.organization.models import Unit
+from warga.organization.models import Unit, UnitKind
 from warga.organization.selectors import field_officers_of, today_in
 from warga.reports.errors import FieldError, InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import NOTE_REQUIRED, OPEN_STATUSES, Status, allowed_next, is_allowed
 from warga.reports.models import (
     CommentRole,
+    ExternalForward,
     FollowReason,
     OutboxEvent,
     PhotoKind,
@@ -806,8 +810,10 @@ def report_remove_after_transfer(
     """
     _require_schema_of()
     report = snapshot.report
-    # Internal notes and field assignments are this government's own work: they do not travel.
+    # Internal notes, field assignments and forwards are this government's own work: they do
+    # not travel (the copied trail still says what was done).
     ReportInternalNote.objects.filter(report=report).delete()
+    ExternalForward.objects.filter(report=report).delete()
     ReportAssignment.objects.filter(report=report).delete()
     ReportSupport.objects.filter(report=report).delete()
     ReportFollower.objects.filter(report=report).delete()
@@ -1411,3 +1417,106 @@ def response_template_archive(*, actor: User, template_id: int) -> ResponseTempl
         template.updated_by_id, template.updated_at = actor.pk, timezone.now()
         template.save(update_fields=["is_active", "updated_by_id", "updated_at"])
     return template
+
+
+# --- Forwarding to an external organisation -------------------------------------------------------
+
+
+def report_forward_external(
+    *, actor: User, tracking_number: str, unit_id: int, contact_email: str, note: str
+) -> ExternalForward:
+    """Forward an open report of the current government to an external organisation (a unit of
+    kind `external`: PLN, PDAM, Telkom) at `contact_email`, saying what is asked of it.
+
+    The report stays open with its handling unit; the forward is recorded on the trail and the
+    email leaves after the commit, with the tracking number, category, place and (unless the
+    report is `rahasia`) the description, never the reporter. `report.act` for the report's
+    handling unit. Raises ReportNotFound, ActionForbidden, ReportInvalid (not open, not an
+    external organisation, bad address, no note); nothing is written or sent then.
+    """
+    _require_schema_of()
+    if not actor.is_authenticated or not actor.is_active:
+        raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat meneruskan laporan.")
+    address = contact_email.strip().lower()
+    note = note.strip()
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
+        if report is None:
+            raise ReportNotFound()
+        _require_may_act(actor, report)
+        errors: dict[str, list[FieldError]] = {}
+        if report.status not in OPEN_STATUSES or report.status == Status.TRANSFERRED:
+            errors["report"] = [FieldError("not_open", "Hanya laporan yang masih ditangani yang dapat diteruskan.")]
+        unit = Unit.objects.filter(pk=unit_id).first()
+        if unit is None or unit.kind != UnitKind.EXTERNAL:
+            errors["unit_id"] = [
+                FieldError(
+                    "not_external",
+                    "Pilih organisasi eksternal (PLN, PDAM, ...) yang terdaftar sebagai unit eksternal pemerintah ini.",
+                )
+            ]
+        try:
+            validate_email(address)
+        except ValidationError:
+            errors["contact_email"] = [FieldError("invalid_email", "Alamat email organisasi tidak valid.")]
+        if not note:
+            errors["note"] = [FieldError("note_required", "Tuliskan apa yang diminta dari organisasi itu.")]
+        elif len(note) > NOTE_MAX_LENGTH:
+            errors["note"] = [FieldError("too_long", f"Catatan paling panjang {NOTE_MAX_LENGTH} karakter.")]
+        if errors:
+            raise ReportInvalid(errors)
+        assert unit is not None
+        now = timezone.now()
+        forward = ExternalForward.objects.create(
+            report=report, unit=unit, contact_email=address, note=note, sent_by_id=actor.pk, sent_at=now
+        )
+        ReportEvent.objects.create(
+            report=report,
+            actor_id=actor.pk,
+            from_status=report.status,
+            to_status=report.status,
+            note=f"Diteruskan ke {unit.name} ({address}): {note}",
+            at=now,
+        )
+        government = tenant_connection().tenant
+        body = (
+            f"{government.name} meneruskan laporan warga {report.tracking_number} kepada {unit.name}.\n\n"
+            f"Kategori: {report.category_code}\nLokasi: {report.latitude:.6f}, {report.longitude:.6f} "
+            f"(kode wilayah {report.village_code})\n"
+            + ("" if report.privacy == Privacy.RAHASIA else f"Uraian warga: {report.description}\n")
+            + f"\nPermintaan: {note}\n\nMohon balas email ini dengan tindak lanjut Anda, menyebut nomor "
+            f"{report.tracking_number}.\n"
+        )
+        subject = f"[Warga] Laporan {report.tracking_number} diteruskan oleh {government.name}"
+        transaction.on_commit(lambda: send_mail(subject, body, None, [address]), robust=True)
+    return forward
+
+
+def report_forward_answer(*, actor: User, forward_id: int, answer: str) -> ExternalForward:
+    """Record the external organisation's answer to a forward of a report of the current
+    government (`report.act` for the report's handling unit), on the trail too. Raises
+    ReportNotFound, ActionForbidden, ReportInvalid (empty or too long); nothing written then."""
+    _require_schema_of()
+    answer = answer.strip()
+    with transaction.atomic():
+        forward = ExternalForward.objects.select_for_update().select_related("unit").filter(pk=forward_id).first()
+        if forward is None:
+            raise ReportNotFound("Penerusan itu tidak ada di pemerintah daerah ini.")
+        report = Report.objects.select_for_update().get(pk=forward.report_id)
+        _require_may_act(actor, report)
+        if not answer:
+            raise ReportInvalid.single("answer", "required", "Tuliskan jawaban organisasi itu.")
+        if len(answer) > NOTE_MAX_LENGTH:
+            raise ReportInvalid.single("answer", "too_long", f"Jawaban paling panjang {NOTE_MAX_LENGTH} karakter.")
+        now = timezone.now()
+        forward.answer, forward.answered_by_id, forward.answered_at = answer, actor.pk, now
+        forward.save(update_fields=["answer", "answered_by_id", "answered_at"])
+        ReportEvent.objects.create(
+            report=report,
+            actor_id=actor.pk,
+            from_status=report.status,
+            to_status=report.status,
+            note=f"Jawaban {forward.unit.name}: {answer}",
+            at=now,
+        )
+    return forward
