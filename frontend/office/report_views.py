@@ -239,6 +239,7 @@ class Allowed:
     resolve: bool
     reply: bool
     forward: bool
+    templates: bool
     reveal: bool
 
 
@@ -264,6 +265,7 @@ def _allowed(user: User, government: Government, report: Report) -> Allowed:
         resolve=act and Status.RESOLVED in following,
         reply=act,
         forward=act and report.status in OPEN_STATUSES and report.status != Status.TRANSFERRED,
+        templates=policy_decide(actor=user, government=government, action=Action.ORGANIZATION_EDIT).allowed,
         reveal=reveal,
     )
 

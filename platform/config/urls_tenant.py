@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from api.health import healthz
 from frontend import account_views, invitation_views, notification_views, privacy_views, triage_views, views
-from frontend.office import inbox_views, report_views
+from frontend.office import inbox_views, report_views, template_views
 
 urlpatterns = [
     path("", views.government_home, name="government-home"),
@@ -24,6 +24,12 @@ urlpatterns = [
     path("kantor/laporan/<str:tracking_number>/", report_views.report_page, name="office-report"),
     path(
         "kantor/laporan/<str:tracking_number>/<slug:action>/", report_views.report_action, name="office-report-action"
+    ),
+    path("kantor/templat-balasan/", template_views.templates_page, name="office-response-templates"),
+    path(
+        "kantor/templat-balasan/<int:template_id>/arsipkan/",
+        template_views.template_archive,
+        name="office-response-template-archive",
     ),
     path("privasi/", privacy_views.privacy_notice, name="privacy-notice"),
     path("undangan/<str:token>/", invitation_views.invitation_page, name="invitation"),

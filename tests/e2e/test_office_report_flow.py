@@ -40,6 +40,7 @@ from warga.reports.models import (
     ReportEvent,
     ReportInternalNote,
     ReportPhoto,
+    ResponseTemplate,
     TrackingCounter,
 )
 from warga.routing.models import ReportRouting
@@ -63,6 +64,7 @@ class Day:
     kepala: str
     petugas: str
     petugas_name: str
+    admin: str
 
 
 @pytest.fixture
@@ -93,18 +95,22 @@ def day(committed_db: None) -> Iterator[Day]:
     lurah = official(PositionKind.LURAH, None, "Siti Lurah", region_code=BANDUNG_VILLAGE)
     kepala = official(PositionKind.KEPALA_DINAS, pupr, "Agus Kepala")
     petugas = official(PositionKind.PETUGAS_LAPANGAN, pupr, "Rina Petugas")
+    with government_context(bandung):
+        root = Unit.objects.get(kind="government")
+    admin = official(PositionKind.ADMIN_KOORDINATOR, root, "Dani Admin")
     citizen = verified_user(f"warga-{marker}@example.id")
     people.append(citizen)
     number = submit(
         citizen, description="Jalan berlubang besar di depan SD Sukarasa, membahayakan motor."
     ).tracking_number
-    sessions = {user.pk: _signed_in_session(user) for user in (lurah, kepala, petugas)}
+    sessions = {user.pk: _signed_in_session(user) for user in (lurah, kepala, petugas, admin)}
     yield Day(
         number=number,
         lurah=sessions[lurah.pk],
         kepala=sessions[kepala.pk],
         petugas=sessions[petugas.pk],
         petugas_name="Rina Petugas",
+        admin=sessions[admin.pk],
     )
     with government_context(bandung):
         reports = Report.objects.filter(tracking_number=number)
@@ -124,6 +130,7 @@ def day(committed_db: None) -> Iterator[Day]:
         TrackingCounter.objects.exclude(year__in=counters).delete()
         for year, last_value in counters.items():
             TrackingCounter.objects.filter(year=year).update(last_value=last_value)
+        ResponseTemplate.objects.filter(title__startswith="Uji ").delete()
         Membership.objects.filter(pk__in=[seat.pk for seat in seats]).delete()
         Position.objects.filter(pk__in=made_positions).delete()
     ReportIndex.objects.filter(tracking_number=number).delete()
@@ -228,3 +235,27 @@ def test_a_report_from_sukarasa_is_verified_assigned_and_resolved_with_proof(
         petugas.context.close()
     with government_context(Government.objects.get(code="32.73")):
         assert Report.objects.get(tracking_number=day.number).status == "resolved"
+
+
+def test_the_admin_writes_a_response_template_and_the_reply_form_offers_it(
+    browser: Any, site_port: int, day: Day
+) -> None:
+    origin = f"http://kota-bandung.localhost:{site_port}"
+    admin = _as(browser, day.admin)
+    try:
+        assert admin.goto(f"{origin}/kantor/templat-balasan/").status == 200
+        admin.get_by_label("Judul", exact=True).fill("Uji diteruskan")
+        admin.get_by_label("Isi", exact=True).fill("Laporan {nomor} diteruskan ke {unit} pada {tanggal}.")
+        admin.get_by_role("button", name="Simpan templat").click()
+        admin.wait_for_load_state()
+        assert "Templat disimpan." in admin.locator("main").inner_text()
+        check_page(admin, "government/response-templates")
+        admin.goto(f"{origin}/kantor/laporan/{day.number}/")
+        admin.get_by_label("Mulai dari templat balasan", exact=True).select_option(label="Uji diteruskan")
+        admin.get_by_role("button", name="Pakai templat ini").click()
+        admin.wait_for_load_state()
+        reply = admin.get_by_label("Balasan untuk warga (publik)", exact=True).input_value()
+        assert reply.startswith(f"Laporan {day.number} diteruskan ke Dinas Pekerjaan Umum dan Penataan Ruang pada ")
+        assert admin.console_errors == []
+    finally:
+        admin.context.close()

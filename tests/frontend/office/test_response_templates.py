@@ -102,3 +102,23 @@ def test_the_reply_form_starts_from_a_template_with_its_placeholders_filled(scen
     )
     assert page.context["forms"]["balas"].initial["isi"] == expected
     assert expected in page.content.decode()
+
+
+def test_the_admin_manages_templates_on_their_page_and_others_are_refused(scene: Bandung) -> None:
+    admin = signed_in_client(official_of(scene.government))
+    path = "/kantor/templat-balasan/"
+    assert admin.get(path, HTTP_HOST=BANDUNG_HOST).status_code == 200
+    bad = admin.post(path, {"judul": "Salah", "isi": "Halo {nama}.", "kategori": ""}, HTTP_HOST=BANDUNG_HOST)
+    assert bad.status_code == 400
+    assert "tidak dikenal" in bad.content.decode()
+    saved = admin.post(path, {"judul": "Diteruskan", "isi": BODY, "kategori": "jalan_rusak"}, HTTP_HOST=BANDUNG_HOST)
+    assert (saved.status_code, saved["Location"]) == (302, path)
+    with government_context(scene.government):
+        template = ResponseTemplate.objects.get(title="Diteruskan")
+    assert "Diteruskan" in admin.get(path, HTTP_HOST=BANDUNG_HOST).content.decode()
+    refused = signed_in_client(scene.kepala_pupr).post(f"{path}{template.pk}/arsipkan/", HTTP_HOST=BANDUNG_HOST)
+    assert refused.status_code == 403
+    archived = admin.post(f"{path}{template.pk}/arsipkan/", HTTP_HOST=BANDUNG_HOST)
+    assert archived.status_code == 302
+    with government_context(scene.government):
+        assert ResponseTemplate.objects.get(pk=template.pk).is_active is False
