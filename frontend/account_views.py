@@ -1,4 +1,4 @@
-"""Sign-in across hosts (docs/decisions/0006) and the officials' workspace page.
+"""Sign-in across hosts (docs/decisions/0006).
 
 Sign-in pages live on the central host only. A government host sends `/akun/...` there; the
 central host hands a signed-in account back through a one-time token.
@@ -10,18 +10,12 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from tenants.models import Level
-from warga.access.guards import government_of, official_required
 from warga.access.handoff import handoff_issue, handoff_state, handoff_state_set, state_is_well_formed
 from warga.access.hosts import central_origin, government_origin_of
 from warga.access.mfa import session_mfa_passed
 from warga.access.middleware import CHECKED_COOKIE, CHECKED_SECONDS
-from warga.access.officials import memberships_active_for_user
-from warga.access.policy import Action, policy_allows
 from warga.access.services import government_session_open
 
 # Pages after which the browser should come back to the government host it started from.
@@ -106,23 +100,3 @@ def government_account_redirect(request: HttpRequest, rest: str = "") -> HttpRes
         return _to_central_continue(request, next_path=_local_path(request, request.GET.get("next")))
     query = request.META.get("QUERY_STRING", "")
     return HttpResponseRedirect(f"{central}/akun/{rest}" + (f"?{query}" if query else ""))
-
-
-@official_required
-def official_workspace(request: HttpRequest) -> HttpResponse:
-    """Government host, `/kantor/`: the positions the signed-in official holds here today."""
-    government = government_of(request)
-    assert government is not None  # official_required refuses the public host
-    memberships = memberships_active_for_user(user_id=request.user.pk, government=government)  # type: ignore[arg-type]
-    # Links to the pages this person's seats may use here: the policy decides, as on the pages.
-    desks = [("Notifikasi", reverse("notifications-page"))]
-    if government.level == Level.NATIONAL:
-        if policy_allows(actor=request.user, government=government, action=Action.TRIAGE_ACT):
-            desks.append(("Meja triase nasional", reverse("triage-queue")))
-    elif policy_allows(actor=request.user, government=government, action=Action.OFFER_DECIDE):
-        desks.append(("Tawaran dari meja triase", reverse("triage-offers")))
-    return render(
-        request,
-        "frontend/official_workspace.html",
-        {"government": government, "memberships": memberships, "desks": desks},
-    )

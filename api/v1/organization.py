@@ -361,7 +361,7 @@ class InvitationOutput(serializers.Serializer[Any]):
     is_acting = serializers.BooleanField()
     state = serializers.SerializerMethodField()
     expires_at = serializers.DateTimeField()
-    invited_by_id = serializers.UUIDField()
+    invited_by_id = serializers.UUIDField(allow_null=True, help_text="Null when the operator sent it.")
     created_at = serializers.DateTimeField()
     sent_at = serializers.DateTimeField()
     send_count = serializers.IntegerField()

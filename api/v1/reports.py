@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
@@ -46,19 +47,28 @@ from warga.intake.services import (
 from warga.reports.lifecycle import Status, allowed_next
 from warga.reports.models import PhotoState, Priority, Privacy, Report, ReportType
 from warga.reports.selectors import (
+    report_external_forwards,
     report_get_for_actor,
+    report_internal_notes,
     report_photo_for_actor,
     report_photos,
     report_timeline_for_official,
     reporter_visible_to_officials,
+    response_templates_for,
 )
 from warga.reports.services import (
     ProofInput,
+    report_assign,
     report_comment_add,
+    report_forward_answer,
+    report_forward_external,
     report_merge,
+    report_note_add,
     report_priority_set,
     report_resolve,
     report_transition,
+    response_template_archive,
+    response_template_save,
 )
 
 GOVERNMENT_HOST_ONLY = "Tersedia di alamat pemerintah daerah pemilik laporan."
@@ -727,3 +737,222 @@ class ReportPriorityView(ApiView):
         given.is_valid(raise_exception=True)
         report = report_priority_set(actor=signed_in_user(request), report_id=report.pk, **given.validated_data)
         return Response(_official_body(report))
+
+
+class InternalNoteInput(serializers.Serializer[Any]):
+    body = serializers.CharField(allow_blank=True, max_length=4000)
+
+
+class InternalNoteOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    author_id = serializers.UUIDField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReportInternalNotesView(ApiView):
+    """Notes officials of the report's government keep for each other; never public."""
+
+    permission_classes = [OnGovernmentHost, permissions.IsAuthenticated, MayViewReports]
+
+    def _report(self, request: Request, tracking_number: str) -> Report:
+        report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
+        if report is None:
+            raise Http404(REPORT_NOT_FOUND)
+        return report
+
+    @extend_schema(
+        responses={200: InternalNoteOutput(many=True)}, summary="A report's internal notes (government host)"
+    )
+    def get(self, request: Request, tracking_number: str) -> Response:
+        report = self._report(request, tracking_number)
+        return Response(InternalNoteOutput(report_internal_notes(report=report), many=True).data)
+
+    @extend_schema(
+        request=InternalNoteInput,
+        responses={201: InternalNoteOutput},
+        summary="Add an internal note, read by this government's officials only (government host)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        self._report(request, tracking_number)
+        given = InternalNoteInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        note = report_note_add(
+            actor=signed_in_user(request), tracking_number=tracking_number, body=given.validated_data["body"]
+        )
+        return Response(InternalNoteOutput(note).data, status=status.HTTP_201_CREATED)
+
+
+class ReportAssignInput(serializers.Serializer[Any]):
+    assignee_id = serializers.UUIDField(help_text="A petugas lapangan of the report's handling unit.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class AssignmentOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField(source="report.tracking_number")
+    assignee_id = serializers.UUIDField()
+    assigned_by_id = serializers.UUIDField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    status = serializers.CharField(source="report.status")
+
+
+class ReportAssignView(ApiView):
+    permission_classes = [OnGovernmentHost, MayActOnReports]
+
+    @extend_schema(
+        request=ReportAssignInput,
+        responses={200: AssignmentOutput},
+        summary="Assign a report to a field officer of its handling unit, who is notified (government host)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        require_government_host(GOVERNMENT_HOST_ONLY)
+        _require_report_here(request, tracking_number)
+        given = ReportAssignInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        assignment = report_assign(
+            actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+        )
+        return Response(AssignmentOutput(assignment).data)
+
+
+class ResponseTemplateInput(serializers.Serializer[Any]):
+    title = serializers.CharField(allow_blank=True, max_length=500)
+    body = serializers.CharField(
+        allow_blank=True, max_length=8000, help_text="May use the placeholders {nomor}, {unit} and {tanggal}."
+    )
+    category_code = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=40, help_text="Empty: every category."
+    )
+
+
+class ResponseTemplateOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    category_code = serializers.CharField()
+    is_active = serializers.BooleanField()
+    updated_at = serializers.DateTimeField()
+
+
+class ResponseTemplateListView(ApiView):
+    """Replies officials start from (government host): every official who may view reports
+    reads them; the admin koordinator writes them (the service asks the policy)."""
+
+    permission_classes = [OnGovernmentHost, permissions.IsAuthenticated, MayViewReports]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("category_code", str, required=False)],
+        responses={200: ResponseTemplateOutput(many=True)},
+        summary="Active response templates (for a category: its own and those for every category)",
+    )
+    def get(self, request: Request) -> Response:
+        category = request.query_params.get("category_code") or None
+        return Response(ResponseTemplateOutput(response_templates_for(category_code=category), many=True).data)
+
+    @extend_schema(
+        request=ResponseTemplateInput,
+        responses={201: ResponseTemplateOutput},
+        summary="Add a response template (admin koordinator)",
+    )
+    def post(self, request: Request) -> Response:
+        given = ResponseTemplateInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        template = response_template_save(actor=signed_in_user(request), **given.validated_data)
+        return Response(ResponseTemplateOutput(template).data, status=status.HTTP_201_CREATED)
+
+
+class ResponseTemplateDetailView(ApiView):
+    permission_classes = [OnGovernmentHost, permissions.IsAuthenticated, MayViewReports]
+
+    @extend_schema(
+        request=ResponseTemplateInput,
+        responses={200: ResponseTemplateOutput},
+        summary="Change a response template (admin koordinator)",
+    )
+    def put(self, request: Request, template_id: int) -> Response:
+        given = ResponseTemplateInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        template = response_template_save(
+            actor=signed_in_user(request), template_id=template_id, **given.validated_data
+        )
+        return Response(ResponseTemplateOutput(template).data)
+
+    @extend_schema(
+        request=None, responses={200: ResponseTemplateOutput}, summary="Stop offering a template (admin koordinator)"
+    )
+    def delete(self, request: Request, template_id: int) -> Response:
+        template = response_template_archive(actor=signed_in_user(request), template_id=template_id)
+        return Response(ResponseTemplateOutput(template).data)
+
+
+class ExternalForwardInput(serializers.Serializer[Any]):
+    unit_id = serializers.IntegerField(help_text="A unit of kind `external` (PLN, PDAM, Telkom).")
+    contact_email = serializers.CharField(max_length=254)
+    note = serializers.CharField(allow_blank=True, max_length=4000, help_text="What is asked of the organisation.")
+
+
+class ExternalForwardOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    unit_id = serializers.IntegerField()
+    unit_name = serializers.CharField(source="unit.name")
+    contact_email = serializers.CharField()
+    note = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+    answer = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class ExternalForwardAnswerInput(serializers.Serializer[Any]):
+    answer = serializers.CharField(allow_blank=True, max_length=4000)
+
+
+class ReportExternalForwardsView(ApiView):
+    """Forwards of a report to external organisations (government host): the report stays open."""
+
+    permission_classes = [OnGovernmentHost, permissions.IsAuthenticated, MayViewReports]
+
+    def _report(self, request: Request, tracking_number: str) -> Report:
+        report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
+        if report is None:
+            raise Http404(REPORT_NOT_FOUND)
+        return report
+
+    @extend_schema(responses={200: ExternalForwardOutput(many=True)}, summary="A report's external forwards")
+    def get(self, request: Request, tracking_number: str) -> Response:
+        report = self._report(request, tracking_number)
+        return Response(ExternalForwardOutput(report_external_forwards(report=report), many=True).data)
+
+    @extend_schema(
+        request=ExternalForwardInput,
+        responses={201: ExternalForwardOutput},
+        summary="Forward a report to an external organisation by email; it stays open (government host)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        self._report(request, tracking_number)
+        given = ExternalForwardInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        forward = report_forward_external(
+            actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+        )
+        return Response(ExternalForwardOutput(forward).data, status=status.HTTP_201_CREATED)
+
+
+class ReportExternalForwardAnswerView(ApiView):
+    permission_classes = [OnGovernmentHost, MayActOnReports]
+
+    @extend_schema(
+        request=ExternalForwardAnswerInput,
+        responses={200: ExternalForwardOutput},
+        summary="Record the external organisation's answer (government host)",
+    )
+    def post(self, request: Request, tracking_number: str, forward_id: int) -> Response:
+        report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
+        if report is None or not report_external_forwards(report=report).filter(pk=forward_id).exists():
+            raise Http404("Penerusan itu tidak ditemukan.")
+        given = ExternalForwardAnswerInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        forward = report_forward_answer(
+            actor=signed_in_user(request), forward_id=forward_id, answer=given.validated_data["answer"]
+        )
+        return Response(ExternalForwardOutput(forward).data)

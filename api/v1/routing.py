@@ -301,6 +301,12 @@ class InboxQuery(serializers.Serializer[dict[str, Any]]):
     area_prefix = serializers.RegexField(r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$", required=False)
     sla_state = serializers.ChoiceField(choices=SlaState.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    unit_id = serializers.IntegerField(required=False, help_text="The handling unit.")
+    created_from = serializers.DateField(required=False, help_text="Sent on or after this day (local time).")
+    created_to = serializers.DateField(required=False, help_text="Sent on or before this day (local time).")
+    search = serializers.CharField(
+        max_length=200, required=False, help_text="Words in the description, or (part of) a tracking number."
+    )
     ordering = serializers.ChoiceField(choices=list(INBOX_ORDERINGS), default="newest")
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
     offset = serializers.IntegerField(min_value=0, default=0)

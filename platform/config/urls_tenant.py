@@ -12,6 +12,7 @@ from frontend import (
     triage_views,
     views,
 )
+from frontend.office import inbox_views, report_views, template_views
 
 # allauth's 429 answer (its respond_429 looks it up in ROOT_URLCONF, which is this module).
 handler429 = signin_views.handler429
@@ -23,11 +24,23 @@ urlpatterns = [
     path("api/v1/", include("api.v1.urls")),
     path("notifikasi/", notification_views.notifications_page, name="notifications-page"),
     path("service-worker.js", notification_views.service_worker, name="service-worker"),
-    path("kantor/", account_views.official_workspace, name="official-workspace"),
+    # The officials' workspace: the inbox, its CSV, a report and its actions.
+    path("kantor/", inbox_views.inbox_page, name="official-workspace"),
+    path("kantor/ekspor.csv", inbox_views.inbox_export, name="office-inbox-export"),
     path(
         "kantor/laporan/<str:tracking_number>/identitas-pelapor/",
         privacy_views.reporter_identity,
         name="reporter-identity",
+    ),
+    path("kantor/laporan/<str:tracking_number>/", report_views.report_page, name="office-report"),
+    path(
+        "kantor/laporan/<str:tracking_number>/<slug:action>/", report_views.report_action, name="office-report-action"
+    ),
+    path("kantor/templat-balasan/", template_views.templates_page, name="office-response-templates"),
+    path(
+        "kantor/templat-balasan/<int:template_id>/arsipkan/",
+        template_views.template_archive,
+        name="office-response-template-archive",
     ),
     path("privasi/", privacy_views.privacy_notice, name="privacy-notice"),
     path("undangan/<str:token>/", invitation_views.invitation_page, name="invitation"),

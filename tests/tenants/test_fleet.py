@@ -97,12 +97,13 @@ def _database_url() -> str:
 def test_a_government_whose_migration_fails_is_taken_out_of_service(committed_db: None) -> None:
     """`manage.py migrate_fleet` as the release step runs it: its own process, forking migrators.
 
-    With its history entry gone, the latest organization migration is applied again in Kota
-    Bandung's schema and fails on what it already created: the government must stop being served.
+    With its history entry gone, the latest reports migration (it creates tables) is applied
+    again in Kota Bandung's schema and fails on what it already created: the government must
+    stop being served.
     The change is committed (other processes cannot see an uncommitted one) and undone after.
     """
     bandung = Government.objects.get(code="32.73")
-    (latest,) = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("organization")
+    (latest,) = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("reports")
     _forget_migration("gov_32_73", *latest)
     try:
         result = subprocess.run(

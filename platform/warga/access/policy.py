@@ -46,6 +46,8 @@ class Action(enum.StrEnum):
     # Verify (disposisi), defer, assign, resolve, transfer ("bukan wewenang"), merge.
     REPORT_ACT = "report.act"
     INBOX_VIEW = "inbox.view"
+    # A CSV file of the inbox's filtered list: heads of government and of units, admins.
+    INBOX_EXPORT = "inbox.export"
     ORGANIZATION_VIEW = "organization.view"
     ORGANIZATION_EDIT = "organization.edit"
     MEMBERSHIP_INVITE = "membership.invite"
@@ -99,7 +101,7 @@ def _grants(reach: Reach, *actions: Action) -> dict[Action, Reach]:
 
 GRANTS: dict[str, dict[Action, Reach]] = {
     **{
-        kind: _grants(Reach.GOVERNMENT, Action.REPORT_VIEW, Action.REPORT_ACT, Action.INBOX_VIEW)
+        kind: _grants(Reach.GOVERNMENT, Action.REPORT_VIEW, Action.REPORT_ACT, Action.INBOX_VIEW, Action.INBOX_EXPORT)
         | _grants(Reach.GOVERNMENT, Action.ORGANIZATION_VIEW, Action.NATIONAL_EXPORT)
         for kind in _HEADS_OF_GOVERNMENT
     },
@@ -108,6 +110,7 @@ GRANTS: dict[str, dict[Action, Reach]] = {
         Action.REPORT_VIEW,
         Action.REPORT_ACT,
         Action.INBOX_VIEW,
+        Action.INBOX_EXPORT,
         Action.ORGANIZATION_VIEW,
         Action.TRIAGE_ACT,
         Action.OFFER_DECIDE,
@@ -119,7 +122,7 @@ GRANTS: dict[str, dict[Action, Reach]] = {
         Reach.GOVERNMENT, Action.REPORT_VIEW, Action.INBOX_VIEW, Action.ORGANIZATION_VIEW, Action.NATIONAL_EXPORT
     ),
     **{
-        kind: _grants(Reach.SUBTREE, Action.REPORT_VIEW, Action.REPORT_ACT, Action.INBOX_VIEW)
+        kind: _grants(Reach.SUBTREE, Action.REPORT_VIEW, Action.REPORT_ACT, Action.INBOX_VIEW, Action.INBOX_EXPORT)
         | _grants(Reach.GOVERNMENT, Action.ORGANIZATION_VIEW)
         for kind in _HEADS_OF_UNIT
     },
@@ -139,6 +142,10 @@ ROLE_MESSAGES: dict[Action, str] = {
     Action.REPORT_VIEW: "Jabatan Anda tidak dapat melihat laporan di sini. (Your position cannot view reports here.)",
     Action.REPORT_ACT: ("Jabatan Anda tidak dapat menindaklanjuti laporan. (Your position cannot act on reports.)"),
     Action.INBOX_VIEW: "Jabatan Anda tidak memiliki kotak masuk laporan. (Your position has no report inbox.)",
+    Action.INBOX_EXPORT: (
+        "Hanya kepala unit dan admin yang dapat mengunduh daftar laporan. "
+        "(Only heads of units and admins can download the report list.)"
+    ),
     Action.ORGANIZATION_VIEW: (
         "Jabatan Anda tidak dapat melihat susunan organisasi. (Your position cannot view the organisation.)"
     ),

@@ -32,6 +32,7 @@ class EventKind(models.TextChoices):
     DISPUTE_ESCALATED = "dispute_escalated", "Sanggahan warga diteruskan ke atasan"
     SURGE_DETECTED = "surge_detected", "Lonjakan laporan terdeteksi"
     REPORT_OFFERED = "report_offered", "Laporan ditawarkan meja triase nasional"
+    REPORT_ASSIGNED = "report_assigned", "Laporan ditugaskan kepada Anda"
 
 
 class Notification(models.Model):

@@ -88,3 +88,9 @@ def notifications_of_citizen(*, user_id: uuid.UUID, limit: int = 20, offset: int
     page = collected[offset : offset + limit]
     more = len(collected) > offset + limit
     return CitizenNotificationsPage(items=tuple(page), unread=unread, next_offset=offset + limit if more else None)
+
+
+def notifications_of_report(*, report_id: int) -> QuerySet[Notification]:
+    """Everyone told about a report of the current schema, on every channel, oldest first:
+    the officials' answer to "who was notified and when"."""
+    return Notification.objects.filter(report_id=report_id).order_by("created_at", "id")

@@ -7,17 +7,22 @@ crashed is resumed by running it again.
 
 from __future__ import annotations
 
+import datetime
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from tenants import services as tenant_services
 from tenants.context import government_context
 from tenants.models import Government, Level
+from tenants.selectors import government_national, governments_serving
 from warga.national.services import offers_queue_for
-from warga.organization.services import territory_seed
+from warga.organization.errors import OrganizationInvalid, OrganizationNotFound
+from warga.organization.services import admin_koordinator_invite, territory_seed
 from warga.regions.models import Province, Regency, RegencyKind
 from warga.routing.services import routing_seed_defaults
 from warga.workcalendar.services import workcalendar_seed_defaults
@@ -33,6 +38,8 @@ _ABBREVIATIONS = (
 )
 
 DEMO_CODES = ("31", "32", "32.73")
+# What the operator types for the national government, which has no Kemendagri code.
+NATIONAL_CODE = "NAS"
 
 
 class ProvisioningError(ValueError):
@@ -171,4 +178,69 @@ def government_provision(*, planned: PlannedGovernment) -> ProvisionOutcome:
     offers_queue_for(government=government)
     return ProvisionOutcome(
         government=government, created=True, seconds=time.perf_counter() - started, units=sum(counts.values())
+    )
+
+
+# --- the first official ------------------------------------------------------------------------
+
+
+class FirstAdminRefused(ValueError):
+    """Why the operator's invitation of a first admin koordinator cannot be sent; a sentence
+    the operator can act on, in Bahasa Indonesia then English."""
+
+
+@dataclass(frozen=True)
+class FirstAdminInvitation:
+    government: Government
+    email: str
+    link_origin: str
+    expires_at: datetime.datetime
+    resent: bool
+
+
+def government_origin(*, government: Government, port: int | None = None) -> str:
+    """`scheme://<government host>[:port]`: where the government's officials open Warga."""
+    domain = government.domains.filter(is_primary=True).values_list("domain", flat=True).first()
+    if domain is None:
+        raise FirstAdminRefused(f"{government.name} belum punya alamat (domain). (The government has no host yet.)")
+    scheme = "https" if settings.WARGA_HTTPS else "http"
+    return f"{scheme}://{domain}" + (f":{port}" if port else "")
+
+
+def first_admin_invite(
+    *, code: str, email: str, port: int | None = None, operator_id: uuid.UUID | None = None
+) -> FirstAdminInvitation:
+    """Invite the first admin koordinator of the government with Kemendagri `code` (NAS: the
+    national government), by the organisation's own invitation flow
+    (`warga.organization.services.admin_koordinator_invite`): the email carries a link to the
+    government's host, where the invitee signs in or signs up, accepts, and sets up TOTP.
+
+    Raises FirstAdminRefused for an unknown code, a government not ready yet, or a bad
+    address; nothing is written then.
+    """
+    code = (code or "").strip().upper()
+    government = government_national() if code == NATIONAL_CODE else governments_serving().filter(code=code).first()
+    if government is None:
+        raise FirstAdminRefused(
+            f"Tidak ada pemerintah dengan kode '{code}' di Warga ini. Periksa kodenya (mis. 32.73 untuk Kota "
+            f"Bandung, 31 untuk DKI Jakarta, NAS untuk pemerintah pusat) atau jalankan provision_regions {code} dulu. "
+            f"(No government with code '{code}'.)"
+        )
+    if not government.is_ready:
+        raise FirstAdminRefused(
+            f"{government.name} belum siap (skemanya belum selesai dibuat): jalankan provision_regions {code} "
+            "lagi, lalu ulangi. (The government is not ready yet.)"
+        )
+    link_origin = government_origin(government=government, port=port)
+    try:
+        with government_context(government):
+            invitation, resent = admin_koordinator_invite(email=email, link_origin=link_origin, operator_id=operator_id)
+    except (OrganizationInvalid, OrganizationNotFound) as error:
+        raise FirstAdminRefused(error.message) from error
+    return FirstAdminInvitation(
+        government=government,
+        email=invitation.email,
+        link_origin=link_origin,
+        expires_at=invitation.expires_at,
+        resent=resent,
     )

@@ -124,8 +124,9 @@ class Invitation(models.Model):
     is_acting = models.BooleanField(default=False, help_text="Pelaksana Tugas (Plt.)")
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
-    # Accounts live in public: plain ids, no constraint.
-    invited_by_id = models.UUIDField()
+    # Accounts live in public: plain ids, no constraint. Null: sent by the operator (the
+    # first admin koordinator of a government, from the command line).
+    invited_by_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField()
     send_count = models.PositiveSmallIntegerField(default=1)

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from tenants.models import Government
-from warga.organization.models import Invitation, Membership, Position, Unit, UnitKind
+from warga.organization.models import Invitation, Membership, Position, PositionKind, Unit, UnitKind
 from warga.organization.tokens import token_hash
 
 
@@ -165,3 +165,28 @@ def invitation_by_token(*, token: str) -> Invitation | None:
 def invitation_addressed_to(*, invitation: Invitation, user_id: uuid.UUID) -> bool:
     """Whether the account owns the invited address, verified (allauth's email addresses)."""
     return EmailAddress.objects.filter(user_id=user_id, email__iexact=invitation.email, verified=True).exists()
+
+
+@dataclass(frozen=True)
+class FieldOfficer:
+    """Someone who holds a petugas lapangan seat of a unit on a given day."""
+
+    user_id: uuid.UUID
+    title: str
+    is_acting: bool
+
+
+def field_officers_of(*, unit_id: int, on: datetime.date) -> list[FieldOfficer]:
+    """The petugas lapangan of `unit_id` on `on` (one query), each person once, by seat title:
+    whom a report handled by that unit may be assigned to."""
+    rows = (
+        Membership.objects.filter(
+            membership_active_q(on=on), position__unit_id=unit_id, position__kind=PositionKind.PETUGAS_LAPANGAN
+        )
+        .order_by("position__title", "user_id")
+        .values_list("user_id", "position__title", "is_acting")
+    )
+    found: dict[uuid.UUID, FieldOfficer] = {}
+    for user_id, title, is_acting in rows:
+        found.setdefault(user_id, FieldOfficer(user_id=user_id, title=title, is_acting=is_acting))
+    return list(found.values())

@@ -418,7 +418,7 @@ def _send_invitation_email(*, invitation: Invitation, token: str, link_origin: s
 
     The raw token exists only in this email, never in a table or a task message. A mail
     server that refuses is logged; the admin resends (which issues a new token)."""
-    inviter = User.objects.filter(pk=invitation.invited_by_id).first()
+    inviter = User.objects.filter(pk=invitation.invited_by_id).first() if invitation.invited_by_id else None
     context = {
         "government": government.name,
         "position": invitation.position.title,
@@ -511,6 +511,89 @@ def invitation_create(
         )
         _send_invitation_email(invitation=invitation, token=token, link_origin=link_origin, government=government)
     return invitation
+
+
+def admin_koordinator_invite(
+    *, email: str, link_origin: str, operator_id: uuid.UUID | None = None
+) -> tuple[Invitation, bool]:
+    """The operator invites the current government's admin koordinator (its first official:
+    nobody in the government can invite yet). The same invitation as an admin's, to the
+    government's admin koordinator seat, from today, with TOTP set up on acceptance; an open
+    invitation of the same address to that seat is sent again with a new token instead.
+    Returns the invitation and whether it was a resend.
+
+    The operator is trusted as the one who provisions governments (the command line, or a
+    superuser of the operator admin), so no seat is asked for and no invitation budget
+    spent; `operator_id` (None from the command line) is recorded as the inviter. Raises
+    OrganizationInvalid for a bad address, OrganizationNotFound when the government has no
+    admin koordinator seat. Nothing is written then.
+    """
+    government = _government()
+    address = (email or "").strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise OrganizationInvalid(
+            "email", "invalid_email", f"Alamat email '{email}' tidak valid. (The email address is not valid.)"
+        ) from None
+    root = unit_root()
+    position = (
+        Position.objects.select_related("unit").filter(unit=root, kind=PositionKind.ADMIN_KOORDINATOR).first()
+        if root is not None
+        else None
+    )
+    if position is None:
+        raise OrganizationNotFound(
+            f"{government.name} belum memiliki jabatan admin koordinator: jalankan provision_regions lagi. "
+            "(No admin koordinator seat yet.)"
+        )
+    token, digest = token_new()
+    now = timezone.now()
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("position__unit")
+            .filter(email=address, position=position, accepted_at=None, revoked_at=None)
+            .first()
+        )
+        resent = invitation is not None
+        data: dict[str, Any]
+        if invitation is not None:
+            invitation.token_hash = digest
+            invitation.expires_at = now + INVITATION_VALID_FOR
+            invitation.sent_at = now
+            invitation.send_count = F("send_count") + 1
+            invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "send_count"])
+            invitation.refresh_from_db()
+            action, data = (
+                OrganizationAction.INVITATION_RESEND,
+                {"send_count": [invitation.send_count - 1, invitation.send_count]},
+            )
+        else:
+            starts_on = today_in(government=government)
+            invitation = Invitation.objects.create(
+                email=address,
+                position=position,
+                starts_on=starts_on,
+                token_hash=digest,
+                expires_at=now + INVITATION_VALID_FOR,
+                invited_by_id=operator_id,
+                created_at=now,
+                sent_at=now,
+            )
+            action, data = (
+                OrganizationAction.INVITATION_CREATE,
+                {
+                    "position_id": [None, position.pk],
+                    "starts_on": [None, starts_on.isoformat()],
+                    "ends_on": [None, None],
+                    "is_acting": [None, False],
+                    "by_operator": [None, True],
+                },
+            )
+        _event(actor_id=operator_id, action=action, object_id=invitation.pk, data=data)
+        _send_invitation_email(invitation=invitation, token=token, link_origin=link_origin, government=government)
+    return invitation, resent
 
 
 def _check_invitation_dates(*, government: Government, starts_on: datetime.date, ends_on: datetime.date | None) -> None:

@@ -297,3 +297,99 @@ class ReportFollower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.user_id}"
+
+
+class ReportInternalNote(models.Model):
+    """An official's note on a report for the officials of its government only: never shown
+    to the reporter or the public, never sent to the national level. Adding one leaves an
+    audit event (without its text) on the report's trail. Deleted with the report's data."""
+
+    id = models.BigAutoField(primary_key=True)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="internal_notes")
+    # Plain reference to the account in public.
+    author_id = models.UUIDField()
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "reports_internal_note"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: note {self.pk}"
+
+
+class ReportAssignment(models.Model):
+    """Who works a report in the field: a petugas lapangan of its handling unit, chosen by an
+    official who may act on it. A new assignment ends the previous one (`ended_at`); at most
+    one is current per report (a database constraint)."""
+
+    id = models.BigAutoField(primary_key=True)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="assignments")
+    # Plain references to accounts in public.
+    assignee_id = models.UUIDField(db_index=True)
+    assigned_by_id = models.UUIDField()
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "reports_assignment"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report"], condition=models.Q(ended_at__isnull=True), name="report_assignment_current"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} -> {self.assignee_id}"
+
+
+class ResponseTemplate(models.Model):
+    """A reply to citizens the government's officials start from: per government (this schema),
+    for one category or (empty code) every category, with placeholders `{nomor}` (tracking
+    number), `{unit}` (handling unit) and `{tanggal}` (today's date) filled in for the report."""
+
+    id = models.BigAutoField(primary_key=True)
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    category_code = models.CharField(max_length=40, blank=True, help_text="Empty: every category.")
+    is_active = models.BooleanField(default=True)
+    # Plain references to accounts in public.
+    created_by_id = models.UUIDField()
+    updated_by_id = models.UUIDField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "reports_response_template"
+        ordering = ["category_code", "title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExternalForward(models.Model):
+    """A report forwarded to an external organisation (PLN, PDAM, Telkom: a unit of kind
+    `external`) by email. The report stays open with its handler; the organisation's answer is
+    entered when it comes back."""
+
+    id = models.BigAutoField(primary_key=True)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="external_forwards")
+    unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="+")
+    contact_email = models.EmailField()
+    note = models.TextField()
+    # Plain references to accounts in public.
+    sent_by_id = models.UUIDField()
+    sent_at = models.DateTimeField()
+    answer = models.TextField(blank=True)
+    answered_by_id = models.UUIDField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "reports_external_forward"
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} -> {self.unit_id}"

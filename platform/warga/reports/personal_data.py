@@ -13,12 +13,16 @@ from typing import Any
 
 from warga.personaldata.registry import ERASED_USER_ID, personal_data_register
 from warga.reports.models import (
+    ExternalForward,
     Report,
+    ReportAssignment,
     ReportComment,
     ReportEvent,
     ReportFollower,
     ReportForward,
+    ReportInternalNote,
     ReportSupport,
+    ResponseTemplate,
 )
 
 
@@ -58,6 +62,13 @@ def _reports_erase(user_id: uuid.UUID) -> int:
     changed += ReportComment.objects.filter(author_id=user_id).update(author_id=ERASED_USER_ID)
     changed += ReportEvent.objects.filter(actor_id=user_id).update(actor_id=ERASED_USER_ID)
     changed += ReportForward.objects.filter(actor_id=user_id).update(actor_id=ERASED_USER_ID)
+    changed += ReportInternalNote.objects.filter(author_id=user_id).update(author_id=ERASED_USER_ID)
+    changed += ReportAssignment.objects.filter(assignee_id=user_id).update(assignee_id=ERASED_USER_ID)
+    changed += ReportAssignment.objects.filter(assigned_by_id=user_id).update(assigned_by_id=ERASED_USER_ID)
+    changed += ExternalForward.objects.filter(sent_by_id=user_id).update(sent_by_id=ERASED_USER_ID)
+    changed += ExternalForward.objects.filter(answered_by_id=user_id).update(answered_by_id=ERASED_USER_ID)
+    changed += ResponseTemplate.objects.filter(created_by_id=user_id).update(created_by_id=ERASED_USER_ID)
+    changed += ResponseTemplate.objects.filter(updated_by_id=user_id).update(updated_by_id=ERASED_USER_ID)
     changed += ReportSupport.objects.filter(user_id=user_id).delete()[0]
     changed += ReportFollower.objects.filter(user_id=user_id).delete()[0]
     return changed

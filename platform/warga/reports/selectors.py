@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import QuerySet
@@ -16,13 +17,17 @@ from warga.accounts.models import User
 from warga.organization.selectors import unit_id_for_region
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import (
+    ExternalForward,
     Privacy,
     Report,
+    ReportAssignment,
     ReportComment,
     ReportEvent,
     ReportFollower,
+    ReportInternalNote,
     ReportPhoto,
     ReportSupport,
+    ResponseTemplate,
 )
 from warga.routing.selectors import report_routed_unit_id
 
@@ -232,3 +237,36 @@ def report_followers(*, report_id: int) -> list[Follower]:
     ):
         found.setdefault(user_id, reason)
     return [Follower(user_id=user_id, reason=reason) for user_id, reason in found.items()]
+
+
+def report_internal_notes(*, report: Report) -> QuerySet[ReportInternalNote]:
+    """A report's internal notes, oldest first: for officials of its government who may view
+    it (the caller found the report through `report_get_for_actor`)."""
+    _require_tenant_schema()
+    return ReportInternalNote.objects.filter(report=report).order_by("created_at", "id")
+
+
+def report_assignment_current(*, report: Report) -> ReportAssignment | None:
+    _require_tenant_schema()
+    return ReportAssignment.objects.filter(report=report, ended_at__isnull=True).first()
+
+
+def response_templates_for(*, category_code: str | None = None) -> QuerySet[ResponseTemplate]:
+    """The active response templates of the current government: for `category_code`, those of
+    that category and those for every category; without it, all of them."""
+    _require_tenant_schema()
+    templates = ResponseTemplate.objects.filter(is_active=True)
+    if category_code is not None:
+        templates = templates.filter(category_code__in=["", category_code])
+    return templates.order_by("category_code", "title", "id")
+
+
+def response_template_render(*, template: ResponseTemplate, report: Report, unit_name: str, on: date) -> str:
+    """The template's body for `report`: `{nomor}`, `{unit}` and `{tanggal}` filled in."""
+    values = {"nomor": report.tracking_number, "unit": unit_name, "tanggal": on.strftime("%d-%m-%Y")}
+    return re.sub(r"\{(nomor|unit|tanggal)\}", lambda match: values[match.group(1)], template.body)
+
+
+def report_external_forwards(*, report: Report) -> QuerySet[ExternalForward]:
+    _require_tenant_schema()
+    return ExternalForward.objects.filter(report=report).select_related("unit").order_by("sent_at", "id")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,8 +20,11 @@ from typing import Any
 from celery import current_app
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import F, Func, IntegerField, Value
 from django.utils import timezone
@@ -31,12 +35,15 @@ from tenants.tasks import send_on_commit
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
-from warga.notifications.services import notifications_report_status_changed
-from warga.organization.models import Unit
+from warga.notifications.models import EventKind
+from warga.notifications.services import notifications_report_status_changed, notifications_send
+from warga.organization.models import Unit, UnitKind
+from warga.organization.selectors import field_officers_of, today_in
 from warga.reports.errors import FieldError, InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import NOTE_REQUIRED, OPEN_STATUSES, Status, allowed_next, is_allowed
 from warga.reports.models import (
     CommentRole,
+    ExternalForward,
     FollowReason,
     OutboxEvent,
     PhotoKind,
@@ -44,12 +51,15 @@ from warga.reports.models import (
     Priority,
     Privacy,
     Report,
+    ReportAssignment,
     ReportComment,
     ReportEvent,
     ReportFollower,
     ReportForward,
+    ReportInternalNote,
     ReportPhoto,
     ReportSupport,
+    ResponseTemplate,
     TrackingCounter,
 )
 from warga.reports.photos import (
@@ -60,7 +70,7 @@ from warga.reports.photos import (
     photo_thumbnail,
     photos_process,
 )
-from warga.reports.selectors import report_handling_unit_id
+from warga.reports.selectors import report_get_for_actor, report_handling_unit_id
 from warga.reports.tasks import photo_process_task
 from warga.routing.services import (
     report_dispute_escalate,
@@ -68,6 +78,7 @@ from warga.routing.services import (
     report_routing_forget,
     routing_report_open_set,
 )
+from warga.taxonomy.selectors import category_get
 
 NATIONAL_OWNER_CODE = "NAS"
 NOTE_MAX_LENGTH = 2000
@@ -799,6 +810,11 @@ def report_remove_after_transfer(
     """
     _require_schema_of()
     report = snapshot.report
+    # Internal notes, field assignments and forwards are this government's own work: they do
+    # not travel (the copied trail still says what was done).
+    ReportInternalNote.objects.filter(report=report).delete()
+    ExternalForward.objects.filter(report=report).delete()
+    ReportAssignment.objects.filter(report=report).delete()
     ReportSupport.objects.filter(report=report).delete()
     ReportFollower.objects.filter(report=report).delete()
     ReportComment.objects.filter(report=report).delete()
@@ -1182,3 +1198,325 @@ def report_merge(*, actor: User, duplicate_tracking_number: str, into_tracking_n
             created_at=now,
         )
     return MergeOutcome(duplicate=duplicate, into=into, followers_added=len(new_followers))
+
+
+# --- Officials' own work on a report: internal notes and field assignments -------------------
+
+INTERNAL_NOTE_MAX_LENGTH = 2000
+
+
+def report_note_add(*, actor: User, tracking_number: str, body: str) -> ReportInternalNote:
+    """Add an internal note to a report of the current government: read by its officials only.
+
+    Anyone who may view the report (`report.view`, as `report_get_for_actor` decides: its
+    handling unit, or the village it lies in) may write one; leadership included, since a
+    note changes nothing in the report. Leaves an audit event on the report's trail that
+    says a note was added, without its text (the trail's status entries are public). Raises
+    ReportNotFound when the number is not in this schema, ActionForbidden when the actor may
+    not view the report, ReportInvalid for an empty or too long note; nothing is written then.
+    """
+    _require_schema_of()
+    if not actor.is_authenticated or not actor.is_active:
+        raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat menulis catatan.")
+    if report_get_for_actor(actor=actor, tracking_number=tracking_number) is None:
+        raise ReportNotFound()
+    body = body.strip()
+    if not body:
+        raise ReportInvalid.single("body", "required", "Tulis isi catatan internalnya.")
+    if len(body) > INTERNAL_NOTE_MAX_LENGTH:
+        raise ReportInvalid.single(
+            "body",
+            "too_long",
+            f"Catatan internal paling panjang {INTERNAL_NOTE_MAX_LENGTH} karakter (sekarang {len(body)}).",
+        )
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
+        if report is None:
+            raise ReportNotFound()
+        now = timezone.now()
+        note = ReportInternalNote.objects.create(report=report, author_id=actor.pk, body=body, created_at=now)
+        ReportEvent.objects.create(
+            report=report,
+            actor_id=actor.pk,
+            from_status=report.status,
+            to_status=report.status,
+            note="Catatan internal ditambahkan.",
+            at=now,
+        )
+    return note
+
+
+# A report is assigned once it has a handling unit and is being worked on.
+ASSIGNABLE_STATUSES = frozenset({Status.VERIFIED, Status.IN_PROGRESS, Status.REOPENED})
+
+
+def report_assign(*, actor: User, tracking_number: str, assignee_id: uuid.UUID, note: str = "") -> ReportAssignment:
+    """Assign a report of the current government to a petugas lapangan of its handling unit,
+    who is notified (in the app and on the channels they chose).
+
+    The actor must be allowed to act on the report (`report.act` for its handling unit). The
+    assignee must hold a petugas lapangan seat of that unit today. A verified report moves
+    to `in_progress` (the reporter hears of it); otherwise the trail records the assignment
+    without a status change. A new assignment ends the current one; assigning the current
+    assignee again changes nothing. Raises ReportNotFound, ActionForbidden, ReportInvalid
+    (not verified yet, no handling unit, not a field officer of the unit, note too long);
+    nothing is written then.
+    """
+    _require_schema_of()
+    if not actor.is_authenticated or not actor.is_active:
+        raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat menugaskan laporan.")
+    note = note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ReportInvalid.single(
+            "note", "too_long", f"Catatan paling panjang {NOTE_MAX_LENGTH} karakter (sekarang {len(note)})."
+        )
+    government = tenant_connection().tenant
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
+        if report is None:
+            raise ReportNotFound()
+        _require_may_act(actor, report)
+        if report.status not in ASSIGNABLE_STATUSES:
+            raise ReportInvalid.single(
+                "report",
+                "not_assignable",
+                f"Laporan berstatus '{Status(report.status).label}' belum atau tidak lagi dapat ditugaskan: "
+                "verifikasi dan disposisikan dulu ke unit, lalu tugaskan petugas lapangannya.",
+            )
+        unit_id = report_handling_unit_id(report=report)
+        if unit_id is None:
+            raise ReportInvalid.single(
+                "report", "no_unit", "Laporan ini belum punya unit penanganan: disposisikan dulu ke sebuah unit."
+            )
+        officers = {o.user_id: o for o in field_officers_of(unit_id=unit_id, on=today_in(government=government))}
+        officer = officers.get(assignee_id)
+        if officer is None:
+            raise ReportInvalid.single(
+                "assignee_id",
+                "not_field_officer",
+                "Orang ini bukan petugas lapangan unit yang menangani laporan ini (hari ini). "
+                "Pilih salah satu petugas lapangan unit itu.",
+            )
+        current = ReportAssignment.objects.filter(report=report, ended_at__isnull=True).first()
+        if current is not None and current.assignee_id == assignee_id:
+            return current
+        now = timezone.now()
+        if current is not None:
+            current.ended_at = now
+            current.save(update_fields=["ended_at"])
+        assignment = ReportAssignment.objects.create(
+            report=report, assignee_id=assignee_id, assigned_by_id=actor.pk, note=note, created_at=now
+        )
+        trail = f"Ditugaskan kepada {'Plt. ' if officer.is_acting else ''}{officer.title}" + (
+            f": {note}" if note else "."
+        )
+        if report.status == Status.VERIFIED:
+            _apply(report, actor_id=actor.pk, target=Status.IN_PROGRESS, note=trail)
+        else:
+            ReportEvent.objects.create(
+                report=report, actor_id=actor.pk, from_status=report.status, to_status=report.status, note=trail, at=now
+            )
+        notifications_send(
+            recipient_ids=[assignee_id],
+            report_id=report.pk,
+            kind=EventKind.REPORT_ASSIGNED,
+            context={
+                "tracking_number": report.tracking_number,
+                "category_code": report.category_code,
+                "village_code": report.village_code,
+                "assigned_by": actor.full_name or actor.email,
+                "note": note,
+            },
+            dedup_key=f"assigned:{assignment.pk}",
+        )
+    return assignment
+
+
+# --- Response templates -------------------------------------------------------------------------
+
+TEMPLATE_TITLE_MAX = 120
+TEMPLATE_BODY_MAX = COMMENT_MAX_LENGTH
+TEMPLATE_PLACEHOLDERS = ("nomor", "unit", "tanggal")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _template_errors(*, title: str, body: str, category_code: str) -> dict[str, list[FieldError]]:
+    errors: dict[str, list[FieldError]] = {}
+    if not title:
+        errors["title"] = [FieldError("required", "Tulis judul templat.")]
+    elif len(title) > TEMPLATE_TITLE_MAX:
+        errors["title"] = [FieldError("too_long", f"Judul paling panjang {TEMPLATE_TITLE_MAX} karakter.")]
+    if not body:
+        errors["body"] = [FieldError("required", "Tulis isi templat.")]
+    elif len(body) > TEMPLATE_BODY_MAX:
+        errors["body"] = [FieldError("too_long", f"Isi templat paling panjang {TEMPLATE_BODY_MAX} karakter.")]
+    else:
+        unknown = sorted({name for name in _PLACEHOLDER.findall(body) if name not in TEMPLATE_PLACEHOLDERS})
+        if unknown:
+            errors["body"] = [
+                FieldError(
+                    "unknown_placeholder",
+                    f"Isian {', '.join('{' + n + '}' for n in unknown)} tidak dikenal. Yang tersedia: "
+                    + ", ".join("{" + n + "}" for n in TEMPLATE_PLACEHOLDERS)
+                    + ".",
+                )
+            ]
+    if category_code and category_get(code=category_code) is None:
+        errors["category_code"] = [
+            FieldError("unknown_category", f"Kategori '{category_code}' tidak ada dalam taksonomi nasional.")
+        ]
+    return errors
+
+
+def response_template_save(
+    *, actor: User, title: str, body: str, category_code: str = "", template_id: int | None = None
+) -> ResponseTemplate:
+    """Create (or, with `template_id`, change) a response template of the current government.
+
+    The admin koordinator's (`organization.edit` in warga.access.policy). The body may use the
+    placeholders `{nomor}`, `{unit}` and `{tanggal}`; any other `{...}` is refused by name.
+    Raises ActionForbidden, ReportInvalid (missing or too long title/body, unknown placeholder
+    or category) or ReportNotFound (no such template here); nothing is written then.
+    """
+    _require_schema_of()
+    policy_require(actor=actor, government=tenant_connection().tenant, action=Action.ORGANIZATION_EDIT)
+    title, body, category_code = " ".join(title.split()), body.strip(), category_code.strip()
+    errors = _template_errors(title=title, body=body, category_code=category_code)
+    if errors:
+        raise ReportInvalid(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        if template_id is None:
+            return ResponseTemplate.objects.create(
+                title=title,
+                body=body,
+                category_code=category_code,
+                created_by_id=actor.pk,
+                updated_by_id=actor.pk,
+                created_at=now,
+                updated_at=now,
+            )
+        template = ResponseTemplate.objects.select_for_update().filter(pk=template_id).first()
+        if template is None:
+            raise ReportNotFound("Templat balasan itu tidak ada di pemerintah daerah ini.")
+        template.title, template.body, template.category_code = title, body, category_code
+        template.updated_by_id, template.updated_at = actor.pk, now
+        template.save()
+        return template
+
+
+def response_template_archive(*, actor: User, template_id: int) -> ResponseTemplate:
+    """Stop offering a response template (kept for the record). `organization.edit`."""
+    _require_schema_of()
+    policy_require(actor=actor, government=tenant_connection().tenant, action=Action.ORGANIZATION_EDIT)
+    with transaction.atomic():
+        template = ResponseTemplate.objects.select_for_update().filter(pk=template_id).first()
+        if template is None:
+            raise ReportNotFound("Templat balasan itu tidak ada di pemerintah daerah ini.")
+        template.is_active = False
+        template.updated_by_id, template.updated_at = actor.pk, timezone.now()
+        template.save(update_fields=["is_active", "updated_by_id", "updated_at"])
+    return template
+
+
+# --- Forwarding to an external organisation -------------------------------------------------------
+
+
+def report_forward_external(
+    *, actor: User, tracking_number: str, unit_id: int, contact_email: str, note: str
+) -> ExternalForward:
+    """Forward an open report of the current government to an external organisation (a unit of
+    kind `external`: PLN, PDAM, Telkom) at `contact_email`, saying what is asked of it.
+
+    The report stays open with its handling unit; the forward is recorded on the trail and the
+    email leaves after the commit, with the tracking number, category, place and (unless the
+    report is `rahasia`) the description, never the reporter. `report.act` for the report's
+    handling unit. Raises ReportNotFound, ActionForbidden, ReportInvalid (not open, not an
+    external organisation, bad address, no note); nothing is written or sent then.
+    """
+    _require_schema_of()
+    if not actor.is_authenticated or not actor.is_active:
+        raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat meneruskan laporan.")
+    address = contact_email.strip().lower()
+    note = note.strip()
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
+        if report is None:
+            raise ReportNotFound()
+        _require_may_act(actor, report)
+        errors: dict[str, list[FieldError]] = {}
+        if report.status not in OPEN_STATUSES or report.status == Status.TRANSFERRED:
+            errors["report"] = [FieldError("not_open", "Hanya laporan yang masih ditangani yang dapat diteruskan.")]
+        unit = Unit.objects.filter(pk=unit_id).first()
+        if unit is None or unit.kind != UnitKind.EXTERNAL:
+            errors["unit_id"] = [
+                FieldError(
+                    "not_external",
+                    "Pilih organisasi eksternal (PLN, PDAM, ...) yang terdaftar sebagai unit eksternal pemerintah ini.",
+                )
+            ]
+        try:
+            validate_email(address)
+        except ValidationError:
+            errors["contact_email"] = [FieldError("invalid_email", "Alamat email organisasi tidak valid.")]
+        if not note:
+            errors["note"] = [FieldError("note_required", "Tuliskan apa yang diminta dari organisasi itu.")]
+        elif len(note) > NOTE_MAX_LENGTH:
+            errors["note"] = [FieldError("too_long", f"Catatan paling panjang {NOTE_MAX_LENGTH} karakter.")]
+        if errors:
+            raise ReportInvalid(errors)
+        assert unit is not None
+        now = timezone.now()
+        forward = ExternalForward.objects.create(
+            report=report, unit=unit, contact_email=address, note=note, sent_by_id=actor.pk, sent_at=now
+        )
+        ReportEvent.objects.create(
+            report=report,
+            actor_id=actor.pk,
+            from_status=report.status,
+            to_status=report.status,
+            note=f"Diteruskan ke {unit.name} ({address}): {note}",
+            at=now,
+        )
+        government = tenant_connection().tenant
+        body = (
+            f"{government.name} meneruskan laporan warga {report.tracking_number} kepada {unit.name}.\n\n"
+            f"Kategori: {report.category_code}\nLokasi: {report.latitude:.6f}, {report.longitude:.6f} "
+            f"(kode wilayah {report.village_code})\n"
+            + ("" if report.privacy == Privacy.RAHASIA else f"Uraian warga: {report.description}\n")
+            + f"\nPermintaan: {note}\n\nMohon balas email ini dengan tindak lanjut Anda, menyebut nomor "
+            f"{report.tracking_number}.\n"
+        )
+        subject = f"[Warga] Laporan {report.tracking_number} diteruskan oleh {government.name}"
+        transaction.on_commit(lambda: send_mail(subject, body, None, [address]), robust=True)
+    return forward
+
+
+def report_forward_answer(*, actor: User, forward_id: int, answer: str) -> ExternalForward:
+    """Record the external organisation's answer to a forward of a report of the current
+    government (`report.act` for the report's handling unit), on the trail too. Raises
+    ReportNotFound, ActionForbidden, ReportInvalid (empty or too long); nothing written then."""
+    _require_schema_of()
+    answer = answer.strip()
+    with transaction.atomic():
+        forward = ExternalForward.objects.select_for_update().select_related("unit").filter(pk=forward_id).first()
+        if forward is None:
+            raise ReportNotFound("Penerusan itu tidak ada di pemerintah daerah ini.")
+        report = Report.objects.select_for_update().get(pk=forward.report_id)
+        _require_may_act(actor, report)
+        if not answer:
+            raise ReportInvalid.single("answer", "required", "Tuliskan jawaban organisasi itu.")
+        if len(answer) > NOTE_MAX_LENGTH:
+            raise ReportInvalid.single("answer", "too_long", f"Jawaban paling panjang {NOTE_MAX_LENGTH} karakter.")
+        now = timezone.now()
+        forward.answer, forward.answered_by_id, forward.answered_at = answer, actor.pk, now
+        forward.save(update_fields=["answer", "answered_by_id", "answered_at"])
+        ReportEvent.objects.create(
+            report=report,
+            actor_id=actor.pk,
+            from_status=report.status,
+            to_status=report.status,
+            note=f"Jawaban {forward.unit.name}: {answer}",
+            at=now,
+        )
+    return forward

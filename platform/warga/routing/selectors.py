@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -429,6 +430,10 @@ def inbox_for_official(
     area_prefix: str | None = None,
     sla_state: str | None = None,
     priority: str | None = None,
+    unit_id: int | None = None,
+    created_from: datetime.date | None = None,
+    created_to: datetime.date | None = None,
+    search: str | None = None,
     ordering: str = "newest",
     limit: int = 20,
     offset: int = 0,
@@ -440,20 +445,116 @@ def inbox_for_official(
     first, then high, then normal. Three queries whatever the page size: positions held, the
     count, the page; ordering `due` reads the page in two steps (its ids in deadline order,
     then the reports), and one or two more once the page runs past the running deadlines.
+
+    A report disposed (verified) to one of the person's units is theirs too, whatever routing
+    chose. `unit_id` keeps the reports that unit handles (disposed to it, or routed to it and
+    not disposed elsewhere); `created_from`/`created_to` bound the day sent (inclusive, in the
+    government's time zone); `search` matches a tracking number (its start, or any part of it)
+    or words in the description.
     """
-    government = current_government()
-    now = now or timezone.now()
-    held = positions_held(user_id=user_id, on=now.astimezone(ZoneInfo(government.time_zone)).date())
     if ordering not in INBOX_ORDERINGS:
         raise ValueError(f"Urutan '{ordering}' tidak dikenal: pilih {', '.join(INBOX_ORDERINGS)}.")
-    if not held:
+    now = now or timezone.now()
+    found = _inbox_reports(
+        user_id=user_id,
+        now=now,
+        status=status,
+        category_code=category_code,
+        area_prefix=area_prefix,
+        priority=priority,
+        unit_id=unit_id,
+        created_from=created_from,
+        created_to=created_to,
+        search=search,
+    )
+    if found is None:
         return InboxPage(reports=[], total=0, limit=limit, offset=offset)
+    reports, routings = found
+    if sla_state:
+        reports = _sla_state_filter(reports, routings, sla_state=sla_state, now=now)
+    # The count stops at the cap (one more row tells whether it was reached).
+    counted = reports.order_by()[: INBOX_COUNT_CAP + 1].count()
+    if ordering == "due":
+        page = _page_by_deadline(reports, routings, offset=offset, limit=limit)
+    else:
+        page = list(reports.order_by(*INBOX_ORDERINGS[ordering])[offset : offset + limit])
+    return InboxPage(
+        reports=page,
+        total=min(counted, INBOX_COUNT_CAP),
+        limit=limit,
+        offset=offset,
+        total_exact=counted <= INBOX_COUNT_CAP,
+    )
+
+
+def inbox_counts_by_sla_state(
+    *,
+    user_id: uuid.UUID,
+    status: str | None = None,
+    category_code: str | None = None,
+    area_prefix: str | None = None,
+    priority: str | None = None,
+    unit_id: int | None = None,
+    created_from: datetime.date | None = None,
+    created_to: datetime.date | None = None,
+    search: str | None = None,
+    now: datetime.datetime | None = None,
+) -> dict[str, int]:
+    """How many of the inbox's reports (under the same filters, SLA state aside) are overdue,
+    due soon and on time: the counts above the inbox's list. Each counted up to
+    INBOX_COUNT_CAP; one query per state, on the running-deadline index."""
+    now = now or timezone.now()
+    found = _inbox_reports(
+        user_id=user_id,
+        now=now,
+        status=status,
+        category_code=category_code,
+        area_prefix=area_prefix,
+        priority=priority,
+        unit_id=unit_id,
+        created_from=created_from,
+        created_to=created_to,
+        search=search,
+    )
+    states = (SlaState.OVERDUE, SlaState.DUE_SOON, SlaState.ON_TIME)
+    if found is None:
+        return dict.fromkeys(states, 0)
+    reports, routings = found
+    return {
+        state: _sla_state_filter(reports, routings, sla_state=state, now=now).order_by()[:INBOX_COUNT_CAP].count()
+        for state in states
+    }
+
+
+_TRACKING_NUMBER_LIKE = re.compile(r"^[0-9A-Za-z]{2,3}[0-9.\-]*$")
+
+
+def _inbox_reports(
+    *,
+    user_id: uuid.UUID,
+    now: datetime.datetime,
+    status: str | None,
+    category_code: str | None,
+    area_prefix: str | None,
+    priority: str | None,
+    unit_id: int | None,
+    created_from: datetime.date | None,
+    created_to: datetime.date | None,
+    search: str | None,
+) -> tuple[QuerySet[Report], QuerySet[ReportRouting]] | None:
+    """The person's reports under every filter but the SLA state (annotated with `due_at` and
+    `sla_state`), and the routing rows that reach them; None when they hold no seat today."""
+    government = current_government()
+    zone = ZoneInfo(government.time_zone)
+    held = positions_held(user_id=user_id, on=now.astimezone(zone).date())
+    if not held:
+        return None
     position_ids = [position_id for position_id, _ in held]
     unit_ids = [unit_id for _, unit_id in held]
     routings = ReportRouting.objects.filter(Q(position_ids__overlap=position_ids) | Q(handling_unit_id__in=unit_ids))
     due = ReportRouting.objects.filter(report_id=OuterRef("pk")).values("current_due_at")[:1]
     reports = (
-        Report.objects.filter(pk__in=routings.values("report_id"))
+        Report.objects.filter(Q(pk__in=routings.values("report_id")) | Q(unit_id__in=unit_ids))
         # A deadline runs only while the report is open: an ended report is never overdue.
         .annotate(
             due_at=Case(
@@ -478,23 +579,23 @@ def inbox_for_official(
         reports = reports.filter(category_code=category_code)
     if area_prefix:
         reports = reports.filter(village_code__startswith=area_prefix)
-    if sla_state:
-        reports = _sla_state_filter(reports, routings, sla_state=sla_state, now=now)
     if priority:
         reports = reports.filter(priority=priority)
-    # The count stops at the cap (one more row tells whether it was reached).
-    counted = reports.order_by()[: INBOX_COUNT_CAP + 1].count()
-    if ordering == "due":
-        page = _page_by_deadline(reports, routings, offset=offset, limit=limit)
-    else:
-        page = list(reports.order_by(*INBOX_ORDERINGS[ordering])[offset : offset + limit])
-    return InboxPage(
-        reports=page,
-        total=min(counted, INBOX_COUNT_CAP),
-        limit=limit,
-        offset=offset,
-        total_exact=counted <= INBOX_COUNT_CAP,
-    )
+    if unit_id is not None:
+        reports = reports.filter(Q(unit_id=unit_id) | Q(unit__isnull=True, routing__handling_unit_id=unit_id))
+    if created_from is not None:
+        start = datetime.datetime.combine(created_from, datetime.time.min, tzinfo=zone)
+        reports = reports.filter(created_at__gte=start)
+    if created_to is not None:
+        end = datetime.datetime.combine(created_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+        reports = reports.filter(created_at__lt=end)
+    words = " ".join((search or "").split())
+    if words:
+        text = Q(description__icontains=words)
+        if _TRACKING_NUMBER_LIKE.match(words):
+            text |= Q(tracking_number__icontains=words)
+        reports = reports.filter(text)
+    return reports, routings
 
 
 def _page_by_deadline(
@@ -539,3 +640,35 @@ def _sla_state_filter(
     }
     running = routings.filter(deadlines[SlaState(sla_state)]).values("report_id")
     return reports.filter(status__in=OPEN_STATUSES, pk__in=running)
+
+
+def handling_unit_names(*, reports: Sequence[Report]) -> dict[int, str]:
+    """The name of each report's handling unit (the unit it was disposed to, else the one
+    routing chose); reports the government handles as a whole are left out. Two queries
+    whatever the number of reports: what the inbox's rows show."""
+    routed = dict(
+        ReportRouting.objects.filter(report_id__in=[r.pk for r in reports if r.unit_id is None]).values_list(
+            "report_id", "handling_unit_id"
+        )
+    )
+    unit_of = {r.pk: r.unit_id or routed.get(r.pk) for r in reports}
+    names = dict(Unit.objects.filter(pk__in={u for u in unit_of.values() if u}).values_list("pk", "name"))
+    return {report_id: names[unit_id] for report_id, unit_id in unit_of.items() if unit_id in names}
+
+
+def inbox_unit_choices(*, user_id: uuid.UUID) -> list[Unit]:
+    """Units worth filtering the inbox by: the person's own seats' units, and the government's
+    agencies, external organisations, areas and kecamatan (kelurahan are reached through the
+    area filter of the API instead: hundreds of them)."""
+    government = current_government()
+    held = positions_held(user_id=user_id, on=timezone.now().astimezone(ZoneInfo(government.time_zone)).date())
+    kinds = (UnitKind.AGENCY, UnitKind.EXTERNAL, UnitKind.AREA, UnitKind.KECAMATAN)
+    return list(
+        Unit.objects.filter(Q(kind__in=kinds) | Q(pk__in=[unit_id for _, unit_id in held])).order_by("kind", "name")
+    )
+
+
+def report_routing_get(*, report_id: int) -> ReportRouting | None:
+    """What routing decided for a report of the current schema (rule, handling unit, the
+    escalation chain with each step's deadline), or None when it was never routed."""
+    return ReportRouting.objects.filter(report_id=report_id).select_related("handling_unit").first()

@@ -103,7 +103,7 @@ def _government_wide(allowed: set[Action], refusal: str) -> Any:
 
 
 def _head_row(action: Action, target: str) -> str:
-    if action in ON_REPORTS or action in {Action.ORGANIZATION_VIEW, Action.NATIONAL_EXPORT}:
+    if action in ON_REPORTS or action in {Action.ORGANIZATION_VIEW, Action.NATIONAL_EXPORT, Action.INBOX_EXPORT}:
         return "ok"
     return "position_not_allowed"
 
@@ -116,13 +116,14 @@ def _pimpinan_row(action: Action, target: str) -> str:
     return "read_only"
 
 
-def _unit_row(reach: set[str]) -> Any:
-    """A seat whose report rights reach the targets in `reach` only."""
+def _unit_row(reach: set[str], *, exports: bool = True) -> Any:
+    """A seat whose report rights reach the targets in `reach` only; heads of units (not field
+    officers) may also download the inbox's list."""
 
     def rule(action: Action, target: str) -> str:
         if action == Action.ORGANIZATION_VIEW:
             return "ok"
-        if action in ON_REPORTS:
+        if action in ON_REPORTS or (exports and action == Action.INBOX_EXPORT):
             return "ok" if target in reach else "outside_unit"
         return "position_not_allowed"
 
@@ -140,7 +141,7 @@ EXPECTED_FOR_SEATS = {
     "admin_penghubung": (PositionKind.ADMIN_PENGHUBUNG, "K2", _unit_row({"K2", "L2"})),
     # A field officer of the kecamatan acts on what is assigned to the kecamatan itself, not
     # on its kelurahan (the camat does).
-    "petugas_lapangan": (PositionKind.PETUGAS_LAPANGAN, "K1", _unit_row({"K1"})),
+    "petugas_lapangan": (PositionKind.PETUGAS_LAPANGAN, "K1", _unit_row({"K1"}, exports=False)),
 }
 
 
