@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from api.health import healthz
 from frontend import account_views, invitation_views, notification_views, privacy_views, triage_views, views
+from frontend.console import organization as console_organization
+from frontend.console import views as console
 
 urlpatterns = [
     path("", views.government_home, name="government-home"),
@@ -13,6 +15,11 @@ urlpatterns = [
     path("notifikasi/", notification_views.notifications_page, name="notifications-page"),
     path("service-worker.js", notification_views.service_worker, name="service-worker"),
     path("kantor/", account_views.official_workspace, name="official-workspace"),
+    # The admin console (frontend/console/).
+    path("kantor/admin/", console.console_home, name="console-home"),
+    path("kantor/admin/unit/", console_organization.units_page, name="console-units"),
+    path("kantor/admin/unit/<int:unit_id>/", console_organization.unit_page, name="console-unit"),
+    path("kantor/admin/undangan/", console_organization.invitations_page, name="console-invitations"),
     path(
         "kantor/laporan/<str:tracking_number>/identitas-pelapor/",
         privacy_views.reporter_identity,

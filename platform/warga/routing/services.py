@@ -181,6 +181,12 @@ def _clean_rules(rules: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         for key in ("handling_unit_id", "area_unit_id"):
             if rule.get(key) is not None and rule[key] not in units:
                 raise RoutingInvalid(f"{where}.{key}", f"Unit {rule[key]} tidak ada di pemerintah daerah ini.")
+        handling = units.get(rule.get("handling_unit_id"))  # type: ignore[arg-type]
+        if handling is not None and handling.ended_on is not None:
+            raise RoutingInvalid(
+                f"{where}.handling_unit_id",
+                f"Aturan #{index}: unit {handling.name} sudah diakhiri ({handling.ended_on:%Y-%m-%d}); pilih unit lain.",
+            )
         area_unit_id = rule.get("area_unit_id")
         if area_unit_id is not None and not units[area_unit_id].region_code:
             raise RoutingInvalid(
