@@ -5,6 +5,7 @@ from django.urls import include, path
 from api.health import healthz
 from frontend import account_views, invitation_views, notification_views, privacy_views, triage_views, views
 from frontend.console import organization as console_organization
+from frontend.console import routing as console_routing
 from frontend.console import views as console
 
 urlpatterns = [
@@ -20,6 +21,13 @@ urlpatterns = [
     path("kantor/admin/unit/", console_organization.units_page, name="console-units"),
     path("kantor/admin/unit/<int:unit_id>/", console_organization.unit_page, name="console-unit"),
     path("kantor/admin/undangan/", console_organization.invitations_page, name="console-invitations"),
+    path("kantor/admin/penerusan/", console_routing.routing_page, name="console-routing"),
+    path("kantor/admin/penerusan/aturan/baru/", console_routing.rule_page, name="console-rule-new"),
+    path("kantor/admin/penerusan/aturan/<int:order>/", console_routing.rule_page, name="console-rule"),
+    path("kantor/admin/penerusan/versi/<int:version>/", console_routing.version_page, name="console-version"),
+    path(
+        "kantor/admin/penerusan/versi/<int:version>/pulihkan/", console_routing.version_restore, name="console-restore"
+    ),
     path(
         "kantor/laporan/<str:tracking_number>/identitas-pelapor/",
         privacy_views.reporter_identity,

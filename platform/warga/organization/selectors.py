@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from tenants.models import Government
+from warga.accounts.models import User
 from warga.organization.models import Branding, Invitation, Membership, OrganizationEvent, Position, Unit, UnitKind
 from warga.organization.tokens import token_hash
 
@@ -227,8 +229,6 @@ def holders_today(*, government: Government, position_ids: list[int]) -> dict[in
             membership_active_q(on=today_in(government=government)), position_id__in=position_ids
         ).order_by("position_id", "starts_on", "id")
     )
-    from warga.accounts.models import User
-
     people = {user.pk: user for user in User.objects.filter(pk__in={m.user_id for m in memberships})}
     held: dict[int, list[Holder]] = {}
     for membership in memberships:
@@ -255,10 +255,17 @@ def unit_children(*, unit_id: int) -> QuerySet[Unit]:
     return Unit.objects.filter(parent_id=unit_id).order_by("kind", "name", "id")
 
 
-def units_for_choice(*, parents_only: bool = False) -> list[Unit]:
-    """Units still running, for a form's choice list (parents only: those that may hold
-    sub-units, i.e. not external organisations)."""
-    units = Unit.objects.filter(ended_on__isnull=True).order_by("region_code", "name", "id")
+def units_for_choice(*, parents_only: bool = False, include_ended: bool = False) -> list[Unit]:
+    """Units still running (or every unit), for a form's choice list (parents only: those that
+    may hold sub-units, i.e. not external organisations)."""
+    units = Unit.objects.order_by("region_code", "name", "id")
+    if not include_ended:
+        units = units.filter(ended_on__isnull=True)
     if parents_only:
         units = units.exclude(kind=UnitKind.EXTERNAL)
     return list(units)
+
+
+def people_named(*, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Accounts' names (or email addresses) by id, for showing who holds a seat."""
+    return {user.pk: user.full_name or user.email for user in User.objects.filter(pk__in=set(user_ids))}
