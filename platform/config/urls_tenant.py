@@ -4,8 +4,11 @@ from django.urls import include, path
 
 from api.health import healthz
 from frontend import account_views, invitation_views, notification_views, privacy_views, triage_views, views
-from frontend.console import organization as console_organization
+from frontend.console import audit as console_audit
+from frontend.console import calendar as console_calendar
+from frontend.console import organization as console_org
 from frontend.console import routing as console_routing
+from frontend.console import settings as console_settings
 from frontend.console import views as console
 
 urlpatterns = [
@@ -16,18 +19,22 @@ urlpatterns = [
     path("notifikasi/", notification_views.notifications_page, name="notifications-page"),
     path("service-worker.js", notification_views.service_worker, name="service-worker"),
     path("kantor/", account_views.official_workspace, name="official-workspace"),
-    # The admin console (frontend/console/).
+    # The admin console (frontend/console/): the admin koordinator's set-up of the government.
     path("kantor/admin/", console.console_home, name="console-home"),
-    path("kantor/admin/unit/", console_organization.units_page, name="console-units"),
-    path("kantor/admin/unit/<int:unit_id>/", console_organization.unit_page, name="console-unit"),
-    path("kantor/admin/undangan/", console_organization.invitations_page, name="console-invitations"),
+    path("kantor/admin/unit/", console_org.units_page, name="console-units"),
+    path("kantor/admin/unit/<int:unit_id>/", console_org.unit_page, name="console-unit"),
+    path("kantor/admin/undangan/", console_org.invitations_page, name="console-invitations"),
     path("kantor/admin/penerusan/", console_routing.routing_page, name="console-routing"),
     path("kantor/admin/penerusan/aturan/baru/", console_routing.rule_page, name="console-rule-new"),
     path("kantor/admin/penerusan/aturan/<int:order>/", console_routing.rule_page, name="console-rule"),
     path("kantor/admin/penerusan/versi/<int:version>/", console_routing.version_page, name="console-version"),
-    path(
-        "kantor/admin/penerusan/versi/<int:version>/pulihkan/", console_routing.version_restore, name="console-restore"
-    ),
+    path("kantor/admin/penerusan/versi/<int:version>/pulihkan/", console_routing.version_restore),
+    path("kantor/admin/kalender/", console_calendar.calendar_page, name="console-calendar"),
+    path("kantor/admin/privasi/", console_settings.privacy_page, name="console-privacy"),
+    path("kantor/admin/tampilan/", console_settings.branding_page, name="console-branding"),
+    path("kantor/admin/audit/", console_audit.audit_page, name="console-audit"),
+    path("merek.css", console_settings.brand_stylesheet, name="brand-stylesheet"),
+    path("merek/logo.png", console_settings.brand_logo, name="brand-logo"),
     path(
         "kantor/laporan/<str:tracking_number>/identitas-pelapor/",
         privacy_views.reporter_identity,
