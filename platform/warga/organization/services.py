@@ -47,6 +47,7 @@ from warga.organization.models import (
 )
 from warga.organization.selectors import (
     InvitationState,
+    branding_current,
     invitation_state,
     membership_active_q,
     today_in,
@@ -429,7 +430,8 @@ def _send_invitation_email(*, invitation: Invitation, token: str, link_origin: s
     server that refuses is logged; the admin resends (which issues a new token)."""
     inviter = User.objects.filter(pk=invitation.invited_by_id).first()
     context = {
-        "government": government.name,
+        # The name the government chose to show (its branding), else its official name.
+        "government": branding_current(government=government).name,
         "position": invitation.position.title,
         "unit": invitation.position.unit.name,
         "is_acting": invitation.is_acting,

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 import os
+from typing import Any
 
 import pytest
+from django.core import mail
 from PIL import Image
 
 from tenants.context import government_context
@@ -16,9 +18,9 @@ from tests.warga.access.people import membership_in, verified_user, with_totp
 from warga.access.policy import ActionForbidden
 from warga.accounts.models import User
 from warga.organization.errors import OrganizationInvalid
-from warga.organization.models import Branding, OrganizationEvent
-from warga.organization.selectors import branding_current, branding_logo
-from warga.organization.services import LOGO_MAX_BYTES, branding_update
+from warga.organization.models import Branding, OrganizationEvent, Position, PositionKind
+from warga.organization.selectors import branding_current, branding_logo, today_in
+from warga.organization.services import LOGO_MAX_BYTES, branding_update, invitation_create
 
 
 def png(width: int = 800, height: int = 400, colour: tuple[int, int, int, int] = (0, 80, 160, 255)) -> bytes:
@@ -116,3 +118,22 @@ def test_an_admin_of_jakarta_cannot_brand_bandung(bandung: Government, jakarta: 
     assert _state(bandung) == ([], [])
     with government_context(jakarta):
         assert branding_current(government=jakarta).name == "Jakarta Raya"
+
+
+
+def test_the_invitation_email_carries_the_display_name(
+    bandung: Government, admin: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with government_context(bandung):
+        branding_update(actor_id=admin.pk, display_name="Pemerintah Kota Bandung", colour="")
+        position = Position.objects.filter(kind=PositionKind.LURAH).order_by("id").first()
+        assert position is not None
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation_create(
+                actor_id=admin.pk,
+                email="lurah.baru@example.id",
+                position_id=position.pk,
+                starts_on=today_in(government=bandung),
+                link_origin="http://kota-bandung.localhost",
+            )
+    assert mail.outbox[-1].subject == f"Undangan jabatan {position.title} di Pemerintah Kota Bandung (Warga)"
