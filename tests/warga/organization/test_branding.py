@@ -120,7 +120,6 @@ def test_an_admin_of_jakarta_cannot_brand_bandung(bandung: Government, jakarta: 
         assert branding_current(government=jakarta).name == "Jakarta Raya"
 
 
-
 def test_the_invitation_email_carries_the_display_name(
     bandung: Government, admin: User, django_capture_on_commit_callbacks: Any
 ) -> None:
