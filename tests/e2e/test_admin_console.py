@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
@@ -34,6 +35,7 @@ from warga.workcalendar.models import CalendarAuditEvent
 
 NEW_UNIT = "Dinas Sumber Daya Air"
 INVITEE = "kadis.sda.e2e@example.id"
+INVITEE_PASSWORD = "Sandi-Warga-2026!"
 
 
 @dataclass
@@ -80,9 +82,16 @@ def scene(committed_db: None) -> Iterator[Scene]:
         OrganizationEvent.objects.filter(actor_id=admin.pk).delete()
         CalendarAuditEvent.objects.filter(actor_id=admin.pk).delete()
         Branding.objects.all().delete()
+    invitees = list(User.objects.filter(email=INVITEE))
+    with government_context(bandung):
+        OrganizationEvent.objects.filter(actor_id__in=[u.pk for u in invitees]).delete()
+    people = {str(u.pk) for u in [admin, *invitees]}
+    for session in Session.objects.all():
+        if session.get_decoded().get("_auth_user_id") in people:
+            session.delete()
     Session.objects.filter(session_key=session_key).delete()
-    Authenticator.objects.filter(user=admin).delete()
-    admin.delete()
+    Authenticator.objects.filter(user__in=[admin, *invitees]).delete()
+    User.objects.filter(pk__in=[admin.pk, *[u.pk for u in invitees]]).delete()
     connection.close()
 
 
@@ -90,6 +99,38 @@ def _logo() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (256, 256), (14, 94, 60)).save(out, "PNG")
     return out.getvalue()
+
+
+def _the_invitee_accepts_and_sets_up_two_step_verification(browser: Any, site_port: int, email: str) -> None:
+    """From the emailed link: sign up on the central host, accept, then activate an authenticator
+    (the code computed from the secret the page shows, as an authenticator app would)."""
+    link = re.search(r"http://kota-bandung\.localhost:\d+/undangan/[A-Za-z0-9_-]+/", email)
+    assert link is not None
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="id-ID")
+    phone = context.new_page()
+    try:
+        phone.goto(link.group(0))
+        phone.wait_for_url(re.compile(rf"http://localhost:{site_port}/akun/signup/"))
+        phone.fill("input[name=password1]", INVITEE_PASSWORD)
+        phone.fill("input[name=password2]", INVITEE_PASSWORD)
+        phone.locator("main form button[type=submit]").last.click()
+        phone.wait_for_url(link.group(0))
+        phone.locator("#terima").click()
+        phone.wait_for_url(link.group(0))
+        phone.locator("#lanjut").click()
+        phone.wait_for_url(re.compile(rf"http://localhost:{site_port}/akun/(reauthenticate|2fa/totp/activate)/"))
+        if "reauthenticate" in phone.url:
+            phone.fill("input[name=password]", INVITEE_PASSWORD)
+            phone.locator("main form button[type=submit]").last.click()
+            phone.wait_for_url(re.compile(rf"http://localhost:{site_port}/akun/2fa/totp/activate/"))
+        secret = phone.locator("#authenticator_secret").input_value()
+        code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+        phone.fill("input[name=code]", code)
+        phone.locator("main form button[type=submit]").last.click()
+        phone.wait_for_load_state()
+        assert Authenticator.objects.filter(user__email=INVITEE, type=Authenticator.Type.TOTP).exists()
+    finally:
+        context.close()
 
 
 def _answer(page: Any) -> str:
@@ -137,6 +178,9 @@ def test_an_admin_sets_up_the_government_and_the_simulator_follows_the_rules(
         assert mail.outbox[-1].to == [INVITEE]
         assert "Kepala Dinas Sumber Daya Air" in mail.outbox[-1].subject
         check_page(page, "console/invitations")
+        _the_invitee_accepts_and_sets_up_two_step_verification(browser, site_port, mail.outbox[-1].body)
+        page.goto(f"{origin}/kantor/admin/undangan/")
+        assert "diterima" in page.get_by_role("table").inner_text()
 
         # The simulator: a flood in Kelurahan Sukarasa goes to PUPR under the defaults.
         page.get_by_role("link", name="Aturan penerusan").first.click()
@@ -156,7 +200,8 @@ def test_an_admin_sets_up_the_government_and_the_simulator_follows_the_rules(
         mapping.get_by_role("button", name="Simpan sebagai versi baru").click()
         page.wait_for_load_state()
         assert _answer(page) == NEW_UNIT
-        assert "Kepala Dinas Sumber Daya Air" in page.locator("#jawaban-simulasi").inner_text()
+        answer = page.locator("#jawaban-simulasi").inner_text()
+        assert f"Kepala Dinas Sumber Daya Air: {INVITEE}" in answer
 
         page.get_by_role("link", name=f"v{earlier_version + 1}", exact=True).click()
         assert NEW_UNIT in page.get_by_role("table").first.inner_text()
