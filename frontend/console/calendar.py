@@ -20,7 +20,7 @@ from warga.access.policy import Action
 from warga.organization.selectors import today_in
 from warga.taxonomy.selectors import categories_active
 from warga.workcalendar.models import DayOffKind, SlaStep, Weekday
-from warga.workcalendar.selectors import calendar_overview
+from warga.workcalendar.selectors import calendar_months, calendar_overview
 from warga.workcalendar.services import (
     DAY_OFF_KINDS_EDITABLE,
     WorkCalendarEntryNotFound,
@@ -162,6 +162,7 @@ def calendar_page(request: HttpRequest, government: Government) -> HttpResponse:
         "calendar.html",
         {
             "overview": overview,
+            "months": calendar_months(government=government, year=year),
             "year": year,
             "hours": hours,
             "day_off": day_off,

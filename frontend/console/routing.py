@@ -19,7 +19,7 @@ from warga.access.policy import Action
 from warga.organization.models import UnitKind
 from warga.organization.selectors import people_named, units_for_choice
 from warga.reports.models import Priority, ReportType
-from warga.routing.defaults import AGENCY_ESCALATION, FALLBACK_ESCALATION
+from warga.routing.defaults import AGENCY_ESCALATION
 from warga.routing.models import Target
 from warga.routing.selectors import (
     RoutingNotConfigured,
@@ -43,6 +43,7 @@ from warga.taxonomy.selectors import categories_active
 
 ROUTING_PATH = f"{CONSOLE_PATH}penerusan/"
 COORDINATOR = ""  # the "unit" choice meaning: the admin koordinator disposes
+ESCALATION_STEPS = 4
 
 
 def _category_choices() -> list[tuple[str, str]]:
@@ -101,6 +102,39 @@ class RuleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category_codes"].choices = _category_choices()  # type: ignore[attr-defined]
         self.fields["handling_unit"].choices = _handling_choices()  # type: ignore[attr-defined]
+        # The deadline chain: up to ESCALATION_STEPS steps, each a position and its working time.
+        for number in range(1, ESCALATION_STEPS + 1):
+            self.fields[f"step_{number}_target"] = forms.ChoiceField(
+                label=gettext_lazy("Step %(n)s: who") % {"n": number},
+                required=False,
+                choices=[("", gettext_lazy("(no step)")), *list(Target.choices)],
+            )
+            self.fields[f"step_{number}_days"] = forms.IntegerField(
+                label=gettext_lazy("Step %(n)s: working days") % {"n": number}, required=False, min_value=1
+            )
+            self.fields[f"step_{number}_minutes"] = forms.IntegerField(
+                label=gettext_lazy("Step %(n)s: or working minutes") % {"n": number}, required=False, min_value=1
+            )
+
+    def steps(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"step_{n}_target"], self[f"step_{n}_days"], self[f"step_{n}_minutes"])
+            for n in range(1, ESCALATION_STEPS + 1)
+        ]
+
+    def escalation(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        chain: list[dict[str, Any]] = []
+        for n in range(1, ESCALATION_STEPS + 1):
+            if not data.get(f"step_{n}_target"):
+                continue
+            step: dict[str, Any] = {"target": data[f"step_{n}_target"]}
+            if data.get(f"step_{n}_days") is not None:
+                step["working_days"] = data[f"step_{n}_days"]
+            if data.get(f"step_{n}_minutes") is not None:
+                step["working_minutes"] = data[f"step_{n}_minutes"]
+            chain.append(step)
+        return chain
 
     def as_rule(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -112,6 +146,7 @@ class RuleForm(forms.Form):
             "priorities": list(data["priorities"]),
             "handling_unit_id": int(data["handling_unit"]) if data["handling_unit"] else None,
             "notify": list(data["notify"]),
+            "escalation": self.escalation(),
         }
 
 
@@ -201,7 +236,7 @@ def rule_page(request: HttpRequest, government: Government, order: int | None = 
     rule = next((r for r in rules_of(rule_set=active) if r.order == order), None) if active else None
     if order is not None and rule is None:
         raise Http404(_("There is no such rule in the active version."))
-    initial = (
+    initial: dict[str, Any] = (
         {
             "name": rule.name,
             "category_codes": rule.category_codes,
@@ -214,6 +249,11 @@ def rule_page(request: HttpRequest, government: Government, order: int | None = 
         if rule is not None
         else {"notify": [Target.VILLAGE_HEAD, Target.CAMAT, Target.HANDLING_HEAD]}
     )
+    chain = rule.escalation if rule is not None else AGENCY_ESCALATION
+    for number, step in enumerate(chain[:ESCALATION_STEPS], start=1):
+        initial[f"step_{number}_target"] = step["target"]
+        initial[f"step_{number}_days"] = step.get("working_days")
+        initial[f"step_{number}_minutes"] = step.get("working_minutes")
     form = RuleForm(request.POST or None, initial=initial)
     if request.method == "POST":
         actor = acting_user(request).pk
@@ -224,24 +264,22 @@ def rule_page(request: HttpRequest, government: Government, order: int | None = 
                 saved = (
                     rule_set_edit_rule(actor_id=actor, order=order, changes=form.as_rule())
                     if order is not None
-                    else rule_set_add_rule(actor_id=actor, rule={**form.as_rule(), "escalation": _escalation_for(form)})
+                    else rule_set_add_rule(actor_id=actor, rule=form.as_rule())
                 )
             else:
                 saved = None
         except RoutingInvalid as error:
             field = error.field.rsplit(".", 1)[-1]
-            refusal_into(form, {"handling_unit_id": "handling_unit"}.get(field, field), error.message)
+            refusal_into(
+                form,
+                {"handling_unit_id": "handling_unit", "escalation": "step_1_target"}.get(field, field),
+                error.message,
+            )
         else:
             if saved is not None:
                 messages.success(request, _("Saved as version %(version)s.") % {"version": saved.version})
                 return HttpResponseRedirect(ROUTING_PATH)
     return page(request, government, "rule.html", {"form": form, "rule": rule, "active": active}, section="routing")
-
-
-def _escalation_for(form: RuleForm) -> list[dict[str, Any]]:
-    """A new rule's deadline chain: the defaults for an agency, else the coordinator's."""
-    steps = AGENCY_ESCALATION if form.cleaned_data["handling_unit"] else FALLBACK_ESCALATION
-    return [dict(step) for step in steps]
 
 
 @require_http_methods(["GET"])

@@ -128,7 +128,7 @@ def _the_invitee_accepts_and_sets_up_two_step_verification(browser: Any, site_po
         code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
         phone.fill("input[name=code]", code)
         phone.locator("main form button[type=submit]").last.click()
-        phone.wait_for_load_state()
+        phone.wait_for_url(lambda url: "/2fa/totp/activate/" not in url)
         assert Authenticator.objects.filter(user__email=INVITEE, type=Authenticator.Type.TOTP).exists()
     finally:
         context.close()

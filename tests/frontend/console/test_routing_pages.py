@@ -137,3 +137,39 @@ def test_a_bandung_admin_cannot_change_jakartas_rules_from_either_host(
     # On Bandung's host the same number is Bandung's own business, never Jakarta's rules.
     browser.post("/kantor/admin/penerusan/", {"category": "jalan_rusak", "unit": jakarta_unit.pk}, HTTP_HOST=BANDUNG)
     assert _versions(jakarta) == before
+
+
+def test_a_rules_deadline_chain_is_edited_and_a_bad_step_is_explained(bandung: Government) -> None:
+    browser = admin_client(bandung)
+    before = _versions(bandung)
+    path = "/kantor/admin/penerusan/aturan/20/"
+    form = browser.get(path, HTTP_HOST=BANDUNG).content.decode()
+    assert 'name="step_1_target"' in form
+    fields = {
+        "aksi": "save",
+        "name": "Sampah ke DLH",
+        "category_codes": ["sampah", "pencemaran"],
+        "handling_unit": _unit_id(bandung, "Dinas Lingkungan Hidup"),
+        "notify": ["village_head", "handling_head"],
+        "step_1_target": "handling_head",
+        "step_1_days": "2",
+        "step_2_target": "head_of_government",
+        "step_2_minutes": "240",
+    }
+    bad = browser.post(path, {**fields, "step_2_minutes": ""}, HTTP_HOST=BANDUNG)
+    assert bad.status_code == 400
+    assert "Langkah eskalasi 2: beri target" in bad.content.decode()
+    assert _versions(bandung) == before
+    assert browser.post(path, fields, HTTP_HOST=BANDUNG).status_code == 302
+    with government_context(bandung):
+        rule = RuleSet.objects.get(is_active=True).rules.get(order=20)
+    assert rule.escalation == [
+        {"target": "handling_head", "working_days": 2},
+        {"target": "head_of_government", "working_minutes": 240},
+    ]
+    assert rule.notify == ["village_head", "handling_head"]
+
+
+def _unit_id(government: Government, name: str) -> int:
+    with government_context(government):
+        return Unit.objects.get(name=name).pk
