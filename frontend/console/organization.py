@@ -35,6 +35,7 @@ from warga.organization.services import (
     membership_end,
     membership_set_acting,
     position_create,
+    position_rename,
     unit_create,
     unit_end,
     unit_move,
@@ -87,6 +88,11 @@ class UnitEndForm(forms.Form):
 class PositionCreateForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title of the position"), max_length=200)
     kind = forms.ChoiceField(label=gettext_lazy("Kind of position"), choices=ADDABLE_POSITION_KINDS)
+
+
+class PositionRenameForm(forms.Form):
+    position = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label=gettext_lazy("New title of the position"), max_length=200)
 
 
 class MembershipEndForm(forms.Form):
@@ -158,6 +164,7 @@ def unit_page(request: HttpRequest, government: Government, unit_id: int) -> Htt
         ),
         "position": PositionCreateForm(bound if action == "position" else None, prefix="position"),
         "end_membership": MembershipEndForm(bound if action == "end_membership" else None, prefix="membership"),
+        "rename_position": PositionRenameForm(bound if action == "rename_position" else None, prefix="jabatan"),
     }
     if action == "acting":
         membership_id = int(request.POST.get("membership", "0") or 0)
@@ -180,6 +187,9 @@ def unit_page(request: HttpRequest, government: Government, unit_id: int) -> Htt
             ),
             "end_membership": lambda: membership_end(
                 actor_id=actor, membership_id=data["membership"], ends_on=data["ends_on"]
+            ),
+            "rename_position": lambda: position_rename(
+                actor_id=actor, position_id=data["position"], title=data["title"]
             ),
         }
         if _apply(

@@ -4,6 +4,8 @@ nothing changed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core import mail
 from django.utils.html import escape
 
@@ -228,3 +230,37 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_the_public_host_has_no_conso
     assert response["Location"].startswith("/akun/login/?next=")
     assert anonymous.get("/kantor/admin/unit/", HTTP_HOST="localhost").status_code == 404
     assert mail.outbox == []
+
+
+def test_a_position_is_renamed_from_its_units_page(bandung: Government) -> None:
+    browser = admin_client(bandung)
+    with government_context(bandung):
+        position = Position.objects.filter(kind=PositionKind.LURAH).order_by("id").first()
+        assert position is not None
+    path = f"/kantor/admin/unit/{position.unit_id}/"
+    refused = browser.post(
+        path, {"aksi": "rename_position", "jabatan-position": position.pk, "jabatan-title": "  "}, HTTP_HOST=BANDUNG
+    )
+    assert refused.status_code == 400
+    renamed = browser.post(
+        path,
+        {"aksi": "rename_position", "jabatan-position": position.pk, "jabatan-title": "Lurah Sukarasa (Plt. Camat)"},
+        HTTP_HOST=BANDUNG,
+    )
+    assert renamed.status_code == 302
+    with government_context(bandung):
+        position.refresh_from_db()
+    assert position.title == "Lurah Sukarasa (Plt. Camat)"
+    assert _events(bandung) == ["position.rename"]
+
+
+def test_the_pages_read_in_a_fixed_number_of_queries(bandung: Government, django_assert_max_num_queries: Any) -> None:
+    browser = admin_client(bandung)
+    root = _root(bandung)
+    browser.get("/kantor/admin/unit/", HTTP_HOST=BANDUNG)  # warm the host and session caches
+    # The tree of some 190 units, their form's choices, the gate and the layout's menu and brand.
+    with django_assert_max_num_queries(11):
+        assert browser.get("/kantor/admin/unit/", HTTP_HOST=BANDUNG).status_code == 200
+    # The government's own unit with its seats and their holders today.
+    with django_assert_max_num_queries(15):
+        assert browser.get(f"/kantor/admin/unit/{root.pk}/", HTTP_HOST=BANDUNG).status_code == 200
