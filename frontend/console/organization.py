@@ -52,6 +52,15 @@ ADDABLE_POSITION_KINDS = [
     for kind in PositionKind
     if kind not in (PositionKind.GUBERNUR, PositionKind.BUPATI, PositionKind.WALIKOTA, PositionKind.PENGAWAS_NASIONAL)
 ]
+# The seat a new position of each kind of unit most often is, offered first.
+LIKELY_POSITION: dict[str, PositionKind] = {
+    UnitKind.GOVERNMENT: PositionKind.ADMIN_KOORDINATOR,
+    UnitKind.KECAMATAN: PositionKind.PETUGAS_LAPANGAN,
+    UnitKind.KELURAHAN: PositionKind.PETUGAS_LAPANGAN,
+    UnitKind.DESA: PositionKind.PETUGAS_LAPANGAN,
+    UnitKind.AGENCY: PositionKind.KEPALA_DINAS,
+    UnitKind.EXTERNAL: PositionKind.ADMIN_PENGHUBUNG,
+}
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -162,7 +171,11 @@ def unit_page(request: HttpRequest, government: Government, unit_id: int) -> Htt
         "end": UnitEndForm(
             bound if action == "end" else None, initial={"ends_on": today_in(government=government)}, prefix="end"
         ),
-        "position": PositionCreateForm(bound if action == "position" else None, prefix="position"),
+        "position": PositionCreateForm(
+            bound if action == "position" else None,
+            initial={"kind": LIKELY_POSITION.get(unit.kind, PositionKind.PETUGAS_LAPANGAN)},
+            prefix="position",
+        ),
         "end_membership": MembershipEndForm(bound if action == "end_membership" else None, prefix="membership"),
         "rename_position": PositionRenameForm(bound if action == "rename_position" else None, prefix="jabatan"),
     }
