@@ -6,7 +6,19 @@ Each view answers only on the kind of host it belongs to (see api.v1.reports).
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api.v1 import calendar, feed, national, notifications, organization, privacy, regions, reports, routing, triage
+from api.v1 import (
+    calendar,
+    feed,
+    government_settings,
+    national,
+    notifications,
+    organization,
+    privacy,
+    regions,
+    reports,
+    routing,
+    triage,
+)
 
 urlpatterns = [
     path("reports/", reports.ReportSubmitView.as_view(), name="v1-report-submit"),
@@ -127,6 +139,8 @@ urlpatterns = [
         organization.InvitationRevokeView.as_view(),
         name="v1-organization-invitation-revoke",
     ),
+    path("privacy/settings/", government_settings.PrivacySettingsView.as_view(), name="v1-privacy-settings"),
+    path("branding/", government_settings.BrandingView.as_view(), name="v1-branding"),
     path("calendar/", calendar.CalendarView.as_view(), name="v1-calendar"),
     path("calendar/days-off/", calendar.DayOffListView.as_view(), name="v1-calendar-days-off"),
     path("calendar/days-off/<int:day_off_id>/", calendar.DayOffDetailView.as_view(), name="v1-calendar-day-off"),

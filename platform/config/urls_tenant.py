@@ -12,6 +12,12 @@ from frontend import (
     triage_views,
     views,
 )
+from frontend.console import audit as console_audit
+from frontend.console import calendar as console_calendar
+from frontend.console import organization as console_org
+from frontend.console import routing as console_routing
+from frontend.console import settings as console_settings
+from frontend.console import views as console
 from frontend.office import inbox_views, report_views, template_views
 
 # allauth's 429 answer (its respond_429 looks it up in ROOT_URLCONF, which is this module).
@@ -27,6 +33,22 @@ urlpatterns = [
     # The officials' workspace: the inbox, its CSV, a report and its actions.
     path("kantor/", inbox_views.inbox_page, name="official-workspace"),
     path("kantor/ekspor.csv", inbox_views.inbox_export, name="office-inbox-export"),
+    # The admin console (frontend/console/): the admin koordinator's set-up of the government.
+    path("kantor/admin/", console.console_home, name="console-home"),
+    path("kantor/admin/unit/", console_org.units_page, name="console-units"),
+    path("kantor/admin/unit/<int:unit_id>/", console_org.unit_page, name="console-unit"),
+    path("kantor/admin/undangan/", console_org.invitations_page, name="console-invitations"),
+    path("kantor/admin/penerusan/", console_routing.routing_page, name="console-routing"),
+    path("kantor/admin/penerusan/aturan/baru/", console_routing.rule_page, name="console-rule-new"),
+    path("kantor/admin/penerusan/aturan/<int:order>/", console_routing.rule_page, name="console-rule"),
+    path("kantor/admin/penerusan/versi/<int:version>/", console_routing.version_page, name="console-version"),
+    path("kantor/admin/penerusan/versi/<int:version>/pulihkan/", console_routing.version_restore),
+    path("kantor/admin/kalender/", console_calendar.calendar_page, name="console-calendar"),
+    path("kantor/admin/privasi/", console_settings.privacy_page, name="console-privacy"),
+    path("kantor/admin/tampilan/", console_settings.branding_page, name="console-branding"),
+    path("kantor/admin/audit/", console_audit.audit_page, name="console-audit"),
+    path("merek.css", console_settings.brand_stylesheet, name="brand-stylesheet"),
+    path("merek/logo.png", console_settings.brand_logo, name="brand-logo"),
     path(
         "kantor/laporan/<str:tracking_number>/identitas-pelapor/",
         privacy_views.reporter_identity,

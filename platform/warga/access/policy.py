@@ -55,6 +55,10 @@ class Action(enum.StrEnum):
     MEMBERSHIP_EDIT = "membership.edit"
     RULES_EDIT = "rules.edit"
     CALENDAR_EDIT = "calendar.edit"
+    # The government's own settings: privacy (retention, who may reveal a reporter) and branding.
+    SETTINGS_EDIT = "settings.edit"
+    # The audit log of reports, routing, the organisation and the calendar, with its export.
+    AUDIT_VIEW = "audit.view"
     IDENTITY_REVEAL = "identity.reveal"
     # The national triage desk (on the national government's host): its queue, assigning a
     # report to a government, holding and releasing it.
@@ -92,6 +96,8 @@ _ADMINISTRATION = (
     Action.MEMBERSHIP_EDIT,
     Action.RULES_EDIT,
     Action.CALENDAR_EDIT,
+    Action.SETTINGS_EDIT,
+    Action.AUDIT_VIEW,
 )
 
 
@@ -168,6 +174,14 @@ ROLE_MESSAGES: dict[Action, str] = {
     Action.CALENDAR_EDIT: (
         "Hanya admin koordinator pemerintah daerah ini yang dapat mengubah kalender kerja. "
         "(Only this government's admin koordinator can change the working calendar.)"
+    ),
+    Action.SETTINGS_EDIT: (
+        "Hanya admin koordinator pemerintah daerah ini yang dapat mengubah pengaturan privasi dan tampilan. "
+        "(Only this government's admin koordinator can change its privacy and branding settings.)"
+    ),
+    Action.AUDIT_VIEW: (
+        "Hanya admin koordinator pemerintah daerah ini yang dapat membuka log audit. "
+        "(Only this government's admin koordinator can open the audit log.)"
     ),
     Action.TRIAGE_ACT: (
         "Hanya pengawas nasional dan admin koordinator pemerintah pusat yang menangani meja triase. "

@@ -29,6 +29,9 @@ class Unit(models.Model):
     name = models.CharField(max_length=200)
     region_code = models.CharField(max_length=13, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last day an agency or external organisation existed (a dinas merged into another):
+    # it stays for the history of the reports it handled, and takes nothing new.
+    ended_on = models.DateField(null=True, blank=True)
 
     class Meta:
         db_table = "organization_unit"
@@ -165,6 +168,8 @@ class Invitation(models.Model):
 class OrganizationAction(models.TextChoices):
     UNIT_CREATE = "unit.create", "Unit dibuat"
     UNIT_RENAME = "unit.rename", "Unit diganti nama"
+    UNIT_MOVE = "unit.move", "Unit dipindah"
+    UNIT_END = "unit.end", "Unit diakhiri"
     POSITION_CREATE = "position.create", "Jabatan dibuat"
     POSITION_RENAME = "position.rename", "Jabatan diganti nama"
     MEMBERSHIP_END = "membership.end", "Keanggotaan diakhiri"
@@ -173,6 +178,8 @@ class OrganizationAction(models.TextChoices):
     INVITATION_RESEND = "invitation.resend", "Undangan dikirim ulang"
     INVITATION_REVOKE = "invitation.revoke", "Undangan dibatalkan"
     INVITATION_ACCEPT = "invitation.accept", "Undangan diterima"
+    PRIVACY_UPDATE = "privacy.update", "Pengaturan privasi diubah"
+    BRANDING_UPDATE = "branding.update", "Tampilan diubah"
 
 
 class OrganizationEvent(AppendOnlyModel):
@@ -193,3 +200,24 @@ class OrganizationEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_id}"
+
+
+class Branding(models.Model):
+    """How the government presents itself on its pages and in its emails: a display name (the
+    official name when empty), a logo (checked like a citizen's photo, stored re-encoded as a
+    PNG of at most 512 px a side) and a colour. One row per government schema."""
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    display_name = models.CharField(max_length=200, blank=True)
+    # "#rrggbb", lower case; empty: Warga's own colour.
+    colour = models.CharField(max_length=7, blank=True)
+    logo = models.BinaryField(null=True, blank=True)
+    logo_sha256 = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "organization_branding"
+        constraints = [models.CheckConstraint(condition=models.Q(singleton=True), name="branding_singleton")]
+
+    def __str__(self) -> str:
+        return self.display_name or "(nama resmi)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,17 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from tenants.models import Government
-from warga.organization.models import Invitation, Membership, Position, PositionKind, Unit, UnitKind
+from warga.accounts.models import User
+from warga.organization.models import (
+    Branding,
+    Invitation,
+    Membership,
+    OrganizationEvent,
+    Position,
+    PositionKind,
+    Unit,
+    UnitKind,
+)
 from warga.organization.tokens import token_hash
 
 
@@ -100,7 +111,9 @@ def units_tree() -> list[dict[str, object]]:
     """The units as nested dicts from the root(s) down, built from one query."""
     nodes: dict[int, dict[str, object]] = {}
     children: dict[int | None, list[dict[str, object]]] = {}
-    for unit in Unit.objects.order_by("kind", "name", "id").values("id", "parent_id", "kind", "name", "region_code"):
+    for unit in Unit.objects.order_by("kind", "name", "id").values(
+        "id", "parent_id", "kind", "name", "region_code", "ended_on"
+    ):
         node = {**unit, "children": []}
         nodes[unit["id"]] = node
         children.setdefault(unit["parent_id"], []).append(node)
@@ -190,3 +203,108 @@ def field_officers_of(*, unit_id: int, on: datetime.date) -> list[FieldOfficer]:
     for user_id, title, is_acting in rows:
         found.setdefault(user_id, FieldOfficer(user_id=user_id, title=title, is_acting=is_acting))
     return list(found.values())
+
+
+# --- branding ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BrandingView:
+    """What a page or an email shows of the government: its name, colour and whether it has a
+    logo (the logo's bytes are read only by the view serving it)."""
+
+    name: str
+    display_name: str
+    colour: str
+    logo_sha256: str
+
+
+def branding_current(*, government: Government) -> BrandingView:
+    """The current schema's branding (one query, without the logo's bytes); the official
+    name and Warga's colour stand in for what is not set."""
+    row = Branding.objects.values_list("display_name", "colour", "logo_sha256").first()
+    display_name, colour, logo_sha256 = row if row is not None else ("", "", "")
+    return BrandingView(
+        name=display_name or government.name, display_name=display_name, colour=colour, logo_sha256=logo_sha256
+    )
+
+
+def branding_logo() -> tuple[bytes, str] | None:
+    """The logo's PNG bytes and their SHA-256, or None without a logo."""
+    row = Branding.objects.exclude(logo_sha256="").values_list("logo", "logo_sha256").first()
+    if row is None or row[0] is None:
+        return None
+    return bytes(row[0]), row[1]
+
+
+# --- audit -------------------------------------------------------------------------------------
+
+
+def organization_events(*, limit: int) -> QuerySet[OrganizationEvent]:
+    return OrganizationEvent.objects.order_by("-created_at", "-id")[:limit]
+
+
+# --- the admin console -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Someone holding a seat today: the membership and how to name the person."""
+
+    membership_id: int
+    user_id: uuid.UUID
+    name: str
+    email: str
+    is_acting: bool
+    starts_on: datetime.date
+    ends_on: datetime.date | None
+
+
+def holders_today(*, government: Government, position_ids: list[int]) -> dict[int, list[Holder]]:
+    """Who holds each of `position_ids` today (acting holders marked), in two queries: the
+    memberships here, the accounts in public."""
+    memberships = list(
+        Membership.objects.filter(
+            membership_active_q(on=today_in(government=government)), position_id__in=position_ids
+        ).order_by("position_id", "starts_on", "id")
+    )
+    people = {user.pk: user for user in User.objects.filter(pk__in={m.user_id for m in memberships})}
+    held: dict[int, list[Holder]] = {}
+    for membership in memberships:
+        person = people.get(membership.user_id)
+        held.setdefault(membership.position_id, []).append(
+            Holder(
+                membership_id=membership.pk,
+                user_id=membership.user_id,
+                name=(person.full_name or person.email) if person else "(akun dihapus)",
+                email=person.email if person else "",
+                is_acting=membership.is_acting,
+                starts_on=membership.starts_on,
+                ends_on=membership.ends_on,
+            )
+        )
+    return held
+
+
+def unit_get(*, unit_id: int) -> Unit | None:
+    return Unit.objects.select_related("parent").filter(pk=unit_id).first()
+
+
+def unit_children(*, unit_id: int) -> QuerySet[Unit]:
+    return Unit.objects.filter(parent_id=unit_id).order_by("kind", "name", "id")
+
+
+def units_for_choice(*, parents_only: bool = False, include_ended: bool = False) -> list[Unit]:
+    """Units still running (or every unit), for a form's choice list (parents only: those that
+    may hold sub-units, i.e. not external organisations)."""
+    units = Unit.objects.order_by("region_code", "name", "id")
+    if not include_ended:
+        units = units.filter(ended_on__isnull=True)
+    if parents_only:
+        units = units.exclude(kind=UnitKind.EXTERNAL)
+    return list(units)
+
+
+def people_named(*, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Accounts' names (or email addresses) by id, for showing who holds a seat."""
+    return {user.pk: user.full_name or user.email for user in User.objects.filter(pk__in=set(user_ids))}

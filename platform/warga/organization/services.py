@@ -4,7 +4,11 @@ changes to units, positions, memberships and invitations."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import io
+import re
 import uuid
+from collections.abc import Collection
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from PIL import Image, ImageOps
 
 from tenants.context import current_schema, in_public_schema, tenant_connection
 from tenants.models import Government, Level
@@ -30,6 +35,7 @@ from warga.organization.errors import (
     OrganizationNotFound,
 )
 from warga.organization.models import (
+    Branding,
     Invitation,
     Membership,
     OrganizationAction,
@@ -41,12 +47,16 @@ from warga.organization.models import (
 )
 from warga.organization.selectors import (
     InvitationState,
+    branding_current,
     invitation_state,
     membership_active_q,
     today_in,
+    unit_ancestor_ids,
     unit_root,
 )
 from warga.organization.tokens import token_hash, token_new
+from warga.reports.errors import FieldError
+from warga.reports.photos import ACCEPTED_FORMATS, photo_check
 
 _UNIT = Unit._meta.db_table
 _POSITION = Position._meta.db_table
@@ -420,7 +430,8 @@ def _send_invitation_email(*, invitation: Invitation, token: str, link_origin: s
     server that refuses is logged; the admin resends (which issues a new token)."""
     inviter = User.objects.filter(pk=invitation.invited_by_id).first() if invitation.invited_by_id else None
     context = {
-        "government": government.name,
+        # The name the government chose to show (its branding), else its official name.
+        "government": branding_current(government=government).name,
         "position": invitation.position.title,
         "unit": invitation.position.unit.name,
         "is_acting": invitation.is_acting,
@@ -750,3 +761,250 @@ def invitation_accept(*, user_id: uuid.UUID, token: str) -> Membership:
             data={"membership_id": [None, membership.pk]},
         )
     return membership
+
+
+# --- moving and ending units ---------------------------------------------------------------------
+
+
+def _unit_locked(unit_id: int) -> Unit:
+    unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
+    if unit is None:
+        raise OrganizationNotFound(f"Unit {unit_id} tidak ada di pemerintah daerah ini. (No such unit here.)")
+    return unit
+
+
+def _check_changeable(unit: Unit, *, what: str) -> None:
+    if unit.kind not in _NEW_UNIT_KINDS:
+        raise OrganizationInvalid(
+            "unit_id",
+            "territorial",
+            f"{unit.name} adalah unit wilayah dari data Kemendagri: tidak dapat {what}. "
+            "(Territorial units follow the reference data.)",
+        )
+    if unit.ended_on is not None:
+        raise OrganizationInvalid(
+            "unit_id",
+            "ended",
+            f"{unit.name} sudah diakhiri pada {unit.ended_on:%Y-%m-%d}. (This unit has ended.)",
+        )
+
+
+def unit_move(*, actor_id: uuid.UUID, unit_id: int, parent_id: int) -> Unit:
+    """Put an agency or external organisation under another parent (a bidang moving to another
+    dinas). Territorial units stay where the reference data puts them; a unit never moves
+    under itself or its own sub-units, nor under an external organisation or an ended unit."""
+    _require(actor_id=actor_id, action=Action.ORGANIZATION_EDIT)
+    with transaction.atomic():
+        unit = _unit_locked(unit_id)
+        _check_changeable(unit, what="dipindah")
+        parent = Unit.objects.filter(pk=parent_id).first()
+        if parent is None:
+            raise OrganizationInvalid(
+                "parent_id", "not_found", "Unit induk itu tidak ada di pemerintah daerah ini. (No such parent.)"
+            )
+        if parent.pk == unit.pk or unit.pk in unit_ancestor_ids(unit_id=parent.pk):
+            raise OrganizationInvalid(
+                "parent_id",
+                "cycle",
+                f"{unit.name} tidak dapat dipindah ke bawah dirinya sendiri atau sub-unitnya. "
+                "(A unit cannot move under itself.)",
+            )
+        if parent.kind == UnitKind.EXTERNAL or parent.ended_on is not None:
+            raise OrganizationInvalid(
+                "parent_id",
+                "bad_parent",
+                f"{parent.name} tidak dapat menjadi induk: organisasi eksternal atau unit yang sudah diakhiri. "
+                "(That unit cannot hold sub-units.)",
+            )
+        if _sibling_named(parent_id=parent.pk, name=unit.name, excluding=unit.pk):
+            raise OrganizationInvalid(
+                "parent_id",
+                "duplicate",
+                f"Sudah ada unit bernama {unit.name} di bawah {parent.name}. (A unit of that name exists there.)",
+            )
+        before = unit.parent_id
+        if before != parent.pk:
+            unit.parent = parent
+            unit.save(update_fields=["parent"])
+            _event(
+                actor_id=actor_id,
+                action=OrganizationAction.UNIT_MOVE,
+                object_id=unit.pk,
+                data={"parent_id": [before, parent.pk]},
+            )
+    return unit
+
+
+def unit_end(
+    *, actor_id: uuid.UUID, unit_id: int, ends_on: datetime.date, handling_unit_ids: Collection[int] = ()
+) -> Unit:
+    """End an agency or external organisation on `ends_on` (today or later, the last day it
+    exists). It keeps its history; nothing new reaches it. Refused while a sub-unit is still
+    running, while anyone holds one of its seats after `ends_on`, or while a rule of the active
+    routing rules hands reports to it (`handling_unit_ids`, given by the caller that read the
+    rules): change those first, so that no report is ever routed to a unit that is gone."""
+    government = _require(actor_id=actor_id, action=Action.ORGANIZATION_EDIT)
+    with transaction.atomic():
+        unit = _unit_locked(unit_id)
+        _check_changeable(unit, what="diakhiri")
+        if ends_on < today_in(government=government):
+            raise OrganizationInvalid(
+                "ends_on", "in_the_past", "Tanggal berakhir tidak boleh sebelum hari ini. (The date is in the past.)"
+            )
+        if Unit.objects.filter(parent=unit, ended_on__isnull=True).exists():
+            raise OrganizationInvalid(
+                "unit_id",
+                "has_children",
+                f"{unit.name} masih memiliki sub-unit aktif: pindahkan atau akhiri sub-unitnya dulu. "
+                "(End or move its sub-units first.)",
+            )
+        seated = Membership.objects.filter(position__unit=unit).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=ends_on))
+        if seated.exists():
+            raise OrganizationInvalid(
+                "unit_id",
+                "seated",
+                f"Masih ada petugas yang memegang jabatan di {unit.name} setelah tanggal itu: akhiri masa jabatannya "
+                "dulu. (End its memberships first.)",
+            )
+        if unit.pk in set(handling_unit_ids):
+            raise OrganizationInvalid(
+                "unit_id",
+                "routed",
+                f"Aturan penerusan yang berlaku masih meneruskan laporan ke {unit.name}: ubah aturannya dulu. "
+                "(The routing rules still send reports to it.)",
+            )
+        unit.ended_on = ends_on
+        unit.save(update_fields=["ended_on"])
+        _event(
+            actor_id=actor_id,
+            action=OrganizationAction.UNIT_END,
+            object_id=unit.pk,
+            data={"ended_on": [None, ends_on.isoformat()]},
+        )
+    return unit
+
+
+def organization_event_record(
+    *, actor_id: uuid.UUID, action: OrganizationAction, object_id: int, data: dict[str, Any]
+) -> None:
+    """An audit event for a change the organisation's log covers but another app makes (its
+    privacy settings); runs in the caller's transaction."""
+    _event(actor_id=actor_id, action=action, object_id=object_id, data=data)
+
+
+# --- branding --------------------------------------------------------------------------------------
+
+COLOUR_PATTERN = re.compile(r"#[0-9a-f]{6}")
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_DIMENSION = 512
+# White text sits on the colour (the header, buttons): WCAG AA asks for 4.5:1.
+MIN_CONTRAST_WITH_WHITE = 4.5
+
+
+def _relative_luminance(colour: str) -> float:
+    def channel(hex_pair: str) -> float:
+        value = int(hex_pair, 16) / 255
+        return value / 12.92 if value <= 0.03928 else float(((value + 0.055) / 1.055) ** 2.4)
+
+    red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def colour_contrast_with_white(colour: str) -> float:
+    return 1.05 / (_relative_luminance(colour) + 0.05)
+
+
+def _clean_colour(colour: str) -> str:
+    value = (colour or "").strip().lower()
+    if not value:
+        return ""
+    if not COLOUR_PATTERN.fullmatch(value):
+        raise OrganizationInvalid(
+            "colour",
+            "invalid_colour",
+            "Warna harus ditulis sebagai kode heksadesimal #rrggbb, misalnya #1d4ed8. (Write the colour as #rrggbb.)",
+        )
+    contrast = colour_contrast_with_white(value)
+    if contrast < MIN_CONTRAST_WITH_WHITE:
+        raise OrganizationInvalid(
+            "colour",
+            "low_contrast",
+            f"Warna {value} terlalu terang: tulisan putih di atasnya sulit dibaca (kontras {contrast:.1f}:1, "
+            f"paling sedikit {MIN_CONTRAST_WITH_WHITE}:1). Pilih warna yang lebih gelap. "
+            "(Too light for white text; choose a darker colour.)",
+        )
+    return value
+
+
+def _clean_logo(data: bytes) -> tuple[bytes, str]:
+    """The logo checked like a citizen's photo (type by content, pixel bomb, truncation), then
+    written out again as a PNG without metadata, at most LOGO_MAX_DIMENSION a side."""
+    if len(data) > LOGO_MAX_BYTES:
+        raise OrganizationInvalid(
+            "logo",
+            "too_large",
+            f"Logo lebih besar dari {LOGO_MAX_BYTES // 1024 // 1024} MB. Kecilkan ukurannya. (The logo is too large.)",
+        )
+    checked = photo_check(data=data, position=1)
+    if isinstance(checked, FieldError):
+        messages = {
+            "too_many_pixels": "Logo terlalu besar ukuran pikselnya. (The logo has too many pixels.)",
+            "too_large": "Logo terlalu besar. (The logo is too large.)",
+        }
+        raise OrganizationInvalid(
+            "logo",
+            checked.code,
+            messages.get(
+                checked.code,
+                "Logo bukan gambar JPEG, PNG, WebP atau HEIC yang utuh. (The logo is not a complete image.)",
+            ),
+        )
+    with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as opened:
+        image = ImageOps.exif_transpose(opened).convert("RGBA")
+    image.thumbnail((LOGO_MAX_DIMENSION, LOGO_MAX_DIMENSION), Image.Resampling.LANCZOS)
+    image.info.clear()
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    content = out.getvalue()
+    return content, hashlib.sha256(content).hexdigest()
+
+
+def branding_update(
+    *,
+    actor_id: uuid.UUID,
+    display_name: str,
+    colour: str,
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+) -> Branding:
+    """Set the government's display name (empty: its official name), colour (#rrggbb dark
+    enough for white text; empty: Warga's) and, when given, a new logo (or remove it). Every
+    input is checked before anything is written; one audit event says what changed."""
+    _require(actor_id=actor_id, action=Action.SETTINGS_EDIT)
+    name = " ".join((display_name or "").split())
+    if len(name) > NAME_MAX:
+        raise OrganizationInvalid(
+            "display_name", "too_long", f"Nama tampilan paling panjang {NAME_MAX} karakter. (The name is too long.)"
+        )
+    clean_colour = _clean_colour(colour)
+    new_logo = _clean_logo(logo) if logo is not None else None
+    with transaction.atomic():
+        branding = Branding.objects.select_for_update().first() or Branding()
+        changes: dict[str, list[Any]] = {}
+        if branding.display_name != name:
+            changes["display_name"] = [branding.display_name, name]
+            branding.display_name = name
+        if branding.colour != clean_colour:
+            changes["colour"] = [branding.colour, clean_colour]
+            branding.colour = clean_colour
+        if new_logo is not None and new_logo[1] != branding.logo_sha256:
+            changes["logo_sha256"] = [branding.logo_sha256, new_logo[1]]
+            branding.logo, branding.logo_sha256 = new_logo
+        elif remove_logo and new_logo is None and branding.logo_sha256:
+            changes["logo_sha256"] = [branding.logo_sha256, ""]
+            branding.logo, branding.logo_sha256 = None, ""
+        if changes or branding.pk is None:
+            branding.save()
+        if changes:
+            _event(actor_id=actor_id, action=OrganizationAction.BRANDING_UPDATE, object_id=branding.pk, data=changes)
+    return branding

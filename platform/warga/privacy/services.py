@@ -10,6 +10,8 @@ from tenants.context import in_public_schema, tenant_connection
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
+from warga.organization.models import OrganizationAction, PositionKind
+from warga.organization.services import organization_event_record
 from warga.personaldata.registry import ERASED_USER_ID
 from warga.privacy.models import IdentityView, PrivacySettings
 from warga.privacy.selectors import privacy_settings_current
@@ -30,6 +32,59 @@ def privacy_settings_update(
         settings.retention_days = retention_days
         settings.full_clean()
         settings.save()
+        return settings
+
+
+RETENTION_DAYS_MIN = 30
+RETENTION_DAYS_MAX = 3650
+
+
+class PrivacySettingsInvalid(ValueError):
+    """A privacy setting the admin can correct; `field` names it. Nothing was written."""
+
+    def __init__(self, field: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.code = code
+        self.message = message
+
+
+def privacy_settings_set(*, actor_id: uuid.UUID, retention_days: int, identity_viewer_kind: str) -> PrivacySettings:
+    """The admin koordinator sets how long a closed report keeps its reporter's identity
+    (RETENTION_DAYS_MIN..MAX days) and the one seat kind that may reveal who sent a `rahasia`
+    report. `settings.edit` in warga.access.policy; one audit event in the organisation's log
+    says what changed. The DPO's contact stays as it is."""
+    if in_public_schema():
+        raise RuntimeError("privacy_settings_set runs inside a government's schema, not public.")
+    government = tenant_connection().tenant
+    policy_require(actor=actor_id, government=government, action=Action.SETTINGS_EDIT)
+    if isinstance(retention_days, bool) or not RETENTION_DAYS_MIN <= retention_days <= RETENTION_DAYS_MAX:
+        raise PrivacySettingsInvalid(
+            "retention_days",
+            "out_of_range",
+            f"Masa simpan harus antara {RETENTION_DAYS_MIN} dan {RETENTION_DAYS_MAX} hari. "
+            f"(The retention period must be {RETENTION_DAYS_MIN} to {RETENTION_DAYS_MAX} days.)",
+        )
+    if identity_viewer_kind not in PositionKind.values:
+        raise PrivacySettingsInvalid(
+            "identity_viewer_kind",
+            "invalid_kind",
+            f"Jenis jabatan tidak dikenal: {identity_viewer_kind}. (Unknown position kind.)",
+        )
+    with transaction.atomic():
+        settings = PrivacySettings.objects.select_for_update().first() or PrivacySettings()
+        changes: dict[str, list[object]] = {}
+        if settings.retention_days != retention_days:
+            changes["retention_days"] = [settings.retention_days, retention_days]
+        if settings.identity_viewer_kind != identity_viewer_kind:
+            changes["identity_viewer_kind"] = [settings.identity_viewer_kind, identity_viewer_kind]
+        settings.retention_days = retention_days
+        settings.identity_viewer_kind = identity_viewer_kind
+        settings.save()
+        if changes:
+            organization_event_record(
+                actor_id=actor_id, action=OrganizationAction.PRIVACY_UPDATE, object_id=settings.pk, data=changes
+            )
         return settings
 
 

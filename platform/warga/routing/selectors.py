@@ -24,8 +24,8 @@ from warga.organization.models import Membership, Position, PositionKind, Unit, 
 from warga.organization.selectors import membership_active_q
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import PRIORITY_RANK, Priority, Report
-from warga.routing.models import ReportRouting, Rule, RuleSet, Target
-from warga.taxonomy.selectors import category_get
+from warga.routing.models import ReportRouting, RoutingAuditEvent, Rule, RuleSet, Target
+from warga.taxonomy.selectors import categories_active, category_get
 from warga.workcalendar.selectors import working_calendar_for
 
 
@@ -672,3 +672,51 @@ def report_routing_get(*, report_id: int) -> ReportRouting | None:
     """What routing decided for a report of the current schema (rule, handling unit, the
     escalation chain with each step's deadline), or None when it was never routed."""
     return ReportRouting.objects.filter(report_id=report_id).select_related("handling_unit").first()
+
+
+# --- for the admin console -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryRoute:
+    """Where reports of one category go when no area, type or priority condition applies."""
+
+    category_code: str
+    category_name: str
+    rule: Rule | None
+    handling_unit: Unit | None
+
+
+def category_routes(*, rule_set: RuleSet) -> list[CategoryRoute]:
+    """For each active category, the first rule that takes it by category alone (or a rule
+    without conditions): the category -> unit mapping as the admin reads it."""
+    rules = [
+        rule
+        for rule in rules_of(rule_set=rule_set)
+        if not (rule.area_prefix or rule.area_unit_id or rule.report_types or rule.priorities)
+    ]
+    routes = []
+    for category in categories_active():
+        rule = next((r for r in rules if not r.category_codes or category.code in r.category_codes), None)
+        routes.append(
+            CategoryRoute(
+                category_code=category.code,
+                category_name=category.name_id,
+                rule=rule,
+                handling_unit=rule.handling_unit if rule is not None else None,
+            )
+        )
+    return routes
+
+
+def rule_set_change(*, version: int) -> dict[str, Any] | None:
+    """What saving `version` changed (its audit event's detail: previous version, note,
+    rule-by-rule diff), or None for a version without one."""
+    event = RoutingAuditEvent.objects.filter(
+        kind__in=("rule_set.saved", "rule_set.restored"), rule_set_version=version
+    ).first()
+    return dict(event.detail) if event is not None else None
+
+
+def rule_set_get(*, version: int) -> RuleSet | None:
+    return RuleSet.objects.filter(version=version).first()

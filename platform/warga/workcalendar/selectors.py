@@ -7,6 +7,7 @@ wrong.
 
 from __future__ import annotations
 
+import calendar as stdlib_calendar
 import datetime
 from dataclasses import dataclass
 
@@ -114,3 +115,42 @@ def calendar_overview(*, government: Government, year: int) -> CalendarOverview:
         days_worked=list(DayWorked.objects.filter(date__year=year).order_by("date")),
         sla_targets=list(SlaTarget.objects.order_by("step", F("category_code").asc(nulls_first=True))),
     )
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One day of a month view: whether the office works it and why not."""
+
+    date: datetime.date
+    # "work": an ordinary working day; "worked": a substitute working day; "off": a holiday or
+    # a day off; "closed": a weekday without office hours.
+    state: str
+    note: str
+
+
+def calendar_months(*, government: Government, year: int) -> list[tuple[datetime.date, list[list[CalendarDay | None]]]]:
+    """The twelve months of `year` as weeks (Monday first) of days with their state, from the
+    government's working calendar (three queries)."""
+    calendar = working_calendar_for(government=government)
+    months: list[tuple[datetime.date, list[list[CalendarDay | None]]]] = []
+    for month in range(1, 13):
+        weeks: list[list[CalendarDay | None]] = []
+        for week in stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            row: list[CalendarDay | None] = []
+            for day in week:
+                if day.month != month:
+                    row.append(None)
+                    continue
+                holiday = calendar.day_off_name(day)
+                if day in calendar.days_worked:
+                    state, note = "worked", ""
+                elif holiday is not None:
+                    state, note = "off", holiday
+                elif calendar.is_working_day(day):
+                    state, note = "work", ""
+                else:
+                    state, note = "closed", ""
+                row.append(CalendarDay(date=day, state=state, note=note))
+            weeks.append(row)
+        months.append((datetime.date(year, month, 1), weeks))
+    return months

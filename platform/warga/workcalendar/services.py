@@ -80,18 +80,32 @@ def _check_hours(opens_at: datetime.time, closes_at: datetime.time) -> None:
 
 
 @transaction.atomic
-def office_hours_set(*, weekday: int, opens_at: datetime.time | None, closes_at: datetime.time | None) -> None:
-    """Open `weekday` (0 = Monday) from `opens_at` to `closes_at`, or close it when both are None."""
+def office_hours_set(
+    *,
+    weekday: int,
+    opens_at: datetime.time | None,
+    closes_at: datetime.time | None,
+    actor_id: uuid.UUID | None = None,
+) -> None:
+    """Open `weekday` (0 = Monday) from `opens_at` to `closes_at`, or close it when both are
+    None; a change leaves an audit event with the hours before and after."""
     _require_tenant_schema("office_hours_set")
     if not 0 <= weekday <= 6:
         raise WorkCalendarInputError(f"Hari {weekday} tidak dikenal: gunakan 0 (Senin) sampai 6 (Minggu).")
+    before = OfficeHours.objects.select_for_update().filter(weekday=weekday).first()
+    was = [before.opens_at.isoformat(), before.closes_at.isoformat()] if before is not None else None
     if opens_at is None and closes_at is None:
-        OfficeHours.objects.filter(weekday=weekday).delete()
+        if before is not None:
+            before.delete()
+            _audit("office_hours.set", actor_id=actor_id, weekday=weekday, before=was, after=None)
         return
     if opens_at is None or closes_at is None:
         raise WorkCalendarInputError("Isi jam buka dan jam tutup, atau kosongkan keduanya untuk hari libur.")
     _check_hours(opens_at, closes_at)
     OfficeHours.objects.update_or_create(weekday=weekday, defaults={"opens_at": opens_at, "closes_at": closes_at})
+    now = [opens_at.isoformat(), closes_at.isoformat()]
+    if now != was:
+        _audit("office_hours.set", actor_id=actor_id, weekday=weekday, before=was, after=now)
 
 
 # Kinds an administrator records by hand: national holidays and cuti bersama come from the

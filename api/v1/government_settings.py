@@ -1,0 +1,132 @@
+"""A government's own settings over HTTP (government hosts only): privacy (how long a closed
+report keeps its reporter's identity, which seat kind may reveal a `rahasia` reporter) and
+branding (display name, colour, logo). Officials of the government read them; changing them is
+`settings.edit` in warga.access.policy (the admin koordinator), decided again in the service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.v1.base import ApiView, signed_in_user
+from api.v1.errors import body
+from api.v1.organization import organization_error_response
+from api.v1.reports import OnGovernmentHost
+from warga.access.guards import IsOfficialWithMFA, government_of
+from warga.access.policy import Action, permission_for
+from warga.organization.errors import OrganizationError
+from warga.organization.models import PositionKind
+from warga.organization.selectors import branding_current
+from warga.organization.services import LOGO_MAX_BYTES, branding_update
+from warga.privacy.selectors import privacy_settings_current
+from warga.privacy.services import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, PrivacySettingsInvalid, privacy_settings_set
+
+MayEditSettings = permission_for(Action.SETTINGS_EDIT)
+LOGO_PATH = "/merek/logo.png"
+
+
+class PrivacySettingsSerializer(serializers.Serializer[Any]):
+    retention_days = serializers.IntegerField(
+        help_text=f"Days a closed report keeps its reporter's identity ({RETENTION_DAYS_MIN}-{RETENTION_DAYS_MAX})."
+    )
+    identity_viewer_kind = serializers.ChoiceField(
+        choices=PositionKind.choices, help_text="The one seat kind that may reveal a rahasia report's reporter."
+    )
+    dpo_name = serializers.CharField(read_only=True)
+    dpo_email = serializers.CharField(read_only=True)
+
+
+class PrivacySettingsView(ApiView):
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        gate = IsOfficialWithMFA if self.request.method == "GET" else MayEditSettings
+        return [OnGovernmentHost(), permissions.IsAuthenticated(), gate()]
+
+    @extend_schema(responses={200: PrivacySettingsSerializer}, summary="The government's privacy settings")
+    def get(self, request: Request) -> Response:
+        return Response(PrivacySettingsSerializer(privacy_settings_current()).data)
+
+    @extend_schema(
+        request=PrivacySettingsSerializer,
+        responses={200: PrivacySettingsSerializer},
+        summary="Set the retention period and the designated identity viewer (admin koordinator)",
+    )
+    def put(self, request: Request) -> Response:
+        given = PrivacySettingsSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            saved = privacy_settings_set(actor_id=signed_in_user(request).pk, **given.validated_data)
+        except PrivacySettingsInvalid as error:
+            return Response(
+                body(
+                    code="invalid",
+                    message=error.message,
+                    fields={error.field: [{"code": error.code, "message": error.message}]},
+                ),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(PrivacySettingsSerializer(saved).data)
+
+
+class BrandingOutput(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text="What pages and emails show: the display name, else the official name.")
+    display_name = serializers.CharField()
+    colour = serializers.CharField(help_text="#rrggbb, or empty for Warga's colour.")
+    logo_url = serializers.CharField(allow_null=True)
+
+
+class BrandingInput(serializers.Serializer[Any]):
+    display_name = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    colour = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    logo = serializers.FileField(required=False, help_text=f"JPEG, PNG, WebP or HEIC, at most {LOGO_MAX_BYTES} bytes.")
+    remove_logo = serializers.BooleanField(required=False, default=False)
+
+
+def branding_body(request: Request) -> dict[str, Any]:
+    government = government_of(request)
+    assert government is not None
+    branding = branding_current(government=government)
+    return {
+        "name": branding.name,
+        "display_name": branding.display_name,
+        "colour": branding.colour,
+        "logo_url": f"{LOGO_PATH}?v={branding.logo_sha256[:12]}" if branding.logo_sha256 else None,
+    }
+
+
+class BrandingView(ApiView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        gate = IsOfficialWithMFA if self.request.method == "GET" else MayEditSettings
+        return [OnGovernmentHost(), permissions.IsAuthenticated(), gate()]
+
+    @extend_schema(responses={200: BrandingOutput}, summary="The government's branding")
+    def get(self, request: Request) -> Response:
+        return Response(branding_body(request))
+
+    @extend_schema(
+        request={"multipart/form-data": BrandingInput},
+        responses={200: BrandingOutput},
+        summary="Set the display name, colour and logo (admin koordinator)",
+    )
+    def put(self, request: Request) -> Response:
+        given = BrandingInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        logo = given.validated_data.get("logo")
+        try:
+            branding_update(
+                actor_id=signed_in_user(request).pk,
+                display_name=given.validated_data["display_name"],
+                colour=given.validated_data["colour"],
+                logo=logo.read(LOGO_MAX_BYTES + 1) if logo is not None else None,
+                remove_logo=given.validated_data["remove_logo"],
+            )
+        except OrganizationError as error:
+            return organization_error_response(error)
+        return Response(branding_body(request))

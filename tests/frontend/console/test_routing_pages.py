@@ -1,0 +1,175 @@
+"""The console's routing page: the category -> unit mapping saved as a new version, the
+simulator's answer following it, a version's diff, restore bringing the old answer back;
+refusals change nothing."""
+
+from __future__ import annotations
+
+from django.utils.html import escape
+
+from tenants.context import government_context
+from tenants.models import Government
+from tests.frontend.console.helpers import BANDUNG, JAKARTA, admin_client, lurah_client
+from warga.access.policy import ROLE_MESSAGES, Action
+from warga.organization.models import Unit
+from warga.routing.models import RoutingAuditEvent, RuleSet
+
+SIMULATE = "/kantor/admin/penerusan/?category_code=jalan_rusak&village_code=32.73.01.1001&type=pengaduan"
+
+
+def _versions(government: Government) -> list[int]:
+    with government_context(government):
+        return list(RuleSet.objects.order_by("version").values_list("version", flat=True))
+
+
+def _answer(html: str) -> str:
+    start = html.index('<span id="unit-tujuan">') + len('<span id="unit-tujuan">')
+    return html[start : html.index("</span>", start)]
+
+
+def test_the_simulator_answers_with_unit_notified_and_due_times(bandung: Government) -> None:
+    browser = admin_client(bandung)
+    answer = browser.get(SIMULATE, HTTP_HOST=BANDUNG)
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert _answer(html) == "Dinas Pekerjaan Umum dan Penataan Ruang"
+    assert "Lurah " in html
+    assert "Kepala Dinas Pekerjaan Umum dan Penataan Ruang" in html
+
+
+def test_mapping_a_category_makes_a_version_and_restore_brings_the_old_answer_back(bandung: Government) -> None:
+    browser = admin_client(bandung)
+    before = _versions(bandung)
+    with government_context(bandung):
+        dlh = Unit.objects.get(name="Dinas Lingkungan Hidup")
+    saved = browser.post(
+        "/kantor/admin/penerusan/",
+        {
+            "category": "jalan_rusak",
+            "unit": dlh.pk,
+            "category_code": "jalan_rusak",
+            "village_code": "32.73.01.1001",
+            "type": "pengaduan",
+        },
+        HTTP_HOST=BANDUNG,
+    )
+    assert saved.status_code == 302
+    assert (
+        saved["Location"]
+        == "/kantor/admin/penerusan/?category_code=jalan_rusak&village_code=32.73.01.1001&type=pengaduan"
+    )
+    new_version = before[-1] + 1
+    assert _versions(bandung) == [*before, new_version]
+    assert _answer(browser.get(SIMULATE, HTTP_HOST=BANDUNG).content.decode()) == "Dinas Lingkungan Hidup"
+
+    diff = browser.get(f"/kantor/admin/penerusan/versi/{new_version}/", HTTP_HOST=BANDUNG).content.decode()
+    assert "Dinas Lingkungan Hidup" in diff
+    assert "jalan_rusak" in diff
+
+    restored = browser.post(f"/kantor/admin/penerusan/versi/{before[-1]}/pulihkan/", HTTP_HOST=BANDUNG)
+    assert restored.status_code == 302
+    assert _versions(bandung) == [*before, new_version, new_version + 1]
+    assert (
+        _answer(browser.get(SIMULATE, HTTP_HOST=BANDUNG).content.decode()) == "Dinas Pekerjaan Umum dan Penataan Ruang"
+    )
+    with government_context(bandung):
+        kinds = list(RoutingAuditEvent.objects.filter(rule_set_version__gt=before[-1]).values_list("kind", flat=True))
+    assert kinds == ["rule_set.saved", "rule_set.restored"]
+
+
+def test_a_rule_is_edited_and_removed_through_its_page(bandung: Government) -> None:
+    browser = admin_client(bandung)
+    before = _versions(bandung)
+    form = browser.get("/kantor/admin/penerusan/aturan/10/", HTTP_HOST=BANDUNG)
+    assert form.status_code == 200
+    refused = browser.post(
+        "/kantor/admin/penerusan/aturan/10/",
+        {"aksi": "save", "name": "", "handling_unit": ""},
+        HTTP_HOST=BANDUNG,
+    )
+    assert refused.status_code == 400
+    assert _versions(bandung) == before
+    removed = browser.post("/kantor/admin/penerusan/aturan/10/", {"aksi": "delete"}, HTTP_HOST=BANDUNG)
+    assert removed.status_code == 302
+    assert _versions(bandung) == [*before, before[-1] + 1]
+
+
+def test_an_unknown_rule_area_is_refused_by_the_service_with_nothing_saved(bandung: Government) -> None:
+    browser = admin_client(bandung)
+    before = _versions(bandung)
+    refused = browser.post(
+        "/kantor/admin/penerusan/aturan/baru/",
+        {"aksi": "save", "name": "Banjir di Bandung Wetan", "category_codes": ["banjir"], "handling_unit": "99999999"},
+        HTTP_HOST=BANDUNG,
+    )
+    assert refused.status_code == 400
+    assert _versions(bandung) == before
+
+
+def test_an_official_who_is_not_the_admin_is_refused_with_nothing_changed(bandung: Government) -> None:
+    browser = lurah_client(bandung)
+    before = _versions(bandung)
+    for path in ("/kantor/admin/penerusan/", "/kantor/admin/penerusan/versi/1/", "/kantor/admin/penerusan/aturan/10/"):
+        refused = browser.get(path, HTTP_HOST=BANDUNG)
+        assert refused.status_code == 403
+        assert escape(ROLE_MESSAGES[Action.RULES_EDIT]) in refused.content.decode()
+    assert (
+        browser.post("/kantor/admin/penerusan/", {"category": "jalan_rusak", "unit": ""}, HTTP_HOST=BANDUNG).status_code
+        == 403
+    )
+    assert browser.post("/kantor/admin/penerusan/versi/1/pulihkan/", HTTP_HOST=BANDUNG).status_code == 403
+    assert _versions(bandung) == before
+
+
+def test_a_bandung_admin_cannot_change_jakartas_rules_from_either_host(
+    bandung: Government, jakarta: Government
+) -> None:
+    browser = admin_client(bandung)
+    before = _versions(jakarta)
+    with government_context(jakarta):
+        jakarta_unit = Unit.objects.get(name="Dinas Lingkungan Hidup")
+    assert (
+        browser.post(
+            "/kantor/admin/penerusan/", {"category": "jalan_rusak", "unit": jakarta_unit.pk}, HTTP_HOST=JAKARTA
+        ).status_code
+        == 403
+    )
+    assert browser.post("/kantor/admin/penerusan/versi/1/pulihkan/", HTTP_HOST=JAKARTA).status_code == 403
+    # On Bandung's host the same number is Bandung's own business, never Jakarta's rules.
+    browser.post("/kantor/admin/penerusan/", {"category": "jalan_rusak", "unit": jakarta_unit.pk}, HTTP_HOST=BANDUNG)
+    assert _versions(jakarta) == before
+
+
+def test_a_rules_deadline_chain_is_edited_and_a_bad_step_is_explained(bandung: Government) -> None:
+    browser = admin_client(bandung)
+    before = _versions(bandung)
+    path = "/kantor/admin/penerusan/aturan/20/"
+    form = browser.get(path, HTTP_HOST=BANDUNG).content.decode()
+    assert 'name="step_1_target"' in form
+    fields = {
+        "aksi": "save",
+        "name": "Sampah ke DLH",
+        "category_codes": ["sampah", "pencemaran"],
+        "handling_unit": _unit_id(bandung, "Dinas Lingkungan Hidup"),
+        "notify": ["village_head", "handling_head"],
+        "step_1_target": "handling_head",
+        "step_1_days": "2",
+        "step_2_target": "head_of_government",
+        "step_2_minutes": "240",
+    }
+    bad = browser.post(path, {**fields, "step_2_minutes": ""}, HTTP_HOST=BANDUNG)
+    assert bad.status_code == 400
+    assert "Langkah eskalasi 2: beri target" in bad.content.decode()
+    assert _versions(bandung) == before
+    assert browser.post(path, fields, HTTP_HOST=BANDUNG).status_code == 302
+    with government_context(bandung):
+        rule = RuleSet.objects.get(is_active=True).rules.get(order=20)
+    assert rule.escalation == [
+        {"target": "handling_head", "working_days": 2},
+        {"target": "head_of_government", "working_minutes": 240},
+    ]
+    assert rule.notify == ["village_head", "handling_head"]
+
+
+def _unit_id(government: Government, name: str) -> int:
+    with government_context(government):
+        return Unit.objects.get(name=name).pk
