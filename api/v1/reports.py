@@ -11,7 +11,10 @@ host, from its owner through the public index), so another government's number i
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -45,6 +48,7 @@ from warga.intake.services import (
 )
 from warga.reports.lifecycle import Status, allowed_next
 from warga.reports.models import PhotoState, Priority, Privacy, Report, ReportType
+from warga.reports.photos import MAX_PHOTOS
 from warga.reports.selectors import (
     report_get_for_actor,
     report_photo_for_actor,
@@ -131,7 +135,14 @@ class SubmitInput(serializers.Serializer[Any]):
         required=False, help_text="Or the Idempotency-Key header. The same key returns the same report."
     )
     # Checked by content in the domain (JPEG/PNG/WebP/HEIC, size, pixels); multipart only.
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    # The count is capped here, before any file is looked at.
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=MAX_PHOTOS,
+        error_messages={"max_length": "Paling banyak {max_length} foto per laporan."},
+    )
 
 
 class SubmissionOutput(serializers.Serializer[Any]):
@@ -529,14 +540,35 @@ class ReportTransferView(ApiView):
         return Response(TransferOutput(outcome).data)
 
 
+_ONE_PER_PROOF: dict[str, str | _StrPromise] = {
+    "max_length": "Paling banyak {max_length} nilai: satu untuk setiap foto bukti."
+}
+
+
 class ResolveInput(serializers.Serializer[Any]):
     """Multipart: the n-th photo goes with the n-th capture time and position."""
 
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-    photos = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=5)
-    captured_at = serializers.ListField(child=serializers.DateTimeField())
-    latitude = serializers.ListField(child=serializers.FloatField(min_value=-90, max_value=90))
-    longitude = serializers.ListField(child=serializers.FloatField(min_value=-180, max_value=180))
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        min_length=1,
+        max_length=MAX_PHOTOS,
+        error_messages={
+            "min_length": "Lampirkan paling sedikit satu foto bukti.",
+            "max_length": "Paling banyak {max_length} foto bukti.",
+        },
+    )
+    captured_at = serializers.ListField(
+        child=serializers.DateTimeField(), max_length=MAX_PHOTOS, error_messages=_ONE_PER_PROOF
+    )
+    latitude = serializers.ListField(
+        child=serializers.FloatField(min_value=-90, max_value=90), max_length=MAX_PHOTOS, error_messages=_ONE_PER_PROOF
+    )
+    longitude = serializers.ListField(
+        child=serializers.FloatField(min_value=-180, max_value=180),
+        max_length=MAX_PHOTOS,
+        error_messages=_ONE_PER_PROOF,
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         count = len(attrs["photos"])

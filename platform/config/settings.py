@@ -92,6 +92,8 @@ TENANT_MULTIPROCESSING_MAX_PROCESSES = env.integer("WARGA_MIGRATION_PROCESSES", 
 TENANT_MULTIPROCESSING_CHUNKS = 8
 
 MIDDLEWARE = [
+    # Before anything reads a body or looks the host up (warga.access.body_limit).
+    "warga.access.body_limit.RequestBodyLimitMiddleware",
     "tenants.middleware.GovernmentHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -384,6 +386,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Warga API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+
+# --- Request sizes and public look-ups (docs/security.md) -------------------------------------
+# Bodies over these sizes are answered 413 before a byte is read (warga.access.body_limit).
+# Multipart carries up to five photos of at most 10 MB each; everything else is small JSON or
+# a form. The reverse proxy must refuse the same sizes (deploy/README.md).
+WARGA_MAX_BODY_BYTES = env.integer("WARGA_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
+WARGA_MAX_MULTIPART_BYTES = env.integer("WARGA_MAX_MULTIPART_BYTES", 60 * 1024 * 1024, minimum=1024)
+# Django's own limit on what it reads into memory (request.body, form fields) agrees.
+DATA_UPLOAD_MAX_MEMORY_SIZE = WARGA_MAX_BODY_BYTES
+# Public look-ups by tracking number and photo fetches per client IP (an IPv6 /64 counts as
+# one) per window, counted in the `shared` cache. A map page fetches many thumbnails, so photos
+# get more; a person reading reports one by one never meets either limit.
+WARGA_LOOKUP_IP_LIMIT = env.integer("WARGA_LOOKUP_IP_LIMIT", 60, minimum=1)
+WARGA_LOOKUP_IP_WINDOW_SECONDS = env.integer("WARGA_LOOKUP_IP_WINDOW_SECONDS", 60, minimum=1)
+WARGA_PHOTO_IP_LIMIT = env.integer("WARGA_PHOTO_IP_LIMIT", 300, minimum=1)
+WARGA_PHOTO_IP_WINDOW_SECONDS = env.integer("WARGA_PHOTO_IP_WINDOW_SECONDS", 60, minimum=1)
 
 # --- Security -------------------------------------------------------------------------------
 # HTTPS is assumed everywhere except on the development base domain `localhost`.
