@@ -18,6 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from warga.access.policy import ActionForbidden
 from warga.intake.services import IdempotencyKeyReused, IntakeUnavailable, RateLimited
+from warga.privacy.services import RevealRateLimited
 from warga.reports.errors import FieldError, InvalidTransition, ReportError, ReportInvalid, ReportNotFound
 
 # The domain's refusals and what each becomes on the wire.
@@ -27,6 +28,7 @@ DOMAIN_ERRORS: dict[type[ReportError], tuple[int, str]] = {
     InvalidTransition: (status.HTTP_409_CONFLICT, "invalid_transition"),
     IdempotencyKeyReused: (status.HTTP_422_UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
     RateLimited: (status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited"),
+    RevealRateLimited: (status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited"),
     IntakeUnavailable: (status.HTTP_503_SERVICE_UNAVAILABLE, "unavailable"),
 }
 
@@ -64,7 +66,7 @@ def domain_error_response(error: ReportError) -> Response:
         extra["current"] = error.current
         extra["allowed"] = list(error.allowed)
     headers = {"Retry-After": "60"} if http_status == status.HTTP_503_SERVICE_UNAVAILABLE else None
-    if isinstance(error, RateLimited):
+    if isinstance(error, RateLimited | RevealRateLimited):
         headers = {"Retry-After": str(error.retry_after)}
         extra["retry_after"] = error.retry_after
     return Response(body(code=code, message=error.message, **extra), status=http_status, headers=headers)

@@ -119,6 +119,28 @@ def _submission_ip_refusal(request: Request) -> Response | None:
     )
 
 
+def _public_read_refusal(request: Request, *, action: str, amount: int, seconds: int) -> Response | None:
+    """The per-IP budget on the public host's open reads (look-up by tracking number, photos):
+    tracking numbers are sequential, and without a budget one client could walk every number
+    and download every photo. Counted in the `shared` cache, before the number is looked at,
+    so a refusal says nothing about whether the number exists."""
+    limit = Limit(amount=amount, seconds=seconds)
+    decision = rate_limit_consume(
+        action=action, account_id=None, ip=ip_budget_key(client_ip(request)), per_account=limit, per_ip=limit
+    )
+    if decision.allowed:
+        return None
+    message = (
+        f"Terlalu banyak permintaan dari jaringan internet Anda (alamat IP yang sama) dalam waktu singkat. "
+        f"Coba lagi dalam {decision.retry_after} detik."
+    )
+    return Response(
+        body(code="rate_limited", message=message, retry_after=decision.retry_after),
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(decision.retry_after)},
+    )
+
+
 # --- Serializers ------------------------------------------------------------------------------
 
 
@@ -314,6 +336,14 @@ class ReportDetailView(ApiView):
     )
     def get(self, request: Request, tracking_number: str) -> Response:
         if in_public_schema():
+            refused = _public_read_refusal(
+                request,
+                action="report_lookup",
+                amount=settings.WARGA_LOOKUP_IP_LIMIT,
+                seconds=settings.WARGA_LOOKUP_IP_WINDOW_SECONDS,
+            )
+            if refused is not None:
+                return refused
             found = report_lookup_public(tracking_number=tracking_number, viewer=request.user)
             if found is None:
                 raise Http404(REPORT_NOT_FOUND)
@@ -391,6 +421,14 @@ class ReportPhotoView(ApiView):
     )
     def get(self, request: Request, tracking_number: str, photo_id: int) -> FileResponse | Response:
         if in_public_schema():
+            refused = _public_read_refusal(
+                request,
+                action="report_photo",
+                amount=settings.WARGA_PHOTO_IP_LIMIT,
+                seconds=settings.WARGA_PHOTO_IP_WINDOW_SECONDS,
+            )
+            if refused is not None:
+                return refused
             photo = report_photo_public(tracking_number=tracking_number, photo_id=photo_id, viewer=request.user)
         else:
             photo = report_photo_for_actor(

@@ -6,6 +6,8 @@ There is no production-only code path: development differs only in the values be
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 
 import django_stubs_ext
@@ -402,6 +404,19 @@ WARGA_LOOKUP_IP_LIMIT = env.integer("WARGA_LOOKUP_IP_LIMIT", 60, minimum=1)
 WARGA_LOOKUP_IP_WINDOW_SECONDS = env.integer("WARGA_LOOKUP_IP_WINDOW_SECONDS", 60, minimum=1)
 WARGA_PHOTO_IP_LIMIT = env.integer("WARGA_PHOTO_IP_LIMIT", 300, minimum=1)
 WARGA_PHOTO_IP_WINDOW_SECONDS = env.integer("WARGA_PHOTO_IP_WINDOW_SECONDS", 60, minimum=1)
+# The key of the hash that stands for a rahasia report's reporter in the public report index
+# (docs/decisions/0029). Derived from SECRET_KEY unless given: set it on its own in production,
+# so that rotating SECRET_KEY does not cut citizens off from their rahasia reports.
+WARGA_REPORT_INDEX_KEY = (
+    env.string("WARGA_REPORT_INDEX_KEY", "")
+    or hmac.new(SECRET_KEY.encode(), b"warga.intake.report-index", hashlib.sha256).hexdigest()
+)
+# Personal-data exports: at most one per account in this many hours.
+WARGA_PERSONAL_DATA_EXPORT_INTERVAL_HOURS = env.integer("WARGA_PERSONAL_DATA_EXPORT_INTERVAL_HOURS", 24, minimum=0)
+# Reveals of a rahasia report's reporter per official per window (each one also notifies the
+# government's data protection officer).
+WARGA_IDENTITY_REVEAL_LIMIT = env.integer("WARGA_IDENTITY_REVEAL_LIMIT", 5, minimum=1)
+WARGA_IDENTITY_REVEAL_WINDOW_SECONDS = env.integer("WARGA_IDENTITY_REVEAL_WINDOW_SECONDS", 86_400, minimum=60)
 
 # --- Security -------------------------------------------------------------------------------
 # HTTPS is assumed everywhere except on the development base domain `localhost`.
