@@ -39,9 +39,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/privacy_notice.html", context)
 
 
-@login_required
-@require_http_methods(["GET"])
-def data_rights(request: HttpRequest) -> HttpResponse:
+def _data_rights_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     return render(
         request,
         "frontend/data_rights.html",
@@ -52,7 +50,14 @@ def data_rights(request: HttpRequest) -> HttpResponse:
             "confirmation": DELETE_CONFIRMATION,
             "schema": current_schema(),
         },
+        status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def data_rights(request: HttpRequest) -> HttpResponse:
+    return _data_rights_page(request)
 
 
 @login_required
@@ -61,9 +66,10 @@ def data_export(request: HttpRequest) -> HttpResponse:
     try:
         data_request_export_start(user=request.user)  # type: ignore[arg-type]
     except DataExportTooSoon as too_soon:
+        # The page itself, not a redirect: the refusal and when to come back, above the
+        # exports that are still there to download.
         messages.error(request, too_soon.message)
-        response = data_rights(request)
-        response.status_code = 429
+        response = _data_rights_page(request, status=429)
         response["Retry-After"] = str(too_soon.retry_after)
         return response
     messages.success(
