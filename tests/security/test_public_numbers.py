@@ -8,6 +8,7 @@ Each test uses client addresses of its own (the `shared` cache outlives a test).
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import json
 import uuid
@@ -21,9 +22,11 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import official_of, signed_in_client
 from tests.factories import UserFactory
+from tests.warga.access.people import with_totp
 from tests.warga.reports.helpers import counts, process_photos, submit
 from tests.warga.reports.images import image_bytes
 from warga.accounts.models import User
+from warga.organization.models import Membership, Position, PositionKind, Unit
 from warga.reports.models import Report, ReportComment, ReportPhoto, ReportSupport
 
 PUBLIC = "localhost"
@@ -158,6 +161,28 @@ def test_a_rahasia_number_answers_exactly_like_an_unknown_one(
     assert _from(reporter).get(f"/api/v1/reports/{secret}/", HTTP_HOST=PUBLIC).status_code == 200
     official = _from(official_of(bandung))
     assert official.get(f"/api/v1/reports/{secret}/", HTTP_HOST=BANDUNG_HOST).status_code == 200
+
+
+def test_an_official_who_may_not_see_a_rahasia_report_gets_the_unknown_answer_too(bandung: Government) -> None:
+    """Road damage goes to Dinas PU; an officer of Dinas Lingkungan Hidup holds a seat in the
+    same government but may not view it. For a publik report that is a 403 (outside_unit); for
+    a rahasia one, the answer of a number never used."""
+    officer = with_totp(UserFactory())
+    officer.save(update_fields=["password"])
+    with government_context(bandung):
+        unit = Unit.objects.get(name="Dinas Lingkungan Hidup")
+        position = Position.objects.create(unit=unit, kind=PositionKind.PETUGAS_LAPANGAN, title="Petugas DLH")
+        Membership.objects.create(position=position, user_id=officer.pk, starts_on=datetime.date(2024, 1, 1))
+    reporter = UserFactory()
+    public = submit(reporter, category_code="jalan_rusak").tracking_number
+    secret = submit(reporter, category_code="jalan_rusak", privacy="rahasia").tracking_number
+    client = _from(officer)
+    refused = client.get(f"/api/v1/reports/{public}/", HTTP_HOST=BANDUNG_HOST)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "outside_unit")
+    on_secret = client.get(f"/api/v1/reports/{secret}/", HTTP_HOST=BANDUNG_HOST)
+    on_unknown = client.get(f"/api/v1/reports/{_next_number(secret)}/", HTTP_HOST=BANDUNG_HOST)
+    assert on_secret.status_code == 404
+    assert _answer(on_secret) == _answer(on_unknown)
 
 
 # --- Withdrawn reports -----------------------------------------------------------------------
