@@ -397,6 +397,8 @@ WARGA_MAX_BODY_BYTES = env.integer("WARGA_MAX_BODY_BYTES", 1024 * 1024, minimum=
 WARGA_MAX_MULTIPART_BYTES = env.integer("WARGA_MAX_MULTIPART_BYTES", 60 * 1024 * 1024, minimum=1024)
 # Django's own limit on what it reads into memory (request.body, form fields) agrees.
 DATA_UPLOAD_MAX_MEMORY_SIZE = WARGA_MAX_BODY_BYTES
+# No form takes more than five photos: parsing stops at the eleventh file.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # Public look-ups by tracking number and photo fetches per client IP (an IPv6 /64 counts as
 # one) per window, counted in the `shared` cache. A map page fetches many thumbnails, so photos
 # get more; a person reading reports one by one never meets either limit.

@@ -66,6 +66,7 @@ def test_a_second_export_within_24_hours_is_refused_saying_when_and_nothing_is_q
         datetime.timezone(datetime.timedelta(hours=7))
     )
     page = again.content.decode()
+    assert '<p class="pesan" role="alert">Anda sudah meminta unduhan data pribadi' in page
     assert (
         "Anda sudah meminta unduhan data pribadi dalam 24 jam terakhir. Permintaan berikutnya bisa dibuat mulai "
         f"{next_at:%d-%m-%Y} pukul {next_at:%H.%M} WIB" in page
@@ -246,3 +247,24 @@ def test_the_migration_converts_existing_rahasia_rows_and_can_be_reversed(bandun
     executor.loader.build_graph()
     executor.migrate([("intake", "0005_rahasia_unnamed")])
     assert ReportIndex.objects.get(tracking_number=secret).reporter_id is None
+
+
+def test_the_reveal_page_refuses_beyond_the_limit_in_words_and_shows_nothing(
+    bandung: Government, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.WARGA_IDENTITY_REVEAL_LIMIT = 1
+    reporters = [verified_user(f"halaman-{n}-{uuid.uuid4().hex[:6]}@example.id") for n in range(2)]
+    numbers = [submit(reporter, privacy="rahasia").tracking_number for reporter in reporters]
+    browser = signed_in_client(official_of(bandung))
+    with django_capture_on_commit_callbacks(execute=True):
+        pages = [
+            browser.post(f"/kantor/laporan/{number}/identitas-pelapor/", {"alasan": REASON}, HTTP_HOST=BANDUNG_HOST)
+            for number in numbers
+        ]
+    assert [page.status_code for page in pages] == [200, 429]
+    html = pages[1].content.decode()
+    assert "Anda sudah melihat identitas pelapor 1 kali dalam waktu singkat" in html
+    assert reporters[1].email not in html
+    assert int(pages[1]["Retry-After"]) >= 1
+    assert _looks(bandung) == 1
+    assert len(mail.outbox) == 1

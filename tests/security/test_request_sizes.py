@@ -160,7 +160,7 @@ def test_a_submission_listing_more_photos_than_allowed_is_refused_by_the_seriali
     bandung: Government, spool: Path
 ) -> None:
     before = counts(bandung), ReportIndex.objects.count()
-    photos = [SimpleUploadedFile(f"{n}.txt", b"x") for n in range(40)]
+    photos = [SimpleUploadedFile(f"{n}.txt", b"x") for n in range(8)]
     response = signed_in_client(UserFactory()).post(
         "/api/v1/reports/", _payload() | {"photos": photos}, HTTP_HOST=PUBLIC
     )
@@ -169,6 +169,22 @@ def test_a_submission_listing_more_photos_than_allowed_is_refused_by_the_seriali
         {"code": "max_length", "message": "Paling banyak 5 foto per laporan."}
     ]
     assert (counts(bandung), ReportIndex.objects.count()) == before
+
+
+def test_too_many_files_or_fields_get_the_api_error_body_and_nothing_is_kept(
+    bandung: Government, settings: Any, spool: Path
+) -> None:
+    client = signed_in_client(UserFactory())
+    before = counts(bandung), ReportIndex.objects.count()
+    photos = [SimpleUploadedFile(f"{n}.jpg", b"x" * 2048) for n in range(12)]
+    many_files = client.post("/api/v1/reports/", _payload() | {"photos": photos}, HTTP_HOST=PUBLIC)
+    assert many_files.status_code == 400
+    assert many_files.json()["error"]["code"] == "too_many_files"
+    assert many_files.json()["error"]["message"].startswith("Terlalu banyak berkas dalam satu permintaan")
+    many_fields = client.post("/api/v1/reports/", _payload() | {"x": ["1"] * 1200}, HTTP_HOST=PUBLIC)
+    assert (many_fields.status_code, many_fields.json()["error"]["code"]) == (400, "too_many_fields")
+    assert (counts(bandung), ReportIndex.objects.count()) == before
+    assert _files(spool) == []
 
 
 def test_resolution_lists_are_capped_before_their_items_are_parsed(bandung: Government) -> None:
