@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from warga.access.guards import government_of, official_required
 from warga.access.policy import Action, ActionForbidden, policy_decide
 from warga.personaldata.selectors import data_request_export_for_owner, data_requests_for
-from warga.personaldata.services import account_delete_start, data_request_export_start
+from warga.personaldata.services import DataExportTooSoon, account_delete_start, data_request_export_start
 from warga.privacy.selectors import identity_views_for_report, privacy_settings_current, report_privacy_here
-from warga.privacy.services import reporter_identity_reveal
+from warga.privacy.services import RevealRateLimited, reporter_identity_reveal
 from warga.reports.errors import ReportInvalid
 from warga.reports.models import Privacy
 
@@ -38,9 +38,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/privacy_notice.html", context)
 
 
-@login_required
-@require_http_methods(["GET"])
-def data_rights(request: HttpRequest) -> HttpResponse:
+def _data_rights_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     return render(
         request,
         "frontend/data_rights.html",
@@ -50,13 +48,28 @@ def data_rights(request: HttpRequest) -> HttpResponse:
             "export_days": settings.WARGA_PERSONAL_DATA_EXPORT_DAYS,
             "confirmation": DELETE_CONFIRMATION,
         },
+        status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def data_rights(request: HttpRequest) -> HttpResponse:
+    return _data_rights_page(request)
 
 
 @login_required
 @require_POST
 def data_export(request: HttpRequest) -> HttpResponse:
-    data_request_export_start(user=request.user)  # type: ignore[arg-type]
+    try:
+        data_request_export_start(user=request.user)  # type: ignore[arg-type]
+    except DataExportTooSoon as too_soon:
+        # The page itself, not a redirect: the refusal and when to come back, above the
+        # exports that are still there to download.
+        messages.error(request, too_soon.message)
+        response = _data_rights_page(request, status=429)
+        response["Retry-After"] = str(too_soon.retry_after)
+        return response
     messages.success(
         request,
         "Permintaan unduh data diterima. Berkasnya sedang disiapkan; muat ulang halaman ini untuk melihat "
@@ -135,10 +148,17 @@ def reporter_identity(request: HttpRequest, tracking_number: str) -> HttpRespons
             context["errors"] = [error.message for errors in invalid.errors.values() for error in errors]
             context["reason"] = reason[:500]
             status = 400
+        except RevealRateLimited as limited:
+            context["errors"] = [limited.message]
+            context["reason"] = reason[:500]
+            context["retry_after"] = limited.retry_after
+            status = 429
         except ActionForbidden as refused:  # the seat ended between the check above and now
             return _forbidden(request, refused.message)
     context["looks"] = identity_views_for_report(tracking_number=tracking_number)
     response = render(request, "frontend/reporter_identity.html", context, status=status)
     # The identity is shown once: no copy in the browser's cache or history.
     response["Cache-Control"] = "no-store"
+    if "retry_after" in context:
+        response["Retry-After"] = str(context["retry_after"])
     return response

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from warga.access.policy import ActionForbidden
 from warga.intake.services import IdempotencyKeyReused, IntakeUnavailable, RateLimited
+from warga.privacy.services import RevealRateLimited
 from warga.reports.errors import FieldError, InvalidTransition, ReportError, ReportInvalid, ReportNotFound
 
 # The domain's refusals and what each becomes on the wire.
@@ -27,6 +29,7 @@ DOMAIN_ERRORS: dict[type[ReportError], tuple[int, str]] = {
     InvalidTransition: (status.HTTP_409_CONFLICT, "invalid_transition"),
     IdempotencyKeyReused: (status.HTTP_422_UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
     RateLimited: (status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited"),
+    RevealRateLimited: (status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited"),
     IntakeUnavailable: (status.HTTP_503_SERVICE_UNAVAILABLE, "unavailable"),
 }
 
@@ -64,15 +67,39 @@ def domain_error_response(error: ReportError) -> Response:
         extra["current"] = error.current
         extra["allowed"] = list(error.allowed)
     headers = {"Retry-After": "60"} if http_status == status.HTTP_503_SERVICE_UNAVAILABLE else None
-    if isinstance(error, RateLimited):
+    if isinstance(error, RateLimited | RevealRateLimited):
         headers = {"Retry-After": str(error.retry_after)}
         extra["retry_after"] = error.retry_after
     return Response(body(code=code, message=error.message, **extra), status=http_status, headers=headers)
 
 
+# Django's own limits while DRF parses a form (docs/security.md, "Request sizes"): without this
+# they end as Django's bare HTML 400 page.
+PARSE_LIMITS: dict[type[SuspiciousOperation], tuple[int, str, str]] = {
+    RequestDataTooBig: (
+        status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        "request_too_large",
+        "Isian formulir terlalu besar. Persingkat isiannya. (The form fields are too large.)",
+    ),
+    TooManyFieldsSent: (
+        status.HTTP_400_BAD_REQUEST,
+        "too_many_fields",
+        "Terlalu banyak isian dalam satu permintaan. (Too many form fields in one request.)",
+    ),
+    TooManyFilesSent: (
+        status.HTTP_400_BAD_REQUEST,
+        "too_many_files",
+        "Terlalu banyak berkas dalam satu permintaan: paling banyak 5 foto. (Too many files in one request.)",
+    ),
+}
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ReportError):
         return domain_error_response(exc)
+    for kind, (http_status, code, message) in PARSE_LIMITS.items():
+        if isinstance(exc, kind):
+            return Response(body(code=code, message=message), status=http_status)
     if isinstance(exc, ActionForbidden):
         # warga.access.policy's refusal: the code says why (mfa_missing, outside_unit, ...).
         return Response(body(code=exc.reason, message=exc.message), status=status.HTTP_403_FORBIDDEN)

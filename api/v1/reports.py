@@ -11,7 +11,10 @@ host, from its owner through the public index), so another government's number i
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -46,6 +49,7 @@ from warga.intake.services import (
 )
 from warga.reports.lifecycle import Status, allowed_next
 from warga.reports.models import PhotoState, Priority, Privacy, Report, ReportType
+from warga.reports.photos import MAX_PHOTOS
 from warga.reports.selectors import (
     report_external_forwards,
     report_get_for_actor,
@@ -116,6 +120,28 @@ def _submission_ip_refusal(request: Request) -> Response | None:
     )
 
 
+def _public_read_refusal(request: Request, *, action: str, amount: int, seconds: int) -> Response | None:
+    """The per-IP budget on the public host's open reads (look-up by tracking number, photos):
+    tracking numbers are sequential, and without a budget one client could walk every number
+    and download every photo. Counted in the `shared` cache, before the number is looked at,
+    so a refusal says nothing about whether the number exists."""
+    limit = Limit(amount=amount, seconds=seconds)
+    decision = rate_limit_consume(
+        action=action, account_id=None, ip=ip_budget_key(client_ip(request)), per_account=limit, per_ip=limit
+    )
+    if decision.allowed:
+        return None
+    message = (
+        f"Terlalu banyak permintaan dari jaringan internet Anda (alamat IP yang sama) dalam waktu singkat. "
+        f"Coba lagi dalam {decision.retry_after} detik."
+    )
+    return Response(
+        body(code="rate_limited", message=message, retry_after=decision.retry_after),
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(decision.retry_after)},
+    )
+
+
 # --- Serializers ------------------------------------------------------------------------------
 
 
@@ -132,7 +158,14 @@ class SubmitInput(serializers.Serializer[Any]):
         required=False, help_text="Or the Idempotency-Key header. The same key returns the same report."
     )
     # Checked by content in the domain (JPEG/PNG/WebP/HEIC, size, pixels); multipart only.
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    # The count is capped here, before any file is looked at.
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=MAX_PHOTOS,
+        error_messages={"max_length": "Paling banyak {max_length} foto per laporan."},
+    )
 
 
 class SubmissionOutput(serializers.Serializer[Any]):
@@ -304,6 +337,14 @@ class ReportDetailView(ApiView):
     )
     def get(self, request: Request, tracking_number: str) -> Response:
         if in_public_schema():
+            refused = _public_read_refusal(
+                request,
+                action="report_lookup",
+                amount=settings.WARGA_LOOKUP_IP_LIMIT,
+                seconds=settings.WARGA_LOOKUP_IP_WINDOW_SECONDS,
+            )
+            if refused is not None:
+                return refused
             found = report_lookup_public(tracking_number=tracking_number, viewer=request.user)
             if found is None:
                 raise Http404(REPORT_NOT_FOUND)
@@ -381,6 +422,14 @@ class ReportPhotoView(ApiView):
     )
     def get(self, request: Request, tracking_number: str, photo_id: int) -> FileResponse | Response:
         if in_public_schema():
+            refused = _public_read_refusal(
+                request,
+                action="report_photo",
+                amount=settings.WARGA_PHOTO_IP_LIMIT,
+                seconds=settings.WARGA_PHOTO_IP_WINDOW_SECONDS,
+            )
+            if refused is not None:
+                return refused
             photo = report_photo_public(tracking_number=tracking_number, photo_id=photo_id, viewer=request.user)
         else:
             photo = report_photo_for_actor(
@@ -561,14 +610,35 @@ class ReportTransferView(ApiView):
         return Response(TransferOutput(outcome).data)
 
 
+_ONE_PER_PROOF: dict[str, str | _StrPromise] = {
+    "max_length": "Paling banyak {max_length} nilai: satu untuk setiap foto bukti."
+}
+
+
 class ResolveInput(serializers.Serializer[Any]):
     """Multipart: the n-th photo goes with the n-th capture time and position."""
 
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-    photos = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=5)
-    captured_at = serializers.ListField(child=serializers.DateTimeField())
-    latitude = serializers.ListField(child=serializers.FloatField(min_value=-90, max_value=90))
-    longitude = serializers.ListField(child=serializers.FloatField(min_value=-180, max_value=180))
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        min_length=1,
+        max_length=MAX_PHOTOS,
+        error_messages={
+            "min_length": "Lampirkan paling sedikit satu foto bukti.",
+            "max_length": "Paling banyak {max_length} foto bukti.",
+        },
+    )
+    captured_at = serializers.ListField(
+        child=serializers.DateTimeField(), max_length=MAX_PHOTOS, error_messages=_ONE_PER_PROOF
+    )
+    latitude = serializers.ListField(
+        child=serializers.FloatField(min_value=-90, max_value=90), max_length=MAX_PHOTOS, error_messages=_ONE_PER_PROOF
+    )
+    longitude = serializers.ListField(
+        child=serializers.FloatField(min_value=-180, max_value=180),
+        max_length=MAX_PHOTOS,
+        error_messages=_ONE_PER_PROOF,
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         count = len(attrs["photos"])

@@ -8,7 +8,10 @@ per person and per government: any signed-in person sees their own on the govern
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -62,19 +65,34 @@ class EscalationStepSerializer(serializers.Serializer[dict[str, Any]]):
     working_minutes = serializers.IntegerField(min_value=1, required=False)
 
 
+_AT_MOST: dict[str, str | _StrPromise] = {"max_length": "Paling banyak {max_length} isian dalam daftar ini."}
+
+
 class RuleSerializer(serializers.Serializer[dict[str, Any]]):
     order = serializers.IntegerField(read_only=True)
     name = serializers.CharField(max_length=200)
-    category_codes = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
+    # Every list is capped (docs/security.md, "Request sizes"): far above any real rule, far
+    # below what would make a parser work for long.
+    category_codes = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=500, error_messages=_AT_MOST
+    )
     area_prefix = serializers.CharField(max_length=13, required=False, allow_blank=True)
     area_unit_id = serializers.IntegerField(required=False, allow_null=True)
     # Plain strings here (the service names any unknown value); one enum per choice set keeps
     # the OpenAPI schema free of duplicate enum names.
-    report_types = serializers.ListField(child=serializers.CharField(max_length=24), required=False)
-    priorities = serializers.ListField(child=serializers.CharField(max_length=16), required=False)
+    report_types = serializers.ListField(
+        child=serializers.CharField(max_length=24), required=False, max_length=20, error_messages=_AT_MOST
+    )
+    priorities = serializers.ListField(
+        child=serializers.CharField(max_length=16), required=False, max_length=20, error_messages=_AT_MOST
+    )
     handling_unit_id = serializers.IntegerField(required=False, allow_null=True)
-    notify = serializers.ListField(child=serializers.CharField(max_length=24), required=False)
-    escalation = EscalationStepSerializer(many=True, required=False)
+    notify = serializers.ListField(
+        child=serializers.CharField(max_length=24), required=False, max_length=20, error_messages=_AT_MOST
+    )
+    escalation: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=EscalationStepSerializer(), required=False, max_length=20, error_messages=_AT_MOST
+    )
 
 
 class RuleSetOutput(serializers.Serializer[Any]):
@@ -88,7 +106,9 @@ class RuleSetOutput(serializers.Serializer[Any]):
 
 class RuleSetInput(serializers.Serializer[dict[str, Any]]):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    rules = RuleSerializer(many=True)
+    rules: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=RuleSerializer(), max_length=500, error_messages=_AT_MOST
+    )
 
 
 class RuleSetWithRules(RuleSetOutput):

@@ -6,6 +6,8 @@ There is no production-only code path: development differs only in the values be
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -94,6 +96,8 @@ TENANT_MULTIPROCESSING_MAX_PROCESSES = env.integer("WARGA_MIGRATION_PROCESSES", 
 TENANT_MULTIPROCESSING_CHUNKS = 8
 
 MIDDLEWARE = [
+    # Before anything reads a body or looks the host up (warga.access.body_limit).
+    "warga.access.body_limit.RequestBodyLimitMiddleware",
     "tenants.middleware.GovernmentHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -447,6 +451,37 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Warga API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+
+# --- Request sizes and public look-ups (docs/security.md) -------------------------------------
+# Bodies over these sizes are answered 413 before a byte is read (warga.access.body_limit).
+# Multipart carries up to five photos of at most 10 MB each; everything else is small JSON or
+# a form. The reverse proxy must refuse the same sizes (deploy/README.md).
+WARGA_MAX_BODY_BYTES = env.integer("WARGA_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
+WARGA_MAX_MULTIPART_BYTES = env.integer("WARGA_MAX_MULTIPART_BYTES", 60 * 1024 * 1024, minimum=1024)
+# Django's own limit on what it reads into memory (request.body, form fields) agrees.
+DATA_UPLOAD_MAX_MEMORY_SIZE = WARGA_MAX_BODY_BYTES
+# No form takes more than five photos: parsing stops at the eleventh file.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Public look-ups by tracking number and photo fetches per client IP (an IPv6 /64 counts as
+# one) per window, counted in the `shared` cache. A map page fetches many thumbnails, so photos
+# get more; a person reading reports one by one never meets either limit.
+WARGA_LOOKUP_IP_LIMIT = env.integer("WARGA_LOOKUP_IP_LIMIT", 60, minimum=1)
+WARGA_LOOKUP_IP_WINDOW_SECONDS = env.integer("WARGA_LOOKUP_IP_WINDOW_SECONDS", 60, minimum=1)
+WARGA_PHOTO_IP_LIMIT = env.integer("WARGA_PHOTO_IP_LIMIT", 300, minimum=1)
+WARGA_PHOTO_IP_WINDOW_SECONDS = env.integer("WARGA_PHOTO_IP_WINDOW_SECONDS", 60, minimum=1)
+# The key of the hash that stands for a rahasia report's reporter in the public report index
+# (docs/decisions/0029). Derived from SECRET_KEY unless given: set it on its own in production,
+# so that rotating SECRET_KEY does not cut citizens off from their rahasia reports.
+WARGA_REPORT_INDEX_KEY = (
+    env.string("WARGA_REPORT_INDEX_KEY", "")
+    or hmac.new(SECRET_KEY.encode(), b"warga.intake.report-index", hashlib.sha256).hexdigest()
+)
+# Personal-data exports: at most one per account in this many hours.
+WARGA_PERSONAL_DATA_EXPORT_INTERVAL_HOURS = env.integer("WARGA_PERSONAL_DATA_EXPORT_INTERVAL_HOURS", 24, minimum=0)
+# Reveals of a rahasia report's reporter per official per window (each one also notifies the
+# government's data protection officer).
+WARGA_IDENTITY_REVEAL_LIMIT = env.integer("WARGA_IDENTITY_REVEAL_LIMIT", 5, minimum=1)
+WARGA_IDENTITY_REVEAL_WINDOW_SECONDS = env.integer("WARGA_IDENTITY_REVEAL_WINDOW_SECONDS", 86_400, minimum=60)
 
 # --- Security -------------------------------------------------------------------------------
 # HTTPS is assumed everywhere except on the development base domain `localhost`.

@@ -25,6 +25,9 @@ class ReportIndex(models.Model):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # For `rahasia` reports, instead of `reporter`: a keyed hash of the reporter's account id
+    # (warga.intake.reporters, docs/decisions/0029). Empty otherwise, and once erased.
+    reporter_digest = models.CharField(max_length=64, blank=True, default="")
     idempotency_key = models.CharField(max_length=64)
     # SHA-256 of the submitted fields: the same key with different content is refused.
     request_fingerprint = models.CharField(max_length=64)
@@ -44,10 +47,25 @@ class ReportIndex(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["reporter", "idempotency_key"], name="report_index_idempotency"),
+            models.UniqueConstraint(
+                fields=["reporter_digest", "idempotency_key"],
+                name="report_index_idempotency_digest",
+                condition=~models.Q(reporter_digest=""),
+            ),
+            # The public index never names the reporter of a rahasia report.
+            models.CheckConstraint(
+                condition=~models.Q(privacy="rahasia") | models.Q(reporter__isnull=True),
+                name="report_index_rahasia_unnamed",
+            ),
             models.UniqueConstraint(fields=["government", "report_id"], name="report_index_government_report"),
         ]
         indexes = [
             models.Index(fields=["reporter", "-created_at"], name="report_index_reporter_recent"),
+            models.Index(
+                fields=["reporter_digest", "-created_at"],
+                name="report_index_digest_recent",
+                condition=~models.Q(reporter_digest=""),
+            ),
             # The map's bounding-box query: a range on latitude walks this index, longitude is
             # checked inside it. Rows without a location (rahasia) are not in it at all.
             models.Index(

@@ -6,11 +6,12 @@ import uuid
 from typing import Any
 
 from warga.intake.models import ReportIndex
+from warga.intake.reporters import index_rows_of
 from warga.personaldata.registry import personal_data_register
 
 
 def _index(user_id: uuid.UUID) -> dict[str, Any]:
-    rows = ReportIndex.objects.filter(reporter_id=user_id).select_related("government").order_by("created_at")
+    rows = ReportIndex.objects.filter(index_rows_of(user_id)).select_related("government").order_by("created_at")
     return {
         "laporan_saya": [
             {"nomor": row.tracking_number, "pemerintah": row.government.name, "dibuat": row.created_at} for row in rows
@@ -19,7 +20,7 @@ def _index(user_id: uuid.UUID) -> dict[str, Any]:
 
 
 def _index_erase(user_id: uuid.UUID) -> int:
-    return ReportIndex.objects.filter(reporter_id=user_id).update(reporter=None)
+    return ReportIndex.objects.filter(index_rows_of(user_id)).update(reporter=None, reporter_digest="")
 
 
 def register() -> None:

@@ -24,6 +24,7 @@ from tenants.context import government_context
 from tenants.models import Government, Level
 from warga.accounts.models import User
 from warga.intake.models import MAP_CELL_LEVELS, MapCell, ReportIndex
+from warga.intake.reporters import index_entry_is_reporters, index_rows_of
 from warga.organization.selectors import unit_name
 from warga.regions.models import Village
 from warga.regions.selectors import VillageMatch, village_search, villages_by_codes
@@ -102,7 +103,7 @@ def villages_offered(
 def index_for_idempotency_key(*, reporter: User, idempotency_key: str) -> ReportIndex | None:
     return (
         ReportIndex.objects.select_related("government")
-        .filter(reporter=reporter, idempotency_key=idempotency_key)
+        .filter(index_rows_of(reporter.pk), idempotency_key=idempotency_key)
         .first()
     )
 
@@ -167,21 +168,40 @@ class PublicReport:
     dispute_until: datetime | None = None
 
 
-def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) -> PublicReport | None:
-    """The report with this tracking number for the public lookup, or None.
+def hidden_from_public(*, privacy: str, status: str) -> bool:
+    """A `rahasia` report, and a report its reporter withdrew, are for their reporter's eyes
+    only: to anyone else their number answers exactly like a number never used."""
+    return privacy == Privacy.RAHASIA or status == Status.WITHDRAWN
 
-    A `rahasia` report is hidden from everyone but its reporter, exactly as if it did not
-    exist (the answer must not confirm that the number is in use).
-    """
+
+def _public_entry(*, tracking_number: str, viewer: User | AnonymousUser) -> tuple[ReportIndex, bool] | None:
+    """The index row of a number the viewer may see, and whether it is theirs. Decided from
+    the index alone, before the owner's schema is entered: a hidden number costs the same one
+    query as an unknown one."""
     entry = ReportIndex.objects.select_related("government").filter(tracking_number=tracking_number).first()
     if entry is None:
         return None
-    is_mine = bool(viewer.is_authenticated and entry.reporter_id == viewer.pk)
+    is_mine = index_entry_is_reporters(entry=entry, user=viewer)
+    if hidden_from_public(privacy=entry.privacy, status=entry.status) and not is_mine:
+        return None
+    return entry, is_mine
+
+
+def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) -> PublicReport | None:
+    """The report with this tracking number for the public lookup, or None.
+
+    A `rahasia` or withdrawn report is hidden from everyone but its reporter, exactly as if
+    it did not exist (the answer must not confirm that the number is in use).
+    """
+    found = _public_entry(tracking_number=tracking_number, viewer=viewer)
+    if found is None:
+        return None
+    entry, is_mine = found
     with government_context(entry.government):
         report = reports_by_ids(report_ids=[entry.report_id]).first()
         if report is None:
             return None
-        if report.privacy == Privacy.RAHASIA and not is_mine:
+        if hidden_from_public(privacy=report.privacy, status=report.status) and not is_mine:
             return None
         timeline = tuple(
             TimelineEntry(status=event.to_status, at=event.at)
@@ -249,13 +269,13 @@ def _reporter_moves(report: Report, timeline: tuple[TimelineEntry, ...]) -> dict
 
 def report_photo_public(*, tracking_number: str, photo_id: int, viewer: User | AnonymousUser) -> ReportPhoto | None:
     """A photo of a report the viewer may see in the public lookup (same rule), else None."""
-    entry = ReportIndex.objects.select_related("government").filter(tracking_number=tracking_number).first()
-    if entry is None:
+    found = _public_entry(tracking_number=tracking_number, viewer=viewer)
+    if found is None:
         return None
-    is_mine = bool(viewer.is_authenticated and entry.reporter_id == viewer.pk)
+    entry, is_mine = found
     with government_context(entry.government):
         report = reports_by_ids(report_ids=[entry.report_id]).first()
-        if report is None or (report.privacy == Privacy.RAHASIA and not is_mine):
+        if report is None or (hidden_from_public(privacy=report.privacy, status=report.status) and not is_mine):
             return None
         return report_photos(report=report).filter(pk=photo_id).first()
 
@@ -286,7 +306,7 @@ def reports_of_reporter(*, reporter: User, limit: int = 20, offset: int = 0) -> 
     """
     rows = list(
         ReportIndex.objects.select_related("government")
-        .filter(reporter=reporter)
+        .filter(index_rows_of(reporter.pk))
         .order_by("-created_at", "-id")[offset : offset + limit + 1]
     )
     has_more = len(rows) > limit
@@ -424,6 +444,8 @@ def _feed_rows(
             "unknown_status",
             f"Status tidak dikenal: {', '.join(unknown)}. Pilih dari: {', '.join(Status.values)}.",
         )
+    # Withdrawn reports are their reporter's alone (see hidden_from_public), whatever is asked.
+    wanted.discard(Status.WITHDRAWN)
     rows = ReportIndex.objects.filter(
         latitude__range=(bbox.south, bbox.north),
         longitude__range=(bbox.west, bbox.east),
@@ -450,8 +472,8 @@ def reports_feed(
 
     `statuses` defaults to the open ones; `since` keeps only reports sent from then on.
     Pages are keyset-paginated on (created_at, index id): a report arriving while someone
-    pages does not shift the pages they have not read yet. `rahasia` reports are never in
-    it (the index holds no location for them). `categories` keeps only those category
+    pages does not shift the pages they have not read yet. `rahasia` reports (the index holds
+    no location for them) and withdrawn ones are never in it. `categories` keeps only those category
     codes (any when None). Raises ReportInvalid for a bad or too large box, an unknown
     status or a cursor this function did not make. Edges are inclusive.
     """
@@ -573,7 +595,8 @@ def reports_feed_grid(
         level=level,
         cell_row__range=(math.floor(bbox.south * scale), math.floor(bbox.north * scale)),
         cell_col__range=(math.floor(bbox.west * scale), math.floor(bbox.east * scale)),
-        status__in=sorted(set(OPEN_STATUSES if statuses is None else statuses)),
+        # Withdrawn reports are their reporter's alone, as in _feed_rows.
+        status__in=sorted(set(OPEN_STATUSES if statuses is None else statuses) - {Status.WITHDRAWN}),
         reports__gt=0,
     )
     if categories is not None:

@@ -39,7 +39,8 @@ from warga.access.policy import Action, policy_require
 from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
-from warga.intake.selectors import index_for_idempotency_key, owner_for_village
+from warga.intake.reporters import index_entry_is_reporters, index_reporter_fields, index_rows_of
+from warga.intake.selectors import hidden_from_public, index_for_idempotency_key, owner_for_village
 from warga.regions.models import Village
 from warga.reports.errors import FieldError, ReportError, ReportInvalid, ReportNotFound
 from warga.reports.models import PhotoState, Privacy, ReportType
@@ -267,7 +268,7 @@ def _rate_limit_check(*, reporter: User, now: datetime) -> None:
         return
     longest = max(window_seconds for window_seconds, _ in limits)
     newest_first = list(
-        ReportIndex.objects.filter(reporter=reporter, created_at__gt=now - timedelta(seconds=longest))
+        ReportIndex.objects.filter(index_rows_of(reporter.pk), created_at__gt=now - timedelta(seconds=longest))
         .order_by("-created_at")
         .values_list("created_at", flat=True)[: max(limit for _, limit in limits)]
     )
@@ -375,7 +376,7 @@ def report_submit(
                 tracking_number=tracking_number,
                 government=owner,
                 report_id=report.pk,
-                reporter=reporter,
+                **index_reporter_fields(user_id=reporter.pk, privacy=privacy),
                 idempotency_key=idempotency_key,
                 request_fingerprint=fingerprint,
                 created_at=now,
@@ -425,8 +426,10 @@ def report_support(*, supporter: User, tracking_number: str) -> SupportOutcome:
     if entry is None:
         raise ReportNotFound()
     with government_context(entry.government):
-        report = reports_by_ids(report_ids=[entry.report_id]).only("privacy", "reporter_id").first()
-        if report is None or (report.privacy == Privacy.RAHASIA and report.reporter_id != supporter.pk):
+        report = reports_by_ids(report_ids=[entry.report_id]).only("privacy", "status", "reporter_id").first()
+        if report is None or (
+            hidden_from_public(privacy=report.privacy, status=report.status) and report.reporter_id != supporter.pk
+        ):
             raise ReportNotFound()
         count, added = report_support_add(supporter=supporter, report_id=entry.report_id)
     return SupportOutcome(tracking_number=tracking_number, support_count=count, added=added)
@@ -435,7 +438,7 @@ def report_support(*, supporter: User, tracking_number: str) -> SupportOutcome:
 def _reporter_action(*, reporter: User, tracking_number: str, action: str, note: str) -> str:
     entry = ReportIndex.objects.select_related("government").filter(tracking_number=tracking_number).first()
     # Someone else's report answers exactly like a number that does not exist.
-    if entry is None or entry.reporter_id != reporter.pk:
+    if entry is None or not index_entry_is_reporters(entry=entry, user=reporter):
         raise ReportNotFound()
     with government_context(entry.government):
         report = report_reporter_action(reporter=reporter, report_id=entry.report_id, action=action, note=note)
@@ -594,7 +597,7 @@ def report_move(
 def report_rate_resolution(*, reporter: User, tracking_number: str, score: int) -> int:
     """The reporter's 1-5 rating of how their report was resolved; returns the score."""
     entry = ReportIndex.objects.select_related("government").filter(tracking_number=tracking_number).first()
-    if entry is None or entry.reporter_id != reporter.pk:
+    if entry is None or not index_entry_is_reporters(entry=entry, user=reporter):
         raise ReportNotFound()
     with government_context(entry.government):
         report = report_rate(reporter=reporter, report_id=entry.report_id, score=score)
@@ -611,8 +614,10 @@ def report_comment_public(*, author: User, tracking_number: str, body: str) -> s
     if entry is None:
         raise ReportNotFound()
     with government_context(entry.government):
-        report = reports_by_ids(report_ids=[entry.report_id]).only("privacy", "reporter_id").first()
-        if report is None or (report.privacy == Privacy.RAHASIA and report.reporter_id != author.pk):
+        report = reports_by_ids(report_ids=[entry.report_id]).only("privacy", "status", "reporter_id").first()
+        if report is None or (
+            hidden_from_public(privacy=report.privacy, status=report.status) and report.reporter_id != author.pk
+        ):
             raise ReportNotFound()
         comment = report_comment_add(author=author, report_id=entry.report_id, body=body, as_official=False)
     return comment.role

@@ -21,6 +21,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -63,16 +64,46 @@ def _open_request(*, user_id: uuid.UUID, kind: str) -> DataRequest | None:
     return DataRequest.objects.filter(user_id=user_id, kind=kind, completed_at__isnull=True).first()
 
 
+class DataExportTooSoon(Exception):
+    """An export of this account was asked for less than the interval ago (an export visits
+    every government's schema: at most one a day per account). Says when the next one may be."""
+
+    def __init__(self, *, next_at: datetime.datetime, now: datetime.datetime) -> None:
+        self.next_at = next_at
+        self.retry_after = max(1, int((next_at - now).total_seconds()))
+        local = timezone.localtime(next_at, ZoneInfo("Asia/Jakarta"))
+        hours = settings.WARGA_PERSONAL_DATA_EXPORT_INTERVAL_HOURS
+        self.message = (
+            f"Anda sudah meminta unduhan data pribadi dalam {hours} jam terakhir. Permintaan berikutnya bisa dibuat "
+            f"mulai {local:%d-%m-%Y} pukul {local:%H.%M} WIB; sementara itu, unduh berkas yang sudah ada di bawah. "
+            f"(One download per {hours} hours: you can ask again from {local:%Y-%m-%d %H:%M} WIB.)"
+        )
+        super().__init__(self.message)
+
+
 def data_request_export_start(*, user: User) -> DataRequest:
     """Log an export request and queue its task once the transaction commits.
 
     An export of this person already waiting or running is returned instead of a second one
-    (a double click asks once)."""
+    (a double click asks once). Raises DataExportTooSoon when the last export was asked for
+    less than WARGA_PERSONAL_DATA_EXPORT_INTERVAL_HOURS ago."""
     with transaction.atomic():
         # Serialises two clicks arriving together: the second sees the first's request.
         User.objects.select_for_update().filter(pk=user.pk).first()
         request = _open_request(user_id=user.pk, kind=DataRequestKind.EXPORT)
         if request is None:
+            now = timezone.now()
+            interval = datetime.timedelta(hours=settings.WARGA_PERSONAL_DATA_EXPORT_INTERVAL_HOURS)
+            last = (
+                DataRequest.objects.filter(
+                    user_id=user.pk, kind=DataRequestKind.EXPORT, requested_at__gt=now - interval
+                )
+                .order_by("-requested_at")
+                .values_list("requested_at", flat=True)
+                .first()
+            )
+            if last is not None:
+                raise DataExportTooSoon(next_at=last + interval, now=now)
             request = _log(user_id=user.pk, kind=DataRequestKind.EXPORT)
             send_on_commit(data_request_run_task, kwargs={"request_id": request.pk})
     return request

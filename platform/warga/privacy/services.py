@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings as django_settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from tenants.context import in_public_schema, tenant_connection
 from warga.access.policy import Action, policy_require
+from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.organization.models import OrganizationAction, PositionKind
@@ -15,7 +19,7 @@ from warga.organization.services import organization_event_record
 from warga.personaldata.registry import ERASED_USER_ID
 from warga.privacy.models import IdentityView, PrivacySettings
 from warga.privacy.selectors import privacy_settings_current
-from warga.reports.errors import ReportInvalid, ReportNotFound
+from warga.reports.errors import ReportError, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import Status
 from warga.reports.models import Privacy, Report, ReportComment, ReportEvent
 
@@ -115,8 +119,58 @@ def retention_apply(*, now: datetime | None = None) -> int:
         Report.objects.filter(pk__in=[pk for pk, _ in expired]).update(reporter_id=ERASED_USER_ID)
         ReportIndex.objects.filter(
             government_id=tenant_connection().tenant.pk, report_id__in=[pk for pk, _ in expired]
-        ).update(reporter=None)
+        ).update(reporter=None, reporter_digest="")
     return len(expired)
+
+
+class RevealRateLimited(ReportError):
+    """The official revealed as many identities as the window allows; `retry_after` in seconds."""
+
+    def __init__(self, *, limit: int, retry_after: int) -> None:
+        self.retry_after = retry_after
+        hours = max(1, -(-retry_after // 3600))
+        super().__init__(
+            f"Anda sudah melihat identitas pelapor {limit} kali dalam waktu singkat; batas ini melindungi pelapor "
+            f"laporan rahasia. Coba lagi dalam {hours} jam, atau minta PPDP pemerintah daerah Anda."
+        )
+
+
+def _reveal_budget_spend(actor_id: uuid.UUID) -> None:
+    """One reveal from the official's budget, counted in the `shared` cache (the same budget
+    on every government host the official holds a seat in)."""
+    limit = Limit(
+        amount=django_settings.WARGA_IDENTITY_REVEAL_LIMIT, seconds=django_settings.WARGA_IDENTITY_REVEAL_WINDOW_SECONDS
+    )
+    decision = rate_limit_consume(
+        action="identity_reveal", account_id=str(actor_id), ip=None, per_account=limit, per_ip=limit
+    )
+    if not decision.allowed:
+        raise RevealRateLimited(limit=limit.amount, retry_after=decision.retry_after)
+
+
+def _reveal_notify_on_commit(*, view: IdentityView, actor_id: uuid.UUID) -> None:
+    """Tell the government's data protection officer (PPDP) of a reveal, once it is committed:
+    who looked, at which report, when and why. The identity itself is not in the mail."""
+    privacy = privacy_settings_current()
+    recipient = privacy.dpo_email or django_settings.WARGA_PRIVACY_DPO_EMAIL
+    government = tenant_connection().tenant
+    actor = User.objects.filter(pk=actor_id).only("full_name", "email").first()
+    who = (actor.full_name or actor.email) if actor else str(actor_id)
+    local = timezone.localtime(view.viewed_at, ZoneInfo(getattr(government, "time_zone", "Asia/Jakarta")))
+    subject = f"[Warga] Identitas pelapor laporan rahasia {view.tracking_number} dilihat"
+    body = (
+        f"Yth. PPDP {government.name},\n\n"
+        f"{who} melihat identitas pelapor laporan rahasia {view.tracking_number} "
+        f"pada {local:%d-%m-%Y %H:%M} ({local.tzname()}).\n"
+        f"Alasan yang ditulis: {view.reason}\n\n"
+        "Setiap akses tercatat dan dapat dilihat di halaman laporan (Identitas pelapor). "
+        "Jika akses ini tidak semestinya, tindak lanjuti sesuai UU 27/2022.\n"
+    )
+
+    def send() -> None:
+        send_mail(subject, body, None, [recipient])
+
+    transaction.on_commit(send, robust=True)
 
 
 def reporter_identity_reveal(*, actor_id: uuid.UUID, tracking_number: str, reason: str) -> dict[str, str]:
@@ -125,7 +179,9 @@ def reporter_identity_reveal(*, actor_id: uuid.UUID, tracking_number: str, reaso
 
     Who may is decided by warga.access.policy (`identity.reveal`). Raises ReportNotFound (no
     such report here), ReportInvalid (not a `rahasia` report, or no reason given) or
-    ActionForbidden (anyone but an official of the designated role with two-step verification).
+    ActionForbidden (anyone but an official of the designated role with two-step verification),
+    RevealRateLimited (more than WARGA_IDENTITY_REVEAL_LIMIT reveals by this official in the
+    window). Each reveal is mailed to the government's PPDP once it is committed.
     """
     if in_public_schema():
         raise RuntimeError("reporter_identity_reveal runs inside a government's schema.")
@@ -143,6 +199,7 @@ def reporter_identity_reveal(*, actor_id: uuid.UUID, tracking_number: str, reaso
             "reason", "reason_required", "Tuliskan alasan melihat identitas pelapor (paling sedikit 10 huruf)."
         )
     policy_require(actor=actor_id, government=tenant_connection().tenant, action=Action.IDENTITY_REVEAL)
+    _reveal_budget_spend(actor_id)
     if report.reporter_id == ERASED_USER_ID:
         identity = {"full_name": "", "email": "", "phone": "", "note": "Identitas pelapor sudah dihapus."}
     else:
@@ -153,11 +210,13 @@ def reporter_identity_reveal(*, actor_id: uuid.UUID, tracking_number: str, reaso
             "phone": (reporter.phone or "") if reporter else "",
             "note": "" if reporter else "Akun pelapor sudah dihapus.",
         }
-    IdentityView.objects.create(
-        report_id=report.pk,
-        tracking_number=report.tracking_number,
-        actor_id=actor_id,
-        reason=reason.strip()[:500],
-        viewed_at=timezone.now(),
-    )
+    with transaction.atomic():
+        view = IdentityView.objects.create(
+            report_id=report.pk,
+            tracking_number=report.tracking_number,
+            actor_id=actor_id,
+            reason=reason.strip()[:500],
+            viewed_at=timezone.now(),
+        )
+        _reveal_notify_on_commit(view=view, actor_id=actor_id)
     return identity

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from tenants.models import Government
 from warga.intake.models import ReportIndex
+from warga.intake.reporters import index_rows_of
 from warga.recipients.models import NotificationGovernment, PushSubscription
 
 
@@ -25,5 +26,5 @@ def governments_with_notifications_for(*, user_id: uuid.UUID) -> list[Government
     index, which also covers notifications from before that record existed). Two queries,
     whatever the number of governments on the platform."""
     noted = NotificationGovernment.objects.filter(user_id=user_id).values("government_id")
-    reported = ReportIndex.objects.filter(reporter_id=user_id).values("government_id")
+    reported = ReportIndex.objects.filter(index_rows_of(user_id)).values("government_id")
     return list(Government.objects.filter(is_ready=True).filter(pk__in=noted.union(reported)).order_by("code", "pk"))

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import warnings
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -86,11 +88,121 @@ class _Decoded:
     height: int
 
 
+class _Broken(Exception):
+    """The file's structure does not hold together (truncated, corrupt, or lying about its size)."""
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Inflated in steps of this size and thrown away: the PNG check never holds a picture.
+_INFLATE_STEP = 1024 * 1024
+_PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+
+
+def _png_stream_check(data: bytes) -> None:
+    """Every chunk's CRC, and the whole compressed picture inflated in 1 MB steps that are
+    thrown away: truncated or corrupt data is found with a few MB of memory, whatever the
+    picture's size. Inflating to more than the header allows (a zlib bomb) is refused."""
+    if not data.startswith(_PNG_SIGNATURE):
+        raise _Broken
+    position = len(_PNG_SIGNATURE)
+    inflater = zlib.decompressobj()
+    inflated = 0
+    allowed: int | None = None
+    while True:
+        if position + 8 > len(data):
+            raise _Broken
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        start, end = position + 8, position + 8 + length
+        if end + 4 > len(data):
+            raise _Broken
+        chunk = data[start:end]
+        if zlib.crc32(kind + chunk) != struct.unpack(">I", data[end : end + 4])[0]:
+            raise _Broken
+        if kind == b"IHDR":
+            width, height, depth, color = struct.unpack(">IIBB", chunk[:10])
+            row = (width * _PNG_CHANNELS.get(color, 4) * depth + 7) // 8
+            # Interlacing adds at most one filter byte per row of each of the 7 passes.
+            allowed = height * (row + 1) + 7 * (height + 7)
+        elif kind == b"IDAT":
+            if allowed is None:
+                raise _Broken
+            pending = chunk
+            while pending:
+                inflated += len(inflater.decompress(pending, _INFLATE_STEP))
+                pending = inflater.unconsumed_tail
+                if inflated > allowed:
+                    raise _Broken
+        elif kind == b"IEND":
+            break
+        position = end + 4
+    while not inflater.eof and inflated <= (allowed or 0):
+        step = inflater.decompress(b"", _INFLATE_STEP)
+        if not step:
+            break
+        inflated += len(step)
+    if not inflater.eof or allowed is None or inflated > allowed:
+        raise _Broken
+
+
+def _webp_stream_check(data: bytes) -> None:
+    """The RIFF container accounts for every byte and holds a picture chunk (a truncated file
+    fails here). The pixels are decoded by the task."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        raise _Broken
+    if struct.unpack("<I", data[4:8])[0] + 8 != len(data):
+        raise _Broken
+    position, kinds = 12, set()
+    while position < len(data):
+        if position + 8 > len(data):
+            raise _Broken
+        kind, length = struct.unpack("<4sI", data[position : position + 8])
+        position += 8 + length + (length & 1)
+        if position > len(data):
+            raise _Broken
+        kinds.add(kind)
+    if not kinds & {b"VP8 ", b"VP8L", b"ANMF"}:
+        raise _Broken
+
+
+def _heif_stream_check(data: bytes) -> None:
+    """The top-level boxes account for every byte (a truncated file fails here); libheif
+    parses them, and the embedded thumbnail (phones write one) is decoded as a sample. The
+    full picture is decoded by the task."""
+    position = 0
+    while position < len(data):
+        if position + 8 > len(data):
+            raise _Broken
+        size = struct.unpack(">I", data[position : position + 4])[0]
+        if size == 1:  # a 64-bit size follows the box type
+            if position + 16 > len(data):
+                raise _Broken
+            size = struct.unpack(">Q", data[position + 8 : position + 16])[0]
+        elif size == 0:  # the box runs to the end of the file
+            size = len(data) - position
+        if size < 8 or position + size > len(data):
+            raise _Broken
+        position += size
+    try:
+        heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)
+        primary = heif[heif.primary_index]
+        if primary.info.get("thumbnails"):
+            primary.get_thumbnail(0).data  # noqa: B018 -- decodes the small picture
+    except (ValueError, RuntimeError, OSError, IndexError) as error:
+        raise _Broken from error
+
+
+_STREAM_CHECKS = {"PNG": _png_stream_check, "WEBP": _webp_stream_check, "HEIF": _heif_stream_check}
+
+
 def _decode(*, data: bytes, position: int, reduced: bool) -> _Decoded | FieldError:
     """The checks every photo passes: size, type by content, declared pixels, Pillow's bomb
-    guard, and one full decode of the compressed stream (so truncated data is refused).
-    With `reduced`, JPEGs are decoded at 1/8 scale (libjpeg's draft mode still reads every
-    byte but builds a picture 64 times smaller)."""
+    guard, and one full pass over the compressed data (so truncated data is refused).
+
+    With `reduced` (the citizen's request) no full-size picture is ever built: JPEGs are
+    decoded at 1/8 scale (libjpeg's draft mode still reads every byte but builds a picture 64
+    times smaller); a PNG's compressed stream is inflated in small steps and thrown away; a
+    WebP's container and a HEIC's boxes are checked whole. A 40-megapixel PNG would otherwise
+    take 160 MB in the request. The task decodes every picture in full and rejects what fails."""
     label = f"Foto ke-{position}"
     if len(data) > MAX_BYTES:
         return FieldError(
@@ -109,6 +221,9 @@ def _decode(*, data: bytes, position: int, reduced: bool) -> _Decoded | FieldErr
                         f"{label} berukuran {width} x {height} piksel; batasnya {MAX_PIXELS // 1_000_000} juta piksel.",
                     )
                 original_format = str(opened.format)
+                if reduced and original_format in _STREAM_CHECKS:
+                    _STREAM_CHECKS[original_format](data)
+                    return _Decoded(opened, original_format, width, height)
                 if reduced and original_format == "JPEG":
                     opened.draft("RGB", (max(1, width // 8), max(1, height // 8)))
                 opened.load()
@@ -118,7 +233,7 @@ def _decode(*, data: bytes, position: int, reduced: bool) -> _Decoded | FieldErr
         return FieldError(
             "too_many_pixels", f"{label} terlalu besar: lebih dari {MAX_PIXELS // 1_000_000} juta piksel."
         )
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, _Broken, struct.error):
         # Not an image of an accepted type, or truncated/corrupt data past a valid header.
         return FieldError("not_an_image", f"{label} bukan gambar JPEG, PNG, WebP atau HEIC yang utuh.")
 

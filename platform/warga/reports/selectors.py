@@ -52,8 +52,9 @@ def report_get_for_actor(*, actor: User, tracking_number: str) -> Report | None:
     Acting on it is decided for the handling unit only (`report.act`, in the services).
 
     None when no report has that number here (another government's number included), so
-    that "elsewhere" and "nowhere" answer alike; ActionForbidden (with the policy's reason)
-    when the report is here but the actor may not view it.
+    that "elsewhere" and "nowhere" answer alike, and for a `rahasia` report the actor may not
+    view; ActionForbidden (with the policy's reason) when another report is here but the
+    actor may not view it.
     """
     _require_tenant_schema()
     report = Report.objects.filter(tracking_number=tracking_number).first()
@@ -69,6 +70,9 @@ def report_get_for_actor(*, actor: User, tracking_number: str) -> Report | None:
                 actor=actor, government=government, action=Action.REPORT_VIEW, unit_id=place_unit_id
             )
     if not decision.allowed:
+        if report.privacy == Privacy.RAHASIA:
+            # A rahasia number answers like an unknown one to everyone who may not see it.
+            return None
         raise ActionForbidden(action=Action.REPORT_VIEW, decision=decision)
     return report
 

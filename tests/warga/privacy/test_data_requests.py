@@ -330,7 +330,12 @@ def test_deleting_removes_earlier_exports_and_answers_open_ones(
     DataRequest.objects.filter(pk=exported.pk).update(completed_at=None, status="running")
     waiting = data_request_export_start(user=person)  # the first is "open" again: same request
     assert waiting.pk == exported.pk
-    DataRequest.objects.filter(pk=exported.pk).update(completed_at=exported.completed_at, status="done")
+    # A day later (one export a day per account), another export is asked for.
+    DataRequest.objects.filter(pk=exported.pk).update(
+        completed_at=exported.completed_at,
+        status="done",
+        requested_at=exported.requested_at - datetime.timedelta(hours=25),
+    )
     waiting = data_request_export_start(user=person)
     assert waiting.pk != exported.pk
 
