@@ -11,22 +11,18 @@ pages do not exist (404), whoever asks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from frontend.gates import government_page
 from tenants.models import Government, Level
-from warga.access.guards import MFA_SETUP_PATH, government_of
-from warga.access.hosts import central_origin
-from warga.access.policy import Action, ActionForbidden, policy_decide
+from warga.access.policy import Action
 from warga.accounts.models import User
 from warga.national.models import OfferStatus
 from warga.national.selectors import (
@@ -67,40 +63,6 @@ REGIONAL_LEVELS = (Level.PROVINCE, Level.REGENCY, Level.CITY)
 # Form fields named after the service's inputs: a refusal about `to_government_code` is shown
 # by the "tujuan" field.
 SERVICE_FIELDS = {"to_government_code": "tujuan", "note": "catatan", "reason": "alasan"}
-
-View = Callable[..., HttpResponse]
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    page = render_to_string("frontend/access_denied.html", {"message": message}, request=request)
-    return HttpResponseForbidden(page)
-
-
-def _page_for(action: Action, *, levels: tuple[str, ...], off_host: str) -> Callable[[View], View]:
-    """The host first (404 elsewhere, whoever asks), then who asks: anonymous -> sign in and
-    back, no two-step verification -> its set-up, no seat allowing `action` -> 403 saying why."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            government = government_of(request)
-            if government is None or government.level not in levels:
-                raise Http404(off_host)
-            if not request.user.is_authenticated:
-                return HttpResponseRedirect("/akun/login/?" + urlencode({"next": request.get_full_path()}))
-            decision = policy_decide(actor=request.user, government=government, action=action)
-            if decision.reason == "mfa_missing":
-                return HttpResponseRedirect(central_origin(request) + MFA_SETUP_PATH)
-            if not decision.allowed:
-                return _forbidden(request, decision.message)
-            try:
-                return view(request, government, *args, **kwargs)
-            except ActionForbidden as refused:  # the seat ended between the check and the write
-                return _forbidden(request, refused.message)
-
-        return wrapped
-
-    return decorate
 
 
 def _user(request: HttpRequest) -> User:
@@ -157,7 +119,7 @@ def _labelled(item: dict[str, Any]) -> dict[str, Any]:
 
 
 @require_GET
-@_page_for(Action.TRIAGE_ACT, levels=(Level.NATIONAL,), off_host=DESK_HOST_ONLY)
+@government_page(Action.TRIAGE_ACT, levels=(Level.NATIONAL,), off_host=DESK_HOST_ONLY)
 def triage_queue_page(request: HttpRequest, government: Government) -> HttpResponse:
     """`/meja-triase/`: the desk's open reports, oldest first, 50 a page."""
     query = QueueFilter(request.GET or None)
@@ -217,7 +179,7 @@ DESK_ACTIONS: dict[str, type[forms.Form]] = {"tugaskan": AssignForm, "tahan": Ho
 
 
 @require_http_methods(["GET", "POST"])
-@_page_for(Action.TRIAGE_ACT, levels=(Level.NATIONAL,), off_host=DESK_HOST_ONLY)
+@government_page(Action.TRIAGE_ACT, levels=(Level.NATIONAL,), off_host=DESK_HOST_ONLY)
 def triage_report_page(request: HttpRequest, government: Government, tracking_number: str) -> HttpResponse:
     """`/meja-triase/laporan/<nomor>/`: one report at the desk and the three decisions on it."""
     report = triage_report(tracking_number=tracking_number)
@@ -309,14 +271,14 @@ def _offers_page(
 
 
 @require_GET
-@_page_for(Action.OFFER_DECIDE, levels=REGIONAL_LEVELS, off_host=OFFERS_HOST_ONLY)
+@government_page(Action.OFFER_DECIDE, levels=REGIONAL_LEVELS, off_host=OFFERS_HOST_ONLY)
 def offers_page(request: HttpRequest, government: Government) -> HttpResponse:
     """`/tawaran-triase/`: the reports the desk offered this government, oldest first."""
     return _offers_page(request, government)
 
 
 @require_POST
-@_page_for(Action.OFFER_DECIDE, levels=REGIONAL_LEVELS, off_host=OFFERS_HOST_ONLY)
+@government_page(Action.OFFER_DECIDE, levels=REGIONAL_LEVELS, off_host=OFFERS_HOST_ONLY)
 def offer_accept_page(request: HttpRequest, government: Government, offer_id: int) -> HttpResponse:
     try:
         outcome = offer_accept(actor=_user(request), government=government, offer_id=offer_id)
@@ -341,7 +303,7 @@ def _first(invalid: ReportInvalid) -> str:
 
 
 @require_POST
-@_page_for(Action.OFFER_DECIDE, levels=REGIONAL_LEVELS, off_host=OFFERS_HOST_ONLY)
+@government_page(Action.OFFER_DECIDE, levels=REGIONAL_LEVELS, off_host=OFFERS_HOST_ONLY)
 def offer_decline_page(request: HttpRequest, government: Government, offer_id: int) -> HttpResponse:
     form = DeclineForm(request.POST, prefix=f"tawaran-{offer_id}")
     if form.is_valid():

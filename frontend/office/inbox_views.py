@@ -20,8 +20,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from frontend.office.access import acting_user, forbidden, office_page
+from frontend.office.access import acting_user, office_page
 from tenants.models import Government, Level
+from warga.access.guards import access_denied
 from warga.access.officials import memberships_active_for_user
 from warga.access.policy import Action, policy_decide
 from warga.reports.lifecycle import Status
@@ -198,7 +199,7 @@ def inbox_export(request: HttpRequest, government: Government) -> HttpResponse:
     user = acting_user(request)
     decision = policy_decide(actor=user, government=government, action=Action.INBOX_EXPORT, anywhere=True)
     if not decision.allowed:
-        return forbidden(request, decision.message)
+        return access_denied(request, decision.message)
     query = InboxFilter(request.GET or None, user_id=user.pk)
     if request.GET and not query.is_valid():
         errors = "; ".join(f"{name}: {' '.join(str(p) for p in problems)}" for name, problems in query.errors.items())

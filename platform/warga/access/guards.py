@@ -15,9 +15,17 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from warga.access.hosts import central_origin, government_of
-from warga.access.policy import policy_official
+from warga.access.policy import Decision, policy_official
 
-__all__ = ["MFA_SETUP_PATH", "IsOfficialWithMFA", "government_of", "mfa_reauthenticate_url", "official_required"]
+__all__ = [
+    "MFA_SETUP_PATH",
+    "IsOfficialWithMFA",
+    "access_denied",
+    "government_of",
+    "mfa_reauthenticate_url",
+    "official_required",
+    "page_refusal",
+]
 
 MFA_SETUP_PATH = "/akun/2fa/totp/activate/"
 MFA_REAUTHENTICATE_PATH = "/akun/2fa/reauthenticate/"
@@ -29,23 +37,35 @@ def mfa_reauthenticate_url(request: HttpRequest) -> str:
     return central_origin(request) + MFA_REAUTHENTICATE_PATH + "?" + urlencode({"next": back})
 
 
+def access_denied(request: HttpRequest, message: str) -> HttpResponse:
+    """The 403 page saying why, in the host's layout."""
+    page = render_to_string("frontend/access_denied.html", {"message": message}, request=request)
+    return HttpResponseForbidden(page)
+
+
+def page_refusal(request: HttpRequest, decision: Decision) -> HttpResponse | None:
+    """What a page answers when the policy refuses, or None when it allows: anonymous ->
+    central sign-in and back, no TOTP -> its set-up, TOTP not typed in this session -> the
+    central prompt and back, anything else -> 403 saying why. Every page gate uses this one
+    mapping, so a new refusal reason is handled once for every page."""
+    if decision.allowed:
+        return None
+    if decision.reason == "anonymous" or not request.user.is_authenticated:
+        return HttpResponseRedirect("/akun/login/?" + urlencode({"next": request.get_full_path()}))
+    if decision.reason == "mfa_missing":
+        return HttpResponseRedirect(central_origin(request) + MFA_SETUP_PATH)
+    if decision.reason == "mfa_not_passed":
+        return HttpResponseRedirect(mfa_reauthenticate_url(request))
+    return access_denied(request, decision.message)
+
+
 def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Pages for officials: anonymous -> central sign-in and back, no TOTP -> its set-up on the
-    central host, anything else refused -> 403 page saying why."""
+    """Pages for officials of the host's government, whatever the seat (`page_refusal`)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         decision = policy_official(actor=request.user, government=government_of(request))
-        if decision.reason == "anonymous":
-            return HttpResponseRedirect("/akun/login/?" + urlencode({"next": request.get_full_path()}))
-        if decision.reason == "mfa_missing":
-            return HttpResponseRedirect(central_origin(request) + MFA_SETUP_PATH)
-        if decision.reason == "mfa_not_passed":
-            return HttpResponseRedirect(mfa_reauthenticate_url(request))
-        if not decision.allowed:
-            page = render_to_string("frontend/access_denied.html", {"message": decision.message}, request=request)
-            return HttpResponseForbidden(page)
-        return view(request, *args, **kwargs)
+        return page_refusal(request, decision) or view(request, *args, **kwargs)
 
     return wrapped
 
