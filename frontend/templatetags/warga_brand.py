@@ -8,7 +8,6 @@ from typing import Any
 from django import template
 
 from warga.access.hosts import government_of
-from warga.access.policy import Action, policy_allows
 from warga.organization.selectors import BrandingView, branding_current
 
 register = template.Library()
@@ -27,16 +26,3 @@ def government_brand(context: dict[str, Any]) -> BrandingView | None:
         cached = branding_current(government=government)
         request._warga_brand = cached
     return cached
-
-
-@register.simple_tag(takes_context=True)
-def may_administer(context: dict[str, Any]) -> bool:
-    """Whether the signed-in person may open the admin console here (the policy's answer for
-    `organization.edit`): the menu shows the link only then."""
-    request = context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return False
-    government = government_of(request)
-    return government is not None and policy_allows(
-        actor=request.user, government=government, action=Action.ORGANIZATION_EDIT
-    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from tenants.models import Level
 from warga.access.hosts import government_of
-from warga.access.policy import Action, policy_allows
+from warga.access.policy import Action, policy_allowed_anywhere
 
 register = template.Library()
 
@@ -33,21 +33,29 @@ def office_menu(context: Any) -> list[MenuItem]:
     if government is None:
         return []
 
-    def allows(action: Action) -> bool:
-        return policy_allows(actor=request.user, government=government, action=action, anywhere=True)
-
+    allowed = policy_allowed_anywhere(
+        actor=request.user,
+        government=government,
+        actions=(Action.INBOX_VIEW, Action.TRIAGE_ACT, Action.OFFER_DECIDE, Action.ORGANIZATION_EDIT),
+    )
     items = []
-    if allows(Action.INBOX_VIEW):
+    if Action.INBOX_VIEW in allowed:
         items.append(MenuItem(_("Inbox"), "/kantor/"))
     if government.level == Level.NATIONAL:
-        if allows(Action.TRIAGE_ACT):
+        if Action.TRIAGE_ACT in allowed:
             items.append(MenuItem(_("Triage desk"), "/meja-triase/"))
-    elif allows(Action.OFFER_DECIDE):
+    elif Action.OFFER_DECIDE in allowed:
         items.append(MenuItem(_("Triage offers"), "/tawaran-triase/"))
+    # Only the admin koordinator holds organization.edit, for the whole government.
+    if Action.ORGANIZATION_EDIT in allowed:
+        items.append(MenuItem(_("Admin"), "/kantor/admin/"))
     return items
 
 
 @register.filter
 def is_current(path: str, request_path: str) -> bool:
-    """The menu item of the page being shown (the inbox also for its report pages)."""
+    """The menu item of the page being shown (the inbox also for its report pages, the admin
+    console for each of its pages)."""
+    if path == "/kantor/admin/":
+        return request_path.startswith(path)
     return request_path == path or (path == "/kantor/" and request_path.startswith("/kantor/laporan/"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Collection
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Literal
@@ -336,6 +337,22 @@ def policy_decide(
         if subtree_roots and subtree_roots.intersection(unit_ancestor_ids(unit_id=unit_id)):
             return ALLOWED
         return _denied("outside_unit", OUTSIDE_UNIT_MESSAGE)
+
+
+def policy_allowed_anywhere(
+    *, actor: object, government: Government | None, actions: Collection[Action]
+) -> frozenset[Action]:
+    """Which of `actions` some seat of `actor` allows in `government` (policy_decide with
+    `anywhere=True` for each), with the reads of a single decision (two queries): what a menu
+    asks before it shows its links. Each page still decides for itself when opened."""
+    user_id = _actor_id(actor)
+    if user_id is None or government is None:
+        return frozenset()
+    with _in_schema_of(government):
+        seats = seats_held(government=government, user_id=user_id)
+        if _official_refusal(seats, user_id=user_id) is not None:
+            return frozenset()
+        return frozenset(action for action in actions if _seat_grants(seats, action))
 
 
 def policy_allows(

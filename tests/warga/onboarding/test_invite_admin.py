@@ -11,12 +11,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 
 from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
-from tests.warga.access.people import verified_user
+from tests.warga.access.people import verified_user, with_totp
 from warga.accounts.models import User
 from warga.organization.models import Invitation, Membership, OrganizationEvent, PositionKind
 
@@ -94,9 +93,9 @@ def test_the_invitee_accepts_and_holds_the_seat(bandung: Government, django_capt
 def test_the_operator_admin_action_sends_the_same_invitation(
     bandung: Government, django_capture_on_commit_callbacks: Any
 ) -> None:
-    operator = User.objects.create_superuser("operator@example.id", "x" * 12)
-    admin = Client()
-    admin.force_login(operator, backend="django.contrib.auth.backends.ModelBackend")
+    # The operator admin wants a session that typed a TOTP code (security item 1).
+    operator = with_totp(User.objects.create_superuser("operator@example.id", "x" * 12))
+    admin = signed_in_client(operator)
     changelist = "/operator/tenants/government/"
     data = {"action": "invite_first_admin", "_selected_action": [str(bandung.pk)]}
     form = admin.post(changelist, data, HTTP_HOST="localhost")
