@@ -1,0 +1,293 @@
+"""A government's backup round-trips: Kota Bandung's reports, photos (their bytes) and audit
+events come back identical under a new schema beside the original; a corrupt archive, one
+from other code (migration state) or a target schema that exists is refused with nothing
+written. Each test runs in a rolled-back transaction, so the restored schemas vanish with it;
+media go to a temporary directory."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tarfile
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from tenants.context import government_context
+from tenants.models import Domain, Government
+from tests.factories import UserFactory
+from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, process_photos, submit
+from tests.warga.reports.images import distinct_image
+from warga.onboarding.backups import BackupError, government_backup, government_restore
+from warga.reports.models import Report, ReportPhoto
+
+RESTORED = "gov_32_73_pulih"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _photo(seed: int) -> SimpleUploadedFile:
+    return SimpleUploadedFile(f"foto-{seed}.jpg", distinct_image(seed), content_type="image/jpeg")
+
+
+@pytest.fixture
+def bandung_with_reports(
+    bandung: Government, jakarta: Government, django_capture_on_commit_callbacks: Any
+) -> Government:
+    """Three Bandung reports with five photos, a comment and their audit events; one Jakarta
+    report with a photo, which no Bandung archive may carry."""
+    citizen = UserFactory()
+    submit(citizen, photos=[_photo(1), _photo(2)])
+    submit(citizen, photos=[_photo(3)], privacy="rahasia")
+    submit(UserFactory(), photos=[_photo(4), _photo(5)], description="Sampah menumpuk di pinggir sungai; bau.")
+    submit(
+        citizen,
+        photos=[_photo(6)],
+        latitude=JAKARTA_POINT[0],
+        longitude=JAKARTA_POINT[1],
+        village_code=JAKARTA_VILLAGE,
+    )
+    assert process_photos(bandung, django_capture_on_commit_callbacks) == ["ready"] * 5
+    assert process_photos(jakarta, django_capture_on_commit_callbacks) == ["ready"]
+    return bandung
+
+
+def _digest(schema: str, table: str, *, without: tuple[str, ...] = ()) -> tuple[int, str]:
+    """Rows and an md5 of every row's every column (minus `without`), in id order."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute "
+            "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+            [f"{schema}.{table}"],
+        )
+        columns = [c for c in cursor.fetchone()[0] if c not in without]
+        listed = ", ".join(f'"{c}"' for c in columns)
+        cursor.execute(
+            f'SELECT count(*), md5(coalesce(string_agg(row({listed})::text, chr(10) ORDER BY id), \'\')) FROM "{schema}"."{table}"'
+        )
+        count, digest = cursor.fetchone()
+        return count, digest
+
+
+def _photo_bytes(schema: str) -> list[tuple[int, str, str]]:
+    """Each photo's id with the sha256 of its file and its thumbnail, as stored on disk."""
+    root = Path(settings.MEDIA_ROOT)
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT id, path, thumbnail_path FROM "{schema}".reports_photo ORDER BY id')
+        rows = cursor.fetchall()
+    for _, path, thumbnail in rows:
+        assert path.split("/")[1] == schema
+        assert thumbnail.split("/")[1] == schema
+    return [
+        (
+            photo_id,
+            hashlib.sha256((root / path).read_bytes()).hexdigest(),
+            hashlib.sha256((root / thumbnail).read_bytes()).hexdigest(),
+        )
+        for photo_id, path, thumbnail in rows
+    ]
+
+
+def _table_counts(schema: str) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relnamespace = %s::regnamespace AND relkind = 'r' ORDER BY 1", [schema]
+        )
+        counts = {}
+        for (table,) in cursor.fetchall():
+            cursor.execute(f'SELECT count(*) FROM "{schema}"."{table}"')
+            counts[table] = cursor.fetchone()[0]
+        return counts
+
+
+def _schemas() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _media_files() -> list[str]:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_bandung_round_trips_beside_the_original(bandung_with_reports: Government, tmp_path: Path) -> None:
+    archive = tmp_path / "bandung.tar"
+    output = StringIO()
+    call_command("government_backup", "32.73", "--output", str(archive), stdout=output)
+    assert "Selesai: skema gov_32_73" in output.getvalue()
+
+    with tarfile.open(archive) as opened:
+        manifest = json.loads(opened.extractfile("manifest.json").read())  # type: ignore[union-attr]
+        members = {member.name for member in opened.getmembers()}
+    assert (manifest["code"], manifest["schema"]) == ("32.73", "gov_32_73")
+    assert manifest["tables"]["reports_report"]["rows"] == 3
+    assert manifest["tables"]["reports_photo"]["rows"] == 5
+    assert "0001_initial" in manifest["migrations"]["reports"]
+    assert manifest["media"] == {"files": 10, "bytes": manifest["media"]["bytes"], "missing": []}
+    # Every member has its checksum; no Jakarta file travels in Bandung's archive.
+    assert set(manifest["checksums"]) == members - {"manifest.json"}
+    assert all(not name.startswith("media/") or name.split("/")[2] == "gov_32_73" for name in members)
+    assert not any("gov_31" in name for name in members)
+
+    schemas_before = _schemas()
+    registry_before = (Government.objects.count(), Domain.objects.count())
+    output = StringIO()
+    call_command("government_restore", str(archive), "--as-schema", RESTORED, stdout=output)
+    assert f"Dipulihkan ke skema {RESTORED} (tidak melayani siapa pun" in output.getvalue()
+
+    assert _schemas() == schemas_before | {RESTORED}
+    assert _table_counts(RESTORED) == _table_counts("gov_32_73")
+    assert _digest(RESTORED, "reports_report") == _digest("gov_32_73", "reports_report")
+    assert _digest(RESTORED, "reports_event") == _digest("gov_32_73", "reports_event")
+    assert _digest(RESTORED, "reports_photo", without=("path", "thumbnail_path")) == _digest(
+        "gov_32_73", "reports_photo", without=("path", "thumbnail_path")
+    )
+    assert _photo_bytes(RESTORED) == _photo_bytes("gov_32_73")
+    assert len(_photo_bytes(RESTORED)) == 5
+    # The copy serves no one: no registry row, no domain; the original is untouched.
+    assert (Government.objects.count(), Domain.objects.count()) == registry_before
+    assert not Government.objects.filter(schema_name=RESTORED).exists()
+    # Sequences continue past the restored rows.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT nextval('{RESTORED}.reports_report_id_seq')")
+        assert cursor.fetchone()[0] > max(_ids("gov_32_73"))
+
+
+def _ids(schema: str) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT id FROM "{schema}".reports_report')
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _rewrite(archive: Path, *, member: str, change: Any) -> None:
+    """Rewrite one member of the archive in place through `change(bytes) -> bytes`."""
+    with tarfile.open(archive) as opened:
+        contents = {m.name: opened.extractfile(m).read() for m in opened.getmembers()}  # type: ignore[union-attr]
+    contents[member] = change(contents[member])
+    with tarfile.open(archive, "w") as rewritten:
+        for name, data in contents.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            rewritten.addfile(info, io.BytesIO(data))
+
+
+def _nothing_written(schemas: set[str], media: list[str], registry: tuple[int, int]) -> None:
+    assert _schemas() == schemas
+    assert _media_files() == media
+    assert (Government.objects.count(), Domain.objects.count()) == registry
+
+
+@pytest.fixture
+def archive(bandung_with_reports: Government, tmp_path: Path) -> Path:
+    path = tmp_path / "bandung.tar"
+    government_backup(code="32.73", output=path)
+    return path
+
+
+def _state() -> tuple[set[str], list[str], tuple[int, int]]:
+    return _schemas(), _media_files(), (Government.objects.count(), Domain.objects.count())
+
+
+def test_a_tampered_archive_is_refused_and_nothing_is_written(archive: Path) -> None:
+    def flip(data: bytes) -> bytes:
+        return data[:-20] + bytes([data[-20] ^ 0xFF]) + data[-19:]
+
+    _rewrite(archive, member="data/reports_report.copy.gz", change=flip)
+    before = _state()
+    with pytest.raises(CommandError, match=r"Arsip rusak: checksum data/reports_report.copy.gz tidak cocok"):
+        call_command("government_restore", str(archive), "--as-schema", RESTORED)
+    _nothing_written(*before)
+
+
+def test_a_tampered_photo_is_refused_and_nothing_is_written(archive: Path) -> None:
+    with tarfile.open(archive) as opened:
+        photo = next(name for name in opened.getnames() if name.startswith("media/reports/"))
+    _rewrite(archive, member=photo, change=lambda data: data + b"\0")
+    before = _state()
+    with pytest.raises(BackupError, match=rf"checksum {photo} tidak cocok"):
+        government_restore(archive_path=archive, as_schema=RESTORED)
+    _nothing_written(*before)
+
+
+def test_an_archive_of_other_migrations_is_refused_and_nothing_is_written(archive: Path) -> None:
+    def future(data: bytes) -> bytes:
+        manifest = json.loads(data)
+        manifest["migrations"]["reports"].append("9999_laporan_masa_depan")
+        manifest["migrations"]["routing"] = manifest["migrations"]["routing"][:-1]
+        return json.dumps(manifest).encode()
+
+    _rewrite(archive, member="manifest.json", change=future)
+    before = _state()
+    with pytest.raises(
+        CommandError, match=r"Keadaan migrasi arsip tidak sama.*reports\.9999_laporan_masa_depan.*routing\."
+    ):
+        call_command("government_restore", str(archive), "--as-schema", RESTORED)
+    _nothing_written(*before)
+
+
+@pytest.mark.parametrize(
+    ("as_schema", "message"),
+    [
+        (None, "Skema gov_32_73 sudah ada; tidak ada yang ditulis. Pulihkan di samping aslinya dengan --as-schema"),
+        # Another government's schema: the archive never lands in Jakarta.
+        ("gov_31", "Skema gov_31 sudah ada"),
+        ("public", "tidak sah"),
+        ('gov"; DROP SCHEMA gov_31 CASCADE; --', "tidak sah"),
+    ],
+)
+def test_a_schema_that_exists_or_is_not_a_name_is_refused(
+    archive: Path, jakarta: Government, as_schema: str | None, message: str
+) -> None:
+    before = _state()
+    jakarta_reports = _digest("gov_31", "reports_report")
+    with pytest.raises(BackupError, match=message.replace(".", r"\.")):
+        government_restore(archive_path=archive, as_schema=as_schema)
+    _nothing_written(*before)
+    assert _digest("gov_31", "reports_report") == jakarta_reports
+
+
+def test_recovery_restores_into_the_governments_own_schema_once_it_is_moved_away(
+    archive: Path, bandung: Government
+) -> None:
+    original = _digest("gov_32_73", "reports_report")
+    photos = _photo_bytes("gov_32_73")
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER SCHEMA gov_32_73 RENAME TO gov_32_73_rusak")
+    restored = government_restore(archive_path=archive)
+    assert (restored.schema, restored.registered) == ("gov_32_73", False)
+    assert _digest("gov_32_73", "reports_report") == original
+    assert _photo_bytes("gov_32_73") == photos
+    bandung.refresh_from_db()
+    assert bandung.is_ready
+    with government_context(bandung):
+        assert Report.objects.count() == 3
+        assert ReportPhoto.objects.count() == 5
+
+
+def test_a_database_without_the_government_gets_it_registered_and_served(archive: Path, bandung: Government) -> None:
+    # Stand in for another installation: this one's Bandung moves out of the way.
+    Government.objects.filter(pk=bandung.pk).update(code="32.99", slug="kota-bandung-lama")
+    Domain.objects.filter(tenant=bandung).update(domain="kota-bandung-lama.localhost")
+    restored = government_restore(archive_path=archive, as_schema="gov_32_73_baru")
+    assert restored.registered
+    government = Government.objects.get(code="32.73")
+    assert (government.schema_name, government.slug, government.is_ready) == ("gov_32_73_baru", "kota-bandung", True)
+    assert list(Domain.objects.filter(tenant=government).values_list("domain", "is_primary")) == [
+        ("kota-bandung.localhost", True)
+    ]
+    with government_context(government):
+        assert Report.objects.count() == 3
+        assert {p.path.split("/")[1] for p in ReportPhoto.objects.all()} == {"gov_32_73_baru"}
