@@ -33,7 +33,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from psycopg import sql
 
@@ -405,7 +405,12 @@ def government_restore(*, archive_path: Path, as_schema: str | None = None, prog
                     raise BackupError(f"Berkas media {target} muncul saat pemulihan; dibatalkan.")
                 if number % 500 == 0:
                     progress(f"  media: {number}/{len(to_write)} berkas ditulis")
-            rows = _load(archive, manifest, plan, progress)
+            try:
+                rows = _load(archive, manifest, plan, progress)
+            except DatabaseError as error:
+                # Rolled back: no schema, no registry row. Said in words, not as a traceback.
+                first_line = str(error).splitlines()[0] if str(error) else error.__class__.__name__
+                raise BackupError(f"Pemulihan dibatalkan, tidak ada yang ditulis: {first_line}") from error
         except BaseException:
             for name in written:
                 default_storage.delete(name)

@@ -26,7 +26,7 @@ from tenants.models import Domain, Government
 from tests.factories import UserFactory
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, process_photos, submit
 from tests.warga.reports.images import distinct_image
-from warga.onboarding.backups import BackupError, government_backup, government_restore
+from warga.onboarding.backups import MEDIA_PATH_COLUMNS, BackupError, government_backup, government_restore
 from warga.reports.models import Report, ReportPhoto
 
 RESTORED = "gov_32_73_pulih"
@@ -291,3 +291,30 @@ def test_a_database_without_the_government_gets_it_registered_and_served(archive
     with government_context(government):
         assert Report.objects.count() == 3
         assert {p.path.split("/")[1] for p in ReportPhoto.objects.all()} == {"gov_32_73_baru"}
+
+
+def test_every_media_path_column_is_rewritten_on_restore(db: None) -> None:
+    """A tenant column holding a media key (`<folder>/<schema>/...`) that the restore does not
+    know would point into the original's files after a restore under a new name."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = %s "
+            "AND (column_name LIKE '%%path%%' OR column_name LIKE '%%file%%' OR column_name LIKE '%%media%%')",
+            [settings.TENANT_BASE_SCHEMA],
+        )
+        found = {(table, column) for table, column in cursor.fetchall()}
+    assert found == {(table, column) for table, columns in MEDIA_PATH_COLUMNS.items() for column in columns}
+
+
+def test_a_load_that_fails_in_the_database_leaves_nothing(archive: Path) -> None:
+    def duplicate_rows(data: bytes) -> bytes:
+        manifest = json.loads(data)
+        manifest["tables"]["reports_report"]["rows"] += 1
+        return json.dumps(manifest).encode()
+
+    # The count no longer matches what loads: the whole load is rolled back, the media removed.
+    _rewrite(archive, member="manifest.json", change=duplicate_rows)
+    before = _state()
+    with pytest.raises(BackupError, match=r"Tabel reports_report: 3 baris dimuat, arsip mencatat 4"):
+        government_restore(archive_path=archive, as_schema=RESTORED)
+    _nothing_written(*before)
