@@ -9,17 +9,24 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import subprocess
+import sys
 import tarfile
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 from tenants.context import government_context
 from tenants.models import Domain, Government
@@ -318,3 +325,70 @@ def test_a_load_that_fails_in_the_database_leaves_nothing(archive: Path) -> None
     with pytest.raises(BackupError, match=r"Tabel reports_report: 3 baris dimuat, arsip mencatat 4"):
         government_restore(archive_path=archive, as_schema=RESTORED)
     _nothing_written(*before)
+
+
+@pytest.fixture
+def fresh_database(db: None) -> Iterator[str]:
+    """An empty database on the same server, dropped afterwards: another installation."""
+    params = connection.settings_dict
+    name = f"{params['NAME']}_restore"
+    server = make_conninfo(
+        host=params["HOST"] or "",
+        port=str(params["PORT"] or ""),
+        user=params["USER"] or "",
+        password=params["PASSWORD"] or "",
+        dbname="postgres",
+    )
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield make_conninfo(server, dbname=name)
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _manage(database: str, var: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    params = psycopg.conninfo.conninfo_to_dict(database)
+    url = f"postgresql://{params.get('user', '')}:{params.get('password', '')}@{params['host']}:{params['port']}/{params['dbname']}"
+    environment = os.environ | {"DATABASE_URL": url, "WARGA_VAR_DIR": str(var)}
+    return subprocess.run(
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *arguments],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+
+
+def test_an_installation_without_the_government_gets_it_from_the_archive(
+    archive: Path, fresh_database: str, tmp_path: Path
+) -> None:
+    """The commands as an operator runs them, in their own processes, against another database
+    migrated to the same code (`migrate_fleet`) with no governments at all."""
+    var = tmp_path / "elsewhere"
+    migrated = _manage(fresh_database, var, "migrate_fleet")
+    assert migrated.returncode == 0, migrated.stderr
+    restored = _manage(fresh_database, var, "government_restore", str(archive))
+    assert restored.returncode == 0, restored.stderr
+    assert "Dipulihkan ke skema gov_32_73 (terdaftar dan siap melayani)" in restored.stdout
+    with tarfile.open(archive) as opened:
+        manifest = json.loads(opened.extractfile("manifest.json").read())  # type: ignore[union-attr]
+    with psycopg.connect(fresh_database) as elsewhere:
+        assert elsewhere.execute(
+            "SELECT g.code, g.schema_name, g.is_ready, d.domain, d.is_primary FROM tenants_government g "
+            "JOIN tenants_domain d ON d.tenant_id = g.id WHERE g.code IS NOT NULL"
+        ).fetchall() == [("32.73", "gov_32_73", True, "kota-bandung.localhost", True)]
+        for table in ("reports_report", "reports_event", "reports_photo"):
+            rows = elsewhere.execute(sql.SQL("SELECT count(*) FROM gov_32_73.{}").format(sql.Identifier(table)))
+            assert rows.fetchone() == (manifest["tables"][table]["rows"],)
+        paths = elsewhere.execute("SELECT path FROM gov_32_73.reports_photo ORDER BY id").fetchall()
+    # The same photo bytes, under the same keys, in the other installation's media.
+    here, there = Path(settings.MEDIA_ROOT), var / "media"
+    assert [(there / p).read_bytes() for (p,) in paths] == [(here / p).read_bytes() for (p,) in paths]
+
+    again = _manage(fresh_database, var, "government_restore", str(archive))
+    assert again.returncode == 1
+    assert "Skema gov_32_73 sudah ada; tidak ada yang ditulis." in again.stderr
