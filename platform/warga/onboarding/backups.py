@@ -25,6 +25,7 @@ import re
 import shutil
 import tarfile
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,7 @@ class Restored:
     registered: bool
     rows: int
     media_files: int
+    moved_to: str = ""
 
 
 def _quiet(message: str) -> None:
@@ -328,11 +330,15 @@ class _Plan:
     schema: str
     government: Government | None  # the registry row to mark ready (restore in place)
     register: bool  # a database without the government: create its registry rows
+    # --replace: the government's schema is renamed to this in the restore's transaction.
+    moved_to: str = ""
 
 
-def _plan(manifest: dict[str, Any], as_schema: str | None) -> _Plan:
+def _plan(manifest: dict[str, Any], as_schema: str | None, *, replace: bool = False) -> _Plan:
     code = manifest["code"]
     existing = Government.objects.filter(code=code).first()
+    if replace:
+        return _plan_replace(existing, as_schema)
     target = as_schema or (existing.schema_name if existing else manifest["schema"])
     if not _SCHEMA_NAME.fullmatch(target) or target.startswith("pg_") or target in {"public", "information_schema"}:
         raise BackupError(
@@ -358,7 +364,28 @@ def _plan(manifest: dict[str, Any], as_schema: str | None) -> _Plan:
     return _Plan(schema=target, government=None, register=True)
 
 
-def government_restore(*, archive_path: Path, as_schema: str | None = None, progress: Progress = _quiet) -> Restored:
+def _plan_replace(existing: Government | None, as_schema: str | None) -> _Plan:
+    if existing is None:
+        raise BackupError("--replace mengganti pemerintah yang ada di sini, tetapi kode arsip tidak terdaftar.")
+    if as_schema is not None:
+        raise BackupError("--replace memulihkan ke skema pemerintah itu sendiri; jangan dipakai dengan --as-schema.")
+    schema = existing.schema_name
+    if not _schema_exists(schema):
+        raise BackupError(f"Skema {schema} tidak ada; pulihkan tanpa --replace.")
+    moved_to = f"{schema}_diganti_{timezone.now():%Y%m%d%H%M%S}"[:63]
+    if _schema_exists(moved_to):
+        raise BackupError(f"Skema {moved_to} sudah ada; coba lagi sedetik kemudian.")
+    return _Plan(schema=schema, government=existing, register=False, moved_to=moved_to)
+
+
+def government_restore(
+    *,
+    archive_path: Path,
+    as_schema: str | None = None,
+    replace: bool = False,
+    wait_seconds: float = 0,
+    progress: Progress = _quiet,
+) -> Restored:
     """Restore an archive made by `government_backup`.
 
     - The government exists here and `as_schema` names a new schema: its copy is restored
@@ -366,6 +393,10 @@ def government_restore(*, archive_path: Path, as_schema: str | None = None, prog
     - The government exists but its schema does not (renamed away by the operator): restored
       into its own schema and marked ready, which is the swap of a recovery.
     - The government does not exist here: restored and registered with its domains, ready.
+    - `replace`: the government is taken out of service, `wait_seconds` pass (every web
+      process's host cache forgets it), then in one transaction its schema is renamed to
+      `<schema>_diganti_<time>` and the archive restored under its name; it is ready again
+      after the commit, or as before when anything fails.
 
     Refused, with nothing written: a corrupt archive, a migration state other than this
     code's, a target schema that exists.
@@ -380,7 +411,7 @@ def government_restore(*, archive_path: Path, as_schema: str | None = None, prog
                 f"Keadaan migrasi arsip tidak sama dengan kode ini ({mismatch}). Pulihkan dengan versi Warga "
                 "yang membuat arsip, atau migrasikan dulu ke versi yang sama."
             )
-        plan = _plan(manifest, as_schema)
+        plan = _plan(manifest, as_schema, replace=replace)
         media = {
             name: _target_media(name.removeprefix("media/"), manifest["schema"], plan.schema)
             for name in manifest["checksums"]
@@ -395,7 +426,12 @@ def government_restore(*, archive_path: Path, as_schema: str | None = None, prog
             else:
                 to_write[member] = target
         written: list[str] = []
+        was_ready = plan.government is not None and plan.government.is_ready
         try:
+            if plan.moved_to and plan.government is not None:
+                tenant_services.government_mark_not_ready(government=plan.government)
+                progress(f"{plan.government.name} tidak melayani sementara; menunggu {wait_seconds:.0f} s...")
+                time.sleep(wait_seconds)
             for number, (member, target) in enumerate(sorted(to_write.items()), start=1):
                 extracted = archive.extractfile(member)
                 assert extracted is not None
@@ -414,14 +450,22 @@ def government_restore(*, archive_path: Path, as_schema: str | None = None, prog
         except BaseException:
             for name in written:
                 default_storage.delete(name)
+            if plan.moved_to and plan.government is not None and was_ready:
+                tenant_services.government_mark_ready(government=plan.government)
             raise
-    return Restored(schema=plan.schema, registered=plan.register, rows=rows, media_files=len(media))
+    return Restored(
+        schema=plan.schema, registered=plan.register, rows=rows, media_files=len(media), moved_to=plan.moved_to
+    )
 
 
 def _load(archive: tarfile.TarFile, manifest: dict[str, Any], plan: _Plan, progress: Progress) -> int:
     source, target = manifest["schema"], plan.schema
     total = 0
     with transaction.atomic():
+        if plan.moved_to:
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER SCHEMA {_identifier(target)} RENAME TO {_identifier(plan.moved_to)}")
+            progress(f"Skema {target} dipindahkan ke {plan.moved_to}.")
         progress(f"Membuat skema {target} dari templat...")
         tenant_services.government_build_schema(
             government=Government(schema_name=target, slug=target, name=target, level=manifest["government"]["level"])

@@ -392,3 +392,65 @@ def test_an_installation_without_the_government_gets_it_from_the_archive(
     again = _manage(fresh_database, var, "government_restore", str(archive))
     assert again.returncode == 1
     assert "Skema gov_32_73 sudah ada; tidak ada yang ditulis." in again.stderr
+
+
+def test_replace_swaps_the_governments_schema_for_the_archive(
+    archive: Path, bandung: Government, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.WARGA_HOST_CACHE_SECONDS = 0
+    backed_up = (_digest("gov_32_73", "reports_report"), _photo_bytes("gov_32_73"))
+    # After the backup: a new report, and a report damaged by a mistaken update.
+    submit(UserFactory(), photos=[_photo(7)])
+    process_photos(bandung, django_capture_on_commit_callbacks)
+    with government_context(bandung):
+        Report.objects.filter(pk=Report.objects.order_by("id").first().pk).update(description="(terhapus)")
+    damaged = _digest("gov_32_73", "reports_report")
+    registry = (Government.objects.count(), Domain.objects.count())
+
+    output = StringIO()
+    call_command("government_restore", str(archive), "--replace", stdout=output)
+
+    moved = next(name for name in _schemas() if name.startswith("gov_32_73_diganti_"))
+    assert f"menggantikan yang lama, kini di skema {moved}" in output.getvalue()
+    assert (_digest("gov_32_73", "reports_report"), _photo_bytes("gov_32_73")) == backed_up
+    # The replaced data is kept aside for the operator; its photos stay where they were.
+    assert _digest(moved, "reports_report") == damaged
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT path FROM "{moved}".reports_photo')
+        kept = [row[0] for row in cursor.fetchall()]
+    assert len(kept) == 6
+    assert all((Path(settings.MEDIA_ROOT) / path).is_file() for path in kept)
+    bandung.refresh_from_db()
+    assert bandung.is_ready
+    assert (Government.objects.count(), Domain.objects.count()) == registry
+
+
+def test_a_replace_that_fails_leaves_the_government_as_it_was(
+    archive: Path, bandung: Government, settings: Any
+) -> None:
+    settings.WARGA_HOST_CACHE_SECONDS = 0
+
+    def wrong_count(data: bytes) -> bytes:
+        manifest = json.loads(data)
+        manifest["tables"]["reports_event"]["rows"] += 1
+        return json.dumps(manifest).encode()
+
+    _rewrite(archive, member="manifest.json", change=wrong_count)
+    before, reports = _state(), _digest("gov_32_73", "reports_report")
+    with pytest.raises(CommandError, match="Tabel reports_event"):
+        call_command("government_restore", str(archive), "--replace", stdout=StringIO())
+    _nothing_written(*before)
+    assert _digest("gov_32_73", "reports_report") == reports
+    bandung.refresh_from_db()
+    assert bandung.is_ready
+
+
+@pytest.mark.parametrize(
+    ("as_schema", "message"),
+    [("gov_32_73_lain", "jangan dipakai dengan --as-schema")],
+)
+def test_replace_only_replaces_the_governments_own_schema(archive: Path, as_schema: str, message: str) -> None:
+    before = _state()
+    with pytest.raises(BackupError, match=message):
+        government_restore(archive_path=archive, as_schema=as_schema, replace=True)
+    _nothing_written(*before)
