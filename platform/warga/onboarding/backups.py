@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from psycopg import sql
 
@@ -150,7 +151,8 @@ def government_backup(*, code: str, output: Path, progress: Progress = _quiet) -
     The rows come from one repeatable-read snapshot; the archive is written beside `output`
     and renamed into place only when complete, so a failed run leaves no partial archive.
     """
-    government = Government.objects.filter(code=code).exclude(level=Level.TEMPLATE).first()
+    # The national government has no code: it is named by its slug (`nasional`).
+    government = Government.objects.filter(Q(code=code) | Q(code=None, slug=code)).exclude(level=Level.TEMPLATE).first()
     if government is None:
         raise BackupError(f"Tidak ada pemerintah daerah dengan kode {code!r} di basis data ini.")
     schema = government.schema_name
@@ -336,7 +338,9 @@ class _Plan:
 
 def _plan(manifest: dict[str, Any], as_schema: str | None, *, replace: bool = False) -> _Plan:
     code = manifest["code"]
-    existing = Government.objects.filter(code=code).first()
+    described = manifest["government"]
+    lookup = Q(code=code) if code else Q(code=None, slug=described["slug"], level=described["level"])
+    existing = Government.objects.filter(lookup).exclude(level=Level.TEMPLATE).first()
     if replace:
         return _plan_replace(existing, as_schema)
     target = as_schema or (existing.schema_name if existing else manifest["schema"])

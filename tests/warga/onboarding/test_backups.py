@@ -454,3 +454,21 @@ def test_replace_only_replaces_the_governments_own_schema(archive: Path, as_sche
     with pytest.raises(BackupError, match=message):
         government_restore(archive_path=archive, as_schema=as_schema, replace=True)
     _nothing_written(*before)
+
+
+def test_the_national_government_is_named_by_its_slug(national: Government, tmp_path: Path) -> None:
+    manifest = government_backup(code="nasional", output=tmp_path / "nasional.tar")
+    assert (manifest["code"], manifest["schema"]) == (None, "nasional")
+    before = _state()
+    with pytest.raises(BackupError, match="Skema nasional sudah ada"):
+        government_restore(archive_path=tmp_path / "nasional.tar")
+    _nothing_written(*before)
+    restored = government_restore(archive_path=tmp_path / "nasional.tar", as_schema="nasional_pulih")
+    assert (restored.schema, restored.registered) == ("nasional_pulih", False)
+    assert _table_counts("nasional_pulih") == _table_counts("nasional")
+
+
+def test_the_template_is_never_backed_up(db: None, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="Tidak ada pemerintah daerah dengan kode 'template'"):
+        call_command("government_backup", "template", "--output", str(tmp_path / "t.tar"))
+    assert not (tmp_path / "t.tar").exists()

@@ -17,7 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("code", help="The government's Kemendagri code, e.g. 32.73")
+        parser.add_argument("code", help="The government's Kemendagri code, e.g. 32.73 (nasional for the national one)")
         parser.add_argument(
             "--output", type=Path, default=None, help="The archive to write (default: warga-<code>-<time>.tar here)."
         )
