@@ -159,6 +159,9 @@ def government_backup(*, code: str, output: Path, progress: Progress = _quiet) -
     output = output.resolve()
     if not output.parent.is_dir():
         raise BackupError(f"Folder {output.parent} tidak ada; buat dulu atau pilih --output lain.")
+    if output.exists():
+        # An older backup is never overwritten by mistake.
+        raise BackupError(f"Berkas {output} sudah ada; pilih --output lain.")
     workspace = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     try:
         manifest = _backup_into(government=government, schema=schema, workspace=workspace, progress=progress)

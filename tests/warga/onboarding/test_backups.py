@@ -472,3 +472,11 @@ def test_the_template_is_never_backed_up(db: None, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="Tidak ada pemerintah daerah dengan kode 'template'"):
         call_command("government_backup", "template", "--output", str(tmp_path / "t.tar"))
     assert not (tmp_path / "t.tar").exists()
+
+
+def test_an_existing_archive_is_never_overwritten(archive: Path) -> None:
+    kept = archive.read_bytes()
+    with pytest.raises(CommandError, match="sudah ada; pilih --output lain"):
+        call_command("government_backup", "32.73", "--output", str(archive))
+    assert archive.read_bytes() == kept
+    assert sorted(p.name for p in archive.parent.iterdir() if p.name.startswith(".bandung")) == []
