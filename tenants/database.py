@@ -63,15 +63,18 @@ class LockCapacity:
             f"{self.suggested} di postgresql.conf (atau ALTER SYSTEM) lalu mulai ulang PostgreSQL (deploy/README.md)."
         )
 
-    def as_dict(self) -> dict[str, object]:
+    def as_health(self) -> dict[str, object]:
+        """The /healthz entry. Too few slots is a warning, not a failure: /healthz is the web
+        processes' readiness probe, and taking every web process out of service would stop
+        citizens' reports for a problem of the database's backups and releases."""
         result: dict[str, object] = {
-            "ok": self.ok,
+            "ok": True,
             "max_locks_per_transaction": self.max_locks_per_transaction,
             "lock_slots": self.slots,
             "tables": self.tables,
         }
         if not self.ok:
-            result["error"] = self.problem
+            result["warning"] = self.problem
         return result
 
 
