@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from tenants.database import lock_capacity
 from tenants.selectors import governments_ready, governments_serving
 from warga.health.models import WorkerHeartbeat
 from warga.national.selectors import FRESHNESS_LAG_LIMIT_SECONDS, relay_freshness
@@ -102,6 +103,16 @@ def _national() -> dict[str, Any]:
     return result
 
 
+def _database_settings() -> dict[str, Any]:
+    """The server's lock table against the fleet's tables (an external PostgreSQL may have the
+    defaults, too small for a dump of ~550 governments: tenants.database). A warning only:
+    web keeps serving (docs/decisions/0052)."""
+    try:
+        return lock_capacity().as_health()
+    except Exception as error:
+        return {"ok": True, "warning": f"database settings unreadable: {error.__class__.__name__}"}
+
+
 def _on_national_host() -> bool:
     return getattr(getattr(connection, "tenant", None), "level", None) == "national"
 
@@ -119,6 +130,7 @@ def health_report() -> HealthReport:
     report.checks["worker"] = _worker()
     report.checks["tenants"] = _tenants()
     report.checks["regions"] = _regions()
+    report.checks["database_settings"] = _database_settings()
     if _on_national_host():
         report.checks["national"] = _national()
     return report

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
+from tenants.database import lock_capacity
 from tenants.fleet import pending_by_schema, schemas_migrate
 from tenants.models import Government
 from tenants.services import government_mark_not_ready, template_ensure
@@ -26,10 +27,22 @@ class Command(BaseCommand):
             default=None,
             help="Parallel migration processes (WARGA_MIGRATION_PROCESSES).",
         )
+        parser.add_argument(
+            "--skip-database-check",
+            action="store_true",
+            help="Migrate even when the server's max_locks_per_transaction is too low for the fleet.",
+        )
 
-    def handle(self, *args: Any, processes: int | None, **options: Any) -> None:
+    def handle(self, *args: Any, processes: int | None, skip_database_check: bool, **options: Any) -> None:
         verbosity = options["verbosity"]
         started = time.monotonic()
+        # Before anything is migrated: an external server may have the defaults, too small for
+        # a dump of the fleet (tenants.database).
+        capacity = lock_capacity()
+        if not capacity.ok:
+            if not skip_database_check:
+                raise CommandError(capacity.problem + " Tidak ada yang dimigrasikan (--skip-database-check melewati).")
+            self.stderr.write(capacity.problem)
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=max(verbosity - 1, 0))
         template_ensure(verbosity=max(verbosity - 1, 0))
         pending = pending_by_schema()

@@ -47,7 +47,7 @@ def test_healthy_when_every_part_reports(fresh_heartbeat: None, client: Client, 
     body = response.json()
     assert (body["status"], body["failing"]) == ("ok", [])
     checks = body["checks"]
-    assert set(checks) == {"database", "broker", "worker", "tenants", "regions"}
+    assert set(checks) == {"database", "broker", "worker", "tenants", "regions", "database_settings"}
     assert all(check["ok"] is True for check in checks.values())
     assert checks["database"] == {"ok": True}
     assert checks["broker"]["transport"] == "filesystem"
