@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from api.health import healthz
 from frontend import account_views, invitation_views, notification_views, privacy_views, triage_views, views
+from frontend.national import views as national
 
 urlpatterns = [
     path("", views.government_home, name="government-home"),
@@ -25,6 +26,11 @@ urlpatterns = [
     path("tawaran-triase/", triage_views.offers_page, name="triage-offers"),
     path("tawaran-triase/<int:offer_id>/terima/", triage_views.offer_accept_page, name="triage-offer-accept"),
     path("tawaran-triase/<int:offer_id>/tolak/", triage_views.offer_decline_page, name="triage-offer-decline"),
+    # National oversight: the national host (the country) and province hosts (their province); 404 elsewhere.
+    path("pantauan/", national.dashboard_page, name="national-dashboard"),
+    path("pantauan/peringkat/", national.rankings_page, name="national-rankings"),
+    path("pantauan/lonjakan/", national.surges_page, name="national-surges"),
+    path("pantauan/data-terbuka/", national.open_data_page, name="national-open-data"),
     path("akun/sambung/", account_views.government_connect, name="account-connect"),
     path("akun/", account_views.government_account_redirect, name="account-redirect"),
     path("akun/<path:rest>", account_views.government_account_redirect, name="account-redirect-path"),

@@ -71,15 +71,37 @@ EXPORT_COLUMNS = (
 
 @dataclass(frozen=True)
 class NationalScope:
-    """Which regions a reader may see: all (province_code None) or one province."""
+    """Which regions a reader may see: all (province_code None) or one province; and, for a
+    drill-down, the one province or kabupaten/kota (`region_code`, inside province_code) the
+    KPIs, series and categories are narrowed to. Callers check that region_code lies inside
+    the reader's province before building a scope with it."""
 
     province_code: str | None = None
+    region_code: str | None = None
 
     def where(self, alias: str = "") -> tuple[str, list[Any]]:
         column = f"{alias}province_code"
         if self.province_code is None:
             return "TRUE", []
         return f"{column} = %s", [self.province_code]
+
+    def fact_where(self) -> tuple[str, list[Any]]:
+        """`where` plus the drill-down region, over national_report_fact."""
+        where, params = self.where()
+        if self.region_code:
+            column = "province_code" if len(self.region_code) == 2 else "regency_code"
+            where, params = f"{where} AND {column} = %s", [*params, self.region_code]
+        return where, params
+
+    def rollup_where(self, alias: str = "") -> tuple[str, list[Any]]:
+        """`where` plus the roll-up level to read: the province rows, or the regency's own
+        rows when drilled into a kabupaten/kota."""
+        where, params = self.where(alias)
+        if self.region_code and len(self.region_code) > 2:
+            return f"{alias}level = 'regency' AND {alias}region_code = %s AND {where}", [self.region_code, *params]
+        if self.region_code:
+            return f"{alias}level = 'province' AND {alias}region_code = %s AND {where}", [self.region_code, *params]
+        return f"{alias}level = 'province' AND {where}", params
 
 
 def scope_for(*, government: Government) -> NationalScope | None:
@@ -109,7 +131,7 @@ def _hours(seconds: float | None) -> float | None:
 
 def dashboard_kpis(*, scope: NationalScope, start: date, end: date) -> dict[str, Any]:
     """KPIs of reports created from `start` to `end` (national days, inclusive)."""
-    where, params = scope.where()
+    where, params = scope.fact_where()
     (row,) = _rows(
         f"""
         SELECT count(*) AS volume,
@@ -186,12 +208,12 @@ def dashboard_breakdown(
 
 def dashboard_by_category(*, scope: NationalScope, start: date, end: date) -> list[dict[str, Any]]:
     """Counts per category and type, largest first."""
-    where, params = scope.where()
+    where, params = scope.rollup_where()
     return _rows(
         f"""
         SELECT category_code, type, sum(reports)::int AS volume
         FROM national_rollup
-        WHERE level = 'province' AND day BETWEEN %s AND %s AND {where}
+        WHERE day BETWEEN %s AND %s AND {where}
         GROUP BY category_code, type ORDER BY volume DESC, category_code, type
         """,
         [start, end, *params],
@@ -200,12 +222,12 @@ def dashboard_by_category(*, scope: NationalScope, start: date, end: date) -> li
 
 def dashboard_series(*, scope: NationalScope, start: date, end: date) -> list[dict[str, Any]]:
     """Reports created per national day, every day of the period (zero days included)."""
-    where, params = scope.where("r.")
+    where, params = scope.rollup_where("r.")
     return _rows(
         f"""
         SELECT d::date AS day, coalesce(sum(r.reports), 0)::int AS volume
         FROM generate_series(%s::date, %s::date, interval '1 day') AS d
-        LEFT JOIN national_rollup AS r ON r.day = d::date AND r.level = 'province' AND {where}
+        LEFT JOIN national_rollup AS r ON r.day = d::date AND {where}
         GROUP BY d ORDER BY d
         """,
         [start, end, *params],
@@ -230,10 +252,13 @@ def dashboard_rankings(
     start: date,
     end: date,
     level: str = RegionLevel.REGENCY,
+    parent_code: str | None = None,
     min_volume: int = RANKING_MIN_VOLUME,
 ) -> dict[str, Any]:
     """Regions with at least `min_volume` reports in the period, ranked; the others listed
-    apart, unranked.
+    apart, unranked. With `parent_code` (a drill-down into 32 or 32.73) only the regions
+    inside it are ranked: a kecamatan of Kota Bandung competes with its neighbours, not with
+    the whole country's.
 
     A region whose population is loaded (warga.regions, `import_population`) is ranked per
     100,000 inhabitants: resolved reports per 100,000, then SLA compliance. One without is
@@ -242,6 +267,9 @@ def dashboard_rankings(
     per-inhabitant first; every row names its normalisation and the figure's year and source."""
     column = {"province": "province_code", "regency": "regency_code", "district": "district_code"}[level]
     where, params = scope.where()
+    if parent_code:
+        # Codes nest (32 > 32.73 > 32.73.01); the index on regency_code serves the prefix.
+        where, params = f"{where} AND {column} LIKE %s", [*params, parent_code + ".%"]
     rows = _rows(
         f"""
         SELECT {column} AS code, count(*) AS volume,
@@ -304,6 +332,20 @@ def dashboard_rankings(
         },
         "below_min_volume": unranked,
     }
+
+
+def rankings_by_sla(*, rankings: dict[str, Any]) -> list[dict[str, Any]]:
+    """The regions `dashboard_rankings` ranked (at least its minimum volume), ranked again by
+    resolution within SLA: share of SLA steps met, then volume. Regions where no SLA step is
+    known yet are left out: no figure is not a bad figure. Each row gets `sla_rank`."""
+    known = [entry for entry in rankings["ranked"] if entry["sla_compliance_percent"] is not None]
+    ordered = sorted(known, key=lambda e: (-e["sla_compliance_percent"], -e["volume"], e["code"]))
+    return [entry | {"sla_rank": position} for position, entry in enumerate(ordered, start=1)]
+
+
+def region_names(*, level: str, codes: list[str]) -> dict[str, str]:
+    """Names of provinces, regencies/cities or districts by code: one query."""
+    return _names(level, codes)
 
 
 # A surge: at least SURGE_MIN_REPORTS in the recent window and SURGE_FACTOR times what the
@@ -450,6 +492,41 @@ def relays_stalled(*, after_failures: int = RELAY_STALL_AFTER_FAILURES) -> list[
             "last_event_id": source.last_event_id,
         }
         for source in sources
+    ]
+
+
+def surge_flags_history(*, scope: NationalScope, start: date, end: date) -> dict[str, list[dict[str, Any]]]:
+    """The surges page: flags still open (newest first) and flags over whose last surging
+    day falls in the period (latest first), within `scope`, each with its window and the
+    baseline it was compared with. Two queries for the flags, one for the names."""
+    flags = SurgeFlag.objects.all()
+    if scope.province_code is not None:
+        flags = flags.filter(province_code=scope.province_code)
+    still = list(flags.filter(resolved_at__isnull=True).order_by("-first_seen", "-id"))
+    ended = list(flags.filter(resolved_at__isnull=False, last_day__range=(start, end)).order_by("-last_day", "-id"))
+    rows = _flag_rows(still + ended)
+    return {"open": rows[: len(still)], "ended": rows[len(still) :]}
+
+
+def _flag_rows(rows: list[SurgeFlag]) -> list[dict[str, Any]]:
+    names = _names(RegionLevel.DISTRICT, [flag.region_code for flag in rows])
+    return [
+        {
+            "id": flag.pk,
+            "level": flag.level,
+            "region_code": flag.region_code,
+            "name": names.get(flag.region_code, ""),
+            "category_code": flag.category_code,
+            "window_days": flag.window_days,
+            "baseline_days": flag.baseline_days,
+            "first_day": flag.first_day,
+            "last_day": flag.last_day,
+            "recent": flag.recent,
+            "expected": flag.expected,
+            "first_seen": flag.first_seen,
+            "resolved_at": flag.resolved_at,
+        }
+        for flag in rows
     ]
 
 
