@@ -25,12 +25,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from tenants.context import current_schema, government_context, in_public_schema
 from tenants.models import Government, Level
 from tenants.selectors import government_national
+from tenants.services import host_for_slug
 from tenants.tasks import send_on_commit
 from warga.access.policy import GRANTS, Action, policy_require
 from warga.accounts.models import User
@@ -859,6 +861,19 @@ def _seat_holders(*, government: Government, kinds: Iterable[str] | None = None)
         return sorted(set(memberships.values_list("user_id", flat=True)))
 
 
+# Where a surge notification points: the flag's row on the surges page of the recipient's
+# government host (national or province), where it is linked to the map.
+SURGES_PAGE_PATH = "/pantauan/lonjakan/"
+
+
+def surge_link(*, government: Government, flag_id: int) -> str:
+    """The absolute address of a flag's row on `government`'s surges page. Hosts are
+    `<slug>.<base domain>` behind the standard port (a development server's port is not
+    known to a task)."""
+    scheme = "https" if settings.WARGA_HTTPS else "http"
+    return f"{scheme}://{host_for_slug(government.slug)}{SURGES_PAGE_PATH}#lonjakan-{flag_id}"
+
+
 def _surge_notify(flag: SurgeFlag, *, name: str, national: Government | None) -> int:
     context = {
         "district_code": flag.region_code,
@@ -875,7 +890,11 @@ def _surge_notify(flag: SurgeFlag, *, name: str, national: Government | None) ->
         overseers = _seat_holders(government=national)
         with government_context(national):
             notifications_send(
-                recipient_ids=overseers, report_id=None, kind=EventKind.SURGE_DETECTED, context=context, dedup_key=key
+                recipient_ids=overseers,
+                report_id=None,
+                kind=EventKind.SURGE_DETECTED,
+                context=context | {"link": surge_link(government=national, flag_id=flag.pk)},
+                dedup_key=key,
             )
         told += len(overseers)
     province = Government.objects.filter(code=flag.province_code, level=Level.PROVINCE, is_ready=True).first()
@@ -883,7 +902,11 @@ def _surge_notify(flag: SurgeFlag, *, name: str, national: Government | None) ->
         leaders = _seat_holders(government=province, kinds=PROVINCE_SURGE_RECIPIENTS)
         with government_context(province):
             notifications_send(
-                recipient_ids=leaders, report_id=None, kind=EventKind.SURGE_DETECTED, context=context, dedup_key=key
+                recipient_ids=leaders,
+                report_id=None,
+                kind=EventKind.SURGE_DETECTED,
+                context=context | {"link": surge_link(government=province, flag_id=flag.pk)},
+                dedup_key=key,
             )
         told += len(leaders)
     return told
