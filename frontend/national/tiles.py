@@ -8,6 +8,7 @@ carries no inline style.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -64,11 +65,15 @@ TILES: tuple[Tile, ...] = (
 SHADES = 5
 
 
-def shade_bounds(values: list[float]) -> list[float]:
-    """Upper bounds of the five equal-width classes between 0 and the largest value."""
+def shade_bounds(values: list[float], *, whole: bool = True) -> list[float]:
+    """Upper bounds of up to five equal-width classes between 0 and the largest value: whole
+    numbers for counts (so 3 reports make three classes, not five fractions), one decimal
+    for percentages."""
     top = max(values, default=0.0)
     if top <= 0:
         return []
+    if whole:
+        return sorted({float(math.ceil(top * step / SHADES)) for step in range(1, SHADES + 1)})
     return [round(top * step / SHADES, 1) for step in range(1, SHADES + 1)]
 
 
@@ -76,4 +81,6 @@ def shade_of(value: float | None, bounds: list[float]) -> int:
     """1-5 by the class the value falls in; 0 for no value or nothing to compare."""
     if value is None or value <= 0 or not bounds:
         return 0
-    return next(index for index, bound in enumerate(bounds, start=1) if value <= bound or index == SHADES)
+    # The darkest shade is the top class however many classes there are.
+    offset = SHADES - len(bounds)
+    return offset + next(index for index, bound in enumerate(bounds, start=1) if value <= bound or index == len(bounds))

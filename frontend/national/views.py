@@ -142,10 +142,10 @@ class ViewForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        end = data.get("sampai") or timezone.localdate()
-        start = data.get("mulai") or end - timedelta(days=DEFAULT_DAYS - 1)
         if "mulai" in self.errors or "sampai" in self.errors:
             return data
+        end = data.get("sampai") or timezone.localdate()
+        start = data.get("mulai") or end - timedelta(days=DEFAULT_DAYS - 1)
         if start > end:
             self.add_error("mulai", _("The first day must be on or before the last day."))
         elif (end - start).days + 1 > MAX_DAYS:
@@ -161,8 +161,14 @@ def _child_level(scope: NationalScope, region: str | None) -> str:
 
 
 def _read_view(request: HttpRequest, scope: NationalScope) -> tuple[ViewForm, dict[str, Any]]:
-    """The query, validated; a region outside the reader's province does not exist (404)."""
-    form = ViewForm(request.GET)
+    """The query, validated; a region outside the reader's province does not exist (404).
+    Dates not given are filled in (the last 30 days) so the form shows the period it answers."""
+    given = request.GET.copy()
+    end = timezone.localdate()
+    for name, default in (("sampai", end), ("mulai", end - timedelta(days=DEFAULT_DAYS - 1))):
+        if not given.get(name):
+            given[name] = default.isoformat()
+    form = ViewForm(given)
     if not form.is_valid():
         return form, {}
     data = form.cleaned_data
@@ -290,7 +296,8 @@ def _tile_map(regions: list[dict[str, Any]], metric: str, data: dict[str, Any], 
     """The 38 cells with their value and shade, and the legend's classes."""
     by_code = {region["code"]: region for region in regions}
     values = {code: _metric_value(region, metric) for code, region in by_code.items()}
-    bounds = shade_bounds([value for value in values.values() if value is not None])
+    whole = metric != Metric.RESOLVED
+    bounds = shade_bounds([value for value in values.values() if value is not None], whole=whole)
     names = region_names(level=RegionLevel.PROVINCE, codes=[tile.code for tile in TILES])
     cells = [
         {
@@ -302,9 +309,11 @@ def _tile_map(regions: list[dict[str, Any]], metric: str, data: dict[str, Any], 
         }
         for tile in TILES
     ]
-    legend = [{"shade": 0, "low": None, "high": 0}] + [
-        {"shade": index, "low": 0 if index == 1 else bounds[index - 2], "high": bound}
-        for index, bound in enumerate(bounds, start=1)
+    # Counts: classes of whole numbers (1-4, 5-8, ...); percentages: 0-20, 20-40, ...
+    step = 1 if whole else 0
+    lows = [float(step), *(bound + step for bound in bounds[:-1])] if bounds else []
+    legend = [{"shade": 0, "low": None, "high": None}] + [
+        {"shade": shade_of(bound, bounds), "low": low, "high": bound} for low, bound in zip(lows, bounds, strict=True)
     ]
     return {"cells": cells, "legend": legend, "metric_label": dict(Metric.CHOICES)[metric]}
 

@@ -197,6 +197,15 @@ def test_the_national_dashboard_shows_the_country_and_its_map(overseer: Client, 
     assert [(row[1][0], row[3][0]) for row in page.tables["kategori"]] == [("jalan_rusak", "29"), ("sampah", "4")]
 
 
+def test_a_country_without_reports_shows_empty_tables_and_a_grey_map(overseer: Client) -> None:
+    response = overseer.get("/pantauan/", HTTP_HOST=NATIONAL_HOST)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("tile--s0") == 38 + 1  # every cell, and the legend's one swatch
+    assert _parse(response).tables["wilayah"] == []
+    assert '<p class="table-empty">Tidak ada laporan pada periode ini.</p>' in html
+
+
 def test_drilling_down_narrows_everything_to_the_region(overseer: Client, planted: None) -> None:
     province = _parse(overseer.get("/pantauan/?wilayah=32", HTTP_HOST=NATIONAL_HOST))
     assert [(row[0][0], row[2][0]) for row in province.tables["wilayah"]] == [
@@ -389,7 +398,7 @@ def test_the_surges_page_lists_open_and_past_flags_linked_to_the_map(
     jakarta_page = _parse(
         _official(jakarta, "pimpinan@jakarta.go.id").get("/pantauan/lonjakan/", HTTP_HOST=JAKARTA_HOST)
     )
-    assert jakarta_page.tables["berlangsung"] == [[("Belum ada lonjakan yang berlangsung.", "")]]
+    assert jakarta_page.tables["berlangsung"] == []
     assert [row[0][0] for row in jakarta_page.tables["berakhir"]] == ["Gambir"]
 
 

@@ -45,7 +45,10 @@ for (const figure of document.querySelectorAll("figure[data-chart]")) {
       maintainAspectRatio: false,
       indexAxis: kind === "bar" ? "y" : "x",
       plugins: { legend: { display: false } },
-      scales: { x: { beginAtZero: kind === "bar" }, y: { beginAtZero: kind === "line" } },
+      scales: {
+        x: { beginAtZero: kind === "bar", ticks: kind === "bar" ? { precision: 0 } : {} },
+        y: { beginAtZero: kind === "line", ticks: kind === "line" ? { precision: 0 } : {} },
+      },
     },
   });
 }
