@@ -248,3 +248,41 @@ def test_the_dashboard_works_without_javascript(browser: Any, site_port: int, sc
         assert page.locator("#tabel-harian tbody tr").count() == 7
     finally:
         page.context.close()
+
+
+@pytest.fixture
+def governor(committed_db: None) -> Iterator[tuple[User, str]]:
+    """The gubernur of DKI Jakarta, signed in; removed afterwards."""
+    jakarta = Government.objects.get(code="31")
+    user = with_totp(verified_user(f"gubernur-{uuid.uuid4().hex[:8]}@jakarta.go.id"))
+    seat = membership_in(jakarta, user, kind="gubernur")
+    session_key = _signed_in_session(user)
+    yield user, session_key
+    with government_context(jakarta):
+        Membership.objects.filter(pk=seat.pk).delete()
+    Session.objects.filter(session_key=session_key).delete()
+    Authenticator.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).delete()
+    connection.close()
+
+
+def test_a_province_sees_its_own_oversight_pages(browser: Any, site_port: int, governor: tuple[User, str]) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="id-ID")
+    context.add_cookies([{"name": "sessionid", "value": governor[1], "domain": "dki-jakarta.localhost", "path": "/"}])
+    page = context.new_page()
+    base = f"http://dki-jakarta.localhost:{site_port}"
+    try:
+        assert page.goto(f"{base}/pantauan/").status == 200
+        assert page.get_by_role("heading", level=1).inner_text().startswith("Pengawasan Provinsi DKI Jakarta")
+        # Its own kabupaten/kota only, no map of the country; the pages are reached from tabs.
+        assert all(row[1].startswith("31.") for row in _table(page, "wilayah"))
+        assert page.locator(".tile-map").count() == 0
+        tabs = page.get_by_role("navigation", name="Pengawasan provinsi")
+        assert tabs.get_by_role("link").all_inner_texts() == ["Dasbor", "Peringkat", "Lonjakan", "Data terbuka"]
+        check_page(page, "national/province-dashboard")
+        # Another province's region does not exist here.
+        assert page.goto(f"{base}/pantauan/?wilayah=32.73").status == 404
+        assert page.goto(f"{base}/pantauan/peringkat/").status == 200
+        check_page(page, "national/province-rankings")
+    finally:
+        context.close()
