@@ -179,8 +179,9 @@ def test_the_national_dashboard_shows_the_country_and_its_map(overseer: Client, 
     assert kpis["Laporan"] == "33"
     assert kpis["Terbuka"] == "16"
     assert kpis["Selesai"] == "17"
-    assert kpis["Median jam ke tanggapan pertama"] == "2.0"
-    assert kpis["Median jam hingga selesai"] == "10.0"
+    # From the duration histograms: within 5 % of the exact 2 and 10 hours.
+    assert abs(float(kpis["Median jam ke tanggapan pertama"]) - 2.0) <= 0.1
+    assert abs(float(kpis["Median jam hingga selesai"]) - 10.0) <= 0.5
     assert [(row[0][0], row[1][0], row[2][0]) for row in page.tables["wilayah"]] == [
         ("Jawa Barat", "32", "27"),
         ("Daerah Khusus Ibukota Jakarta", "31", "6"),

@@ -38,6 +38,7 @@ from warga.access.policy import GRANTS, Action, policy_require
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.services import TransferOutcome, report_move, report_transfer
+from warga.national.histograms import BUCKET_SQL
 from warga.national.models import (
     Offer,
     OfferStatus,
@@ -307,7 +308,7 @@ def _lock(lock_class: int, keys: Iterable[str]) -> None:
 
 
 def rollup_recompute(*, cells: Iterable[tuple[date, str]]) -> None:
-    """Rebuild the roll-up rows of each (day, province) from the facts, inside the caller's
+    """Rebuild the roll-up rows and duration histograms of each (day, province) from the facts, inside the caller's
     transaction. Under the cell's lock each statement sees every committed fact, so two
     relays touching the same province and day never leave a stale count behind."""
     by_province: dict[str, set[date]] = {}
@@ -331,6 +332,30 @@ def rollup_recompute(*, cells: Iterable[tuple[date, str]]) -> None:
                 ) AS r (level, region_code)
                 WHERE province_code = %s AND created_day = ANY(%s::date[])
                 GROUP BY created_day, level, region_code, province_code, category_code, type, status
+                """,
+                [province, day_list],
+            )
+            cursor.execute(
+                "DELETE FROM national_duration_histogram WHERE province_code = %s AND day = ANY(%s::date[])",
+                [province, day_list],
+            )
+            # Durations per fixed bucket, so that the dashboard's medians never read facts.
+            bucket = BUCKET_SQL.format(seconds="m.seconds")
+            cursor.execute(
+                f"""
+                INSERT INTO national_duration_histogram
+                    (day, level, region_code, province_code, category_code, measure, bucket, reports)
+                SELECT created_day, r.level, r.region_code, province_code, category_code, m.measure, {bucket}, count(*)
+                FROM national_report_fact AS f
+                CROSS JOIN LATERAL (VALUES
+                    ('province', f.province_code), ('regency', f.regency_code), ('district', f.district_code)
+                ) AS r (level, region_code)
+                CROSS JOIN LATERAL (VALUES
+                    ('first_response', extract(epoch FROM f.first_response_at - f.created_at)),
+                    ('resolution', extract(epoch FROM f.resolved_at - f.created_at))
+                ) AS m (measure, seconds)
+                WHERE province_code = %s AND created_day = ANY(%s::date[]) AND m.seconds IS NOT NULL
+                GROUP BY 1, 2, 3, 4, 5, 6, 7
                 """,
                 [province, day_list],
             )
