@@ -56,6 +56,7 @@ from warga.national.selectors import (
     surge_flags_history,
     surge_flags_open,
 )
+from warga.regions.selectors import boundary_paths
 from warga.taxonomy.selectors import category_names
 
 NOT_HERE = (
@@ -299,8 +300,12 @@ def _tile_map(regions: list[dict[str, Any]], metric: str, data: dict[str, Any], 
     whole = metric != Metric.RESOLVED
     bounds = shade_bounds([value for value in values.values() if value is not None], whole=whole)
     names = region_names(level=RegionLevel.PROVINCE, codes=[tile.code for tile in TILES])
+    # Loaded outlines replace the grid only when every province has one (docs/decisions/0043).
+    paths = boundary_paths(level=RegionLevel.PROVINCE)
+    outlines = all(tile.code in paths for tile in TILES)
     cells = [
         {
+            "path": paths.get(tile.code, "") if outlines else "",
             "tile": tile,
             "name": names.get(tile.code, tile.code),
             "value": values.get(tile.code),
@@ -315,7 +320,7 @@ def _tile_map(regions: list[dict[str, Any]], metric: str, data: dict[str, Any], 
     legend = [{"shade": 0, "low": None, "high": None}] + [
         {"shade": shade_of(bound, bounds), "low": low, "high": bound} for low, bound in zip(lows, bounds, strict=True)
     ]
-    return {"cells": cells, "legend": legend, "metric_label": dict(Metric.CHOICES)[metric]}
+    return {"cells": cells, "legend": legend, "metric_label": dict(Metric.CHOICES)[metric], "outlines": outlines}
 
 
 @require_GET
