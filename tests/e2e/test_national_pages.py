@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.e2e.pages import check_page
+from tests.e2e.pages import accessibility_violations, check_page
 from tests.factories import UserFactory
 from tests.warga.access.people import membership_in, verified_user, with_totp
 from tests.warga.reports.helpers import submit
@@ -32,6 +32,8 @@ from warga.intake.models import ReportIndex
 from warga.national.models import RelayBatch, RelaySource, ReportFact, SurgeFlag
 from warga.national.services import relay_drain, rollup_recompute
 from warga.organization.models import Membership
+from warga.regions.models import Boundary
+from warga.regions.services import boundaries_import
 from warga.reports.models import OutboxEvent, Report, ReportEvent, TrackingCounter
 
 
@@ -286,3 +288,24 @@ def test_a_province_sees_its_own_oversight_pages(browser: Any, site_port: int, g
         check_page(page, "national/province-rankings")
     finally:
         context.close()
+
+
+def test_loaded_outlines_replace_the_grid_and_pass_the_checks(
+    browser: Any, site_port: int, scene: Scene, tmp_path: Any
+) -> None:
+    """With outlines of all 38 provinces (test squares, not real ones) the map is an SVG of
+    links, as accessible as the grid."""
+    from tests.warga.regions.test_boundaries import _provinces, _write
+
+    boundaries_import(path=_write(tmp_path, _provinces()), source="Uji, bukan data BIG")
+    page = _browser_page(browser, scene)
+    try:
+        page.goto(f"http://nasional.localhost:{site_port}/pantauan/")
+        assert page.locator(".outline-map a").count() == 38
+        assert page.locator(".tile-map").count() == 0
+        assert accessibility_violations(page) == []
+        page.locator('.outline-map a[aria-label^="Jawa Barat"]').click()
+        page.wait_for_url("**wilayah=32")
+    finally:
+        page.context.close()
+        Boundary.objects.all().delete()
