@@ -37,6 +37,8 @@ for (const figure of document.querySelectorAll("figure[data-chart]")) {
   const { labels, values } = kind === "line" ? columnValues(table, 0, 1) : columnValues(table, 0, 3);
   if (!labels.length) continue;
   figure.hidden = false;
+  // One bar takes about two lines; a single category should not fill a screen.
+  if (kind === "bar") figure.style.height = `${Math.max(6, labels.length * 2.2 + 3)}rem`;
   new Chart(figure.querySelector("canvas"), {
     type: kind,
     data: { labels, datasets: [{ data: values, borderColor: BLUE, backgroundColor: BLUE, pointRadius: 2 }] },
