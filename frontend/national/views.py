@@ -365,6 +365,7 @@ def dashboard_page(request: HttpRequest, government: Government, scope: National
                         _metric_value(r, Metric.RESOLVED),
                     ],
                     href=request.path + _query(data, wilayah=r["code"]) if drillable else "",
+                    anchor=f"wilayah-{r['code']}",
                 )
                 for r in regions
             ],
@@ -525,8 +526,8 @@ def _surge_rows(flags: list[dict[str, Any]], labels: dict[str, str], path: str, 
                 flag["baseline_days"],
                 round(flag["expected"], 2),
             ],
-            # Its kabupaten/kota on the dashboard, where the kecamatan is a row.
-            href=path + _query(data, wilayah=flag["region_code"][:5]),
+            # Its kabupaten/kota on the dashboard, at the kecamatan's row.
+            href=path + _query(data, wilayah=flag["region_code"][:5]) + f"#wilayah-{flag['region_code']}",
             anchor=f"lonjakan-{flag['id']}",
         )
         for flag in flags

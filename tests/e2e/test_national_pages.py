@@ -211,6 +211,10 @@ def test_a_report_from_kota_bandung_reaches_the_national_tiles_and_drills_down(
 
 
 def test_rankings_surges_and_open_data_pages(browser: Any, site_port: int, scene: Scene) -> None:
+    # A report in Sukasari, relayed: the surge's kecamatan is a row of the dashboard.
+    scene.numbers.append(submit(UserFactory()).tracking_number)
+    with government_context(scene.bandung):
+        relay_drain(government=scene.bandung)
     page = _browser_page(browser, scene)
     base = f"http://nasional.localhost:{site_port}"
     try:
@@ -224,8 +228,10 @@ def test_rankings_surges_and_open_data_pages(browser: Any, site_port: int, scene
         check_page(page, "national/surges")
         # The surge links to its place on the dashboard.
         row.get_by_role("link", name="Sukasari").click()
-        page.wait_for_url("**wilayah=32.73")
+        page.wait_for_url("**wilayah=32.73#wilayah-32.73.01")
         assert page.locator(".trail [aria-current]").inner_text() == "Kota Bandung"
+        # At its kecamatan's row, marked.
+        assert page.locator("tr:target td").first.inner_text() == "Sukasari"
 
         assert page.goto(f"{base}/pantauan/data-terbuka/").status == 200
         assert page.get_by_role("link", name="Unduh CSV").get_attribute("href").endswith("&output=csv")

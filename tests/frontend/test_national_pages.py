@@ -391,7 +391,9 @@ def test_the_surges_page_lists_open_and_past_flags_linked_to_the_map(
     assert [row[0][0] for row in page.tables["berakhir"]] == ["Gambir"]
     html = response.content.decode()
     assert f'id="lonjakan-{going_on.pk}"' in html
-    assert re.search(r'<a href="/pantauan/\?mulai=[\d-]+&amp;sampai=[\d-]+&amp;wilayah=32.73">Sukasari</a>', html)
+    assert re.search(
+        r'<a href="/pantauan/\?mulai=[\d-]+&amp;sampai=[\d-]+&amp;wilayah=32.73#wilayah-32.73.01">Sukasari</a>', html
+    )
     # The dashboard's map marks the province.
     assert "tile tile--p32 tile--s5 tile--surge" in overseer.get("/pantauan/", HTTP_HOST=NATIONAL_HOST).content.decode()
 
