@@ -26,8 +26,8 @@ const options = {
   format: "esm",
   minify: true,
   sourcemap: false,
-  // Safari 15, not 14: esbuild cannot lower destructured parameters with defaults around
-  // Safari 14's bug with them, and `idb` (offline drafts) uses them.
+  // Safari 15, not 14: esbuild cannot lower the destructuring Safari 14 mishandles, which
+  // `idb` (offline drafts) and Chart.js use.
   target: ["chrome87", "firefox78", "safari15"],
   entryNames: "[name]-[hash]",
   chunkNames: "chunks/[name]-[hash]",

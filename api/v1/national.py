@@ -308,6 +308,7 @@ class NationalDashboardView(ApiView):
                     start=start,
                     end=end,
                     level=RegionLevel.REGENCY if level == RegionLevel.PROVINCE else level,
+                    parent_code=parent,
                     min_volume=min_volume,
                 ),
                 "surges": dashboard_surges(scope=scope, end=end),

@@ -18,6 +18,7 @@ from frontend.console import organization as console_org
 from frontend.console import routing as console_routing
 from frontend.console import settings as console_settings
 from frontend.console import views as console
+from frontend.national import views as national
 from frontend.office import inbox_views, report_views, template_views
 
 # allauth's 429 answer (its respond_429 looks it up in ROOT_URLCONF, which is this module).
@@ -71,6 +72,11 @@ urlpatterns = [
     path("tawaran-triase/", triage_views.offers_page, name="triage-offers"),
     path("tawaran-triase/<int:offer_id>/terima/", triage_views.offer_accept_page, name="triage-offer-accept"),
     path("tawaran-triase/<int:offer_id>/tolak/", triage_views.offer_decline_page, name="triage-offer-decline"),
+    # National oversight: the national host (the country) and province hosts (their province); 404 elsewhere.
+    path("pantauan/", national.dashboard_page, name="national-dashboard"),
+    path("pantauan/peringkat/", national.rankings_page, name="national-rankings"),
+    path("pantauan/lonjakan/", national.surges_page, name="national-surges"),
+    path("pantauan/data-terbuka/", national.open_data_page, name="national-open-data"),
     path("akun/sambung/", account_views.government_connect, name="account-connect"),
     path("akun/", account_views.government_account_redirect, name="account-redirect"),
     path("akun/<path:rest>", account_views.government_account_redirect, name="account-redirect-path"),

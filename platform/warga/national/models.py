@@ -111,6 +111,45 @@ class Rollup(models.Model):
         return f"{self.day} {self.region_code} {self.category_code} {self.status}: {self.reports}"
 
 
+class DurationMeasure(models.TextChoices):
+    FIRST_RESPONSE = "first_response", "Waktu hingga tanggapan pertama"
+    RESOLUTION = "resolution", "Waktu hingga selesai"
+
+
+class DurationHistogram(models.Model):
+    """How many reports took how long, per national day x region (three levels) x category x
+    measure, in fixed buckets (warga.national.histograms: bucket 0 is under a minute, then
+    each bucket 5 % wider than the one before). Only non-empty buckets have a row. Rebuilt
+    with the roll-ups from the facts; the dashboard's medians come from here, not from the
+    facts (docs/decisions/0042)."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    level = models.CharField(max_length=8, choices=RegionLevel.choices)
+    region_code = models.CharField(max_length=8)
+    province_code = models.CharField(max_length=2)
+    category_code = models.CharField(max_length=40)
+    measure = models.CharField(max_length=16, choices=DurationMeasure.choices)
+    bucket = models.PositiveSmallIntegerField()
+    reports = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "national_duration_histogram"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "level", "region_code", "category_code", "measure", "bucket"],
+                name="duration_histogram_cell",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["level", "day"], name="histogram_level_day"),
+            models.Index(fields=["province_code", "day"], name="histogram_province_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.region_code} {self.category_code} {self.measure}[{self.bucket}]: {self.reports}"
+
+
 class RelayBatch(models.Model):
     """One committed relay batch of one government: how many events and how late they were
     applied (applied_at - outbox created_at). Freshness is read from these rows."""

@@ -25,17 +25,20 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from tenants.context import current_schema, government_context, in_public_schema
 from tenants.models import Government, Level
 from tenants.selectors import government_national
+from tenants.services import host_for_slug
 from tenants.tasks import send_on_commit
 from warga.access.policy import GRANTS, Action, policy_require
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.services import TransferOutcome, report_move, report_transfer
+from warga.national.histograms import BUCKET_SQL
 from warga.national.models import (
     Offer,
     OfferStatus,
@@ -305,7 +308,7 @@ def _lock(lock_class: int, keys: Iterable[str]) -> None:
 
 
 def rollup_recompute(*, cells: Iterable[tuple[date, str]]) -> None:
-    """Rebuild the roll-up rows of each (day, province) from the facts, inside the caller's
+    """Rebuild the roll-up rows and duration histograms of each (day, province) from the facts, inside the caller's
     transaction. Under the cell's lock each statement sees every committed fact, so two
     relays touching the same province and day never leave a stale count behind."""
     by_province: dict[str, set[date]] = {}
@@ -329,6 +332,30 @@ def rollup_recompute(*, cells: Iterable[tuple[date, str]]) -> None:
                 ) AS r (level, region_code)
                 WHERE province_code = %s AND created_day = ANY(%s::date[])
                 GROUP BY created_day, level, region_code, province_code, category_code, type, status
+                """,
+                [province, day_list],
+            )
+            cursor.execute(
+                "DELETE FROM national_duration_histogram WHERE province_code = %s AND day = ANY(%s::date[])",
+                [province, day_list],
+            )
+            # Durations per fixed bucket, so that the dashboard's medians never read facts.
+            bucket = BUCKET_SQL.format(seconds="m.seconds")
+            cursor.execute(
+                f"""
+                INSERT INTO national_duration_histogram
+                    (day, level, region_code, province_code, category_code, measure, bucket, reports)
+                SELECT created_day, r.level, r.region_code, province_code, category_code, m.measure, {bucket}, count(*)
+                FROM national_report_fact AS f
+                CROSS JOIN LATERAL (VALUES
+                    ('province', f.province_code), ('regency', f.regency_code), ('district', f.district_code)
+                ) AS r (level, region_code)
+                CROSS JOIN LATERAL (VALUES
+                    ('first_response', extract(epoch FROM f.first_response_at - f.created_at)),
+                    ('resolution', extract(epoch FROM f.resolved_at - f.created_at))
+                ) AS m (measure, seconds)
+                WHERE province_code = %s AND created_day = ANY(%s::date[]) AND m.seconds IS NOT NULL
+                GROUP BY 1, 2, 3, 4, 5, 6, 7
                 """,
                 [province, day_list],
             )
@@ -859,6 +886,19 @@ def _seat_holders(*, government: Government, kinds: Iterable[str] | None = None)
         return sorted(set(memberships.values_list("user_id", flat=True)))
 
 
+# Where a surge notification points: the flag's row on the surges page of the recipient's
+# government host (national or province), where it is linked to the map.
+SURGES_PAGE_PATH = "/pantauan/lonjakan/"
+
+
+def surge_link(*, government: Government, flag_id: int) -> str:
+    """The absolute address of a flag's row on `government`'s surges page. Hosts are
+    `<slug>.<base domain>` behind the standard port (a development server's port is not
+    known to a task)."""
+    scheme = "https" if settings.WARGA_HTTPS else "http"
+    return f"{scheme}://{host_for_slug(government.slug)}{SURGES_PAGE_PATH}#lonjakan-{flag_id}"
+
+
 def _surge_notify(flag: SurgeFlag, *, name: str, national: Government | None) -> int:
     context = {
         "district_code": flag.region_code,
@@ -875,7 +915,11 @@ def _surge_notify(flag: SurgeFlag, *, name: str, national: Government | None) ->
         overseers = _seat_holders(government=national)
         with government_context(national):
             notifications_send(
-                recipient_ids=overseers, report_id=None, kind=EventKind.SURGE_DETECTED, context=context, dedup_key=key
+                recipient_ids=overseers,
+                report_id=None,
+                kind=EventKind.SURGE_DETECTED,
+                context=context | {"link": surge_link(government=national, flag_id=flag.pk)},
+                dedup_key=key,
             )
         told += len(overseers)
     province = Government.objects.filter(code=flag.province_code, level=Level.PROVINCE, is_ready=True).first()
@@ -883,7 +927,11 @@ def _surge_notify(flag: SurgeFlag, *, name: str, national: Government | None) ->
         leaders = _seat_holders(government=province, kinds=PROVINCE_SURGE_RECIPIENTS)
         with government_context(province):
             notifications_send(
-                recipient_ids=leaders, report_id=None, kind=EventKind.SURGE_DETECTED, context=context, dedup_key=key
+                recipient_ids=leaders,
+                report_id=None,
+                kind=EventKind.SURGE_DETECTED,
+                context=context | {"link": surge_link(government=province, flag_id=flag.pk)},
+                dedup_key=key,
             )
         told += len(leaders)
     return told

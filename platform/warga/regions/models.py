@@ -134,3 +134,23 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.population} ({self.year})"
+
+
+class Boundary(models.Model):
+    """The outline of one province, regency/city or district, as the operator loaded it from
+    a published source (`manage.py import_boundaries`), simplified for the web: outer rings
+    only, [[lon, lat], ...] to four decimals. Warga ships none; without them the national
+    dashboard draws its tile grid (docs/decisions/0043)."""
+
+    code = models.CharField(max_length=8, primary_key=True)
+    level = models.CharField(max_length=10, choices=PopulationLevel.choices)
+    rings = models.JSONField()
+    source = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "regions_boundary"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {len(self.rings)} ring(s)"

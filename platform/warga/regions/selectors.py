@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import QuerySet
 
-from warga.regions.models import Dataset, District, Population, Province, Regency, Village
+from warga.regions.boundaries import svg_path
+from warga.regions.models import Boundary, Dataset, District, Population, Province, Regency, Village
 
 
 @dataclass(frozen=True)
@@ -104,3 +105,8 @@ def population_figures(*, codes: Iterable[str]) -> dict[str, PopulationFigure]:
             "code", "population", "year", "source"
         )
     }
+
+
+def boundary_paths(*, level: str) -> dict[str, str]:
+    """SVG paths of the loaded outlines of one level, by code (viewBox 0 0 480 190): one query."""
+    return {code: svg_path(rings) for code, rings in Boundary.objects.filter(level=level).values_list("code", "rings")}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from warga.taxonomy.models import Category
@@ -13,3 +15,9 @@ def category_get(*, code: str) -> Category | None:
 
 def categories_active() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True)
+
+
+def category_names(*, codes: Iterable[str], language: str = "id") -> dict[str, str]:
+    """Each code's name in `language` (Bahasa Indonesia unless "en"): one query."""
+    column = "name_en" if language == "en" else "name_id"
+    return dict(Category.objects.filter(code__in=list(codes)).values_list("code", column))

@@ -172,3 +172,20 @@ def test_a_district_figure_ranks_kecamatan_per_inhabitant(db: None) -> None:
     assert [(row["code"], row["normalisation"], row["rank"]) for row in rankings["ranked"][1:]] == [
         ("32.04.01", "per_report", 1)
     ]
+
+
+def test_a_drill_down_ranks_only_the_regions_inside_the_region_drilled_into(db: None) -> None:
+    _plant()
+
+    # Into Jawa Barat at regency level: Jakarta's kota administrasi are not Jawa Barat's rivals.
+    inside_province = dashboard_rankings(scope=NationalScope(), start=DAY, end=DAY, parent_code="32")
+    assert [(row["code"], row["rank"]) for row in inside_province["ranked"]] == [("32.04", 1), ("32.73", 2)]
+    assert [row["code"] for row in inside_province["below_min_volume"]] == ["32.71"]
+
+    # Into Kota Bandung at kecamatan level: only Kota Bandung's kecamatan, not Jakarta Pusat's.
+    inside_city = dashboard_rankings(
+        scope=NationalScope(), start=DAY, end=DAY, level="district", parent_code="32.73", min_volume=1
+    )
+    assert [(row["code"], row["rank"]) for row in inside_city["ranked"]] == [("32.73.01", 1)]
+    assert inside_city["below_min_volume"] == []
+    assert inside_city["ranked_counts"] == {"per_100k_inhabitants": 0, "per_report": 1}

@@ -143,7 +143,12 @@ def test_the_surge_task_flags_a_planted_surge_once_and_tells_each_overseer_once(
         "recent": 15,
         "expected": 1.0,
         "day": TODAY.isoformat(),
+        # The flag's row on the surges page of the national host; the gubernur's on Jakarta's.
+        "link": f"http://nasional.localhost/pantauan/lonjakan/#lonjakan-{flag.pk}",
     }
+    with government_context(jakarta):
+        province_context = Notification.objects.get(kind=EventKind.SURGE_DETECTED, channel=Channel.IN_APP).context
+    assert province_context["link"] == f"http://dki-jakarta.localhost/pantauan/lonjakan/#lonjakan-{flag.pk}"
     assert run.notified == 3
     assert bandung_admin.pk not in [pk for pk, _, _ in _notifications(national)]
 
