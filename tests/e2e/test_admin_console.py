@@ -16,8 +16,6 @@ from typing import Any
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db import connection
@@ -28,8 +26,8 @@ from playwright.sync_api import expect
 from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import check_page
+from tests.e2e.sessions import signed_in_session
 from tests.warga.access.people import membership_in, verified_user, with_totp
-from warga.access.middleware import CENTRAL_SESSION_KEY
 from warga.accounts.models import User
 from warga.organization.models import Branding, Invitation, Membership, OrganizationEvent, Position, Unit
 from warga.routing.models import RoutingAuditEvent, Rule, RuleSet
@@ -46,17 +44,6 @@ class Scene:
     session_key: str
 
 
-def _signed_in_session(user: User) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    session[CENTRAL_SESSION_KEY] = session.session_key
-    session.save()
-    return str(session.session_key)
-
-
 @pytest.fixture
 def scene(committed_db: None) -> Iterator[Scene]:
     """Bandung's admin koordinator (TOTP, a session on Bandung's host); afterwards everything the
@@ -67,7 +54,7 @@ def scene(committed_db: None) -> Iterator[Scene]:
     with government_context(bandung):
         last_version = RuleSet.objects.aggregate(top=Max("version"))["top"]
         active = RuleSet.objects.get(is_active=True).pk
-    session_key = _signed_in_session(admin)
+    session_key = signed_in_session(admin)
     yield Scene(admin=admin, session_key=session_key)
     with government_context(bandung):
         later = RuleSet.objects.filter(version__gt=last_version)

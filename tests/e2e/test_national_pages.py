@@ -14,8 +14,6 @@ from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.utils import timezone
@@ -23,10 +21,10 @@ from django.utils import timezone
 from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import accessibility_violations, check_page
+from tests.e2e.sessions import signed_in_session
 from tests.factories import UserFactory
 from tests.warga.access.people import membership_in, verified_user, with_totp
 from tests.warga.reports.helpers import submit
-from warga.access.middleware import CENTRAL_SESSION_KEY
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.national.models import RelayBatch, RelaySource, ReportFact, SurgeFlag
@@ -44,18 +42,6 @@ class Scene:
     bandung: Government
     surge: SurgeFlag
     numbers: list[str]
-
-
-def _signed_in_session(user: User) -> str:
-    """A session as the central host's hand-over leaves it on a government host."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    session[CENTRAL_SESSION_KEY] = session.session_key
-    session.save()
-    return str(session.session_key)
 
 
 @pytest.fixture
@@ -86,7 +72,7 @@ def scene(committed_db: None) -> Iterator[Scene]:
         first_seen=now,
         last_seen=now,
     )
-    made = Scene(overseer=overseer, session_key=_signed_in_session(overseer), bandung=bandung, surge=surge, numbers=[])
+    made = Scene(overseer=overseer, session_key=signed_in_session(overseer), bandung=bandung, surge=surge, numbers=[])
     yield made
     SurgeFlag.objects.filter(pk=surge.pk).delete()
     facts = ReportFact.objects.filter(tracking_number__in=made.numbers)
@@ -264,7 +250,7 @@ def governor(committed_db: None) -> Iterator[tuple[User, str]]:
     jakarta = Government.objects.get(code="31")
     user = with_totp(verified_user(f"gubernur-{uuid.uuid4().hex[:8]}@jakarta.go.id"))
     seat = membership_in(jakarta, user, kind="gubernur")
-    session_key = _signed_in_session(user)
+    session_key = signed_in_session(user)
     yield user, session_key
     with government_context(jakarta):
         Membership.objects.filter(pk=seat.pk).delete()

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -24,6 +23,7 @@ from PIL import Image
 from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import check_page
+from tests.e2e.sessions import signed_in_session
 from tests.warga.access.people import PASSWORD, verified_user
 from tests.warga.reports.helpers import BANDUNG_POINT, BOGOR_POINT, BOGOR_VILLAGE, submit
 from warga.accounts.models import User
@@ -55,15 +55,6 @@ def _photo() -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=95)
     return out.getvalue()
-
-
-def _signed_in_session(user: User) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return str(session.session_key)
 
 
 def _remove_reports(numbers: list[str]) -> None:
@@ -98,7 +89,7 @@ def citizen(committed_db: None) -> Iterator[Citizen]:
     with government_context(bandung):
         counters = dict(TrackingCounter.objects.values_list("year", "last_value"))
     user = verified_user(f"warga-{uuid.uuid4().hex[:8]}@example.id", full_name="Siti Rahayu")
-    key = _signed_in_session(user)
+    key = signed_in_session(user)
     made = Citizen(user=user, session_key=key)
     yield made
     others = list(

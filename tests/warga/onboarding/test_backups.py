@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import psycopg
 import pytest
@@ -351,7 +352,11 @@ def fresh_database(db: None) -> Iterator[str]:
 
 def _manage(database: str, var: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     params = psycopg.conninfo.conninfo_to_dict(database)
-    url = f"postgresql://{params.get('user', '')}:{params.get('password', '')}@{params['host']}:{params['port']}/{params['dbname']}"
+    host = str(params.get("host", ""))
+    # A socket directory (the embedded server's) goes in the query, as DATABASE_URL allows.
+    netloc_host, query = ("", "?" + urlencode({"host": host})) if host.startswith("/") else (host, "")
+    user, password = params.get("user", ""), params.get("password", "")
+    url = f"postgresql://{user}:{password}@{netloc_host}:{params['port']}/{params['dbname']}{query}"
     environment = os.environ | {"DATABASE_URL": url, "WARGA_VAR_DIR": str(var)}
     return subprocess.run(
         [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *arguments],

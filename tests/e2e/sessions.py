@@ -1,0 +1,26 @@
+"""A browser's session made directly in the database, for tests that start signed in."""
+
+from __future__ import annotations
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from tests.api.helpers import mark_session_mfa_passed
+from warga.access.middleware import CENTRAL_SESSION_KEY
+from warga.accounts.models import User
+
+
+def signed_in_session(user: User, *, mfa_passed: bool = True) -> str:
+    """The key of a session signed in as `user`, as the central host's hand-over leaves it on a
+    government host (the session names itself as its central session). With `mfa_passed` it
+    is marked as having typed a TOTP code, as allauth marks it at sign-in."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    session[CENTRAL_SESSION_KEY] = session.session_key
+    if mfa_passed:
+        mark_session_mfa_passed(session, user)
+    session.save()
+    return str(session.session_key)
