@@ -52,12 +52,22 @@ STOP_SECONDS = 10
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Attach the worker's log to the report of every failing test that used a worker."""
+    """Attach the workers' logs to the report of every failing test that used a worker: the
+    `worker` fixture's, and those the test started itself (`worker_running`)."""
     report: pytest.TestReport = yield
     running = getattr(item, "funcargs", {}).get("worker")
-    if report.failed and isinstance(running, Worker):
-        report.sections.append((f"{running.broker} worker log ({running.log_path})", running.log()))
+    workers = [running] if isinstance(running, Worker) else []
+    workers += [each for each in _STARTED_BY_TEST if each is not running]
+    if report.failed:
+        for each in workers:
+            report.sections.append((f"{each.broker} worker log ({each.log_path})", each.log()))
+    if report.when == "teardown":
+        _STARTED_BY_TEST.clear()
     return report
+
+
+# Workers started by `worker_running` during the current test (the `worker` fixture's excepted).
+_STARTED_BY_TEST: list[Worker] = []
 
 
 @pytest.fixture
@@ -222,6 +232,7 @@ def worker_running(
             with _worker_process(
                 broker=broker, folder=folder, nodename=nodename, queues=queues, environment=environment
             ) as running:
+                _STARTED_BY_TEST.append(running)
                 yield running
         finally:
             if remove_queue and spec is not None:
