@@ -265,19 +265,19 @@ def collect(*, committed: dict[str, float], timeout: float) -> dict[str, Any]:
 
 
 def forget_queue() -> None:
-    """Delete this run's queue (and its exchange) from a shared RabbitMQ or Redis."""
+    """Delete this run's queues (and their exchanges) from a shared RabbitMQ or Redis."""
     _django()
     from django.conf import settings
 
     from config.celery import app
 
-    queue = app.amqp.queues[settings.CELERY_TASK_DEFAULT_QUEUE]
     with app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1)
-        bound = queue.bind(connection.default_channel)
-        bound.declare()  # Redis: the channel deletes only bindings it has seen
-        bound.delete()
-        bound.exchange.delete()
+        for name in settings.WARGA_QUEUES.values():
+            bound = app.amqp.queues[name].bind(connection.default_channel)
+            bound.declare()  # Redis: the channel deletes only bindings it has seen
+            bound.delete()
+            bound.exchange.delete()
 
 
 # --- The SMTP sink (the outside world) ----------------------------------------------------------
@@ -376,7 +376,8 @@ def worker(env: dict[str, str], *, log_path: Path, nodename: str, queue: str) ->
         "worker",
         f"--concurrency={WORKER_CONCURRENCY}",
         "-Q",
-        queue,
+        # The run's three queues (settings.WARGA_QUEUES, named after its default queue).
+        f"{queue}.urgent,{queue},{queue}.bulk",
         f"--hostname={nodename}",
         "--without-mingle",
         "--without-gossip",

@@ -154,6 +154,25 @@ def prepare_data(env: dict[str, str]) -> None:
         say(f"  done in {time.monotonic() - started:.1f} s")
 
 
+def queue_names(env: dict[str, str]) -> dict[str, str]:
+    """The queues of each urgency, named as config/settings.py names them (WARGA_QUEUES) from
+    CELERY_TASK_DEFAULT_QUEUE; tests/deploy/test_manifests.py checks the two agree."""
+    default = env.get("CELERY_TASK_DEFAULT_QUEUE") or "default"
+    return {"urgent": f"{default}.urgent", "default": default, "bulk": f"{default}.bulk"}
+
+
+def worker_commands(env: dict[str, str]) -> dict[str, list[str]]:
+    """Two workers (docs/decisions/0047): one for what people wait for (notifications,
+    escalations, the relay) and short control work, one for bulk work (photos, exports), so a
+    burst of photos never holds a notification back."""
+    celery = [str(VENV / "bin" / "celery"), "-A", "config", "worker", "--loglevel=INFO"]
+    queues = queue_names(env)
+    return {
+        "worker": [*celery, "-Q", f"{queues['urgent']},{queues['default']}", "--concurrency=2", "-n", "urgent@%h"],
+        "worker-bulk": [*celery, "-Q", queues["bulk"], "--concurrency=1", "-n", "bulk@%h"],
+    }
+
+
 def command_run() -> None:
     port = os.environ.get("PORT", "8000")
     env = environment({"DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "1")})
@@ -161,7 +180,7 @@ def command_run() -> None:
     bin_dir = VENV / "bin"
     processes = {
         "web": [str(VENV_PYTHON), "manage.py", "runserver", f"0.0.0.0:{port}"],
-        "worker": [str(bin_dir / "celery"), "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
+        **worker_commands(env),
         "beat": [str(bin_dir / "celery"), "-A", "config", "beat", "--loglevel=INFO"],
     }
     children = {
@@ -169,7 +188,7 @@ def command_run() -> None:
         for name, command in processes.items()
     }
     say(f"Warga is running: http://localhost:{port}  ·  http://kota-bandung.localhost:{port}  ·  /healthz")
-    say("Ctrl-C stops the web server, the worker, beat and the database.")
+    say("Ctrl-C stops the web server, the workers, beat and the database.")
     stopping = False
 
     def stop(*_: object) -> None:

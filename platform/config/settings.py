@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from config import env
 
@@ -398,6 +399,36 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 # The queue every task goes to and workers consume (`-Q`). Overridable so that several test
 # runs or CI jobs sharing one RabbitMQ/Redis never take each other's tasks.
 CELERY_TASK_DEFAULT_QUEUE = env.string("CELERY_TASK_DEFAULT_QUEUE", "default")
+# Queues by urgency (docs/decisions/0047): what a person is waiting for never queues behind
+# bulk work. Named after the default queue, so a run with its own default queue has its own
+# three. Workers consume them by name (`-Q`): deploy/dev.py, deploy/compose.yaml, deploy/k8s.
+WARGA_QUEUES = {
+    "urgent": f"{CELERY_TASK_DEFAULT_QUEUE}.urgent",
+    "default": CELERY_TASK_DEFAULT_QUEUE,
+    "bulk": f"{CELERY_TASK_DEFAULT_QUEUE}.bulk",
+}
+# Every task by name -> its queue class; the one place routing is decided. A task missing here
+# goes to the default queue, and tests/test_task_routes.py fails until it is classified.
+WARGA_TASK_URGENCY = {
+    # Someone waits for these: the officials told of a report, an escalation, the national view.
+    "notifications.deliver": "urgent",
+    "routing.escalate_overdue": "urgent",
+    "national.relay_drain": "urgent",
+    # Short control work: the beat dispatcher (it only sends), offers, the echo health check.
+    "tenants.for_each_ready_tenant": "default",
+    "national.offers_for_government": "default",
+    "national.offers_remind": "default",
+    "diagnostics.echo": "default",
+    # Long or heavy work nobody watches finish: photos, exports, retention, surge scans.
+    "reports.photo_process": "bulk",
+    "personaldata.request_run": "bulk",
+    "personaldata.requests_maintain": "bulk",
+    "privacy.retention_apply": "bulk",
+    "national.surges_flag": "bulk",
+}
+CELERY_TASK_ROUTES = {name: {"queue": WARGA_QUEUES[urgency]} for name, urgency in WARGA_TASK_URGENCY.items()}
+# Declared, so that a worker started without `-Q` consumes all three rather than only the default.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in WARGA_QUEUES.values()]
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BEAT_SCHEDULE_FILENAME = str(_queue_dir / "beat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

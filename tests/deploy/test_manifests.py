@@ -8,6 +8,8 @@ Nothing is built or pulled here: the image build and `docker compose config` are
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -56,8 +58,9 @@ def test_every_manifest_parses_and_names_its_kind() -> None:
     documents = _kubernetes_documents()
     kinds = sorted(document["kind"] for document in documents)
     web = ["Deployment", "Service", "HorizontalPodAutoscaler", "Ingress"]
-    workers = ["Deployment", "HorizontalPodAutoscaler", "Deployment"]
-    assert kinds == sorted(["Kustomization", "Namespace", "ConfigMap", "Job", *web, *workers])
+    workers = ["Deployment", "HorizontalPodAutoscaler"] * 3
+    beat = ["Deployment"]
+    assert kinds == sorted(["Kustomization", "Namespace", "ConfigMap", "Job", *web, *workers, *beat])
     for document in documents:
         assert document.get("apiVersion"), document
     kustomization = yaml.safe_load((DEPLOY / "k8s" / "kustomization.yaml").read_text())
@@ -79,7 +82,7 @@ def test_compose_and_kubernetes_set_only_variables_the_settings_read() -> None:
 
 def test_every_warga_container_gets_the_configuration_and_secrets() -> None:
     compose = _compose()
-    for name in ("migrate", "web", "worker", "beat"):
+    for name in ("migrate", "web", "worker-urgent", "worker", "worker-bulk", "beat"):
         service = compose["services"][name]
         assert service["image"] == "${WARGA_IMAGE:-warga:latest}", name
         assert set(service["secrets"]) == {
@@ -163,3 +166,84 @@ def test_production_settings_start_with_the_compose_environment(tmp_path: Path, 
     else:
         assert result.returncode != 0
         assert _base(missing) in result.stderr.splitlines()[-1], result.stderr[-500:]
+
+
+def _queues_under(environment: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(queue class -> queue name, task name -> queue name) as settings loaded with
+    `environment` on top of a development one route them."""
+    keep = {"PATH", "HOME", "LANG", "SYSTEMROOT", "DATABASE_URL"}
+    process_environment = {name: value for name, value in os.environ.items() if name in keep}
+    process_environment.update(environment, DJANGO_SETTINGS_MODULE="config.settings")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, django; django.setup(); from django.conf import settings as s; "
+            "print(json.dumps([s.WARGA_QUEUES, {k: v['queue'] for k, v in s.CELERY_TASK_ROUTES.items()}]))",
+        ],
+        cwd=ROOT,
+        env=process_environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    classes, routes = json.loads(result.stdout)
+    return classes, routes
+
+
+def _consumed(command: list[str]) -> set[str]:
+    assert command[:4] == ["celery", "-A", "config", "worker"] or command[1:4] == ["-A", "config", "worker"], command
+    assert "-Q" in command, f"a worker without -Q consumes every queue: {command}"
+    return set(command[command.index("-Q") + 1].split(","))
+
+
+def _workers_of_compose() -> dict[str, set[str]]:
+    services = _compose()["services"]
+    return {
+        name: _consumed(service["command"])
+        for name, service in services.items()
+        if service.get("command", [None, None, None, None])[3:4] == ["worker"]
+    }
+
+
+def _workers_of_kubernetes() -> dict[str, set[str]]:
+    workers: dict[str, set[str]] = {}
+    for document in _kubernetes_documents():
+        if document["kind"] != "Deployment":
+            continue
+        for container in document["spec"]["template"]["spec"]["containers"]:
+            if container["command"][3:4] == ["worker"]:
+                workers[document["metadata"]["name"]] = _consumed(container["command"])
+    return workers
+
+
+@pytest.mark.parametrize("where", ["compose", "kubernetes"])
+def test_every_queue_of_the_routing_has_a_worker_and_urgent_work_has_its_own(where: str) -> None:
+    """Production runs a worker per queue class: every queue a task is routed to is consumed,
+    and the workers consuming the urgent queue consume no bulk work."""
+    classes, routes = _queues_under({})  # production leaves CELERY_TASK_DEFAULT_QUEUE unset
+    workers = _workers_of_compose() if where == "compose" else _workers_of_kubernetes()
+    consumed = set().union(*workers.values())
+    assert set(routes.values()) | {classes["default"]} <= consumed
+    assert consumed <= set(classes.values()), "a worker consumes a queue nothing is routed to"
+    for name, queues in workers.items():
+        assert len(queues) == 1, f"{name} consumes several queue classes: {queues}"
+
+
+def test_the_development_run_consumes_every_queue_with_bulk_work_on_its_own_worker() -> None:
+    spec = importlib.util.spec_from_file_location("warga_dev", DEPLOY / "dev.py")
+    assert spec is not None
+    assert spec.loader is not None
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    for queue in ("", "ci-job-7"):
+        classes, routes = _queues_under({"CELERY_TASK_DEFAULT_QUEUE": queue} if queue else {})
+        assert dev.queue_names({"CELERY_TASK_DEFAULT_QUEUE": queue} if queue else {}) == classes
+        workers = {
+            name: _consumed(command)
+            for name, command in dev.worker_commands({"CELERY_TASK_DEFAULT_QUEUE": queue}).items()
+        }
+        assert set().union(*workers.values()) >= set(routes.values()) | {classes["default"]}
+        (urgent_worker,) = [name for name, queues in workers.items() if classes["urgent"] in queues]
+        assert classes["bulk"] not in workers[urgent_worker]

@@ -7,8 +7,9 @@ the broker URL, its transport options and the queue by construction (the round t
 
 Brokers: the filesystem transport always (its folders in a temporary directory); RabbitMQ and
 Redis on loopback when they answer. WARGA_REQUIRE_BROKERS=amqp,redis (CI sets it) turns an
-unreachable broker into a failure instead of a skip. Each worker consumes a queue of its own,
-so runs sharing one RabbitMQ or Redis never take each other's tasks.
+unreachable broker into a failure instead of a skip. Each run has a default queue of its own,
+and the urgent and bulk queues named after it (settings.WARGA_QUEUES), so runs sharing one
+RabbitMQ or Redis never take each other's tasks. A worker consumes all three unless told which.
 """
 
 from __future__ import annotations
@@ -51,12 +52,22 @@ STOP_SECONDS = 10
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Attach the worker's log to the report of every failing test that used a worker."""
+    """Attach the workers' logs to the report of every failing test that used a worker: the
+    `worker` fixture's, and those the test started itself (`worker_running`)."""
     report: pytest.TestReport = yield
     running = getattr(item, "funcargs", {}).get("worker")
-    if report.failed and isinstance(running, Worker):
-        report.sections.append((f"{running.broker} worker log ({running.log_path})", running.log()))
+    workers = [running] if isinstance(running, Worker) else []
+    workers += [each for each in _STARTED_BY_TEST if each is not running]
+    if report.failed:
+        for each in workers:
+            report.sections.append((f"{each.broker} worker log ({each.log_path})", each.log()))
+    if report.when == "teardown":
+        _STARTED_BY_TEST.clear()
     return report
+
+
+# Workers started by `worker_running` during the current test (the `worker` fixture's excepted).
+_STARTED_BY_TEST: list[Worker] = []
 
 
 @pytest.fixture
@@ -143,7 +154,7 @@ def _producer_reset() -> None:
 def producer_configured(environment: dict[str, str]) -> Iterator[ModuleType]:
     """This process sends with the broker settings a worker started with `environment` has."""
     worker_settings = _settings_under(environment)
-    keys = ("broker_url", "broker_transport_options", "task_default_queue")
+    keys = ("broker_url", "broker_transport_options", "task_default_queue", "task_queues", "task_routes")
     saved = {key: celery_app.conf[key] for key in keys}
     with pytest.MonkeyPatch.context() as patch:
         # Celery prefers CELERY_BROKER_URL from the environment over its configuration.
@@ -151,6 +162,8 @@ def producer_configured(environment: dict[str, str]) -> Iterator[ModuleType]:
         celery_app.conf.broker_url = worker_settings.CELERY_BROKER_URL
         celery_app.conf.broker_transport_options = worker_settings.CELERY_BROKER_TRANSPORT_OPTIONS
         celery_app.conf.task_default_queue = worker_settings.CELERY_TASK_DEFAULT_QUEUE
+        celery_app.conf.task_queues = worker_settings.CELERY_TASK_QUEUES
+        celery_app.conf.task_routes = worker_settings.CELERY_TASK_ROUTES
         _producer_reset()
         filesystem_broker_folders_ensure(source=celery_app.conf)
         try:
@@ -174,7 +187,7 @@ def _environment(*, broker_url: str, var_dir: Path, queue: str) -> dict[str, str
 
 
 def queue_delete(queue: str) -> None:
-    """Remove the run's queue, exchange and bindings from a shared RabbitMQ/Redis.
+    """Remove one queue of the run, its exchange and bindings from a shared RabbitMQ/Redis.
 
     Declared first so that this channel knows the bindings; kombu's Redis transport deletes
     only the bindings its channel has seen.
@@ -198,14 +211,42 @@ def idle_broker(db: None, tmp_path: Path) -> Iterator[None]:
 
 @contextmanager
 def worker_running(
-    *, broker: str, folder: Path, queue: str, django_db_blocker: Any, remove_queue: bool = True
+    *,
+    broker: str,
+    folder: Path,
+    queue: str,
+    django_db_blocker: Any,
+    remove_queue: bool = True,
+    classes: tuple[str, ...] = ("urgent", "default", "bulk"),
 ) -> Iterator[Worker]:
-    """A `celery worker` subprocess consuming `queue` on `broker`, ready when this yields; the
-    producer sends with the same settings meanwhile. Stopped (warm) afterwards if still alive,
-    then, with `remove_queue`, the queue is deleted from a shared RabbitMQ/Redis."""
+    """A `celery worker` subprocess on `broker` consuming the run's queues of `classes` (the
+    run's default queue is `queue`; urgent and bulk are named after it), ready when this
+    yields; the producer sends with the same settings meanwhile. Stopped (warm) afterwards if
+    still alive, then, with `remove_queue`, those queues are deleted from a shared RabbitMQ/Redis."""
     spec = BROKERS[broker]
     nodename = f"warga-test-{broker}-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     environment = _environment(broker_url=spec[0] if spec else "filesystem://", var_dir=folder / "var", queue=queue)
+    with producer_configured(environment) as worker_settings:
+        queues = [worker_settings.WARGA_QUEUES[name] for name in classes]
+        try:
+            with _worker_process(
+                broker=broker, folder=folder, nodename=nodename, queues=queues, environment=environment
+            ) as running:
+                _STARTED_BY_TEST.append(running)
+                yield running
+        finally:
+            if remove_queue and spec is not None:
+                for name in queues:
+                    queue_delete(name)
+            with django_db_blocker.unblock():
+                WorkerHeartbeat.objects.filter(hostname=nodename).delete()
+
+
+@contextmanager
+def _worker_process(
+    *, broker: str, folder: Path, nodename: str, queues: list[str], environment: dict[str, str]
+) -> Iterator[Worker]:
+    """The worker subprocess itself: started, awaited until ready, stopped warm (killed late)."""
     command = [
         str(Path(sys.executable).with_name("celery")),
         "-A",
@@ -214,7 +255,7 @@ def worker_running(
         "--pool=solo",
         "--concurrency=1",
         "-Q",
-        queue,
+        ",".join(queues),
         f"--hostname={nodename}",
         "--loglevel=INFO",
         # No chatter with other workers: those on a shared broker are not ours to meet.
@@ -222,46 +263,41 @@ def worker_running(
         "--without-gossip",
     ]
     log_path = folder / f"worker-{nodename.split('@')[0]}.log"
-    with producer_configured(environment):
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                command,
-                cwd=config.settings.BASE_DIR,
-                env=os.environ | environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        running = Worker(
-            broker=broker,
-            nodename=nodename,
-            queue=queue,
-            process=process,
-            log_path=log_path,
-            environment=environment,
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=config.settings.BASE_DIR,
+            env=os.environ | environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
-        try:
-            deadline = time.monotonic() + START_SECONDS
-            while f"{nodename} ready." not in running.log():
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        f"The {broker} worker did not become ready within {START_SECONDS} s "
-                        f"(exit code {process.poll()}). Its log:\n{running.log()}"
-                    )
-                time.sleep(0.1)
-            yield running
-        finally:
-            if process.poll() is None:
-                # Warm shutdown: the worker finishes the task in hand, then exits.
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=STOP_SECONDS)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            if remove_queue and spec is not None:
-                queue_delete(queue)
-            with django_db_blocker.unblock():
-                WorkerHeartbeat.objects.filter(hostname=nodename).delete()
+    running = Worker(
+        broker=broker,
+        nodename=nodename,
+        queue=environment["CELERY_TASK_DEFAULT_QUEUE"],
+        process=process,
+        log_path=log_path,
+        environment=environment,
+    )
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while f"{nodename} ready." not in running.log():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"The {broker} worker did not become ready within {START_SECONDS} s "
+                    f"(exit code {process.poll()}). Its log:\n{running.log()}"
+                )
+            time.sleep(0.1)
+        yield running
+    finally:
+        if process.poll() is None:
+            # Warm shutdown: the worker finishes the task in hand, then exits.
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @pytest.fixture(scope="module", params=list(BROKERS))

@@ -2,18 +2,21 @@
 
 `notifications_send` records one row per recipient and channel inside the caller's
 transaction and queues their delivery after commit; `notification_deliver` sends one row and
-is safe to run any number of times (a sent row is never sent again).
+is safe to run any number of times (a sent row is never sent again). It holds no database
+transaction while it waits for a gateway (docs/decisions/0048).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DatabaseError, connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -201,20 +204,54 @@ def _send(notification: Notification, user: User | None) -> None:
         _push(user, subject=subject, body=body)
 
 
+def delivery_lock_key(*, schema: str, notification_id: int) -> int:
+    """The advisory lock that claims one notification of one schema while it is being sent.
+
+    One 64-bit key per (schema, id): ids repeat across governments' schemas, and the
+    two-integer keys other services lock (warga.national) live in a separate key space."""
+    digest = hashlib.blake2b(f"notification:{schema}:{notification_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@contextmanager
+def _delivery_claimed(notification_id: int) -> Iterator[bool]:
+    """Claim the notification for this process for as long as the block runs: True when
+    claimed, False when another process is sending it right now.
+
+    A session-level advisory lock, not a row lock: it lasts across the gateway call without an
+    open transaction (no snapshot kept, no row locked, nothing idle in transaction), and it
+    goes away with the database session if the worker dies mid-send."""
+    key = delivery_lock_key(schema=current_schema(), notification_id=notification_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        row = cursor.fetchone()
+    claimed = bool(row and row[0])
+    try:
+        yield claimed
+    finally:
+        if claimed:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            except DatabaseError:
+                pass  # the session is gone, and its locks with it
+
+
 def notification_deliver(*, notification_id: int) -> str:
     """Send one queued notification. Returns "sent", "skipped" (already done, or being sent
     by another worker right now), "retry" (a temporary failure; still queued) or "failed".
 
-    The row is locked while sending, so two workers never send it twice; a temporary failure
-    (gateway timeout, 5xx) keeps it queued until MAX_ATTEMPTS, then it is marked failed.
+    The notification is claimed (an advisory lock) while sending, so two workers never send
+    it twice; the gateway is called outside any transaction, and the outcome written after in
+    one statement. A temporary failure (gateway timeout, 5xx) keeps it queued until
+    MAX_ATTEMPTS, then it is marked failed. A worker that dies mid-send leaves it queued:
+    sent again by the redelivered task (at least once, as before).
     """
     _require_tenant("notification_deliver")
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification_id, status=DeliveryStatus.QUEUED)
-            .first()
-        )
+    with _delivery_claimed(notification_id) as claimed:
+        if not claimed:
+            return "skipped"
+        notification = Notification.objects.filter(pk=notification_id, status=DeliveryStatus.QUEUED).first()
         if notification is None:
             return "skipped"
         user = User.objects.filter(pk=notification.recipient_id).first()

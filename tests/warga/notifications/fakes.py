@@ -10,6 +10,7 @@ import os
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,16 @@ class FakeGateway:
         self.statuses: list[int] = [200]
         self.delay = 0.0
         self.received: list[dict[str, Any]] = []
+        # Called (in the server's thread) with each request, before it is answered.
+        self.on_request: Callable[[], None] | None = None
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 gateway.received.append({"auth": self.headers["Authorization"], **json.loads(body)})
+                if gateway.on_request is not None:
+                    gateway.on_request()
                 time.sleep(gateway.delay)
                 status = gateway.statuses.pop(0) if len(gateway.statuses) > 1 else gateway.statuses[0]
                 try:

@@ -4,8 +4,10 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from django.core import mail
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from tenants.context import government_context
 from tenants.models import Government
@@ -19,6 +21,7 @@ from warga.notifications.services import (
     MAX_ATTEMPTS,
     NotificationNotFound,
     channel_preference_set,
+    delivery_lock_key,
     notification_deliver,
     notification_mark_read,
     notifications_mark_all_read,
@@ -99,6 +102,61 @@ def test_sms_delivery_500_is_retried_then_sent(bandung: Government, gateway: Fak
         # Delivered once: a late duplicate task does nothing.
         assert notification_deliver(notification_id=notification_id) == "skipped"
     assert [r["text"] for r in gateway.received] == ["Status laporan 3273-2026-000009: verified"] * 2
+
+
+def test_the_gateway_is_called_outside_any_transaction_with_the_notification_claimed(
+    bandung: Government, gateway: FakeGateway
+) -> None:
+    """While the SMS gateway is being waited for, the sending connection holds no transaction
+    open (beyond the test's own), and another session cannot claim the same notification."""
+    _, notification_id = _sms_notification(bandung)
+    sending = connections[DEFAULT_DB_ALIAS]  # this thread's connection, read from the gateway's
+    outside = len(sending.atomic_blocks)
+    key = delivery_lock_key(schema=bandung.schema_name, notification_id=notification_id)
+    seen: list[tuple[int, bool]] = []
+
+    def during_the_call() -> None:
+        with psycopg.connect(_dsn(sending.settings_dict), autocommit=True) as other:
+            claimed = other.execute("SELECT pg_try_advisory_lock(%s)", [key]).fetchone()
+            seen.append((len(sending.atomic_blocks), bool(claimed and claimed[0])))
+
+    gateway.on_request = during_the_call
+    with government_context(bandung):
+        assert notification_deliver(notification_id=notification_id) == "sent"
+        assert Notification.objects.get(pk=notification_id).status == DeliveryStatus.SENT
+    assert seen == [(outside, False)]
+    # Released once sent: the next claim of it succeeds.
+    with sending.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s), pg_advisory_unlock(%s)", [key, key])
+        assert cursor.fetchone() == (True, True)
+
+
+def test_a_notification_being_sent_elsewhere_is_skipped_not_sent_twice(
+    bandung: Government, gateway: FakeGateway
+) -> None:
+    _, notification_id = _sms_notification(bandung)
+    key = delivery_lock_key(schema=bandung.schema_name, notification_id=notification_id)
+    with psycopg.connect(_dsn(connections[DEFAULT_DB_ALIAS].settings_dict), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [key])
+        with government_context(bandung):
+            assert notification_deliver(notification_id=notification_id) == "skipped"
+        other.execute("SELECT pg_advisory_unlock(%s)", [key])
+    assert gateway.received == []
+    with government_context(bandung):
+        assert Notification.objects.get(pk=notification_id).status == DeliveryStatus.QUEUED
+        assert notification_deliver(notification_id=notification_id) == "sent"
+    assert len(gateway.received) == 1
+
+
+def _dsn(settings_dict: dict[str, Any]) -> str:
+    parts = {
+        "dbname": settings_dict["NAME"],
+        "user": settings_dict["USER"],
+        "password": settings_dict["PASSWORD"],
+        "host": settings_dict["HOST"],
+        "port": settings_dict["PORT"],
+    }
+    return " ".join(f"{name}='{value}'" for name, value in parts.items() if value)
 
 
 def test_sms_delivery_that_keeps_timing_out_ends_failed(
