@@ -425,6 +425,7 @@ WARGA_TASK_URGENCY = {
     "personaldata.requests_maintain": "bulk",
     "privacy.retention_apply": "bulk",
     "national.surges_flag": "bulk",
+    "accounts.sessions_clear": "bulk",
 }
 CELERY_TASK_ROUTES = {name: {"queue": WARGA_QUEUES[urgency]} for name, urgency in WARGA_TASK_URGENCY.items()}
 # Declared, so that a worker started without `-Q` consumes all three rather than only the default.
