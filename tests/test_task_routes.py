@@ -20,6 +20,7 @@ BULK = {
     "personaldata.requests_maintain",
     "privacy.retention_apply",
     "national.surges_flag",
+    "accounts.sessions_clear",
 }
 
 
