@@ -8,19 +8,18 @@ applies to the next report only.
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView, require_government_host, signed_in_user
+from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for
 from warga.organization.selectors import today_in
-from warga.workcalendar.models import SlaStep, SlaTarget
+from warga.workcalendar.models import SlaStep
 from warga.workcalendar.selectors import calendar_overview
 from warga.workcalendar.services import (
     DAY_OFF_KINDS_EDITABLE,
@@ -51,19 +50,19 @@ def _not_found(error: WorkCalendarEntryNotFound) -> Response:
 # --- reading -------------------------------------------------------------------------------------
 
 
-class OfficeHoursOutput(serializers.Serializer[Any]):
+class OfficeHoursOutput(BoundedSerializer):
     weekday = serializers.IntegerField()
     day = serializers.CharField(source="get_weekday_display")
     opens_at = serializers.TimeField(format="%H:%M")
     closes_at = serializers.TimeField(format="%H:%M")
 
 
-class NationalDayOffOutput(serializers.Serializer[Any]):
+class NationalDayOffOutput(BoundedSerializer):
     date = serializers.DateField()
     name = serializers.CharField()
 
 
-class DayOffOutput(serializers.Serializer[Any]):
+class DayOffOutput(BoundedSerializer):
     id = serializers.IntegerField()
     date = serializers.DateField()
     name = serializers.CharField()
@@ -71,7 +70,7 @@ class DayOffOutput(serializers.Serializer[Any]):
     source = serializers.CharField()  # type: ignore[assignment]  # the field named `source`, not Field.source
 
 
-class DayWorkedOutput(serializers.Serializer[Any]):
+class DayWorkedOutput(BoundedSerializer):
     id = serializers.IntegerField()
     date = serializers.DateField()
     reason = serializers.CharField()
@@ -80,14 +79,14 @@ class DayWorkedOutput(serializers.Serializer[Any]):
     closes_at = serializers.TimeField(format="%H:%M")
 
 
-class SlaTargetOutput(serializers.Serializer[SlaTarget]):
+class SlaTargetOutput(BoundedSerializer):
     category_code = serializers.CharField(allow_null=True, help_text="Null: the government's default")
     step = serializers.CharField()
     working_days = serializers.IntegerField(allow_null=True)
     working_minutes = serializers.IntegerField(allow_null=True)
 
 
-class CalendarOutput(serializers.Serializer[Any]):
+class CalendarOutput(BoundedSerializer):
     time_zone = serializers.CharField()
     year = serializers.IntegerField()
     office_hours = OfficeHoursOutput(many=True)
@@ -99,7 +98,7 @@ class CalendarOutput(serializers.Serializer[Any]):
     sla_targets = SlaTargetOutput(many=True)
 
 
-class CalendarQuery(serializers.Serializer[dict[str, Any]]):
+class CalendarQuery(BoundedSerializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 
 
@@ -137,7 +136,7 @@ class CalendarView(ApiView):
 # --- days off and substitute working days ------------------------------------------------------
 
 
-class DayOffInput(serializers.Serializer[dict[str, Any]]):
+class DayOffInput(BoundedSerializer):
     date = serializers.DateField()
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(
@@ -175,7 +174,7 @@ class DayOffDetailView(ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DayWorkedInput(serializers.Serializer[dict[str, Any]]):
+class DayWorkedInput(BoundedSerializer):
     date = serializers.DateField()
     reason = serializers.CharField(max_length=200)
     source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")  # type: ignore[assignment]  # the field named `source`, not Field.source
@@ -218,7 +217,7 @@ class DayWorkedDetailView(ApiView):
 # --- SLA targets -------------------------------------------------------------------------------
 
 
-class SlaTargetInput(serializers.Serializer[dict[str, Any]]):
+class SlaTargetInput(BoundedSerializer):
     category_code = serializers.CharField(
         max_length=40, required=False, allow_null=True, default=None, help_text="Omit or null: the default"
     )

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView, require_public_host
+from api.v1.bounds import BoundedSerializer
 from warga.intake.selectors import FEED_PAGE_MAX, BoundingBox, reports_feed, reports_feed_or_grid
 from warga.reports.errors import ReportInvalid
 
@@ -35,7 +36,7 @@ class BboxField(serializers.Field[BoundingBox, str, str, Any]):
         return f"{value.south},{value.west},{value.north},{value.east}"
 
 
-class FeedInput(serializers.Serializer[Any]):
+class FeedInput(BoundedSerializer):
     bbox = BboxField(help_text="south,west,north,east in degrees (WGS84); at most 2 degrees a side by default.")
     since = serializers.DateTimeField(required=False, default=None, help_text="Only reports sent from then on.")
     status = serializers.CharField(
@@ -54,7 +55,7 @@ class FeedInput(serializers.Serializer[Any]):
     )
 
 
-class FeedItemOutput(serializers.Serializer[Any]):
+class FeedItemOutput(BoundedSerializer):
     """Never the reporter, never the description."""
 
     tracking_number = serializers.CharField()
@@ -68,7 +69,7 @@ class FeedItemOutput(serializers.Serializer[Any]):
     created_at = serializers.DateTimeField()
 
 
-class FeedCellOutput(serializers.Serializer[Any]):
+class FeedCellOutput(BoundedSerializer):
     south = serializers.FloatField()
     west = serializers.FloatField()
     north = serializers.FloatField()

@@ -6,9 +6,23 @@ Each view answers only on the kind of host it belongs to (see api.v1.reports).
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api.v1 import calendar, feed, national, notifications, organization, privacy, regions, reports, routing, triage
+from api.v1 import (
+    apikeys,
+    calendar,
+    feed,
+    national,
+    notifications,
+    organization,
+    privacy,
+    regions,
+    reports,
+    routing,
+    triage,
+)
 
 urlpatterns = [
+    path("api-keys/", apikeys.ApiKeyListView.as_view(), name="v1-api-keys"),
+    path("api-keys/<int:key_id>/revoke/", apikeys.ApiKeyRevokeView.as_view(), name="v1-api-key-revoke"),
     path("reports/", reports.ReportSubmitView.as_view(), name="v1-report-submit"),
     # Before the detail route: "similar" is not a tracking number.
     path("reports/similar/", reports.ReportSimilarView.as_view(), name="v1-report-similar"),
