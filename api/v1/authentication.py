@@ -58,8 +58,10 @@ class ApiKeyAuthentication(BaseAuthentication):
         account.acting_api_key = key  # type: ignore[attr-defined]
         return account, key
 
-    def authenticate_header(self, request: Request) -> str:
-        return 'Bearer realm="warga"'
+    def authenticate_header(self, request: Request) -> str | None:
+        # Only a request that tried a key is told to try another (401); without one, an
+        # anonymous request stays a 403, as browsers and the pages expect.
+        return 'Bearer realm="warga"' if _presented_key(request) is not None else None
 
 
 class _SharedThrottle(SimpleRateThrottle):

@@ -8,7 +8,7 @@ applies to the next report only.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -99,14 +99,14 @@ class CalendarOutput(BoundedSerializer):
 
 
 class CalendarQuery(BoundedSerializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, help_text="Default: this year")
 
 
 class CalendarView(ApiView):
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=False, description="Default: this year")],
+        parameters=[CalendarQuery],
         responses={200: CalendarOutput},
         summary="The working calendar and SLA targets for a year",
     )
@@ -217,13 +217,21 @@ class DayWorkedDetailView(ApiView):
 # --- SLA targets -------------------------------------------------------------------------------
 
 
+SLA_MAX_WORKING_DAYS = 366
+
+
 class SlaTargetInput(BoundedSerializer):
     category_code = serializers.CharField(
         max_length=40, required=False, allow_null=True, default=None, help_text="Omit or null: the default"
     )
     step = serializers.ChoiceField(choices=SlaStep.choices)
-    working_days = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
-    working_minutes = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    # A target longer than a year of work is a typo, and the due-time arithmetic would overflow.
+    working_days = serializers.IntegerField(
+        min_value=1, max_value=SLA_MAX_WORKING_DAYS, required=False, allow_null=True, default=None
+    )
+    working_minutes = serializers.IntegerField(
+        min_value=1, max_value=SLA_MAX_WORKING_DAYS * 24 * 60, required=False, allow_null=True, default=None
+    )
 
 
 class SlaTargetView(ApiView):

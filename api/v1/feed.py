@@ -6,9 +6,9 @@ shows nothing personal (docs/decisions/0010-public-map-feed.md).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
@@ -22,14 +22,19 @@ from warga.reports.errors import ReportInvalid
 BBOX_FORMAT = "bbox berisi empat angka dipisah koma: selatan,barat,utara,timur (misalnya -6.95,107.55,-6.85,107.65)."
 
 
-@extend_schema_field(OpenApiTypes.STR)
+BBOX_MAX_LENGTH = 100
+
+
+@extend_schema_field({"type": "string", "maxLength": BBOX_MAX_LENGTH, "example": "-6.95,107.55,-6.85,107.65"})
 class BboxField(serializers.Field[BoundingBox, str, str, Any]):
     def to_internal_value(self, data: Any) -> BoundingBox:
-        parts = str(data).split(",")
+        parts = str(data)[: BBOX_MAX_LENGTH + 1].split(",")
         try:
             south, west, north, east = (float(part) for part in parts)
         except ValueError as error:
             raise serializers.ValidationError(BBOX_FORMAT, code="invalid_bbox") from error
+        if len(str(data)) > BBOX_MAX_LENGTH or not all(math.isfinite(v) for v in (south, west, north, east)):
+            raise serializers.ValidationError(BBOX_FORMAT, code="invalid_bbox")
         return BoundingBox(south=south, west=west, north=north, east=east)
 
     def to_representation(self, value: BoundingBox) -> str:

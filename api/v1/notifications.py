@@ -83,8 +83,7 @@ class NotificationListView(ApiView):
     @extend_schema(
         parameters=[
             OpenApiParameter("unread", bool, required=False),
-            OpenApiParameter("limit", int, required=False, description="1-100, default 20"),
-            OpenApiParameter("offset", int, required=False),
+            PagingQuery,
         ],
         responses={200: inline_serializer("NotificationPage", {"results": NotificationOutput(many=True)})},
         summary="My notifications in this government, newest first",

@@ -337,10 +337,7 @@ class MyReportsView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("limit", int, required=False, description="1-100, default 20"),
-            OpenApiParameter("offset", int, required=False),
-        ],
+        parameters=[PagingInput],
         responses={
             200: inline_serializer(
                 "MyReportsPage",
