@@ -8,7 +8,9 @@ applies to the next report only.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -50,11 +52,19 @@ def _not_found(error: WorkCalendarEntryNotFound) -> Response:
 # --- reading -------------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}$", "example": "07:30"})
+class ClockTimeField(serializers.TimeField):
+    """An office clock time as HH:MM (not RFC 3339's full-time, which needs seconds)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class OfficeHoursOutput(BoundedSerializer):
     weekday = serializers.IntegerField()
     day = serializers.CharField(source="get_weekday_display")
-    opens_at = serializers.TimeField(format="%H:%M")
-    closes_at = serializers.TimeField(format="%H:%M")
+    opens_at = ClockTimeField()
+    closes_at = ClockTimeField()
 
 
 class NationalDayOffOutput(BoundedSerializer):
@@ -75,8 +85,8 @@ class DayWorkedOutput(BoundedSerializer):
     date = serializers.DateField()
     reason = serializers.CharField()
     source = serializers.CharField()  # type: ignore[assignment]  # the field named `source`, not Field.source
-    opens_at = serializers.TimeField(format="%H:%M")
-    closes_at = serializers.TimeField(format="%H:%M")
+    opens_at = ClockTimeField()
+    closes_at = ClockTimeField()
 
 
 class SlaTargetOutput(BoundedSerializer):
