@@ -25,7 +25,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["create", "list", "revoke"])
-        parser.add_argument("--government", required=True, help="The government's Kemendagri code or host name (nasional for the national intake).")
+        parser.add_argument(
+            "--government",
+            required=True,
+            help="The government's Kemendagri code or host name (nasional for the national intake).",
+        )
         parser.add_argument("--name", default="", help="Who uses the key (create).")
         parser.add_argument(
             "--scope", action="append", default=[], choices=ApiScope.values, help="Repeat for several (create)."
