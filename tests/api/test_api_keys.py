@@ -22,6 +22,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import official_of, signed_in_client
 from tests.factories import UserFactory
+from tests.warga.access.people import with_totp
 from tests.warga.reports.helpers import BANDUNG_POINT, BANDUNG_VILLAGE, JAKARTA_POINT, JAKARTA_VILLAGE, counts, submit
 from warga.access.apikeys import api_key_hash
 from warga.access.models import ApiKey
@@ -322,3 +323,20 @@ def test_sessions_keep_working_next_to_keys(bandung: Government, reports: tuple[
     client = signed_in_client(official_of(bandung))
     assert client.get(f"/api/v1/reports/{reports[0]}/", HTTP_HOST=BANDUNG_HOST).status_code == 200
     assert Client().get(f"/api/v1/reports/{reports[0]}/", HTTP_HOST=PUBLIC).status_code == 200
+
+
+def test_the_operator_revokes_a_key_from_the_operator_admin(bandung: Government) -> None:
+    _key(bandung)
+    key = ApiKey.objects.get()
+    operator = with_totp(UserFactory(is_staff=True, is_superuser=True))
+    client = signed_in_client(operator)
+    listing = client.get("/operator/access/apikey/", HTTP_HOST=PUBLIC)
+    assert listing.status_code == 200
+    assert key.prefix in listing.content.decode()
+    assert key.secret_hash not in listing.content.decode()
+    response = client.post(
+        "/operator/access/apikey/", {"action": "revoke", "_selected_action": [key.pk]}, HTTP_HOST=PUBLIC
+    )
+    assert response.status_code == 302
+    key.refresh_from_db()
+    assert key.revoked_at is not None
