@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import setup_databases, teardown_databases
@@ -62,6 +63,13 @@ def _public_schema_around_each_test() -> Iterator[None]:
     yield
     tenant_connection().set_schema_to_public()
     hosts.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_anonymous_api_budget() -> None:
+    """The API's anonymous budget is per IP in the shared cache, and every test client comes
+    from 127.0.0.1: without a fresh budget a long run would reach the limit by its own speed."""
+    caches["shared"].delete("throttle_anonymous_127.0.0.1")
 
 
 @pytest.fixture

@@ -126,3 +126,9 @@ def test_a_missing_database_url_says_how_to_set_it() -> None:
     )
     assert result.returncode != 0
     assert "DATABASE_URL is not set" in result.stderr
+
+
+def test_a_malformed_api_rate_stops_start_up_naming_the_variable() -> None:
+    result = _manage("check", WARGA_API_RATE_KEY="600 per minute")
+    assert result.returncode != 0
+    assert "WARGA_API_RATE_KEY='600 per minute' is not a number of requests per second" in result.stderr

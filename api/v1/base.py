@@ -10,14 +10,30 @@ from rest_framework.views import APIView
 
 from api.v1.errors import exception_handler
 from tenants.context import in_public_schema
+from warga.access.hosts import government_of
+from warga.access.policy import Action, ActionForbidden, api_key_of, policy_key_decide
 from warga.accounts.models import User
 
 
 class ApiView(APIView):
-    """Base of every v1 view: one error body for every refusal."""
+    """Base of every v1 view: one error body for every refusal.
+
+    A request made with an API key reaches only the views that name the action they need in
+    `api_key_action`, and only when warga.access.policy grants the key that action here;
+    every other view refuses keys (`key_not_accepted`)."""
+
+    api_key_action: Action | None = None
 
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
         return exception_handler
+
+    def check_permissions(self, request: Request) -> None:
+        key = api_key_of(request.user)
+        if key is not None:
+            decision = policy_key_decide(key=key, government=government_of(request), action=self.api_key_action)
+            if not decision.allowed:
+                raise ActionForbidden(action=self.api_key_action or Action.REPORT_VIEW, decision=decision)
+        super().check_permissions(request)
 
 
 PUBLIC_HOST_ONLY = "Tersedia di aplikasi warga (alamat nasional), bukan di alamat pemerintah daerah."

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView, require_government_host, signed_in_user
+from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for
 from warga.organization.selectors import today_in
-from warga.workcalendar.models import SlaStep, SlaTarget
+from warga.workcalendar.models import SlaStep
 from warga.workcalendar.selectors import calendar_overview
 from warga.workcalendar.services import (
     DAY_OFF_KINDS_EDITABLE,
@@ -51,19 +52,27 @@ def _not_found(error: WorkCalendarEntryNotFound) -> Response:
 # --- reading -------------------------------------------------------------------------------------
 
 
-class OfficeHoursOutput(serializers.Serializer[Any]):
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}$", "example": "07:30"})
+class ClockTimeField(serializers.TimeField):
+    """An office clock time as HH:MM (not RFC 3339's full-time, which needs seconds)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class OfficeHoursOutput(BoundedSerializer):
     weekday = serializers.IntegerField()
     day = serializers.CharField(source="get_weekday_display")
-    opens_at = serializers.TimeField(format="%H:%M")
-    closes_at = serializers.TimeField(format="%H:%M")
+    opens_at = ClockTimeField()
+    closes_at = ClockTimeField()
 
 
-class NationalDayOffOutput(serializers.Serializer[Any]):
+class NationalDayOffOutput(BoundedSerializer):
     date = serializers.DateField()
     name = serializers.CharField()
 
 
-class DayOffOutput(serializers.Serializer[Any]):
+class DayOffOutput(BoundedSerializer):
     id = serializers.IntegerField()
     date = serializers.DateField()
     name = serializers.CharField()
@@ -71,23 +80,23 @@ class DayOffOutput(serializers.Serializer[Any]):
     source = serializers.CharField()  # type: ignore[assignment]  # the field named `source`, not Field.source
 
 
-class DayWorkedOutput(serializers.Serializer[Any]):
+class DayWorkedOutput(BoundedSerializer):
     id = serializers.IntegerField()
     date = serializers.DateField()
     reason = serializers.CharField()
     source = serializers.CharField()  # type: ignore[assignment]  # the field named `source`, not Field.source
-    opens_at = serializers.TimeField(format="%H:%M")
-    closes_at = serializers.TimeField(format="%H:%M")
+    opens_at = ClockTimeField()
+    closes_at = ClockTimeField()
 
 
-class SlaTargetOutput(serializers.Serializer[SlaTarget]):
+class SlaTargetOutput(BoundedSerializer):
     category_code = serializers.CharField(allow_null=True, help_text="Null: the government's default")
     step = serializers.CharField()
     working_days = serializers.IntegerField(allow_null=True)
     working_minutes = serializers.IntegerField(allow_null=True)
 
 
-class CalendarOutput(serializers.Serializer[Any]):
+class CalendarOutput(BoundedSerializer):
     time_zone = serializers.CharField()
     year = serializers.IntegerField()
     office_hours = OfficeHoursOutput(many=True)
@@ -99,15 +108,15 @@ class CalendarOutput(serializers.Serializer[Any]):
     sla_targets = SlaTargetOutput(many=True)
 
 
-class CalendarQuery(serializers.Serializer[dict[str, Any]]):
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+class CalendarQuery(BoundedSerializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, help_text="Default: this year")
 
 
 class CalendarView(ApiView):
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=False, description="Default: this year")],
+        parameters=[CalendarQuery],
         responses={200: CalendarOutput},
         summary="The working calendar and SLA targets for a year",
     )
@@ -137,7 +146,7 @@ class CalendarView(ApiView):
 # --- days off and substitute working days ------------------------------------------------------
 
 
-class DayOffInput(serializers.Serializer[dict[str, Any]]):
+class DayOffInput(BoundedSerializer):
     date = serializers.DateField()
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(
@@ -175,7 +184,7 @@ class DayOffDetailView(ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DayWorkedInput(serializers.Serializer[dict[str, Any]]):
+class DayWorkedInput(BoundedSerializer):
     date = serializers.DateField()
     reason = serializers.CharField(max_length=200)
     source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")  # type: ignore[assignment]  # the field named `source`, not Field.source
@@ -218,13 +227,21 @@ class DayWorkedDetailView(ApiView):
 # --- SLA targets -------------------------------------------------------------------------------
 
 
-class SlaTargetInput(serializers.Serializer[dict[str, Any]]):
+SLA_MAX_WORKING_DAYS = 366
+
+
+class SlaTargetInput(BoundedSerializer):
     category_code = serializers.CharField(
         max_length=40, required=False, allow_null=True, default=None, help_text="Omit or null: the default"
     )
     step = serializers.ChoiceField(choices=SlaStep.choices)
-    working_days = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
-    working_minutes = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    # A target longer than a year of work is a typo, and the due-time arithmetic would overflow.
+    working_days = serializers.IntegerField(
+        min_value=1, max_value=SLA_MAX_WORKING_DAYS, required=False, allow_null=True, default=None
+    )
+    working_minutes = serializers.IntegerField(
+        min_value=1, max_value=SLA_MAX_WORKING_DAYS * 24 * 60, required=False, allow_null=True, default=None
+    )
 
 
 class SlaTargetView(ApiView):

@@ -34,6 +34,10 @@ DOMAIN_ERRORS: dict[type[ReportError], tuple[int, str]] = {
 }
 
 NOT_FOUND_MESSAGE = "Tidak ditemukan."
+THROTTLED_MESSAGE = (
+    "Terlalu banyak permintaan. Silakan coba lagi dalam {seconds} detik. "
+    "(Too many requests. Please try again in {seconds} seconds.)"
+)
 INVALID_MESSAGE = "Permintaan belum dapat diproses: periksa isian yang ditandai."
 
 
@@ -107,6 +111,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(
             body(code="invalid", message=INVALID_MESSAGE, fields=_serializer_fields(exc.detail)),
             status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, exceptions.Throttled):
+        retry_after = max(1, int(getattr(exc, "wait", None) or 1))
+        return Response(
+            body(code="rate_limited", message=THROTTLED_MESSAGE.format(seconds=retry_after), retry_after=retry_after),
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(retry_after)},
         )
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -6,36 +6,42 @@ shows nothing personal (docs/decisions/0010-public-map-feed.md).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView, require_public_host
+from api.v1.bounds import BoundedSerializer
 from warga.intake.selectors import FEED_PAGE_MAX, BoundingBox, reports_feed, reports_feed_or_grid
 from warga.reports.errors import ReportInvalid
 
 BBOX_FORMAT = "bbox berisi empat angka dipisah koma: selatan,barat,utara,timur (misalnya -6.95,107.55,-6.85,107.65)."
 
 
-@extend_schema_field(OpenApiTypes.STR)
+BBOX_MAX_LENGTH = 100
+
+
+@extend_schema_field({"type": "string", "maxLength": BBOX_MAX_LENGTH, "example": "-6.95,107.55,-6.85,107.65"})
 class BboxField(serializers.Field[BoundingBox, str, str, Any]):
     def to_internal_value(self, data: Any) -> BoundingBox:
-        parts = str(data).split(",")
+        parts = str(data)[: BBOX_MAX_LENGTH + 1].split(",")
         try:
             south, west, north, east = (float(part) for part in parts)
         except ValueError as error:
             raise serializers.ValidationError(BBOX_FORMAT, code="invalid_bbox") from error
+        if len(str(data)) > BBOX_MAX_LENGTH or not all(math.isfinite(v) for v in (south, west, north, east)):
+            raise serializers.ValidationError(BBOX_FORMAT, code="invalid_bbox")
         return BoundingBox(south=south, west=west, north=north, east=east)
 
     def to_representation(self, value: BoundingBox) -> str:
         return f"{value.south},{value.west},{value.north},{value.east}"
 
 
-class FeedInput(serializers.Serializer[Any]):
+class FeedInput(BoundedSerializer):
     bbox = BboxField(help_text="south,west,north,east in degrees (WGS84); at most 2 degrees a side by default.")
     since = serializers.DateTimeField(required=False, default=None, help_text="Only reports sent from then on.")
     status = serializers.CharField(
@@ -54,7 +60,7 @@ class FeedInput(serializers.Serializer[Any]):
     )
 
 
-class FeedItemOutput(serializers.Serializer[Any]):
+class FeedItemOutput(BoundedSerializer):
     """Never the reporter, never the description."""
 
     tracking_number = serializers.CharField()
@@ -68,7 +74,7 @@ class FeedItemOutput(serializers.Serializer[Any]):
     created_at = serializers.DateTimeField()
 
 
-class FeedCellOutput(serializers.Serializer[Any]):
+class FeedCellOutput(BoundedSerializer):
     south = serializers.FloatField()
     west = serializers.FloatField()
     north = serializers.FloatField()

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView, signed_in_user
+from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from api.v1.organization import organization_error_response
 from api.v1.reports import OnGovernmentHost
@@ -31,7 +32,7 @@ MayEditSettings = permission_for(Action.SETTINGS_EDIT)
 LOGO_PATH = "/merek/logo.png"
 
 
-class PrivacySettingsSerializer(serializers.Serializer[Any]):
+class PrivacySettingsSerializer(BoundedSerializer):
     retention_days = serializers.IntegerField(
         help_text=f"Days a closed report keeps its reporter's identity ({RETENTION_DAYS_MIN}-{RETENTION_DAYS_MAX})."
     )
@@ -73,14 +74,14 @@ class PrivacySettingsView(ApiView):
         return Response(PrivacySettingsSerializer(saved).data)
 
 
-class BrandingOutput(serializers.Serializer[Any]):
+class BrandingOutput(BoundedSerializer):
     name = serializers.CharField(help_text="What pages and emails show: the display name, else the official name.")
     display_name = serializers.CharField()
     colour = serializers.CharField(help_text="#rrggbb, or empty for Warga's colour.")
     logo_url = serializers.CharField(allow_null=True)
 
 
-class BrandingInput(serializers.Serializer[Any]):
+class BrandingInput(BoundedSerializer):
     display_name = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     colour = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     logo = serializers.FileField(required=False, help_text=f"JPEG, PNG, WebP or HEIC, at most {LOGO_MAX_BYTES} bytes.")

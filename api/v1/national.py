@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView, require_public_host
+from api.v1.bounds import BoundedSerializer
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for
 from warga.national.models import RegionLevel
@@ -55,7 +56,7 @@ MAX_DAYS = 366
 OPEN_DATA_MAX_DAYS = 3 * 366
 
 
-class PeriodSerializer(serializers.Serializer[dict[str, Any]]):
+class PeriodSerializer(BoundedSerializer):
     start = serializers.DateField(required=False, help_text="Hari pertama (YYYY-MM-DD), WIB.")
     end = serializers.DateField(required=False, help_text="Hari terakhir (YYYY-MM-DD), WIB; termasuk.")
 
@@ -94,16 +95,16 @@ class OpenDataQuerySerializer(PeriodSerializer):
 # a key a selector adds without a field here is not sent (and the schema test notices).
 
 
-class ScopeOutput(serializers.Serializer[Any]):
+class ScopeOutput(BoundedSerializer):
     province_code = serializers.CharField(allow_null=True, help_text="Provinsi yang dilihat; null: seluruh negeri.")
 
 
-class PeriodOutput(serializers.Serializer[Any]):
+class PeriodOutput(BoundedSerializer):
     start = serializers.DateField()
     end = serializers.DateField()
 
 
-class KpiOutput(serializers.Serializer[Any]):
+class KpiOutput(BoundedSerializer):
     volume = serializers.IntegerField()
     open = serializers.IntegerField()
     resolved = serializers.IntegerField()
@@ -116,7 +117,7 @@ class KpiOutput(serializers.Serializer[Any]):
     ratings = serializers.IntegerField()
 
 
-class BreakdownRegionOutput(serializers.Serializer[Any]):
+class BreakdownRegionOutput(BoundedSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
     volume = serializers.IntegerField()
@@ -136,13 +137,13 @@ BreakdownOutput = inline_serializer(
 ).__class__
 
 
-class CategoryVolumeOutput(serializers.Serializer[Any]):
+class CategoryVolumeOutput(BoundedSerializer):
     category_code = serializers.CharField()
     type = serializers.CharField()
     volume = serializers.IntegerField()
 
 
-class DayVolumeOutput(serializers.Serializer[Any]):
+class DayVolumeOutput(BoundedSerializer):
     day = serializers.DateField()
     volume = serializers.IntegerField()
 
@@ -153,7 +154,7 @@ PopulationOutput = inline_serializer(
 ).__class__
 
 
-class RankingEntryOutput(serializers.Serializer[Any]):
+class RankingEntryOutput(BoundedSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
     volume = serializers.IntegerField()
@@ -172,12 +173,12 @@ class RankedEntryOutput(RankingEntryOutput):
     rank = serializers.IntegerField(help_text="1 is best, within the row's normalisation.")
 
 
-class RankedCountsOutput(serializers.Serializer[Any]):
+class RankedCountsOutput(BoundedSerializer):
     per_100k_inhabitants = serializers.IntegerField()
     per_report = serializers.IntegerField()
 
 
-class RankingsOutput(serializers.Serializer[Any]):
+class RankingsOutput(BoundedSerializer):
     min_volume = serializers.IntegerField()
     per_inhabitants = serializers.IntegerField(help_text="The population unit of the *_per_100k figures.")
     ranked = RankedEntryOutput(many=True, help_text="Per-inhabitant ranking first, then the per-report one.")
@@ -185,7 +186,7 @@ class RankingsOutput(serializers.Serializer[Any]):
     below_min_volume = RankingEntryOutput(many=True, help_text="Too few reports to rank; by code.")
 
 
-class SurgeOutput(serializers.Serializer[Any]):
+class SurgeOutput(BoundedSerializer):
     district_code = serializers.CharField()
     name = serializers.CharField()
     category_code = serializers.CharField()
@@ -193,7 +194,7 @@ class SurgeOutput(serializers.Serializer[Any]):
     expected = serializers.FloatField()
 
 
-class SurgeFlagOutput(serializers.Serializer[Any]):
+class SurgeFlagOutput(BoundedSerializer):
     id = serializers.IntegerField()
     level = serializers.CharField()
     region_code = serializers.CharField()
@@ -207,7 +208,7 @@ class SurgeFlagOutput(serializers.Serializer[Any]):
     first_seen = serializers.DateTimeField(default_timezone=UTC)
 
 
-class StalledRelayOutput(serializers.Serializer[Any]):
+class StalledRelayOutput(BoundedSerializer):
     government_code = serializers.CharField()
     government_name = serializers.CharField()
     event_id = serializers.IntegerField()
@@ -217,7 +218,7 @@ class StalledRelayOutput(serializers.Serializer[Any]):
     last_event_id = serializers.IntegerField()
 
 
-class FreshnessOutput(serializers.Serializer[Any]):
+class FreshnessOutput(BoundedSerializer):
     window_seconds = serializers.IntegerField()
     batches = serializers.IntegerField()
     events = serializers.IntegerField()
@@ -227,7 +228,7 @@ class FreshnessOutput(serializers.Serializer[Any]):
     stalled = StalledRelayOutput(many=True)
 
 
-class DashboardOutput(serializers.Serializer[Any]):
+class DashboardOutput(BoundedSerializer):
     scope = ScopeOutput()
     period = PeriodOutput()
     kpis = KpiOutput()
@@ -240,7 +241,7 @@ class DashboardOutput(serializers.Serializer[Any]):
     freshness = FreshnessOutput()
 
 
-class OpenDataCellOutput(serializers.Serializer[Any]):
+class OpenDataCellOutput(BoundedSerializer):
     month = serializers.CharField(help_text="YYYY-MM")
     region_code = serializers.CharField()
     category_code = serializers.CharField()
@@ -248,7 +249,7 @@ class OpenDataCellOutput(serializers.Serializer[Any]):
     suppressed = serializers.BooleanField()
 
 
-class OpenDataOutput(serializers.Serializer[Any]):
+class OpenDataOutput(BoundedSerializer):
     period = PeriodOutput()
     suppressed_below = serializers.IntegerField()
     cells = OpenDataCellOutput(many=True)

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView, require_government_host, require_public_host, signed_in_user
+from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from warga.notifications.models import Channel, ChannelPreference
 from warga.notifications.selectors import (
@@ -46,12 +47,12 @@ def _field_refused(*, field: str, code: str, message: str, http_status: int = st
     )
 
 
-class PagingQuery(serializers.Serializer[dict[str, Any]]):
+class PagingQuery(BoundedSerializer):
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
     offset = serializers.IntegerField(min_value=0, max_value=10_000, default=0)
 
 
-class NotificationOutput(serializers.Serializer[Any]):
+class NotificationOutput(BoundedSerializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     report_id = serializers.IntegerField(allow_null=True)
@@ -60,7 +61,7 @@ class NotificationOutput(serializers.Serializer[Any]):
     read_at = serializers.DateTimeField(allow_null=True)
 
 
-class PreferenceSerializer(serializers.Serializer[ChannelPreference]):
+class PreferenceSerializer(BoundedSerializer):
     in_app = serializers.BooleanField(read_only=True, default=True)
     email = serializers.BooleanField()
     sms = serializers.BooleanField()
@@ -82,8 +83,7 @@ class NotificationListView(ApiView):
     @extend_schema(
         parameters=[
             OpenApiParameter("unread", bool, required=False),
-            OpenApiParameter("limit", int, required=False, description="1-100, default 20"),
-            OpenApiParameter("offset", int, required=False),
+            PagingQuery,
         ],
         responses={200: inline_serializer("NotificationPage", {"results": NotificationOutput(many=True)})},
         summary="My notifications in this government, newest first",
@@ -164,7 +164,7 @@ class NotificationPreferenceView(ApiView):
 # --- across governments (public host) -------------------------------------------------------------
 
 
-class CitizenNotificationOutput(serializers.Serializer[Any]):
+class CitizenNotificationOutput(BoundedSerializer):
     id = serializers.IntegerField(source="notification.id")
     government_code = serializers.CharField(allow_null=True)
     government_name = serializers.CharField()
@@ -209,12 +209,12 @@ class MyNotificationsView(ApiView):
 # --- web push subscriptions (every host) ---------------------------------------------------------
 
 
-class PushKeysInput(serializers.Serializer[dict[str, Any]]):
+class PushKeysInput(BoundedSerializer):
     p256dh = serializers.CharField(max_length=100)
     auth = serializers.CharField(max_length=50)
 
 
-class PushSubscriptionInput(serializers.Serializer[dict[str, Any]]):
+class PushSubscriptionInput(BoundedSerializer):
     """What the browser's `PushSubscription.toJSON()` gives; `expirationTime` is ignored (the
     push service's 404/410 is what ends a subscription)."""
 
@@ -222,7 +222,7 @@ class PushSubscriptionInput(serializers.Serializer[dict[str, Any]]):
     keys = PushKeysInput()
 
 
-class PushEndpointInput(serializers.Serializer[dict[str, Any]]):
+class PushEndpointInput(BoundedSerializer):
     endpoint = serializers.CharField(max_length=2000)
 
 

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView, signed_in_user
+from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from api.v1.errors import exception_handler as api_exception_handler
 from api.v1.reports import OnGovernmentHost
@@ -117,7 +118,7 @@ def _origin(request: Request) -> str:
 # --- units ---------------------------------------------------------------------------------------
 
 
-class UnitOutput(serializers.Serializer[Any]):
+class UnitOutput(BoundedSerializer):
     id = serializers.IntegerField()
     parent_id = serializers.IntegerField(allow_null=True)
     kind = serializers.CharField()
@@ -129,18 +130,18 @@ class UnitNodeOutput(UnitOutput):
     children = serializers.ListField(child=serializers.DictField(), help_text="Units below, in the same shape.")
 
 
-class UnitQuery(serializers.Serializer[Any]):
+class UnitQuery(BoundedSerializer):
     parent_id = serializers.IntegerField(required=False)
     kind = serializers.CharField(required=False)
 
 
-class UnitCreateInput(serializers.Serializer[Any]):
+class UnitCreateInput(BoundedSerializer):
     name = serializers.CharField(max_length=400, allow_blank=True)
     kind = serializers.CharField(help_text="agency (perangkat daerah) or external (PLN, PDAM, ...).")
     parent_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class UnitRenameInput(serializers.Serializer[Any]):
+class UnitRenameInput(BoundedSerializer):
     name = serializers.CharField(max_length=400, allow_blank=True)
 
 
@@ -186,7 +187,7 @@ class UnitDetailView(OrganizationView):
 # --- positions -----------------------------------------------------------------------------------
 
 
-class PositionOutput(serializers.Serializer[Any]):
+class PositionOutput(BoundedSerializer):
     id = serializers.IntegerField()
     unit_id = serializers.IntegerField()
     unit_name = serializers.CharField(source="unit.name")
@@ -194,17 +195,17 @@ class PositionOutput(serializers.Serializer[Any]):
     title = serializers.CharField()
 
 
-class PositionQuery(serializers.Serializer[Any]):
+class PositionQuery(BoundedSerializer):
     unit_id = serializers.IntegerField(required=False)
 
 
-class PositionCreateInput(serializers.Serializer[Any]):
+class PositionCreateInput(BoundedSerializer):
     unit_id = serializers.IntegerField()
     kind = serializers.CharField(help_text="A position kind, e.g. kepala_dinas, petugas_lapangan, admin_penghubung.")
     title = serializers.CharField(max_length=400, allow_blank=True)
 
 
-class PositionRenameInput(serializers.Serializer[Any]):
+class PositionRenameInput(BoundedSerializer):
     title = serializers.CharField(max_length=400, allow_blank=True)
 
 
@@ -243,7 +244,7 @@ class PositionDetailView(OrganizationView):
 # --- memberships ---------------------------------------------------------------------------------
 
 
-class MembershipOutput(serializers.Serializer[Any]):
+class MembershipOutput(BoundedSerializer):
     id = serializers.IntegerField()
     position_id = serializers.IntegerField()
     position_title = serializers.CharField(source="position.title")
@@ -269,16 +270,16 @@ class MembershipOutput(serializers.Serializer[Any]):
         return person.full_name if person else ""
 
 
-class MembershipQuery(serializers.Serializer[Any]):
+class MembershipQuery(BoundedSerializer):
     unit_id = serializers.IntegerField(required=False)
     active = serializers.BooleanField(required=False, default=False, help_text="Only seats held today.")
 
 
-class MembershipEndInput(serializers.Serializer[Any]):
+class MembershipEndInput(BoundedSerializer):
     ends_on = serializers.DateField(help_text="The last day the seat is held (inclusive).")
 
 
-class MembershipActingInput(serializers.Serializer[Any]):
+class MembershipActingInput(BoundedSerializer):
     is_acting = serializers.BooleanField(help_text="Pelaksana Tugas (Plt.)")
 
 
@@ -348,7 +349,7 @@ class MembershipActingView(OrganizationView):
 # --- invitations ---------------------------------------------------------------------------------
 
 
-class InvitationOutput(serializers.Serializer[Any]):
+class InvitationOutput(BoundedSerializer):
     """Never the token: it exists only in the email."""
 
     id = serializers.IntegerField()
@@ -374,11 +375,11 @@ class InvitationOutput(serializers.Serializer[Any]):
         return invitation_state(invitation)
 
 
-class InvitationQuery(serializers.Serializer[Any]):
+class InvitationQuery(BoundedSerializer):
     state = serializers.ChoiceField(choices=INVITATION_STATES, required=False)
 
 
-class InvitationCreateInput(serializers.Serializer[Any]):
+class InvitationCreateInput(BoundedSerializer):
     email = serializers.CharField(max_length=254)
     position_id = serializers.IntegerField()
     starts_on = serializers.DateField()

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView
+from api.v1.bounds import BoundedSerializer
 from api.v1.reports import OnGovernmentHost
 from warga.access.guards import IsOfficialWithMFA
 from warga.accounts.models import User
 from warga.privacy.services import reporter_identity_reveal
 
 
-class RevealInput(serializers.Serializer[Any]):
+class RevealInput(BoundedSerializer):
     reason = serializers.CharField(max_length=500, help_text="Why the identity is needed; kept in the log.")
 
 
-class RevealOutput(serializers.Serializer[Any]):
+class RevealOutput(BoundedSerializer):
     full_name = serializers.CharField()
     email = serializers.CharField()
     phone = serializers.CharField()

@@ -7,20 +7,19 @@ around it come first, because a citizen dropping a pin there most likely means o
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView
+from api.v1.bounds import BoundedSerializer
 from warga.intake.selectors import villages_offered
 
 VILLAGE_SEARCH_MAX = 20
 
 
-class VillageSearchInput(serializers.Serializer[Any]):
+class VillageSearchInput(BoundedSerializer):
     q = serializers.CharField(
         min_length=3,
         max_length=80,
@@ -50,7 +49,7 @@ class VillageSearchInput(serializers.Serializer[Any]):
     longitude = serializers.FloatField(min_value=-180, max_value=180, required=False)
 
 
-class VillageOutput(serializers.Serializer[Any]):
+class VillageOutput(BoundedSerializer):
     code = serializers.CharField()
     name = serializers.CharField(help_text="The kelurahan or desa.")
     kind = serializers.CharField(help_text="kelurahan or desa.")

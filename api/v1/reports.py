@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.v1.base import ApiView, require_government_host, require_public_host, signed_in_user
+from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from tenants.context import in_public_schema
 from warga.access.client_ip import client_ip, ip_budget_key
@@ -145,7 +146,7 @@ def _public_read_refusal(request: Request, *, action: str, amount: int, seconds:
 # --- Serializers ------------------------------------------------------------------------------
 
 
-class SubmitInput(serializers.Serializer[Any]):
+class SubmitInput(BoundedSerializer):
     # Choice fields are plain strings here: the intake service answers with its own messages.
     type = serializers.CharField(help_text=f"One of: {', '.join(ReportType.values)}.")
     category_code = serializers.CharField(max_length=40)
@@ -168,7 +169,7 @@ class SubmitInput(serializers.Serializer[Any]):
     )
 
 
-class SubmissionOutput(serializers.Serializer[Any]):
+class SubmissionOutput(BoundedSerializer):
     tracking_number = serializers.CharField()
     government_code = serializers.CharField(allow_null=True)
     government_name = serializers.CharField()
@@ -179,23 +180,23 @@ class SubmissionOutput(serializers.Serializer[Any]):
     created_at = serializers.DateTimeField()
 
 
-class CommentOutput(serializers.Serializer[Any]):
+class CommentOutput(BoundedSerializer):
     role = serializers.CharField(help_text="reporter, citizen or official; never who.")
     body = serializers.CharField()
     at = serializers.DateTimeField()
 
 
-class TimelineOutput(serializers.Serializer[Any]):
+class TimelineOutput(BoundedSerializer):
     status = serializers.CharField()
     at = serializers.DateTimeField()
 
 
-class PhotoOutput(serializers.Serializer[Any]):
+class PhotoOutput(BoundedSerializer):
     id = serializers.IntegerField()
     state = serializers.CharField(help_text="processing (not served yet), ready, or rejected (never served).")
 
 
-class PublicReportOutput(serializers.Serializer[Any]):
+class PublicReportOutput(BoundedSerializer):
     """Never the reporter's identity."""
 
     tracking_number = serializers.CharField()
@@ -222,7 +223,7 @@ class PublicReportOutput(serializers.Serializer[Any]):
     merged_into = serializers.CharField(help_text="Tracking number this report was merged into; empty otherwise.")
 
 
-class OfficialEventOutput(serializers.Serializer[Any]):
+class OfficialEventOutput(BoundedSerializer):
     actor_id = serializers.UUIDField(allow_null=True)
     from_status = serializers.CharField()
     to_status = serializers.CharField()
@@ -230,7 +231,7 @@ class OfficialEventOutput(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
 
 
-class OfficialReportOutput(serializers.Serializer[Any]):
+class OfficialReportOutput(BoundedSerializer):
     tracking_number = serializers.CharField()
     type = serializers.CharField()
     category_code = serializers.CharField()
@@ -266,7 +267,7 @@ class OfficialReportOutput(serializers.Serializer[Any]):
         return [s.value for s in allowed_next(report.status)]
 
 
-class MyReportOutput(serializers.Serializer[Any]):
+class MyReportOutput(BoundedSerializer):
     tracking_number = serializers.CharField()
     government_code = serializers.CharField(allow_null=True)
     government_name = serializers.CharField()
@@ -278,12 +279,12 @@ class MyReportOutput(serializers.Serializer[Any]):
     created_at = serializers.DateTimeField()
 
 
-class PagingInput(serializers.Serializer[Any]):
+class PagingInput(BoundedSerializer):
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
     offset = serializers.IntegerField(min_value=0, default=0)
 
 
-class TransitionInput(serializers.Serializer[Any]):
+class TransitionInput(BoundedSerializer):
     to_status = serializers.CharField(help_text=f"One of: {', '.join(Status.values)}.")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     unit_id = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -299,6 +300,7 @@ def _official_body(report: Report) -> dict[str, Any]:
 
 
 class ReportSubmitView(ApiView):
+    api_key_action = Action.REPORT_SUBMIT
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
@@ -324,6 +326,8 @@ class ReportSubmitView(ApiView):
 
 
 class ReportDetailView(ApiView):
+    api_key_action = Action.REPORT_VIEW
+
     def get_permissions(self) -> list[Any]:
         # The public lookup is open (it shows nothing personal); officials must sign in.
         if in_public_schema():
@@ -356,6 +360,7 @@ class ReportDetailView(ApiView):
 
 
 class ReportTransitionView(ApiView):
+    api_key_action = Action.REPORT_ACT
     permission_classes = [OnGovernmentHost, MayActOnReports]
 
     @extend_schema(
@@ -384,10 +389,7 @@ class MyReportsView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("limit", int, required=False, description="1-100, default 20"),
-            OpenApiParameter("offset", int, required=False),
-        ],
+        parameters=[PagingInput],
         responses={
             200: inline_serializer(
                 "MyReportsPage",
@@ -405,6 +407,7 @@ class MyReportsView(ApiView):
 
 
 class ReportPhotoView(ApiView):
+    api_key_action = Action.REPORT_VIEW
     """A report's photo, found by id in the schema of the host (or of the report's owner on the
     public host) and only for a viewer who may see the report: never by a path."""
 
@@ -478,7 +481,7 @@ def _citizen_interaction_refusal(request: Request, *, action: str, per_account: 
     )
 
 
-class SupportOutput(serializers.Serializer[Any]):
+class SupportOutput(BoundedSerializer):
     tracking_number = serializers.CharField()
     support_count = serializers.IntegerField()
     added = serializers.BooleanField(help_text="False when this citizen had already supported it.")
@@ -499,12 +502,12 @@ class ReportSupportView(ApiView):
         return Response(SupportOutput(outcome).data)
 
 
-class StatusOutput(serializers.Serializer[Any]):
+class StatusOutput(BoundedSerializer):
     tracking_number = serializers.CharField()
     status = serializers.CharField()
 
 
-class DisputeInput(serializers.Serializer[Any]):
+class DisputeInput(BoundedSerializer):
     note = serializers.CharField(allow_blank=True, max_length=4000)
 
 
@@ -540,7 +543,7 @@ class ReportWithdrawView(ApiView):
         return Response(StatusOutput({"tracking_number": tracking_number, "status": new_status}).data)
 
 
-class SimilarInput(serializers.Serializer[Any]):
+class SimilarInput(BoundedSerializer):
     village_code = serializers.CharField(max_length=20)
     category_code = serializers.CharField(max_length=40)
     latitude = serializers.FloatField(min_value=-90, max_value=90)
@@ -548,7 +551,7 @@ class SimilarInput(serializers.Serializer[Any]):
     description = serializers.CharField(max_length=5000)
 
 
-class SimilarOutput(serializers.Serializer[Any]):
+class SimilarOutput(BoundedSerializer):
     tracking_number = serializers.CharField()
     category_code = serializers.CharField()
     status = serializers.CharField()
@@ -574,14 +577,14 @@ class ReportSimilarView(ApiView):
         return Response(SimilarOutput(reports_similar_before_submit(**given.validated_data), many=True).data)
 
 
-class TransferInput(serializers.Serializer[Any]):
+class TransferInput(BoundedSerializer):
     to_government_code = serializers.CharField(
         max_length=5, help_text="Kemendagri code of the new owner (PP or PP.KK), or NAS for the national triage desk."
     )
     note = serializers.CharField(allow_blank=True, max_length=4000)
 
 
-class TransferOutput(serializers.Serializer[Any]):
+class TransferOutput(BoundedSerializer):
     tracking_number = serializers.CharField()
     to_government_code = serializers.CharField(source="to_government.code", allow_null=True)
     to_government_name = serializers.CharField(source="to_government.name")
@@ -615,7 +618,7 @@ _ONE_PER_PROOF: dict[str, str | _StrPromise] = {
 }
 
 
-class ResolveInput(serializers.Serializer[Any]):
+class ResolveInput(BoundedSerializer):
     """Multipart: the n-th photo goes with the n-th capture time and position."""
 
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
@@ -676,11 +679,11 @@ class ReportResolveView(ApiView):
         return Response(_official_body(report))
 
 
-class RateInput(serializers.Serializer[Any]):
+class RateInput(BoundedSerializer):
     score = serializers.IntegerField(min_value=1, max_value=5)
 
 
-class RateOutput(serializers.Serializer[Any]):
+class RateOutput(BoundedSerializer):
     tracking_number = serializers.CharField()
     score = serializers.IntegerField()
 
@@ -701,11 +704,11 @@ class ReportRateView(ApiView):
         return Response(RateOutput({"tracking_number": tracking_number, "score": score}).data)
 
 
-class CommentInput(serializers.Serializer[Any]):
+class CommentInput(BoundedSerializer):
     body = serializers.CharField(allow_blank=True, max_length=4000)
 
 
-class CommentCreatedOutput(serializers.Serializer[Any]):
+class CommentCreatedOutput(BoundedSerializer):
     tracking_number = serializers.CharField()
     role = serializers.CharField()
 
@@ -746,14 +749,14 @@ class ReportCommentView(ApiView):
         )
 
 
-class MergeInput(serializers.Serializer[Any]):
+class MergeInput(BoundedSerializer):
     into_tracking_number = serializers.CharField(
         max_length=32, help_text="The open report of this government that the duplicate repeats."
     )
     note = serializers.CharField(allow_blank=True, max_length=4000)
 
 
-class MergeOutput(serializers.Serializer[Any]):
+class MergeOutput(BoundedSerializer):
     tracking_number = serializers.CharField(source="duplicate.tracking_number")
     status = serializers.CharField(source="duplicate.status")
     merged_into = serializers.CharField(source="into.tracking_number")
@@ -784,7 +787,7 @@ class ReportMergeView(ApiView):
         return Response(MergeOutput(outcome).data)
 
 
-class PriorityInput(serializers.Serializer[Any]):
+class PriorityInput(BoundedSerializer):
     # A plain string: the service names an unknown value and the choices in Bahasa Indonesia.
     priority = serializers.CharField(max_length=16, help_text=f"One of: {', '.join(Priority.values)}.")
     note = serializers.CharField(allow_blank=True, max_length=4000, help_text="Why the priority changes (required).")
@@ -809,11 +812,11 @@ class ReportPriorityView(ApiView):
         return Response(_official_body(report))
 
 
-class InternalNoteInput(serializers.Serializer[Any]):
+class InternalNoteInput(BoundedSerializer):
     body = serializers.CharField(allow_blank=True, max_length=4000)
 
 
-class InternalNoteOutput(serializers.Serializer[Any]):
+class InternalNoteOutput(BoundedSerializer):
     id = serializers.IntegerField()
     author_id = serializers.UUIDField()
     body = serializers.CharField()
@@ -853,12 +856,12 @@ class ReportInternalNotesView(ApiView):
         return Response(InternalNoteOutput(note).data, status=status.HTTP_201_CREATED)
 
 
-class ReportAssignInput(serializers.Serializer[Any]):
+class ReportAssignInput(BoundedSerializer):
     assignee_id = serializers.UUIDField(help_text="A petugas lapangan of the report's handling unit.")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
-class AssignmentOutput(serializers.Serializer[Any]):
+class AssignmentOutput(BoundedSerializer):
     tracking_number = serializers.CharField(source="report.tracking_number")
     assignee_id = serializers.UUIDField()
     assigned_by_id = serializers.UUIDField()
@@ -886,7 +889,7 @@ class ReportAssignView(ApiView):
         return Response(AssignmentOutput(assignment).data)
 
 
-class ResponseTemplateInput(serializers.Serializer[Any]):
+class ResponseTemplateInput(BoundedSerializer):
     title = serializers.CharField(allow_blank=True, max_length=500)
     body = serializers.CharField(
         allow_blank=True, max_length=8000, help_text="May use the placeholders {nomor}, {unit} and {tanggal}."
@@ -896,7 +899,7 @@ class ResponseTemplateInput(serializers.Serializer[Any]):
     )
 
 
-class ResponseTemplateOutput(serializers.Serializer[Any]):
+class ResponseTemplateOutput(BoundedSerializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     body = serializers.CharField()
@@ -956,13 +959,13 @@ class ResponseTemplateDetailView(ApiView):
         return Response(ResponseTemplateOutput(template).data)
 
 
-class ExternalForwardInput(serializers.Serializer[Any]):
+class ExternalForwardInput(BoundedSerializer):
     unit_id = serializers.IntegerField(help_text="A unit of kind `external` (PLN, PDAM, Telkom).")
     contact_email = serializers.CharField(max_length=254)
     note = serializers.CharField(allow_blank=True, max_length=4000, help_text="What is asked of the organisation.")
 
 
-class ExternalForwardOutput(serializers.Serializer[Any]):
+class ExternalForwardOutput(BoundedSerializer):
     id = serializers.IntegerField()
     unit_id = serializers.IntegerField()
     unit_name = serializers.CharField(source="unit.name")
@@ -973,7 +976,7 @@ class ExternalForwardOutput(serializers.Serializer[Any]):
     answered_at = serializers.DateTimeField(allow_null=True)
 
 
-class ExternalForwardAnswerInput(serializers.Serializer[Any]):
+class ExternalForwardAnswerInput(BoundedSerializer):
     answer = serializers.CharField(allow_blank=True, max_length=4000)
 
 

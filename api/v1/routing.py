@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1.base import ApiView, require_government_host, signed_in_user
+from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for, policy_require
@@ -59,7 +60,7 @@ def _not_configured(error: RoutingNotConfigured) -> Response:
 # --- rules -------------------------------------------------------------------------------------
 
 
-class EscalationStepSerializer(serializers.Serializer[dict[str, Any]]):
+class EscalationStepSerializer(BoundedSerializer):
     target = serializers.ChoiceField(choices=Target.choices)
     working_days = serializers.IntegerField(min_value=1, required=False)
     working_minutes = serializers.IntegerField(min_value=1, required=False)
@@ -68,7 +69,7 @@ class EscalationStepSerializer(serializers.Serializer[dict[str, Any]]):
 _AT_MOST: dict[str, str | _StrPromise] = {"max_length": "Paling banyak {max_length} isian dalam daftar ini."}
 
 
-class RuleSerializer(serializers.Serializer[dict[str, Any]]):
+class RuleSerializer(BoundedSerializer):
     order = serializers.IntegerField(read_only=True)
     name = serializers.CharField(max_length=200)
     # Every list is capped (docs/security.md, "Request sizes"): far above any real rule, far
@@ -95,7 +96,7 @@ class RuleSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class RuleSetOutput(serializers.Serializer[Any]):
+class RuleSetOutput(BoundedSerializer):
     version = serializers.IntegerField()
     is_active = serializers.BooleanField()
     note = serializers.CharField()
@@ -104,7 +105,7 @@ class RuleSetOutput(serializers.Serializer[Any]):
     created_at = serializers.DateTimeField()
 
 
-class RuleSetInput(serializers.Serializer[dict[str, Any]]):
+class RuleSetInput(BoundedSerializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     rules: serializers.ListSerializer[Any] = serializers.ListSerializer(
         child=RuleSerializer(), max_length=500, error_messages=_AT_MOST
@@ -189,7 +190,7 @@ class RuleSetRestoreView(ApiView):
 # --- simulator ---------------------------------------------------------------------------------
 
 
-class SimulateInput(serializers.Serializer[dict[str, Any]]):
+class SimulateInput(BoundedSerializer):
     category_code = serializers.CharField(max_length=40)
     village_code = serializers.RegexField(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$", max_length=13)
     type = serializers.ChoiceField(choices=ReportType.choices)
@@ -247,12 +248,12 @@ def plan_body(plan: RoutingPlan) -> dict[str, Any]:
     }
 
 
-class HolderOutput(serializers.Serializer[Any]):
+class HolderOutput(BoundedSerializer):
     user_id = serializers.UUIDField()
     is_acting = serializers.BooleanField()
 
 
-class SupervisorOutput(serializers.Serializer[Any]):
+class SupervisorOutput(BoundedSerializer):
     unit = inline_serializer("SupervisorUnit", {"id": serializers.IntegerField(), "name": serializers.CharField()})
     position_ids = serializers.ListField(child=serializers.IntegerField())
     titles = serializers.ListField(child=serializers.CharField())
@@ -262,7 +263,7 @@ class SupervisorOutput(serializers.Serializer[Any]):
     )
 
 
-class NotifiedOutput(serializers.Serializer[Any]):
+class NotifiedOutput(BoundedSerializer):
     target = serializers.CharField()
     position_id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -270,7 +271,7 @@ class NotifiedOutput(serializers.Serializer[Any]):
     holders = HolderOutput(many=True)
 
 
-class EscalationStepOutput(serializers.Serializer[Any]):
+class EscalationStepOutput(BoundedSerializer):
     step = serializers.IntegerField(help_text="1 for the first step.")
     target = serializers.CharField()
     position_ids = serializers.ListField(child=serializers.IntegerField())
@@ -279,7 +280,7 @@ class EscalationStepOutput(serializers.Serializer[Any]):
     due_at = serializers.DateTimeField()
 
 
-class SimulationOutput(serializers.Serializer[Any]):
+class SimulationOutput(BoundedSerializer):
     rule_set_version = serializers.IntegerField()
     priority = serializers.ChoiceField(choices=Priority.choices, help_text="The priority the rules were checked with.")
     rule = RuleSerializer()
@@ -315,7 +316,7 @@ class SimulateView(ApiView):
 # --- inbox ---------------------------------------------------------------------------------------
 
 
-class InboxQuery(serializers.Serializer[dict[str, Any]]):
+class InboxQuery(BoundedSerializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     category_code = serializers.CharField(max_length=40, required=False)
     area_prefix = serializers.RegexField(r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$", required=False)
@@ -332,7 +333,7 @@ class InboxQuery(serializers.Serializer[dict[str, Any]]):
     offset = serializers.IntegerField(min_value=0, default=0)
 
 
-class InboxItem(serializers.Serializer[Any]):
+class InboxItem(BoundedSerializer):
     tracking_number = serializers.CharField()
     type = serializers.CharField()
     category_code = serializers.CharField()

@@ -10,8 +10,6 @@ routes do not exist (404), whoever asks.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
@@ -20,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.v1.base import ApiView, signed_in_user
+from api.v1.bounds import BoundedSerializer
 from tenants.models import Government, Level
 from warga.access.guards import government_of
 from warga.access.policy import Action, permission_for
@@ -71,7 +70,7 @@ def _host_government(request: Request) -> Government:
 # --- The desk (national host) -------------------------------------------------------------------
 
 
-class QueueQuery(serializers.Serializer[Any]):
+class QueueQuery(BoundedSerializer):
     province = serializers.RegexField(r"^\d{2}$", required=False, help_text="Kode provinsi (PP), misalnya 32.")
     category = serializers.CharField(required=False, max_length=40, help_text="Kode kategori, misalnya banjir.")
     status = serializers.ChoiceField(
@@ -89,7 +88,7 @@ class QueueQuery(serializers.Serializer[Any]):
     )
 
 
-class QueueOffer(serializers.Serializer[Any]):
+class QueueOffer(BoundedSerializer):
     id = serializers.IntegerField()
     government_code = serializers.CharField(allow_null=True)
     government_name = serializers.CharField()
@@ -99,17 +98,17 @@ class QueueOffer(serializers.Serializer[Any]):
     decline_reason = serializers.CharField()
 
 
-class QueueHold(serializers.Serializer[Any]):
+class QueueHold(BoundedSerializer):
     reason = serializers.CharField()
     held_at = serializers.DateTimeField()
 
 
-class QueueReadyOwner(serializers.Serializer[Any]):
+class QueueReadyOwner(BoundedSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class QueueItem(serializers.Serializer[Any]):
+class QueueItem(BoundedSerializer):
     tracking_number = serializers.CharField()
     type = serializers.CharField()
     category_code = serializers.CharField()
@@ -134,7 +133,7 @@ class QueueItem(serializers.Serializer[Any]):
     offers = QueueOffer(many=True)
 
 
-class QueuePage(serializers.Serializer[Any]):
+class QueuePage(BoundedSerializer):
     count = serializers.IntegerField()
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
@@ -162,14 +161,14 @@ class TriageQueueView(ApiView):
         return Response(QueuePage(page).data)
 
 
-class AssignInput(serializers.Serializer[Any]):
+class AssignInput(BoundedSerializer):
     to_government_code = serializers.CharField(
         max_length=5, help_text="Kode Kemendagri pemerintah tujuan yang sudah siap (PP atau PP.KK)."
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class AssignOutput(serializers.Serializer[Any]):
+class AssignOutput(BoundedSerializer):
     tracking_number = serializers.CharField()
     to_government_code = serializers.CharField(source="to_government.code", allow_null=True)
     to_government_name = serializers.CharField(source="to_government.name")
@@ -193,15 +192,15 @@ class TriageAssignView(ApiView):
         return Response(AssignOutput(outcome).data)
 
 
-class HoldInput(serializers.Serializer[Any]):
+class HoldInput(BoundedSerializer):
     reason = serializers.CharField(allow_blank=True, max_length=4000, help_text="Mengapa laporan ini ditahan.")
 
 
-class ReleaseInput(serializers.Serializer[Any]):
+class ReleaseInput(BoundedSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class HoldOutput(serializers.Serializer[Any]):
+class HoldOutput(BoundedSerializer):
     tracking_number = serializers.CharField()
     reason = serializers.CharField()
     held_at = serializers.DateTimeField()
@@ -235,13 +234,13 @@ class TriageReleaseView(ApiView):
 # --- Offers (the offered government's host) ------------------------------------------------------
 
 
-class OfferQuery(serializers.Serializer[Any]):
+class OfferQuery(BoundedSerializer):
     status = serializers.ChoiceField(
         choices=OfferStatus.choices, required=False, default=OfferStatus.PENDING, help_text="Bawaan: pending."
     )
 
 
-class OfferOutput(serializers.Serializer[Any]):
+class OfferOutput(BoundedSerializer):
     id = serializers.IntegerField()
     tracking_number = serializers.CharField()
     status = serializers.ChoiceField(choices=OfferStatus.choices)
@@ -281,7 +280,7 @@ class OfferAcceptView(ApiView):
         return Response(AssignOutput(outcome).data)
 
 
-class DeclineInput(serializers.Serializer[Any]):
+class DeclineInput(BoundedSerializer):
     reason = serializers.CharField(allow_blank=True, max_length=4000, help_text="Mengapa laporan ini tidak diambil.")
 
 

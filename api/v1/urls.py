@@ -7,6 +7,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from api.v1 import (
+    apikeys,
     calendar,
     feed,
     government_settings,
@@ -21,6 +22,8 @@ from api.v1 import (
 )
 
 urlpatterns = [
+    path("api-keys/", apikeys.ApiKeyListView.as_view(), name="v1-api-keys"),
+    path("api-keys/<int:key_id>/revoke/", apikeys.ApiKeyRevokeView.as_view(), name="v1-api-key-revoke"),
     path("reports/", reports.ReportSubmitView.as_view(), name="v1-report-submit"),
     # Before the detail route: "similar" is not a tracking number.
     path("reports/similar/", reports.ReportSimilarView.as_view(), name="v1-report-similar"),

@@ -477,11 +477,30 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 WARGA_HEARTBEAT_SECONDS = env.integer("WARGA_HEARTBEAT_SECONDS", 15, minimum=1)
 
 # --- API ------------------------------------------------------------------------------------
+_RATE = r"^[1-9][0-9]*/(second|minute|hour|day)$"
+_RATE_MEANING = "a number of requests per second, minute, hour or day, e.g. 120/minute"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # A key (Authorization: Bearer, or X-Api-Key) first; without one, the browser session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.v1.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Counted per IP, per account and per key in the `shared` cache (api.v1.authentication).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.v1.authentication.AnonymousThrottle",
+        "api.v1.authentication.SessionThrottle",
+        "api.v1.authentication.ApiKeyThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": env.matching("WARGA_API_RATE_ANONYMOUS", "300/minute", pattern=_RATE, meaning=_RATE_MEANING),
+        "session": env.matching("WARGA_API_RATE_SESSION", "600/minute", pattern=_RATE, meaning=_RATE_MEANING),
+        "api_key": env.matching("WARGA_API_RATE_KEY", "600/minute", pattern=_RATE, meaning=_RATE_MEANING),
+    },
 }
+# An API key's last use is written at most this often (seconds).
+WARGA_API_KEY_LAST_USED_SECONDS = env.integer("WARGA_API_KEY_LAST_USED_SECONDS", 60, minimum=1)
 SPECTACULAR_SETTINGS = {"TITLE": "Warga API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
 
 # --- Request sizes and public look-ups (docs/security.md) -------------------------------------

@@ -24,22 +24,25 @@ import uuid
 from collections.abc import Collection
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from tenants.context import current_schema, government_context
-from tenants.models import Government
+from tenants.models import Government, Level
 from warga.access.hosts import government_of
 from warga.access.mfa import request_mfa_passed
+from warga.access.models import ApiKey, ApiScope
 from warga.access.officials import MESSAGES as OFFICIAL_MESSAGES
 from warga.access.officials import user_has_totp
 from warga.organization.models import PositionKind
 from warga.organization.selectors import Seat, seats_held, unit_ancestor_ids
 from warga.privacy.selectors import privacy_settings_current
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
 
 
 class Action(enum.StrEnum):
@@ -69,6 +72,10 @@ class Action(enum.StrEnum):
     # Downloading every report fact of the oversight scope as CSV (national or province host):
     # the whole government's picture, so for those who see the whole government.
     NATIONAL_EXPORT = "national.export"
+    # Making and revoking the government's API keys.
+    API_KEYS_EDIT = "api_keys.edit"
+    # Filing a report for someone else through intake: only API keys are asked this.
+    REPORT_SUBMIT = "report.submit"
 
 
 class Reach(enum.Enum):
@@ -92,6 +99,7 @@ _HEADS_OF_UNIT = (
     PositionKind.ADMIN_PENGHUBUNG,
 )
 _ADMINISTRATION = (
+    Action.API_KEYS_EDIT,
     Action.ORGANIZATION_EDIT,
     Action.MEMBERSHIP_INVITE,
     Action.MEMBERSHIP_EDIT,
@@ -142,8 +150,34 @@ GRANTS[PositionKind.PENGAWAS_NASIONAL] = GRANTS[PositionKind.PENGAWAS_NASIONAL] 
 )
 
 Reason = Literal[
-    "anonymous", "not_official", "mfa_missing", "mfa_not_passed", "position_not_allowed", "read_only", "outside_unit"
+    "anonymous",
+    "not_official",
+    "mfa_missing",
+    "mfa_not_passed",
+    "position_not_allowed",
+    "read_only",
+    "outside_unit",
+    "other_government",
+    "scope_missing",
+    "key_not_accepted",
 ]
+
+# What each API key scope lets a key do, in its own government only and always government-wide.
+SCOPE_ACTIONS: dict[str, frozenset[Action]] = {
+    ApiScope.REPORTS_READ: frozenset({Action.REPORT_VIEW}),
+    ApiScope.REPORTS_SUBMIT: frozenset({Action.REPORT_SUBMIT}),
+    # Changing a report's status needs reading the report being changed.
+    ApiScope.REPORTS_STATUS: frozenset({Action.REPORT_ACT, Action.REPORT_VIEW}),
+}
+KEY_OTHER_GOVERNMENT_MESSAGE = (
+    "Kunci API ini milik {name} dan hanya berlaku di alamat pemerintah itu. "
+    "(This API key belongs to {name} and works on that government's address only.)"
+)
+KEY_SCOPE_MESSAGE = "Kunci API ini tidak memiliki hak akses {scope}. (This API key lacks the {scope} scope.)"
+KEY_NOT_ACCEPTED_MESSAGE = (
+    "Layanan ini tidak dapat dipakai dengan kunci API; masuk sebagai pengguna. "
+    "(This operation does not accept API keys; sign in instead.)"
+)
 
 ROLE_MESSAGES: dict[Action, str] = {
     Action.REPORT_VIEW: "Jabatan Anda tidak dapat melihat laporan di sini. (Your position cannot view reports here.)",
@@ -196,6 +230,11 @@ ROLE_MESSAGES: dict[Action, str] = {
         "Hanya admin koordinator pemerintah daerah ini yang dapat menerima atau menolak tawaran meja triase. "
         "(Only this government's admin koordinator can accept or decline the triage desk's offers.)"
     ),
+    Action.API_KEYS_EDIT: (
+        "Hanya admin koordinator pemerintah daerah ini yang dapat membuat atau mencabut kunci API. "
+        "(Only this government's admin koordinator can create or revoke API keys.)"
+    ),
+    Action.REPORT_SUBMIT: "Jabatan Anda tidak mengirim laporan lewat API. (Your position does not file reports.)",
 }
 READ_ONLY_MESSAGE = (
     "Jabatan pimpinan hanya dapat melihat, tidak menindaklanjuti atau mengubah. (Leadership positions are read-only.)"
@@ -247,6 +286,39 @@ def _denied(reason: Reason, message: str) -> Decision:
     return Decision(allowed=False, reason=reason, message=message)
 
 
+def api_key_of(actor: object) -> ApiKey | None:
+    """The API key a request's user acts through (set by the API's key authentication on the
+    key's service account), else None."""
+    key = getattr(actor, "acting_api_key", None)
+    return key if isinstance(key, ApiKey) else None
+
+
+def policy_key_host(*, key: ApiKey, government: Government | None) -> Decision:
+    """Whether `key` may be used on this host at all: its own government's host, and for the
+    national government's keys also the public host (the national intake). No query."""
+    own = key.government.level == Level.NATIONAL if government is None else government.pk == key.government_id
+    if own:
+        return ALLOWED
+    return _denied("other_government", KEY_OTHER_GOVERNMENT_MESSAGE.format(name=key.government.name))
+
+
+def policy_key_decide(*, key: ApiKey, government: Government | None, action: Action | None) -> Decision:
+    """Whether `key` may do `action` here: on a host where it works (policy_key_host) and with a
+    scope granting the action, government-wide. `action` None is an operation that takes no
+    key at all. No query."""
+    on_host = policy_key_host(key=key, government=government)
+    if not on_host.allowed:
+        return on_host
+    if action is None:
+        return _denied("key_not_accepted", KEY_NOT_ACCEPTED_MESSAGE)
+    if any(action in SCOPE_ACTIONS.get(scope, frozenset()) for scope in key.scopes):
+        return ALLOWED
+    needed = next((scope for scope, actions in SCOPE_ACTIONS.items() if action in actions), None)
+    if needed is None:
+        return _denied("key_not_accepted", KEY_NOT_ACCEPTED_MESSAGE)
+    return _denied("scope_missing", KEY_SCOPE_MESSAGE.format(scope=needed))
+
+
 def _seat_grants(seats: list[Seat], action: Action) -> list[tuple[Reach, int]]:
     if action == Action.IDENTITY_REVEAL:
         designated = privacy_settings_current().identity_viewer_kind
@@ -282,7 +354,9 @@ def policy_official(*, actor: object, government: Government | None) -> Decision
     """Whether `actor` is an official of `government` (a seat held today) with TOTP active,
     whatever the seat: the gate of what every seat may use (the workspace's pages, the
     routing simulator, the calendar). Anything about reports, the organisation or the rules
-    asks `policy_decide` for its action instead. Two queries."""
+    asks `policy_decide` for its action instead. Two queries. An API key is no official."""
+    if api_key_of(actor) is not None:
+        return _denied("not_official", OFFICIAL_MESSAGES["not_official"])
     user_id = _actor_id(actor)
     if user_id is None:
         return _denied("anonymous", OFFICIAL_MESSAGES["anonymous"])
@@ -313,7 +387,12 @@ def policy_decide(
     Reads, in the government's schema: the seats held today (one query), whether TOTP is
     active (one query), and only when a seat's reach is limited, the unit's ancestors (one
     query); `identity.reveal` also reads the privacy settings.
+
+    An API key (a request authenticated by one) is decided by `policy_key_decide` instead.
     """
+    key = api_key_of(actor)
+    if key is not None:
+        return policy_key_decide(key=key, government=government, action=action)
     user_id = _actor_id(actor)
     if user_id is None:
         return _denied("anonymous", OFFICIAL_MESSAGES["anonymous"])

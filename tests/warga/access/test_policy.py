@@ -133,7 +133,12 @@ def _unit_row(reach: set[str], *, exports: bool = True) -> Any:
 EXPECTED_FOR_SEATS = {
     # kind, where the seat is -> what it may do where
     "walikota": (PositionKind.WALIKOTA, "root", _head_row),
-    "admin_koordinator": (PositionKind.ADMIN_KOORDINATOR, "root", lambda action, target: "ok"),
+    # Everything but filing reports through the API, which only API keys are asked.
+    "admin_koordinator": (
+        PositionKind.ADMIN_KOORDINATOR,
+        "root",
+        lambda action, target: "position_not_allowed" if action == Action.REPORT_SUBMIT else "ok",
+    ),
     "pimpinan": (PositionKind.PIMPINAN, "root", _pimpinan_row),
     "camat": (PositionKind.CAMAT, "K1", _unit_row({"K1", "L1"})),
     "lurah": (PositionKind.LURAH, "L1", _unit_row({"L1"})),
