@@ -908,6 +908,10 @@ class ResponseTemplateOutput(BoundedSerializer):
     updated_at = serializers.DateTimeField()
 
 
+class ResponseTemplateQuery(BoundedSerializer):
+    category_code = serializers.CharField(required=False, allow_blank=True, max_length=40)
+
+
 class ResponseTemplateListView(ApiView):
     """Replies officials start from (government host): every official who may view reports
     reads them; the admin koordinator writes them (the service asks the policy)."""
@@ -915,12 +919,14 @@ class ResponseTemplateListView(ApiView):
     permission_classes = [OnGovernmentHost, permissions.IsAuthenticated, MayViewReports]
 
     @extend_schema(
-        parameters=[OpenApiParameter("category_code", str, required=False)],
+        parameters=[ResponseTemplateQuery],
         responses={200: ResponseTemplateOutput(many=True)},
         summary="Active response templates (for a category: its own and those for every category)",
     )
     def get(self, request: Request) -> Response:
-        category = request.query_params.get("category_code") or None
+        query = ResponseTemplateQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        category = query.validated_data.get("category_code") or None
         return Response(ResponseTemplateOutput(response_templates_for(category_code=category), many=True).data)
 
     @extend_schema(
