@@ -48,9 +48,14 @@ def _fill(scratch: Any, *, reports: int) -> None:
         south, west, north, east = CITY
         connection.execute(
             """
-            INSERT INTO intake_report_index (tracking_number, government_id, report_id, reporter_id, idempotency_key,
-              request_fingerprint, created_at, type, category_code, privacy, status, latitude, longitude)
-            SELECT %(code)s || '-2026-' || lpad(n::text, 7, '0'), %(government)s, n, %(reporter)s, 'peta-' || n,
+            INSERT INTO intake_report_index (tracking_number, government_id, report_id, reporter_id, reporter_digest,
+              idempotency_key, request_fingerprint, created_at, type, category_code, privacy, status, latitude,
+              longitude)
+            SELECT %(code)s || '-2026-' || lpad(n::text, 7, '0'), %(government)s, n,
+              -- A rahasia row names no reporter: a keyed hash stands for them (decision 0029).
+              CASE WHEN n %% 10 = 0 THEN NULL ELSE %(reporter)s END,
+              CASE WHEN n %% 10 = 0 THEN md5('reporter') ELSE '' END,
+              'peta-' || n,
               md5(n::text) || md5(n::text), now() - (n * interval '31 seconds'),
               'pengaduan', (ARRAY['sampah','jalan_rusak','lampu_jalan','banjir'])[1 + n %% 4],
               CASE WHEN n %% 10 = 0 THEN 'rahasia' ELSE 'publik' END,
