@@ -135,6 +135,21 @@ def _page(context: Any) -> Any:
     return page
 
 
+def _place_without_photo(page: Any, base: str, *, point: tuple[float, float], search: str, village: str) -> None:
+    """Online, from the first step: skip the photo, put the pin at `point`, pick `village`
+    from the live search for `search`, and go on to the category step."""
+    page.goto(f"{base}/lapor/foto/")
+    with page.expect_navigation():
+        page.locator('button[value="skip"]').click()
+    page.wait_for_selector("#peta.leaflet-container")
+    page.fill("#latitude", str(point[0]))
+    page.fill("#longitude", str(point[1]))
+    page.fill("#cari", search)
+    page.wait_for_selector(f'input[value="{village}"]')
+    page.check(f'input[value="{village}"]')
+    _continue(page)
+
+
 def _continue(page: Any) -> None:
     with page.expect_navigation():
         page.locator(
@@ -284,16 +299,7 @@ def test_a_regency_not_on_warga_lands_with_its_province(
     page = _page(context)
     base = f"http://localhost:{site_port}"
     try:
-        page.goto(f"{base}/lapor/foto/")
-        with page.expect_navigation():
-            page.locator('button[value="skip"]').click()
-        page.wait_for_selector("#peta.leaflet-container")
-        page.fill("#latitude", str(BOGOR_POINT[0]))
-        page.fill("#longitude", str(BOGOR_POINT[1]))
-        page.fill("#cari", "Pondok Rajeg")
-        page.wait_for_selector(f'input[value="{BOGOR_VILLAGE}"]')
-        page.check(f'input[value="{BOGOR_VILLAGE}"]')
-        _continue(page)
+        _place_without_photo(page, base, point=BOGOR_POINT, search="Pondok Rajeg", village=BOGOR_VILLAGE)
         page.check("#kategori-saluran_tersumbat")
         _continue(page)
         page.fill("#description", DESCRIPTION)
@@ -416,16 +422,7 @@ def test_the_draft_survives_the_real_sign_in_page(browser: Any, site_port: int, 
     page = _page(context)
     base = f"http://localhost:{site_port}"
     try:
-        page.goto(f"{base}/lapor/foto/")
-        with page.expect_navigation():
-            page.locator('button[value="skip"]').click()
-        page.wait_for_selector("#peta.leaflet-container")
-        page.fill("#latitude", str(BANDUNG_POINT[0]))
-        page.fill("#longitude", str(BANDUNG_POINT[1]))
-        page.fill("#cari", "Gegerkalong")
-        page.wait_for_selector(f'input[value="{GEGERKALONG}"]')
-        page.check(f'input[value="{GEGERKALONG}"]')
-        _continue(page)
+        _place_without_photo(page, base, point=BANDUNG_POINT, search="Gegerkalong", village=GEGERKALONG)
         page.check("#kategori-sampah")
         _continue(page)
         page.fill("#description", "Sampah menumpuk di pinggir jalan sejak seminggu, baunya sampai ke rumah warga.")
@@ -462,16 +459,7 @@ def test_me_too_supports_the_similar_report_once_instead_of_a_duplicate(
     page = _page(context)
     base = f"http://localhost:{site_port}"
     try:
-        page.goto(f"{base}/lapor/foto/")
-        with page.expect_navigation():
-            page.locator('button[value="skip"]').click()
-        page.wait_for_selector("#peta.leaflet-container")
-        page.fill("#latitude", str(BANDUNG_POINT[0]))
-        page.fill("#longitude", str(BANDUNG_POINT[1]))
-        page.fill("#cari", "Sukarasa")
-        page.wait_for_selector(f'input[value="{BANDUNG_VILLAGE}"]')
-        page.check(f'input[value="{BANDUNG_VILLAGE}"]')
-        _continue(page)
+        _place_without_photo(page, base, point=BANDUNG_POINT, search="Sukarasa", village=BANDUNG_VILLAGE)
         page.check("#kategori-saluran_tersumbat")
         _continue(page)
         page.fill("#description", DESCRIPTION)
