@@ -260,7 +260,13 @@ def test_the_inbox_page_costs_the_same_queries_whatever_the_rows(scene: Bandung)
         submit(UserFactory())
     with CaptureQueriesContext(connection) as many:
         assert len(_numbers(_page(kepala, "/kantor/"))) == 21
-    assert len(many.captured_queries) == len(one.captured_queries)
+    assert _per_page(many) == _per_page(one)
+
+
+def _per_page(captured: CaptureQueriesContext) -> int:
+    """Statements of a page, without the session-activity write that comes at most once a
+    minute (warga.accounts.middleware): on a slow machine the 20 submissions take longer."""
+    return sum("usersessions_usersession" not in query["sql"] for query in captured.captured_queries)
 
 
 def test_overdue_and_disputed_reports_stand_out(scene: Bandung) -> None:
