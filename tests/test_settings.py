@@ -17,6 +17,7 @@ PRODUCTION_SERVICES = {
     "WARGA_SMS_HTTP_TOKEN": "token",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "WARGA_MFA_ENCRYPTION_KEYS": secrets.token_urlsafe(50),
+    "WARGA_REPORT_INDEX_KEY": secrets.token_urlsafe(50),
 }
 
 
@@ -54,6 +55,15 @@ def test_the_deployment_checks_flag_what_weakens_sign_in() -> None:
     assert result.returncode != 0
     assert "(warga.W001) TOTP secrets are encrypted with a key derived from DJANGO_SECRET_KEY." in result.stderr
     assert "warga.W002" not in result.stderr
+    assert "warga.W003" not in result.stderr
+
+
+def test_the_deployment_checks_flag_an_index_key_derived_from_the_secret_key() -> None:
+    production = PRODUCTION_SERVICES | {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "WARGA_BASE_DOMAIN": "warga.go.id"}
+    del production["WARGA_REPORT_INDEX_KEY"]
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **production)
+    assert result.returncode != 0
+    assert "(warga.W003) The key of the rahasia report index is derived from DJANGO_SECRET_KEY." in result.stderr
 
 
 def test_a_staging_host_on_plain_http_refuses_the_development_secret() -> None:

@@ -27,6 +27,9 @@ DEBUG = env.boolean("DJANGO_DEBUG", False)
 # Not a secret: the placeholder that production refuses to start with (checked below).
 _DEVELOPMENT_SECRET = "insecure-development-key-set-DJANGO_SECRET_KEY-in-production"  # noqa: S105
 SECRET_KEY = env.string("DJANGO_SECRET_KEY", _DEVELOPMENT_SECRET)
+# The keys before the current one, while a rotation is under way (deploy/README.md, "Rotating
+# secrets"): sessions, signed links and API keys made under them are still accepted.
+SECRET_KEY_FALLBACKS = env.string_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 
 # Hosts: the shared citizen app is served on the base domain itself (the public schema); every
 # regional government on `<slug>.<base domain>`. `localhost` subdomains resolve with no DNS set-up.
@@ -523,6 +526,7 @@ WARGA_PHOTO_IP_WINDOW_SECONDS = env.integer("WARGA_PHOTO_IP_WINDOW_SECONDS", 60,
 # The key of the hash that stands for a rahasia report's reporter in the public report index
 # (docs/decisions/0029). Derived from SECRET_KEY unless given: set it on its own in production,
 # so that rotating SECRET_KEY does not cut citizens off from their rahasia reports.
+WARGA_REPORT_INDEX_KEY_GIVEN = env.is_set("WARGA_REPORT_INDEX_KEY")  # check --deploy warns without it
 WARGA_REPORT_INDEX_KEY = (
     env.string("WARGA_REPORT_INDEX_KEY", "")
     or hmac.new(SECRET_KEY.encode(), b"warga.intake.report-index", hashlib.sha256).hexdigest()

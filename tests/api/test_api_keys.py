@@ -340,3 +340,19 @@ def test_the_operator_revokes_a_key_from_the_operator_admin(bandung: Government)
     assert response.status_code == 302
     key.refresh_from_db()
     assert key.revoked_at is not None
+
+
+def test_a_key_survives_a_rotation_of_the_secret_key(
+    bandung: Government, reports: tuple[str, str], settings: Any
+) -> None:
+    """Keys hashed under the old SECRET_KEY work while it is listed in SECRET_KEY_FALLBACKS, are
+    re-hashed under the new one on first use, and stop working under a key never listed."""
+    key = _key(bandung)
+    old_secret = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-secret-key-after-rotation-0123456789abcdef", [old_secret]
+    assert _get(f"/api/v1/reports/{reports[0]}/", host=BANDUNG_HOST, key=key).status_code == 200
+    assert ApiKey.objects.get(prefix=key.split("_")[1]).secret_hash == api_key_hash(key)
+    settings.SECRET_KEY_FALLBACKS = []
+    assert _get(f"/api/v1/reports/{reports[0]}/", host=BANDUNG_HOST, key=key).status_code == 200
+    settings.SECRET_KEY = "a-secret-key-that-never-hashed-this-api-key-9876543210"
+    assert _get(f"/api/v1/reports/{reports[0]}/", host=BANDUNG_HOST, key=key).status_code == 401

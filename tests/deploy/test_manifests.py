@@ -89,6 +89,7 @@ def test_every_warga_container_gets_the_configuration_and_secrets() -> None:
             "database_url",
             "django_secret_key",
             "mfa_encryption_keys",
+            "report_index_key",
             "celery_broker_url",
             "sms_token",
         }
@@ -125,6 +126,7 @@ def test_production_settings_start_with_the_compose_environment(tmp_path: Path, 
         "database_url": "postgresql://warga:pw@postgres:5432/warga",
         "django_secret_key": "a-real-secret-of-enough-length-for-production-use-0123456789",
         "mfa_encryption_keys": "another-real-secret-used-only-for-totp-secrets-9876543210",
+        "report_index_key": "a-third-secret-for-the-rahasia-report-index-5647382910",
         "celery_broker_url": "amqp://guest:guest@rabbitmq:5672//",
         "sms_token": "token",
     }

@@ -5,6 +5,9 @@ row, and 43 characters (256 bits) of secret. The row keeps HMAC-SHA256 of the wh
 a key derived from SECRET_KEY (docs/decisions/0049): a secret of 256 random bits cannot be
 guessed, so a slow hash would only cost every request; the HMAC makes a stolen table alone
 useless, and comparing in constant time gives nothing away.
+
+While SECRET_KEY is being rotated, a key hashed under one of SECRET_KEY_FALLBACKS is still
+accepted, and its row is re-hashed under the current secret on that first use.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hmac
 import re
 import secrets
 
+from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 from warga.access.models import ApiKey
@@ -27,8 +31,14 @@ def api_key_generate() -> tuple[str, str]:
     return f"wrg_{prefix}_{secrets.token_urlsafe(32)}", prefix
 
 
-def api_key_hash(raw: str) -> str:
-    return salted_hmac(_SALT, raw, algorithm="sha256").hexdigest()
+def api_key_hash(raw: str, *, secret: str | None = None) -> str:
+    return salted_hmac(_SALT, raw, secret=secret, algorithm="sha256").hexdigest()
+
+
+def _hashed_under_a_fallback(key: ApiKey, raw: str) -> bool:
+    return any(
+        hmac.compare_digest(key.secret_hash, api_key_hash(raw, secret=old)) for old in settings.SECRET_KEY_FALLBACKS
+    )
 
 
 def api_key_find(*, raw: str) -> ApiKey | None:
@@ -42,6 +52,14 @@ def api_key_find(*, raw: str) -> ApiKey | None:
         .filter(prefix=match["prefix"], revoked_at__isnull=True)
         .first()
     )
-    if key is None or not hmac.compare_digest(key.secret_hash, api_key_hash(raw.strip())):
+    if key is None:
         return None
-    return key
+    raw = raw.strip()
+    current = api_key_hash(raw)
+    if hmac.compare_digest(key.secret_hash, current):
+        return key
+    if _hashed_under_a_fallback(key, raw):
+        ApiKey.objects.filter(pk=key.pk).update(secret_hash=current)
+        key.secret_hash = current
+        return key
+    return None

@@ -21,6 +21,16 @@ def warga_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
                 id="warga.W001",
             )
         )
+    if not settings.WARGA_REPORT_INDEX_KEY_GIVEN:
+        problems.append(
+            django_checks.Warning(
+                "The key of the rahasia report index is derived from DJANGO_SECRET_KEY.",
+                hint="Set WARGA_REPORT_INDEX_KEY (or WARGA_REPORT_INDEX_KEY_FILE) to a secret of its own, so that "
+                "rotating the Django secret key does not hide every citizen's rahasia reports from them "
+                "(deploy/README.md, 'Rotating secrets').",
+                id="warga.W003",
+            )
+        )
     if settings.WARGA_HTTPS:
         unprefixed = [
             name
