@@ -14,21 +14,15 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from tenants.context import current_schema
-from tenants.models import Level
-from warga.access.hosts import central_origin, government_of
+from warga.access.hosts import central_origin, government_of, host_kind
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     government = government_of(request)
-    if government is None:
-        host_kind = "public"
-    elif government.level == Level.NATIONAL:
-        host_kind = "national"
-    else:
-        host_kind = "government"
+    kind = host_kind(request)
     return {
-        "host_kind": host_kind,
-        "layout_template": f"frontend/layouts/{host_kind}.html",
+        "host_kind": kind,
+        "layout_template": f"frontend/layouts/{kind}.html",
         "government": government,
         "central_url": central_origin(request),
         "schema": current_schema(),

@@ -59,7 +59,10 @@ def test_the_deployment_checks_flag_what_weakens_sign_in() -> None:
 
 
 def test_the_deployment_checks_flag_an_index_key_derived_from_the_secret_key() -> None:
-    production = PRODUCTION_SERVICES | {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "WARGA_BASE_DOMAIN": "warga.go.id"}
+    production = PRODUCTION_SERVICES | {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "WARGA_BASE_DOMAIN": "warga.go.id",
+    }
     del production["WARGA_REPORT_INDEX_KEY"]
     result = _manage("check", "--deploy", "--fail-level", "WARNING", **production)
     assert result.returncode != 0

@@ -103,6 +103,8 @@ MIDDLEWARE = [
     # Before anything reads a body or looks the host up (warga.access.body_limit).
     "warga.access.body_limit.RequestBodyLimitMiddleware",
     "tenants.middleware.GovernmentHostMiddleware",
+    # Times every request by view and host kind (warga.health.metrics), refusals included.
+    "warga.health.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -537,6 +539,21 @@ WARGA_PERSONAL_DATA_EXPORT_INTERVAL_HOURS = env.integer("WARGA_PERSONAL_DATA_EXP
 # government's data protection officer).
 WARGA_IDENTITY_REVEAL_LIMIT = env.integer("WARGA_IDENTITY_REVEAL_LIMIT", 5, minimum=1)
 WARGA_IDENTITY_REVEAL_WINDOW_SECONDS = env.integer("WARGA_IDENTITY_REVEAL_WINDOW_SECONDS", 86_400, minimum=60)
+
+# --- Metrics and error reports (deploy/README.md, "Metrics") ----------------------------------
+# /metrics on the public host answers a scraper with this bearer token; unset, it does not exist.
+WARGA_METRICS_TOKEN = env.string("WARGA_METRICS_TOKEN", "")
+# A Celery worker serves its own metrics on this port (0: none), on this address.
+WARGA_METRICS_PORT = env.integer("WARGA_METRICS_PORT", 0, minimum=0)
+WARGA_METRICS_ADDRESS = env.string("WARGA_METRICS_ADDRESS", "0.0.0.0")  # noqa: S104 -- inside the pod or container
+# Error reports to Sentry (or a compatible server) only when a DSN is given; personal data is
+# scrubbed before anything leaves (warga.health.errors).
+SENTRY_DSN = env.string("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env.string("SENTRY_ENVIRONMENT", "production")
+if SENTRY_DSN:
+    from warga.health.errors import error_reports_start
+
+    error_reports_start(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)
 
 # --- Security -------------------------------------------------------------------------------
 # HTTPS is assumed everywhere except on the development base domain `localhost`.

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.urls import include, path
 
-from api.health import healthz
+from api.health import healthz, metrics
 from frontend import account_views, invitation_views, notification_views, privacy_views, signin_views, views
 from frontend.citizen import map_views, mine_views, report_views
 
@@ -15,6 +15,7 @@ handler429 = signin_views.handler429
 urlpatterns = [
     path("", views.public_home, name="public-home"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.v1.urls")),
     path("lapor/", include("frontend.citizen.wizard_urls")),

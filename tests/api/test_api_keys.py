@@ -349,7 +349,10 @@ def test_a_key_survives_a_rotation_of_the_secret_key(
     re-hashed under the new one on first use, and stop working under a key never listed."""
     key = _key(bandung)
     old_secret = settings.SECRET_KEY
-    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-secret-key-after-rotation-0123456789abcdef", [old_secret]
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = (
+        "a-new-secret-key-after-rotation-0123456789abcdef",
+        [old_secret],
+    )
     assert _get(f"/api/v1/reports/{reports[0]}/", host=BANDUNG_HOST, key=key).status_code == 200
     assert ApiKey.objects.get(prefix=key.split("_")[1]).secret_hash == api_key_hash(key)
     settings.SECRET_KEY_FALLBACKS = []

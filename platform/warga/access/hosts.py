@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from tenants.context import in_public_schema
-from tenants.models import Government
+from tenants.models import Government, Level
 
 
 def _port_suffix(request: HttpRequest) -> str:
@@ -27,6 +27,14 @@ def government_of(request: HttpRequest) -> Government | None:
         return None
     tenant = getattr(request, "tenant", None)
     return tenant if isinstance(tenant, Government) else None
+
+
+def host_kind(request: HttpRequest) -> str:
+    """ "public", "national" or "government": which of Warga's faces the request came to."""
+    government = government_of(request)
+    if government is None:
+        return "public"
+    return "national" if government.level == Level.NATIONAL else "government"
 
 
 def central_origin(request: HttpRequest) -> str:

@@ -6,3 +6,14 @@ class HealthConfig(AppConfig):
     label = "health"
     verbose_name = "Kesehatan sistem"
     scope = "public"
+
+    def ready(self) -> None:
+        from celery import signals
+
+        from warga.health import metrics, worker
+
+        signals.before_task_publish.connect(metrics.task_sent_stamp, weak=False)
+        signals.task_prerun.connect(metrics.task_started, weak=False)
+        signals.task_postrun.connect(metrics.task_finished, weak=False)
+        signals.worker_init.connect(worker.metrics_server_start, weak=False)
+        signals.worker_process_shutdown.connect(worker.metrics_process_dead, weak=False)

@@ -55,3 +55,28 @@ class HeartbeatStep(bootsteps.StartStopStep):
     def stop(self, worker: Any) -> None:
         if self.tref is not None:
             self.tref.cancel()
+
+
+def metrics_server_start(**kwargs: Any) -> None:
+    """worker_init: serve this worker's metrics on WARGA_METRICS_PORT (when set), summed over
+    its child processes when PROMETHEUS_MULTIPROC_DIR is shared with them."""
+    from django.conf import settings
+    from prometheus_client import REGISTRY, CollectorRegistry, multiprocess, start_http_server
+
+    port = settings.WARGA_METRICS_PORT
+    if not port:
+        return
+    registry = REGISTRY
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    start_http_server(port, addr=settings.WARGA_METRICS_ADDRESS, registry=registry)
+    logger.info("metrics on %s:%s", settings.WARGA_METRICS_ADDRESS, port)
+
+
+def metrics_process_dead(pid: int | None = None, **kwargs: Any) -> None:
+    """worker_process_shutdown: a child's live gauges leave the shared directory with it."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid or os.getpid())

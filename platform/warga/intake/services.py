@@ -38,6 +38,7 @@ from tenants.selectors import government_national
 from warga.access.policy import Action, policy_require
 from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
+from warga.health.metrics import REPORTS_SUBMITTED
 from warga.intake.models import ReportIndex
 from warga.intake.reporters import index_entry_is_reporters, index_reporter_fields, index_rows_of
 from warga.intake.selectors import hidden_from_public, index_for_idempotency_key, owner_for_village
@@ -393,6 +394,7 @@ def report_submit(
     except BaseException:
         photo_files_discard(paths=[s.path for s in stored])
         raise
+    REPORTS_SUBMITTED.labels(government=owner.code).inc()
     return Submission(
         tracking_number=tracking_number,
         government_code=owner.code,

@@ -25,6 +25,7 @@ from tenants.models import Government
 from tenants.tasks import send_on_commit
 from warga.accounts.models import Language, User
 from warga.accounts.sms import SmsBudgetExhausted, SmsNotAllowed, sms_sender
+from warga.health.metrics import NOTIFICATIONS
 from warga.notifications.gateway import DeliveryError
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
 from warga.notifications.push import PushMessage, push_send
@@ -270,6 +271,7 @@ def notification_deliver(*, notification_id: int) -> str:
             notification.sent_at = timezone.now()
             notification.last_error = ""
         notification.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    NOTIFICATIONS.labels(channel=notification.channel, outcome=outcome).inc()
     return outcome
 
 
