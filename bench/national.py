@@ -364,6 +364,7 @@ def facts_from_schemas() -> dict[str, Any]:
     from django.db import connection
 
     from tenants.models import Government
+    from warga.national.services import ROLLUP_GROUP_SQL, ROLLUP_INSERT_SQL
 
     open_statuses = "('received', 'verified', 'in_progress', 'deferred', 'transferred', 'reopened')"
     governments = list(Government.objects.filter(is_ready=True, code__isnull=False).values_list("code", "schema_name"))
@@ -394,17 +395,8 @@ def facts_from_schemas() -> dict[str, Any]:
             facts += cursor.rowcount
         facts_seconds = time.perf_counter() - began
         began = time.perf_counter()
-        cursor.execute(
-            """
-            INSERT INTO national_rollup (day, level, region_code, province_code, category_code, type, status, reports)
-            SELECT created_day, level, region_code, province_code, category_code, type, status, count(*)
-            FROM national_report_fact AS f
-            CROSS JOIN LATERAL (VALUES
-                ('province', f.province_code), ('regency', f.regency_code), ('district', f.district_code)
-            ) AS r (level, region_code)
-            GROUP BY created_day, level, region_code, province_code, category_code, type, status
-            """
-        )
+        # The relay's own roll-up statement, over every fact at once.
+        cursor.execute(ROLLUP_INSERT_SQL + ROLLUP_GROUP_SQL)
         rollups = cursor.rowcount
     return {
         "facts": facts,

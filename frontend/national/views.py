@@ -268,6 +268,7 @@ def _kpi_table(kpis: dict[str, Any]) -> Table:
         ("resolution", _("Median hours to resolution"), kpis["median_hours_to_resolution"]),
         ("rating", _("Satisfaction (1-5)"), kpis["rating_mean"]),
         ("ratings", _("Ratings given"), kpis["ratings"]),
+        ("disputes", _("Resolutions disputed by the reporter"), kpis["disputes"]),
     ]
     return Table(
         key="ringkasan",

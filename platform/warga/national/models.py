@@ -52,6 +52,8 @@ class ReportFact(models.Model):
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     support_count = models.PositiveIntegerField(default=0)
     transfer_count = models.PositiveIntegerField(default=0)
+    # Times the reporter disputed a resolution (each dispute reopens the report).
+    dispute_count = models.PositiveIntegerField(default=0, db_default=0)
     # Last applied outbox id per source government code: {"32.73": 41, "31": 7}. An event at
     # or below its source's cursor was applied already and is ignored (at-least-once delivery).
     source_cursors = models.JSONField(default=dict)
@@ -79,10 +81,12 @@ class ReportFact(models.Model):
 
 
 class Rollup(models.Model):
-    """Report counts per national day x region (at three levels) x category x type x status.
+    """Report counts per national day x region (at three levels) x category x type x status,
+    with the additive sums every dashboard figure needs, so no dashboard query reads facts:
+    SLA steps met and known, the ratings' sum and count, and disputes.
 
     Derived entirely from facts: recomputed for each (day, province) a relay batch touched,
-    so it can always be rebuilt and never drifts (docs/decisions/0009).
+    so it can always be rebuilt and never drifts (docs/decisions/0009, 0066).
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -94,6 +98,14 @@ class Rollup(models.Model):
     type = models.CharField(max_length=24)
     status = models.CharField(max_length=16)
     reports = models.PositiveIntegerField()
+    # SLA steps (verify, follow-up, resolve) met, and known (met or missed), over these reports.
+    sla_met = models.PositiveIntegerField(default=0, db_default=0)
+    sla_known = models.PositiveIntegerField(default=0, db_default=0)
+    rating_sum = models.PositiveIntegerField(default=0, db_default=0)
+    ratings = models.PositiveIntegerField(default=0, db_default=0)
+    # Disputes raised, and reports disputed at least once.
+    disputes = models.PositiveIntegerField(default=0, db_default=0)
+    disputed_reports = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         db_table = "national_rollup"

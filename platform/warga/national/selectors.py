@@ -152,22 +152,24 @@ def _duration_medians(*, scope: NationalScope, start: date, end: date) -> dict[s
 
 
 def dashboard_kpis(*, scope: NationalScope, start: date, end: date) -> dict[str, Any]:
-    """KPIs of reports created from `start` to `end` (national days, inclusive)."""
-    where, params = scope.fact_where()
+    """KPIs of reports created from `start` to `end` (national days, inclusive), from the
+    roll-ups' sums alone (docs/decisions/0066): no fact is read."""
+    where, params = scope.rollup_where()
     (row,) = _rows(
         f"""
-        SELECT count(*) AS volume,
-               count(*) FILTER (WHERE is_open) AS open,
-               count(*) FILTER (WHERE status IN ('resolved', 'closed')) AS resolved,
-               count(*) FILTER (WHERE sla_verify_met) + count(*) FILTER (WHERE sla_follow_up_met)
-                 + count(*) FILTER (WHERE sla_resolve_met) AS sla_met,
-               count(sla_verify_met) + count(sla_follow_up_met) + count(sla_resolve_met) AS sla_known,
-               avg(rating)::float AS rating_mean,
-               count(rating) AS ratings
-        FROM national_report_fact
-        WHERE created_day BETWEEN %s AND %s AND {where}
+        SELECT coalesce(sum(reports), 0)::int AS volume,
+               coalesce(sum(reports) FILTER (WHERE status = ANY(%s)), 0)::int AS open,
+               coalesce(sum(reports) FILTER (WHERE status IN ('resolved', 'closed')), 0)::int AS resolved,
+               coalesce(sum(sla_met), 0)::int AS sla_met,
+               coalesce(sum(sla_known), 0)::int AS sla_known,
+               (sum(rating_sum)::float / nullif(sum(ratings), 0)) AS rating_mean,
+               coalesce(sum(ratings), 0)::int AS ratings,
+               coalesce(sum(disputes), 0)::int AS disputes,
+               coalesce(sum(disputed_reports), 0)::int AS disputed_reports
+        FROM national_rollup
+        WHERE day BETWEEN %s AND %s AND {where}
         """,
-        [start, end, *params],
+        [sorted(OPEN_STATUSES), start, end, *params],
     )
     medians = _duration_medians(scope=scope, start=start, end=end)
     return {
@@ -181,6 +183,8 @@ def dashboard_kpis(*, scope: NationalScope, start: date, end: date) -> dict[str,
         "median_hours_to_resolution": _hours(medians.get(DurationMeasure.RESOLUTION)),
         "rating_mean": None if row["rating_mean"] is None else round(row["rating_mean"], 2),
         "ratings": row["ratings"],
+        "disputes": row["disputes"],
+        "disputed_reports": row["disputed_reports"],
     }
 
 

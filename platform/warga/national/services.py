@@ -247,6 +247,9 @@ def _apply_status(fact: ReportFact, event: OutboxEvent, payload: dict[str, Any],
         fact.resolved_at = at
     elif to_status == Status.CLOSED:
         fact.closed_at = at
+    elif to_status == Status.REOPENED:
+        # Only the reporter's dispute reopens a resolved report.
+        fact.dispute_count += 1
     if current_owner:
         fact.status = to_status
         fact.is_open = to_status in OPEN_STATUSES
@@ -307,6 +310,26 @@ def _lock(lock_class: int, keys: Iterable[str]) -> None:
         )
 
 
+# One roll-up row per day x region (three levels) x category x type x status, with the sums of
+# everything the dashboard shows (docs/decisions/0066). The WHERE clause comes between the two.
+ROLLUP_INSERT_SQL = """
+    INSERT INTO national_rollup
+        (day, level, region_code, province_code, category_code, type, status, reports,
+         sla_met, sla_known, rating_sum, ratings, disputes, disputed_reports)
+    SELECT created_day, level, region_code, province_code, category_code, type, status, count(*),
+           count(*) FILTER (WHERE sla_verify_met) + count(*) FILTER (WHERE sla_follow_up_met)
+             + count(*) FILTER (WHERE sla_resolve_met),
+           count(sla_verify_met) + count(sla_follow_up_met) + count(sla_resolve_met),
+           coalesce(sum(rating), 0), count(rating),
+           coalesce(sum(dispute_count), 0), count(*) FILTER (WHERE dispute_count > 0)
+    FROM national_report_fact AS f
+    CROSS JOIN LATERAL (VALUES
+        ('province', f.province_code), ('regency', f.regency_code), ('district', f.district_code)
+    ) AS r (level, region_code)
+"""
+ROLLUP_GROUP_SQL = " GROUP BY created_day, level, region_code, province_code, category_code, type, status"
+
+
 def rollup_recompute(*, cells: Iterable[tuple[date, str]]) -> None:
     """Rebuild the roll-up rows and duration histograms of each (day, province) from the facts, inside the caller's
     transaction. Under the cell's lock each statement sees every committed fact, so two
@@ -322,17 +345,7 @@ def rollup_recompute(*, cells: Iterable[tuple[date, str]]) -> None:
                 "DELETE FROM national_rollup WHERE province_code = %s AND day = ANY(%s::date[])", [province, day_list]
             )
             cursor.execute(
-                """
-                INSERT INTO national_rollup
-                    (day, level, region_code, province_code, category_code, type, status, reports)
-                SELECT created_day, level, region_code, province_code, category_code, type, status, count(*)
-                FROM national_report_fact AS f
-                CROSS JOIN LATERAL (VALUES
-                    ('province', f.province_code), ('regency', f.regency_code), ('district', f.district_code)
-                ) AS r (level, region_code)
-                WHERE province_code = %s AND created_day = ANY(%s::date[])
-                GROUP BY created_day, level, region_code, province_code, category_code, type, status
-                """,
+                ROLLUP_INSERT_SQL + "WHERE province_code = %s AND created_day = ANY(%s::date[])" + ROLLUP_GROUP_SQL,
                 [province, day_list],
             )
             cursor.execute(
