@@ -13,7 +13,7 @@ from django.conf import settings
 import config.settings
 from config.celery import app
 
-URGENT = {"notifications.deliver", "routing.escalate_overdue", "national.relay_drain"}
+URGENT = {"notifications.deliver", "routing.escalate_overdue", "national.relay_drain", "national.relay_sweep"}
 BULK = {
     "reports.photo_process",
     "personaldata.request_run",

@@ -419,6 +419,7 @@ WARGA_TASK_URGENCY = {
     "notifications.deliver": "urgent",
     "routing.escalate_overdue": "urgent",
     "national.relay_drain": "urgent",
+    "national.relay_sweep": "urgent",
     # Short control work: the beat dispatcher (it only sends), offers, the echo health check.
     "tenants.for_each_ready_tenant": "default",
     "national.offers_for_government": "default",
@@ -444,12 +445,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # The national read model's backstop: every government's outbox drained at least this often.
     # Each outbox write already nudges its government's relay (warga.reports.services), so this
-    # pass only catches what a lost nudge left; frequent passes over ~550 mostly idle
-    # governments would cost more worker time than the relay itself (docs/performance.md).
+    # pass only catches what a lost nudge left: it probes every outbox in a few statements and
+    # sends the relay only where events wait (national.relay_sweep, docs/performance.md).
     "national-relay": {
-        "task": "tenants.for_each_ready_tenant",
+        "task": "national.relay_sweep",
         "schedule": env.integer("WARGA_NATIONAL_RELAY_SECONDS", 60, minimum=1),
-        "kwargs": {"task_name": "national.relay_drain", "jitter_seconds": 15},
+        "kwargs": {"jitter_seconds": 5},
     },
     # Surges in the national read model, flagged and told to the overseers. Public-schema work
     # done once for the whole country, so sent directly rather than through the dispatcher.

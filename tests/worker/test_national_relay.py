@@ -59,15 +59,15 @@ def outbox_row(db: None) -> Iterator[int]:
     RelayBatch.objects.filter(source_code="32.73", first_event_id__lte=event.pk, last_event_id__gte=event.pk).delete()
 
 
-def test_beat_dispatch_relays_each_governments_outbox(worker: Worker, outbox_row: int) -> None:
-    celery_app.send_task("tenants.for_each_ready_tenant", args=["national.relay_drain"], kwargs={"jitter_seconds": 0})
+def test_the_beat_sweep_relays_the_governments_with_waiting_events(worker: Worker, outbox_row: int) -> None:
+    celery_app.send_task("national.relay_sweep", kwargs={"jitter_seconds": 0})
     fact = wait_for(lambda: ReportFact.objects.filter(tracking_number=NUMBER).first(), what="the fact to appear")
     assert (fact.owner_code, fact.status, fact.source_cursors) == ("32.73", "received", {"32.73": outbox_row})
     assert Rollup.objects.get(level="regency", region_code="32.73", category_code="banjir").reports == 1
     bandung = Government.objects.get(code="32.73")
     with government_context(bandung):
         assert OutboxEvent.objects.get(pk=outbox_row).relayed_at is not None
-    worker.wait_for_log("dispatched national.relay_drain to 3 ready governments")
+    worker.wait_for_log("relay sweep: 1 of 3 ready governments have events waiting")
 
 
 BOGOR_NUMBER = "NAS-2026-990001"

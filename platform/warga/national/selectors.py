@@ -10,7 +10,7 @@ walks a government's schema: counts come from the roll-ups, median times from th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -775,3 +775,30 @@ def offers_with_places(*, government: Government, status: str | None = OfferStat
         }
         for offer in offers
     ]
+
+
+# Schemas probed per statement by `governments_with_pending_relay`: one index probe each.
+PENDING_PROBE_CHUNK = 200
+
+
+def governments_with_pending_relay(governments: Iterable[Government]) -> list[Government]:
+    """Those of `governments` whose outbox holds events not yet relayed.
+
+    Public scope. One statement per 200 schemas, each a probe of the outbox's partial index on
+    unrelayed rows, so the relay's backstop visits only governments with work instead of
+    sending a task into every one (issue #17 item 6, docs/performance.md "Relay sweep").
+    """
+    candidates = list(governments)
+    pending: list[Government] = []
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for start in range(0, len(candidates), PENDING_PROBE_CHUNK):
+            chunk = candidates[start : start + PENDING_PROBE_CHUNK]
+            probes = " UNION ALL ".join(
+                f"SELECT {index} WHERE EXISTS "
+                f"(SELECT 1 FROM {quote(government.schema_name)}.reports_outbox WHERE relayed_at IS NULL)"
+                for index, government in enumerate(chunk)
+            )
+            cursor.execute(probes)
+            pending.extend(chunk[index] for (index,) in cursor.fetchall())
+    return pending

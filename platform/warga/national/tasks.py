@@ -4,14 +4,21 @@ the surge flags (once for the country, in the public schema)."""
 
 from __future__ import annotations
 
+import logging
+import random
 from typing import Any
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.db import connection
 
+from tenants.context import government_context
 from tenants.models import Government
+from tenants.selectors import governments_ready
 from tenants.tasks import TenantRequiredTask
+from warga.national.selectors import governments_with_pending_relay
 from warga.national.services import offers_for_government, offers_remind, relay_drain, surges_flag
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -27,6 +34,22 @@ def national_relay_drain(self: Any) -> int:
     of events relayed. Idempotent: a duplicate delivery finds nothing left, or waits for the
     relay already running in this government and then finds nothing left."""
     return relay_drain(government=connection.tenant).events  # type: ignore[attr-defined]
+
+
+@shared_task(name="national.relay_sweep", ignore_result=True, time_limit=120, soft_time_limit=100)
+def national_relay_sweep(jitter_seconds: int = 5) -> int:
+    """Public scope, from beat: the relay's backstop. Sends `national.relay_drain` into each
+    ready government whose outbox holds unrelayed events (a nudge lost with a broker outage),
+    and into no other; returns how many were sent. Idempotent like the drain itself."""
+    ready = list(governments_ready().only("pk", "schema_name", "is_ready", "code", "name", "level"))
+    pending = governments_with_pending_relay(ready)
+    for government in pending:
+        with government_context(government):
+            current_app.send_task(
+                "national.relay_drain", countdown=random.uniform(0, jitter_seconds) if jitter_seconds else None
+            )
+    logger.info("relay sweep: %d of %d ready governments have events waiting", len(pending), len(ready))
+    return len(pending)
 
 
 @shared_task(
