@@ -27,6 +27,54 @@ from warga.onboarding.services.joining import (
 )
 
 FIELDS = ("requester_name", "requester_position", "email", "phone", "note")
+
+
+def _fields(values: dict[str, str], errors: dict[str, str]) -> list[dict[str, object]]:
+    """The form's fields as the template draws them (frontend/joining/_field.html)."""
+    fields: list[dict[str, object]] = [
+        {"name": "requester_name", "label": _("Your full name"), "autocomplete": "name", "maxlength": 200},
+        {
+            "name": "requester_position",
+            "label": _("Your position"),
+            "hint": _("For example Kepala Dinas Komunikasi dan Informatika"),
+            "autocomplete": "organization-title",
+            "maxlength": 200,
+        },
+        {
+            "name": "email",
+            "label": _("Work email address"),
+            "hint": _(
+                "The address of your office, usually ending in .go.id. The operator checks that this domain belongs to the government; we send a confirmation link to it, and later your invitation."
+            ),
+            "type": "email",
+            "autocomplete": "email",
+            "maxlength": 254,
+        },
+        {
+            "name": "phone",
+            "label": _("Telephone"),
+            "hint": _("Office or mobile number, for the operator to call you back"),
+            "type": "tel",
+            "autocomplete": "tel",
+            "maxlength": 20,
+        },
+        {
+            "name": "note",
+            "label": _("Note for the operator (optional)"),
+            "hint": _("For example who else in your office the operator can contact. At most %(note_max)s characters.")
+            % {"note_max": NOTE_MAX},
+            "rows": 4,
+            "maxlength": NOTE_MAX,
+        },
+    ]
+    return [
+        {"type": "text", "hint": ""}
+        | field
+        | {"value": values.get(str(field["name"]), ""), "error": errors.get(str(field["name"]), "")}
+        for field in fields
+    ]
+
+
 # The steps the requester sees, in order, once the operator has approved.
 SHOWN_STEPS = (JoinStep.SCHEMA, JoinStep.TERRITORY, JoinStep.OPEN, JoinStep.INVITE, JoinStep.TRIAL)
 
@@ -87,8 +135,7 @@ def join_form(request: HttpRequest, code: str) -> HttpResponse:
             "refusal": refusal,
             "errors": errors,
             "error_summary": list(errors.items()),
-            "values": values,
-            "note_max": NOTE_MAX,
+            "fields": _fields(values, errors),
         },
         status=409 if refusal else status,
     )

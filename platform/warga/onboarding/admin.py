@@ -4,6 +4,9 @@ requests to join, approved or refused through the joining services."""
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -42,10 +45,7 @@ class GovernmentAdmin(admin.ModelAdmin[Government]):
 
     @admin.action(description="Undang admin koordinator pertama (invite the first admin koordinator)")
     def invite_first_admin(self, request: HttpRequest, queryset: QuerySet[Government]) -> HttpResponse | None:
-        if queryset.count() != 1:
-            self.message_user(
-                request, "Pilih tepat satu pemerintah. (Select exactly one government.)", level=messages.ERROR
-            )
+        if not _one_selected(self, request, queryset, "pemerintah"):
             return None
         government = queryset.get()
         form = FirstAdminForm(request.POST if "send" in request.POST else None)
@@ -102,16 +102,28 @@ class JoinEventInline(admin.TabularInline[JoinEvent, JoinRequest]):
 
     @admin.display(description="oleh (by)")
     def actor(self, event: JoinEvent) -> str:
-        if event.actor_id is None:
-            return "pemohon / sistem (requester / system)"
-        user = User.objects.filter(pk=event.actor_id).first()
-        return user.email if user is not None else str(event.actor_id)
+        return _account_email(event.actor_id, otherwise="pemohon / sistem (requester / system)")
 
     def has_add_permission(self, request: HttpRequest, obj: JoinRequest | None = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: JoinRequest | None = None) -> bool:
         return False
+
+
+def _account_email(user_id: uuid.UUID | None, *, otherwise: str) -> str:
+    """The operator's address for an audit row; the id when the account is gone."""
+    if user_id is None:
+        return otherwise
+    user = User.objects.filter(pk=user_id).first()
+    return user.email if user is not None else str(user_id)
+
+
+def _one_selected(model_admin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any], what: str) -> bool:
+    if queryset.count() == 1:
+        return True
+    model_admin.message_user(request, f"Pilih tepat satu {what}. (Select exactly one.)", level=messages.ERROR)
+    return False
 
 
 def _port_of(request: HttpRequest) -> int | None:
@@ -198,18 +210,12 @@ class JoinRequestAdmin(admin.ModelAdmin[JoinRequest]):
 
     @admin.display(description="diputuskan oleh (decided by)")
     def decided_by(self, join: JoinRequest) -> str:
-        if join.decided_by_id is None:
-            return "-"
-        user = User.objects.filter(pk=join.decided_by_id).first()
-        return user.email if user is not None else str(join.decided_by_id)
+        return _account_email(join.decided_by_id, otherwise="-")
 
     def _decide(
         self, request: HttpRequest, queryset: QuerySet[JoinRequest], *, action: str, title: str
     ) -> HttpResponse | None:
-        if queryset.count() != 1:
-            self.message_user(
-                request, "Pilih tepat satu permintaan. (Select exactly one request.)", level=messages.ERROR
-            )
+        if not _one_selected(self, request, queryset, "permintaan"):
             return None
         join = queryset.get()
         operator_id = request.user.pk

@@ -17,8 +17,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
 import phonenumbers
@@ -26,13 +25,14 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.models import Government
+from warga.advisory_locks import advisory_lock_tried
 from warga.onboarding.models import HOLDING_STATUSES, JoinEvent, JoinEventKind, JoinRequest, JoinStatus, JoinStep
 from warga.onboarding.services import (
     FirstAdminRefused,
@@ -345,10 +345,17 @@ class JoinDecisionRefused(ValueError):
     """Why the operator's decision cannot be carried out; Bahasa Indonesia, then English."""
 
 
-def _locked(request_id: int) -> JoinRequest:
+def _locked_undecided(request_id: int, *, verb: str, verb_english: str) -> JoinRequest:
+    """The request, locked, if it waits for the operator (pending, or its provisioning failed)."""
     request = JoinRequest.objects.select_for_update().filter(pk=request_id).first()
     if request is None:
         raise JoinDecisionRefused(f"Permintaan {request_id} tidak ada. (No such request.)")
+    if request.status not in (JoinStatus.PENDING, JoinStatus.FAILED):
+        raise JoinDecisionRefused(
+            f"Permintaan {request.government_name} berstatus '{request.get_status_display()}': hanya permintaan "
+            f"yang menunggu keputusan atau yang gagal disiapkan dapat {verb}. "
+            f"(Only a pending or failed request can be {verb_english}.)"
+        )
     return request
 
 
@@ -363,13 +370,7 @@ def join_request_approve(*, request_id: int, operator_id: uuid.UUID, link_port: 
     from warga.onboarding.tasks import join_request_provision_task
 
     with transaction.atomic():
-        request = _locked(request_id)
-        if request.status not in (JoinStatus.PENDING, JoinStatus.FAILED):
-            raise JoinDecisionRefused(
-                f"Permintaan {request.government_name} berstatus '{request.get_status_display()}': hanya permintaan "
-                "yang menunggu keputusan atau yang gagal disiapkan dapat disetujui. "
-                "(Only a pending or failed request can be approved.)"
-            )
+        request = _locked_undecided(request_id, verb="disetujui", verb_english="approved")
         if Government.objects.filter(code=request.region_code).exists():
             raise JoinDecisionRefused(
                 f"{request.government_name} ({request.region_code}) sudah ada di Warga; tolak permintaan ini dengan "
@@ -403,12 +404,7 @@ def join_request_refuse(*, request_id: int, operator_id: uuid.UUID, reason: str,
             "(Write the reason; it is emailed to the requester.)"
         )
     with transaction.atomic():
-        request = _locked(request_id)
-        if request.status not in (JoinStatus.PENDING, JoinStatus.FAILED):
-            raise JoinDecisionRefused(
-                f"Permintaan {request.government_name} berstatus '{request.get_status_display()}' dan tidak dapat "
-                "ditolak lagi. (This request can no longer be refused.)"
-            )
+        request = _locked_undecided(request_id, verb="ditolak", verb_english="refused")
         request.status = JoinStatus.REFUSED
         request.refusal_reason = reason
         request.decided_at = timezone.now()
@@ -451,26 +447,6 @@ class _Progress:
         self._connection.close()
 
 
-@contextmanager
-def _claimed(request_id: int) -> Iterator[bool]:
-    """True while this process holds the request's provisioning; False when another does (a
-    redelivered task meeting the first still running). Released with the session if the
-    worker dies."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_JOIN_PROVISION, request_id])
-        row = cursor.fetchone()
-    claimed = bool(row and row[0])
-    try:
-        yield claimed
-    finally:
-        if claimed:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_JOIN_PROVISION, request_id])
-            except DatabaseError:
-                pass
-
-
 def _start_trial(government: Government) -> None:
     """Start the new government's trial period. WIRED TO BILLING AT MERGE: this is the one call
     site; it becomes `warga.billing.services.start_trial(government)`. It runs inside the
@@ -509,7 +485,8 @@ def join_request_provision(*, request_id: int) -> JoinRequest | None:
 
     On any failure nothing of the government remains; the request is marked failed with the
     step it reached and the error, for the operator, who can approve it again."""
-    with _claimed(request_id) as mine:
+    # A redelivered task meeting the first still running leaves it alone.
+    with advisory_lock_tried(LOCK_JOIN_PROVISION, request_id) as mine:
         if not mine:
             return None
         request = JoinRequest.objects.filter(pk=request_id).first()
