@@ -21,6 +21,7 @@ BULK = {
     "privacy.retention_apply",
     "national.surges_flag",
     "accounts.sessions_clear",
+    "onboarding.join_request_provision",
 }
 
 

@@ -432,6 +432,9 @@ WARGA_TASK_URGENCY = {
     "privacy.retention_apply": "bulk",
     "national.surges_flag": "bulk",
     "accounts.sessions_clear": "bulk",
+    # A new government's schema, built when the operator approves its request: seconds of DDL
+    # that must never hold up a notification (decision 0055).
+    "onboarding.join_request_provision": "bulk",
 }
 CELERY_TASK_ROUTES = {name: {"queue": WARGA_QUEUES[urgency]} for name, urgency in WARGA_TASK_URGENCY.items()}
 # Declared, so that a worker started without `-Q` consumes all three rather than only the default.

@@ -6,7 +6,15 @@ from django.db import transaction
 from django.urls import include, path
 
 from api.health import healthz, metrics
-from frontend import account_views, invitation_views, notification_views, privacy_views, signin_views, views
+from frontend import (
+    account_views,
+    invitation_views,
+    joining_views,
+    notification_views,
+    privacy_views,
+    signin_views,
+    views,
+)
 from frontend.citizen import map_views, mine_views, report_views
 
 # allauth's 429 answer (its respond_429 looks it up in ROOT_URLCONF; both URL confs name it).
@@ -46,5 +54,10 @@ urlpatterns = [
     path("laporan/<str:tracking_number>/cabut/", report_views.report_withdraw_post, name="citizen-report-withdraw"),
     path("laporan/<str:tracking_number>/nilai/", report_views.report_rate_post, name="citizen-report-rate"),
     path("laporan/<str:tracking_number>/sanggah/", report_views.report_dispute_post, name="citizen-report-dispute"),
+    # A government asks to join (docs/decisions/0055).
+    path("bergabung/", joining_views.join_search, name="join-search"),
+    path("bergabung/ajukan/<str:code>/", joining_views.join_form, name="join-form"),
+    path("bergabung/konfirmasi/<str:token>/", joining_views.join_confirm, name="join-confirm"),
+    path("bergabung/permintaan/<str:public_id>/", joining_views.join_status, name="join-status"),
     path("operator/", admin.site.urls),
 ]

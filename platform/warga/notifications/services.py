@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from django.core.mail import send_mail
-from django.db import DatabaseError, connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from tenants.models import Government
 from tenants.tasks import send_on_commit
 from warga.accounts.models import Language, User
 from warga.accounts.sms import SmsBudgetExhausted, SmsNotAllowed, sms_sender
+from warga.advisory_locks import advisory_lock_tried
 from warga.health.metrics import NOTIFICATIONS
 from warga.notifications.gateway import DeliveryError
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
@@ -214,28 +214,14 @@ def delivery_lock_key(*, schema: str, notification_id: int) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-@contextmanager
-def _delivery_claimed(notification_id: int) -> Iterator[bool]:
+def _delivery_claimed(notification_id: int) -> AbstractContextManager[bool]:
     """Claim the notification for this process for as long as the block runs: True when
     claimed, False when another process is sending it right now.
 
     A session-level advisory lock, not a row lock: it lasts across the gateway call without an
     open transaction (no snapshot kept, no row locked, nothing idle in transaction), and it
     goes away with the database session if the worker dies mid-send."""
-    key = delivery_lock_key(schema=current_schema(), notification_id=notification_id)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-        row = cursor.fetchone()
-    claimed = bool(row and row[0])
-    try:
-        yield claimed
-    finally:
-        if claimed:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
-            except DatabaseError:
-                pass  # the session is gone, and its locks with it
+    return advisory_lock_tried(delivery_lock_key(schema=current_schema(), notification_id=notification_id))
 
 
 def notification_deliver(*, notification_id: int) -> str:
