@@ -7,6 +7,9 @@ written (a submission, and a status change for reports that moved on). Then:
 
 - `national-relay`: every government's outbox is drained by `relay_drain`, as the beat task does,
   one government after another; figure: events applied per second.
+- `national-sweep`: the relay's backstop with every outbox drained and events waiting in 5
+  governments: the probe that finds them (`governments_with_pending_relay`), p50 over 10 runs,
+  against what the backstop cost before, one empty `relay_drain` in every ready government.
 - `national-dashboard`: the dashboard's reads (KPIs, province breakdown, categories, daily series)
   for the last 30 days over the read model, p50/p95, against the same answers computed the naive
   way, a UNION ALL over every government's `reports_report`, run alternately in the same process.
@@ -22,6 +25,7 @@ In-process parts run as subprocesses against the scratch database:
 
     python bench/national.py generate --reports 100000 [--no-events]
     python bench/national.py relay
+    python bench/national.py sweep --busy 5 --repeat 10
     python bench/national.py queries --repeat 15
     python bench/national.py load --rate 5 --seconds 60 --governments 6
     python bench/national.py facts
@@ -44,7 +48,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-NAMES = ("national-relay", "national-dashboard", "national-freshness", "national-huge")
+NAMES = ("national-relay", "national-sweep", "national-dashboard", "national-freshness", "national-huge")
 SMALL_GOVERNMENTS = 60
 CATEGORIES = ("sampah", "jalan_rusak", "lampu_jalan", "banjir", "saluran_tersumbat", "pohon_tumbang")
 # Final status of generated reports, and how many of every 10 end there.
@@ -449,7 +453,9 @@ def _dashboard(ctx: Any, scratch: Any, *, facts: int, repeat: int, label: str = 
 
 
 def run(ctx: Any) -> None:
-    standard = not ctx.only or bool(ctx.only & {"national-relay", "national-dashboard", "national-freshness"})
+    standard = not ctx.only or bool(
+        ctx.only & {"national-relay", "national-sweep", "national-dashboard", "national-freshness"}
+    )
     if standard:
         _standard(ctx)
     if "national-huge" in ctx.only:
@@ -461,10 +467,12 @@ def run(ctx: Any) -> None:
 
 
 def _standard(ctx: Any) -> None:
-    from harness import Result, section
+    from harness import Result, percentile, section
 
     scratch = ctx.scratch
     reports = 1_000_000 if ctx.large else 100_000
+    if ctx.only == {"national-sweep"}:
+        reports = 20_000  # the sweep needs governments and outbox rows, not volume
     section(f"national: set-up ({'every government' if ctx.large else f'{SMALL_GOVERNMENTS} governments'})")
     _provision(scratch, every=ctx.large)
     made = _subprocess(scratch, "generate", "--reports", str(reports))
@@ -485,6 +493,23 @@ def _standard(ctx: Any) -> None:
     if ctx.wants("national-relay"):
         ctx.report.add(
             Result(f"relay throughput ({relayed['events']} events, {relayed['batches']} batches)", offline, "events/s")
+        )
+
+    if ctx.wants("national-sweep"):
+        section("national: the relay's backstop sweep, every outbox drained, events waiting in 5 governments")
+        swept = _subprocess(scratch, "sweep", "--busy", "5", "--repeat", "10")
+        ctx.report.add(
+            Result(
+                f"relay sweep probe p50 ({swept['governments']} governments, {swept['busy']} busy)",
+                percentile(swept["probe"], 0.5) * 1000,
+                "ms",
+                swept["baseline_total"] * 1000,
+                "an empty relay_drain in every government (the old backstop)",
+            )
+        )
+        ctx.report.note(
+            f"sweep: empty relay_drain median {percentile(swept['baseline_each'], 0.5) * 1000:.1f} ms; "
+            f"probe p95 {percentile(swept['probe'], 0.95) * 1000:.1f} ms; found {swept['found']} of {swept['busy']}"
         )
 
     if ctx.wants("national-dashboard"):
@@ -521,7 +546,7 @@ def poll_floor(interval: float, jitter: float, samples: int = 200_000) -> dict[s
 
 
 RELAY_DONE = re.compile(r"Task national\.relay_drain\[[^\]]+\] succeeded in ([0-9.]+)s: (\d+)")
-DISPATCHED = re.compile(r"dispatched national\.relay_drain to (\d+) ready governments")
+DISPATCHED = re.compile(r"relay sweep: (\d+) of \d+ ready governments have events waiting")
 
 
 @contextmanager
@@ -725,9 +750,52 @@ def _free_bytes(path: Path) -> int:
     raise RuntimeError(f"cannot read the free space of {path}")
 
 
+def sweep(busy: int, repeat: int) -> dict[str, Any]:
+    """After `relay`: the old backstop's cost (an empty drain in every ready government), then
+    `busy` governments given a waiting event again and the new probe timed `repeat` times."""
+    from django.db import connection
+
+    from tenants.context import government_context
+    from tenants.selectors import governments_ready
+    from warga.national.selectors import governments_with_pending_relay
+    from warga.national.services import relay_drain
+
+    ready = list(governments_ready())
+    baseline_each = []
+    for government in ready:
+        with government_context(government):
+            began = time.perf_counter()
+            relay_drain(government=government)
+            baseline_each.append(time.perf_counter() - began)
+    chosen = random.Random(5).sample(ready, busy)
+    for government in chosen:
+        with government_context(government), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE reports_outbox SET relayed_at = NULL WHERE id = (SELECT max(id) FROM reports_outbox)"
+            )
+    probe = []
+    found: list[Any] = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        found = governments_with_pending_relay(ready)
+        probe.append(time.perf_counter() - began)
+    for government in chosen:  # drained again: the events were applied before, so nothing changes
+        with government_context(government):
+            relay_drain(government=government)
+    return {
+        "governments": len(ready),
+        "busy": busy,
+        "found": len(found),
+        "probe": probe,
+        "baseline_each": baseline_each,
+        "baseline_total": sum(baseline_each),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["generate", "relay", "queries", "load", "facts"])
+    parser.add_argument("command", choices=["generate", "relay", "sweep", "queries", "load", "facts"])
+    parser.add_argument("--busy", type=int, default=5)
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--no-events", action="store_true")
     parser.add_argument("--series", default="B")
@@ -742,6 +810,8 @@ def main() -> None:
         result = generate(arguments.reports, events_too=not arguments.no_events, series=arguments.series)
     elif arguments.command == "relay":
         result = relay()
+    elif arguments.command == "sweep":
+        result = sweep(arguments.busy, arguments.repeat)
     elif arguments.command == "load":
         result = load(arguments.rate, arguments.seconds, arguments.governments)
     elif arguments.command == "facts":
