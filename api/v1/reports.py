@@ -169,7 +169,7 @@ class AnswersField(serializers.Field):
     same object as JSON text. Its content is checked by the intake service, not here."""
 
     default_error_messages = {
-        "invalid": 'Jawaban pertanyaan kategori harus berupa objek JSON, misalnya {"ukuran_kerusakan": "sedang"}.',
+        "invalid": 'Jawaban pertanyaan kategori harus berupa objek JSON, misalnya {{"ukuran_kerusakan": "sedang"}}.',
         "too_long": f"Jawaban pertanyaan kategori paling panjang {ANSWERS_MAX_CHARACTERS} karakter.",
     }
 
