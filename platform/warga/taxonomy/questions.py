@@ -37,6 +37,11 @@ def answer_field(code: str) -> str:
 Answer = str | int | float | list[str]
 
 
+def _is_english(language: str) -> bool:
+    """English for "en" and its regional tags ("en-us"); Bahasa Indonesia otherwise."""
+    return language.lower().split("-")[0] == "en"
+
+
 @dataclass(frozen=True)
 class QuestionValue:
     key: str
@@ -44,7 +49,7 @@ class QuestionValue:
     name_en: str
 
     def name(self, language: str = "id") -> str:
-        return self.name_en if language == "en" else self.name_id
+        return self.name_en if _is_english(language) else self.name_id
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ class Question:
 
     def description(self, language: str = "id") -> str:
         """The question in `language` (Bahasa Indonesia unless "en")."""
-        return self.description_en if language == "en" else self.description_id
+        return self.description_en if _is_english(language) else self.description_id
 
     def value_name(self, key: str, language: str = "id") -> str:
         """A list answer's words; an unknown key (a choice since retired) as it was stored."""
