@@ -504,7 +504,11 @@ def details(request: HttpRequest) -> HttpResponse:
             for code, group in questions_by_category().items()
         ]
     else:
-        groups = [{"category_code": category_code, "fields": _question_fields(questions, answers, errors)}] if questions else []
+        groups = (
+            [{"category_code": category_code, "fields": _question_fields(questions, answers, errors)}]
+            if questions
+            else []
+        )
     return _render(
         request,
         "uraian",
