@@ -57,7 +57,6 @@ from warga.reports.services import (
     report_create,
     report_export_for_transfer,
     report_import_from_transfer,
-    report_photos_queue,
     report_rate,
     report_remove_after_transfer,
     report_reporter_action,
@@ -370,8 +369,8 @@ def report_submit(
                     # fingerprint): a report starts with its category's default.
                     priority=category.default_priority,
                     photos=stored,
+                    queue_photos=True,
                 )
-                report_photos_queue(report=report)
             ReportIndex.objects.create(
                 tracking_number=tracking_number,
                 government=owner,
