@@ -22,15 +22,15 @@ from __future__ import annotations
 import datetime
 import threading
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import F, Model
 
 from tenants.context import current_schema
 from tenants.models import Government
-from warga.organization.models import Membership, Position, PositionKind, Unit
+from warga.organization.models import Membership, Position, PositionKind, Unit, UnitKind
 from warga.routing.models import ConfigurationVersion, Rule, RuleSet
 from warga.workcalendar.models import DayOff, DayWorked, OfficeHours, SlaTarget
 from warga.workcalendar.selectors import WorkCalendarNotConfigured, working_calendar_for
@@ -94,6 +94,31 @@ class RoutingConfiguration:
     calendar: WorkingCalendar | None
     # (step, category code or None) -> (working days, working minutes)
     sla_targets: Mapping[tuple[str, str | None], tuple[int | None, int | None]]
+    # The positions again, by their unit's region code and by unit: a province has thousands
+    # of seats, and a report needs the few of its village, district, regency and government.
+    by_region: Mapping[str, tuple[Position, ...]] = field(default_factory=dict)
+    by_unit: Mapping[int, tuple[Position, ...]] = field(default_factory=dict)
+    of_government: tuple[Position, ...] = ()
+
+    def positions_near(self, *, village_code: str, handling_unit_id: int | None) -> list[Position]:
+        """The positions a report in `village_code` can reach (a superset: the caller picks by
+        kind), in id order."""
+        district_code = village_code.rsplit(".", 1)[0]
+        found = {
+            p.pk: p
+            for p in (
+                *self.by_region.get(village_code, ()),
+                *self.by_region.get(district_code, ()),
+                *self.by_region.get(village_code[:5], ()),
+                *self.of_government,
+                *(self.by_unit.get(handling_unit_id, ()) if handling_unit_id is not None else ()),
+            )
+        }
+        return [found[pk] for pk in sorted(found)]
+
+    def holders_on(self, *, position_ids: Sequence[int], day: datetime.date) -> dict[int, list[Seat]]:
+        """The seats of each position held on `day`."""
+        return {pk: [s for s in self.seats.get(pk, ()) if s.held_on(day)] for pk in position_ids}
 
     def working_calendar(self, *, government: Government) -> WorkingCalendar:
         if self.calendar is None:
@@ -163,6 +188,12 @@ def _read(*, key: tuple[str, int, uuid.UUID | None, str], government: Government
     except WorkCalendarNotConfigured:
         calendar = None
     targets = SlaTarget.objects.order_by("step", F("category_code").asc(nulls_first=True))
+    by_region: dict[str, list[Position]] = {}
+    by_unit: dict[int, list[Position]] = {}
+    for position in positions:
+        if position.unit.region_code:
+            by_region.setdefault(position.unit.region_code, []).append(position)
+        by_unit.setdefault(position.unit_id, []).append(position)
     return RoutingConfiguration(
         key=key,
         rule_set=rule_set,
@@ -171,4 +202,7 @@ def _read(*, key: tuple[str, int, uuid.UUID | None, str], government: Government
         seats={pk: tuple(found) for pk, found in seats.items()},
         calendar=calendar,
         sla_targets={(t.step, t.category_code): (t.working_days, t.working_minutes) for t in targets},
+        by_region={code: tuple(found) for code, found in by_region.items()},
+        by_unit={pk: tuple(found) for pk, found in by_unit.items()},
+        of_government=tuple(p for p in positions if p.unit.kind == UnitKind.GOVERNMENT),
     )

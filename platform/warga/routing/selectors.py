@@ -141,14 +141,17 @@ _HEADS_OF_GOVERNMENT = (PositionKind.GUBERNUR, PositionKind.BUPATI, PositionKind
 
 
 def _positions_by_target(
-    *, positions: Sequence[Position], village_code: str, handling_unit: Unit | None
+    *, configuration: RoutingConfiguration, village_code: str, handling_unit: Unit | None
 ) -> dict[str, list[Position]]:
     """Every position a target can name for a report in `village_code`, from the cached
     configuration's positions (each with its unit), in id order."""
     district_code = village_code.rsplit(".", 1)[0]
     regency_code = village_code[:5]
     found: dict[str, list[Position]] = {target.value: [] for target in Target}
-    for position in positions:
+    near = configuration.positions_near(
+        village_code=village_code, handling_unit_id=handling_unit.pk if handling_unit is not None else None
+    )
+    for position in near:
         unit = position.unit
         if position.kind in _HEADS_OF_VILLAGE and unit.region_code == village_code:
             found[Target.VILLAGE_HEAD].append(position)
@@ -294,15 +297,18 @@ def routing_plan(
         )
     handling_unit = matched.handling_unit
     by_target = _positions_by_target(
-        positions=configuration.positions, village_code=village_code, handling_unit=handling_unit
+        configuration=configuration, village_code=village_code, handling_unit=handling_unit
     )
     calendar = configuration.working_calendar(government=government)
     start = start or timezone.now()
     today = start.astimezone(calendar.zone).date()
     step_positions = [by_target.get(str(step["target"]), []) for step in matched.escalation]
+    wanted = {p.pk for target in matched.notify for p in by_target[target]} | {
+        p.pk for ps in step_positions for p in ps
+    }
     holders = {
-        pk: tuple(Holder(user_id=s.user_id, is_acting=s.is_acting) for s in seats if s.held_on(today))
-        for pk, seats in configuration.seats.items()
+        pk: tuple(Holder(user_id=s.user_id, is_acting=s.is_acting) for s in seats)
+        for pk, seats in configuration.holders_on(position_ids=sorted(wanted), day=today).items()
     }
     notified = tuple(
         NotifiedPosition(target=target, position_id=p.pk, kind=p.kind, title=p.title, holders=holders.get(p.pk, ()))

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from tenants.context import in_public_schema
 from warga.notifications.models import EventKind
-from warga.notifications.services import notifications_send
+from warga.notifications.services import NotificationEvent, notifications_send, notifications_send_many
 from warga.organization.models import Position, PositionKind, Unit, UnitKind
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import Report
@@ -368,20 +368,24 @@ def report_route(*, report: Report, start: datetime.datetime | None = None, new:
         "handling_unit": unit_name,
         "due_at": first_due.strftime("%d-%m-%Y %H:%M %Z") if first_due else "",
     }
-    notifications_send(
-        recipient_ids=plan.recipients,
-        report_id=report.pk,
-        kind=EventKind.REPORT_ROUTED,
-        context=context,
-        dedup_key=f"routed:{report.pk}",
-    )
-    notifications_send(
-        recipient_ids=[report.reporter_id],
-        report_id=report.pk,
-        kind=EventKind.REPORT_RECEIVED,
-        context=context,
-        dedup_key=f"received:{report.pk}",
-    )
+    events = [
+        NotificationEvent(
+            recipient_ids=plan.recipients,
+            report_id=report.pk,
+            kind=EventKind.REPORT_ROUTED,
+            context=context,
+            dedup_key=f"routed:{report.pk}",
+        ),
+        NotificationEvent(
+            recipient_ids=[report.reporter_id],
+            report_id=report.pk,
+            kind=EventKind.REPORT_RECEIVED,
+            context=context,
+            dedup_key=f"received:{report.pk}",
+        ),
+    ]
+    # A report just written cannot have been notified yet; one delivery task for both events.
+    notifications_send_many(events=events, first_time=new)
     return routing
 
 
