@@ -535,20 +535,12 @@ def pgbench(url: str, scripts: list[Path], *, clients: int, seconds: int) -> tup
 # --- The suite ----------------------------------------------------------------------------------
 
 
-# The brokers measured: the development filesystem transport and RabbitMQ (skipped, with a
-# note, when nothing answers on its port).
-BROKERS: dict[str, tuple[str, int] | None] = {
-    "filesystem": None,
-    "amqp": ("amqp://guest:guest@127.0.0.1:5672//", 5672),
-}
+def brokers() -> dict[str, tuple[str, int] | None]:
+    """The brokers measured: the development filesystem transport and RabbitMQ, as the delivery
+    suite names them (Redis is measured there)."""
+    from delivery import BROKERS
 
-
-def _reachable(port: int) -> bool:
-    import socket
-
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
+    return {name: spec for name, spec in BROKERS.items() if name in ("filesystem", "amqp")}
 
 
 def worker_commands(queue: str, nodename: str) -> dict[str, list[str]]:
@@ -847,7 +839,9 @@ def run(ctx: Any) -> None:
     directory = Path(tempfile.mkdtemp(prefix="warga-bench-pgbench-"))
     measured_brokers = 0
     try:
-        for broker, spec in BROKERS.items():
+        from delivery import _reachable
+
+        for broker, spec in brokers().items():
             if spec is not None and not _reachable(spec[1]):
                 ctx.report.note(f"intake: {broker} not reachable on 127.0.0.1:{spec[1]}; not measured")
                 continue

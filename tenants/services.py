@@ -239,7 +239,14 @@ def _clone_structure(template: str, government: Government) -> bool:
                                       WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid)""",
                 [relations],
             )
-            for (definition,) in cursor.fetchall():
+            definitions = [row[0] for row in cursor.fetchall()]
+            # Triggers (routing's configuration version, decision 0061) call functions in public.
+            cursor.execute(
+                "SELECT pg_get_triggerdef(g.oid) FROM pg_trigger g WHERE g.tgrelid = ANY(%s::oid[]) AND NOT g.tgisinternal",
+                [relations],
+            )
+            definitions += [row[0] for row in cursor.fetchall()]
+            for definition in definitions:
                 statement, replaced = re.subn(
                     rf" ON (ONLY )?(?:{re.escape(source_sql)}|{re.escape(template)})\.",
                     rf" ON \g<1>{target_sql}.",
@@ -247,22 +254,7 @@ def _clone_structure(template: str, government: Government) -> bool:
                     count=1,
                 )
                 if not replaced:
-                    raise _NotIdentical(f"index definition not understood: {definition}")
-                statements.append(statement)
-            # Triggers (routing's configuration version, decision 0061) call functions in public.
-            cursor.execute(
-                "SELECT pg_get_triggerdef(g.oid) FROM pg_trigger g WHERE g.tgrelid = ANY(%s::oid[]) AND NOT g.tgisinternal",
-                [relations],
-            )
-            for (definition,) in cursor.fetchall():
-                statement, replaced = re.subn(
-                    rf" ON (?:{re.escape(source_sql)}|{re.escape(template)})\.",
-                    f" ON {target_sql}.",
-                    definition,
-                    count=1,
-                )
-                if not replaced:
-                    raise _NotIdentical(f"trigger definition not understood: {definition}")
+                    raise _NotIdentical(f"index or trigger definition not understood: {definition}")
                 statements.append(statement)
             cursor.execute(";\n".join(statements))
             if schema_fingerprint(cursor, target) != schema_fingerprint(cursor, template):
