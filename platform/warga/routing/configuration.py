@@ -137,7 +137,7 @@ def configuration_version() -> tuple[int, uuid.UUID | None]:
         cursor.execute(f"SELECT tableoid::bigint, version FROM {table}")
         row = cursor.fetchone()
         if row is None:
-            # No configuration written since the schema was built: its oid still keys the entry.
+            # No configuration written since the schema was built: read afresh, never cached.
             cursor.execute("SELECT %s::regclass::oid::bigint", [table])
             return int(cursor.fetchone()[0]), None
     return int(row[0]), row[1]
