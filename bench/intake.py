@@ -61,6 +61,7 @@ PHOTO_TARGET_BYTES = 100 * 1024
 # Citizen ids are fixed so the pgbench script can name a real reporter without a lookup.
 CITIZEN_ID_PREFIX = "00000000-0000-4000-8000-"
 RATIO_TARGET = 0.20
+HEALTHZ_RATIO_TARGET = 0.5  # issue: intake at least half of /healthz in the same run
 P99_TARGET_MS = 100.0
 
 # Every simulated citizen connects from 127.0.0.1, where real ones come from many networks: the
@@ -534,27 +535,55 @@ def pgbench(url: str, scripts: list[Path], *, clients: int, seconds: int) -> tup
 # --- The suite ----------------------------------------------------------------------------------
 
 
+def brokers() -> dict[str, tuple[str, int] | None]:
+    """The brokers measured: the development filesystem transport and RabbitMQ, as the delivery
+    suite names them (Redis is measured there)."""
+    from delivery import BROKERS
+
+    return {name: spec for name, spec in BROKERS.items() if name in ("filesystem", "amqp")}
+
+
+def worker_commands(queue: str, nodename: str) -> dict[str, list[str]]:
+    """The two workers the product runs (deploy/dev.py, docs/decisions/0047): urgent and
+    default work (notifications, escalations, the relay) on two processes, bulk work (photos)
+    on one of its own. Queue names as config/settings.py derives them from
+    CELERY_TASK_DEFAULT_QUEUE."""
+    celery = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "WARNING"]
+    celery += ["--without-mingle", "--without-gossip"]
+    return {
+        "urgent": [*celery, "-Q", f"{queue}.urgent,{queue}", "--concurrency", "2", "-n", f"urgent-{nodename}"],
+        "bulk": [*celery, "-Q", f"{queue}.bulk", "--concurrency", "1", "-n", f"bulk-{nodename}"],
+    }
+
+
 @contextmanager
-def celery_worker(scratch: Any) -> Iterator[subprocess.Popen[str]]:
-    """A real worker on the scratch database and its filesystem broker (under its var dir). Its
-    log goes to a file there: a pipe nobody reads would fill up and stop the worker mid-run."""
+def celery_workers(env: dict[str, str], var_dir: Path, *, queue: str) -> Iterator[list[subprocess.Popen[str]]]:
+    """The product's workers on the scratch database. Their logs go to files: a pipe nobody
+    reads would fill up and stop a worker mid-run."""
+    import socket
+    from contextlib import ExitStack
+
     from harness import logged_process
 
-    log_path = scratch.var_dir / "celery-worker.log"
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1", "--loglevel", "WARNING"]
+    nodename = f"{os.getpid()}@{socket.gethostname()}"
+    logs = {name: var_dir / f"celery-{name}-{queue}.log" for name in ("urgent", "bulk")}
     try:
-        with logged_process(command, env=scratch.env(), log_path=log_path) as process:
-            yield process
+        with ExitStack() as stack:
+            yield [
+                stack.enter_context(logged_process(command, env=env, log_path=logs[name]))
+                for name, command in worker_commands(queue, nodename).items()
+            ]
     finally:
-        lines = log_path.read_text(errors="replace").splitlines()
-        print(f"  worker log: {len(lines)} lines; last: {lines[-1][:200] if lines else '-'}", flush=True)
+        for name, log_path in logs.items():
+            lines = log_path.read_text(errors="replace").splitlines() if log_path.exists() else []
+            print(f"  {name} worker log: {len(lines)} lines; last: {lines[-1][:200] if lines else '-'}", flush=True)
 
 
-def _wait_healthy(server: Any, worker: subprocess.Popen[str]) -> None:
+def _wait_healthy(server: Any, workers: list[subprocess.Popen[str]]) -> None:
     """/healthz answers 200 once the worker's heartbeat is fresh."""
     deadline = time.monotonic() + 90
     while True:
-        if worker.poll() is not None:
+        if any(worker.poll() is not None for worker in workers):
             raise RuntimeError("the Celery worker exited at start-up (its log is printed below)")
         status, _ = server.get(PUBLIC_HOST, "/healthz")
         if status == 200:
@@ -622,19 +651,24 @@ def _pending(connection: Any, schemas: list[str]) -> dict[str, int]:
 
 
 def _drain(
-    scratch: Any, schemas: list[str], *, timeout: float
-) -> tuple[float, dict[str, int], dict[str, int], list[float], int]:
-    """Wait (up to `timeout`) for the worker to finish what the load queued. Returns the seconds
-    waited, what was pending when the load ended and what still is, and for every report whose
+    scratch: Any, schemas: list[str], *, timeout: float, since: float
+) -> tuple[dict[str, float | None], dict[str, int], dict[str, int], list[float], int]:
+    """Wait (up to `timeout`) for the workers to finish what the load queued. Returns, for each
+    kind of work (notifications on the urgent/default worker, photos on the bulk one), the
+    seconds until none was left (None: not within the timeout), what was pending when the load
+    ended and what still is, and for every report created since `since` (epoch seconds) whose
     email/SMS notifications were delivered the seconds from its creation to the last delivery
     (pgbench's reports have none), with the number of failed deliveries."""
     started = time.perf_counter()
     with scratch.connect() as connection:
         pending = initial = _pending(connection, schemas)
+        drained: dict[str, float | None] = {kind: (0.0 if not count else None) for kind, count in initial.items()}
         while any(pending.values()) and time.perf_counter() - started < timeout:
-            time.sleep(0.5)
+            time.sleep(0.25)
             pending = _pending(connection, schemas)
-        drained = time.perf_counter() - started
+            for kind, count in pending.items():
+                if not count and drained[kind] is None:
+                    drained[kind] = time.perf_counter() - started
         delays: list[float] = []
         failed = 0
         for schema in schemas:
@@ -645,7 +679,9 @@ def _drain(
                 for row in connection.execute(
                     "SELECT extract(epoch FROM max(n.sent_at) - r.created_at) "
                     f'FROM "{schema}".notifications_notification n JOIN "{schema}".reports_report r ON r.id = n.report_id '
-                    "WHERE n.channel <> 'in_app' AND n.status = 'sent' GROUP BY r.id, r.created_at"
+                    "WHERE n.channel <> 'in_app' AND n.status = 'sent' AND r.created_at >= to_timestamp(%s) "
+                    "GROUP BY r.id, r.created_at",
+                    [since],
                 )
             ]
             row = connection.execute(
@@ -673,9 +709,101 @@ def _count_rows(scratch: Any, schemas: list[str]) -> dict[str, int]:
     return counts
 
 
-def run(ctx: Any) -> None:
-    from harness import Result, median, percentile, run_timed, section
+def _one_broker(
+    ctx: Any,
+    scratch: Any,
+    broker: str,
+    env: dict[str, str],
+    queue: str,
+    citizens: Citizens,
+    bodies: list[tuple[bytes, str]],
+    cookies: dict[str, str],
+    prepared: dict[str, Any],
+    *,
+    directory: Path,
+    schemas: list[str],
+    clients: int,
+    workers: int,
+    rounds: int,
+    seconds: int,
+    health_seconds: int,
+    citizens_count: int,
+) -> None:
+    """The load, its baselines and the drain with one broker; its figures are prefixed by it."""
+    from harness import Result, percentile, section
     from server import gunicorn
+
+    intake, health = Phase(), Phase()
+    pgbench_runs: list[tuple[float, float, int]] = []
+    with (
+        celery_workers(env, scratch.var_dir, queue=queue) as processes,
+        gunicorn(scratch, workers=workers, env=env) as server,
+    ):
+        _wait_healthy(server, processes)
+        section(
+            f"intake, {broker} broker: {rounds} rounds of /healthz {health_seconds} s, intake {seconds} s, "
+            f"pgbench {seconds} s; {clients} clients each, gunicorn {workers} sync workers; workers "
+            "urgent+default (2 processes) and bulk (1)"
+        )
+        load(server.port, clients=clients, seconds=3, intake=(citizens, bodies, cookies))  # warm-up
+        since = time.time()
+        scripts = _pgbench_scripts(scratch, directory, prepared, citizens_count)
+        for round_number in range(1, rounds + 1):
+            health_phase = load(server.port, clients=clients, seconds=health_seconds, intake=None)
+            intake_phase = load(server.port, clients=clients, seconds=seconds, intake=(citizens, bodies, cookies))
+            measured = pgbench(scratch.url, scripts, clients=clients, seconds=seconds)
+            pgbench_runs.append(measured)
+            print(
+                f"  round {round_number}: intake {intake_phase.ok / intake_phase.seconds:.1f}/s "
+                f"{intake_phase.statuses}, /healthz {health_phase.ok / health_phase.seconds:.0f}/s, "
+                f"pgbench {measured[0]:.0f} tps (mean {measured[1]:.1f} ms, {measured[2]} failed)",
+                flush=True,
+            )
+            for error in intake_phase.errors[:5]:
+                print(f"    error: {error}", flush=True)
+            intake.merge(intake_phase)
+            health.merge(health_phase)
+        if any(process.poll() is not None for process in processes):
+            raise RuntimeError("a Celery worker died during the run")
+        section(f"intake, {broker} broker: waiting for the workers (notifications, photos)")
+        drained, initial, pending, delays, failed = _drain(scratch, schemas, timeout=60, since=since)
+        if any(process.poll() is not None for process in processes):
+            raise RuntimeError("a Celery worker died while draining")
+    print(f"  pending when the load ended: {initial}; still pending: {pending}; drained in {drained}", flush=True)
+    report_ratio(ctx, intake, health, pgbench_runs, clients, label=f"[{broker}] ")
+    for fraction in (0.50, 0.95, 0.99):
+        if delays:
+            ctx.report.add(
+                Result(
+                    f"[{broker}] report -> its notifications delivered, p{fraction * 100:.0f}",
+                    percentile(delays, fraction),
+                    "s",
+                    target="<= 5 s" if fraction == 0.95 else "",
+                    met=percentile(delays, fraction) <= 5 if fraction == 0.95 else None,
+                )
+            )
+    for kind in ("notifications", "photos"):
+        after = drained[kind]
+        ctx.report.add(
+            Result(
+                f"[{broker}] {kind} queue drained after the load (backlog {initial[kind]})",
+                after if after is not None else float("nan"),
+                "s",
+                target="<= 10 s",
+                met=after is not None and after <= 10,
+            )
+        )
+    lost = pending["notifications"] + failed
+    ctx.report.add(Result(f"[{broker}] notifications lost (never sent or failed)", lost, "", target="0", met=lost == 0))
+    ctx.report.note(
+        f"intake [{broker}]: {len(delays)} reports had their email/SMS notifications delivered, {failed} failed; "
+        "a duplicate would need a second row with the same dedup key, which a unique constraint refuses "
+        "(the delivery suite's SMTP sink counts messages against rows)"
+    )
+
+
+def run(ctx: Any) -> None:
+    from harness import Result, median, run_timed, section
 
     scratch = ctx.scratch
     citizens_count, rounds, seconds, health_seconds = (4000, 3, 30, 8) if ctx.large else (1000, 2, 10, 5)
@@ -709,78 +837,49 @@ def run(ctx: Any) -> None:
     cookies = {"session": prepared["session_cookie"], "csrf": prepared["csrf_cookie"]}
     schemas = [schema for schema, _ in prepared["governments"].values()]
     directory = Path(tempfile.mkdtemp(prefix="warga-bench-pgbench-"))
-    intake, health = Phase(), Phase()
-    pgbench_runs: list[tuple[float, float, int]] = []
+    measured_brokers = 0
     try:
-        server_env = scratch.env(**MANY_NETWORKS)
-        with celery_worker(scratch) as worker, gunicorn(scratch, workers=workers, env=server_env) as server:
-            _wait_healthy(server, worker)
-            section(
-                f"intake: {rounds} rounds of /healthz {health_seconds} s, intake {seconds} s, pgbench {seconds} s; "
-                f"{clients} clients each, gunicorn {workers} sync workers"
+        from delivery import _reachable
+
+        for broker, spec in brokers().items():
+            if spec is not None and not _reachable(spec[1]):
+                ctx.report.note(f"intake: {broker} not reachable on 127.0.0.1:{spec[1]}; not measured")
+                continue
+            queue = f"warga-bench-intake-{os.getpid()}-{broker}"
+            broker_env = scratch.env(
+                **MANY_NETWORKS,
+                CELERY_BROKER_URL=spec[0] if spec else "filesystem://",
+                CELERY_TASK_DEFAULT_QUEUE=queue,
             )
-            load(server.port, clients=clients, seconds=3, intake=(citizens, bodies, cookies))  # warm-up
-            warmed = citizens.used
-            scripts = _pgbench_scripts(scratch, directory, prepared, citizens_count)
-            for round_number in range(1, rounds + 1):
-                health_phase = load(server.port, clients=clients, seconds=health_seconds, intake=None)
-                intake_phase = load(server.port, clients=clients, seconds=seconds, intake=(citizens, bodies, cookies))
-                measured = pgbench(scratch.url, scripts, clients=clients, seconds=seconds)
-                pgbench_runs.append(measured)
-                print(
-                    f"  round {round_number}: intake {intake_phase.ok / intake_phase.seconds:.1f}/s "
-                    f"{intake_phase.statuses}, /healthz {health_phase.ok / health_phase.seconds:.0f}/s, "
-                    f"pgbench {measured[0]:.0f} tps (mean {measured[1]:.1f} ms, {measured[2]} failed)",
-                    flush=True,
-                )
-                for error in intake_phase.errors[:5]:
-                    print(f"    error: {error}", flush=True)
-                intake.merge(intake_phase)
-                health.merge(health_phase)
-            if worker.poll() is not None:
-                raise RuntimeError("the Celery worker died during the run")
-            section("intake: waiting for the worker to deliver the notifications and process the photos")
-            drained, initial, pending, delays, failed = _drain(scratch, schemas, timeout=120 if ctx.large else 30)
-            if worker.poll() is not None:
-                raise RuntimeError("the Celery worker died while draining")
-            print(
-                f"  pending when the load ended: {initial}; after {drained:.1f} s: {pending}",
-                flush=True,
+            _one_broker(
+                ctx,
+                scratch,
+                broker,
+                broker_env,
+                queue,
+                citizens,
+                bodies,
+                cookies,
+                prepared,
+                directory=directory,
+                schemas=schemas,
+                clients=clients,
+                workers=workers,
+                rounds=rounds,
+                seconds=seconds,
+                health_seconds=health_seconds,
+                citizens_count=citizens_count,
             )
+            measured_brokers += 1
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
     counts = _count_rows(scratch, schemas)
-    submitted = citizens.used
     print(
-        f"  rows after the run: {counts} (intake requests sent {submitted} incl. {warmed} warm-up; "
+        f"  rows after the run: {counts} (intake requests sent {citizens.used} over {measured_brokers} brokers; "
         f"pgbench transactions add to the same tables)",
         flush=True,
     )
-    report_ratio(ctx, intake, health, pgbench_runs, clients)
-    if delays:
-        for fraction in (0.50, 0.95, 0.99):
-            ctx.report.add(
-                Result(
-                    f"report -> its notifications delivered, p{fraction * 100:.0f}", percentile(delays, fraction), "s"
-                )
-            )
-        ctx.report.add(
-            Result(
-                "worker backlog after the load (notifications + photos)",
-                drained,
-                "s",
-                target="all delivered, 0 failed",
-                met=not any(pending.values()) and failed == 0,
-            )
-        )
-        ctx.report.note(
-            f"intake: worker backlog when the load ended {initial}, {drained:.0f} s later {pending}; "
-            f"{len(delays)} reports had their email/SMS notifications delivered, {failed} failed"
-        )
-    else:
-        ctx.report.note("intake: no email/SMS notification was written, so no delivery time to measure")
-
     section("intake: one submission in-process (pyinstrument), its SQL, and its photo step alone")
     profiled = run_timed(
         [sys.executable, str(Path(__file__)), "profile", "--repeat", "20", "--citizens", str(citizens_count)],
@@ -818,7 +917,12 @@ def run(ctx: Any) -> None:
 
 
 def report_ratio(
-    ctx: Any, intake: Phase, health: Phase, pgbench_runs: list[tuple[float, float, int]], clients: int
+    ctx: Any,
+    intake: Phase,
+    health: Phase,
+    pgbench_runs: list[tuple[float, float, int]],
+    clients: int,
+    label: str = "",
 ) -> None:
     from harness import Result, percentile
 
@@ -833,7 +937,7 @@ def report_ratio(
     met = rate / pg_tps >= RATIO_TARGET and p99 <= P99_TARGET_MS and errors == 0
     report.add(
         Result(
-            f"intake reports/s ({clients} clients, 1 photo each)",
+            f"{label}intake reports/s ({clients} clients, 1 photo each)",
             rate,
             "/s",
             pg_tps,
@@ -842,11 +946,11 @@ def report_ratio(
             met,
         )
     )
-    report.add(Result("intake p50 latency", p50, "ms", h50, "/healthz p50"))
-    report.add(Result("intake p95 latency", p95, "ms", h95, "/healthz p95"))
+    report.add(Result(f"{label}intake p50 latency", p50, "ms", h50, "/healthz p50"))
+    report.add(Result(f"{label}intake p95 latency", p95, "ms", h95, "/healthz p95"))
     report.add(
         Result(
-            "intake p99 latency",
+            f"{label}intake p99 latency",
             p99,
             "ms",
             h99,
@@ -855,10 +959,21 @@ def report_ratio(
             p99 <= P99_TARGET_MS,
         )
     )
-    report.add(Result("intake errors (non-2xx, connection)", errors, "", target="0", met=errors == 0))
-    report.add(Result("/healthz requests/s (same clients)", health.ok / health.seconds, "/s"))
+    report.add(Result(f"{label}intake errors (non-2xx, connection)", errors, "", target="0", met=errors == 0))
+    report.add(Result(f"{label}/healthz requests/s (same clients)", health.ok / health.seconds, "/s"))
+    report.add(
+        Result(
+            f"{label}intake reports/s against /healthz requests/s",
+            rate,
+            "/s",
+            health.ok / health.seconds,
+            "/healthz",
+            f">= {HEALTHZ_RATIO_TARGET}",
+            rate / (health.ok / health.seconds) >= HEALTHZ_RATIO_TARGET,
+        )
+    )
     report.note(
-        f"intake: {intake.ok} reports in {intake.seconds:.0f} s, statuses {intake.statuses}; pgbench mean latency "
+        f"intake {label}: {intake.ok} reports in {intake.seconds:.0f} s, statuses {intake.statuses}; pgbench mean latency "
         f"{pg_latency:.1f} ms, {pg_failed} failed; /healthz statuses {health.statuses}"
     )
 

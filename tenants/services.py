@@ -112,9 +112,9 @@ def government_build_schema(*, government: Government, verbosity: int = 0) -> No
 # django-tenants' clone_schema() reads information_schema with self-joins that scan every
 # schema's catalog rows, so each clone gets slower as the fleet grows: 0.3 s per schema at 10
 # tenants, 0.6 s at 100, 7.5 s at 547 (docs/performance.md). Our template holds plain tables,
-# their constraints, indexes and identity sequences: copied below with catalog lookups by the
-# template's relation oids, whose cost does not depend on how many tenants exist. The copy is
-# compared with the template; anything it does not reproduce (views, functions, triggers,
+# their constraints, indexes, identity sequences and triggers: copied below with catalog lookups
+# by the template's relation oids, whose cost does not depend on how many tenants exist. The copy
+# is compared with the template; anything it does not reproduce (views, functions of its own,
 # serial sequences, grants ...) makes it step aside for django-tenants' clone.
 
 
@@ -239,7 +239,14 @@ def _clone_structure(template: str, government: Government) -> bool:
                                       WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid)""",
                 [relations],
             )
-            for (definition,) in cursor.fetchall():
+            definitions = [row[0] for row in cursor.fetchall()]
+            # Triggers (routing's configuration version, decision 0061) call functions in public.
+            cursor.execute(
+                "SELECT pg_get_triggerdef(g.oid) FROM pg_trigger g WHERE g.tgrelid = ANY(%s::oid[]) AND NOT g.tgisinternal",
+                [relations],
+            )
+            definitions += [row[0] for row in cursor.fetchall()]
+            for definition in definitions:
                 statement, replaced = re.subn(
                     rf" ON (ONLY )?(?:{re.escape(source_sql)}|{re.escape(template)})\.",
                     rf" ON \g<1>{target_sql}.",
@@ -247,7 +254,7 @@ def _clone_structure(template: str, government: Government) -> bool:
                     count=1,
                 )
                 if not replaced:
-                    raise _NotIdentical(f"index definition not understood: {definition}")
+                    raise _NotIdentical(f"index or trigger definition not understood: {definition}")
                 statements.append(statement)
             cursor.execute(";\n".join(statements))
             if schema_fingerprint(cursor, target) != schema_fingerprint(cursor, template):

@@ -58,7 +58,6 @@ from warga.reports.services import (
     report_create,
     report_export_for_transfer,
     report_import_from_transfer,
-    report_photos_queue,
     report_rate,
     report_remove_after_transfer,
     report_reporter_action,
@@ -374,22 +373,24 @@ def report_submit(
     # Files cannot join the transaction: they are written first and removed if it fails.
     stored = photo_files_store(government=owner, photos=processed)
     try:
-        with transaction.atomic():
+        # The transaction commits inside the owner's context: no switch back to public before it.
+        with government_context(owner), transaction.atomic():
             now = timezone.now()
-            with government_context(owner):
-                tracking_number = tracking_number_next(government=owner, year=_local_year(owner, now))
-                report = report_create(
-                    government=owner,
-                    reporter_id=reporter.pk,
-                    data=data,
-                    tracking_number=tracking_number,
-                    now=now,
-                    # Citizens do not choose the priority (so it stays out of the
-                    # fingerprint): a report starts with its category's default.
-                    priority=category.default_priority,
-                    photos=stored,
-                )
-                report_photos_queue(report=report)
+            tracking_number = tracking_number_next(government=owner, year=_local_year(owner, now))
+            report = report_create(
+                government=owner,
+                reporter_id=reporter.pk,
+                data=data,
+                tracking_number=tracking_number,
+                now=now,
+                # Citizens do not choose the priority (so it stays out of the
+                # fingerprint): a report starts with its category's default.
+                priority=category.default_priority,
+                photos=stored,
+                queue_photos=True,
+            )
+            # The index lives in public, which the owner's search path also reaches (its
+            # table name is unique): written here, it costs no switch back to public.
             ReportIndex.objects.create(
                 tracking_number=tracking_number,
                 government=owner,

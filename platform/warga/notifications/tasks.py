@@ -8,7 +8,7 @@ from typing import Any
 from celery import shared_task
 
 from tenants.tasks import TenantRequiredTask
-from warga.notifications.services import MAX_ATTEMPTS, notification_deliver
+from warga.notifications.services import MAX_ATTEMPTS, emails_batched, notification_deliver
 
 
 def backoff_seconds(retries: int) -> float:
@@ -20,10 +20,13 @@ def backoff_seconds(retries: int) -> float:
 @shared_task(bind=True, base=TenantRequiredTask, name="notifications.deliver", max_retries=MAX_ATTEMPTS)
 def notifications_deliver(self: Any, notification_ids: list[int]) -> dict[str, int]:
     """Deliver the given notifications of the current government; retry the ones that failed
-    for a temporary reason. Idempotent: sent rows are skipped."""
-    outcomes = {
-        notification_id: notification_deliver(notification_id=notification_id) for notification_id in notification_ids
-    }
+    for a temporary reason. Idempotent: sent rows are skipped. The batch's emails share one
+    connection to the mail server."""
+    with emails_batched():
+        outcomes = {
+            notification_id: notification_deliver(notification_id=notification_id)
+            for notification_id in notification_ids
+        }
     pending = [notification_id for notification_id, outcome in outcomes.items() if outcome == "retry"]
     if pending:
         raise self.retry(kwargs={"notification_ids": pending}, countdown=backoff_seconds(self.request.retries))

@@ -49,8 +49,9 @@ _CHUNK = 1024 * 1024
 # Columns holding media paths, which start `<folder>/<schema>/`: rewritten to the new schema's
 # prefix when an archive is restored under another name (the files are written there too).
 MEDIA_PATH_COLUMNS: dict[str, tuple[str, ...]] = {"reports_photo": ("path", "thumbnail_path")}
-# Tables the restore fills itself: the template's copy brings the migration records.
-_NOT_LOADED = frozenset({"django_migrations"})
+# Tables the restore fills itself: the template's copy brings the migration records, and the
+# routing configuration's triggers give the version a new value as the rows are loaded.
+_NOT_LOADED = frozenset({"django_migrations", "routing_configuration_version"})
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 Progress = Callable[[str], None]

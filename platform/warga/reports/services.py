@@ -135,9 +135,10 @@ def tracking_number_next(*, government: Government, year: int) -> str:
         raise RuntimeError("tracking_number_next must run inside the submitting transaction.")
     table = TrackingCounter._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (year, last_value) VALUES (%s, 0) ON CONFLICT (year) DO NOTHING", [year])
+        # One statement: the year's first report creates the row, later ones lock and count.
         cursor.execute(
-            f"UPDATE {table} SET last_value = last_value + 1 WHERE year = %s RETURNING last_value",
+            f"INSERT INTO {table} AS counter (year, last_value) VALUES (%s, 1) "
+            "ON CONFLICT (year) DO UPDATE SET last_value = counter.last_value + 1 RETURNING last_value",
             [year],
         )
         (value,) = cursor.fetchone()
@@ -223,9 +224,11 @@ def report_create(
     now: datetime,
     priority: str,
     photos: list[StoredPhoto] | None = None,
+    queue_photos: bool = False,
 ) -> Report:
     """Write a submitted report, its photos' rows, its first audit event and its outbox event,
-    and route it (with `priority`, its category's default, among the rule conditions).
+    and route it (with `priority`, its category's default, among the rule conditions). With
+    `queue_photos`, the photos' processing is queued for the commit (report_photos_queue).
 
     Called by intake inside its transaction, in `government`'s schema; validation and
     idempotency are intake's job.
@@ -250,7 +253,7 @@ def report_create(
         created_at=now,
         status_changed_at=now,
     )
-    ReportPhoto.objects.bulk_create(
+    created_photos = ReportPhoto.objects.bulk_create(
         ReportPhoto(
             report=report,
             position=position,
@@ -273,7 +276,9 @@ def report_create(
         payload=_outbox_payload(report, photo_count=len(photos or [])),
         created_at=now,
     )
-    report_route(report=report)
+    report_route(report=report, new=True)
+    if queue_photos:
+        report_photos_queue(report=report, photo_ids=[photo.pk for photo in created_photos])
     return report
 
 
@@ -1003,11 +1008,17 @@ def report_resolve(*, actor: User, tracking_number: str, proofs: list[ProofInput
 # --- Citizens' photos after the commit ------------------------------------------------------
 
 
-def report_photos_queue(*, report: Report) -> int:
+def report_photos_queue(*, report: Report, photo_ids: Sequence[int] | None = None) -> int:
     """Queue the photo task for each of the report's photos still waiting in quarantine, once
-    the current transaction commits, in the current schema. Returns how many were queued."""
+    the current transaction commits, in the current schema. Returns how many were queued.
+    `photo_ids`: the photos the caller has just written (all waiting), so none is read back."""
     _require_schema_of()
-    waiting = list(ReportPhoto.objects.filter(report=report, state=PhotoState.PROCESSING).values_list("id", flat=True))
+    if photo_ids is not None:
+        waiting = list(photo_ids)
+    else:
+        waiting = list(
+            ReportPhoto.objects.filter(report=report, state=PhotoState.PROCESSING).values_list("id", flat=True)
+        )
     for photo_id in waiting:
         send_on_commit(photo_process_task, kwargs={"photo_id": photo_id})
     return len(waiting)

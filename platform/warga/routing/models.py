@@ -157,3 +157,21 @@ class ReportRouting(models.Model):
 
     def __str__(self) -> str:
         return f"report {self.report_id}: v{self.rule_set_version}"
+
+
+class ConfigurationVersion(models.Model):
+    """The version of everything routing reads (rules, units, positions, holders, calendar,
+    SLA targets): one row, given a new random value by a database trigger on each of those
+    tables in the same transaction as the write (migration 0004, docs/decisions/0061).
+    Routing keeps what it read per process under this value; never written by code."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.UUIDField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "routing_configuration_version"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="one_configuration_version")]
+
+    def __str__(self) -> str:
+        return str(self.version)

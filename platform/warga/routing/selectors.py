@@ -24,9 +24,9 @@ from warga.organization.models import Membership, Position, PositionKind, Unit, 
 from warga.organization.selectors import membership_active_q
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import PRIORITY_RANK, Priority, Report
+from warga.routing.configuration import RoutingConfiguration, routing_configuration
 from warga.routing.models import ReportRouting, RoutingAuditEvent, Rule, RuleSet, Target
 from warga.taxonomy.selectors import categories_active, category_get
-from warga.workcalendar.selectors import working_calendar_for
 
 
 class RoutingNotConfigured(RuntimeError):
@@ -140,31 +140,34 @@ _HEADS_OF_VILLAGE = (PositionKind.LURAH, PositionKind.KEPALA_DESA)
 _HEADS_OF_GOVERNMENT = (PositionKind.GUBERNUR, PositionKind.BUPATI, PositionKind.WALIKOTA)
 
 
-def _positions_by_target(*, village_code: str, handling_unit: Unit | None) -> dict[str, list[Position]]:
-    """Every position a target can name for a report in `village_code`, in one query."""
+def _positions_by_target(
+    *, configuration: RoutingConfiguration, village_code: str, handling_unit: Unit | None
+) -> dict[str, list[Position]]:
+    """Every position a target can name for a report in `village_code`, from the cached
+    configuration's positions (each with its unit), in id order."""
     district_code = village_code.rsplit(".", 1)[0]
     regency_code = village_code[:5]
-    wanted = (
-        Q(unit__region_code=village_code, kind__in=_HEADS_OF_VILLAGE)
-        | Q(unit__region_code=district_code, kind=PositionKind.CAMAT)
-        | Q(unit__region_code=regency_code, unit__kind=UnitKind.AREA, kind=PositionKind.WALIKOTA_ADMINISTRASI)
-        | Q(unit__kind=UnitKind.GOVERNMENT, kind__in=(*_HEADS_OF_GOVERNMENT, PositionKind.ADMIN_KOORDINATOR))
-    )
-    if handling_unit is not None:
-        wanted |= Q(unit=handling_unit, kind=PositionKind.KEPALA_DINAS)
     found: dict[str, list[Position]] = {target.value: [] for target in Target}
-    for position in Position.objects.filter(wanted).select_related("unit").order_by("id"):
-        if position.kind in _HEADS_OF_VILLAGE:
+    near = configuration.positions_near(
+        village_code=village_code, handling_unit_id=handling_unit.pk if handling_unit is not None else None
+    )
+    for position in near:
+        unit = position.unit
+        if position.kind in _HEADS_OF_VILLAGE and unit.region_code == village_code:
             found[Target.VILLAGE_HEAD].append(position)
-        elif position.kind == PositionKind.CAMAT:
+        elif position.kind == PositionKind.CAMAT and unit.region_code == district_code:
             found[Target.CAMAT].append(position)
-        elif position.kind == PositionKind.WALIKOTA_ADMINISTRASI:
+        elif (
+            position.kind == PositionKind.WALIKOTA_ADMINISTRASI
+            and unit.kind == UnitKind.AREA
+            and unit.region_code == regency_code
+        ):
             found[Target.AREA_HEAD].append(position)
-        elif position.kind in _HEADS_OF_GOVERNMENT:
+        elif unit.kind == UnitKind.GOVERNMENT and position.kind in _HEADS_OF_GOVERNMENT:
             found[Target.HEAD_OF_GOVERNMENT].append(position)
-        elif position.kind == PositionKind.ADMIN_KOORDINATOR:
+        elif unit.kind == UnitKind.GOVERNMENT and position.kind == PositionKind.ADMIN_KOORDINATOR:
             found[Target.ADMIN_KOORDINATOR].append(position)
-        else:
+        elif handling_unit is not None and unit.pk == handling_unit.pk and position.kind == PositionKind.KEPALA_DINAS:
             found[Target.HANDLING_HEAD].append(position)
     return found
 
@@ -255,9 +258,11 @@ def routing_plan(
     start: datetime.datetime | None = None,
     rule_set: RuleSet | None = None,
     with_supervisor: bool = False,
+    configuration: RoutingConfiguration | None = None,
 ) -> RoutingPlan:
-    """Decide how a report would be routed now under the active rule set (or `rule_set`, when
-    the caller has just read the active one).
+    """Decide how a report would be routed now under the active rule set (or `rule_set`, another
+    version), reading rules, positions, holders and calendar from the per-process routing
+    configuration (warga.routing.configuration: one statement while nothing changed).
 
     The first rule (by order) whose conditions all hold wins; the answer names it, says why
     it matched and why each earlier rule did not, and resolves the positions to notify and
@@ -267,7 +272,11 @@ def routing_plan(
     rule matches.
     """
     government = current_government()
-    rule_set = rule_set or rule_set_active()
+    configuration = configuration or routing_configuration(government=government)
+    if rule_set is None or (configuration.rule_set is not None and rule_set.pk == configuration.rule_set.pk):
+        rule_set, rules = configuration.rule_set, configuration.rules
+    else:
+        rules = tuple(rules_of(rule_set=rule_set))
     if rule_set is None:
         raise RoutingNotConfigured(
             f"{government.name} belum memiliki aturan penerusan aktif: jalankan routing_seed_defaults(). "
@@ -275,7 +284,7 @@ def routing_plan(
         )
     skipped: list[str] = []
     matched: Rule | None = None
-    for rule in rules_of(rule_set=rule_set):
+    for rule in rules:
         why_not = _mismatch(rule, category_code=category_code, village_code=village_code, type=type, priority=priority)
         if why_not is None:
             matched = rule
@@ -287,15 +296,20 @@ def routing_plan(
             "tambahkan aturan tanpa syarat di akhir. (No rule matched; add a catch-all rule.)"
         )
     handling_unit = matched.handling_unit
-    by_target = _positions_by_target(village_code=village_code, handling_unit=handling_unit)
-    calendar = working_calendar_for(government=government)
+    by_target = _positions_by_target(
+        configuration=configuration, village_code=village_code, handling_unit=handling_unit
+    )
+    calendar = configuration.working_calendar(government=government)
     start = start or timezone.now()
     today = start.astimezone(calendar.zone).date()
     step_positions = [by_target.get(str(step["target"]), []) for step in matched.escalation]
-    all_ids = sorted(
-        {p.pk for target in matched.notify for p in by_target[target]} | {p.pk for ps in step_positions for p in ps}
-    )
-    holders = holders_of(position_ids=all_ids, on=today)
+    wanted = {p.pk for target in matched.notify for p in by_target[target]} | {
+        p.pk for ps in step_positions for p in ps
+    }
+    holders = {
+        pk: tuple(Holder(user_id=s.user_id, is_acting=s.is_acting) for s in seats)
+        for pk, seats in configuration.holders_on(position_ids=sorted(wanted), day=today).items()
+    }
     notified = tuple(
         NotifiedPosition(target=target, position_id=p.pk, kind=p.kind, title=p.title, holders=holders.get(p.pk, ()))
         for target in matched.notify

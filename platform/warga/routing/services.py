@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from tenants.context import in_public_schema
 from warga.notifications.models import EventKind
-from warga.notifications.services import notifications_send
+from warga.notifications.services import NotificationEvent, notifications_send, notifications_send_many
 from warga.organization.models import Position, PositionKind, Unit, UnitKind
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import Report
+from warga.routing.configuration import routing_configuration
 from warga.routing.defaults import (
     AGENCY_ESCALATION,
     AGENCY_NOTIFY,
@@ -308,7 +309,7 @@ def rule_set_restore(*, actor_id: uuid.UUID, version: int, note: str = "") -> Ru
 # --- routing a report ------------------------------------------------------------------------------
 
 
-def report_route(*, report: Report, start: datetime.datetime | None = None) -> ReportRouting | None:
+def report_route(*, report: Report, start: datetime.datetime | None = None, new: bool = False) -> ReportRouting | None:
     """Route a report just written in the current government's schema: store the handling
     unit, the rule and version that decided it and the escalation plan, and notify the
     holders of the positions to inform and the reporter. Runs in the caller's transaction
@@ -317,13 +318,16 @@ def report_route(*, report: Report, start: datetime.datetime | None = None) -> R
 
     Due times count from `start`: the report's arrival here, which for a transferred report
     is the transfer, not its first submission elsewhere (default: the report's creation).
+    `new`: the caller wrote the report in this very transaction, so it cannot have been
+    routed yet (one statement less per submission; the unique report id still guards it).
     """
     _require_tenant("report_route")
-    existing = ReportRouting.objects.filter(report_id=report.pk).first()
-    if existing is not None:
-        return existing
-    rule_set = rule_set_active()
-    if rule_set is None:
+    if not new:
+        existing = ReportRouting.objects.filter(report_id=report.pk).first()
+        if existing is not None:
+            return existing
+    configuration = routing_configuration(government=current_government())
+    if configuration.rule_set is None:
         # A government provisioned before routing existed: the report still lands (it never
         # dead-ends) and the coordinator disposes it by hand; the log says what to fix.
         logger.error("report %s not routed: %s has no active routing rules", report.pk, current_government().name)
@@ -334,7 +338,7 @@ def report_route(*, report: Report, start: datetime.datetime | None = None) -> R
         type=report.type,
         priority=report.priority,
         start=start or report.created_at,
-        rule_set=rule_set,
+        configuration=configuration,
     )
     first_due = plan.steps[0].due_at if plan.steps else None
     routing = ReportRouting.objects.create(
@@ -364,20 +368,24 @@ def report_route(*, report: Report, start: datetime.datetime | None = None) -> R
         "handling_unit": unit_name,
         "due_at": first_due.strftime("%d-%m-%Y %H:%M %Z") if first_due else "",
     }
-    notifications_send(
-        recipient_ids=plan.recipients,
-        report_id=report.pk,
-        kind=EventKind.REPORT_ROUTED,
-        context=context,
-        dedup_key=f"routed:{report.pk}",
-    )
-    notifications_send(
-        recipient_ids=[report.reporter_id],
-        report_id=report.pk,
-        kind=EventKind.REPORT_RECEIVED,
-        context=context,
-        dedup_key=f"received:{report.pk}",
-    )
+    events = [
+        NotificationEvent(
+            recipient_ids=plan.recipients,
+            report_id=report.pk,
+            kind=EventKind.REPORT_ROUTED,
+            context=context,
+            dedup_key=f"routed:{report.pk}",
+        ),
+        NotificationEvent(
+            recipient_ids=[report.reporter_id],
+            report_id=report.pk,
+            kind=EventKind.REPORT_RECEIVED,
+            context=context,
+            dedup_key=f"received:{report.pk}",
+        ),
+    ]
+    # A report just written cannot have been notified yet; one delivery task for both events.
+    notifications_send_many(events=events, first_time=new)
     return routing
 
 

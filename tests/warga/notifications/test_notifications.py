@@ -7,6 +7,7 @@ from typing import Any
 import psycopg
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from tenants.context import government_context
@@ -28,6 +29,7 @@ from warga.notifications.services import (
     notifications_send,
 )
 from warga.notifications.sms import HttpSmsSender, SmsDeliveryError
+from warga.notifications.tasks import notifications_deliver
 from warga.reports.models import Report
 from warga.reports.services import report_transition
 
@@ -251,3 +253,36 @@ def test_channel_preferences_default_to_in_app_and_email(bandung: Government, ja
     with government_context(jakarta):
         # Preferences are per government: Jakarta still has the defaults.
         assert channel_preference_for(user_id=user.pk).email is True
+
+
+class _CountingBackend(locmem.EmailBackend):
+    """The test mailbox, counting the sessions opened to it (what one SMTP connection is)."""
+
+    sessions = 0
+
+    def open(self) -> bool:
+        if getattr(self, "_session", False):
+            return False
+        type(self).sessions += 1
+        self._session = True
+        return True
+
+    def close(self) -> None:
+        self._session = False
+
+
+def test_a_delivery_batch_sends_its_emails_over_one_connection(bandung: Government, settings: Any) -> None:
+    settings.EMAIL_BACKEND = f"{__name__}._CountingBackend"
+    _CountingBackend.sessions = 0
+    people = [UserFactory() for _ in range(3)]
+    with government_context(bandung):
+        ids = notifications_send(
+            recipient_ids=[p.pk for p in people],
+            report_id=None,
+            kind=EventKind.REPORT_STATUS_CHANGED,
+            context={"tracking_number": "3273-2026-000010", "from_status": "received", "to_status": "verified"},
+            dedup_key="uji:batch",
+        )
+        assert notifications_deliver.run(notification_ids=ids) == {"sent": 3}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert _CountingBackend.sessions == 1
