@@ -10,6 +10,7 @@ host, from its owner through the public index), so another government's number i
 
 from __future__ import annotations
 
+import json
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +76,7 @@ from warga.reports.services import (
     response_template_archive,
     response_template_save,
 )
+from warga.taxonomy.questions import MAX_ANSWERS, TEXT_MAX_LENGTH, answers_described
 
 GOVERNMENT_HOST_ONLY = "Tersedia di alamat pemerintah daerah pemilik laporan."
 REPORT_NOT_FOUND = "Laporan dengan nomor itu tidak ditemukan."
@@ -145,6 +147,47 @@ def _public_read_refusal(request: Request, *, action: str, amount: int, seconds:
 
 # --- Serializers ------------------------------------------------------------------------------
 
+ANSWERS_MAX_CHARACTERS = 20_000
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "maxProperties": MAX_ANSWERS,
+        "additionalProperties": {
+            "oneOf": [
+                {"type": "string", "maxLength": TEXT_MAX_LENGTH},
+                {"type": "number"},
+                {"type": "array", "maxItems": MAX_ANSWERS, "items": {"type": "string", "maxLength": 40}},
+            ]
+        },
+        "example": {"ukuran_kerusakan": "sedang"},
+    }
+)
+class AnswersField(serializers.Field):
+    """The answers to the category's questions: a JSON object, or (in a multipart form) the
+    same object as JSON text. Its content is checked by the intake service, not here."""
+
+    default_error_messages = {
+        "invalid": 'Jawaban pertanyaan kategori harus berupa objek JSON, misalnya {{"ukuran_kerusakan": "sedang"}}.',
+        "too_long": f"Jawaban pertanyaan kategori paling panjang {ANSWERS_MAX_CHARACTERS} karakter.",
+    }
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, str):
+            if len(data) > ANSWERS_MAX_CHARACTERS:
+                self.fail("too_long")
+            try:
+                data = json.loads(data) if data.strip() else {}
+            except ValueError:
+                self.fail("invalid")
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
 
 class SubmitInput(BoundedSerializer):
     # Choice fields are plain strings here: the intake service answers with its own messages.
@@ -166,6 +209,11 @@ class SubmitInput(BoundedSerializer):
         default=list,
         max_length=MAX_PHOTOS,
         error_messages={"max_length": "Paling banyak {max_length} foto per laporan."},
+    )
+    answers = AnswersField(
+        required=False,
+        default=dict,
+        help_text="Answers to the category's questions (GET /api/v1/categories/), keyed by question code.",
     )
 
 
@@ -231,6 +279,13 @@ class OfficialEventOutput(BoundedSerializer):
     at = serializers.DateTimeField()
 
 
+class AnswerOutput(BoundedSerializer):
+    code = serializers.CharField(help_text="The question's code.")
+    question = serializers.CharField(help_text="The question, in Bahasa Indonesia.")
+    value = serializers.JSONField(help_text="As sent and cleaned: text, a number, a choice's key or a list of keys.")
+    text = serializers.CharField(help_text="The answer in words (a choice's name rather than its key).")
+
+
 class OfficialReportOutput(BoundedSerializer):
     tracking_number = serializers.CharField()
     type = serializers.CharField()
@@ -252,6 +307,9 @@ class OfficialReportOutput(BoundedSerializer):
     allowed_next = serializers.SerializerMethodField()
     photo_ids = serializers.SerializerMethodField()
     photos = serializers.SerializerMethodField()
+    answers = serializers.SerializerMethodField(
+        help_text="The answers to the category's questions, in the order asked, with their words."
+    )
 
     def get_reporter_id(self, report: Report) -> str | None:
         return str(report.reporter_id) if reporter_visible_to_officials(report=report) else None
@@ -262,6 +320,10 @@ class OfficialReportOutput(BoundedSerializer):
     @extend_schema_field(PhotoOutput(many=True))
     def get_photos(self, report: Report) -> list[dict[str, Any]]:
         return [{"id": i, "state": state} for i, state in report_photos(report=report).values_list("id", "state")]
+
+    @extend_schema_field(AnswerOutput(many=True))
+    def get_answers(self, report: Report) -> list[dict[str, Any]]:
+        return [vars(answer) for answer in answers_described(report.category_code, report.answers)]
 
     def get_allowed_next(self, report: Report) -> list[str]:
         return [s.value for s in allowed_next(report.status)]

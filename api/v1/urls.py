@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView
 from api.v1 import (
     apikeys,
     calendar,
+    categories,
     feed,
     government_settings,
     national,
@@ -74,6 +75,7 @@ urlpatterns = [
         reports.ResponseTemplateDetailView.as_view(),
         name="v1-response-template",
     ),
+    path("categories/", categories.CategoryListView.as_view(), name="v1-categories"),
     path("feed/", feed.FeedView.as_view(), name="v1-feed"),
     path("regions/villages/", regions.VillageSearchView.as_view(), name="v1-village-search"),
     path("me/reports/", reports.MyReportsView.as_view(), name="v1-my-reports"),

@@ -19,7 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -67,6 +67,7 @@ from warga.reports.services import (
 )
 from warga.routing.models import Target
 from warga.routing.selectors import report_routing_get
+from warga.taxonomy.questions import answers_described
 from warga.taxonomy.selectors import category_get
 
 NOT_FOUND = "Laporan dengan nomor itu tidak ditemukan di pemerintah daerah ini. (No such report here.)"
@@ -370,6 +371,7 @@ def _context(
         "government": government,
         "report": report,
         "category": category.name_id if category else report.category_code,
+        "answers": answers_described(report.category_code, report.answers, translation.get_language() or "id"),
         "status_label": Status(report.status).label,
         "priority_label": Priority(report.priority).label,
         "privacy_label": Privacy(report.privacy).label,

@@ -21,7 +21,7 @@ import json
 import math
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -65,6 +65,7 @@ from warga.reports.services import (
     tracking_number_next,
 )
 from warga.taxonomy.models import Category, Handling
+from warga.taxonomy.questions import Answer, validate_answers
 from warga.taxonomy.selectors import category_get
 
 DESCRIPTION_MAX_LENGTH = 5000
@@ -147,7 +148,8 @@ def _validate(
     privacy: str,
     idempotency_key: str,
     photos: Sequence[Readable],
-) -> tuple[Village, Category, list[CheckedPhoto]]:
+    answers: Mapping[str, object] | None,
+) -> tuple[Village, Category, list[CheckedPhoto], dict[str, Answer]]:
     errors: dict[str, list[FieldError]] = {}
 
     def add(field: str, code: str, message: str) -> None:
@@ -169,6 +171,14 @@ def _validate(
         )
     elif category.handling == Handling.EMERGENCY_REFERRAL:
         add("category_code", "emergency_referral", category.referral_id)
+    cleaned_answers: dict[str, Answer] = {}
+    if category is not None and category.is_active:
+        # The category's questions are checked here for every channel (docs/decisions/0060).
+        try:
+            cleaned_answers = validate_answers(category.code, answers)
+        except ReportInvalid as wrong:
+            for field, items in wrong.errors.items():
+                errors.setdefault(field, []).extend(items)
 
     text = description.strip()
     if not text:
@@ -230,7 +240,7 @@ def _validate(
         raise ReportInvalid(errors)
     assert village is not None
     assert category is not None
-    return village, category, processed
+    return village, category, processed, cleaned_answers
 
 
 def _submission(entry: ReportIndex, *, replayed: bool) -> Submission:
@@ -315,14 +325,16 @@ def report_submit(
     privacy: str,
     idempotency_key: str,
     photos: Sequence[Readable] = (),
+    answers: Mapping[str, object] | None = None,
     owner_required: Government | None = None,
 ) -> Submission:
     """Submit a citizen's report; returns where it landed and its tracking number.
 
-    `owner_required` (a channel bound to one government, such as its Open311 endpoint):
-    a place that government does not own is refused as ReportInvalid, nothing written.
-
-    Raises ReportInvalid (field errors in Bahasa Indonesia, nothing written) for bad input,
+    `answers` are the answers to the category's questions (`warga.taxonomy.questions`), kept
+    as cleaned. `owner_required` (a channel bound to one government, such as its Open311
+    endpoint): a place that government does not own is refused as ReportInvalid, nothing
+    written. Raises ReportInvalid (field errors in Bahasa Indonesia, nothing written) for
+    bad input, an answer's under `answers.<question code>`,
     IdempotencyKeyReused when the key was used for different content, RateLimited when the
     reporter sent too many new reports recently, and IntakeUnavailable
     when no government is ready to own the report. The same key with the same content from
@@ -331,7 +343,7 @@ def report_submit(
     """
     if not in_public_schema():
         raise RuntimeError(f"report_submit runs from the public schema, not {current_schema()!r}.")
-    village, category, processed = _validate(
+    village, category, processed, cleaned_answers = _validate(
         reporter=reporter,
         type=type,
         category_code=category_code,
@@ -342,6 +354,7 @@ def report_submit(
         privacy=privacy,
         idempotency_key=idempotency_key,
         photos=photos,
+        answers=answers,
     )
     data = NewReport(
         type=type,
@@ -354,8 +367,11 @@ def report_submit(
         district_code=village.district_id,
         village_code=village.code,
         privacy=privacy,
+        answers=dict(cleaned_answers),
     )
-    fingerprint = _fingerprint(**vars(data), photos=[photo.sha256 for photo in processed])
+    # Without answers the fingerprint stays what it was before reports had any.
+    fields = {name: value for name, value in vars(data).items() if name != "answers" or value}
+    fingerprint = _fingerprint(**fields, photos=[photo.sha256 for photo in processed])
     replay = _replay(reporter=reporter, idempotency_key=idempotency_key, fingerprint=fingerprint)
     if replay is not None:
         return replay

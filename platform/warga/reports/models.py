@@ -47,6 +47,9 @@ class Report(models.Model):
     type = models.CharField(max_length=24, choices=ReportType.choices)
     category_code = models.CharField(max_length=40, db_index=True)
     description = models.TextField()
+    # The answers to the category's questions, keyed by question code, as intake cleaned them
+    # (warga.taxonomy.questions); a question retired later keeps its answers here.
+    answers = models.JSONField(default=dict, blank=True)
     latitude = models.FloatField()
     longitude = models.FloatField()
     province_code = models.CharField(max_length=2)

@@ -13,7 +13,7 @@ import math
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -158,6 +158,8 @@ class NewReport:
     district_code: str
     village_code: str
     privacy: str
+    # The category questions' answers as `warga.taxonomy.questions.validate_answers` cleaned them.
+    answers: dict[str, object] = field(default_factory=dict)
 
 
 def _outbox_payload(report: Report, *, photo_count: int) -> dict[str, object]:
@@ -234,6 +236,7 @@ def report_create(
         type=data.type,
         category_code=data.category_code,
         description=data.description,
+        answers=data.answers,
         latitude=data.latitude,
         longitude=data.longitude,
         province_code=data.province_code,
@@ -686,6 +689,7 @@ def report_import_from_transfer(
         type=old.type,
         category_code=old.category_code,
         description=old.description,
+        answers=old.answers,
         latitude=old.latitude,
         longitude=old.longitude,
         province_code=old.province_code,

@@ -48,3 +48,72 @@ class Category(models.Model):
     @property
     def accepts_reports(self) -> bool:
         return self.is_active and self.handling != Handling.EMERGENCY_REFERRAL
+
+
+class Datatype(models.TextChoices):
+    """The kinds of answer a category question takes: Open311 GeoReport v2's attribute datatypes."""
+
+    STRING = "string", "Teks singkat"
+    NUMBER = "number", "Angka"
+    TEXT = "text", "Teks panjang"
+    DATETIME = "datetime", "Tanggal dan jam"
+    SINGLEVALUELIST = "singlevaluelist", "Pilih satu"
+    MULTIVALUELIST = "multivaluelist", "Pilih satu atau lebih"
+
+
+LIST_DATATYPES = frozenset({Datatype.SINGLEVALUELIST, Datatype.MULTIVALUELIST})
+
+
+class CategoryQuestion(models.Model):
+    """One more thing a report of a category is asked (a pothole's size, a flood's depth).
+
+    Curated with the national taxonomy; intake validates the answers on every channel
+    (`warga.taxonomy.questions.validate_answers`) and the report keeps them under `code`.
+    A retired question is made inactive, not deleted: reports keep their old answers.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(max_length=40, allow_unicode=False, help_text="Stable key of the answer in reports.")
+    datatype = models.CharField(max_length=16, choices=Datatype.choices)
+    required = models.BooleanField(default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+    description_id = models.CharField("pertanyaan (Bahasa Indonesia)", max_length=200)
+    description_en = models.CharField("question (English)", max_length=200)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        db_table = "taxonomy_category_question"
+        ordering = ["category", "order", "code"]
+        verbose_name = "pertanyaan kategori"
+        verbose_name_plural = "pertanyaan kategori"
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="taxonomy_question_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(datatype__in=Datatype.values), name="taxonomy_question_datatype_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id}: {self.description_id}"
+
+
+class CategoryQuestionValue(models.Model):
+    """One choice of a list question, in both languages; `key` is what reports keep."""
+
+    id = models.BigAutoField(primary_key=True)
+    question = models.ForeignKey(CategoryQuestion, on_delete=models.CASCADE, related_name="values")
+    key = models.SlugField(max_length=40, allow_unicode=False)
+    name_id = models.CharField("nama (Bahasa Indonesia)", max_length=120)
+    name_en = models.CharField("name (English)", max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "taxonomy_category_question_value"
+        ordering = ["question", "order", "key"]
+        verbose_name = "pilihan jawaban"
+        verbose_name_plural = "pilihan jawaban"
+        constraints = [models.UniqueConstraint(fields=["question", "key"], name="taxonomy_question_value_unique")]
+
+    def __str__(self) -> str:
+        return self.name_id
