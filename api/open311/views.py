@@ -44,6 +44,7 @@ from warga.intake.open311 import (
 )
 from warga.intake.services import report_submit, submission_ip_budget_spend
 from warga.reports.errors import ReportError, ReportInvalid
+from warga.taxonomy.questions import ANSWERS_FIELD, Question
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this endpoint last changed in a way a client would notice (discovery's `changeset`).
@@ -93,6 +94,15 @@ class Open311KeyAuthentication(ApiKeyAuthentication):
         return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def _field_name(name: str) -> str:
+    """An intake field as a GeoReport client names it: `answers.<code>` is `attribute[<code>]`."""
+    if name.startswith(f"{ANSWERS_FIELD}."):
+        return f"attribute[{name.removeprefix(f'{ANSWERS_FIELD}.')}]"
+    if name == ANSWERS_FIELD:
+        return "attribute"
+    return FIELD_NAMES.get(name, name)
+
+
 def _error_response(exc: Exception, fmt: str) -> HttpResponse | None:
     if isinstance(exc, Open311Error):
         return errors(fmt, exc.status, exc.descriptions)
@@ -100,11 +110,7 @@ def _error_response(exc: Exception, fmt: str) -> HttpResponse | None:
         return errors(
             fmt,
             400,
-            [
-                f"{FIELD_NAMES.get(name, name)}: {error.message}"
-                for name, items in exc.errors.items()
-                for error in items
-            ],
+            [f"{_field_name(name)}: {error.message}" for name, items in exc.errors.items() for error in items],
         )
     if isinstance(exc, ReportError):
         status, _ = next(
@@ -210,7 +216,9 @@ class ServicesView(Open311View):
         return document(fmt, "services", body)
 
 
-def _attribute(question: Any, language: str) -> dict[str, Any]:
+def _attribute(question: Question, language: str) -> dict[str, Any]:
+    """A category question as the specification's attribute: every one is the citizen's to
+    answer (`variable`); list questions carry their choices."""
     return {
         "variable": True,
         "code": question.code,
@@ -218,8 +226,8 @@ def _attribute(question: Any, language: str) -> dict[str, Any]:
         "required": question.required,
         "datatype_description": None,
         "order": question.order,
-        "description": question.description,
-        "values": [{"key": key, "name": name} for key, name in question.values],
+        "description": question.description(language),
+        "values": [{"key": value.key, "name": value.name(language)} for value in question.values],
     }
 
 
@@ -315,6 +323,7 @@ def _submit(given: NewRequest, *, reporter: ApiKey, owner: Government | None) ->
             village_code=village,
             privacy=given.privacy,
             idempotency_key=given.idempotency_key,
+            answers=given.answers,
             owner_required=owner,
         )
     return submission.tracking_number

@@ -131,25 +131,66 @@ def test_services_are_the_categories_that_accept_reports(bandung: Government) ->
     assert "kebakaran" not in codes  # an emergency: referred to 112, not queued
     assert all(list(service) == SERVICE_KEYS for service in services)
     road = next(service for service in services if service["service_code"] == "jalan_rusak")
-    assert road["metadata"] is False
+    # metadata: whether the category asks questions (services/{code} lists them).
+    assert road["metadata"] is True
     assert road["type"] == "realtime"
+    assert any(service["metadata"] is False for service in services)
     root = _xml(_get("services.xml", host=PUBLIC))
     assert root.tag == "services"
     assert [service.findtext("service_code") for service in root.findall("service")] == codes
     first = root.find("service")
     assert first is not None
     assert [child.tag for child in first] == SERVICE_KEYS
-    assert first.findtext("metadata") == "false"
+    assert first.findtext("metadata") == "true"
     english = Client().get("/open311/v2/services.json", HTTP_HOST=BANDUNG_HOST, HTTP_ACCEPT_LANGUAGE="en")
     assert next(s for s in english.json() if s["service_code"] == "jalan_rusak")["service_name"] != road["service_name"]
 
 
-def test_service_definition_and_an_unknown_service_code(bandung: Government) -> None:
-    assert _get("services/jalan_rusak.json").json() == {"service_code": "jalan_rusak", "attributes": []}
+def test_service_definitions_carry_the_category_questions(bandung: Government) -> None:
+    assert _get("services/jalan_rusak.json").json() == {
+        "service_code": "jalan_rusak",
+        "attributes": [
+            {
+                "variable": True,
+                "code": "ukuran_kerusakan",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "datatype_description": None,
+                "order": 10,
+                "description": "Perkiraan ukuran kerusakan jalan",
+                "values": [
+                    {"key": "kecil", "name": "Kecil (kurang dari 30 cm, sebesar piring)"},
+                    {"key": "sedang", "name": "Sedang (30 cm sampai 1 m)"},
+                    {"key": "besar", "name": "Besar (lebih dari 1 m, selebar ban mobil atau lebih)"},
+                ],
+            }
+        ],
+    }
     root = _xml(_get("services/jalan_rusak.xml", host=PUBLIC))
     assert root.tag == "service_definition"
     assert root.findtext("service_code") == "jalan_rusak"
-    assert root.find("attributes") is not None
+    [attribute] = root.findall("attributes/attribute")
+    assert [child.tag for child in attribute] == [
+        "variable",
+        "code",
+        "datatype",
+        "required",
+        "datatype_description",
+        "order",
+        "description",
+        "values",
+    ]
+    assert (attribute.findtext("variable"), attribute.findtext("required")) == ("true", "false")
+    assert [value.findtext("key") for value in attribute.findall("values/value")] == ["kecil", "sedang", "besar"]
+    english = Client().get("/open311/v2/services/lampu_jalan.json", HTTP_HOST=BANDUNG_HOST, HTTP_ACCEPT_LANGUAGE="en")
+    assert [(a["code"], a["datatype"], a["values"]) for a in english.json()["attributes"]] == [
+        ("nomor_tiang", "string", []),
+        ("mati_sejak", "datetime", []),
+    ]
+    assert english.json()["attributes"][1]["description"] == "Since when has the light been out?"
+
+
+def test_an_unknown_service_code_and_an_unknown_resource(bandung: Government) -> None:
     [description] = _errors(_get("services/tidak_ada.json"), 404)
     assert "service_code" in description
     for code in ("tidak_ada", "kebakaran"):
@@ -204,6 +245,24 @@ def test_a_key_files_a_request_with_the_api_key_field_and_keeps_no_contact_detai
     shown = _get(f"requests/{number}.json").content.decode()
     for personal in ("warga@example.id", "Siti", "Rahayu", "081234567890", "api.warga.invalid"):
         assert personal not in shown
+
+
+def test_attributes_are_the_answers_to_the_category_questions(bandung: Government) -> None:
+    raw = _key(bandung)
+    response = _post(api_key=raw, **{"attribute[ukuran_kerusakan]": "besar"})
+    assert response.status_code == 201, response.content
+    rubbish = _post(api_key=raw, service_code="sampah", **{"attribute[jenis_sampah][]": ["puing", "plastik"]})
+    assert rubbish.status_code == 201, rubbish.content
+    with government_context(bandung):
+        answers = dict(Report.objects.values_list("tracking_number", "answers"))
+    assert answers[response.json()[0]["service_request_id"]] == {"ukuran_kerusakan": "besar"}
+    assert answers[rubbish.json()[0]["service_request_id"]] == {"jenis_sampah": ["plastik", "puing"]}
+    before = counts(bandung)
+    [wrong] = _errors(_post(api_key=raw, **{"attribute[ukuran_kerusakan]": "raksasa"}), 400)
+    assert wrong.startswith("attribute[ukuran_kerusakan]: ")
+    [unasked] = _errors(_post(api_key=raw, **{"attribute[warna]": "merah"}), 400)
+    assert unasked.startswith("attribute: ")
+    assert counts(bandung) == before
 
 
 def test_post_refusals_are_the_error_list_and_write_nothing(bandung: Government, national: Government) -> None:

@@ -33,6 +33,7 @@ from warga.reports.lifecycle import OPEN_STATUSES, Status
 from warga.reports.models import Privacy, Report
 from warga.reports.selectors import report_status_changes, reports_by_ids
 from warga.taxonomy.models import Category, Handling
+from warga.taxonomy.questions import Question, questions_by_category, questions_for
 from warga.taxonomy.selectors import categories_active, category_get, category_names
 
 # The specification's defaults: the most recent 90 days, at most 1000 requests per answer.
@@ -63,12 +64,7 @@ class Service:
     has_questions: bool
 
 
-def _questions_of(code: str) -> list[object]:
-    """A category's questions; none until categories carry them."""
-    return []
-
-
-def _service(category: Category, language: str) -> Service:
+def _service(category: Category, language: str, *, has_questions: bool) -> Service:
     name = category.name_en if language == "en" else category.name_id
     handling = Handling(category.handling).label
     return Service(
@@ -76,26 +72,32 @@ def _service(category: Category, language: str) -> Service:
         name=name,
         description=f"{name}. {handling}.",
         group=handling,
-        has_questions=bool(_questions_of(category.code)),
+        has_questions=has_questions,
     )
 
 
 def open311_services(*, language: str = "id") -> list[Service]:
-    """Every category that accepts reports (emergencies are referred to 112, not queued)."""
-    return [_service(category, language) for category in categories_active() if category.accepts_reports]
+    """Every category that accepts reports (emergencies are referred to 112, not queued), with
+    whether it asks questions (`metadata` in Open311). Two queries."""
+    asking = questions_by_category()
+    return [
+        _service(category, language, has_questions=bool(asking.get(category.code)))
+        for category in categories_active()
+        if category.accepts_reports
+    ]
 
 
 @dataclass(frozen=True)
 class ServiceDefinition:
     code: str
-    questions: list[object]
+    questions: list[Question]
 
 
 def open311_service_definition(*, code: str) -> ServiceDefinition | None:
     category = category_get(code=code)
     if category is None or not category.accepts_reports:
         return None
-    return ServiceDefinition(code=category.code, questions=_questions_of(category.code))
+    return ServiceDefinition(code=category.code, questions=questions_for(category.code))
 
 
 # --- Service requests --------------------------------------------------------------------------
