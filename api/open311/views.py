@@ -177,14 +177,22 @@ def _language() -> str:
 class DiscoveryView(Open311View):
     def get(self, request: Request, fmt: str) -> HttpResponse:
         here = government_of(request)
-        owner = here.name if here is not None else "Warga"
+        if here is None:
+            contact = "Operator Warga, lewat alamat nasional. (The Warga operator.)"
+            key_service = (
+                "Kunci API intake nasional dibuat oleh operator Warga, dengan cakupan reports:submit; kunci "
+                "pemerintah daerah berlaku di alamat pemerintah itu. (National intake keys come from the operator.)"
+            )
+        else:
+            contact = f"Admin koordinator {here.name}, lewat alamat ini. (The admin koordinator of {here.name}.)"
+            key_service = (
+                f"Kunci API dibuat oleh admin koordinator {here.name} (POST /api/v1/api-keys/), dengan cakupan "
+                "reports:submit. (API keys come from the government's admin koordinator.)"
+            )
         body = {
             "changeset": CHANGESET,
-            "contact": f"Admin koordinator {owner}, lewat alamat ini. (The admin koordinator of {owner}.)",
-            "key_service": (
-                f"Kunci API dibuat oleh admin koordinator {owner} (Konsol admin, Kunci API), dengan cakupan "
-                "reports:submit. (API keys come from the government's admin koordinator.)"
-            ),
+            "contact": contact,
+            "key_service": key_service,
             "endpoints": [
                 {
                     "specification": SPECIFICATION,

@@ -12,7 +12,11 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tenants.context import government_context
@@ -462,3 +466,33 @@ def test_json_bodies_are_not_how_open311_posts(bandung: Government) -> None:
         HTTP_X_API_KEY=_key(bandung),
     )
     assert _errors(response, 415)
+
+
+def test_key_and_anonymous_traffic_is_throttled_like_the_rest_of_the_api(bandung: Government, settings: Any) -> None:
+    settings.REST_FRAMEWORK = django_settings.REST_FRAMEWORK | {
+        "DEFAULT_THROTTLE_RATES": {"anonymous": "2/minute", "session": "2/minute", "api_key": "2/minute"}
+    }
+    caches["shared"].clear()
+    raw = _key(bandung, "reports:read")
+    for _ in range(2):
+        assert _get("services.json", api_key=raw).status_code == 200
+    throttled = _get("services.xml", api_key=raw)
+    assert throttled.status_code == 429
+    assert 1 <= int(throttled["Retry-After"]) <= 60
+    assert _xml(throttled).findtext("error/code") == "429"
+    # The key's budget is its own: anonymous traffic from the same address still has one.
+    assert _get("services.json").status_code == 200
+    caches["shared"].clear()
+
+
+def test_a_list_reads_each_owner_once_however_many_requests(filed: dict[str, str], bandung: Government) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert _get("requests.json", host=PUBLIC).status_code == 200
+        return len(captured)
+
+    few = queries()
+    citizen = UserFactory()
+    for _ in range(3):
+        submit(citizen)
+    assert queries() == few
