@@ -17,14 +17,12 @@ from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.db import connections
 from django.test import Client
-from django.test.testcases import LiveServerThread
 from django.utils import timezone
 from georeport import GeoReport
 
 from tenants.models import Government, Level
+from tests.live_http import live_http_server
 from tests.warga.reports.helpers import BANDUNG_POINT, BANDUNG_VILLAGE
 from tests.worker.support import committed_citizen
 from warga.access.models import ApiKey
@@ -35,21 +33,8 @@ from warga.intake.models import ReportIndex
 
 @pytest.fixture
 def port(committed_db: None) -> Iterator[int]:
-    database = connections["default"].settings_dict
-    max_age = database["CONN_MAX_AGE"]
-    # Each request closes its connection: none outlives the test holding the database.
-    database["CONN_MAX_AGE"] = 0
-    server = LiveServerThread("localhost", StaticFilesHandler, port=0)
-    server.daemon = True
-    server.start()
-    server.is_ready.wait()
-    if server.error:
-        raise server.error
-    try:
-        yield server.port
-    finally:
-        server.terminate()
-        database["CONN_MAX_AGE"] = max_age
+    with live_http_server() as port:
+        yield port
 
 
 def _call(url: str, data: dict[str, str] | None = None) -> tuple[int, Any]:
