@@ -496,3 +496,18 @@ def test_a_list_reads_each_owner_once_however_many_requests(filed: dict[str, str
     for _ in range(3):
         submit(citizen)
     assert queries() == few
+
+
+def test_a_rahasia_request_is_seen_by_the_key_that_filed_it_and_by_no_one_else(bandung: Government) -> None:
+    raw, other = _key(bandung), _key(bandung, "reports:read")
+    response = _post(api_key=raw, privacy="rahasia")
+    assert response.status_code == 201, response.content
+    number = response.json()[0]["service_request_id"]
+    assert ReportIndex.objects.get(tracking_number=number).latitude is None
+    [own] = _get(f"requests/{number}.json", api_key=raw).json()
+    assert (own["service_request_id"], own["lat"], own["long"]) == (number, *BANDUNG_POINT)
+    assert [r["service_request_id"] for r in _get("requests.json", api_key=raw).json()] == [number]
+    for host, key in ((BANDUNG_HOST, None), (BANDUNG_HOST, other), (PUBLIC, None)):
+        params = {"api_key": key} if key else {}
+        _errors(_get(f"requests/{number}.json", host=host, **params), 404)
+        assert _get("requests.json", host=host, **params).json() == []
