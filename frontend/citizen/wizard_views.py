@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -49,7 +50,17 @@ from warga.regions.selectors import VillageMatch, villages_by_codes
 from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.models import Privacy, ReportType
 from warga.reports.photos import MAX_PHOTOS
-from warga.taxonomy.models import Category, Handling
+from warga.taxonomy.models import Category, Datatype, Handling
+from warga.taxonomy.questions import (
+    ANSWERS_FIELD,
+    STRING_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    Question,
+    answers_described,
+    questions_by_category,
+    questions_for,
+    validate_answers,
+)
 from warga.taxonomy.selectors import categories_active, category_get
 
 DRAFT_KEY = "report_wizard"
@@ -355,6 +366,9 @@ def category(request: HttpRequest) -> HttpResponse:
             _save(request, draft)
             errors["category_code"] = _("This is an emergency: call 112 now. Warga does not take it as a report.")
         else:
+            if draft.get("category_code") != found.code:
+                # Another category asks other questions.
+                draft.pop("answers", None)
             draft["category_code"] = found.code
             _save(request, draft)
             return HttpResponseRedirect(_step_url("uraian"))
@@ -387,6 +401,65 @@ def _privacy_choices() -> list[tuple[str, str, str]]:
     ]
 
 
+ANSWER_PREFIX = "answer-"
+
+
+def _answer_problems() -> dict[str, str]:
+    """What the citizen is told next to a question, by the code of intake's refusal (the
+    service's own sentence, in Bahasa Indonesia, for any other)."""
+    return {
+        "required": _("Answer this question."),
+        "not_a_number": _("Enter a number only, for example 30 or 2.5, without the unit."),
+        "out_of_range": _("This number is too large."),
+        "not_a_datetime": _("Enter the date and time, for example 2026-12-04 07:30."),
+        "unknown_value": _("Choose from the list."),
+        "not_single": _("Give one answer only."),
+        "too_long": _("This answer is too long: shorten it."),
+    }
+
+
+def _answers_given(data: Any, questions: list[Question]) -> dict[str, Any]:
+    """The form's answers, keyed by question code (a multivaluelist's ticked boxes as a list)."""
+    return {
+        q.code: data.getlist(ANSWER_PREFIX + q.code)
+        if q.datatype == Datatype.MULTIVALUELIST
+        else data.get(ANSWER_PREFIX + q.code, "")
+        for q in questions
+    }
+
+
+def _answer_errors(invalid: ReportInvalid) -> dict[str, str]:
+    problems = _answer_problems()
+    errors = {}
+    for field, items in invalid.errors.items():
+        key = ANSWER_PREFIX + field.removeprefix(ANSWERS_FIELD + ".") if field != ANSWERS_FIELD else "uraian"
+        errors[key] = " ".join(problems.get(item.code, item.message) for item in items)
+    return errors
+
+
+def _question_fields(
+    questions: list[Question], answers: dict[str, Any], errors: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """What the template needs to draw each question as a form field, in the page's language."""
+    language = translation.get_language() or "id"
+    fields = []
+    for question in questions:
+        given = answers.get(question.code, [] if question.datatype == Datatype.MULTIVALUELIST else "")
+        fields.append(
+            {
+                "question": question,
+                "name": ANSWER_PREFIX + question.code,
+                "label": question.description(language),
+                "value": given,
+                "chosen": given if isinstance(given, list) else [str(given)],
+                "choices": [(value.key, value.name(language)) for value in question.values],
+                "max_length": TEXT_MAX_LENGTH if question.datatype == Datatype.TEXT else STRING_MAX_LENGTH,
+                "error": (errors or {}).get(ANSWER_PREFIX + question.code, ""),
+            }
+        )
+    return fields
+
+
 @require_http_methods(["GET", "POST"])
 def details(request: HttpRequest) -> HttpResponse:
     draft = _draft(request)
@@ -395,9 +468,13 @@ def details(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     description = draft.get("description", "")
     privacy = draft.get("privacy", Privacy.PUBLIK)
+    category_code = draft.get("category_code", "")
+    questions = questions_for(category_code) if category_code else []
+    answers: dict[str, Any] = draft.get("answers", {})
     if request.method == "POST":
         description = request.POST.get("description", "")
         privacy = request.POST.get("privacy", "")
+        answers = _answers_given(request.POST, questions)
         text = description.strip()
         if not text:
             errors["description"] = _("Describe the problem: what is wrong, and since when.")
@@ -408,10 +485,30 @@ def details(request: HttpRequest) -> HttpResponse:
             }
         if privacy not in Privacy.values:
             errors["privacy"] = _("Choose who may see the report.")
+        cleaned: dict[str, Any] = {}
+        try:
+            # The one check of the answers (intake runs it again when the report is sent).
+            cleaned = validate_answers(category_code, answers, questions=questions)
+        except ReportInvalid as invalid:
+            errors.update(_answer_errors(invalid))
         if not errors:
-            draft.update(description=text, privacy=privacy)
+            draft.update(description=text, privacy=privacy, answers=cleaned)
             _save(request, draft)
             return HttpResponseRedirect(_step_url("serupa"))
+    # The offline copy of this step serves whatever category the phone's draft has: it carries
+    # every category's questions, each group disabled until wizard.js enables the draft's.
+    shell = request.method == "GET" and request.headers.get("X-Warga-Shell") == "1"
+    if shell:
+        groups = [
+            {"category_code": code, "fields": _question_fields(group, {})}
+            for code, group in questions_by_category().items()
+        ]
+    else:
+        groups = (
+            [{"category_code": category_code, "fields": _question_fields(questions, answers, errors)}]
+            if questions
+            else []
+        )
     return _render(
         request,
         "uraian",
@@ -420,6 +517,8 @@ def details(request: HttpRequest) -> HttpResponse:
             "privacy": privacy,
             "privacy_choices": _privacy_choices(),
             "max_length": DESCRIPTION_MAX_LENGTH,
+            "question_groups": groups,
+            "shell": shell,
         },
         errors,
         status=400 if errors else 200,
@@ -478,6 +577,9 @@ def _summary(draft: dict[str, Any]) -> dict[str, Any]:
         "icon": _icon(draft.get("category_code", "")),
         "description": draft.get("description", ""),
         "privacy_label": privacy.get(draft.get("privacy", ""), ""),
+        "answers": answers_described(
+            draft.get("category_code", ""), draft.get("answers", {}), translation.get_language() or "id"
+        ),
     }
 
 
@@ -524,11 +626,12 @@ def submit(request: HttpRequest) -> HttpResponse:
                 village_code=draft["village_code"],
                 privacy=draft["privacy"],
                 idempotency_key=draft["idempotency_key"],
+                answers=draft.get("answers", {}),
                 photos=pending_photos_read(draft_id=draft["draft_id"], tokens=[p["token"] for p in draft["photos"]]),
             )
         except ReportInvalid as invalid:
             for field, items in invalid.errors.items():
-                key = FIELD_STEP.get(field, "kirim")
+                key = FIELD_STEP.get(field, "uraian" if field.startswith(ANSWERS_FIELD) else "kirim")
                 errors[key] = " ".join([errors.get(key, "")] + [item.message for item in items]).strip()
         except (RateLimited, IdempotencyKeyReused, IntakeUnavailable) as refused:
             errors["kirim"] = refused.message

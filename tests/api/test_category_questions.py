@@ -12,8 +12,10 @@ from django.test import Client
 from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import official_of, signed_in_client
+from tests.api.test_reports import _payload as submission_payload
+from tests.api.test_reports import _post as post_json
 from tests.factories import UserFactory
-from tests.warga.reports.helpers import BANDUNG_POINT, BANDUNG_VILLAGE, JAKARTA_POINT, JAKARTA_VILLAGE, counts
+from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, counts
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.reports.models import Report
@@ -25,20 +27,18 @@ JAKARTA_HOST = "dki-jakarta.localhost"
 
 
 def _payload(**overrides: Any) -> dict[str, Any]:
-    return {
-        "type": "pengaduan",
-        "category_code": "jalan_rusak",
-        "description": "Jalan berlubang di depan pasar.",
-        "latitude": BANDUNG_POINT[0],
-        "longitude": BANDUNG_POINT[1],
-        "village_code": BANDUNG_VILLAGE,
-        "privacy": "publik",
-        "idempotency_key": "pertanyaan-0001",
-    } | overrides
+    return (
+        submission_payload(
+            category_code="jalan_rusak",
+            description="Jalan berlubang di depan pasar.",
+            idempotency_key="pertanyaan-0001",
+        )
+        | overrides
+    )
 
 
 def _post(client: Client, data: dict[str, Any]) -> Any:
-    return client.post("/api/v1/reports/", json.dumps(data), content_type="application/json", HTTP_HOST=PUBLIC)
+    return post_json(client, "/api/v1/reports/", data)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """The report wizard in a real browser (headless Chromium) against the live server: a citizen
-reports a blocked drain in Kota Bandung with a photo and a dragged pin; a Jawa Barat regency not
+reports a blocked drain in Kota Bandung with a photo, a dragged pin and the depth of the water; a Jawa Barat regency not
 on Warga lands with its province; a report written offline is sent once when the connection
 returns. Every step passes the page checks, and the first load's weight is printed."""
 
@@ -246,7 +246,14 @@ def test_a_citizen_reports_a_blocked_drain_in_kota_bandung(
 
         assert page.url == f"{base}/lapor/uraian/"
         page.fill("#description", DESCRIPTION)
+        # The category's question: a depth in words is refused next to it, a number is kept.
+        page.fill("#answer-kedalaman_genangan_cm", "selutut")
         page.check("#privasi-publik")
+        _continue(page)
+        assert page.url == f"{base}/lapor/uraian/"
+        assert page.locator("#answer-kedalaman_genangan_cm").get_attribute("aria-invalid") == "true"
+        check_page(page, "citizen/wizard/4-details-answer-error")
+        page.fill("#answer-kedalaman_genangan_cm", "25")
         check_page(page, "citizen/wizard/4-details")
         _continue(page)
 
@@ -258,6 +265,7 @@ def test_a_citizen_reports_a_blocked_drain_in_kota_bandung(
 
         assert page.url == f"{base}/lapor/kirim/"
         assert "Sukarasa" in page.locator("main").inner_text().title()
+        assert page.locator('[data-answer="kedalaman_genangan_cm"]').inner_text() == "25"
         check_page(page, "citizen/wizard/6-check")
         assert citizen.numbers() == []
         with page.expect_navigation():
@@ -272,6 +280,7 @@ def test_a_citizen_reports_a_blocked_drain_in_kota_bandung(
         with government_context(bandung):
             report = Report.objects.get(tracking_number=number)
             assert (report.village_code, report.category_code) == (BANDUNG_VILLAGE, "saluran_tersumbat")
+            assert report.answers == {"kedalaman_genangan_cm": 25}
             assert (report.latitude, report.longitude) == pytest.approx(after, abs=1e-5)
             assert ReportPhoto.objects.filter(report=report).count() == 1
         assert page.console_errors == [], page.console_errors
@@ -346,6 +355,9 @@ def test_a_report_written_offline_is_sent_once_when_the_connection_returns(
         _continue(page)
         assert page.url == f"{base}/lapor/uraian/"
         page.fill("#description", DESCRIPTION)
+        # The copy carries every category's questions; the page shows the draft's category's.
+        page.fill("#answer-kedalaman_genangan_cm", "30")
+        assert page.locator("[data-questions-for]").count() == 1
         page.check("#privasi-publik")
         page.locator('form[data-wizard-step="uraian"] button[type="submit"]').click()
 
@@ -370,6 +382,7 @@ def test_a_report_written_offline_is_sent_once_when_the_connection_returns(
         with government_context(bandung):
             report = Report.objects.get(tracking_number=numbers[0])
             assert report.village_code == GEGERKALONG
+            assert report.answers == {"kedalaman_genangan_cm": 30}
             assert ReportPhoto.objects.filter(report=report).count() == 1
         # Nothing is left waiting on the phone.
         page.reload()

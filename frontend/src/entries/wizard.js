@@ -135,12 +135,26 @@ function fieldsOf(form, step, submitter) {
     case "kategori":
       return { category_code: value("category_code") };
     case "uraian":
-      return { description: value("description"), privacy: value("privacy") };
+      return { description: value("description"), privacy: value("privacy"), answers: JSON.stringify(answersOf(form)) };
     case "foto":
       return { no_photo: submitter && submitter.value === "skip" ? "1" : "" };
     default:
       return {};
   }
+}
+
+// The category's questions on the description step (fields "answer-<code>"; disabled ones are
+// not in the form data), as the API takes them: {code: text, or a list for ticked boxes}.
+function answersOf(form) {
+  const answers = {};
+  const lists = new Set([...form.querySelectorAll('input[type="checkbox"][name^="answer-"]')].map((box) => box.name));
+  for (const [name, given] of new FormData(form)) {
+    if (!name.startsWith("answer-") || given === "") continue;
+    const code = name.slice("answer-".length);
+    if (lists.has(name)) (answers[code] = answers[code] || []).push(String(given));
+    else answers[code] = String(given);
+  }
+  return answers;
 }
 
 function missing(step, fields, photos) {
@@ -216,6 +230,18 @@ for (const form of document.querySelectorAll("form[data-wizard-step]")) {
       return;
     }
     location.href = form.dataset.next;
+  });
+}
+
+// --- Description: the offline copy carries every category's questions; keep the draft's -------
+
+const questionGroups = document.querySelectorAll("[data-questions-for][disabled]");
+if (questionGroups.length) {
+  currentDraft().then((draft) => {
+    for (const group of questionGroups) {
+      if (group.dataset.questionsFor === draft.fields.category_code) Object.assign(group, { disabled: false, hidden: false });
+      else group.remove();
+    }
   });
 }
 
