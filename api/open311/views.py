@@ -34,6 +34,7 @@ from warga.access.policy import Action, ActionForbidden, api_key_of, policy_key_
 from warga.intake.open311 import (
     ServiceRequest,
     open311_jurisdiction,
+    open311_lookup_budget_spend,
     open311_request,
     open311_requests,
     open311_service_definition,
@@ -288,10 +289,18 @@ def _key_for(request: Request, action: Action) -> ApiKey:
     return key
 
 
+def _spend_lookups(request: Request, numbers: int) -> None:
+    """Reads by tracking number spend the public look-up budget, before any number is looked at."""
+    retry_after = open311_lookup_budget_spend(ip_key=ip_budget_key(client_ip(request)), numbers=numbers)
+    if retry_after:
+        raise exceptions.Throttled(wait=retry_after)
+
+
 class RequestsView(Open311View):
     def get(self, request: Request, fmt: str) -> HttpResponse:
         government = self.government(request)
         query = request_query(request.query_params)
+        _spend_lookups(request, len(query.ids))
         found = open311_requests(government=government, viewer=request.user, query=query, language=_language())
         return document(fmt, "service_requests", [_request_body(item) for item in found])
 
@@ -340,6 +349,7 @@ def _submit(given: NewRequest, *, reporter: ApiKey, owner: Government | None) ->
 class RequestView(Open311View):
     def get(self, request: Request, fmt: str, service_request_id: str) -> HttpResponse:
         government = self.government(request)
+        _spend_lookups(request, 1)
         found = open311_request(
             government=government,
             viewer=request.user,

@@ -5,6 +5,7 @@ reports, status changes, and Kota Bandung (32.73) against DKI Jakarta (31) on bo
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import uuid
 from datetime import timedelta
@@ -55,6 +56,16 @@ REQUEST_KEYS = [
 ]
 
 
+_address: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _an_address_of_its_own() -> None:
+    """Reads by number spend the public look-up budget per address in the `shared` cache, which
+    outlives a test: each test reads from an address of its own."""
+    _address[:] = [str(ipaddress.ip_address("198.18.0.0") + uuid.uuid4().int % (2**17))]
+
+
 def _key(government: Government, *scopes: str) -> str:
     return api_key_create(
         government=government, name="Aplikasi 311", scopes=list(scopes or ["reports:submit"]), acting_user=None
@@ -62,7 +73,7 @@ def _key(government: Government, *scopes: str) -> str:
 
 
 def _get(path: str, *, host: str = BANDUNG_HOST, **params: Any) -> Any:
-    return Client().get(f"/open311/v2/{path}", params, HTTP_HOST=host)
+    return Client(REMOTE_ADDR=_address[0]).get(f"/open311/v2/{path}", params, HTTP_HOST=host)
 
 
 def _post(fmt: str = "json", *, host: str = BANDUNG_HOST, **fields: Any) -> Any:
@@ -80,7 +91,7 @@ def _post(fmt: str = "json", *, host: str = BANDUNG_HOST, **fields: Any) -> Any:
     data.update({name: value for name, value in fields.items() if value is not None})
     for name in [name for name, value in fields.items() if value is None]:
         data.pop(name, None)
-    return Client().post(f"/open311/v2/requests.{fmt}", data, HTTP_HOST=host)
+    return Client(REMOTE_ADDR=_address[0]).post(f"/open311/v2/requests.{fmt}", data, HTTP_HOST=host)
 
 
 def _xml(response: Any) -> ElementTree.Element:
@@ -511,3 +522,20 @@ def test_a_rahasia_request_is_seen_by_the_key_that_filed_it_and_by_no_one_else(b
         params = {"api_key": key} if key else {}
         _errors(_get(f"requests/{number}.json", host=host, **params), 404)
         assert _get("requests.json", host=host, **params).json() == []
+
+
+def test_reads_by_number_spend_the_public_look_up_budget(filed: dict[str, str], settings: Any) -> None:
+    settings.WARGA_LOOKUP_IP_LIMIT = 3
+    settings.WARGA_LOOKUP_IP_WINDOW_SECONDS = 60
+    unknown = "32.73-2026-999999"
+    assert _get("requests.json", service_request_id=f"{filed['publik']},{unknown}").status_code == 200
+    assert _get(f"requests/{filed['publik']}.json").status_code == 200
+    on_secret, on_unknown = _get(f"requests/{filed['rahasia']}.json"), _get(f"requests/{unknown}.json")
+    # Refused before the number is looked at: a hidden number and an unknown one answer alike.
+    assert on_secret.status_code == on_unknown.status_code == 429
+    assert on_secret.content == on_unknown.content
+    assert 1 <= int(on_secret["Retry-After"]) <= 60
+    # Lists without numbers, and other addresses, are not affected.
+    assert _get("requests.json").status_code == 200
+    _address[0] = "203.0.113.211"
+    assert _get(f"requests/{filed['publik']}.json", host=PUBLIC).status_code == 200

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.utils import timezone
 from tenants.context import government_context
 from tenants.models import Government
 from tenants.selectors import governments_ready
+from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.reporters import index_entry_is_reporters, index_rows_of
@@ -271,3 +273,18 @@ def open311_village(*, address_id: str, latitude: float, longitude: float) -> st
         return address_id
     near = village_codes_near_point(latitude=latitude, longitude=longitude, limit=1)
     return near[0] if near else ""
+
+
+def open311_lookup_budget_spend(*, ip_key: str | None, numbers: int) -> int:
+    """Spend the public look-up budget (docs/decisions/0030) once per tracking number a read
+    names, before any is looked at: Open311 must not be a faster way to walk the numbers than
+    the report page. 0 when allowed, else the seconds until the budget frees up. Shared with
+    the report page's look-up, in the `shared` cache."""
+    limit = Limit(amount=settings.WARGA_LOOKUP_IP_LIMIT, seconds=settings.WARGA_LOOKUP_IP_WINDOW_SECONDS)
+    for _ in range(numbers):
+        decision = rate_limit_consume(
+            action="report_lookup", account_id=None, ip=ip_key, per_account=limit, per_ip=limit
+        )
+        if not decision.allowed:
+            return max(1, decision.retry_after)
+    return 0
