@@ -42,8 +42,11 @@ class ApiKeyAuthentication(BaseAuthentication):
     """The key's service account as the user and the key as `request.auth`; 401 for an unknown
     or revoked key, 403 (`other_government`) for a key used on another government's host."""
 
+    def presented_key(self, request: Request) -> str | None:
+        return _presented_key(request)
+
     def authenticate(self, request: Request) -> tuple[User, ApiKey] | None:
-        raw = _presented_key(request)
+        raw = self.presented_key(request)
         if raw is None:
             return None
         key = api_key_find(raw=raw)
@@ -61,7 +64,7 @@ class ApiKeyAuthentication(BaseAuthentication):
     def authenticate_header(self, request: Request) -> str | None:
         # Only a request that tried a key is told to try another (401); without one, an
         # anonymous request stays a 403, as browsers and the pages expect.
-        return 'Bearer realm="warga"' if _presented_key(request) is not None else None
+        return 'Bearer realm="warga"' if self.presented_key(request) is not None else None
 
 
 class _SharedThrottle(SimpleRateThrottle):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.v1.urls")),
+    path("open311/v2/", include("api.open311.urls")),
     path("lapor/", include("frontend.citizen.wizard_urls")),
     path("notifikasi/", notification_views.notifications_page, name="notifications-page"),
     path("service-worker.js", notification_views.service_worker, name="service-worker"),

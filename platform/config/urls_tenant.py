@@ -29,6 +29,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.v1.urls")),
+    path("open311/v2/", include("api.open311.urls")),
     path("notifikasi/", notification_views.notifications_page, name="notifications-page"),
     path("service-worker.js", notification_views.service_worker, name="service-worker"),
     # The officials' workspace: the inbox, its CSV, a report and its actions.

@@ -26,7 +26,7 @@ from warga.access.hosts import central_origin
 CENTRAL_SESSION_KEY = "access_central_session"
 CHECKED_COOKIE = settings.WARGA_COOKIE_PREFIX + "warga_masuk_dicek"
 CHECKED_SECONDS = 300
-_NOT_BOUNCED_PREFIXES = ("/akun/", "/api/", "/static/", "/healthz")
+_NOT_BOUNCED_PREFIXES = ("/akun/", "/api/", "/open311/", "/static/", "/healthz")
 
 
 def central_session_exists(session_key: str) -> bool:

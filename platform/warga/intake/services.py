@@ -301,6 +301,14 @@ def submission_ip_budget_spend(*, ip_key: str | None) -> int:
     return 0 if decision.allowed else max(1, decision.retry_after)
 
 
+def _outside(*, required: Government, owner: Government) -> FieldError:
+    return FieldError(
+        "outside_jurisdiction",
+        f"Kelurahan/desa ini ditangani oleh {owner.name}, bukan {required.name}. Kirim laporannya ke alamat "
+        f"{owner.name} atau ke alamat nasional, yang meneruskannya sendiri.",
+    )
+
+
 def _local_year(government: Government, now: datetime) -> int:
     return now.astimezone(ZoneInfo(government.time_zone)).year
 
@@ -318,11 +326,14 @@ def report_submit(
     idempotency_key: str,
     photos: Sequence[Readable] = (),
     answers: Mapping[str, object] | None = None,
+    owner_required: Government | None = None,
 ) -> Submission:
     """Submit a citizen's report; returns where it landed and its tracking number.
 
     `answers` are the answers to the category's questions (`warga.taxonomy.questions`), kept
-    as cleaned. Raises ReportInvalid (field errors in Bahasa Indonesia, nothing written) for
+    as cleaned. `owner_required` (a channel bound to one government, such as its Open311
+    endpoint): a place that government does not own is refused as ReportInvalid, nothing
+    written. Raises ReportInvalid (field errors in Bahasa Indonesia, nothing written) for
     bad input, an answer's under `answers.<question code>`,
     IdempotencyKeyReused when the key was used for different content, RateLimited when the
     reporter sent too many new reports recently, and IntakeUnavailable
@@ -370,6 +381,8 @@ def report_submit(
     owner = owner_for_village(regency_code=data.regency_code, province_code=data.province_code)
     if owner is None:
         raise IntakeUnavailable()
+    if owner_required is not None and owner.pk != owner_required.pk:
+        raise ReportInvalid({"village_code": [_outside(required=owner_required, owner=owner)]})
     # Files cannot join the transaction: they are written first and removed if it fails.
     stored = photo_files_store(government=owner, photos=processed)
     try:

@@ -15,7 +15,7 @@ from tenants.context import current_schema, in_public_schema, tenant_connection
 from warga.access.policy import Action, ActionForbidden, policy_decide
 from warga.accounts.models import User
 from warga.organization.selectors import unit_id_for_region
-from warga.reports.lifecycle import OPEN_STATUSES
+from warga.reports.lifecycle import OPEN_STATUSES, Status
 from warga.reports.models import (
     ExternalForward,
     Privacy,
@@ -274,3 +274,16 @@ def response_template_render(*, template: ResponseTemplate, report: Report, unit
 def report_external_forwards(*, report: Report) -> QuerySet[ExternalForward]:
     _require_tenant_schema()
     return ExternalForward.objects.filter(report=report).select_related("unit").order_by("sent_at", "id")
+
+
+def report_status_changes(
+    *, since: datetime, until: datetime, limit: int, public_only: bool = False
+) -> list[ReportEvent]:
+    """The status changes of the current schema's reports made in [since, until), oldest first,
+    with their report; submissions themselves are not changes. At most `limit` (one query).
+    `public_only` leaves out rahasia reports and reports their reporter withdrew."""
+    _require_tenant_schema()
+    events = ReportEvent.objects.select_related("report").filter(at__gte=since, at__lt=until).exclude(from_status="")
+    if public_only:
+        events = events.exclude(report__privacy=Privacy.RAHASIA).exclude(report__status=Status.WITHDRAWN)
+    return list(events.order_by("at", "id")[:limit])
