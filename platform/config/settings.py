@@ -79,6 +79,7 @@ TENANT_APPS = [
     "warga.workcalendar",
     "warga.routing",
     "warga.notifications",
+    "warga.webhooks",
 ]
 # Google sign-in exists only when its OAuth client is configured (see the Accounts block).
 _GOOGLE_CLIENT_ID = env.string("WARGA_GOOGLE_CLIENT_ID", "")
@@ -406,6 +407,9 @@ WARGA_QUEUES = {
     "urgent": f"{CELERY_TASK_DEFAULT_QUEUE}.urgent",
     "default": CELERY_TASK_DEFAULT_QUEUE,
     "bulk": f"{CELERY_TASK_DEFAULT_QUEUE}.bulk",
+    # Calls to other organisations' servers (docs/decisions/0058): a slow or dead receiver
+    # holds only its own worker, never a notification or a photo.
+    "webhooks": f"{CELERY_TASK_DEFAULT_QUEUE}.webhooks",
 }
 # Every task by name -> its queue class; the one place routing is decided. A task missing here
 # goes to the default queue, and tests/test_task_routes.py fails until it is classified.
@@ -426,9 +430,12 @@ WARGA_TASK_URGENCY = {
     "privacy.retention_apply": "bulk",
     "national.surges_flag": "bulk",
     "accounts.sessions_clear": "bulk",
+    # Outbound webhooks, on their own queue and worker.
+    "webhooks.deliver": "webhooks",
+    "webhooks.deliver_due": "webhooks",
 }
 CELERY_TASK_ROUTES = {name: {"queue": WARGA_QUEUES[urgency]} for name, urgency in WARGA_TASK_URGENCY.items()}
-# Declared, so that a worker started without `-Q` consumes all three rather than only the default.
+# Declared, so that a worker started without `-Q` consumes all of them rather than only the default.
 CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in WARGA_QUEUES.values()]
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BEAT_SCHEDULE_FILENAME = str(_queue_dir / "beat-schedule")
@@ -473,7 +480,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "personaldata-maintain": {"task": "personaldata.requests_maintain", "schedule": 86_400.0},
     # Expired sessions are deleted (Django keeps their rows until told). Public scope.
     "accounts-sessions-clear": {"task": "accounts.sessions_clear", "schedule": 86_400.0},
+    # Webhook deliveries whose retry time has come (warga.webhooks): retries hours away and
+    # deliveries a lost task or a killed worker left pending.
+    "webhooks-deliver-due": {
+        "task": "tenants.for_each_ready_tenant",
+        "schedule": env.integer("WARGA_WEBHOOK_SWEEP_SECONDS", 60, minimum=5),
+        "kwargs": {"task_name": "webhooks.deliver_due", "jitter_seconds": 15},
+    },
 }
+# Outbound webhooks (docs/webhooks.md): how long a receiver may take to answer, and whether
+# deliveries may go over plain http to this machine or a private network. Only development
+# allows that (DEBUG); anywhere else the URL must be https to a public address (no SSRF).
+WARGA_WEBHOOK_TIMEOUT_SECONDS = env.integer("WARGA_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WARGA_WEBHOOKS_ALLOW_LOCAL = env.boolean("WARGA_WEBHOOKS_ALLOW_LOCAL", DEBUG)
 WARGA_HEARTBEAT_SECONDS = env.integer("WARGA_HEARTBEAT_SECONDS", 15, minimum=1)
 
 # --- API ------------------------------------------------------------------------------------

@@ -74,6 +74,8 @@ class Action(enum.StrEnum):
     NATIONAL_EXPORT = "national.export"
     # Making and revoking the government's API keys.
     API_KEYS_EDIT = "api_keys.edit"
+    # The government's outbound webhooks: endpoints, their secrets, deliveries and replays.
+    WEBHOOKS_MANAGE = "webhooks.manage"
     # Filing a report for someone else through intake: only API keys are asked this.
     REPORT_SUBMIT = "report.submit"
 
@@ -100,6 +102,7 @@ _HEADS_OF_UNIT = (
 )
 _ADMINISTRATION = (
     Action.API_KEYS_EDIT,
+    Action.WEBHOOKS_MANAGE,
     Action.ORGANIZATION_EDIT,
     Action.MEMBERSHIP_INVITE,
     Action.MEMBERSHIP_EDIT,
