@@ -402,7 +402,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_DEFAULT_QUEUE = env.string("CELERY_TASK_DEFAULT_QUEUE", "default")
 # Queues by urgency (docs/decisions/0047): what a person is waiting for never queues behind
 # bulk work. Named after the default queue, so a run with its own default queue has its own
-# three. Workers consume them by name (`-Q`): deploy/dev.py, deploy/compose.yaml, deploy/k8s.
+# queues. Workers consume them by name (`-Q`): deploy/dev.py, deploy/compose.yaml, deploy/k8s.
 WARGA_QUEUES = {
     "urgent": f"{CELERY_TASK_DEFAULT_QUEUE}.urgent",
     "default": CELERY_TASK_DEFAULT_QUEUE,

@@ -59,6 +59,12 @@ def _due_now(government: Government, delivery_id: int) -> None:
         Delivery.objects.filter(pk=delivery_id).update(next_attempt_at=timezone.now())
 
 
+def _transition_then_fail(admin: User, number: str) -> None:
+    with transaction.atomic():
+        report_transition(actor=admin, tracking_number=number, to_status="verified", note="")
+        raise RuntimeError("rolled back")
+
+
 def test_report_changes_are_delivered_signed_and_without_the_reporter(
     bandung: Government, jakarta: Government, receiver: Receiver
 ) -> None:
@@ -71,9 +77,8 @@ def test_report_changes_are_delivered_signed_and_without_the_reporter(
         admin = official_of(bandung)
         with government_context(bandung):
             # A change that rolls back leaves no delivery: they are written in its transaction.
-            with pytest.raises(RuntimeError), transaction.atomic():
-                report_transition(actor=admin, tracking_number=number, to_status="verified", note="")
-                raise RuntimeError("rolled back")
+            with pytest.raises(RuntimeError, match="rolled back"):
+                _transition_then_fail(admin, number)
             assert list(Delivery.objects.values_list("event", flat=True)) == ["report.created"]
             report_transition(actor=admin, tracking_number=number, to_status="verified", note="")
             assert Delivery.objects.count() == 2
@@ -215,7 +220,8 @@ def test_a_delivery_is_replayed_as_a_new_delivery_of_the_same_event(bandung: Gov
         assert (replay.replay_of_id, replay.event_id, replay.body) == (first.pk, first.event_id, first.body)
         assert replay.uid != first.uid
     original, again = receiver.received
-    assert original.verified and again.verified
+    assert original.verified
+    assert again.verified
     assert original.body == again.body
     assert (original.headers["Warga-Delivery"], again.headers["Warga-Delivery"]) == (str(first.uid), str(replay.uid))
 
@@ -250,7 +256,9 @@ def test_an_endpoint_failing_for_a_day_is_paused_and_its_admins_are_emailed(
         assert Endpoint.objects.get(pk=endpoint.pk).state == EndpointState.ACTIVE
         assert mail.outbox == []
         # A day and a minute after the first failure: paused, and the admins are told once.
-        Endpoint.objects.filter(pk=endpoint.pk).update(failing_since=timezone.now() - datetime.timedelta(hours=24, minutes=1))
+        Endpoint.objects.filter(pk=endpoint.pk).update(
+            failing_since=timezone.now() - datetime.timedelta(hours=24, minutes=1)
+        )
         _due_now(bandung, first.pk)
         with django_capture_on_commit_callbacks(execute=True):
             assert delivery_attempt(delivery_id=first.pk).outcome == "paused"
