@@ -142,7 +142,12 @@ class WebhookActionView(ApiView):
 
     permission_classes = [MayManageWebhooks]
 
-    @extend_schema(request=None, responses={200: EndpointOutput}, summary="Pause, resume or test a webhook")
+    @extend_schema(
+        operation_id="webhooks_action",
+        request=None,
+        responses={200: EndpointOutput},
+        summary="Pause, resume or test (`ping`) a webhook",
+    )
     def post(self, request: Request, endpoint_id: int, action: str) -> Response:
         require_government_host()
         services = {"pause": endpoint_pause, "resume": endpoint_resume, "ping": endpoint_ping}

@@ -15,6 +15,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import official_of, signed_in_client
 from tests.factories import UserFactory
+from tests.warga.access.people import membership_in, with_totp
 from tests.warga.webhooks.receiver import Receiver
 from warga.webhooks.models import Delivery, Endpoint
 from warga.webhooks.services import delivery_attempt, endpoint_create, endpoint_ping
@@ -118,6 +119,12 @@ def test_bandung_cannot_reach_jakartas_webhooks_on_either_host(
         ]:
             response = getattr(client, method)(path, HTTP_HOST=JAKARTA_HOST)
             assert response.status_code in {302, 403}, (path, response.status_code)
+    # Bandung's camat is an official, but not the one who manages webhooks.
+    camat = with_totp(UserFactory())
+    membership_in(bandung, camat, kind="camat")
+    refused = signed_in_client(camat).get("/api/v1/webhooks/", HTTP_HOST=BANDUNG_HOST)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "position_not_allowed")
+    assert signed_in_client(camat).get("/kantor/admin/webhook/", HTTP_HOST=BANDUNG_HOST).status_code == 403
     # On Bandung's own host, Jakarta's ids name nothing.
     assert bandung_admin.get("/api/v1/webhooks/", HTTP_HOST=BANDUNG_HOST).json() == []
     for method, path in [

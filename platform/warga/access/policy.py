@@ -237,6 +237,10 @@ ROLE_MESSAGES: dict[Action, str] = {
         "Hanya admin koordinator pemerintah daerah ini yang dapat membuat atau mencabut kunci API. "
         "(Only this government's admin koordinator can create or revoke API keys.)"
     ),
+    Action.WEBHOOKS_MANAGE: (
+        "Hanya admin koordinator pemerintah daerah ini yang dapat mengelola webhook. "
+        "(Only this government's admin koordinator can manage webhooks.)"
+    ),
     Action.REPORT_SUBMIT: "Jabatan Anda tidak mengirim laporan lewat API. (Your position does not file reports.)",
 }
 READ_ONLY_MESSAGE = (
