@@ -80,14 +80,8 @@ def test_a_delivery_cut_off_by_a_killed_worker_is_recorded_delivered_exactly_onc
 
     receiver.on_request = hold_the_first
     queue = f"default-test-{uuid.uuid4().hex[:8]}"
-    with worker_running(
-        broker="filesystem",
-        folder=tmp_path,
-        queue=queue,
-        django_db_blocker=django_db_blocker,
-        classes=("webhooks",),
-        remove_queue=False,
-    ) as first:
+    workers = {"broker": "filesystem", "folder": tmp_path, "queue": queue, "django_db_blocker": django_db_blocker}
+    with worker_running(**workers, classes=("webhooks",), remove_queue=False) as first:
         with government_context(bandung), transaction.atomic():
             (delivery_id,) = webhooks_report_event(
                 kind="report.submitted", payload={"tracking_number": "UJI-KAIT-000001"}, at=timezone.now()
@@ -97,41 +91,39 @@ def test_a_delivery_cut_off_by_a_killed_worker_is_recorded_delivered_exactly_onc
         # Mid-delivery: the worker's session holds the claim, and no transaction.
         ((_pid, state),) = _lock_holders(key)
         assert state == "idle"
-        os.kill(first.process.pid, signal.SIGKILL)
-        first.process.wait(timeout=10)
-        release.set()
-        assert not FINISHED.findall(first.log())
-    # The killed worker's session ends, and its claim with it; nothing was recorded.
-    wait_for(lambda: not _lock_holders(key), what="the killed worker's claim to go", timeout=10)
-    with government_context(bandung):
-        row = Delivery.objects.get(pk=delivery_id)
-    assert (row.state, row.attempts, row.delivered_at) == (DeliveryState.PENDING, 0, None)
-
-    with worker_running(
-        broker="filesystem", folder=tmp_path, queue=queue, django_db_blocker=django_db_blocker, classes=("webhooks",)
-    ) as second:
-        with government_context(bandung):
-            celery_app.send_task("webhooks.deliver_due")
-
-        def delivered() -> bool:
+        # The next worker starts meanwhile (idle: the only message is in the first one's hands).
+        with worker_running(**workers, classes=("webhooks",)) as second:
+            os.kill(first.process.pid, signal.SIGKILL)
+            first.process.wait(timeout=10)
+            release.set()
+            assert not FINISHED.findall(first.log())
+            # The killed worker's session ends, and its claim with it; nothing was recorded.
+            wait_for(lambda: not _lock_holders(key), what="the killed worker's claim to go", timeout=10)
             with government_context(bandung):
-                return Delivery.objects.filter(pk=delivery_id, state=DeliveryState.DELIVERED).exists()
+                row = Delivery.objects.get(pk=delivery_id)
+            assert (row.state, row.attempts, row.delivered_at) == (DeliveryState.PENDING, 0, None)
+            # Beat's pass finds it due and sends it again.
+            with government_context(bandung):
+                celery_app.send_task("webhooks.deliver_due")
 
-        wait_for(delivered, what="the delivery to be recorded delivered", timeout=20)
-        # A duplicate task (a broker redelivering the killed worker's message) changes nothing.
-        with government_context(bandung):
-            celery_app.send_task("webhooks.deliver", kwargs={"delivery_id": delivery_id})
-        second.wait_for_log("webhooks.deliver[", count=2)
+            def delivered() -> bool:
+                with government_context(bandung):
+                    return Delivery.objects.filter(pk=delivery_id, state=DeliveryState.DELIVERED).exists()
 
-        def finished() -> bool:
-            log = second.log()
-            received = len(re.findall(r"Task webhooks\.deliver\[[0-9a-f-]+\] received", log))
-            return received >= 2 and len(FINISHED.findall(log)) == received
+            wait_for(delivered, what="the delivery to be recorded delivered", timeout=20)
+            # A duplicate task (a broker redelivering the killed worker's message) changes nothing.
+            with government_context(bandung):
+                celery_app.send_task("webhooks.deliver", kwargs={"delivery_id": delivery_id})
 
-        wait_for(finished, what="every delivery task of the new worker to finish", timeout=20)
-        assert "raised" not in FINISHED.findall(second.log())
-        assert "'delivered'" in second.log()
-        assert "'skipped'" in second.log()
+            def finished() -> bool:
+                log = second.log()
+                received = len(re.findall(r"Task webhooks\.deliver\[[0-9a-f-]+\] received", log))
+                return received >= 2 and len(FINISHED.findall(log)) == received
+
+            wait_for(finished, what="every delivery task of the new worker to finish", timeout=20)
+            assert "raised" not in FINISHED.findall(second.log())
+            assert "'delivered'" in second.log()
+            assert "'skipped'" in second.log()
 
     with government_context(bandung):
         row = Delivery.objects.get(pk=delivery_id)
