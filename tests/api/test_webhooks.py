@@ -16,7 +16,7 @@ from tenants.models import Government
 from tests.api.helpers import official_of, signed_in_client
 from tests.factories import UserFactory
 from tests.warga.access.people import membership_in, with_totp
-from tests.warga.webhooks.receiver import Receiver
+from tests.warga.webhooks.receiver import Receiver, local_receiver
 from warga.webhooks.models import Delivery, Endpoint
 from warga.webhooks.services import delivery_attempt, endpoint_create, endpoint_ping
 
@@ -26,10 +26,8 @@ JAKARTA_HOST = "dki-jakarta.localhost"
 
 @pytest.fixture
 def receiver(settings: Any) -> Iterator[Receiver]:
-    settings.WARGA_WEBHOOKS_ALLOW_LOCAL = True
-    running = Receiver()
-    yield running
-    running.close()
+    with local_receiver(settings) as running:
+        yield running
 
 
 def _state(*governments: Government) -> dict[str, Any]:

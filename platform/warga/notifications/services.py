@@ -9,14 +9,12 @@ transaction while it waits for a gateway (docs/decisions/0048).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.core.mail import send_mail
-from django.db import DatabaseError, connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -25,6 +23,7 @@ from tenants.models import Government
 from tenants.tasks import send_on_commit
 from warga.accounts.models import Language, User
 from warga.accounts.sms import SmsBudgetExhausted, SmsNotAllowed, sms_sender
+from warga.advisory import advisory_key, session_lock_tried
 from warga.notifications.gateway import DeliveryError
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
 from warga.notifications.push import PushMessage, push_send
@@ -205,36 +204,16 @@ def _send(notification: Notification, user: User | None) -> None:
 
 
 def delivery_lock_key(*, schema: str, notification_id: int) -> int:
-    """The advisory lock that claims one notification of one schema while it is being sent.
-
-    One 64-bit key per (schema, id): ids repeat across governments' schemas, and the
-    two-integer keys other services lock (warga.national) live in a separate key space."""
-    digest = hashlib.blake2b(f"notification:{schema}:{notification_id}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    """The advisory lock that claims one notification of one schema while it is being sent."""
+    return advisory_key("notification", schema, notification_id)
 
 
 @contextmanager
 def _delivery_claimed(notification_id: int) -> Iterator[bool]:
     """Claim the notification for this process for as long as the block runs: True when
-    claimed, False when another process is sending it right now.
-
-    A session-level advisory lock, not a row lock: it lasts across the gateway call without an
-    open transaction (no snapshot kept, no row locked, nothing idle in transaction), and it
-    goes away with the database session if the worker dies mid-send."""
-    key = delivery_lock_key(schema=current_schema(), notification_id=notification_id)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-        row = cursor.fetchone()
-    claimed = bool(row and row[0])
-    try:
+    claimed, False when another process is sending it right now (warga.advisory)."""
+    with session_lock_tried(delivery_lock_key(schema=current_schema(), notification_id=notification_id)) as claimed:
         yield claimed
-    finally:
-        if claimed:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
-            except DatabaseError:
-                pass  # the session is gone, and its locks with it
 
 
 def notification_deliver(*, notification_id: int) -> str:

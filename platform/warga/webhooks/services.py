@@ -15,19 +15,17 @@ government's admins are told (docs/decisions/0058).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import random
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -36,6 +34,7 @@ from tenants.context import current_schema, in_public_schema, tenant_connection
 from tenants.models import Government
 from tenants.tasks import send_on_commit
 from warga.accounts.models import User
+from warga.advisory import advisory_key, session_lock_tried
 from warga.organization.models import Membership, PositionKind, Unit, UnitKind
 from warga.organization.selectors import membership_active_q, today_in
 from warga.webhooks.models import (
@@ -336,30 +335,8 @@ def delivery_replay(*, delivery_id: int) -> Delivery:
 
 
 def delivery_lock_key(*, schema: str, delivery_id: int) -> int:
-    """The advisory lock claiming one delivery of one schema while it is being sent (ids
-    repeat across schemas; its own key space, apart from notifications')."""
-    digest = hashlib.blake2b(f"webhook-delivery:{schema}:{delivery_id}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-@contextmanager
-def _claimed(delivery_id: int) -> Iterator[bool]:
-    """A session advisory lock for the block (docs/decisions/0048): no transaction is open
-    across the HTTP call, and the claim dies with the worker's database session."""
-    key = delivery_lock_key(schema=current_schema(), delivery_id=delivery_id)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-        row = cursor.fetchone()
-    claimed = bool(row and row[0])
-    try:
-        yield claimed
-    finally:
-        if claimed:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
-            except DatabaseError:
-                pass  # the session is gone, and its lock with it
+    """The advisory lock claiming one delivery of one schema while it is being sent."""
+    return advisory_key("webhook-delivery", schema, delivery_id)
 
 
 @dataclass(frozen=True)
@@ -381,7 +358,9 @@ def delivery_attempt(*, delivery_id: int) -> Attempt:
     """Send one pending delivery of the current government once, if it is due and its
     endpoint active. Safe to call any number of times, from any number of workers."""
     _require_tenant("delivery_attempt")
-    with _claimed(delivery_id) as claimed:
+    # A session advisory lock (docs/decisions/0048): no transaction is open across the HTTP
+    # call, and the claim dies with the worker's database session.
+    with session_lock_tried(delivery_lock_key(schema=current_schema(), delivery_id=delivery_id)) as claimed:
         if not claimed:
             return Attempt("skipped")
         delivery = (

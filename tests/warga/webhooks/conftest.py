@@ -5,13 +5,10 @@ from typing import Any
 
 import pytest
 
-from tests.warga.webhooks.receiver import Receiver
+from tests.warga.webhooks.receiver import Receiver, local_receiver
 
 
 @pytest.fixture
 def receiver(settings: Any) -> Iterator[Receiver]:
-    """A local receiver; deliveries to this machine over http allowed, as in development."""
-    settings.WARGA_WEBHOOKS_ALLOW_LOCAL = True
-    running = Receiver()
-    yield running
-    running.close()
+    with local_receiver(settings) as running:
+        yield running

@@ -8,7 +8,8 @@ import hmac
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -76,3 +77,14 @@ class Receiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@contextmanager
+def local_receiver(settings: Any) -> Iterator[Receiver]:
+    """A running receiver on this machine, which deliveries may reach (as in development)."""
+    settings.WARGA_WEBHOOKS_ALLOW_LOCAL = True
+    running = Receiver()
+    try:
+        yield running
+    finally:
+        running.close()
