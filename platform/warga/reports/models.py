@@ -372,14 +372,15 @@ class ResponseTemplate(models.Model):
 
 class ExternalForward(models.Model):
     """A report forwarded to an external organisation (PLN, PDAM, Telkom: a unit of kind
-    `external`) by email, or by its webhook (warga.webhooks; then the address may be empty).
+    `external`) by email, or by its webhook (warga.webhooks; then `contact_email` is the empty
+    string, which the service writes without model validation, so no migration was needed).
     The report stays open with its handler; the organisation's answer is entered when it
     comes back."""
 
     id = models.BigAutoField(primary_key=True)
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="external_forwards")
     unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="+")
-    contact_email = models.EmailField(blank=True)
+    contact_email = models.EmailField()
     note = models.TextField()
     # Plain references to accounts in public.
     sent_by_id = models.UUIDField()
