@@ -158,18 +158,25 @@ def queue_names(env: dict[str, str]) -> dict[str, str]:
     """The queues of each urgency, named as config/settings.py names them (WARGA_QUEUES) from
     CELERY_TASK_DEFAULT_QUEUE; tests/deploy/test_manifests.py checks the two agree."""
     default = env.get("CELERY_TASK_DEFAULT_QUEUE") or "default"
-    return {"urgent": f"{default}.urgent", "default": default, "bulk": f"{default}.bulk"}
+    return {
+        "urgent": f"{default}.urgent",
+        "default": default,
+        "bulk": f"{default}.bulk",
+        "webhooks": f"{default}.webhooks",
+    }
 
 
 def worker_commands(env: dict[str, str]) -> dict[str, list[str]]:
-    """Two workers (docs/decisions/0047): one for what people wait for (notifications,
+    """Three workers (docs/decisions/0047, 0058): one for what people wait for (notifications,
     escalations, the relay) and short control work, one for bulk work (photos, exports), so a
-    burst of photos never holds a notification back."""
+    burst of photos never holds a notification back, and one for outbound webhooks, so a slow
+    receiver holds neither."""
     celery = [str(VENV / "bin" / "celery"), "-A", "config", "worker", "--loglevel=INFO"]
     queues = queue_names(env)
     return {
         "worker": [*celery, "-Q", f"{queues['urgent']},{queues['default']}", "--concurrency=2", "-n", "urgent@%h"],
         "worker-bulk": [*celery, "-Q", queues["bulk"], "--concurrency=1", "-n", "bulk@%h"],
+        "worker-webhooks": [*celery, "-Q", queues["webhooks"], "--concurrency=1", "-n", "webhooks@%h"],
     }
 
 

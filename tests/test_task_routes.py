@@ -1,6 +1,7 @@
 """Every task is sent to the queue of its urgency, decided in one place (settings.WARGA_TASK_URGENCY):
 what a person waits for (notifications, escalations, the national relay) never shares a queue
-with bulk work (photos, exports, retention, surge scans)."""
+with bulk work (photos, exports, retention, surge scans), and calls to other organisations'
+servers (webhooks) have a queue of their own."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ BULK = {
     "accounts.sessions_clear",
     "onboarding.join_request_provision",
 }
+WEBHOOKS = {"webhooks.deliver", "webhooks.deliver_due"}
 
 
 def _project_tasks() -> set[str]:
@@ -48,9 +50,10 @@ def test_urgent_work_never_shares_a_queue_with_bulk_work() -> None:
     bulk = {_queue_of(name) for name in BULK}
     assert urgent == {settings.WARGA_QUEUES["urgent"]}
     assert bulk == {settings.WARGA_QUEUES["bulk"]}
-    others = {_queue_of(name) for name in _project_tasks() - URGENT - BULK}
+    assert {_queue_of(name) for name in WEBHOOKS} == {settings.WARGA_QUEUES["webhooks"]}
+    others = {_queue_of(name) for name in _project_tasks() - URGENT - BULK - WEBHOOKS}
     assert others == {settings.CELERY_TASK_DEFAULT_QUEUE}
-    assert len(set(settings.WARGA_QUEUES.values())) == 3
+    assert len(set(settings.WARGA_QUEUES.values())) == 4
 
 
 def test_a_worker_without_queue_options_consumes_every_queue() -> None:
@@ -71,7 +74,12 @@ def _settings_with_default_queue(queue: str) -> ModuleType:
 def test_the_queues_are_named_after_the_default_queue_so_parallel_runs_stay_apart() -> None:
     first = _settings_with_default_queue("ci-job-1")
     second = _settings_with_default_queue("ci-job-2")
-    assert first.WARGA_QUEUES == {"urgent": "ci-job-1.urgent", "default": "ci-job-1", "bulk": "ci-job-1.bulk"}
+    assert first.WARGA_QUEUES == {
+        "urgent": "ci-job-1.urgent",
+        "default": "ci-job-1",
+        "bulk": "ci-job-1.bulk",
+        "webhooks": "ci-job-1.webhooks",
+    }
     assert set(first.WARGA_QUEUES.values()).isdisjoint(second.WARGA_QUEUES.values())
     assert first.CELERY_TASK_ROUTES["notifications.deliver"] == {"queue": "ci-job-1.urgent"}
     assert first.CELERY_TASK_ROUTES["reports.photo_process"] == {"queue": "ci-job-1.bulk"}

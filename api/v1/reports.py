@@ -1029,7 +1029,13 @@ class ResponseTemplateDetailView(ApiView):
 
 class ExternalForwardInput(BoundedSerializer):
     unit_id = serializers.IntegerField(help_text="A unit of kind `external` (PLN, PDAM, Telkom).")
-    contact_email = serializers.CharField(max_length=254)
+    contact_email = serializers.CharField(
+        max_length=254,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Its email address; may be left out when the organisation has a webhook (docs/webhooks.md).",
+    )
     note = serializers.CharField(allow_blank=True, max_length=4000, help_text="What is asked of the organisation.")
 
 
@@ -1067,7 +1073,7 @@ class ReportExternalForwardsView(ApiView):
     @extend_schema(
         request=ExternalForwardInput,
         responses={201: ExternalForwardOutput},
-        summary="Forward a report to an external organisation by email; it stays open (government host)",
+        summary="Forward a report to an external organisation by email or its webhook; it stays open (government host)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
         self._report(request, tracking_number)

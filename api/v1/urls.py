@@ -20,11 +20,23 @@ from api.v1 import (
     reports,
     routing,
     triage,
+    webhooks,
 )
 
 urlpatterns = [
     path("api-keys/", apikeys.ApiKeyListView.as_view(), name="v1-api-keys"),
     path("api-keys/<int:key_id>/revoke/", apikeys.ApiKeyRevokeView.as_view(), name="v1-api-key-revoke"),
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="v1-webhooks"),
+    path("webhooks/<int:endpoint_id>/", webhooks.WebhookDetailView.as_view(), name="v1-webhook"),
+    path(
+        "webhooks/<int:endpoint_id>/deliveries/", webhooks.WebhookDeliveriesView.as_view(), name="v1-webhook-deliveries"
+    ),
+    path("webhooks/<int:endpoint_id>/<slug:action>/", webhooks.WebhookActionView.as_view(), name="v1-webhook-action"),
+    path(
+        "webhook-deliveries/<int:delivery_id>/replay/",
+        webhooks.WebhookDeliveryReplayView.as_view(),
+        name="v1-webhook-delivery-replay",
+    ),
     path("reports/", reports.ReportSubmitView.as_view(), name="v1-report-submit"),
     # Before the detail route: "similar" is not a tracking number.
     path("reports/similar/", reports.ReportSimilarView.as_view(), name="v1-report-similar"),

@@ -157,7 +157,9 @@ class ResolveForm(forms.Form):
 
 class ForwardForm(forms.Form):
     unit = forms.TypedChoiceField(coerce=int, label=_("External organisation"))
-    email = forms.EmailField(label=_("Its email address"))
+    email = forms.EmailField(
+        label=_("Its email address (may be left empty when the organisation has a webhook)"), required=False
+    )
     alasan = forms.CharField(
         max_length=NOTE_MAX_LENGTH, label=_("What you ask of it"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -517,7 +519,7 @@ def _do(action: str, form: forms.Form, user: User, report: Report, government: G
         report_forward_external(
             actor=user, tracking_number=number, unit_id=data["unit"], contact_email=data["email"], note=data["alasan"]
         )
-        return gettext("Forwarded; the organisation has been emailed. The report stays open.")
+        return gettext("Forwarded to the organisation. The report stays open.")
     if action == "jawaban":
         report_forward_answer(actor=user, forward_id=data["penerusan"], answer=data["jawaban"])
         return gettext("The organisation's answer is recorded.")

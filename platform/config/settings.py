@@ -82,6 +82,7 @@ TENANT_APPS = [
     "warga.workcalendar",
     "warga.routing",
     "warga.notifications",
+    "warga.webhooks",
 ]
 # Google sign-in exists only when its OAuth client is configured (see the Accounts block).
 _GOOGLE_CLIENT_ID = env.string("WARGA_GOOGLE_CLIENT_ID", "")
@@ -406,11 +407,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_DEFAULT_QUEUE = env.string("CELERY_TASK_DEFAULT_QUEUE", "default")
 # Queues by urgency (docs/decisions/0047): what a person is waiting for never queues behind
 # bulk work. Named after the default queue, so a run with its own default queue has its own
-# three. Workers consume them by name (`-Q`): deploy/dev.py, deploy/compose.yaml, deploy/k8s.
+# queues. Workers consume them by name (`-Q`): deploy/dev.py, deploy/compose.yaml, deploy/k8s.
 WARGA_QUEUES = {
     "urgent": f"{CELERY_TASK_DEFAULT_QUEUE}.urgent",
     "default": CELERY_TASK_DEFAULT_QUEUE,
     "bulk": f"{CELERY_TASK_DEFAULT_QUEUE}.bulk",
+    # Calls to other organisations' servers (docs/decisions/0058): a slow or dead receiver
+    # holds only its own worker, never a notification or a photo.
+    "webhooks": f"{CELERY_TASK_DEFAULT_QUEUE}.webhooks",
 }
 # Every task by name -> its queue class; the one place routing is decided. A task missing here
 # goes to the default queue, and tests/test_task_routes.py fails until it is classified.
@@ -435,9 +439,12 @@ WARGA_TASK_URGENCY = {
     # A new government's schema, built when the operator approves its request: seconds of DDL
     # that must never hold up a notification (decision 0055).
     "onboarding.join_request_provision": "bulk",
+    # Outbound webhooks, on their own queue and worker.
+    "webhooks.deliver": "webhooks",
+    "webhooks.deliver_due": "webhooks",
 }
 CELERY_TASK_ROUTES = {name: {"queue": WARGA_QUEUES[urgency]} for name, urgency in WARGA_TASK_URGENCY.items()}
-# Declared, so that a worker started without `-Q` consumes all three rather than only the default.
+# Declared, so that a worker started without `-Q` consumes all of them rather than only the default.
 CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in WARGA_QUEUES.values()]
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BEAT_SCHEDULE_FILENAME = str(_queue_dir / "beat-schedule")
@@ -482,7 +489,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "personaldata-maintain": {"task": "personaldata.requests_maintain", "schedule": 86_400.0},
     # Expired sessions are deleted (Django keeps their rows until told). Public scope.
     "accounts-sessions-clear": {"task": "accounts.sessions_clear", "schedule": 86_400.0},
+    # Webhook deliveries whose retry time has come (warga.webhooks): retries hours away and
+    # deliveries a lost task or a killed worker left pending.
+    "webhooks-deliver-due": {
+        "task": "tenants.for_each_ready_tenant",
+        "schedule": env.integer("WARGA_WEBHOOK_SWEEP_SECONDS", 60, minimum=5),
+        "kwargs": {"task_name": "webhooks.deliver_due", "jitter_seconds": 15},
+    },
 }
+# Outbound webhooks (docs/webhooks.md): how long a receiver may take to answer, and whether
+# deliveries may go over plain http to this machine or a private network. Only development
+# allows that (DEBUG); anywhere else the URL must be https to a public address (no SSRF).
+WARGA_WEBHOOK_TIMEOUT_SECONDS = env.integer("WARGA_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WARGA_WEBHOOKS_ALLOW_LOCAL = env.boolean("WARGA_WEBHOOKS_ALLOW_LOCAL", DEBUG)
 WARGA_HEARTBEAT_SECONDS = env.integer("WARGA_HEARTBEAT_SECONDS", 15, minimum=1)
 
 # --- API ------------------------------------------------------------------------------------

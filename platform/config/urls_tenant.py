@@ -18,6 +18,7 @@ from frontend.console import organization as console_org
 from frontend.console import routing as console_routing
 from frontend.console import settings as console_settings
 from frontend.console import views as console
+from frontend.console import webhooks as console_webhooks
 from frontend.national import views as national
 from frontend.office import inbox_views, report_views, template_views
 
@@ -49,6 +50,14 @@ urlpatterns = [
     path("kantor/admin/privasi/", console_settings.privacy_page, name="console-privacy"),
     path("kantor/admin/tampilan/", console_settings.branding_page, name="console-branding"),
     path("kantor/admin/audit/", console_audit.audit_page, name="console-audit"),
+    path("kantor/admin/webhook/", console_webhooks.webhooks_page, name="console-webhooks"),
+    path("kantor/admin/webhook/<int:endpoint_id>/", console_webhooks.webhook_page, name="console-webhook"),
+    path("kantor/admin/webhook/<int:endpoint_id>/<slug:action>/", console_webhooks.webhook_action),
+    path(
+        "kantor/admin/webhook/pengiriman/<int:delivery_id>/ulang/",
+        console_webhooks.delivery_replay_action,
+        name="console-webhook-replay",
+    ),
     path("merek.css", console_settings.brand_stylesheet, name="brand-stylesheet"),
     path("merek/logo.png", console_settings.brand_logo, name="brand-logo"),
     path(

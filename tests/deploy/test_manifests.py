@@ -58,7 +58,7 @@ def test_every_manifest_parses_and_names_its_kind() -> None:
     documents = _kubernetes_documents()
     kinds = sorted(document["kind"] for document in documents)
     web = ["Deployment", "Service", "HorizontalPodAutoscaler", "Ingress"]
-    workers = ["Deployment", "HorizontalPodAutoscaler"] * 3
+    workers = ["Deployment", "HorizontalPodAutoscaler"] * 4
     beat = ["Deployment"]
     assert kinds == sorted(["Kustomization", "Namespace", "ConfigMap", "Job", *web, *workers, *beat])
     for document in documents:
@@ -82,7 +82,7 @@ def test_compose_and_kubernetes_set_only_variables_the_settings_read() -> None:
 
 def test_every_warga_container_gets_the_configuration_and_secrets() -> None:
     compose = _compose()
-    for name in ("migrate", "web", "worker-urgent", "worker", "worker-bulk", "beat"):
+    for name in ("migrate", "web", "worker-urgent", "worker", "worker-bulk", "worker-webhooks", "beat"):
         service = compose["services"][name]
         assert service["image"] == "${WARGA_IMAGE:-warga:latest}", name
         assert set(service["secrets"]) == {

@@ -74,6 +74,8 @@ class Action(enum.StrEnum):
     NATIONAL_EXPORT = "national.export"
     # Making and revoking the government's API keys.
     API_KEYS_EDIT = "api_keys.edit"
+    # The government's outbound webhooks: endpoints, their secrets, deliveries and replays.
+    WEBHOOKS_MANAGE = "webhooks.manage"
     # Filing a report for someone else through intake: only API keys are asked this.
     REPORT_SUBMIT = "report.submit"
 
@@ -100,6 +102,7 @@ _HEADS_OF_UNIT = (
 )
 _ADMINISTRATION = (
     Action.API_KEYS_EDIT,
+    Action.WEBHOOKS_MANAGE,
     Action.ORGANIZATION_EDIT,
     Action.MEMBERSHIP_INVITE,
     Action.MEMBERSHIP_EDIT,
@@ -233,6 +236,10 @@ ROLE_MESSAGES: dict[Action, str] = {
     Action.API_KEYS_EDIT: (
         "Hanya admin koordinator pemerintah daerah ini yang dapat membuat atau mencabut kunci API. "
         "(Only this government's admin koordinator can create or revoke API keys.)"
+    ),
+    Action.WEBHOOKS_MANAGE: (
+        "Hanya admin koordinator pemerintah daerah ini yang dapat mengelola webhook. "
+        "(Only this government's admin koordinator can manage webhooks.)"
     ),
     Action.REPORT_SUBMIT: "Jabatan Anda tidak mengirim laporan lewat API. (Your position does not file reports.)",
 }

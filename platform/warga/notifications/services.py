@@ -9,7 +9,6 @@ transaction while it waits for a gateway (docs/decisions/0048).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
@@ -27,7 +26,7 @@ from tenants.models import Government
 from tenants.tasks import send_on_commit
 from warga.accounts.models import Language, User
 from warga.accounts.sms import SmsBudgetExhausted, SmsNotAllowed, sms_sender
-from warga.advisory_locks import advisory_lock_tried
+from warga.advisory import advisory_key, session_lock_tried
 from warga.health.metrics import NOTIFICATIONS
 from warga.notifications.gateway import DeliveryError
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
@@ -270,22 +269,14 @@ def _send(notification: Notification, user: User | None) -> None:
 
 
 def delivery_lock_key(*, schema: str, notification_id: int) -> int:
-    """The advisory lock that claims one notification of one schema while it is being sent.
-
-    One 64-bit key per (schema, id): ids repeat across governments' schemas, and the
-    two-integer keys other services lock (warga.national) live in a separate key space."""
-    digest = hashlib.blake2b(f"notification:{schema}:{notification_id}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    """The advisory lock that claims one notification of one schema while it is being sent."""
+    return advisory_key("notification", schema, notification_id)
 
 
 def _delivery_claimed(notification_id: int) -> AbstractContextManager[bool]:
     """Claim the notification for this process for as long as the block runs: True when
-    claimed, False when another process is sending it right now.
-
-    A session-level advisory lock, not a row lock: it lasts across the gateway call without an
-    open transaction (no snapshot kept, no row locked, nothing idle in transaction), and it
-    goes away with the database session if the worker dies mid-send."""
-    return advisory_lock_tried(delivery_lock_key(schema=current_schema(), notification_id=notification_id))
+    claimed, False when another process is sending it right now (warga.advisory)."""
+    return session_lock_tried(delivery_lock_key(schema=current_schema(), notification_id=notification_id))
 
 
 def notification_deliver(*, notification_id: int) -> str:

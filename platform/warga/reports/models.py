@@ -375,8 +375,10 @@ class ResponseTemplate(models.Model):
 
 class ExternalForward(models.Model):
     """A report forwarded to an external organisation (PLN, PDAM, Telkom: a unit of kind
-    `external`) by email. The report stays open with its handler; the organisation's answer is
-    entered when it comes back."""
+    `external`) by email, or by its webhook (warga.webhooks; then `contact_email` is the empty
+    string, which the service writes without model validation, so no migration was needed).
+    The report stays open with its handler; the organisation's answer is entered when it
+    comes back."""
 
     id = models.BigAutoField(primary_key=True)
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="external_forwards")

@@ -79,6 +79,7 @@ from warga.routing.services import (
     routing_report_open_set,
 )
 from warga.taxonomy.selectors import category_get
+from warga.webhooks.services import webhook_for_unit, webhook_forward_record, webhooks_report_event
 
 NATIONAL_OWNER_CODE = "NAS"
 NOTE_MAX_LENGTH = 2000
@@ -111,8 +112,10 @@ def _relay_nudge(schema: str) -> None:
 
 
 def _outbox_write(**fields: Any) -> OutboxEvent:
-    """Write an outbox event in the caller's transaction; nudge the relay after it commits."""
+    """Write an outbox event in the caller's transaction, with the government's webhook
+    deliveries of the same change (warga.webhooks); nudge the relay after it commits."""
     event = OutboxEvent.objects.create(**fields)
+    webhooks_report_event(kind=event.kind, payload=event.payload, at=event.created_at)
     schema = current_schema()
     transaction.on_commit(lambda: _relay_nudge(schema))
     return event
@@ -1441,13 +1444,16 @@ def report_forward_external(
     *, actor: User, tracking_number: str, unit_id: int, contact_email: str, note: str
 ) -> ExternalForward:
     """Forward an open report of the current government to an external organisation (a unit of
-    kind `external`: PLN, PDAM, Telkom) at `contact_email`, saying what is asked of it.
+    kind `external`: PLN, PDAM, Telkom) at `contact_email`, or through the organisation's
+    webhook when it has one (warga.webhooks; the address may then be left empty), saying what
+    is asked of it.
 
-    The report stays open with its handling unit; the forward is recorded on the trail and the
-    email leaves after the commit, with the tracking number, category, place and (unless the
-    report is `rahasia`) the description, never the reporter. `report.act` for the report's
-    handling unit. Raises ReportNotFound, ActionForbidden, ReportInvalid (not open, not an
-    external organisation, bad address, no note); nothing is written or sent then.
+    The report stays open with its handling unit; the forward is recorded on the trail, and
+    the email and the webhook delivery leave after the commit, with the tracking number,
+    category, place and (unless the report is `rahasia`) the description, never the
+    reporter. `report.act` for the report's handling unit. Raises ReportNotFound,
+    ActionForbidden, ReportInvalid (not open, not an external organisation, bad or missing
+    address, no note); nothing is written or sent then.
     """
     _require_schema_of()
     if not actor.is_authenticated or not actor.is_active:
@@ -1470,10 +1476,19 @@ def report_forward_external(
                     "Pilih organisasi eksternal (PLN, PDAM, ...) yang terdaftar sebagai unit eksternal pemerintah ini.",
                 )
             ]
-        try:
-            validate_email(address)
-        except ValidationError:
-            errors["contact_email"] = [FieldError("invalid_email", "Alamat email organisasi tidak valid.")]
+        webhook = webhook_for_unit(unit_id=unit.pk) if unit is not None and unit.kind == UnitKind.EXTERNAL else None
+        if address or webhook is None:
+            try:
+                validate_email(address)
+            except ValidationError:
+                errors["contact_email"] = [
+                    FieldError(
+                        "invalid_email",
+                        "Alamat email organisasi tidak valid."
+                        if address
+                        else "Isi alamat email organisasi: organisasi ini tidak memiliki webhook yang aktif.",
+                    )
+                ]
         if not note:
             errors["note"] = [FieldError("note_required", "Tuliskan apa yang diminta dari organisasi itu.")]
         elif len(note) > NOTE_MAX_LENGTH:
@@ -1490,9 +1505,27 @@ def report_forward_external(
             actor_id=actor.pk,
             from_status=report.status,
             to_status=report.status,
-            note=f"Diteruskan ke {unit.name} ({address}): {note}",
+            note=f"Diteruskan ke {unit.name} ({address or 'webhook'}): {note}",
             at=now,
         )
+        if webhook is not None:
+            webhook_forward_record(
+                unit_id=unit.pk,
+                data={
+                    "tracking_number": report.tracking_number,
+                    "forward_id": forward.pk,
+                    "organisation": unit.name,
+                    "category_code": report.category_code,
+                    "latitude": report.latitude,
+                    "longitude": report.longitude,
+                    "village_code": report.village_code,
+                    "description": None if report.privacy == Privacy.RAHASIA else report.description,
+                    "request": note,
+                },
+                at=now,
+            )
+        if not address:
+            return forward
         government = tenant_connection().tenant
         body = (
             f"{government.name} meneruskan laporan warga {report.tracking_number} kepada {unit.name}.\n\n"

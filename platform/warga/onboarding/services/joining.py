@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.models import Government
-from warga.advisory_locks import advisory_lock_tried
+from warga.advisory import session_lock_tried
 from warga.onboarding.models import HOLDING_STATUSES, JoinEvent, JoinEventKind, JoinRequest, JoinStatus, JoinStep
 from warga.onboarding.services import (
     FirstAdminRefused,
@@ -486,7 +486,7 @@ def join_request_provision(*, request_id: int) -> JoinRequest | None:
     On any failure nothing of the government remains; the request is marked failed with the
     step it reached and the error, for the operator, who can approve it again."""
     # A redelivered task meeting the first still running leaves it alone.
-    with advisory_lock_tried(LOCK_JOIN_PROVISION, request_id) as mine:
+    with session_lock_tried(LOCK_JOIN_PROVISION, request_id) as mine:
         if not mine:
             return None
         request = JoinRequest.objects.filter(pk=request_id).first()

@@ -1,0 +1,30 @@
+"""Reads of a government's webhooks, in its schema (the schema is the scope: another
+government's endpoints and deliveries are not in it)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from warga.webhooks.models import Delivery, Endpoint
+
+DELIVERIES_SHOWN = 50
+
+
+def endpoints_list() -> QuerySet[Endpoint]:
+    return Endpoint.objects.select_related("unit").order_by("name", "id")
+
+
+def endpoint_get(*, endpoint_id: int) -> Endpoint | None:
+    return Endpoint.objects.select_related("unit").filter(pk=endpoint_id).first()
+
+
+def deliveries_list(*, endpoint_id: int | None = None, limit: int = DELIVERIES_SHOWN) -> list[Delivery]:
+    """The latest deliveries, newest first, with their endpoint (one query)."""
+    rows = Delivery.objects.select_related("endpoint").order_by("-created_at", "-id")
+    if endpoint_id is not None:
+        rows = rows.filter(endpoint_id=endpoint_id)
+    return list(rows[:limit])
+
+
+def delivery_get(*, delivery_id: int) -> Delivery | None:
+    return Delivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
