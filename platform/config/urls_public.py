@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import include, path
 
 from api.health import healthz
+from api.stripe_webhook import stripe_webhook
 from frontend import account_views, invitation_views, notification_views, privacy_views, signin_views, views
 from frontend.citizen import map_views, mine_views, report_views
 
@@ -45,5 +46,7 @@ urlpatterns = [
     path("laporan/<str:tracking_number>/cabut/", report_views.report_withdraw_post, name="citizen-report-withdraw"),
     path("laporan/<str:tracking_number>/nilai/", report_views.report_rate_post, name="citizen-report-rate"),
     path("laporan/<str:tracking_number>/sanggah/", report_views.report_dispute_post, name="citizen-report-dispute"),
+    # Stripe's events (signature verified; warga.billing), on the public host only.
+    path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("operator/", admin.site.urls),
 ]
