@@ -139,7 +139,7 @@ def start_trial(government: Government, *, now: datetime.datetime | None = None)
 
 def _account_for_update(government: Government) -> BillingAccount:
     BillingAccount.objects.get_or_create(government=government)
-    return BillingAccount.objects.select_for_update().select_related("plan").get(government=government)
+    return BillingAccount.objects.select_for_update(of=("self",)).select_related("plan").get(government=government)
 
 
 # --- Invoicing details --------------------------------------------------------------------
@@ -227,7 +227,7 @@ def _customer_id(account: BillingAccount) -> str:
         )
     )
     with transaction.atomic():
-        locked = BillingAccount.objects.select_for_update().select_related("plan").get(pk=account.pk)
+        locked = BillingAccount.objects.select_for_update(of=("self",)).select_related("plan").get(pk=account.pk)
         if not locked.stripe_customer_id:
             locked.stripe_customer_id = customer.id
             locked.save(update_fields=["stripe_customer_id", "updated_at"])
@@ -397,7 +397,7 @@ def _event_account(obj: dict[str, Any], *, event: StripeEvent) -> tuple[BillingA
         account: BillingAccount | None = _account_for_update(government)
     else:
         account = (
-            BillingAccount.objects.select_for_update()
+            BillingAccount.objects.select_for_update(of=("self",))
             .select_related("plan")
             .filter(stripe_customer_id=customer)
             .first()
@@ -666,6 +666,6 @@ def billing_reconcile_one(account: BillingAccount, *, apply: bool) -> list[Diffe
         differences.append(Difference(label, "plan", account.plan.code if account.plan else "-", stripe_plan))
     if differences and apply:
         with transaction.atomic():
-            locked = BillingAccount.objects.select_for_update().select_related("plan").get(pk=account.pk)
+            locked = BillingAccount.objects.select_for_update(of=("self",)).select_related("plan").get(pk=account.pk)
             _subscription_apply(locked, subscription, seen_at=timezone.now(), note="Reconciled with Stripe")
     return differences
