@@ -75,7 +75,10 @@ def _billing_page(
         "billed": is_billed(government),
         "account": account,
         "standing": standing_of(government=government, account=account, now=timezone.now()),
-        "offers": plan_offers(government=government) if billing_enabled() and is_billed(government) else [],
+        # Plans the operator has not priced in Stripe are not offered.
+        "offers": [offer for offer in plan_offers(government=government) if offer.intervals]
+        if billing_enabled() and is_billed(government)
+        else [],
         "next_invoice": next_invoice(account) if account is not None else None,
         "history": list(BillingAudit.objects.filter(account=account)[:10]) if account is not None else [],
         "form": form,

@@ -64,7 +64,9 @@ def admin_session(committed_db: None, settings: Any) -> Iterator[str]:
 
 def test_the_billing_page_shows_the_trial_and_the_plans(browser: Any, site_port: int, admin_session: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
-    context.add_cookies([{"name": "sessionid", "value": admin_session, "domain": "kota-bandung.localhost", "path": "/"}])
+    context.add_cookies(
+        [{"name": "sessionid", "value": admin_session, "domain": "kota-bandung.localhost", "path": "/"}]
+    )
     page = context.new_page()
     origin = f"http://kota-bandung.localhost:{site_port}"
     try:
@@ -75,8 +77,10 @@ def test_the_billing_page_shows_the_trial_and_the_plans(browser: Any, site_port:
         # The trial ends: branding, a premium feature, is locked with the way to the billing page.
         BillingAccount.objects.update(trial_ends_at=timezone.now() - datetime.timedelta(minutes=1))
         page.goto(f"{origin}/kantor/admin/tampilan/")
+        assert "terkunci" in page.locator(".pesan").inner_text()
+        check_page(page, "console/premium-locked")
         page.get_by_role("link", name="Buka halaman tagihan").click()
         page.wait_for_url(f"{origin}/kantor/admin/tagihan/")
-        check_page(page, "console/billing-locked")
+        assert "Masa uji coba sudah habis" in page.locator("main").inner_text()
     finally:
         context.close()

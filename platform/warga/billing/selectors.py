@@ -19,11 +19,23 @@ from warga.regions.selectors import population_figures
 
 BILLING_PAGE_PATH = "/kantor/admin/tagihan/"
 PREMIUM_LOCKED_MESSAGE = (
-    "Fitur ini termasuk paket Lengkap dan terkunci karena langganan pemerintah daerah ini tidak aktif ({state}). "
+    "Fitur ini termasuk paket Lengkap dan terkunci untuk pemerintah daerah ini: {state_id}. "
     "Admin koordinator dapat mengaturnya di halaman Tagihan: {path} "
-    "(This feature is part of the complete plan and is locked because this government's subscription is not "
-    "active ({state}). The admin koordinator can settle it on the Billing page: {path})"
+    "(This feature is part of the complete plan and is locked for this government: {state_en}. "
+    "The admin koordinator can settle it on the Billing page: {path})"
 )
+# Why premium features are locked, by billing state (Indonesian, English).
+LOCKED_BECAUSE = {
+    BillingStatus.NONE: ("belum berlangganan", "there is no subscription"),
+    BillingStatus.TRIALING: ("masa uji coba sudah habis", "the trial is over"),
+    BillingStatus.ACTIVE: ("paketnya paket Dasar", "its plan is the basic plan"),
+    BillingStatus.PAST_DUE: (
+        "pembayaran tertunggak melewati masa tenggang",
+        "a payment is overdue beyond the grace period",
+    ),
+    BillingStatus.UNPAID: ("tagihan belum dibayar", "an invoice is unpaid"),
+    BillingStatus.CANCELED: ("langganan sudah berhenti", "the subscription was canceled"),
+}
 # Levels that are billed; the national government and the template never are.
 BILLED_LEVELS = frozenset({Level.PROVINCE, Level.REGENCY, Level.CITY})
 
@@ -118,8 +130,8 @@ def premium_refusal(*, government: Government, now: datetime.datetime | None = N
     standing = standing_for(government=government, now=now)
     if standing.premium:
         return None
-    label = dict(BillingStatus.choices).get(standing.state, standing.state)
-    return PREMIUM_LOCKED_MESSAGE.format(state=label, path=BILLING_PAGE_PATH)
+    state_id, state_en = LOCKED_BECAUSE.get(standing.state, (standing.state, standing.state))
+    return PREMIUM_LOCKED_MESSAGE.format(state_id=state_id, state_en=state_en, path=BILLING_PAGE_PATH)
 
 
 def plans_for(*, government: Government) -> list[Plan]:
