@@ -108,7 +108,7 @@ def serve() -> tuple[FakeStripe, ThreadingHTTPServer]:
 
         do_GET = do_POST = do_DELETE = _handle
 
-        def log_message(self, format: str, *args: Any) -> None:
+        def log_message(self, message: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -50,7 +50,8 @@ def test_premium_features_are_locked_with_a_link_on_pages_and_in_the_api(
     _canceled(bandung)
     browser = admin_client(bandung)
     locked = premium_refusal(government=bandung)
-    assert locked is not None and "/kantor/admin/tagihan/" in locked
+    assert locked is not None
+    assert "/kantor/admin/tagihan/" in locked
 
     branding = browser.post(
         "/kantor/admin/tampilan/", {"display_name": "Pemkot", "colour": "#1d4ed8"}, HTTP_HOST=BANDUNG
@@ -84,7 +85,8 @@ def test_citizen_intake_and_routing_into_a_canceled_government_still_work(
     with government_context(bandung):
         report = Report.objects.get(tracking_number=number)
         routing = ReportRouting.objects.get(report_id=report.pk)
-        assert routing.handling_unit_id is not None and routing.position_ids
+        assert routing.handling_unit_id is not None
+        assert routing.position_ids
         report_transition(actor=acting_official(bandung), tracking_number=number, to_status="verified")
         report.refresh_from_db()
         assert report.status == "verified"
@@ -122,7 +124,8 @@ def test_the_trial_and_the_national_government(
     fake_stripe: FakeStripe, bandung: Government, national: Government
 ) -> None:
     account = start_trial(bandung)
-    assert account is not None and account.status == BillingStatus.TRIALING
+    assert account is not None
+    assert account.status == BillingStatus.TRIALING
     assert account.trial_ends_at is not None
     assert (account.trial_ends_at - timezone.now()).days in (29, 30)
     assert start_trial(bandung) == account  # a second call changes nothing

@@ -33,7 +33,7 @@ def queued(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _post(origin: str, body: str, signature: str) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 -- a local test server
         f"{origin}/stripe/webhook/",
         data=body.encode(),
         headers={"Content-Type": "application/json", "Stripe-Signature": signature},
@@ -88,7 +88,8 @@ def test_a_valid_subscription_event_is_mirrored_with_an_audit_row(
     assert _deliver(public_site, event("invoice.payment_failed", invoice), queued) == "applied"
     assert [r.path for r in fake_stripe.requests] == ["/v1/subscriptions/sub_jkt"]
     account.refresh_from_db()
-    assert account.status == BillingStatus.PAST_DUE and account.past_due_since is not None
+    assert account.status == BillingStatus.PAST_DUE
+    assert account.past_due_since is not None
     # Within the grace period premium features keep working; after it they are locked.
     assert premium_refusal(government=account.government) is None
     after_grace = account.past_due_since + datetime.timedelta(days=15)
@@ -195,7 +196,8 @@ def test_a_downgrade_keeps_premium_until_the_period_ends_and_a_deleted_customer_
     basic = subscription("sub_d", status="active", price="price_provBesarDasarM", code="31", period_end=period_end)
     assert _deliver(public_site, event("customer.subscription.updated", basic), queued) == "applied"
     account = BillingAccount.objects.select_related("plan").get(government=jakarta)
-    assert account.plan is not None and account.plan.code == "provinsi-besar-dasar"
+    assert account.plan is not None
+    assert account.plan.code == "provinsi-besar-dasar"
     ends = datetime.datetime.fromtimestamp(period_end, tz=datetime.UTC)
     assert premium_refusal(government=jakarta) is None
     assert premium_refusal(government=jakarta, now=ends - datetime.timedelta(minutes=1)) is None
