@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connections
-from django.test.testcases import LiveServerThread
+
+from tests.live import live_http_server
 
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -79,24 +79,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def site_port(django_db_setup: None, django_db_blocker: Any) -> Iterator[int]:
     """Port of a live HTTP server on localhost; any `<slug>.localhost:<port>` reaches it."""
-    # Chromium keeps connections alive, so a request thread can outlive its request holding a
-    # persistent database connection, which then blocks dropping the test database. Close every
-    # connection at the end of its request while this server runs.
-    database = connections["default"].settings_dict
-    max_age = database["CONN_MAX_AGE"]
-    database["CONN_MAX_AGE"] = 0
-    with django_db_blocker.unblock():
-        server = LiveServerThread("localhost", StaticFilesHandler, port=0)
-        server.daemon = True
-        server.start()
-        server.is_ready.wait()
-        if server.error:
-            raise server.error
-        try:
-            yield server.port
-        finally:
-            server.terminate()
-            database["CONN_MAX_AGE"] = max_age
+    with live_http_server(django_db_blocker) as port:
+        yield port
 
 
 @pytest.fixture

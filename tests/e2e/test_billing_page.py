@@ -20,6 +20,7 @@ from tenants.models import Government
 from tests.e2e.pages import check_page
 from tests.e2e.sessions import signed_in_session
 from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.warga.billing.fake_stripe import billing_on
 from warga.accounts.models import User
 from warga.billing.models import BillingAccount, BillingAudit
 from warga.billing.services import start_trial
@@ -29,14 +30,14 @@ from warga.organization.models import Membership
 @pytest.fixture
 def admin_session(committed_db: None, settings: Any) -> Iterator[str]:
     """Billing on (test-mode key, two plans priced); Bandung's admin koordinator signed in."""
-    settings.WARGA_STRIPE_SECRET_KEY = "sk_test_warga"
-    settings.WARGA_BILLING_ENABLED = True
-    settings.WARGA_STRIPE_WEBHOOK_SECRET = "whsec_test"
-    settings.WARGA_STRIPE_PRICES = {
-        "kota-besar-lengkap:month": "price_a",
-        "kota-besar-lengkap:year": "price_b",
-        "kota-besar-dasar:month": "price_c",
-    }
+    billing_on(
+        settings,
+        {
+            "kota-besar-lengkap:month": "price_a",
+            "kota-besar-lengkap:year": "price_b",
+            "kota-besar-dasar:month": "price_c",
+        },
+    )
     bandung = Government.objects.get(code="32.73")
     admin = with_totp(verified_user(f"admin-{uuid.uuid4().hex[:8]}@bandung.go.id", full_name="Rina Kusuma"))
     seat = membership_in(bandung, admin)

@@ -87,6 +87,16 @@ def _missing(what: str) -> dict[str, Any]:
     return {"error": {"type": "invalid_request_error", "code": "resource_missing", "message": f"No such {what}"}}
 
 
+def billing_on(settings: Any, prices: dict[str, str]) -> None:
+    """Billing on with a test-mode key, the webhook secret and `prices`."""
+    settings.WARGA_STRIPE_SECRET_KEY = "sk_test_warga"
+    settings.WARGA_BILLING_ENABLED = True
+    settings.WARGA_STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.WARGA_STRIPE_PRICES = prices
+    settings.WARGA_STRIPE_NETWORK_RETRIES = 0
+    settings.WARGA_STRIPE_API_BASE = ""
+
+
 def serve() -> tuple[FakeStripe, ThreadingHTTPServer]:
     fake = FakeStripe()
 
