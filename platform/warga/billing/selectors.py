@@ -25,7 +25,7 @@ PREMIUM_LOCKED_MESSAGE = (
     "The admin koordinator can settle it on the Billing page: {path})"
 )
 # Why premium features are locked, by billing state (Indonesian, English).
-LOCKED_BECAUSE = {
+LOCKED_BECAUSE: dict[str, tuple[str, str]] = {
     BillingStatus.NONE: ("belum berlangganan", "there is no subscription"),
     BillingStatus.TRIALING: ("masa uji coba sudah habis", "the trial is over"),
     BillingStatus.ACTIVE: ("paketnya paket Dasar", "its plan is the basic plan"),
