@@ -29,6 +29,7 @@ from warga.privacy.selectors import privacy_settings_current
 from warga.privacy.services import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, PrivacySettingsInvalid, privacy_settings_set
 
 MayEditSettings = permission_for(Action.SETTINGS_EDIT)
+MayEditBranding = permission_for(Action.BRANDING_EDIT)
 LOGO_PATH = "/merek/logo.png"
 
 
@@ -104,7 +105,7 @@ class BrandingView(ApiView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_permissions(self) -> list[permissions.BasePermission]:
-        gate = IsOfficialWithMFA if self.request.method == "GET" else MayEditSettings
+        gate = IsOfficialWithMFA if self.request.method == "GET" else MayEditBranding
         return [OnGovernmentHost(), permissions.IsAuthenticated(), gate()]
 
     @extend_schema(responses={200: BrandingOutput}, summary="The government's branding")

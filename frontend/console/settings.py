@@ -76,7 +76,7 @@ def privacy_page(request: HttpRequest, government: Government) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@console_page(Action.SETTINGS_EDIT)
+@console_page(Action.BRANDING_EDIT)
 def branding_page(request: HttpRequest, government: Government) -> HttpResponse:
     current = branding_current(government=government)
     form = BrandingForm(

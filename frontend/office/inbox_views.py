@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from frontend.office.access import acting_user, office_page
 from tenants.models import Government, Level
-from warga.access.guards import access_denied
+from warga.access.guards import page_refusal
 from warga.access.officials import memberships_active_for_user
 from warga.access.policy import Action, policy_decide
 from warga.reports.lifecycle import Status
@@ -198,8 +198,9 @@ def inbox_export(request: HttpRequest, government: Government) -> HttpResponse:
     CSV, for heads of units and admins (`inbox.export`)."""
     user = acting_user(request)
     decision = policy_decide(actor=user, government=government, action=Action.INBOX_EXPORT, anywhere=True)
-    if not decision.allowed:
-        return access_denied(request, decision.message)
+    refusal = page_refusal(request, decision)
+    if refusal is not None:
+        return refusal
     query = InboxFilter(request.GET or None, user_id=user.pk)
     if request.GET and not query.is_valid():
         errors = "; ".join(f"{name}: {' '.join(str(p) for p in problems)}" for name, problems in query.errors.items())

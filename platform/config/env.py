@@ -180,6 +180,21 @@ def string_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def key_values(name: str, *, key_pattern: str, value_pattern: str, meaning: str) -> dict[str, str]:
+    """A comma-separated list of `key=value` pairs, each part matching its pattern in full
+    (`kota-sedang:month=price_1Q...`); {} when unset."""
+    pairs: dict[str, str] = {}
+    for item in string_list(name, []):
+        key, equals, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if not equals or not re.fullmatch(key_pattern, key) or not re.fullmatch(value_pattern, value):
+            raise ImproperlyConfigured(f"{name} holds {item!r}, which is not {meaning}.")
+        if key in pairs:
+            raise ImproperlyConfigured(f"{name} names {key!r} twice.")
+        pairs[key] = value
+    return pairs
+
+
 def networks(name: str, default: list[str]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     """A comma-separated list of IP addresses or networks (`10.0.0.0/8, 2001:db8::/32`)."""
     value = _raw(name)

@@ -71,6 +71,7 @@ SHARED_APPS = [
     "warga.taxonomy",
     "warga.intake",
     "warga.national",
+    "warga.billing",
     "csp",
 ]
 TENANT_APPS = [
@@ -339,6 +340,44 @@ WARGA_PUSH_SERVICE_HOSTS = tuple(
     )
 )
 
+# --- Billing (Stripe) -------------------------------------------------------------------------
+# Off without a secret key: every government is then treated as active and the operator's pages
+# say so (warga.billing, docs/billing.md). The national government is never billed.
+WARGA_STRIPE_SECRET_KEY = env.matching(
+    "WARGA_STRIPE_SECRET_KEY",
+    "",
+    pattern=r"(sk|rk)_(test|live)_[A-Za-z0-9]+",
+    meaning="a Stripe secret or restricted key (sk_test_..., sk_live_..., rk_...)",
+)
+WARGA_BILLING_ENABLED = bool(WARGA_STRIPE_SECRET_KEY)
+WARGA_STRIPE_WEBHOOK_SECRET = env.matching(
+    "WARGA_STRIPE_WEBHOOK_SECRET", "", pattern=r"whsec_[A-Za-z0-9]+", meaning="a webhook signing secret (whsec_...)"
+)
+# Seconds a signed webhook stays acceptable after Stripe signed it (replays older than this fail).
+WARGA_STRIPE_WEBHOOK_TOLERANCE = env.integer("WARGA_STRIPE_WEBHOOK_TOLERANCE", 300, minimum=1)
+# Empty: Stripe's own API. Set only to reach a stand-in such as stripe-mock.
+WARGA_STRIPE_API_BASE = env.http_url("WARGA_STRIPE_API_BASE")
+WARGA_STRIPE_NETWORK_RETRIES = env.integer("WARGA_STRIPE_NETWORK_RETRIES", 2, minimum=0)
+# Each plan's Stripe Price per interval: `plan-code:month=price_...,plan-code:year=price_...`.
+# A plan without a price for an interval is not offered for it.
+WARGA_STRIPE_PRICES = env.key_values(
+    "WARGA_STRIPE_PRICES",
+    key_pattern=r"[a-z0-9-]+:(month|year)",
+    value_pattern=r"price_[A-Za-z0-9]+",
+    meaning="plan-code:month=price_... or plan-code:year=price_...",
+)
+WARGA_BILLING_TRIAL_DAYS = env.integer("WARGA_BILLING_TRIAL_DAYS", 30, minimum=0)
+# After a failed payment premium features keep working this long, with reminders this often.
+WARGA_BILLING_GRACE_DAYS = env.integer("WARGA_BILLING_GRACE_DAYS", 14, minimum=0)
+WARGA_BILLING_REMINDER_DAYS = env.integer("WARGA_BILLING_REMINDER_DAYS", 3, minimum=1)
+# A webhook secret is what makes Stripe's word reach Warga: without it every payment would go
+# unseen and governments would lose premium features they paid for.
+if WARGA_BILLING_ENABLED and not DEBUG and not WARGA_STRIPE_WEBHOOK_SECRET:
+    raise ImproperlyConfigured(
+        "WARGA_STRIPE_WEBHOOK_SECRET (or WARGA_STRIPE_WEBHOOK_SECRET_FILE) must be set when WARGA_STRIPE_SECRET_KEY "
+        "is: without it Stripe's webhooks cannot be verified and no payment would be seen."
+    )
+
 # --- Language, time -------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -442,6 +481,9 @@ WARGA_TASK_URGENCY = {
     # Outbound webhooks, on their own queue and worker.
     "webhooks.deliver": "webhooks",
     "webhooks.deliver_due": "webhooks",
+    # Billing: a Stripe event mirrored into a government's billing state; daily past-due reminders.
+    "billing.event_process": "default",
+    "billing.grace_remind": "default",
 }
 CELERY_TASK_ROUTES = {name: {"queue": WARGA_QUEUES[urgency]} for name, urgency in WARGA_TASK_URGENCY.items()}
 # Declared, so that a worker started without `-Q` consumes all of them rather than only the default.
@@ -496,6 +538,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": env.integer("WARGA_WEBHOOK_SWEEP_SECONDS", 60, minimum=5),
         "kwargs": {"task_name": "webhooks.deliver_due", "jitter_seconds": 15},
     },
+    # Admins of governments whose payment failed are reminded during the grace period. Public scope.
+    "billing-grace-remind": {"task": "billing.grace_remind", "schedule": 86_400.0},
 }
 # Outbound webhooks (docs/webhooks.md): how long a receiver may take to answer, and whether
 # deliveries may go over plain http to this machine or a private network. Only development

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import include, path
 
 from api.health import healthz, metrics
+from api.stripe_webhook import stripe_webhook
 from frontend import (
     account_views,
     invitation_views,
@@ -60,5 +61,7 @@ urlpatterns = [
     path("bergabung/ajukan/<str:code>/", joining_views.join_form, name="join-form"),
     path("bergabung/konfirmasi/<str:token>/", joining_views.join_confirm, name="join-confirm"),
     path("bergabung/permintaan/<str:public_id>/", joining_views.join_status, name="join-status"),
+    # Stripe's events (signature verified; warga.billing), on the public host only.
+    path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("operator/", admin.site.urls),
 ]

@@ -13,6 +13,7 @@ from frontend import (
     views,
 )
 from frontend.console import audit as console_audit
+from frontend.console import billing as console_billing
 from frontend.console import calendar as console_calendar
 from frontend.console import organization as console_org
 from frontend.console import routing as console_routing
@@ -58,6 +59,11 @@ urlpatterns = [
         console_webhooks.delivery_replay_action,
         name="console-webhook-replay",
     ),
+    path("kantor/admin/tagihan/", console_billing.billing_page, name="console-billing"),
+    path("kantor/admin/tagihan/rincian/", console_billing.billing_details, name="console-billing-details"),
+    path("kantor/admin/tagihan/bayar/", console_billing.billing_checkout, name="console-billing-checkout"),
+    path("kantor/admin/tagihan/portal/", console_billing.billing_portal, name="console-billing-portal"),
+    path("kantor/admin/tagihan/selesai/", console_billing.billing_return, name="console-billing-return"),
     path("merek.css", console_settings.brand_stylesheet, name="brand-stylesheet"),
     path("merek/logo.png", console_settings.brand_logo, name="brand-logo"),
     path(

@@ -24,6 +24,7 @@ from tenants.models import Domain, Government
 from tests.api.helpers import signed_in_client
 from tests.warga.access.people import with_totp
 from warga.accounts.models import User
+from warga.billing.models import BillingAccount, BillingStatus
 from warga.onboarding.models import JoinEvent, JoinRequest, JoinStatus, JoinStep
 from warga.organization.models import Invitation, OrganizationEvent, PositionKind
 
@@ -143,12 +144,13 @@ def test_a_failure_midway_leaves_nothing_and_the_retry_provisions_the_government
         ("provision_done", None),
     ]
     # The invitation went out once, after the commit (the worker's console mail backend), and
-    # the trial's call site ran.
+    # the trial started (warga.billing).
     log = bulk_worker.wait_for_log("Task onboarding.join_request_provision", count=4)
     assert log.count("To: ridwan@sabangkota.go.id") == 1
     assert "To: ridwan-at-sabangkota.go.id" not in log
     assert len(set(re.findall(r"http://kota-sabang\.localhost/undangan/\S+/", log))) == 1
-    assert "Trial of Kota Sabang (11.72) to be started by billing." in log
+    assert "Trial of Kota Sabang (11.72) started, until " in log
+    assert BillingAccount.objects.get(government__code="11.72").status == BillingStatus.TRIALING
     assert re.search(r"Task onboarding\.join_request_provision\[[0-9a-f-]+\] succeeded in [0-9.]+s: 'done'", log)
     page = Client().get(f"/bergabung/permintaan/{done.public_id}/", HTTP_HOST="localhost").text
     assert "Warga untuk pemerintah daerah Anda sudah siap." in page

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from warga.access.hosts import central_origin, government_of
 from warga.access.policy import Decision, policy_official
+from warga.billing.selectors import BILLING_PAGE_PATH
 
 __all__ = [
     "MFA_SETUP_PATH",
@@ -37,9 +38,9 @@ def mfa_reauthenticate_url(request: HttpRequest) -> str:
     return central_origin(request) + MFA_REAUTHENTICATE_PATH + "?" + urlencode({"next": back})
 
 
-def access_denied(request: HttpRequest, message: str) -> HttpResponse:
-    """The 403 page saying why, in the host's layout."""
-    page = render_to_string("frontend/access_denied.html", {"message": message}, request=request)
+def access_denied(request: HttpRequest, message: str, *, link: str | None = None) -> HttpResponse:
+    """The 403 page saying why, in the host's layout, with where to go about it (`link`)."""
+    page = render_to_string("frontend/access_denied.html", {"message": message, "link": link}, request=request)
     return HttpResponseForbidden(page)
 
 
@@ -56,6 +57,8 @@ def page_refusal(request: HttpRequest, decision: Decision) -> HttpResponse | Non
         return HttpResponseRedirect(central_origin(request) + MFA_SETUP_PATH)
     if decision.reason == "mfa_not_passed":
         return HttpResponseRedirect(mfa_reauthenticate_url(request))
+    if decision.reason == "premium":
+        return access_denied(request, decision.message, link=BILLING_PAGE_PATH)
     return access_denied(request, decision.message)
 
 

@@ -12,7 +12,11 @@ permission from `permission_for`). The answer depends only on:
 - the table `GRANTS` below: for each seat kind, which actions it allows and how far its reach
   goes: the whole government, its unit's subtree, or its own unit only;
 - for `identity.reveal`, the one seat kind the government designated
-  (`PrivacySettings.identity_viewer_kind`), which is data, not code.
+  (`PrivacySettings.identity_viewer_kind`), which is data, not code;
+- for the premium actions (`PREMIUM_ACTIONS`), the government's billing standing
+  (`warga.billing.selectors.premium_refusal`): a seat that allows one is refused with the
+  reason `premium` while the subscription does not cover it. This is the one place the
+  premium lock is decided, so every page and the API show the same message.
 
 The matrix is summarised in docs/architecture.md ("Who may do what").
 """
@@ -37,6 +41,7 @@ from warga.access.mfa import request_mfa_passed
 from warga.access.models import ApiKey, ApiScope
 from warga.access.officials import MESSAGES as OFFICIAL_MESSAGES
 from warga.access.officials import user_has_totp
+from warga.billing.selectors import premium_refusal
 from warga.organization.models import PositionKind
 from warga.organization.selectors import Seat, seats_held, unit_ancestor_ids
 from warga.privacy.selectors import privacy_settings_current
@@ -72,10 +77,16 @@ class Action(enum.StrEnum):
     # Downloading every report fact of the oversight scope as CSV (national or province host):
     # the whole government's picture, so for those who see the whole government.
     NATIONAL_EXPORT = "national.export"
-    # Making and revoking the government's API keys.
+    # Seeing and revoking the government's API keys (revoking is never locked).
     API_KEYS_EDIT = "api_keys.edit"
     # The government's outbound webhooks: endpoints, their secrets, deliveries and replays.
     WEBHOOKS_MANAGE = "webhooks.manage"
+    # Making a new API key: a premium feature.
+    API_KEYS_CREATE = "api_keys.create"
+    # The government's branding (display name, colour, logo): a premium feature.
+    BRANDING_EDIT = "branding.edit"
+    # The government's subscription: plan, checkout, Stripe's customer portal, invoicing details.
+    BILLING_MANAGE = "billing.manage"
     # Filing a report for someone else through intake: only API keys are asked this.
     REPORT_SUBMIT = "report.submit"
 
@@ -103,6 +114,9 @@ _HEADS_OF_UNIT = (
 _ADMINISTRATION = (
     Action.API_KEYS_EDIT,
     Action.WEBHOOKS_MANAGE,
+    Action.API_KEYS_CREATE,
+    Action.BRANDING_EDIT,
+    Action.BILLING_MANAGE,
     Action.ORGANIZATION_EDIT,
     Action.MEMBERSHIP_INVITE,
     Action.MEMBERSHIP_EDIT,
@@ -153,6 +167,7 @@ GRANTS[PositionKind.PENGAWAS_NASIONAL] = GRANTS[PositionKind.PENGAWAS_NASIONAL] 
 )
 
 Reason = Literal[
+    "premium",
     "anonymous",
     "not_official",
     "mfa_missing",
@@ -164,6 +179,22 @@ Reason = Literal[
     "scope_missing",
     "key_not_accepted",
 ]
+
+# Premium features: locked when the government's subscription does not cover them (unpaid
+# after the grace period, canceled, a trial ended, a basic plan).
+# Citizen intake, officials' work on reports, notifications, escalations and the national view
+# are never here: they work in every billing state. Custom domains join by name when they exist.
+DOMAINS_MANAGE = "domains.manage"
+PREMIUM_ACTIONS: frozenset[str] = frozenset(
+    {
+        Action.BRANDING_EDIT,
+        Action.INBOX_EXPORT,
+        Action.NATIONAL_EXPORT,
+        Action.API_KEYS_CREATE,
+        Action.WEBHOOKS_MANAGE,
+        DOMAINS_MANAGE,
+    }
+)
 
 # What each API key scope lets a key do, in its own government only and always government-wide.
 SCOPE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -240,6 +271,18 @@ ROLE_MESSAGES: dict[Action, str] = {
     Action.WEBHOOKS_MANAGE: (
         "Hanya admin koordinator pemerintah daerah ini yang dapat mengelola webhook. "
         "(Only this government's admin koordinator can manage webhooks.)"
+    ),
+    Action.API_KEYS_CREATE: (
+        "Hanya admin koordinator pemerintah daerah ini yang dapat membuat atau mencabut kunci API. "
+        "(Only this government's admin koordinator can create or revoke API keys.)"
+    ),
+    Action.BRANDING_EDIT: (
+        "Hanya admin koordinator pemerintah daerah ini yang dapat mengubah pengaturan privasi dan tampilan. "
+        "(Only this government's admin koordinator can change its privacy and branding settings.)"
+    ),
+    Action.BILLING_MANAGE: (
+        "Hanya admin koordinator pemerintah daerah ini yang dapat mengatur langganan dan tagihan. "
+        "(Only this government's admin koordinator can manage the subscription and billing.)"
     ),
     Action.REPORT_SUBMIT: "Jabatan Anda tidak mengirim laporan lewat API. (Your position does not file reports.)",
 }
@@ -413,6 +456,10 @@ def policy_decide(
         grants = _seat_grants(seats, action)
         if not grants:
             return _role_refusal(seats, action)
+        if action in PREMIUM_ACTIONS:
+            locked = premium_refusal(government=government)
+            if locked is not None:
+                return _denied("premium", locked)
         if anywhere or any(reach == Reach.GOVERNMENT for reach, _ in grants):
             return ALLOWED
         if unit_id is None:

@@ -63,11 +63,12 @@ class IssuedApiKey:
 def api_key_create(*, government: Government, name: str, scopes: list[str], acting_user: User | None) -> IssuedApiKey:
     """Make a key for `government` with `scopes`, acting through a new service account.
 
-    `acting_user` must be allowed `api_keys.edit` there (the admin koordinator); None is the
-    operator (management command or operator admin). ApiKeyInvalid for an empty name or an
+    `acting_user` must be allowed `api_keys.create` there (the admin koordinator, while the
+    subscription covers premium features); None is the operator (management command or
+    operator admin). ApiKeyInvalid for an empty name or an
     unknown or missing scope; nothing is written then."""
     if acting_user is not None:
-        policy_require(actor=acting_user, government=government, action=Action.API_KEYS_EDIT)
+        policy_require(actor=acting_user, government=government, action=Action.API_KEYS_CREATE)
     name = name.strip()
     unknown = sorted(set(scopes) - set(ApiScope.values))
     if not name or len(name) > 100:

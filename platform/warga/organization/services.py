@@ -980,7 +980,7 @@ def branding_update(
     """Set the government's display name (empty: its official name), colour (#rrggbb dark
     enough for white text; empty: Warga's) and, when given, a new logo (or remove it). Every
     input is checked before anything is written; one audit event says what changed."""
-    _require(actor_id=actor_id, action=Action.SETTINGS_EDIT)
+    _require(actor_id=actor_id, action=Action.BRANDING_EDIT)
     name = " ".join((display_name or "").split())
     if len(name) > NAME_MAX:
         raise OrganizationInvalid(

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from tenants.models import Government
 from warga.advisory import session_lock_tried
+from warga.billing.services import start_trial
 from warga.onboarding.models import HOLDING_STATUSES, JoinEvent, JoinEventKind, JoinRequest, JoinStatus, JoinStep
 from warga.onboarding.services import (
     FirstAdminRefused,
@@ -448,11 +449,12 @@ class _Progress:
 
 
 def _start_trial(government: Government) -> None:
-    """Start the new government's trial period. WIRED TO BILLING AT MERGE: this is the one call
-    site; it becomes `warga.billing.services.start_trial(government)`. It runs inside the
-    provisioning transaction, so a trial row written here is rolled back with everything else
-    if a later step fails; anything sent to Stripe must wait for the commit."""
-    logger.info("Trial of %s (%s) to be started by billing.", government.name, government.code)
+    """Start the new government's trial period (warga.billing). It runs inside the provisioning
+    transaction and writes only the billing account, so a later failure rolls it back with
+    everything else; nothing is sent to Stripe until the government subscribes."""
+    account = start_trial(government)
+    if account is not None:
+        logger.info("Trial of %s (%s) started, until %s.", government.name, government.code, account.trial_ends_at)
 
 
 def _provision(request: JoinRequest, progress: _Progress) -> Government:
