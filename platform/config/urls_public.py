@@ -6,7 +6,15 @@ from django.db import transaction
 from django.urls import include, path
 
 from api.health import healthz
-from frontend import account_views, invitation_views, notification_views, privacy_views, signin_views, views
+from frontend import (
+    account_views,
+    api_docs_views,
+    invitation_views,
+    notification_views,
+    privacy_views,
+    signin_views,
+    views,
+)
 from frontend.citizen import map_views, mine_views, report_views
 
 # allauth's 429 answer (its respond_429 looks it up in ROOT_URLCONF; both URL confs name it).
@@ -17,6 +25,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.v1.urls")),
+    # The API's reference, read from /api/v1/schema/ (frontend/api_docs_views.py).
+    path("api/docs/", api_docs_views.swagger_page, name="api-docs"),
+    path("api/redoc/", api_docs_views.redoc_page, name="api-redoc"),
     path("lapor/", include("frontend.citizen.wizard_urls")),
     path("notifikasi/", notification_views.notifications_page, name="notifications-page"),
     path("service-worker.js", notification_views.service_worker, name="service-worker"),
