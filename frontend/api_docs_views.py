@@ -41,6 +41,4 @@ REDOC_STYLE_HASHES = [
 ]
 swagger_page = csp_update({"style-src": [NONCE]})(SwaggerPage.as_view())
 # Redoc's search index runs in a worker it makes from a blob of its own (same-origin) script.
-redoc_page = csp_update({"style-src": [NONCE, *REDOC_STYLE_HASHES], "worker-src": [SELF, "blob:"]})(
-    RedocPage.as_view()
-)
+redoc_page = csp_update({"style-src": [NONCE, *REDOC_STYLE_HASHES], "worker-src": [SELF, "blob:"]})(RedocPage.as_view())

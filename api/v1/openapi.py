@@ -32,6 +32,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
+from api.v1.bounds import BoundedSerializer
 from api.v1.errors import INVALID_MESSAGE, NOT_FOUND_MESSAGE, THROTTLED_MESSAGE
 from warga.access.policy import KEY_NOT_ACCEPTED_MESSAGE, OFFICIAL_MESSAGES, SCOPE_ACTIONS, Action
 
@@ -148,15 +149,16 @@ def add_area_tags(result: dict[str, Any], generator: Any, request: Any, public: 
 # --- The shared error body -------------------------------------------------------------------------
 
 
-class ErrorProblem(serializers.Serializer[Any]):
+class ErrorProblem(BoundedSerializer):
     code = serializers.CharField()
     message = serializers.CharField()
 
 
-class ErrorDetail(serializers.Serializer[Any]):
+class ErrorDetail(BoundedSerializer):
     code = serializers.CharField(help_text="Stable, for programs: `invalid`, `not_found`, `rate_limited`, ...")
     message = serializers.CharField(help_text="For people, in Bahasa Indonesia (often with English after it).")
-    fields = serializers.DictField(
+    # The body's key is `fields`; the metaclass takes it as a field, not Serializer.fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=ErrorProblem(many=True), required=False, help_text="Input problems, per field (400 `invalid`)."
     )
     current = serializers.CharField(required=False, help_text="A refused status change: the report's status.")
@@ -168,7 +170,7 @@ class ErrorDetail(serializers.Serializer[Any]):
     retry_after = serializers.IntegerField(required=False, help_text="429: seconds to wait, as in `Retry-After`.")
 
 
-class ErrorBody(serializers.Serializer[Any]):
+class ErrorBody(BoundedSerializer):
     """Every refusal of the API: `{"error": {"code": ..., "message": ...}}`."""
 
     error = ErrorDetail()
@@ -259,7 +261,7 @@ def key_sentence(action: Action | None, *, authenticates: bool = True) -> str:
 class WargaAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema with the shared parts of every operation's documentation."""
 
-    def get_description(self) -> str:
+    def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular's, not DRF's
         # Only the view's own docstring: an inherited one (the base view's) describes nothing.
         own = self.view.__class__.__dict__.get("__doc__")
         return super().get_description() if own else ""
