@@ -40,6 +40,7 @@ THIRD_PARTY_SCOPES = {
     "django.contrib.humanize": "public",
     "rest_framework": "public",
     "drf_spectacular": "public",
+    "drf_spectacular_sidecar": "public",
     "csp": "public",
 }
 

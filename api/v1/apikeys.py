@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.v1 import openapi
 from api.v1.base import ApiView, require_government_host, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
@@ -45,17 +46,66 @@ class ApiKeyCreatedOutput(ApiKeyOutput):
     key = serializers.CharField(help_text="Shown this once: store it now; Warga keeps only a hash.")
 
 
+CREATE_EXAMPLES = [
+    OpenApiExample(
+        "Kunci untuk SP4N-LAPOR!",
+        request_only=True,
+        value={"name": "SP4N-LAPOR! Kota Bandung", "scopes": ["reports:read", "reports:status"]},
+    ),
+    OpenApiExample(
+        "Kunci dibuat",
+        response_only=True,
+        status_codes=["201"],
+        value={
+            "id": 7,
+            "name": "SP4N-LAPOR! Kota Bandung",
+            "prefix": "wrg_3f9a0c1b2d4e",
+            "scopes": ["reports:read", "reports:status"],
+            "created_at": "2026-03-02T09:00:00+07:00",
+            "last_used_at": None,
+            "revoked_at": None,
+            "key": "wrg_3f9a0c1b2d4e_Zx8r1m-contoh-saja-bukan-kunci-asli-0123456",
+        },
+    ),
+]
+
+
 class ApiKeyListView(ApiView):
     permission_classes = [MayEditApiKeys]
 
-    @extend_schema(responses={200: ApiKeyOutput(many=True)}, summary="This government's API keys")
+    @extend_schema(
+        description=openapi.describe(
+            "This government's API keys, with their scopes, prefix (never the key) and last use.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+        ),
+        responses={200: ApiKeyOutput(many=True)},
+        summary="This government's API keys",
+    )
     def get(self, request: Request) -> Response:
         require_government_host()
         government = government_of(request)
         assert government is not None
         return Response(ApiKeyOutput(api_keys_of_government(government=government), many=True).data)
 
-    @extend_schema(request=ApiKeyInput, responses={201: ApiKeyCreatedOutput}, summary="Create an API key (shown once)")
+    @extend_schema(
+        description=openapi.describe(
+            (
+                "Creates a key for another system (e.g. SP4N-LAPOR!) with its scopes: `reports:read`, "
+                "`reports:submit`, `reports:status`. The key is in this answer only (`Cache-Control: "
+                "no-store`): store it now, Warga keeps a hash. The operator makes keys for any government"
+                " and for the national intake with `manage.py api_key create --government <code> --scope "
+                "...`."
+            ),
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "No name, or an unknown scope."},
+        ),
+        request=ApiKeyInput,
+        responses={201: ApiKeyCreatedOutput},
+        examples=CREATE_EXAMPLES,
+        summary="Create an API key (shown once)",
+    )
     def post(self, request: Request) -> Response:
         require_government_host()
         government = government_of(request)
@@ -74,7 +124,17 @@ class ApiKeyListView(ApiView):
 class ApiKeyRevokeView(ApiView):
     permission_classes = [MayEditApiKeys]
 
-    @extend_schema(request=None, responses={200: ApiKeyOutput}, summary="Revoke an API key (at once)")
+    @extend_schema(
+        description=openapi.describe(
+            "Revokes a key: the next request with it is refused (401).",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"404 not_found": "No such key in this government."},
+        ),
+        request=None,
+        responses={200: ApiKeyOutput},
+        summary="Revoke an API key (at once)",
+    )
     def post(self, request: Request, key_id: int) -> Response:
         require_government_host()
         government = government_of(request)

@@ -15,6 +15,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.v1 import openapi
 from api.v1.base import ApiView, require_government_host, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
@@ -116,6 +117,15 @@ class CalendarView(ApiView):
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "The government's working calendar for a year (default: this one): office hours, national"
+                " holidays and cuti bersama, its own days off and substitute working days, and the SLA "
+                "targets every due time is computed from."
+            ),
+            who=openapi.OFFICIAL,
+            host=openapi.GOVERNMENT_HOST,
+        ),
         parameters=[CalendarQuery],
         responses={200: CalendarOutput},
         summary="The working calendar and SLA targets for a year",
@@ -159,7 +169,20 @@ class DayOffInput(BoundedSerializer):
 class DayOffListView(ApiView):
     permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
 
-    @extend_schema(request=DayOffInput, responses={201: DayOffOutput}, summary="Add a decree day off or local holiday")
+    @extend_schema(
+        description=openapi.describe(
+            (
+                "Adds a day off: a decree the national list lacks, or a local holiday. Due times of "
+                "reports received afterwards skip it."
+            ),
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "A date already off, or a bad date or kind."},
+        ),
+        request=DayOffInput,
+        responses={201: DayOffOutput},
+        summary="Add a decree day off or local holiday",
+    )
     def post(self, request: Request) -> Response:
         require_government_host()
         given = DayOffInput(data=request.data)
@@ -174,7 +197,17 @@ class DayOffListView(ApiView):
 class DayOffDetailView(ApiView):
     permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
 
-    @extend_schema(request=None, responses={204: None}, summary="Remove a day off")
+    @extend_schema(
+        description=openapi.describe(
+            "Removes a day off the government added.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"404 not_found": "No such day off here."},
+        ),
+        request=None,
+        responses={204: None},
+        summary="Remove a day off",
+    )
     def delete(self, request: Request, day_off_id: int) -> Response:
         require_government_host()
         try:
@@ -196,6 +229,15 @@ class DayWorkedListView(ApiView):
     permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Adds a substitute working day (e.g. a Saturday worked instead of a cuti bersama), with "
+                "its hours or, without them, that weekday's (Monday's for a weekend)."
+            ),
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "Already a working day, or hours that do not make sense."},
+        ),
         request=DayWorkedInput,
         responses={201: DayWorkedOutput},
         summary="Add a substitute working day (without hours: that weekday's, or Monday's)",
@@ -214,7 +256,17 @@ class DayWorkedListView(ApiView):
 class DayWorkedDetailView(ApiView):
     permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
 
-    @extend_schema(request=None, responses={204: None}, summary="Remove a substitute working day")
+    @extend_schema(
+        description=openapi.describe(
+            "Removes a substitute working day.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"404 not_found": "No such working day here."},
+        ),
+        request=None,
+        responses={204: None},
+        summary="Remove a substitute working day",
+    )
     def delete(self, request: Request, day_worked_id: int) -> Response:
         require_government_host()
         try:
@@ -248,6 +300,20 @@ class SlaTargetView(ApiView):
     permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Sets how long a step (`step`) may take, in working days or working minutes, for a "
+                "category or (without `category_code`) by default. It applies to reports received "
+                "afterwards."
+            ),
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": (
+                    "Neither or both of `working_days` and `working_minutes`, out of range, or an unknown category."
+                )
+            },
+        ),
         request=SlaTargetInput,
         responses={200: SlaTargetOutput},
         summary="Set the SLA target of a step, for a category or by default (applies to the next report)",

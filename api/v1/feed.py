@@ -14,6 +14,7 @@ from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.v1 import openapi
 from api.v1.base import ApiView, require_public_host
 from api.v1.bounds import BoundedSerializer
 from warga.intake.selectors import FEED_PAGE_MAX, BoundingBox, reports_feed, reports_feed_or_grid
@@ -94,6 +95,17 @@ class FeedView(ApiView):
     authentication_classes: list[Any] = []
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "The public map: open and recently closed reports in a bounding box "
+                "(`bbox=west,south,east,north`), newest first, paged by `cursor`; filters by `status`, "
+                "`category` and `since`. With `grid=true` and too many reports to draw, counts per grid "
+                "cell instead (`kind: grid`). Never who reported."
+            ),
+            who=openapi.ANYONE,
+            host=openapi.PUBLIC_HOST,
+            errors={"400 invalid": "A bad bounding box, status or category list, or `grid` with a `cursor`."},
+        ),
         parameters=[FeedInput],
         responses={
             200: inline_serializer(

@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
@@ -49,11 +50,28 @@ class PrivacySettingsView(ApiView):
         gate = IsOfficialWithMFA if self.request.method == "GET" else MayEditSettings
         return [OnGovernmentHost(), permissions.IsAuthenticated(), gate()]
 
-    @extend_schema(responses={200: PrivacySettingsSerializer}, summary="The government's privacy settings")
+    @extend_schema(
+        description=openapi.describe(
+            (
+                "How long closed reports keep their reporter's identity, who may reveal a rahasia "
+                "report's reporter, and the data protection officer."
+            ),
+            who=openapi.OFFICIAL,
+            host=openapi.GOVERNMENT_HOST,
+        ),
+        responses={200: PrivacySettingsSerializer},
+        summary="The government's privacy settings",
+    )
     def get(self, request: Request) -> Response:
         return Response(PrivacySettingsSerializer(privacy_settings_current()).data)
 
     @extend_schema(
+        description=openapi.describe(
+            ("Sets the retention period (days) and the one position kind that may reveal a rahasia report's reporter."),
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "Retention out of range, or an unknown position kind."},
+        ),
         request=PrivacySettingsSerializer,
         responses={200: PrivacySettingsSerializer},
         summary="Set the retention period and the designated identity viewer (admin koordinator)",
@@ -108,11 +126,30 @@ class BrandingView(ApiView):
         gate = IsOfficialWithMFA if self.request.method == "GET" else MayEditBranding
         return [OnGovernmentHost(), permissions.IsAuthenticated(), gate()]
 
-    @extend_schema(responses={200: BrandingOutput}, summary="The government's branding")
+    @extend_schema(
+        description=openapi.describe(
+            "The government's display name, colour and logo address.",
+            who=openapi.OFFICIAL,
+            host=openapi.GOVERNMENT_HOST,
+        ),
+        responses={200: BrandingOutput},
+        summary="The government's branding",
+    )
     def get(self, request: Request) -> Response:
         return Response(branding_body(request))
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Sets the display name and colour, and uploads (or with `remove_logo` removes) the logo "
+                "(multipart, PNG or JPEG)."
+            ),
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "A colour too light for text, a name too long, or a logo that is not an image or too big."
+            },
+        ),
         request={"multipart/form-data": BrandingInput},
         responses={200: BrandingOutput},
         summary="Set the display name, colour and logo (admin koordinator)",

@@ -21,6 +21,7 @@ from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.v1 import openapi
 from api.v1.base import ApiView, require_public_host
 from api.v1.bounds import BoundedSerializer
 from warga.access.guards import IsOfficialWithMFA, government_of
@@ -277,6 +278,23 @@ class NationalDashboardView(ApiView):
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "The oversight dashboard for a period (default: the last 30 days): KPIs, a drill-down by "
+                "region (`region`, `level`), categories, the daily series, rankings (`min_volume`), "
+                "surges and open surge flags, and how fresh the figures are (with any stalled relay). "
+                "From the national read model, never a government's schema."
+            ),
+            who=(
+                "An official of the national government (any region) or of a province (its province), "
+                "with two-step verification (TOTP) passed in this session."
+            ),
+            host=openapi.OVERSIGHT_HOST,
+            errors={
+                "400 invalid": "A bad period (end before start, longer than allowed) or level.",
+                "404 not_found": "A region outside this province.",
+            },
+        ),
         parameters=[DashboardQuerySerializer],
         responses={200: DashboardOutput},
         summary="Dasbor nasional / pengawasan provinsi",
@@ -342,7 +360,23 @@ class NationalExportView(ApiView):
 
     permission_classes = [permissions.IsAuthenticated, permission_for(Action.NATIONAL_EXPORT)]
 
-    @extend_schema(parameters=[PeriodSerializer], responses={(200, "text/csv"): str}, summary="Ekspor fakta laporan")
+    @extend_schema(
+        description=openapi.describe(
+            (
+                "Every report fact of the period as CSV (streamed; the province's only on a province "
+                "host): one row per report with its region, category, status and times."
+            ),
+            who=(
+                "The leadership (pimpinan), national overseers and the admin koordinator of the national "
+                "government or of a province, with two-step verification (TOTP) passed."
+            ),
+            host=openapi.OVERSIGHT_HOST,
+            errors={"400 invalid": "A bad period."},
+        ),
+        parameters=[PeriodSerializer],
+        responses={(200, "text/csv"): str},
+        summary="Ekspor fakta laporan",
+    )
     def get(self, request: Request) -> StreamingHttpResponse:
         scope = _oversight_scope(request)
         query = PeriodSerializer(data=request.query_params)
@@ -364,6 +398,15 @@ class OpenDataView(ApiView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Open data: reports per regency/city, category and month for a period; cells under the "
+                "threshold (`suppressed_below`) are suppressed. `output=csv` for a CSV file."
+            ),
+            who=openapi.ANYONE,
+            host=openapi.PUBLIC_HOST,
+            errors={"400 invalid": "A bad period."},
+        ),
         parameters=[OpenDataQuerySerializer, OpenApiParameter("output", str, enum=["json", "csv"])],
         responses={200: OpenDataOutput, (200, "text/csv"): str},
         summary="Data terbuka: jumlah laporan per wilayah, kategori dan bulan",

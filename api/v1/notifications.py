@@ -15,6 +15,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.v1 import openapi
 from api.v1.base import ApiView, require_government_host, require_public_host, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
@@ -81,6 +82,14 @@ class NotificationListView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "The signed-in person's notifications in this government, newest first (`unread=true` for"
+                " unread only), paged with `limit`/`offset`."
+            ),
+            who=openapi.SIGNED_IN,
+            host=openapi.GOVERNMENT_HOST,
+        ),
         parameters=[
             OpenApiParameter("unread", bool, required=False),
             PagingQuery,
@@ -104,7 +113,15 @@ class NotificationListView(ApiView):
 class NotificationUnreadCountView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})})
+    @extend_schema(
+        summary="My unread notifications in this government",
+        description=openapi.describe(
+            "How many of my notifications in this government are unread.",
+            who=openapi.SIGNED_IN,
+            host=openapi.GOVERNMENT_HOST,
+        ),
+        responses={200: inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})},
+    )
     def get(self, request: Request) -> Response:
         require_government_host()
         return Response({"unread": notifications_unread_count(user_id=signed_in_user(request).pk)})
@@ -113,7 +130,17 @@ class NotificationUnreadCountView(ApiView):
 class NotificationReadView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: NotificationOutput}, summary="Mark one notification read")
+    @extend_schema(
+        description=openapi.describe(
+            "Marks one of my notifications read.",
+            who=openapi.SIGNED_IN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"404 not_found": "No such notification of yours here."},
+        ),
+        request=None,
+        responses={200: NotificationOutput},
+        summary="Mark one notification read",
+    )
     def post(self, request: Request, notification_id: int) -> Response:
         require_government_host()
         try:
@@ -127,7 +154,14 @@ class NotificationReadAllView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        request=None, responses={200: inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})}
+        summary="Mark all my notifications read",
+        description=openapi.describe(
+            "Marks all my notifications in this government read; answers how many.",
+            who=openapi.SIGNED_IN,
+            host=openapi.GOVERNMENT_HOST,
+        ),
+        request=None,
+        responses={200: inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})},
     )
     def post(self, request: Request) -> Response:
         require_government_host()
@@ -144,12 +178,36 @@ class PreferenceOutput(PreferenceSerializer):
 class NotificationPreferenceView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: PreferenceOutput}, summary="My notification channels in this government")
+    @extend_schema(
+        description=openapi.describe(
+            (
+                "Which channels (email, SMS, WhatsApp, web push) my notifications of this government go "
+                "to, and which this installation offers (`offered`)."
+            ),
+            who=openapi.SIGNED_IN,
+            host=openapi.GOVERNMENT_HOST,
+        ),
+        responses={200: PreferenceOutput},
+        summary="My notification channels in this government",
+    )
     def get(self, request: Request) -> Response:
         require_government_host()
         return Response(_preference_body(channel_preference_for(user_id=signed_in_user(request).pk)))
 
-    @extend_schema(request=PreferenceSerializer, responses={200: PreferenceOutput})
+    @extend_schema(
+        summary="Set my notification channels in this government",
+        description=openapi.describe(
+            (
+                "Turns channels on or off for my notifications of this government; only channels in "
+                "`offered` can be turned on."
+            ),
+            who=openapi.SIGNED_IN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 channel_unavailable": "That channel is not offered here."},
+        ),
+        request=PreferenceSerializer,
+        responses={200: PreferenceOutput},
+    )
     def put(self, request: Request) -> Response:
         require_government_host()
         given = PreferenceSerializer(data=request.data)
@@ -179,6 +237,11 @@ class MyNotificationsView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
+        description=openapi.describe(
+            ("A citizen's in-app notifications from every government, newest first, with the unread count."),
+            who=openapi.CITIZEN,
+            host=openapi.PUBLIC_HOST,
+        ),
         parameters=[PagingQuery],
         responses={
             200: inline_serializer(
@@ -230,6 +293,18 @@ class PushSubscriptionView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Saves this browser's web push subscription (what `PushSubscription.toJSON()` gives) for "
+                "my notifications; 201 when new, 200 when it was known."
+            ),
+            who=openapi.SIGNED_IN,
+            host="Every host (public and government).",
+            errors={
+                "400 invalid": "Not a push service address, or bad keys.",
+                "409 channel_unavailable": "Web push is not set up on this installation.",
+            },
+        ),
         request=PushSubscriptionInput,
         responses={
             201: inline_serializer("PushSubscribed", {"subscribed": serializers.BooleanField()}),
@@ -254,7 +329,17 @@ class PushSubscriptionView(ApiView):
             return _field_refused(field=error.field, code="invalid", message=error.message)
         return Response({"subscribed": True}, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    @extend_schema(request=PushEndpointInput, responses={204: None}, summary="Stop web push to this browser")
+    @extend_schema(
+        description=openapi.describe(
+            "Stops web push to this browser (by its `endpoint`).",
+            who=openapi.SIGNED_IN,
+            host="Every host (public and government).",
+            errors={"404 not_found": "This browser is not subscribed for your account."},
+        ),
+        request=PushEndpointInput,
+        responses={204: None},
+        summary="Stop web push to this browser",
+    )
     def delete(self, request: Request) -> Response:
         given = PushEndpointInput(data=request.data)
         given.is_valid(raise_exception=True)

@@ -18,6 +18,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
@@ -146,7 +147,16 @@ class UnitRenameInput(BoundedSerializer):
 
 
 class UnitListView(OrganizationView):
-    @extend_schema(parameters=[UnitQuery], responses={200: UnitOutput(many=True)}, summary="Units (flat list)")
+    @extend_schema(
+        description=openapi.describe(
+            "The government's units as a flat list; `kind` and `parent_id` filter.",
+            who=openapi.OFFICIAL + " Any position that may see the organisation.",
+            host=openapi.GOVERNMENT_HOST,
+        ),
+        parameters=[UnitQuery],
+        responses={200: UnitOutput(many=True)},
+        summary="Units (flat list)",
+    )
     def get(self, request: Request) -> Response:
         query = UnitQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -158,6 +168,15 @@ class UnitListView(OrganizationView):
         return Response(UnitOutput(units, many=True).data)
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Adds a unit under `parent_id`: an agency (dinas, kecamatan, kelurahan) or an external "
+                "organisation (PLN, PDAM) reports can be forwarded to."
+            ),
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "A bad name, kind or parent."},
+        ),
         request=UnitCreateInput,
         responses={201: UnitOutput},
         summary="Add an agency or external organisation unit (admin koordinator)",
@@ -170,13 +189,31 @@ class UnitListView(OrganizationView):
 
 
 class UnitTreeView(OrganizationView):
-    @extend_schema(responses={200: UnitNodeOutput(many=True)}, summary="Units as a tree from the government down")
+    @extend_schema(
+        description=openapi.describe(
+            "The government's units as a tree from the government down.",
+            who=openapi.OFFICIAL + " Any position that may see the organisation.",
+            host=openapi.GOVERNMENT_HOST,
+        ),
+        responses={200: UnitNodeOutput(many=True)},
+        summary="Units as a tree from the government down",
+    )
     def get(self, request: Request) -> Response:
         return Response(units_tree())
 
 
 class UnitDetailView(OrganizationView):
-    @extend_schema(request=UnitRenameInput, responses={200: UnitOutput}, summary="Rename a unit (admin koordinator)")
+    @extend_schema(
+        description=openapi.describe(
+            "Renames a unit.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "An empty or duplicate name.", "404 not_found": "No such unit here."},
+        ),
+        request=UnitRenameInput,
+        responses={200: UnitOutput},
+        summary="Rename a unit (admin koordinator)",
+    )
     def patch(self, request: Request, unit_id: int) -> Response:
         given = UnitRenameInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -210,13 +247,28 @@ class PositionRenameInput(BoundedSerializer):
 
 
 class PositionListView(OrganizationView):
-    @extend_schema(parameters=[PositionQuery], responses={200: PositionOutput(many=True)}, summary="Positions")
+    @extend_schema(
+        description=openapi.describe(
+            "The positions (seats) of the government, or of one unit with `unit_id`.",
+            who=openapi.OFFICIAL + " Any position that may see the organisation.",
+            host=openapi.GOVERNMENT_HOST,
+        ),
+        parameters=[PositionQuery],
+        responses={200: PositionOutput(many=True)},
+        summary="Positions",
+    )
     def get(self, request: Request) -> Response:
         query = PositionQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         return Response(PositionOutput(positions_list(unit_id=query.validated_data.get("unit_id")), many=True).data)
 
     @extend_schema(
+        description=openapi.describe(
+            "Adds a position of a kind (camat, lurah, kepala dinas, petugas lapangan, ...) to a unit.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "A kind the unit cannot hold, or a bad title."},
+        ),
         request=PositionCreateInput,
         responses={201: PositionOutput},
         summary="Add a position to a unit (admin koordinator)",
@@ -230,7 +282,15 @@ class PositionListView(OrganizationView):
 
 class PositionDetailView(OrganizationView):
     @extend_schema(
-        request=PositionRenameInput, responses={200: PositionOutput}, summary="Rename a position (admin koordinator)"
+        description=openapi.describe(
+            "Renames a position.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "An empty title.", "404 not_found": "No such position here."},
+        ),
+        request=PositionRenameInput,
+        responses={200: PositionOutput},
+        summary="Rename a position (admin koordinator)",
     )
     def patch(self, request: Request, position_id: int) -> Response:
         given = PositionRenameInput(data=request.data)
@@ -293,6 +353,11 @@ class MembershipView(OrganizationView):
     read_action = Action.MEMBERSHIP_EDIT
 
     @extend_schema(
+        description=openapi.describe(
+            "Who holds which position, newest first; `active` and `position_id` filter.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+        ),
         parameters=[MembershipQuery],
         responses={200: MembershipOutput(many=True)},
         summary="Who holds which seat, newest first (admin koordinator)",
@@ -316,7 +381,21 @@ class MembershipEndView(OrganizationView):
     write_action = Action.MEMBERSHIP_EDIT
 
     @extend_schema(
-        request=MembershipEndInput, responses={200: MembershipOutput}, summary="End a membership (admin koordinator)"
+        description=openapi.describe(
+            (
+                "Ends a membership (on a date, with a reason): the person loses the position's rights at "
+                "once; reports stay with the position."
+            ),
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "Already ended, or the government's last admin koordinator.",
+                "404 not_found": "No such membership here.",
+            },
+        ),
+        request=MembershipEndInput,
+        responses={200: MembershipOutput},
+        summary="End a membership (admin koordinator)",
     )
     def post(self, request: Request, membership_id: int) -> Response:
         given = MembershipEndInput(data=request.data)
@@ -331,6 +410,12 @@ class MembershipActingView(OrganizationView):
     write_action = Action.MEMBERSHIP_EDIT
 
     @extend_schema(
+        description=openapi.describe(
+            "Marks a membership as acting (Plt., pelaksana tugas) or not.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"404 not_found": "No such membership here."},
+        ),
         request=MembershipActingInput,
         responses={200: MembershipOutput},
         summary="Mark a membership as Plt. or not (admin koordinator)",
@@ -392,6 +477,9 @@ class InvitationListView(OrganizationView):
     write_action = Action.MEMBERSHIP_INVITE
 
     @extend_schema(
+        description=openapi.describe(
+            "Invitations to positions, newest first; `state` filters.", who=openapi.ADMIN, host=openapi.GOVERNMENT_HOST
+        ),
         parameters=[InvitationQuery],
         responses={200: InvitationOutput(many=True)},
         summary="Invitations, newest first (admin koordinator)",
@@ -402,6 +490,18 @@ class InvitationListView(OrganizationView):
         return Response(InvitationOutput(invitations_list(state=query.validated_data.get("state")), many=True).data)
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Invites an email address to a position: a link valid seven days is emailed, leading back"
+                " to this host. Limited per admin and per day."
+            ),
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "A bad address, or the position is held.",
+                "429 rate_limited": "Too many invitations today.",
+            },
+        ),
         request=InvitationCreateInput,
         responses={201: InvitationOutput},
         summary="Invite an email address to a position; the link is emailed (admin koordinator; rate-limited)",
@@ -419,6 +519,12 @@ class InvitationResendView(OrganizationView):
     write_action = Action.MEMBERSHIP_INVITE
 
     @extend_schema(
+        description=openapi.describe(
+            ("Sends an open invitation again with a new link, valid seven days; the old link stops working."),
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "Already accepted or revoked.", "404 not_found": "No such invitation here."},
+        ),
         request=None,
         responses={200: InvitationOutput},
         summary="Send an open invitation again with a new link, valid seven days (admin koordinator)",
@@ -434,6 +540,12 @@ class InvitationRevokeView(OrganizationView):
     write_action = Action.MEMBERSHIP_INVITE
 
     @extend_schema(
+        description=openapi.describe(
+            "Revokes an invitation not yet accepted: its link stops working.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "Already accepted.", "404 not_found": "No such invitation here."},
+        ),
         request=None,
         responses={200: InvitationOutput},
         summary="Revoke an invitation not yet accepted (admin koordinator)",

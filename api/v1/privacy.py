@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.v1 import openapi
 from api.v1.base import ApiView
 from api.v1.bounds import BoundedSerializer
 from api.v1.reports import OnGovernmentHost
@@ -30,6 +31,22 @@ class ReporterIdentityView(ApiView):
     permission_classes = [OnGovernmentHost, IsOfficialWithMFA]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Reveals the reporter (name, email, phone) of a rahasia report, with the `reason`. Only "
+                "the position kind the privacy settings designate may; every reveal is logged and the "
+                "data protection officer told; limited per official per day."
+            ),
+            who=(
+                "An official of this government in the designated position, with two-step verification (TOTP) passed."
+            ),
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "No reason given, or the report is not rahasia.",
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "429 rate_limited": "Too many reveals in the window.",
+            },
+        ),
         request=RevealInput,
         responses={200: RevealOutput},
         summary="Reveal the reporter of a rahasia report (the designated role only; logged)",

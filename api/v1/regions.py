@@ -12,6 +12,7 @@ from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.v1 import openapi
 from api.v1.base import ApiView
 from api.v1.bounds import BoundedSerializer
 from warga.intake.selectors import villages_offered
@@ -66,6 +67,15 @@ class VillageSearchView(ApiView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Searches the Kemendagri list of kelurahan/desa by name (`q`, typo-tolerant), optionally "
+                "within a region (`within`) and near a point (offered first, `near: true`)."
+            ),
+            who=openapi.ANYONE,
+            host="Every host.",
+            errors={"400 invalid": "`q` too short or too long."},
+        ),
         parameters=[VillageSearchInput],
         responses={200: VillageOutput(many=True)},
         summary="Search the official list of kelurahan/desa by name (typo-tolerant)",

@@ -20,15 +20,22 @@ if TYPE_CHECKING:
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.v1 import openapi
 from api.v1.base import ApiView, require_government_host, require_public_host, signed_in_user
 from api.v1.bounds import BoundedSerializer
-from api.v1.errors import body
+from api.v1.errors import body, domain_error_response
 from tenants.context import in_public_schema
 from warga.access.client_ip import client_ip, ip_budget_key
 from warga.access.policy import Action, permission_for
@@ -49,6 +56,7 @@ from warga.intake.services import (
     report_withdraw,
     submission_ip_budget_spend,
 )
+from warga.reports.errors import InvalidTransition
 from warga.reports.lifecycle import Status, allowed_next
 from warga.reports.models import PhotoState, Priority, Privacy, Report, ReportType
 from warga.reports.photos import MAX_PHOTOS
@@ -358,6 +366,59 @@ def _official_body(report: Report) -> dict[str, Any]:
     return data
 
 
+# Examples in the schema, as a Bandung citizen would send them.
+SUBMIT_EXAMPLES = [
+    OpenApiExample(
+        "Jalan berlubang",
+        request_only=True,
+        value={
+            "type": "pengaduan",
+            "category_code": "jalan_rusak",
+            "description": "Jalan berlubang besar di depan SD Negeri 1, sudah dua minggu. Motor sering jatuh.",
+            "latitude": -6.8721,
+            "longitude": 107.5803,
+            "village_code": "32.73.01.1001",
+            "privacy": "publik",
+            "idempotency_key": "6f1c2d3e-0b7a-4c55-9d8e-2a4b6c8d0e1f",
+        },
+    ),
+    OpenApiExample(
+        "Laporan diterima",
+        response_only=True,
+        status_codes=["201"],
+        value={
+            "tracking_number": "32.73-2026-000123",
+            "government_code": "32.73",
+            "government_name": "Kota Bandung",
+            "type": "pengaduan",
+            "category_code": "jalan_rusak",
+            "privacy": "publik",
+            "status": "received",
+            "created_at": "2026-03-02T08:15:00+07:00",
+        },
+    ),
+]
+TRANSITION_EXAMPLES = [
+    OpenApiExample(
+        "Mulai ditangani",
+        request_only=True,
+        value={"to_status": "in_progress", "note": "Tim Dinas PU dijadwalkan menambal lubang besok pagi."},
+    ),
+    OpenApiExample(
+        "Status tidak dapat berubah",
+        response_only=True,
+        status_codes=["409"],
+        value=domain_error_response(
+            InvalidTransition(
+                current=Status.RESOLVED,
+                requested=Status.IN_PROGRESS,
+                allowed=[s.value for s in allowed_next(Status.RESOLVED)],
+            )
+        ).data,
+    ),
+]
+
+
 # --- Views ------------------------------------------------------------------------------------
 
 
@@ -366,8 +427,33 @@ class ReportSubmitView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Files a citizen's report (`type` `pengaduan`, `aspirasi` or `permintaan_informasi`) at a point in a "
+                "kelurahan/desa. Warga routes it to the government that owns the place (or to the "
+                "national triage desk) and answers its tracking number. JSON, or multipart with up to 5 "
+                "photos (JPEG, PNG, WebP or HEIC; checked and stripped of metadata before anyone sees "
+                "them). Send an `Idempotency-Key` (header or field) and retry freely: the same key "
+                "answers the same report, with `Idempotent-Replayed: true`."
+            ),
+            who=(
+                "A signed-in citizen (a browser session), or an API key of the national intake with the "
+                "`reports:submit` scope."
+            ),
+            host=openapi.PUBLIC_HOST,
+            errors={
+                "400 invalid": (
+                    "A field is missing or wrong (unknown category, a point outside the village, a bad "
+                    "photo); `fields` names each."
+                ),
+                "422 idempotency_key_reused": "That key was used for a different report: send a new key.",
+                "429 rate_limited": "Too many new reports from this account or network: wait `Retry-After` seconds.",
+                "503 unavailable": "Intake is paused for a moment: try again after `Retry-After`.",
+            },
+        ),
         request=SubmitInput,
         responses={201: SubmissionOutput},
+        examples=SUBMIT_EXAMPLES,
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
         summary="Submit a report (public host; signed-in citizen)",
     )
@@ -397,6 +483,24 @@ class ReportDetailView(ApiView):
         return [permissions.IsAuthenticated(), MayViewReports()]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "One report by its tracking number. On the public host, the public view: never who "
+                "reported it (`is_mine` tells the reporter it is theirs), with its timeline, photos and "
+                "comments. On a government's host, the official view of that government's report: "
+                "priority, handling unit, events, and `allowed_next`, the statuses that may follow; the "
+                "reporter's id only for `publik` reports."
+            ),
+            who=(
+                "On the public host anyone (look-ups are limited per network). On a government's host an "
+                "official who may see the report, or an API key of that government with `reports:read` or"
+                " `reports:status`."
+            ),
+            host=openapi.PUBLIC_OR_GOVERNMENT_HOST,
+            errors={
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too)."
+            },
+        ),
         responses={200: PublicReportOutput},
         summary="Look a report up by tracking number (public view on the public host; official view on a "
         "government host, that government's reports only)",
@@ -426,7 +530,21 @@ class ReportTransitionView(ApiView):
     permission_classes = [OnGovernmentHost, MayActOnReports]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Moves the report to `to_status` (one of `allowed_next` in the official view), with a "
+                "`note` the reporter reads; `unit_id` hands it to another unit of this government. The "
+                "reporter and followers are notified."
+            ),
+            who=openapi.OFFICIAL_ACTING + " Or an API key of this government with `reports:status`.",
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "409 invalid_transition": "That status cannot follow the current one: `current` and `allowed` say which can.",
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+            },
+        ),
         request=TransitionInput,
+        examples=TRANSITION_EXAMPLES,
         responses={
             200: OfficialReportOutput,
             409: inline_serializer(
@@ -451,6 +569,14 @@ class MyReportsView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "The signed-in citizen's own reports in every government, newest first, paged with "
+                "`limit` and `offset` (`next_offset` is null on the last page)."
+            ),
+            who=openapi.CITIZEN,
+            host=openapi.PUBLIC_HOST,
+        ),
         parameters=[PagingInput],
         responses={
             200: inline_serializer(
@@ -479,6 +605,23 @@ class ReportPhotoView(ApiView):
         return [permissions.IsAuthenticated(), MayViewReports()]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "A report's photo as JPEG with its metadata removed; `variant=thumbnail` for the 320 px "
+                "copy. Uploaded photos are checked first: until then the answer is 409 `photo_processing`"
+                " with `Retry-After: 5`; a rejected photo is never served."
+            ),
+            who=(
+                "On the public host anyone who may see the report (limited per network); on a "
+                "government's host an official who may see the report, or an API key of that government "
+                "with `reports:read`."
+            ),
+            host=openapi.PUBLIC_OR_GOVERNMENT_HOST,
+            errors={
+                "409 photo_processing": "Still being checked: try again after `Retry-After` seconds.",
+                "404 not_found": "No such photo of that report here, or it was rejected.",
+            },
+        ),
         parameters=[
             OpenApiParameter("variant", str, required=False, description="`thumbnail` for the small copy (320 px)")
         ],
@@ -552,7 +695,24 @@ class SupportOutput(BoundedSerializer):
 class ReportSupportView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: SupportOutput}, summary='"Saya juga": support a report (public host)')
+    @extend_schema(
+        description=openapi.describe(
+            (
+                '"Saya juga": the citizen supports an open report, which raises its `support_count` and '
+                "makes them a follower (told when it is resolved). Supporting twice counts once (`added: "
+                "false`)."
+            ),
+            who=openapi.CITIZEN,
+            host=openapi.PUBLIC_HOST,
+            errors={
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "429 rate_limited": "More supports in an hour than a person makes by hand (per account and per network).",
+            },
+        ),
+        request=None,
+        responses={200: SupportOutput},
+        summary='"Saya juga": support a report (public host)',
+    )
     def post(self, request: Request, tracking_number: str) -> Response:
         require_public_host()
         refusal = _citizen_interaction_refusal(
@@ -577,6 +737,19 @@ class ReportDisputeView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "The reporter disputes a resolution within 7 days, saying why in `note`: the report is "
+                "reopened and handed to the supervisor of its handling unit."
+            ),
+            who=openapi.REPORTER,
+            host=openapi.PUBLIC_HOST,
+            errors={
+                "400 invalid": "`note` is empty or too long.",
+                "409 invalid_transition": "The report is not resolved, or the 7 days have passed.",
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+            },
+        ),
         request=DisputeInput,
         responses={200: StatusOutput},
         summary="Dispute a resolution within 7 days: reopens the report (public host; its reporter)",
@@ -595,6 +768,15 @@ class ReportWithdrawView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
+        description=openapi.describe(
+            ("The reporter withdraws a report within 15 minutes of sending it, before anyone works on it."),
+            who=openapi.REPORTER,
+            host=openapi.PUBLIC_HOST,
+            errors={
+                "409 invalid_transition": "Too late: the 15 minutes have passed or the report is being handled.",
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+            },
+        ),
         request=None,
         responses={200: StatusOutput},
         summary="Withdraw a report within 15 minutes of sending it (public host; its reporter)",
@@ -628,6 +810,15 @@ class ReportSimilarView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Before submitting: open reports of the same category within 150 m whose description "
+                "resembles the draft, most similar first, so the citizen can support one instead of "
+                "filing a duplicate."
+            ),
+            who=openapi.CITIZEN,
+            host=openapi.PUBLIC_HOST,
+        ),
         parameters=[SimilarInput],
         responses={200: SimilarOutput(many=True)},
         summary='Before submitting: similar open reports within 150 m to support ("saya juga") instead',
@@ -657,6 +848,21 @@ class ReportTransferView(ApiView):
     permission_classes = [OnGovernmentHost, MayActOnReports]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                '"Bukan wewenang": moves a report this government does not own to the government named by'
+                " `to_government_code` (a Kemendagri code), or to the national triage desk with `NAS`. "
+                "The report leaves this government's schema with its history, photos and followers; the "
+                "reporter is told."
+            ),
+            who=openapi.OFFICIAL_ACTING,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "Unknown government code, or this government itself.",
+                "409 invalid_transition": "The report's status does not allow a transfer.",
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+            },
+        ),
         request=TransferInput,
         responses={200: TransferOutput},
         summary='"Bukan wewenang": move a report to another government or the national desk (government host)',
@@ -719,6 +925,20 @@ class ReportResolveView(ApiView):
     permission_classes = [OnGovernmentHost, MayActOnReports]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Declares a report resolved, with 1 to 5 proof photos (multipart), each with the time "
+                "(`captured_at`) and place (`latitude`, `longitude`) it was taken, in the same order. The"
+                " reporter may rate it or dispute it within 7 days."
+            ),
+            who=openapi.OFFICIAL_ACTING,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "No photo, a bad photo, or not one time and place per photo.",
+                "409 invalid_transition": "The report cannot be resolved from its status.",
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+            },
+        ),
         request={"multipart/form-data": ResolveInput},
         responses={200: OfficialReportOutput},
         summary="Declare a report resolved with proof photos (government host)",
@@ -754,7 +974,19 @@ class ReportRateView(ApiView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        request=RateInput, responses={200: RateOutput}, summary="Rate the resolution 1-5 (public host; its reporter)"
+        description=openapi.describe(
+            "The reporter rates a resolved report from 1 (poor) to 5 (very good).",
+            who=openapi.REPORTER,
+            host=openapi.PUBLIC_HOST,
+            errors={
+                "400 invalid": "`score` is not 1 to 5.",
+                "409 invalid_transition": "The report is not resolved.",
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+            },
+        ),
+        request=RateInput,
+        responses={200: RateOutput},
+        summary="Rate the resolution 1-5 (public host; its reporter)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
         require_public_host()
@@ -783,7 +1015,28 @@ class ReportCommentView(ApiView):
             return [permissions.IsAuthenticated()]
         return [permissions.IsAuthenticated(), MayActOnReports()]
 
-    @extend_schema(request=CommentInput, responses={201: CommentCreatedOutput}, summary="Comment on a report")
+    @extend_schema(
+        description=openapi.describe(
+            (
+                "Adds a public comment to a report. From the public host it is a citizen's comment "
+                "(`role` `reporter` or `citizen`, never who); from a government's host an official's "
+                "reply (`official`). Comments are public."
+            ),
+            who=(
+                "On the public host a signed-in citizen (at most WARGA_COMMENT_LIMIT_PER_HOUR an hour); "
+                "on a government's host an official who may act on the report."
+            ),
+            host=openapi.PUBLIC_OR_GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "The comment is empty or too long.",
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "429 rate_limited": "Too many comments in an hour from this account or network.",
+            },
+        ),
+        request=CommentInput,
+        responses={201: CommentCreatedOutput},
+        summary="Comment on a report",
+    )
     def post(self, request: Request, tracking_number: str) -> Response:
         if in_public_schema():
             refusal = _citizen_interaction_refusal(
@@ -831,6 +1084,20 @@ class ReportMergeView(ApiView):
     permission_classes = [OnGovernmentHost, MayActOnReports]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Merges a duplicate into an open report of this government (`into_tracking_number`), with"
+                " a `note`: the duplicate is closed as merged and its reporter and supporters follow the "
+                "surviving report."
+            ),
+            who=openapi.OFFICIAL_ACTING,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "`note` missing, or the target is the report itself or not open.",
+                "409 invalid_transition": "The duplicate cannot be closed from its status.",
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+            },
+        ),
         request=MergeInput,
         responses={200: MergeOutput},
         summary="Merge a duplicate into a report of the same government (government host)",
@@ -859,6 +1126,18 @@ class ReportPriorityView(ApiView):
     permission_classes = [OnGovernmentHost, MayActOnReports]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Sets the report's priority (`rendah`, `normal`, `tinggi`, `darurat`) with the reason in "
+                "`note`; it does not re-route the report."
+            ),
+            who=openapi.OFFICIAL_ACTING,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "Unknown priority, or no `note`.",
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+            },
+        ),
         request=PriorityInput,
         responses={200: OfficialReportOutput},
         summary="Change a report's priority, with the reason (government host; does not re-route it)",
@@ -897,13 +1176,34 @@ class ReportInternalNotesView(ApiView):
         return report
 
     @extend_schema(
-        responses={200: InternalNoteOutput(many=True)}, summary="A report's internal notes (government host)"
+        description=openapi.describe(
+            (
+                "The notes officials of this government keep on a report for each other, oldest first. "
+                "Never shown to citizens."
+            ),
+            who=openapi.OFFICIAL_VIEWING,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too)."
+            },
+        ),
+        responses={200: InternalNoteOutput(many=True)},
+        summary="A report's internal notes (government host)",
     )
     def get(self, request: Request, tracking_number: str) -> Response:
         report = self._report(request, tracking_number)
         return Response(InternalNoteOutput(report_internal_notes(report=report), many=True).data)
 
     @extend_schema(
+        description=openapi.describe(
+            "Adds an internal note, read by this government's officials only.",
+            who=openapi.OFFICIAL_VIEWING,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "The note is empty or too long.",
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+            },
+        ),
         request=InternalNoteInput,
         responses={201: InternalNoteOutput},
         summary="Add an internal note, read by this government's officials only (government host)",
@@ -936,6 +1236,18 @@ class ReportAssignView(ApiView):
     permission_classes = [OnGovernmentHost, MayActOnReports]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Assigns the report to a field officer (petugas lapangan) of its handling unit, who is "
+                "notified; the report moves to `in_progress` when it was only verified."
+            ),
+            who=openapi.OFFICIAL_ACTING,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "`assignee_id` is not a field officer of the handling unit.",
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+            },
+        ),
         request=ReportAssignInput,
         responses={200: AssignmentOutput},
         summary="Assign a report to a field officer of its handling unit, who is notified (government host)",
@@ -981,6 +1293,14 @@ class ResponseTemplateListView(ApiView):
     permission_classes = [OnGovernmentHost, permissions.IsAuthenticated, MayViewReports]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "The active reply templates officials start from; with `category_code`, those for that "
+                "category and those for every category."
+            ),
+            who=openapi.OFFICIAL_VIEWING,
+            host=openapi.GOVERNMENT_HOST,
+        ),
         parameters=[ResponseTemplateQuery],
         responses={200: ResponseTemplateOutput(many=True)},
         summary="Active response templates (for a category: its own and those for every category)",
@@ -992,6 +1312,15 @@ class ResponseTemplateListView(ApiView):
         return Response(ResponseTemplateOutput(response_templates_for(category_code=category), many=True).data)
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Adds a reply template; its body may use `{nomor}`, `{unit}` and `{tanggal}`, filled in "
+                "when an official uses it."
+            ),
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "Empty title or body, an unknown placeholder or category."},
+        ),
         request=ResponseTemplateInput,
         responses={201: ResponseTemplateOutput},
         summary="Add a response template (admin koordinator)",
@@ -1007,6 +1336,15 @@ class ResponseTemplateDetailView(ApiView):
     permission_classes = [OnGovernmentHost, permissions.IsAuthenticated, MayViewReports]
 
     @extend_schema(
+        description=openapi.describe(
+            "Replaces a template's title, body and category.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "Empty title or body, an unknown placeholder or category.",
+                "404 not_found": "No such template here.",
+            },
+        ),
         request=ResponseTemplateInput,
         responses={200: ResponseTemplateOutput},
         summary="Change a response template (admin koordinator)",
@@ -1020,7 +1358,15 @@ class ResponseTemplateDetailView(ApiView):
         return Response(ResponseTemplateOutput(template).data)
 
     @extend_schema(
-        request=None, responses={200: ResponseTemplateOutput}, summary="Stop offering a template (admin koordinator)"
+        description=openapi.describe(
+            "Archives a template: it is no longer offered, and replies already sent keep their text.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"404 not_found": "No such template here."},
+        ),
+        request=None,
+        responses={200: ResponseTemplateOutput},
+        summary="Stop offering a template (admin koordinator)",
     )
     def delete(self, request: Request, template_id: int) -> Response:
         template = response_template_archive(actor=signed_in_user(request), template_id=template_id)
@@ -1065,12 +1411,35 @@ class ReportExternalForwardsView(ApiView):
             raise Http404(REPORT_NOT_FOUND)
         return report
 
-    @extend_schema(responses={200: ExternalForwardOutput(many=True)}, summary="A report's external forwards")
+    @extend_schema(
+        description=openapi.describe(
+            "The report's forwards to external organisations (PLN, PDAM, Telkom), with their answers.",
+            who=openapi.OFFICIAL_VIEWING,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too)."
+            },
+        ),
+        responses={200: ExternalForwardOutput(many=True)},
+        summary="A report's external forwards",
+    )
     def get(self, request: Request, tracking_number: str) -> Response:
         report = self._report(request, tracking_number)
         return Response(ExternalForwardOutput(report_external_forwards(report=report), many=True).data)
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Forwards the report by email to an external organisation (a unit of kind `external`), "
+                "saying what is asked in `note`. The report stays open with this government."
+            ),
+            who=openapi.OFFICIAL_ACTING,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "Not an external unit, or a bad email address.",
+                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+            },
+        ),
         request=ExternalForwardInput,
         responses={201: ExternalForwardOutput},
         summary="Forward a report to an external organisation by email or its webhook; it stays open (government host)",
@@ -1089,6 +1458,15 @@ class ReportExternalForwardAnswerView(ApiView):
     permission_classes = [OnGovernmentHost, MayActOnReports]
 
     @extend_schema(
+        description=openapi.describe(
+            "Records the external organisation's answer to a forward.",
+            who=openapi.OFFICIAL_ACTING,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": "The answer is empty or too long.",
+                "404 not_found": "No such forward of that report here.",
+            },
+        ),
         request=ExternalForwardAnswerInput,
         responses={200: ExternalForwardOutput},
         summary="Record the external organisation's answer (government host)",

@@ -18,6 +18,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.v1 import openapi
 from api.v1.base import ApiView, require_government_host, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
@@ -128,7 +129,15 @@ def _require_rule_editor(request: Request) -> None:
 class RuleSetListView(ApiView):
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
-    @extend_schema(responses={200: RuleSetOutput(many=True)}, summary="Routing rule versions, newest first")
+    @extend_schema(
+        description=openapi.describe(
+            "The versions of the routing rules, newest first, with who saved each and why.",
+            who=openapi.OFFICIAL,
+            host=openapi.GOVERNMENT_HOST,
+        ),
+        responses={200: RuleSetOutput(many=True)},
+        summary="Routing rule versions, newest first",
+    )
     def get(self, request: Request) -> Response:
         require_government_host()
         return Response(RuleSetOutput(rule_sets_list(), many=True).data)
@@ -138,6 +147,15 @@ class RulesView(ApiView):
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "The active routing rules: for each category and area, the unit that handles the report, "
+                "who else is told, and the escalation steps."
+            ),
+            who=openapi.OFFICIAL,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"409 not_configured": "This government has no active rules yet."},
+        ),
         responses={200: RuleSetWithRules},
         summary="The active routing rules",
     )
@@ -149,6 +167,15 @@ class RulesView(ApiView):
         return Response(_rule_set_body(active))
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Saves the whole rule list as a new version (the old one is kept and can be restored); it"
+                " applies to reports received afterwards."
+            ),
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "A rule names an unknown unit, category or area, or no rule catches every report."},
+        ),
         request=RuleSetInput,
         responses={201: RuleSetWithRules},
         summary="Save the rules as a new version (admin koordinator)",
@@ -173,6 +200,12 @@ class RuleSetRestoreView(ApiView):
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
     @extend_schema(
+        description=openapi.describe(
+            "Makes an earlier version active again, as a new version.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "No such version, or it names units that no longer exist."},
+        ),
         request=None,
         responses={201: RuleSetWithRules},
         summary="Restore an earlier version as a new version (admin koordinator)",
@@ -298,6 +331,15 @@ class SimulateView(ApiView):
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "A dry run for a category, place and time: which rule matches, which unit handles it, who"
+                " is notified and when each escalation step falls due. Nothing is written."
+            ),
+            who=openapi.OFFICIAL,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"409 not_configured": "This government has no active rules yet."},
+        ),
         request=SimulateInput,
         responses={200: SimulationOutput},
         summary="Dry run: which rule matches, who is notified, when each escalation step falls due",
@@ -351,6 +393,15 @@ class InboxView(ApiView):
     permission_classes = [permissions.IsAuthenticated, permission_for(Action.INBOX_VIEW, anywhere=True)]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "The reports the signed-in official's positions handle or must know about, filtered "
+                "(status, category, area, SLA state, priority, unit, dates, words) and ordered, paged "
+                "with `limit`/`offset`; `total` is counted up to a cap."
+            ),
+            who=openapi.OFFICIAL + " Any position with an inbox.",
+            host=openapi.GOVERNMENT_HOST,
+        ),
         parameters=[InboxQuery],
         responses={
             200: inline_serializer(

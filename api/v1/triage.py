@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from tenants.models import Government, Level
@@ -145,7 +146,19 @@ class TriageQueueView(ApiView):
 
     permission_classes = [OnNationalHost, permission_for(Action.TRIAGE_ACT)]
 
-    @extend_schema(parameters=[QueueQuery], responses={200: QueuePage}, summary="Antrean meja triase nasional")
+    @extend_schema(
+        description=openapi.describe(
+            (
+                "The national triage desk's open reports (those no government has taken yet), oldest "
+                "first, with the offers made and any hold; `held=true` includes held ones."
+            ),
+            who=openapi.NATIONAL_OVERSEER,
+            host=openapi.NATIONAL_HOST,
+        ),
+        parameters=[QueueQuery],
+        responses={200: QueuePage},
+        summary="Antrean meja triase nasional",
+    )
     def get(self, request: Request) -> Response:
         query = QueueQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -179,6 +192,18 @@ class TriageAssignView(ApiView):
     permission_classes = [OnNationalHost, permission_for(Action.TRIAGE_ACT)]
 
     @extend_schema(
+        description=openapi.describe(
+            (
+                "Assigns a report from the desk to a government that is ready (`government_code`): the "
+                "report moves there and its reporter is told."
+            ),
+            who=openapi.NATIONAL_OVERSEER,
+            host=openapi.NATIONAL_HOST,
+            errors={
+                "400 invalid": "The government is unknown or not ready.",
+                "404 not_found": "No such report on the desk.",
+            },
+        ),
         request=AssignInput,
         responses={200: AssignOutput},
         summary="Tugaskan laporan dari meja triase ke pemerintah daerah yang siap",
@@ -211,7 +236,15 @@ class TriageHoldView(ApiView):
     permission_classes = [OnNationalHost, permission_for(Action.TRIAGE_ACT)]
 
     @extend_schema(
-        request=HoldInput, responses={200: HoldOutput}, summary="Tahan laporan di meja triase, dengan alasan"
+        description=openapi.describe(
+            "Holds a report on the desk with a reason (e.g. waiting for information).",
+            who=openapi.NATIONAL_OVERSEER,
+            host=openapi.NATIONAL_HOST,
+            errors={"400 invalid": "No reason, or already held.", "404 not_found": "No such report on the desk."},
+        ),
+        request=HoldInput,
+        responses={200: HoldOutput},
+        summary="Tahan laporan di meja triase, dengan alasan",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
         given = HoldInput(data=request.data)
@@ -223,7 +256,17 @@ class TriageHoldView(ApiView):
 class TriageReleaseView(ApiView):
     permission_classes = [OnNationalHost, permission_for(Action.TRIAGE_ACT)]
 
-    @extend_schema(request=ReleaseInput, responses={200: HoldOutput}, summary="Lepaskan penahanan laporan")
+    @extend_schema(
+        description=openapi.describe(
+            "Releases a held report back to the desk's queue.",
+            who=openapi.NATIONAL_OVERSEER,
+            host=openapi.NATIONAL_HOST,
+            errors={"400 invalid": "Not held.", "404 not_found": "No such report on the desk."},
+        ),
+        request=ReleaseInput,
+        responses={200: HoldOutput},
+        summary="Lepaskan penahanan laporan",
+    )
     def post(self, request: Request, tracking_number: str) -> Response:
         given = ReleaseInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -260,7 +303,14 @@ class OfferListView(ApiView):
     permission_classes = [OnRegionalHost, permission_for(Action.OFFER_DECIDE)]
 
     @extend_schema(
-        parameters=[OfferQuery], responses={200: OfferOutput(many=True)}, summary="Tawaran dari meja triase nasional"
+        description=openapi.describe(
+            ("Reports the national desk offered this government; pending ones unless `state` says otherwise."),
+            who=openapi.ADMIN,
+            host=openapi.REGIONAL_HOST,
+        ),
+        parameters=[OfferQuery],
+        responses={200: OfferOutput(many=True)},
+        summary="Tawaran dari meja triase nasional",
     )
     def get(self, request: Request) -> Response:
         query = OfferQuery(data=request.query_params)
@@ -273,7 +323,18 @@ class OfferAcceptView(ApiView):
     permission_classes = [OnRegionalHost, permission_for(Action.OFFER_DECIDE)]
 
     @extend_schema(
-        request=None, responses={200: AssignOutput}, summary="Terima tawaran: laporan pindah ke pemerintah ini"
+        description=openapi.describe(
+            "Accepts an offer: the report moves to this government and is routed here.",
+            who=openapi.ADMIN,
+            host=openapi.REGIONAL_HOST,
+            errors={
+                "409 invalid_transition": "The offer is no longer pending.",
+                "404 not_found": "No such offer to this government.",
+            },
+        ),
+        request=None,
+        responses={200: AssignOutput},
+        summary="Terima tawaran: laporan pindah ke pemerintah ini",
     )
     def post(self, request: Request, offer_id: int) -> Response:
         outcome = offer_accept(actor=signed_in_user(request), government=_host_government(request), offer_id=offer_id)
@@ -288,6 +349,16 @@ class OfferDeclineView(ApiView):
     permission_classes = [OnRegionalHost, permission_for(Action.OFFER_DECIDE)]
 
     @extend_schema(
+        description=openapi.describe(
+            "Declines an offer with a reason: the report stays on the desk.",
+            who=openapi.ADMIN,
+            host=openapi.REGIONAL_HOST,
+            errors={
+                "400 invalid": "No reason.",
+                "409 invalid_transition": "The offer is no longer pending.",
+                "404 not_found": "No such offer to this government.",
+            },
+        ),
         request=DeclineInput,
         responses={200: OfferOutput},
         summary="Tolak tawaran dengan alasan: laporan tetap di meja triase",

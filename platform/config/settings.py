@@ -61,6 +61,7 @@ SHARED_APPS = [
     "django.contrib.humanize",  # the session list's templates use it
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our own static files
     "warga.accounts",
     "warga.recipients",
     "warga.access",
@@ -552,7 +553,8 @@ WARGA_HEARTBEAT_SECONDS = env.integer("WARGA_HEARTBEAT_SECONDS", 15, minimum=1)
 _RATE = r"^[1-9][0-9]*/(second|minute|hour|day)$"
 _RATE_MEANING = "a number of requests per second, minute, hour or day, e.g. 120/minute"
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with what every operation shares (api.v1.openapi).
+    "DEFAULT_SCHEMA_CLASS": "api.v1.openapi.WargaAutoSchema",
     # A key (Authorization: Bearer, or X-Api-Key) first; without one, the browser session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.v1.authentication.ApiKeyAuthentication",
@@ -573,7 +575,25 @@ REST_FRAMEWORK = {
 }
 # An API key's last use is written at most this often (seconds).
 WARGA_API_KEY_LAST_USED_SECONDS = env.integer("WARGA_API_KEY_LAST_USED_SECONDS", 60, minimum=1)
-SPECTACULAR_SETTINGS = {"TITLE": "Warga API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Warga API",
+    "VERSION": "1",
+    "DESCRIPTION": (
+        "Citizens' reports to Indonesia's regional governments. The same paths answer on the public host "
+        "(the shared citizen app) and on every government's host (`<slug>.<base domain>`), each operation "
+        "on the hosts its description names. Sign in with a browser session (writes need the CSRF token) "
+        "or send a government's API key as `Authorization: Bearer wrg_...`. Every refusal has one body, "
+        '`{"error": {"code": ..., "message": ...}}`; 429 comes with `Retry-After`. '
+        "A newcomer's guide with curl examples: docs/api.md in the source."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The areas as top-level tags, after drf-spectacular's own enum hook (api.v1.openapi).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.v1.openapi.add_area_tags"],
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files: no CDN (api/docs.py).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # --- Request sizes and public look-ups (docs/security.md) -------------------------------------
 # Bodies over these sizes are answered 413 before a byte is read (warga.access.body_limit).

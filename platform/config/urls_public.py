@@ -9,6 +9,7 @@ from api.health import healthz, metrics
 from api.stripe_webhook import stripe_webhook
 from frontend import (
     account_views,
+    api_docs_views,
     invitation_views,
     joining_views,
     notification_views,
@@ -28,6 +29,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.v1.urls")),
     path("open311/v2/", include("api.open311.urls")),
+    # The API's reference, read from /api/v1/schema/ (frontend/api_docs_views.py).
+    path("api/docs/", api_docs_views.swagger_page, name="api-docs"),
+    path("api/redoc/", api_docs_views.redoc_page, name="api-redoc"),
     path("lapor/", include("frontend.citizen.wizard_urls")),
     path("notifikasi/", notification_views.notifications_page, name="notifications-page"),
     path("service-worker.js", notification_views.service_worker, name="service-worker"),
