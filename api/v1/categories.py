@@ -15,6 +15,7 @@ from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.v1 import openapi
 from api.v1.base import ApiView
 from api.v1.bounds import BoundedSerializer
 from warga.taxonomy.models import Datatype
@@ -71,9 +72,14 @@ class CategoryListView(ApiView):
         parameters=[CategoryListInput],
         responses={200: CategoryOutput(many=True)},
         summary="List the report categories with the questions each one asks (any host)",
-        description="The national category taxonomy in the order it is offered to citizens. A report of a "
-        "category with questions sends their answers in `answers` (keyed by question `code`); a required "
-        "question left unanswered, or an answer of the wrong kind, is refused with a message per question.",
+        description=openapi.describe(
+            "The national category taxonomy in the order it is offered to citizens, in `language` (`id` or "
+            "`en`). A report of a category with questions sends their answers in `answers` (keyed by question "
+            "`code`); a required question left unanswered, or an answer of the wrong kind, is refused with a "
+            "message per question.",
+            who=openapi.ANYONE,
+            host=openapi.ANY_HOST,
+        ),
     )
     def get(self, request: Request) -> Response:
         given = CategoryListInput(data=request.query_params)

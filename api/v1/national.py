@@ -116,6 +116,8 @@ class KpiOutput(BoundedSerializer):
     median_hours_to_resolution = serializers.FloatField(allow_null=True)
     rating_mean = serializers.FloatField(allow_null=True)
     ratings = serializers.IntegerField()
+    disputes = serializers.IntegerField(help_text="Resolutions the reporters disputed (each reopens its report).")
+    disputed_reports = serializers.IntegerField(help_text="Reports disputed at least once.")
 
 
 class BreakdownRegionOutput(BoundedSerializer):

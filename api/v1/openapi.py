@@ -76,6 +76,7 @@ REGIONAL_HOST = (
 OVERSIGHT_HOST = (
     "The national host (the whole country) or a province's host (that province); 404 `not_found` elsewhere."
 )
+ANY_HOST = "Any host: the public one, the national one and every government's; the answer is the same."
 PUBLIC_OR_GOVERNMENT_HOST = (
     "Both: on the public host it serves the citizen app (public view); on a government's host, that "
     "government's officials (official view, that government's data only)."
@@ -122,6 +123,9 @@ AREAS: dict[str, tuple[str, str]] = {
     "national/": ("Nasional & data terbuka", "National and provincial oversight, exports and open data."),
     "open-data/": ("Nasional & data terbuka", ""),
     "api-keys/": ("Kunci API", "Keys for other systems, made by a government's admin koordinator."),
+    "categories/": ("Laporan", ""),
+    "webhooks/": ("Webhook", "Signed report events sent to a government's own systems (docs/webhooks.md)."),
+    "webhook-deliveries/": ("Webhook", ""),
 }
 API_PREFIX = "/api/v1/"
 

@@ -14,6 +14,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.v1 import openapi
 from api.v1.base import ApiView, require_government_host
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
@@ -97,12 +98,34 @@ def _not_found(error: WebhookNotFound) -> Response:
 class WebhookListView(ApiView):
     permission_classes = [MayManageWebhooks]
 
-    @extend_schema(responses={200: EndpointOutput(many=True)}, summary="This government's webhooks")
+    @extend_schema(
+        responses={200: EndpointOutput(many=True)},
+        summary="This government's webhooks",
+        description=openapi.describe(
+            "Every webhook of this government: its URL, events, state (active or paused, and why) and the "
+            "last delivery's outcome. The signing secret is never shown again after it was made.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+        ),
+    )
     def get(self, request: Request) -> Response:
         require_government_host()
         return Response(EndpointOutput(endpoints_list(), many=True).data)
 
-    @extend_schema(request=EndpointInput, responses={201: EndpointCreatedOutput}, summary="Register a webhook")
+    @extend_schema(
+        request=EndpointInput,
+        responses={201: EndpointCreatedOutput},
+        summary="Register a webhook",
+        description=openapi.describe(
+            "Registers an HTTPS URL for the chosen report events (created, status changed, transferred, "
+            "resolved, disputed). The answer carries the signing secret, once: each delivery is signed with "
+            'it (`Warga-Signature: t=<unix time>,v1=<HMAC-SHA256 of "t.body">`, docs/webhooks.md). '
+            "Addresses inside private networks are refused.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"400 invalid": "The URL is not HTTPS, points into a private network, or an event is unknown."},
+        ),
+    )
     def post(self, request: Request) -> Response:
         require_government_host()
         given = EndpointInput(data=request.data)
@@ -119,7 +142,16 @@ class WebhookListView(ApiView):
 class WebhookDetailView(ApiView):
     permission_classes = [MayManageWebhooks]
 
-    @extend_schema(responses={200: EndpointOutput}, summary="One webhook")
+    @extend_schema(
+        responses={200: EndpointOutput},
+        summary="One webhook",
+        description=openapi.describe(
+            "One webhook of this government, as in the list.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"404 not_found": "No such webhook in this government."},
+        ),
+    )
     def get(self, request: Request, endpoint_id: int) -> Response:
         require_government_host()
         endpoint = endpoint_get(endpoint_id=endpoint_id)
@@ -127,7 +159,17 @@ class WebhookDetailView(ApiView):
             raise Http404(NOT_FOUND)
         return Response(EndpointOutput(endpoint).data)
 
-    @extend_schema(request=None, responses={204: None}, summary="Delete a webhook and its delivery log")
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Delete a webhook and its delivery log",
+        description=openapi.describe(
+            "Deletes the webhook: nothing more is sent to it, and its delivery log goes with it.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"404 not_found": "No such webhook in this government."},
+        ),
+    )
     def delete(self, request: Request, endpoint_id: int) -> Response:
         require_government_host()
         try:
@@ -147,6 +189,13 @@ class WebhookActionView(ApiView):
         request=None,
         responses={200: EndpointOutput},
         summary="Pause, resume or test (`ping`) a webhook",
+        description=openapi.describe(
+            "`pause` stops deliveries (they wait), `resume` sends them again, `ping` queues a signed test "
+            "delivery to check the receiver.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"404 not_found": "No such webhook in this government."},
+        ),
     )
     def post(self, request: Request, endpoint_id: int, action: str) -> Response:
         require_government_host()
@@ -164,7 +213,17 @@ class WebhookActionView(ApiView):
 class WebhookDeliveriesView(ApiView):
     permission_classes = [MayManageWebhooks]
 
-    @extend_schema(responses={200: DeliveryOutput(many=True)}, summary="A webhook's latest 50 deliveries")
+    @extend_schema(
+        responses={200: DeliveryOutput(many=True)},
+        summary="A webhook's latest 50 deliveries",
+        description=openapi.describe(
+            "The latest 50 deliveries of the webhook, newest first: event, attempts, the receiver's status "
+            "code, latency, next try and when it was delivered.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"404 not_found": "No such webhook in this government."},
+        ),
+    )
     def get(self, request: Request, endpoint_id: int) -> Response:
         require_government_host()
         if endpoint_get(endpoint_id=endpoint_id) is None:
@@ -175,7 +234,18 @@ class WebhookDeliveriesView(ApiView):
 class WebhookDeliveryReplayView(ApiView):
     permission_classes = [MayManageWebhooks]
 
-    @extend_schema(request=None, responses={201: DeliveryOutput}, summary="Send a delivery again (a new delivery)")
+    @extend_schema(
+        request=None,
+        responses={201: DeliveryOutput},
+        summary="Send a delivery again (a new delivery)",
+        description=openapi.describe(
+            "Queues the same event and body again as a new delivery (with its own `Warga-Delivery` id), "
+            "signed anew; the receiver can tell a replay by the event it carries.",
+            who=openapi.ADMIN,
+            host=openapi.GOVERNMENT_HOST,
+            errors={"404 not_found": "No such delivery in this government."},
+        ),
+    )
     def post(self, request: Request, delivery_id: int) -> Response:
         require_government_host()
         try:
