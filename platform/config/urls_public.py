@@ -6,11 +6,14 @@ from django.db import transaction
 from django.urls import include, path
 
 from api.health import healthz
+from config import errors
 from frontend import account_views, invitation_views, notification_views, privacy_views, signin_views, views
 from frontend.citizen import map_views, mine_views, report_views
 
 # allauth's 429 answer (its respond_429 looks it up in ROOT_URLCONF; both URL confs name it).
 handler429 = signin_views.handler429
+# A database or broker that cannot be reached answers 503 with Retry-After (config.errors).
+handler500 = errors.handler500
 
 urlpatterns = [
     path("", views.public_home, name="public-home"),
