@@ -22,15 +22,24 @@ from warga.diagnostics.services import echo_forget
 DEADLINE_SECONDS = 30
 
 
-def wait_for(check: Callable[[], Any], *, what: str, timeout: float = DEADLINE_SECONDS, interval: float = 0.1) -> Any:
-    """Poll `check` until it returns something truthy; fail naming `what` at the deadline."""
+def wait_for(
+    check: Callable[[], Any],
+    *,
+    what: str,
+    timeout: float = DEADLINE_SECONDS,
+    interval: float = 0.1,
+    state: Callable[[], Any] | None = None,
+) -> Any:
+    """Poll `check` until it returns something truthy; fail naming `what` (and, with `state`,
+    what it shows) at the deadline."""
     deadline = time.monotonic() + timeout
     while True:
         result = check()
         if result:
             return result
         if time.monotonic() >= deadline:
-            pytest.fail(f"Waited {timeout:g} s for {what}; it did not happen.")
+            seen = f" State at the deadline: {state()}" if state is not None else ""
+            pytest.fail(f"Waited {timeout:g} s for {what}; it did not happen.{seen}")
         time.sleep(interval)
 
 

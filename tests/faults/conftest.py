@@ -1,0 +1,80 @@
+"""Fixtures of the fault tests: committed data (the servers under test are other processes),
+citizens signed in, and a beat process beside the worker.
+
+The worker process comes from tests/worker (`worker_running`), whose report hook attaches the
+logs of the workers a failing test started; it is imported here so that it runs for this folder
+too.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+from django.contrib.sessions.models import Session
+
+import config.settings
+from tests.worker.conftest import pytest_runtest_makereport  # noqa: F401 -- the workers' logs on failure
+from tests.worker.support import committed_citizen
+
+from .support import Citizen, citizen_signed_in
+
+
+@pytest.fixture
+def db(committed_db: None) -> None:
+    """Committed access, as in tests/worker: the web server and the worker are other processes.
+    Named `db` so that pytest-django creates the test database when this folder runs alone."""
+
+
+@pytest.fixture
+def citizens(db: None) -> Iterator[Callable[[int], list[Citizen]]]:
+    """`citizens(n)`: n signed-in citizens; afterwards their Kota Bandung reports and everything
+    written about them (tests/worker/support.committed_citizen), their sessions and they go."""
+    made: list[Citizen] = []
+    with ExitStack() as stack:
+
+        def make(count: int) -> list[Citizen]:
+            batch = [
+                citizen_signed_in(stack.enter_context(committed_citizen(email_prefix="gangguan"))) for _ in range(count)
+            ]
+            made.extend(batch)
+            return batch
+
+        yield make
+        Session.objects.filter(session_key__in=[each.session_key for each in made]).delete()
+
+
+@contextmanager
+def beat_running(environment: dict[str, str], folder: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`celery beat` with `environment` (a worker's), its log in `folder`; stopped afterwards."""
+    log_path = folder / "beat.log"
+    Path(environment["WARGA_VAR_DIR"], "celery").mkdir(parents=True, exist_ok=True)  # its schedule file
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("celery")), "-A", "config", "beat", "--loglevel=INFO"],
+            cwd=config.settings.BASE_DIR,
+            env=os.environ | environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 20
+        while "beat: Starting" not in log_path.read_text(errors="replace"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"celery beat did not start. Its log:\n{log_path.read_text(errors='replace')}")
+            time.sleep(0.1)
+        yield process
+        assert process.poll() is None, f"celery beat stopped. Its log:\n{log_path.read_text(errors='replace')}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
