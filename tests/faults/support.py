@@ -128,11 +128,30 @@ class Web:
     def log(self) -> str:
         return "".join(self.output)
 
+    def wait_ready(self) -> None:
+        """Until the server answers a request."""
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not start within {START_SECONDS} s. Its output:\n{self.log()}")
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            try:
+                connection.request("GET", "/healthz", headers={"Host": PUBLIC_HOST})
+                connection.getresponse().read()
+                return
+            except OSError:
+                time.sleep(0.2)
+            finally:
+                connection.close()
+
 
 @contextmanager
-def web_running(environment: dict[str, str], *, preexec_fn: Callable[[], None] | None = None) -> Iterator[Web]:
-    """gunicorn (two sync workers, DEBUG off) on a free port with `environment`, ready when this
-    yields; stopped afterwards."""
+def web_running(
+    environment: dict[str, str], *, preexec_fn: Callable[[], None] | None = None, wait: bool = True
+) -> Iterator[Web]:
+    """gunicorn (one process of four threads, DEBUG off) on a free port with `environment`, ready
+    when this yields (unless not to `wait`: then the caller calls `wait_ready`, having started
+    other processes meanwhile); stopped afterwards."""
     port = free_port()
     command = [
         sys.executable,
@@ -140,7 +159,9 @@ def web_running(environment: dict[str, str], *, preexec_fn: Callable[[], None] |
         "gunicorn",
         "config.wsgi:application",
         "--workers",
-        "2",
+        "1",
+        "--threads",
+        "4",
         "--bind",
         f"127.0.0.1:{port}",
         "--timeout",
@@ -166,19 +187,8 @@ def web_running(environment: dict[str, str], *, preexec_fn: Callable[[], None] |
 
     threading.Thread(target=collect, daemon=True).start()
     try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not start within {START_SECONDS} s. Its output:\n{web.log()}")
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            try:
-                connection.request("GET", "/healthz", headers={"Host": PUBLIC_HOST})
-                connection.getresponse().read()
-                break
-            except OSError:
-                time.sleep(0.2)
-            finally:
-                connection.close()
+        if wait:
+            web.wait_ready()
         yield web
     finally:
         process.terminate()

@@ -21,7 +21,7 @@ import pytest
 from tenants.context import government_context
 from tenants.models import Government
 from tests.warga.reports.images import distinct_image
-from tests.worker.conftest import _require_or_skip, worker_running
+from tests.worker.conftest import _environment, _require_or_skip, worker_running
 from tests.worker.support import wait_for
 from warga.national.models import ReportFact
 from warga.notifications.models import Channel, DeliveryStatus, Notification
@@ -33,8 +33,11 @@ from .support import Answer, Citizen, TcpProxy, say, submit_over_http, web_runni
 pytestmark = [pytest.mark.worker, pytest.mark.timeout(120)]
 
 PER_PHASE = 4
-# Beat's passes (the relay's backstop and the resend of waiting work) this often, in seconds.
-PASS_SECONDS = "2"
+# Beat's resend passes this often (and a queued row this old is sent again), and its backstop
+# pass of the national relay, in seconds: short, so that the test ends soon after the broker is
+# back; not so short that beat's dispatches crowd the one worker.
+RESEND_SECONDS = "2"
+RELAY_SECONDS = "5"
 
 
 def _send(web: Any, citizen: Citizen, seed: int) -> tuple[str, Answer]:
@@ -49,24 +52,29 @@ def test_reports_sent_while_the_broker_is_down_all_arrive(
     people = citizens(3 * PER_PHASE)
     proxy = TcpProxy(5672)
     settings_of_the_test = {
-        "WARGA_RESEND_WAITING_SECONDS": PASS_SECONDS,
-        "WARGA_NATIONAL_RELAY_SECONDS": PASS_SECONDS,
+        "WARGA_RESEND_WAITING_SECONDS": RESEND_SECONDS,
+        "WARGA_NATIONAL_RELAY_SECONDS": RELAY_SECONDS,
     }
     answers: dict[str, list[Answer]] = {}
     people_of: dict[str, Citizen] = {}
     try:
+        queue = f"default-test-{uuid.uuid4().hex[:8]}"
+        broker_url = f"amqp://guest:guest@127.0.0.1:{proxy.port}//"
+        # The web server and beat get the environment the worker gets; all three start together.
+        environment = _environment(broker_url=broker_url, var_dir=tmp_path / "var", queue=queue) | settings_of_the_test
         with (
+            web_running(environment, wait=False) as web,
+            beat_running(environment, tmp_path),
             worker_running(
                 broker="amqp",
                 folder=tmp_path,
-                queue=f"default-test-{uuid.uuid4().hex[:8]}",
+                queue=queue,
                 django_db_blocker=django_db_blocker,
-                broker_url=f"amqp://guest:guest@127.0.0.1:{proxy.port}//",
+                broker_url=broker_url,
                 extra_environment=settings_of_the_test,
-            ) as worker,
-            beat_running(worker.environment, tmp_path),
-            web_running(worker.environment) as web,
+            ),
         ):
+            web.wait_ready()
 
             def phase(first: int) -> None:
                 for index in range(first, first + PER_PHASE):

@@ -115,16 +115,26 @@ def committed_citizen(*, email_prefix: str) -> Iterator[Any]:
     committed tests count their tracking numbers from the first. The citizen goes too."""
     from tenants.context import government_context
     from tests.factories import UserFactory
-    from warga.intake.models import ReportIndex
-    from warga.notifications.models import Notification
-    from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportPhoto, TrackingCounter
-    from warga.routing.models import ReportRouting
+    from warga.reports.models import TrackingCounter
 
     bandung = Government.objects.get(code="32.73")
     with government_context(bandung):
         counters = dict(TrackingCounter.objects.values_list("year", "last_value"))
     user = UserFactory(email=f"{email_prefix}-{uuid.uuid4().hex[:8]}@example.id")
-    yield user
+    try:
+        yield user
+    finally:
+        _citizen_forget(user=user, bandung=bandung, counters=counters)
+
+
+def _citizen_forget(*, user: Any, bandung: Government, counters: dict[int, int]) -> None:
+    """Everything `committed_citizen` promises to remove, also after a failed test."""
+    from tenants.context import government_context
+    from warga.intake.models import ReportIndex
+    from warga.notifications.models import Notification
+    from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportPhoto, TrackingCounter
+    from warga.routing.models import ReportRouting
+
     numbers = list(ReportIndex.objects.filter(reporter=user).values_list("tracking_number", flat=True))
     with government_context(bandung):
         reports = Report.objects.filter(tracking_number__in=numbers)
