@@ -22,13 +22,28 @@ import config.settings
 from tests.worker.conftest import pytest_runtest_makereport  # noqa: F401 -- the workers' logs on failure
 from tests.worker.support import committed_citizen
 
-from .support import Citizen, citizen_signed_in
+from .support import Citizen, citizen_signed_in, stopped
 
 
 @pytest.fixture
 def db(committed_db: None) -> None:
     """Committed access, as in tests/worker: the web server and the worker are other processes.
     Named `db` so that pytest-django creates the test database when this folder runs alone."""
+
+
+@pytest.fixture(autouse=True)
+def _relay_bookkeeping_restored(db: None) -> Iterator[None]:
+    """The relays the workers run here commit batches and move each source's cursor in the
+    national read model; both are put back as they were, for the tests that count them."""
+    from warga.national.models import RelayBatch, RelaySource
+
+    last_batch = RelayBatch.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    sources = list(RelaySource.objects.values())
+    yield
+    RelayBatch.objects.filter(id__gt=last_batch).delete()
+    RelaySource.objects.exclude(id__in=[source["id"] for source in sources]).delete()
+    for source in sources:
+        RelaySource.objects.filter(id=source["id"]).update(**{k: v for k, v in source.items() if k != "id"})
 
 
 @pytest.fixture
@@ -67,9 +82,4 @@ def beat_running(environment: dict[str, str], folder: Path) -> Iterator[subproce
         yield process
         assert process.poll() is None, f"celery beat stopped. Its log:\n{log_path.read_text(errors='replace')}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stopped(process)

@@ -110,6 +110,16 @@ class TcpProxy:
         _close(sink)
 
 
+def stopped(process: subprocess.Popen[bytes]) -> None:
+    """Ask `process` to stop (SIGTERM); kill it if it has not within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def _close(each: socket.socket) -> None:
     with suppress(OSError):
         each.shutdown(socket.SHUT_RDWR)
@@ -191,12 +201,7 @@ def web_running(
             web.wait_ready()
         yield web
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stopped(process)
         stdout.close()
 
 

@@ -30,7 +30,7 @@ from warga.reports.models import PhotoState, Report, ReportPhoto
 from .conftest import beat_running
 from .support import Answer, Citizen, TcpProxy, say, submit_over_http, web_running
 
-pytestmark = [pytest.mark.worker, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.worker, pytest.mark.timeout(240)]
 
 PER_PHASE = 4
 # Beat's resend passes this often (and a queued row this old is sent again), and its backstop

@@ -33,7 +33,7 @@ from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportPhoto, 
 
 from .support import Answer, Citizen, TcpProxy, media_files, say, submit_over_http, web_running
 
-pytestmark = [pytest.mark.worker, pytest.mark.timeout(90)]
+pytestmark = [pytest.mark.worker, pytest.mark.timeout(180)]
 
 
 def _waiting_for_a_lock() -> int:

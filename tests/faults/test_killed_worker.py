@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from tenants.context import government_context
 from tenants.models import Government
@@ -39,7 +39,7 @@ from tests.warga.notifications.fakes import FakeGateway
 from tests.warga.reports.helpers import submit
 from tests.warga.reports.images import distinct_image
 from tests.worker.conftest import BROKERS, _environment, _require_or_skip, producer_configured, worker_running
-from tests.worker.support import Worker, committed_citizen, wait_for
+from tests.worker.support import Worker, backend_alive, backends_waiting_for_me, committed_citizen, wait_for
 from warga.accounts.models import User
 from warga.national.models import RelayBatch, ReportFact
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
@@ -48,25 +48,12 @@ from warga.reports.models import OutboxEvent, PhotoState, ReportPhoto
 
 from .support import media_files, say
 
-pytestmark = [pytest.mark.worker, pytest.mark.timeout(150)]
+pytestmark = [pytest.mark.worker, pytest.mark.timeout(240)]
 
 RECIPIENTS = 6
 HELD_MESSAGE = 3
 PHOTOS = 3
 RELAYED = 3
-
-
-def _waiting_on_me() -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))")
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _backend_alive(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
-        return cursor.fetchone() is not None
 
 
 def _kill(worker: Worker) -> None:
@@ -88,13 +75,13 @@ def _killed_while_waiting_on(hold: Callable[[], object], worker: Worker) -> Iter
         with transaction.atomic():
             hold()
             yield
-            waiting = wait_for(_waiting_on_me, what="the worker to reach the held row", timeout=30)
+            waiting = wait_for(backends_waiting_for_me, what="the worker to reach the held row", timeout=30)
             _kill(worker)
             raise _Release
     except _Release:
         pass
     wait_for(
-        lambda: not any(_backend_alive(pid) for pid in waiting), what="the killed worker's session to end", timeout=10
+        lambda: not any(backend_alive(pid) for pid in waiting), what="the killed worker's session to end", timeout=10
     )
 
 

@@ -26,7 +26,7 @@ from warga.reports.models import Report, ReportPhoto
 
 from .support import Answer, Citizen, media_files, say, submit_over_http, web_running
 
-pytestmark = [pytest.mark.worker, pytest.mark.timeout(60)]
+pytestmark = [pytest.mark.worker, pytest.mark.timeout(180)]
 
 LIMIT = 16 * 1024
 
