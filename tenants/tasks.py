@@ -72,7 +72,26 @@ def send_on_commit(task: Task, *, kwargs: dict[str, Any], **options: Any) -> Non
     so the schema is pinned here, at the call, in the message headers.
     """
     headers = {"_schema_name": current_schema()} | options.pop("headers", {})
-    transaction.on_commit(lambda: task.apply_async(kwargs=kwargs, headers=headers, **options))
+    transaction.on_commit(lambda: _send_or_leave(task, kwargs=kwargs, headers=headers, **options))
+
+
+def _send_or_leave(task: Task, *, kwargs: dict[str, Any], headers: dict[str, Any], **options: Any) -> None:
+    """Send now; when the broker cannot take the message, log it and leave it to the resend pass.
+
+    What the task would do is already committed as waiting rows (a queued notification, a
+    photo in processing, a data request not yet run): the broker being down must not turn a
+    committed write into an error for the person who made it, and the beat pass that resends
+    waiting work (`tenants.resend_waiting`, docs/decisions/0063) sends it once the broker is back.
+    """
+    try:
+        task.apply_async(kwargs=kwargs, headers=headers, **options)
+    except Exception as error:  # kombu's OperationalError, a refused or reset connection, a timeout
+        logger.warning(
+            "broker did not take %s for %s (%s); the resend pass will send it",
+            task.name,
+            headers.get("_schema_name"),
+            error,
+        )
 
 
 @shared_task(name="tenants.for_each_ready_tenant", ignore_result=True)

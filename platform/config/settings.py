@@ -469,6 +469,9 @@ WARGA_TASK_URGENCY = {
     "national.offers_for_government": "default",
     "national.offers_remind": "default",
     "diagnostics.echo": "default",
+    # The passes that resend work whose task a broker outage lost (they only send).
+    "notifications.resend_waiting": "default",
+    "reports.photos_resend_waiting": "default",
     # Long or heavy work nobody watches finish: photos, exports, retention, surge scans.
     "reports.photo_process": "bulk",
     "personaldata.request_run": "bulk",
@@ -495,6 +498,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Periodic work on governments' data is sent through the dispatcher so each copy runs in a ready
 # government's schema (tenants.tasks.for_each_ready_tenant). One key per job: add entries, keep
 # the others.
+# How long a queued notification or a waiting photo may wait for its task before the resend
+# pass sends it again, and how often that pass runs.
+WARGA_RESEND_WAITING_SECONDS = env.integer("WARGA_RESEND_WAITING_SECONDS", 120, minimum=1)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # The national read model's backstop: every government's outbox drained at least this often.
     # Each outbox write already nudges its government's relay (warga.reports.services), so this
@@ -504,6 +510,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "national.relay_sweep",
         "schedule": env.integer("WARGA_NATIONAL_RELAY_SECONDS", 60, minimum=1),
         "kwargs": {"jitter_seconds": 5},
+    },
+    # Work committed while the broker was down (a queued notification, a photo waiting for its
+    # task) is sent again: the rows are the record, the broker only the messenger (0063).
+    "notifications-resend-waiting": {
+        "task": "tenants.for_each_ready_tenant",
+        "schedule": WARGA_RESEND_WAITING_SECONDS,
+        "kwargs": {"task_name": "notifications.resend_waiting", "jitter_seconds": WARGA_RESEND_WAITING_SECONDS // 4},
+    },
+    "photos-resend-waiting": {
+        "task": "tenants.for_each_ready_tenant",
+        "schedule": WARGA_RESEND_WAITING_SECONDS,
+        "kwargs": {"task_name": "reports.photos_resend_waiting", "jitter_seconds": WARGA_RESEND_WAITING_SECONDS // 4},
     },
     # Surges in the national read model, flagged and told to the overseers. Public-schema work
     # done once for the whole country, so sent directly rather than through the dispatcher.

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from api.health import healthz, metrics
 from api.stripe_webhook import stripe_webhook
+from config import errors
 from frontend import (
     account_views,
     api_docs_views,
@@ -21,6 +22,8 @@ from frontend.citizen import map_views, mine_views, report_views
 
 # allauth's 429 answer (its respond_429 looks it up in ROOT_URLCONF; both URL confs name it).
 handler429 = signin_views.handler429
+# A database or broker that cannot be reached answers 503 with Retry-After (config.errors).
+handler500 = errors.handler500
 
 urlpatterns = [
     path("", views.public_home, name="public-home"),

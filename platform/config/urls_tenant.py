@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from api.health import healthz
+from config import errors
 from frontend import (
     account_views,
     api_docs_views,
@@ -26,6 +27,8 @@ from frontend.office import inbox_views, report_views, template_views
 
 # allauth's 429 answer (its respond_429 looks it up in ROOT_URLCONF, which is this module).
 handler429 = signin_views.handler429
+# A database or broker that cannot be reached answers 503 with Retry-After (config.errors).
+handler500 = errors.handler500
 
 urlpatterns = [
     path("", views.government_home, name="government-home"),

@@ -218,14 +218,19 @@ def worker_running(
     django_db_blocker: Any,
     remove_queue: bool = True,
     classes: tuple[str, ...] = ("urgent", "default", "bulk"),
+    broker_url: str | None = None,
+    extra_environment: dict[str, str] | None = None,
 ) -> Iterator[Worker]:
     """A `celery worker` subprocess on `broker` consuming the run's queues of `classes` (the
     run's default queue is `queue`; urgent and bulk are named after it), ready when this
     yields; the producer sends with the same settings meanwhile. Stopped (warm) afterwards if
-    still alive, then, with `remove_queue`, those queues are deleted from a shared RabbitMQ/Redis."""
+    still alive, then, with `remove_queue`, those queues are deleted from a shared RabbitMQ/Redis.
+    `broker_url` replaces the broker's own address (a proxy in front of it, tests/faults);
+    `extra_environment` adds settings of the test's own."""
     spec = BROKERS[broker]
     nodename = f"warga-test-{broker}-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
-    environment = _environment(broker_url=spec[0] if spec else "filesystem://", var_dir=folder / "var", queue=queue)
+    url = broker_url or (spec[0] if spec else "filesystem://")
+    environment = _environment(broker_url=url, var_dir=folder / "var", queue=queue) | (extra_environment or {})
     with producer_configured(environment) as worker_settings:
         queues = [worker_settings.WARGA_QUEUES[name] for name in classes]
         try:

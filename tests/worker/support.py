@@ -22,16 +22,40 @@ from warga.diagnostics.services import echo_forget
 DEADLINE_SECONDS = 30
 
 
-def wait_for(check: Callable[[], Any], *, what: str, timeout: float = DEADLINE_SECONDS, interval: float = 0.1) -> Any:
-    """Poll `check` until it returns something truthy; fail naming `what` at the deadline."""
+def wait_for(
+    check: Callable[[], Any],
+    *,
+    what: str,
+    timeout: float = DEADLINE_SECONDS,
+    interval: float = 0.1,
+    state: Callable[[], Any] | None = None,
+) -> Any:
+    """Poll `check` until it returns something truthy; fail naming `what` (and, with `state`,
+    what it shows) at the deadline."""
     deadline = time.monotonic() + timeout
     while True:
         result = check()
         if result:
             return result
         if time.monotonic() >= deadline:
-            pytest.fail(f"Waited {timeout:g} s for {what}; it did not happen.")
+            seen = f" State at the deadline: {state()}" if state is not None else ""
+            pytest.fail(f"Waited {timeout:g} s for {what}; it did not happen.{seen}")
         time.sleep(interval)
+
+
+def backends_waiting_for_me() -> list[int]:
+    """Database sessions waiting for a lock this session holds."""
+    with connection.cursor() as cursor:
+        # Inside a transaction the activity view is a snapshot taken at its first read.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def backend_alive(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone() is not None
 
 
 @dataclass
@@ -106,16 +130,26 @@ def committed_citizen(*, email_prefix: str) -> Iterator[Any]:
     committed tests count their tracking numbers from the first. The citizen goes too."""
     from tenants.context import government_context
     from tests.factories import UserFactory
-    from warga.intake.models import ReportIndex
-    from warga.notifications.models import Notification
-    from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportPhoto, TrackingCounter
-    from warga.routing.models import ReportRouting
+    from warga.reports.models import TrackingCounter
 
     bandung = Government.objects.get(code="32.73")
     with government_context(bandung):
         counters = dict(TrackingCounter.objects.values_list("year", "last_value"))
     user = UserFactory(email=f"{email_prefix}-{uuid.uuid4().hex[:8]}@example.id")
-    yield user
+    try:
+        yield user
+    finally:
+        _citizen_forget(user=user, bandung=bandung, counters=counters)
+
+
+def _citizen_forget(*, user: Any, bandung: Government, counters: dict[int, int]) -> None:
+    """Everything `committed_citizen` promises to remove, also after a failed test."""
+    from tenants.context import government_context
+    from warga.intake.models import ReportIndex
+    from warga.notifications.models import Notification
+    from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportPhoto, TrackingCounter
+    from warga.routing.models import ReportRouting
+
     numbers = list(ReportIndex.objects.filter(reporter=user).values_list("tracking_number", flat=True))
     with government_context(bandung):
         reports = Report.objects.filter(tracking_number__in=numbers)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -36,7 +36,7 @@ from warga.routing.models import ReportRouting, RoutingAuditEvent
 from warga.routing.selectors import rule_set_active
 
 from .conftest import BROKERS, _require_or_skip, worker_running
-from .support import Worker, wait_for
+from .support import Worker, backend_alive, backends_waiting_for_me, wait_for
 
 pytestmark = pytest.mark.worker
 
@@ -140,20 +140,6 @@ def _run(overdue: Overdue) -> None:
         celery_app.send_task("routing.escalate_overdue", kwargs={"batch": BATCH})
 
 
-def _backends_waiting_for_me() -> list[int]:
-    with connection.cursor() as cursor:
-        # Inside a transaction the activity view is a snapshot taken at its first read.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))")
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _backend_alive(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
-        return cursor.fetchone() is not None
-
-
 class _RollBack(Exception):
     pass
 
@@ -181,7 +167,7 @@ def test_every_overdue_step_escalates_exactly_once_across_a_killed_worker(
                     created_at=timezone.now(),
                 )
                 _run(overdue)
-                (waiting,) = wait_for(_backends_waiting_for_me, what="the worker to reach the held row", timeout=20)
+                (waiting,) = wait_for(backends_waiting_for_me, what="the worker to reach the held row", timeout=20)
                 # The first batch is committed; the second is half done in the worker's open transaction.
                 assert sum(_escalated(overdue).values()) == BATCH
                 os.kill(first.process.pid, signal.SIGKILL)
@@ -191,7 +177,7 @@ def test_every_overdue_step_escalates_exactly_once_across_a_killed_worker(
             pass
     # The killed worker's database session ends once its insert is let through (its client is
     # gone), taking the half-done batch with it; until then it still holds those rows' locks.
-    wait_for(lambda: not _backend_alive(waiting), what="the killed worker's database session to end", timeout=10)
+    wait_for(lambda: not backend_alive(waiting), what="the killed worker's database session to end", timeout=10)
     assert sum(_escalated(overdue).values()) == BATCH
     assert not FINISHED.findall(first.log())
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import re
 import uuid
@@ -68,6 +69,8 @@ from warga.taxonomy.models import Category, Handling
 from warga.taxonomy.questions import Answer, validate_answers
 from warga.taxonomy.selectors import category_get
 
+logger = logging.getLogger(__name__)
+
 DESCRIPTION_MAX_LENGTH = 5000
 # Indonesia's extent with a margin for its outer islands (Rondo/Sabang in the north-west,
 # Miangas in the north, Merauke in the east, Pulau Pamana/Rote in the south).
@@ -107,6 +110,16 @@ def _minutes(seconds: int) -> int:
 
 class IntakeUnavailable(ReportError):
     message = "Penerimaan laporan sedang tidak tersedia: belum ada pemerintah yang siap menerimanya. Coba lagi nanti."
+
+
+class PhotoStorageUnavailable(IntakeUnavailable):
+    """The photos could not be written (a full disk, a storage that does not answer); nothing
+    of the report was written either."""
+
+    message = (
+        "Foto laporan belum dapat disimpan karena penyimpanan Warga sedang bermasalah; laporan Anda belum terkirim "
+        "dan tidak ada yang tercatat. Coba kirim lagi beberapa menit lagi dengan kunci yang sama."
+    )
 
 
 @dataclass(frozen=True)
@@ -384,7 +397,11 @@ def report_submit(
     if owner_required is not None and owner.pk != owner_required.pk:
         raise ReportInvalid({"village_code": [_outside(required=owner_required, owner=owner)]})
     # Files cannot join the transaction: they are written first and removed if it fails.
-    stored = photo_files_store(government=owner, photos=processed)
+    try:
+        stored = photo_files_store(government=owner, photos=processed)
+    except OSError as error:  # ENOSPC, EFBIG, EDQUOT, EIO ...: the operator's problem, said plainly to the citizen
+        logger.error("photos of a report to %s could not be stored: %s", owner.schema_name, error)
+        raise PhotoStorageUnavailable() from error
     try:
         # The transaction commits inside the owner's context: no switch back to public before it.
         with government_context(owner), transaction.atomic():

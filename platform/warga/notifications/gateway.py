@@ -11,7 +11,28 @@ import json
 import socket
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
+
+# The key of the message being sent, if the caller named one (gateway_idempotency_key).
+_IDEMPOTENCY_KEY: ContextVar[str] = ContextVar("gateway_idempotency_key", default="")
+
+
+@contextmanager
+def gateway_idempotency_key(key: str) -> Iterator[None]:
+    """Requests to a gateway inside this block carry `Idempotency-Key: key`.
+
+    A worker killed after the gateway took a message but before the outcome was written sends
+    it again when the task is redelivered; a gateway that honours the header (most SMS and
+    WhatsApp providers do, by this or their own name for it) takes the repeat as the same
+    message instead of texting the person twice (docs/decisions/0063)."""
+    token = _IDEMPOTENCY_KEY.set(key)
+    try:
+        yield
+    finally:
+        _IDEMPOTENCY_KEY.reset(token)
 
 
 class DeliveryError(RuntimeError):
@@ -27,11 +48,11 @@ def gateway_post_json(
 ) -> None:
     """POST `payload` with a bearer token; raise `error` (a DeliveryError) naming the gateway
     `name` when it did not accept the message."""
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    if _IDEMPOTENCY_KEY.get():
+        headers["Idempotency-Key"] = _IDEMPOTENCY_KEY.get()
     request = urllib.request.Request(  # noqa: S310 -- the URL is the operator's configured gateway
-        url,
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-        method="POST",
+        url, data=json.dumps(payload).encode(), headers=headers, method="POST"
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310

@@ -61,6 +61,8 @@ class Notification(models.Model):
                 condition=models.Q(channel="in_app", read_at__isnull=True),
             ),
             models.Index(fields=["recipient_id", "-created_at"], name="notification_recipient"),
+            # The resend pass looks for queued rows never tried (notifications_resend_waiting).
+            models.Index(fields=["created_at"], name="notification_waiting", condition=models.Q(status="queued")),
         ]
 
     def __str__(self) -> str:

@@ -28,7 +28,7 @@ from warga.accounts.models import Language, User
 from warga.accounts.sms import SmsBudgetExhausted, SmsNotAllowed, sms_sender
 from warga.advisory import advisory_key, session_lock_tried
 from warga.health.metrics import NOTIFICATIONS
-from warga.notifications.gateway import DeliveryError
+from warga.notifications.gateway import DeliveryError, gateway_idempotency_key
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
 from warga.notifications.push import PushMessage, push_send
 from warga.notifications.selectors import notification_channels_offered
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 # Retries of one delivery, after the first attempt (the task's max_retries).
 MAX_ATTEMPTS = 5
+# Notifications per delivery task sent by the resend pass.
+RESEND_BATCH = 50
 _ERROR_MAX = 500
 
 
@@ -287,7 +289,8 @@ def notification_deliver(*, notification_id: int) -> str:
     it twice; the gateway is called outside any transaction, and the outcome written after in
     one statement. A temporary failure (gateway timeout, 5xx) keeps it queued until
     MAX_ATTEMPTS, then it is marked failed. A worker that dies mid-send leaves it queued:
-    sent again by the redelivered task (at least once, as before).
+    sent again by the redelivered task, with the same Idempotency-Key for the gateway to
+    recognise the repeat (docs/decisions/0063).
     """
     _require_tenant("notification_deliver")
     with _delivery_claimed(notification_id) as claimed:
@@ -300,7 +303,8 @@ def notification_deliver(*, notification_id: int) -> str:
         notification.attempts += 1
         outcome = "sent"
         try:
-            _send(notification, user)
+            with gateway_idempotency_key(f"warga-{current_schema()}-notification-{notification_id}"):
+                _send(notification, user)
         except (DeliveryRefused, DeliveryError, SmsBudgetExhausted, SmsNotAllowed, OSError) as error:
             retryable = getattr(error, "retryable", True)
             notification.last_error = str(error)[:_ERROR_MAX]
@@ -314,6 +318,29 @@ def notification_deliver(*, notification_id: int) -> str:
         notification.save(update_fields=["attempts", "status", "sent_at", "last_error"])
     NOTIFICATIONS.labels(channel=notification.channel, outcome=outcome).inc()
     return outcome
+
+
+def notifications_resend_waiting(*, older_than: datetime.timedelta, limit: int = 1000) -> int:
+    """Send the delivery task again for notifications of the current government queued longer
+    than `older_than` and never tried: their task was lost (the broker was down when they were
+    written, or went down holding the message). Returns how many were sent again.
+
+    Safe beside a task still in the queue: delivery claims each notification and skips one
+    already sent, so a notification is delivered once whichever task comes first.
+    """
+    from warga.notifications.tasks import notifications_deliver
+
+    _require_tenant("notifications_resend_waiting")
+    waiting = list(
+        Notification.objects.filter(
+            status=DeliveryStatus.QUEUED, attempts=0, created_at__lt=timezone.now() - older_than
+        )
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    for start in range(0, len(waiting), RESEND_BATCH):
+        send_on_commit(notifications_deliver, kwargs={"notification_ids": waiting[start : start + RESEND_BATCH]})
+    return len(waiting)
 
 
 def notification_mark_read(*, user_id: uuid.UUID, notification_id: int) -> Notification:

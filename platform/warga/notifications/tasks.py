@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 
 from tenants.tasks import TenantRequiredTask
-from warga.notifications.services import MAX_ATTEMPTS, emails_batched, notification_deliver
+from warga.notifications.services import (
+    MAX_ATTEMPTS,
+    emails_batched,
+    notification_deliver,
+    notifications_resend_waiting,
+)
 
 
 def backoff_seconds(retries: int) -> float:
@@ -34,3 +41,9 @@ def notifications_deliver(self: Any, notification_ids: list[int]) -> dict[str, i
     for outcome in outcomes.values():
         summary[outcome] = summary.get(outcome, 0) + 1
     return summary
+
+
+@shared_task(base=TenantRequiredTask, name="notifications.resend_waiting", ignore_result=True)
+def notifications_resend_waiting_task() -> int:
+    """Beat's pass over the current government's notifications whose delivery task was lost."""
+    return notifications_resend_waiting(older_than=datetime.timedelta(seconds=settings.WARGA_RESEND_WAITING_SECONDS))

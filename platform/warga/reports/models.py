@@ -209,6 +209,10 @@ class ReportPhoto(models.Model):
         db_table = "reports_photo"
         ordering = ["report", "position"]
         constraints = [models.UniqueConstraint(fields=["report", "position"], name="report_photo_position")]
+        # The resend pass looks for photos still waiting for their task (report_photos_resend_waiting).
+        indexes = [
+            models.Index(fields=["created_at"], name="report_photo_waiting", condition=models.Q(state="processing"))
+        ]
 
     def __str__(self) -> str:
         return self.path

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import PurePosixPath
 from typing import Any
 
 from celery import current_app
@@ -200,6 +201,7 @@ def photo_files_store(*, government: Government, photos: Sequence[ProcessedPhoto
     caller discards them with `photo_files_discard` if it rolls back. Checked originals (with
     their metadata) go to quarantine, processed photos to where they are served from."""
     stored: list[StoredPhoto] = []
+    name = ""
     try:
         for photo in photos:
             if isinstance(photo, CheckedPhoto):
@@ -207,15 +209,18 @@ def photo_files_store(*, government: Government, photos: Sequence[ProcessedPhoto
             else:
                 name = f"reports/{government.schema_name}/{uuid.uuid4().hex}.jpg"
             stored.append(StoredPhoto(photo=photo, path=default_storage.save(name, ContentFile(photo.content))))
+            name = ""
     except BaseException:
-        photo_files_discard(paths=[s.path for s in stored])
+        # A write that failed half way (a full disk) leaves its partial file under `name`:
+        # unique (a fresh uuid), so it is this call's own to remove.
+        photo_files_discard(paths=[s.path for s in stored] + ([name] if name else []))
         raise
     return stored
 
 
 def photo_files_discard(*, paths: list[str]) -> None:
     for path in paths:
-        default_storage.delete(path)
+        default_storage.delete(path)  # a name that was never written is no error
 
 
 def report_create(
@@ -1027,6 +1032,21 @@ def report_photos_queue(*, report: Report, photo_ids: Sequence[int] | None = Non
     return len(waiting)
 
 
+def report_photos_resend_waiting(*, older_than: timedelta, limit: int = 1000) -> int:
+    """Queue the photo task again for photos of the current schema still in processing longer
+    than `older_than`: their task was lost with a broker that was down. The task is idempotent
+    (a finished photo is left as it is), so one still in the queue does no harm."""
+    _require_schema_of()
+    waiting = list(
+        ReportPhoto.objects.filter(state=PhotoState.PROCESSING, created_at__lt=timezone.now() - older_than)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    for photo_id in waiting:
+        send_on_commit(photo_process_task, kwargs={"photo_id": photo_id})
+    return len(waiting)
+
+
 def report_photo_finish(*, photo_id: int) -> str:
     """Make a quarantined photo of the current schema clean and servable; returns its state.
 
@@ -1049,16 +1069,19 @@ def report_photo_finish(*, photo_id: int) -> str:
     written: list[str] = []
     try:
         if not isinstance(outcome, FieldError):
-            schema = current_schema()
-            stem = f"reports/{schema}/{uuid.uuid4().hex}"
-            written.append(default_storage.save(f"{stem}.jpg", ContentFile(outcome.content)))
-            written.append(
-                default_storage.save(f"{stem}-kecil.jpg", ContentFile(photo_thumbnail(content=outcome.content)))
-            )
+            # Named after the original, so a run killed after writing them leaves no orphans:
+            # the redelivered run writes the same names over them (processing is deterministic).
+            stem = f"reports/{current_schema()}/{PurePosixPath(quarantined).name}"
+            thumbnail = photo_thumbnail(content=outcome.content)
+            for name, content in ((f"{stem}.jpg", outcome.content), (f"{stem}-kecil.jpg", thumbnail)):
+                default_storage.delete(name)
+                written.append(default_storage.save(name, ContentFile(content)))
         with transaction.atomic():
             locked = ReportPhoto.objects.select_for_update().filter(pk=photo_id).first()
             if locked is None or locked.state != PhotoState.PROCESSING or locked.path != quarantined:
-                photo_files_discard(paths=written)
+                # Another run finished first; its files may carry the same names as these.
+                kept = {locked.path, locked.thumbnail_path} if locked is not None else set()
+                photo_files_discard(paths=[path for path in written if path not in kept])
                 return "gone" if locked is None else str(locked.state)
             if isinstance(outcome, FieldError):
                 locked.state = PhotoState.REJECTED

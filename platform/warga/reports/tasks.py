@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 
 from tenants.tasks import TenantRequiredTask
 
@@ -30,3 +32,11 @@ def photo_process_task(self: Any, *, photo_id: int) -> str:
     from warga.reports.services import report_photo_finish
 
     return report_photo_finish(photo_id=photo_id)
+
+
+@shared_task(base=TenantRequiredTask, name="reports.photos_resend_waiting", ignore_result=True)
+def photos_resend_waiting_task() -> int:
+    """Beat's pass over the current government's photos whose processing task was lost."""
+    from warga.reports.services import report_photos_resend_waiting
+
+    return report_photos_resend_waiting(older_than=datetime.timedelta(seconds=settings.WARGA_RESEND_WAITING_SECONDS))

@@ -37,7 +37,11 @@ class FakeGateway:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                gateway.received.append({"auth": self.headers["Authorization"], **json.loads(body)})
+                key = self.headers.get("Idempotency-Key")
+                gateway.received.append(
+                    {"auth": self.headers["Authorization"], **json.loads(body)}
+                    | ({"idempotency_key": key} if key else {})
+                )
                 if gateway.on_request is not None:
                     gateway.on_request()
                 time.sleep(gateway.delay)
