@@ -286,6 +286,34 @@ def test_the_national_intake_key_files_a_report_on_the_public_host(national: Gov
     assert ReportIndex.objects.count() == 1
 
 
+def test_a_key_files_for_many_citizens_past_one_citizens_hourly_limit(
+    national: Government, bandung: Government, settings: Any
+) -> None:
+    """A call centre's key is one account filing for many people: the per-citizen limit (here 2
+    an hour) does not apply to it; the key's own API throttle does."""
+    settings.WARGA_INTAKE_RATE_LIMITS = [(3600, 2)]
+    raw = _key(national, ["reports:submit"])
+    for n in range(4):
+        payload = _report_payload() | {
+            "idempotency_key": str(uuid.uuid4()),
+            "description": f"Laporan ke-{n + 1} lewat pusat panggilan.",
+        }
+        response = _post("/api/v1/reports/", payload, host=PUBLIC, key=raw)
+        assert response.status_code == 201, response.content
+    # A citizen signed in with a session is still held to it.
+    citizen = signed_in_client(UserFactory())
+    statuses = [
+        citizen.post(
+            "/api/v1/reports/",
+            json.dumps(_report_payload() | {"idempotency_key": str(uuid.uuid4())}),
+            content_type="application/json",
+            HTTP_HOST=PUBLIC,
+        ).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [201, 201, 429]
+
+
 def test_a_revoked_key_is_refused_at_once(bandung: Government, jakarta: Government, reports: tuple[str, str]) -> None:
     admin = signed_in_client(official_of(bandung))
     raw = _key(bandung)
