@@ -228,6 +228,18 @@ def command_run() -> None:
     raise SystemExit(1 if exited else 0)
 
 
+def _in_parallel(pytest_arguments: list[str]) -> list[str]:
+    """pytest-xdist options: one test process per core (at most 4, WARGA_TEST_PROCESSES to
+    choose), each with its own test database, a module's tests kept together so its fixtures
+    are built once. None when the arguments already say (`-n`, `-p no:xdist`)."""
+    if any(argument.startswith(("-n", "--numprocesses", "--dist")) for argument in pytest_arguments) or (
+        "no:xdist" in pytest_arguments
+    ):
+        return []
+    processes = int(os.environ.get("WARGA_TEST_PROCESSES") or min(os.cpu_count() or 1, 4))
+    return ["-n", str(processes), "--dist", "loadfile"] if processes > 1 else []
+
+
 def command_test(pytest_arguments: list[str]) -> None:
     # Tests get their own queue and media folders, emptied first: a task a test left queued
     # must never reach the development worker, nor a test see the last run's files.
@@ -250,7 +262,9 @@ def command_test(pytest_arguments: list[str]) -> None:
         run(command, env=env)
         say(f"  passed in {time.monotonic() - started:.1f} s")
     say("pytest")
-    result = subprocess.run([str(bin_dir / "pytest"), *pytest_arguments], cwd=ROOT, env=env)
+    result = subprocess.run(
+        [str(bin_dir / "pytest"), *_in_parallel(pytest_arguments), *pytest_arguments], cwd=ROOT, env=env
+    )
     raise SystemExit(result.returncode)
 
 
