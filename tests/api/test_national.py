@@ -79,6 +79,8 @@ def test_national_dashboard_covers_the_country(national: Government, reports: di
         "median_hours_to_resolution": None,
         "rating_mean": None,
         "ratings": 0,
+        "disputes": 0,
+        "disputed_reports": 0,
     }
     assert body["breakdown"]["level"] == "province"
     assert [(r["code"], r["name"], r["volume"], r["open"]) for r in body["breakdown"]["regions"]] == [
