@@ -31,7 +31,18 @@ def _tables() -> list[str]:
         return [name for (name,) in cursor.fetchall()]
 
 
+def _rows_as_text(tables: list[str]) -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        found: set[tuple[str, str]] = set()
+        for table in tables:
+            cursor.execute(f'SELECT t::text FROM "{table}" AS t')  # every column of every row, as text
+            found |= {(table, text) for (text,) in cursor.fetchall()}
+    return found
+
+
 def test_no_personal_data_in_any_column_or_row_of_the_read_model(bandung: Government) -> None:
+    # Rows other tests committed in this database before (a worker test's relay batch, say).
+    earlier = _rows_as_text(_tables())
     reporter = UserFactory(email=EMAIL, full_name=NAME, phone=PHONE)
     official = acting_official(bandung)
     number = submit(reporter, description=DESCRIPTION, latitude=LATITUDE, longitude=LONGITUDE).tracking_number
@@ -59,13 +70,10 @@ def test_no_personal_data_in_any_column_or_row_of_the_read_model(bandung: Govern
         )
         columns = cursor.fetchall()
         assert [c for c in columns if any(word in c[1] for word in PERSONAL_COLUMN_WORDS)] == []
-        rows = 0
-        for table in tables:
-            cursor.execute(f'SELECT t::text FROM "{table}" AS t')  # every column of every row, as text
-            for (text,) in cursor.fetchall():
-                rows += 1
-                found = [n for n in [*NEEDLES, str(reporter.pk), str(official.pk)] if n.lower() in text.lower()]
-                assert found == [], f"{table}: {found} in {text}"
+    rows = _rows_as_text(tables)
+    for table, text in rows:
+        found = [n for n in [*NEEDLES, str(reporter.pk), str(official.pk)] if n.lower() in text.lower()]
+        assert found == [], f"{table}: {found} in {text}"
     # The scan saw the fact, its roll-ups, its time to first response at three levels, the
-    # batch and the relay's cursor: it was not vacuously empty.
-    assert rows == 1 + 3 + 3 + 1 + 1
+    # batch and the relay's cursor (new or changed rows): it was not vacuously empty.
+    assert len(rows - earlier) == 1 + 3 + 3 + 1 + 1
