@@ -192,10 +192,17 @@ def test_one_query_per_page_whatever_its_size_and_the_governments_in_it(
 
 
 @pytest.mark.parametrize(
-    ("statuses", "index"),
-    [(sorted(OPEN_STATUSES), "report_index_map_open"), (["archived", "resolved"], "report_index_map")],
+    ("statuses", "indexes"),
+    [
+        # Open reports may use either map index: which is cheaper depends on the table's
+        # statistics, which other tests' rows move; closed ones only the full one.
+        (sorted(OPEN_STATUSES), {"report_index_map_open", "report_index_map"}),
+        (["archived", "resolved"], {"report_index_map"}),
+    ],
 )
-def test_the_bbox_query_uses_a_map_index(bandung: Government, citizen: User, statuses: list[str], index: str) -> None:
+def test_the_bbox_query_uses_a_map_index(
+    bandung: Government, citizen: User, statuses: list[str], indexes: set[str]
+) -> None:
     submit(citizen)
     # The feed's own filter, as reports_feed builds it.
     rows = ReportIndex.objects.filter(
@@ -211,7 +218,9 @@ def test_the_bbox_query_uses_a_map_index(bandung: Government, citizen: User, sta
         # A handful of rows would be read sequentially; at scale the planner picks the index.
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = rows.explain()
-    assert re.findall(r"(?:Index|Bitmap Index) Scan using (\w+) on", plan) == [index]
+    used = re.findall(r"(?:Index|Bitmap Index) Scan using (\w+) on", plan)
+    assert len(used) == 1
+    assert used[0] in indexes, plan
 
 
 def test_a_transfer_keeps_the_feed_row_consistent(bandung: Government, jakarta: Government, citizen: User) -> None:
