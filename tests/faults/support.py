@@ -41,10 +41,11 @@ def free_port() -> int:
 
 
 class TcpProxy:
-    """127.0.0.1:`port` forwarded to 127.0.0.1:`target_port`, one thread per direction."""
+    """127.0.0.1:`port` forwarded to 127.0.0.1:`target` (a port) or to the Unix socket `target`
+    (a path, as the embedded PostgreSQL of the test command listens), one thread per direction."""
 
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
+    def __init__(self, target: int | str) -> None:
+        self.target = target
         self.port = free_port()
         self._lock = threading.Lock()
         self._sockets: set[socket.socket] = set()
@@ -83,7 +84,7 @@ class TcpProxy:
             except OSError:
                 return
             try:
-                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+                upstream = self._connect_upstream()
             except OSError:
                 _close(client)
                 continue
@@ -97,6 +98,18 @@ class TcpProxy:
                 self._sockets |= {client, upstream}
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _connect_upstream(self) -> socket.socket:
+        if isinstance(self.target, int):
+            return socket.create_connection(("127.0.0.1", self.target), timeout=5)
+        upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        upstream.settimeout(5)
+        try:
+            upstream.connect(self.target)
+        except OSError:
+            upstream.close()
+            raise
+        return upstream
 
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         try:
