@@ -25,7 +25,7 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -66,23 +66,28 @@ class _Release(Exception):
 
 
 @contextmanager
-def _killed_while_waiting_on(hold: Callable[[], object], worker: Worker) -> Iterator[None]:
-    """Hold a row (`hold`, in a transaction of this process), let the body start the work,
-    wait until the worker's session waits on the row, kill the worker, then let go; returns
-    once the killed worker's session is gone (its transaction rolled back)."""
+def _killed_while_waiting_on(hold: Callable[[], object], started: Callable[[], Any]) -> Iterator[None]:
+    """Hold a row (`hold`, in a transaction of this process), then start a worker (`started`),
+    let the body run, wait until the worker's session waits on the row, kill the worker, then let
+    go; returns once the killed worker's session is gone (its transaction rolled back). The row
+    is held before the worker starts, so the worker cannot get past it first."""
     waiting: list[int] = []
-    try:
-        with transaction.atomic():
-            hold()
-            yield
-            waiting = wait_for(backends_waiting_for_me, what="the worker to reach the held row", timeout=30)
-            _kill(worker)
-            raise _Release
-    except _Release:
-        pass
-    wait_for(
-        lambda: not any(backend_alive(pid) for pid in waiting), what="the killed worker's session to end", timeout=10
-    )
+    with ExitStack() as worker_context:
+        try:
+            with transaction.atomic():
+                hold()
+                worker = worker_context.enter_context(started())
+                yield
+                waiting = wait_for(backends_waiting_for_me, what="the worker to reach the held row", timeout=30)
+                _kill(worker)
+                raise _Release
+        except _Release:
+            pass
+        wait_for(
+            lambda: not any(backend_alive(pid) for pid in waiting),
+            what="the killed worker's session to end",
+            timeout=10,
+        )
 
 
 @pytest.fixture
@@ -172,11 +177,8 @@ def test_each_effect_happens_once_across_killed_workers(
                 .order_by("id")
                 .values_list("id", flat=True)
             )
-            with (
-                started() as second,
-                _killed_while_waiting_on(
-                    lambda: list(ReportPhoto.objects.select_for_update().filter(pk=photo_ids[1])), second
-                ),
+            with _killed_while_waiting_on(
+                lambda: list(ReportPhoto.objects.select_for_update().filter(pk=photo_ids[1])), started
             ):
                 pass
 
@@ -188,11 +190,8 @@ def test_each_effect_happens_once_across_killed_workers(
                 .order_by("id")
                 .values_list("id", flat=True)
             )
-            with (
-                started() as third,
-                _killed_while_waiting_on(
-                    lambda: list(OutboxEvent.objects.select_for_update().filter(pk=ours[-1])), third
-                ),
+            with _killed_while_waiting_on(
+                lambda: list(OutboxEvent.objects.select_for_update().filter(pk=ours[-1])), started
             ):
                 pass
 
