@@ -82,6 +82,10 @@ PUBLIC_OR_GOVERNMENT_HOST = (
     "government's officials (official view, that government's data only)."
 )
 
+# The refusal every operation on one report of a government's host shares.
+REPORT_NOT_FOUND = "No report with that tracking number here (another government's report is a 404 too)."
+REPORT_NOT_FOUND_HERE = {"404 not_found": REPORT_NOT_FOUND}
+
 WHO_HEADING = "**Who may call:**"
 HOST_HEADING = "**Host:**"
 KEY_HEADING = "**API key:**"

@@ -43,7 +43,7 @@ class ReporterIdentityView(ApiView):
             host=openapi.GOVERNMENT_HOST,
             errors={
                 "400 invalid": "No reason given, or the report is not rahasia.",
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
                 "429 rate_limited": "Too many reveals in the window.",
             },
         ),

@@ -497,9 +497,7 @@ class ReportDetailView(ApiView):
                 " `reports:status`."
             ),
             host=openapi.PUBLIC_OR_GOVERNMENT_HOST,
-            errors={
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too)."
-            },
+            errors=openapi.REPORT_NOT_FOUND_HERE,
         ),
         responses={200: PublicReportOutput},
         summary="Look a report up by tracking number (public view on the public host; official view on a "
@@ -540,7 +538,7 @@ class ReportTransitionView(ApiView):
             host=openapi.GOVERNMENT_HOST,
             errors={
                 "409 invalid_transition": "That status cannot follow the current one: `current` and `allowed` say which can.",
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
             },
         ),
         request=TransitionInput,
@@ -705,7 +703,7 @@ class ReportSupportView(ApiView):
             who=openapi.CITIZEN,
             host=openapi.PUBLIC_HOST,
             errors={
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
                 "429 rate_limited": "More supports in an hour than a person makes by hand (per account and per network).",
             },
         ),
@@ -747,7 +745,7 @@ class ReportDisputeView(ApiView):
             errors={
                 "400 invalid": "`note` is empty or too long.",
                 "409 invalid_transition": "The report is not resolved, or the 7 days have passed.",
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
             },
         ),
         request=DisputeInput,
@@ -774,7 +772,7 @@ class ReportWithdrawView(ApiView):
             host=openapi.PUBLIC_HOST,
             errors={
                 "409 invalid_transition": "Too late: the 15 minutes have passed or the report is being handled.",
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
             },
         ),
         request=None,
@@ -860,7 +858,7 @@ class ReportTransferView(ApiView):
             errors={
                 "400 invalid": "Unknown government code, or this government itself.",
                 "409 invalid_transition": "The report's status does not allow a transfer.",
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
             },
         ),
         request=TransferInput,
@@ -936,7 +934,7 @@ class ReportResolveView(ApiView):
             errors={
                 "400 invalid": "No photo, a bad photo, or not one time and place per photo.",
                 "409 invalid_transition": "The report cannot be resolved from its status.",
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
             },
         ),
         request={"multipart/form-data": ResolveInput},
@@ -981,7 +979,7 @@ class ReportRateView(ApiView):
             errors={
                 "400 invalid": "`score` is not 1 to 5.",
                 "409 invalid_transition": "The report is not resolved.",
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
             },
         ),
         request=RateInput,
@@ -1029,7 +1027,7 @@ class ReportCommentView(ApiView):
             host=openapi.PUBLIC_OR_GOVERNMENT_HOST,
             errors={
                 "400 invalid": "The comment is empty or too long.",
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
                 "429 rate_limited": "Too many comments in an hour from this account or network.",
             },
         ),
@@ -1095,7 +1093,7 @@ class ReportMergeView(ApiView):
             errors={
                 "400 invalid": "`note` missing, or the target is the report itself or not open.",
                 "409 invalid_transition": "The duplicate cannot be closed from its status.",
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
             },
         ),
         request=MergeInput,
@@ -1135,7 +1133,7 @@ class ReportPriorityView(ApiView):
             host=openapi.GOVERNMENT_HOST,
             errors={
                 "400 invalid": "Unknown priority, or no `note`.",
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
             },
         ),
         request=PriorityInput,
@@ -1183,9 +1181,7 @@ class ReportInternalNotesView(ApiView):
             ),
             who=openapi.OFFICIAL_VIEWING,
             host=openapi.GOVERNMENT_HOST,
-            errors={
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too)."
-            },
+            errors=openapi.REPORT_NOT_FOUND_HERE,
         ),
         responses={200: InternalNoteOutput(many=True)},
         summary="A report's internal notes (government host)",
@@ -1201,7 +1197,7 @@ class ReportInternalNotesView(ApiView):
             host=openapi.GOVERNMENT_HOST,
             errors={
                 "400 invalid": "The note is empty or too long.",
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
             },
         ),
         request=InternalNoteInput,
@@ -1245,7 +1241,7 @@ class ReportAssignView(ApiView):
             host=openapi.GOVERNMENT_HOST,
             errors={
                 "400 invalid": "`assignee_id` is not a field officer of the handling unit.",
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
             },
         ),
         request=ReportAssignInput,
@@ -1416,9 +1412,7 @@ class ReportExternalForwardsView(ApiView):
             "The report's forwards to external organisations (PLN, PDAM, Telkom), with their answers.",
             who=openapi.OFFICIAL_VIEWING,
             host=openapi.GOVERNMENT_HOST,
-            errors={
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too)."
-            },
+            errors=openapi.REPORT_NOT_FOUND_HERE,
         ),
         responses={200: ExternalForwardOutput(many=True)},
         summary="A report's external forwards",
@@ -1437,7 +1431,7 @@ class ReportExternalForwardsView(ApiView):
             host=openapi.GOVERNMENT_HOST,
             errors={
                 "400 invalid": "Not an external unit, or a bad email address.",
-                "404 not_found": "No report with that tracking number here (another government's report is a 404 too).",
+                "404 not_found": openapi.REPORT_NOT_FOUND,
             },
         ),
         request=ExternalForwardInput,
