@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Iterable
 from typing import Any
 
 from celery import Task, shared_task
@@ -22,6 +23,7 @@ from django.db import connection, transaction
 from tenant_schemas_celery.task import TenantTask
 
 from tenants.context import current_schema, government_context, in_public_schema
+from tenants.models import Government
 from tenants.selectors import governments_ready
 
 logger = logging.getLogger(__name__)
@@ -94,17 +96,15 @@ def _send_or_leave(task: Task, *, kwargs: dict[str, Any], headers: dict[str, Any
         )
 
 
-@shared_task(name="tenants.for_each_ready_tenant", ignore_result=True)
-def for_each_ready_tenant(task_name: str, *, jitter_seconds: int = 30, kwargs: dict[str, Any] | None = None) -> int:
-    """Send `task_name` once into every ready government, spread over `jitter_seconds`.
-
-    Returns how many were sent. The target task must be idempotent: a dispatcher retried
-    after a crash may send some governments' copies twice.
-    """
+def send_into_each(
+    governments: Iterable[Government], task_name: str, *, jitter_seconds: int, kwargs: dict[str, Any] | None = None
+) -> int:
+    """Send `task_name` once into each of `governments` (in its schema), spread over
+    `jitter_seconds`; returns how many were sent."""
     from celery import current_app
 
     sent = 0
-    for government in governments_ready().only("pk", "schema_name", "is_ready", "code", "name", "level"):
+    for government in governments:
         with government_context(government):
             current_app.send_task(
                 task_name,
@@ -112,5 +112,21 @@ def for_each_ready_tenant(task_name: str, *, jitter_seconds: int = 30, kwargs: d
                 countdown=random.uniform(0, jitter_seconds) if jitter_seconds else None,
             )
         sent += 1
+    return sent
+
+
+@shared_task(name="tenants.for_each_ready_tenant", ignore_result=True)
+def for_each_ready_tenant(task_name: str, *, jitter_seconds: int = 30, kwargs: dict[str, Any] | None = None) -> int:
+    """Send `task_name` once into every ready government, spread over `jitter_seconds`.
+
+    Returns how many were sent. The target task must be idempotent: a dispatcher retried
+    after a crash may send some governments' copies twice.
+    """
+    sent = send_into_each(
+        governments_ready().only("pk", "schema_name", "is_ready", "code", "name", "level"),
+        task_name,
+        jitter_seconds=jitter_seconds,
+        kwargs=kwargs,
+    )
     logger.info("dispatched %s to %d ready governments", task_name, sent)
     return sent

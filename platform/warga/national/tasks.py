@@ -5,16 +5,14 @@ the surge flags (once for the country, in the public schema)."""
 from __future__ import annotations
 
 import logging
-import random
 from typing import Any
 
-from celery import current_app, shared_task
+from celery import shared_task
 from django.db import connection
 
-from tenants.context import government_context
 from tenants.models import Government
 from tenants.selectors import governments_ready
-from tenants.tasks import TenantRequiredTask
+from tenants.tasks import TenantRequiredTask, send_into_each
 from warga.national.selectors import governments_with_pending_relay
 from warga.national.services import offers_for_government, offers_remind, relay_drain, surges_flag
 
@@ -43,11 +41,7 @@ def national_relay_sweep(jitter_seconds: int = 5) -> int:
     and into no other; returns how many were sent. Idempotent like the drain itself."""
     ready = list(governments_ready().only("pk", "schema_name", "is_ready", "code", "name", "level"))
     pending = governments_with_pending_relay(ready)
-    for government in pending:
-        with government_context(government):
-            current_app.send_task(
-                "national.relay_drain", countdown=random.uniform(0, jitter_seconds) if jitter_seconds else None
-            )
+    send_into_each(pending, "national.relay_drain", jitter_seconds=jitter_seconds)
     logger.info("relay sweep: %d of %d ready governments have events waiting", len(pending), len(ready))
     return len(pending)
 
