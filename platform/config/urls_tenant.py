@@ -34,7 +34,7 @@ urlpatterns = [
     path("", views.government_home, name="government-home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include("api.v1.urls")),
+    path("api/v1/", include("api.v1.government.urls")),
     path("open311/v2/", include("api.open311.urls")),
     # The API's reference, read from /api/v1/schema/ (frontend/api_docs_views.py).
     path("api/docs/", api_docs_views.swagger_page, name="api-docs"),

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
-from api.v1 import notifications
+from api.v1.government import notifications
 from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import signed_in_client

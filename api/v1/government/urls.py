@@ -1,27 +1,26 @@
 """v1 routes, mounted at /api/v1/ on the public host and on every government's host.
 
-Each view answers only on the kind of host it belongs to (see api.v1.reports).
+Each view answers only on the kind of host it belongs to (see api.v1.government.reports).
 """
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api.v1 import (
+from api.v1 import categories, regions
+from api.v1.government import (
     apikeys,
     calendar,
-    categories,
-    feed,
     government_settings,
     national,
     notifications,
     organization,
     privacy,
-    regions,
     reports,
     routing,
     triage,
     webhooks,
 )
+from api.v1.public import feed
 
 urlpatterns = [
     path("api-keys/", apikeys.ApiKeyListView.as_view(), name="v1-api-keys"),

@@ -23,7 +23,7 @@ from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from api.v1.errors import exception_handler as api_exception_handler
-from api.v1.reports import OnGovernmentHost
+from api.v1.government.reports import OnGovernmentHost
 from warga.access.guards import government_of
 from warga.access.policy import Action, permission_for
 from warga.accounts.models import User

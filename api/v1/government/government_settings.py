@@ -18,8 +18,8 @@ from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
-from api.v1.organization import organization_error_response
-from api.v1.reports import OnGovernmentHost
+from api.v1.government.organization import organization_error_response
+from api.v1.government.reports import OnGovernmentHost
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for
 from warga.organization.errors import OrganizationError
