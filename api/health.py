@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tenants.host_kinds import EVERY, PUBLIC, answers_on
 from tenants.models import Level
 from warga.access.hosts import government_of
 from warga.access.operator import operator_may_enter
@@ -14,6 +15,7 @@ from warga.health.metrics import metrics_render
 from warga.health.selectors import health_report
 
 
+@answers_on(EVERY)
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -28,6 +30,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if report.healthy else 503)
 
 
+@answers_on(PUBLIC)
 @never_cache
 @require_GET
 def metrics(request: HttpRequest) -> HttpResponse:

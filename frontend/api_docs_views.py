@@ -15,6 +15,8 @@ from csp.constants import NONCE, SELF
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
+from tenants.host_kinds import EVERY, answers_on
+
 SCHEMA_URL_NAME = "v1-schema"
 
 
@@ -39,6 +41,8 @@ REDOC_STYLE_HASHES = [
     "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # an empty <style>
     "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",  # perfect-scrollbar.css
 ]
-swagger_page = csp_update({"style-src": [NONCE]})(SwaggerPage.as_view())
+swagger_page = answers_on(EVERY)(csp_update({"style-src": [NONCE]})(SwaggerPage.as_view()))
 # Redoc's search index runs in a worker it makes from a blob of its own (same-origin) script.
-redoc_page = csp_update({"style-src": [NONCE, *REDOC_STYLE_HASHES], "worker-src": [SELF, "blob:"]})(RedocPage.as_view())
+redoc_page = answers_on(EVERY)(
+    csp_update({"style-src": [NONCE, *REDOC_STYLE_HASHES], "worker-src": [SELF, "blob:"]})(RedocPage.as_view())
+)

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tenants.context import in_public_schema
+from tenants.host_kinds import EVERY, GOVERNMENT, PUBLIC, answers_on
 from warga.notifications.models import Channel
 from warga.notifications.selectors import (
     channel_preference_for,
@@ -36,6 +36,7 @@ def _service_worker_source() -> bytes:
     return _SERVICE_WORKER.read_bytes()
 
 
+@answers_on(EVERY)
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """`/service-worker.js`, served from the site root so that its scope is the whole host
@@ -54,19 +55,29 @@ def _choices_from(request: HttpRequest, offered: tuple[Channel, ...]) -> dict[st
     }
 
 
+def _page_context() -> dict[str, object]:
+    offered = notification_channels_offered()
+    return {"vapid_public_key": settings.WARGA_VAPID_PUBLIC_KEY if Channel.PUSH in offered else ""}
+
+
+@answers_on(PUBLIC)
+@login_required
+@require_http_methods(["GET", "POST"])
+def citizen_notifications_page(request: HttpRequest) -> HttpResponse:
+    """`/notifikasi/` on the public host: my notifications from every government."""
+    page = notifications_of_citizen(user_id=request.user.pk, limit=PAGE_SIZE)  # type: ignore[arg-type]
+    context = _page_context() | {"across": True, "items": page.items, "unread": page.unread}
+    return render(request, "frontend/notifications.html", context)
+
+
+@answers_on(GOVERNMENT)
 @login_required
 @require_http_methods(["GET", "POST"])
 def notifications_page(request: HttpRequest) -> HttpResponse:
+    """`/notifikasi/` on a government's host: my notifications there and my channels."""
     user_id = request.user.pk
     offered = notification_channels_offered()
-    context: dict[str, object] = {
-        "vapid_public_key": settings.WARGA_VAPID_PUBLIC_KEY if Channel.PUSH in offered else "",
-    }
-    if in_public_schema():
-        page = notifications_of_citizen(user_id=user_id, limit=PAGE_SIZE)  # type: ignore[arg-type]
-        context |= {"across": True, "items": page.items, "unread": page.unread}
-        return render(request, "frontend/notifications.html", context)
-
+    context = _page_context()
     if request.method == "POST":
         choices = _choices_from(request, offered)
         try:

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tenants.host_kinds import EVERY, answers_on
 from warga.access.guards import government_of, official_required
 from warga.access.policy import Action, ActionForbidden, policy_decide
 from warga.personaldata.selectors import data_request_export_for_owner, data_requests_for
@@ -28,6 +29,7 @@ DELETE_CONFIRMATION = "HAPUS"
 EXPORT_DOWNLOAD_NAME = "warga-data-pribadi.zip"
 
 
+@answers_on(EVERY)
 def privacy_notice(request: HttpRequest) -> HttpResponse:
     government = government_of(request)
     context: dict[str, object] = {"government": government}

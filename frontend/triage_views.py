@@ -21,7 +21,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontend.gates import government_page
-from tenants.models import Government, Level
+from tenants.host_kinds import NATIONAL, REGIONAL
+from tenants.models import Government
 from warga.access.policy import Action
 from warga.accounts.models import User
 from warga.national.models import OfferStatus
@@ -50,16 +51,10 @@ from warga.taxonomy.selectors import categories_active
 
 DESK_PATH = "/meja-triase/"
 OFFERS_PATH = "/tawaran-triase/"
-DESK_HOST_ONLY = "Meja triase hanya ada di alamat pemerintah pusat. (The triage desk is on the national host only.)"
-OFFERS_HOST_ONLY = (
-    "Tawaran meja triase hanya ada di alamat pemerintah provinsi, kabupaten dan kota. "
-    "(Triage offers are on a province's, regency's or city's host only.)"
-)
 NOT_AT_DESK = (
     "Laporan dengan nomor itu tidak ada di meja triase: mungkin sudah ditugaskan atau ditutup. "
     "(That report is not at the triage desk.)"
 )
-REGIONAL_LEVELS = (Level.PROVINCE, Level.REGENCY, Level.CITY)
 # Form fields named after the service's inputs: a refusal about `to_government_code` is shown
 # by the "tujuan" field.
 SERVICE_FIELDS = {"to_government_code": "tujuan", "note": "catatan", "reason": "alasan"}
@@ -119,7 +114,7 @@ def _labelled(item: dict[str, Any]) -> dict[str, Any]:
 
 
 @require_GET
-@government_page(Action.TRIAGE_ACT, levels=(Level.NATIONAL,), off_host=DESK_HOST_ONLY)
+@government_page(Action.TRIAGE_ACT, hosts=NATIONAL)
 def triage_queue_page(request: HttpRequest, government: Government) -> HttpResponse:
     """`/meja-triase/`: the desk's open reports, oldest first, 50 a page."""
     query = QueueFilter(request.GET or None)
@@ -179,7 +174,7 @@ DESK_ACTIONS: dict[str, type[forms.Form]] = {"tugaskan": AssignForm, "tahan": Ho
 
 
 @require_http_methods(["GET", "POST"])
-@government_page(Action.TRIAGE_ACT, levels=(Level.NATIONAL,), off_host=DESK_HOST_ONLY)
+@government_page(Action.TRIAGE_ACT, hosts=NATIONAL)
 def triage_report_page(request: HttpRequest, government: Government, tracking_number: str) -> HttpResponse:
     """`/meja-triase/laporan/<nomor>/`: one report at the desk and the three decisions on it."""
     report = triage_report(tracking_number=tracking_number)
@@ -271,14 +266,14 @@ def _offers_page(
 
 
 @require_GET
-@government_page(Action.OFFER_DECIDE, levels=REGIONAL_LEVELS, off_host=OFFERS_HOST_ONLY)
+@government_page(Action.OFFER_DECIDE, hosts=REGIONAL)
 def offers_page(request: HttpRequest, government: Government) -> HttpResponse:
     """`/tawaran-triase/`: the reports the desk offered this government, oldest first."""
     return _offers_page(request, government)
 
 
 @require_POST
-@government_page(Action.OFFER_DECIDE, levels=REGIONAL_LEVELS, off_host=OFFERS_HOST_ONLY)
+@government_page(Action.OFFER_DECIDE, hosts=REGIONAL)
 def offer_accept_page(request: HttpRequest, government: Government, offer_id: int) -> HttpResponse:
     try:
         outcome = offer_accept(actor=_user(request), government=government, offer_id=offer_id)
@@ -303,7 +298,7 @@ def _first(invalid: ReportInvalid) -> str:
 
 
 @require_POST
-@government_page(Action.OFFER_DECIDE, levels=REGIONAL_LEVELS, off_host=OFFERS_HOST_ONLY)
+@government_page(Action.OFFER_DECIDE, hosts=REGIONAL)
 def offer_decline_page(request: HttpRequest, government: Government, offer_id: int) -> HttpResponse:
     form = DeclineForm(request.POST, prefix=f"tawaran-{offer_id}")
     if form.is_valid():

@@ -17,6 +17,7 @@ from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants import hosts
 from tenants.context import tenant_connection
+from tenants.host_kinds import HostKind, kind_of, serve, serving_for_request
 
 
 def _page(request: HttpRequest, template: str, status: int, context: dict[str, object]) -> HttpResponse:
@@ -24,8 +25,15 @@ def _page(request: HttpRequest, template: str, status: int, context: dict[str, o
 
 
 class GovernmentHostMiddleware(TenantMainMiddleware):
+    """Also says which kind of host is being served (tenants.host_kinds) until the response
+    is made, which is what the URLconfs' host routes match on."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         super().__init__(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with serving_for_request(request):
+            return super().__call__(request)
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         connection = tenant_connection()
@@ -33,6 +41,7 @@ class GovernmentHostMiddleware(TenantMainMiddleware):
         hostname = self.hostname_from_request(request)
         if hostname in settings.WARGA_PUBLIC_HOSTS:
             request.tenant = connection.tenant  # type: ignore[attr-defined]
+            serve(request, HostKind.PUBLIC)
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             set_urlconf(request.urlconf)
             return None
@@ -47,6 +56,7 @@ class GovernmentHostMiddleware(TenantMainMiddleware):
 
         government.domain_url = hostname
         request.tenant = government  # type: ignore[attr-defined]
+        serve(request, kind_of(government))
         connection.set_tenant(government)
         request.urlconf = settings.ROOT_URLCONF
         set_urlconf(request.urlconf)

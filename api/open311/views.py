@@ -26,6 +26,7 @@ from api.open311.render import document, errors
 from api.v1.authentication import ApiKeyAuthentication
 from api.v1.errors import DOMAIN_ERRORS, PARSE_LIMITS, THROTTLED_MESSAGE
 from tenants.context import public_context
+from tenants.host_kinds import EVERY
 from tenants.models import Government
 from warga.access.client_ip import client_ip, ip_budget_key
 from warga.access.hosts import government_of
@@ -140,6 +141,8 @@ def _error_response(exc: Exception, fmt: str) -> HttpResponse | None:
 class Open311View(APIView):
     """Base of the GeoReport views: answers in the format the path ends with, errors included."""
 
+    # On every host: the public host's is the national intake, a government's is about it only.
+    host_kinds = EVERY
     authentication_classes = [Open311KeyAuthentication]
     permission_classes = [AllowAny]
     parser_classes = [FormParser, MultiPartParser]

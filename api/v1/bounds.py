@@ -54,3 +54,9 @@ class BoundedSerializer(serializers.Serializer[Any]):
         for field in fields.values():
             bound_field(field)
         return fields
+
+
+# A page of a list: `limit` items from `offset`.
+class PagingQuery(BoundedSerializer):
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+    offset = serializers.IntegerField(min_value=0, max_value=10_000, default=0)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from api.v1 import openapi
 from api.v1.base import ApiView
 from api.v1.bounds import BoundedSerializer
+from tenants.host_kinds import EVERY
 from warga.taxonomy.models import Datatype
 from warga.taxonomy.questions import Question, questions_by_category
 from warga.taxonomy.selectors import categories_active
@@ -66,6 +67,7 @@ def _question(question: Question, language: str) -> dict[str, Any]:
 
 
 class CategoryListView(ApiView):
+    host_kinds = EVERY
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(

@@ -13,6 +13,12 @@ its own errors. A view says those in words with `describe(...)`, passed to `exte
         ),
     )
 
+`WargaSchemaGenerator` (the project's DEFAULT_GENERATOR_CLASS) describes both kinds of host's
+routes in one schema: the public host's (api/v1/public/urls.py) and the government hosts'
+(api/v1/government/urls.py). Where both answer one path and method with their own views (the
+public look-up and the official view of a report), the two views share one description,
+declared once with `shared_operation`; the generator fails on two views of one path that do not.
+
 `WargaAutoSchema` (the project's DEFAULT_SCHEMA_CLASS) adds what it can tell from the view
 itself: whether an API key is accepted (the view's `api_key_action` and the policy's scopes),
 the refusals every operation shares (401, 403, 404, 429 with `Retry-After`, and 400 where there
@@ -25,11 +31,14 @@ is not an area.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.conf import settings
+from drf_spectacular.drainage import warn
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiExample
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 
 from api.v1.bounds import BoundedSerializer
@@ -322,3 +331,51 @@ class WargaAutoSchema(AutoSchema):
     @staticmethod
     def _example_key(example: OpenApiExample) -> str:
         return "".join(word.capitalize() for word in example.name.split())
+
+
+# --- One schema for every kind of host ---------------------------------------------------------
+
+Decorated = Callable[..., Any]
+
+
+def shared_operation(name: str, **schema: Any) -> Callable[[Decorated], Decorated]:
+    """`extend_schema` for an operation the public host and the government hosts answer on one
+    path and method, each with its own view: apply the same one to both views' methods."""
+    describe_it = extend_schema(**schema)
+
+    def decorate(method: Decorated) -> Decorated:
+        described = describe_it(method)
+        described.warga_operation = name  # type: ignore[attr-defined]
+        return described
+
+    return decorate
+
+
+def _shared_name(callback: Any, method: str) -> str | None:
+    return getattr(getattr(callback.cls, method.lower(), None), "warga_operation", None)
+
+
+class WargaSchemaGenerator(SchemaGenerator):
+    """The routes of the public host's URLconf, then the government hosts' (unless asked for
+    one URLconf or some patterns): a path and method both answer is described once."""
+
+    def _initialise_endpoints(self) -> None:
+        if self.endpoints is not None or self.patterns is not None or self.urlconf is not None:
+            super()._initialise_endpoints()
+            return
+        endpoints: dict[tuple[str, str], tuple[str, str, str, Any]] = {}
+        for urlconf in (settings.PUBLIC_SCHEMA_URLCONF, settings.ROOT_URLCONF):
+            self.inspector = self.endpoint_inspector_cls(None, urlconf)
+            for endpoint in self.inspector.get_api_endpoints():
+                path, _, method, callback = endpoint
+                known = endpoints.setdefault((path, method), endpoint)
+                if known[3].cls is callback.cls:
+                    continue
+                shared = _shared_name(known[3], method)
+                if shared is None or shared != _shared_name(callback, method):
+                    warn(
+                        f"{method} {path}: {known[3].cls.__name__} and {callback.cls.__name__} answer it on different "
+                        "hosts without one description (api.v1.openapi.shared_operation)"
+                    )
+        # (path, regex, method, view): drf-spectacular annotates three parts, DRF gives four.
+        self.endpoints = list(endpoints.values())  # type: ignore[arg-type]

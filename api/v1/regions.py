@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from api.v1 import openapi
 from api.v1.base import ApiView
 from api.v1.bounds import BoundedSerializer
+from tenants.host_kinds import EVERY
 from warga.intake.selectors import villages_offered
 
 VILLAGE_SEARCH_MAX = 20
@@ -64,6 +65,7 @@ class VillageOutput(BoundedSerializer):
 
 
 class VillageSearchView(ApiView):
+    host_kinds = EVERY
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(

@@ -16,12 +16,11 @@ from warga.access.policy import Action
 from warga.accounts.models import User
 
 CONSOLE_PATH = "/kantor/admin/"
-HOST_ONLY = "Konsol admin hanya ada di alamat pemerintah daerah. (The admin console is on a government's host only.)"
 
 
 def console_page(action: Action) -> Callable[[View], View]:
     """A console page: officials whose seat allows `action` in the government (frontend.gates)."""
-    return government_page(action, off_host=HOST_ONLY)
+    return government_page(action)
 
 
 def acting_user(request: HttpRequest) -> User:

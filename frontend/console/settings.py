@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from frontend.console.base import CONSOLE_PATH, acting_user, console_page, page, refusal_into
+from tenants.host_kinds import GOVERNMENT, answers_on
 from tenants.models import Government
 from warga.access.hosts import government_of
 from warga.access.policy import Action
@@ -104,12 +105,12 @@ def branding_page(request: HttpRequest, government: Government) -> HttpResponse:
     return page(request, government, "branding.html", {"form": form, "current": current}, section="branding")
 
 
+@answers_on(GOVERNMENT)
 @require_GET
 def brand_stylesheet(request: HttpRequest) -> HttpResponse:
     """`--brand` for the host's government; the layout links it with the colour in the URL."""
     government = government_of(request)
-    if government is None:
-        raise Http404
+    assert government is not None  # a government's host only (answers_on)
     colour = branding_current(government=government).colour
     body = f":root {{ --brand: {colour}; }}\n" if colour else ""
     response = HttpResponse(body, content_type="text/css; charset=utf-8")
@@ -117,11 +118,10 @@ def brand_stylesheet(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@answers_on(GOVERNMENT)
 @require_GET
 def brand_logo(request: HttpRequest) -> HttpResponse:
     """The logo, re-encoded as a PNG when it was uploaded; 404 without one."""
-    if government_of(request) is None:
-        raise Http404
     logo = branding_logo()
     if logo is None:
         raise Http404(_("This government has no logo."))

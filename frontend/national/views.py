@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET
 
 from frontend.national.tables import Column, Row, Table, as_context, csv_response, table_named
 from frontend.national.tiles import TILES, shade_bounds, shade_of
+from tenants.host_kinds import OVERSIGHT, answers_on
 from tenants.models import Government
 from warga.access.guards import page_refusal
 from warga.access.hosts import central_origin, government_of
@@ -58,10 +59,6 @@ from warga.national.selectors import (
 from warga.regions.selectors import boundary_paths
 from warga.taxonomy.selectors import category_names
 
-NOT_HERE = (
-    "Halaman pemantauan nasional ada di alamat pemerintah pusat dan di alamat pemerintah provinsi. "
-    "(National oversight pages are on the national and province government hosts.)"
-)
 OUTSIDE = "Wilayah itu di luar provinsi ini. (That region is outside this province.)"
 DEFAULT_DAYS = 30
 # One page answers a period of at most this many days, as the API does.
@@ -76,18 +73,20 @@ View = Callable[..., HttpResponse]
 
 
 def _scope_of_host(request: HttpRequest) -> tuple[Government, NationalScope]:
+    # Mounted on the national host and provinces' only (OVERSIGHT): both are always there.
     government = government_of(request)
-    scope = None if government is None else scope_for(government=government)
-    if government is None or scope is None:
-        raise Http404(NOT_HERE)
+    assert government is not None
+    scope = scope_for(government=government)
+    assert scope is not None
     return government, scope
 
 
 def oversight_page(view: View) -> View:
-    """The host first (404 off the national and province hosts, whoever asks), then any
-    official of this government (`policy_official`); a refusal is answered by `page_refusal`
-    (sign-in, TOTP, or a 403 saying why, with nothing of the page)."""
+    """On the national host and a province's only (the route is not mounted elsewhere), for
+    any official of this government (`policy_official`); a refusal is answered by
+    `page_refusal` (sign-in, TOTP, or a 403 saying why, with nothing of the page)."""
 
+    @answers_on(OVERSIGHT)
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         government, scope = _scope_of_host(request)
@@ -576,6 +575,7 @@ def surges_page(request: HttpRequest, government: Government, scope: NationalSco
 # --- Open data ----------------------------------------------------------------------------------
 
 
+@answers_on(OVERSIGHT)
 @require_GET
 def open_data_page(request: HttpRequest) -> HttpResponse:
     """What anyone may download, and how it is protected: the page itself shows no data, so it

@@ -10,15 +10,11 @@ from frontend.gates import View, government_page
 from warga.access.policy import Action
 from warga.accounts.models import User
 
-GOVERNMENT_HOST_ONLY = (
-    "Ruang kerja petugas ada di alamat pemerintah daerah. (The officials' workspace is on a government's host.)"
-)
-
 
 def office_page(action: Action) -> Callable[[View], View]:
     """An office page: officials with a seat allowing `action` somewhere in the government
     (frontend.gates); the view decides for the object itself."""
-    return government_page(action, off_host=GOVERNMENT_HOST_ONLY, anywhere=True)
+    return government_page(action, anywhere=True)
 
 
 def acting_user(request: HttpRequest) -> User:

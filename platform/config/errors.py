@@ -1,4 +1,9 @@
-"""The answer when a dependency is down: 503 with Retry-After, in words a person can act on.
+"""The URLconfs' error answers: a path not served on this host, and a dependency that is down.
+
+A v1 path that another kind of host serves answers 404 with the API's error body saying where
+(api.v1.elsewhere); any other unknown path gets Django's plain 404 page.
+
+When a dependency is down: 503 with Retry-After, in words a person can act on.
 
 Django turns an exception that escapes a view or a middleware into the URL conf's `handler500`,
 called while the exception is being handled. When that exception says the database or the
@@ -15,8 +20,11 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.defaults import server_error
+from django.urls import Resolver404
+from django.views.defaults import page_not_found, server_error
 from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from api.v1.elsewhere import not_served_here
 
 logger = logging.getLogger(__name__)
 
@@ -57,3 +65,11 @@ def handler500(request: HttpRequest) -> HttpResponse:
         logger.warning("%s %s answered 503: a dependency is down", request.method, request.path)
         return unavailable_response(request)
     return server_error(request)
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if isinstance(exception, Resolver404):
+        elsewhere = not_served_here(request)
+        if elsewhere is not None:
+            return elsewhere
+    return page_not_found(request, exception)

@@ -597,14 +597,17 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Warga API",
     "VERSION": "1",
     "DESCRIPTION": (
-        "Citizens' reports to Indonesia's regional governments. The same paths answer on the public host "
-        "(the shared citizen app) and on every government's host (`<slug>.<base domain>`), each operation "
-        "on the hosts its description names. Sign in with a browser session (writes need the CSRF token) "
-        "or send a government's API key as `Authorization: Bearer wrg_...`. Every refusal has one body, "
+        "Citizens' reports to Indonesia's regional governments, on the public host (the shared citizen app) "
+        "and on every government's host (`<slug>.<base domain>`): each operation answers on the hosts its "
+        "description names, and is a 404 `not_found` saying where on any other. Sign in with a browser "
+        "session (writes need the CSRF token) or send a government's API key as `Authorization: Bearer "
+        "wrg_...`. Every refusal has one body, "
         '`{"error": {"code": ..., "message": ...}}`; 429 comes with `Retry-After`. '
         "A newcomer's guide with curl examples: docs/api.md in the source."
     ),
     "SERVE_INCLUDE_SCHEMA": False,
+    # Both kinds of host's v1 routes in one schema (api/v1/public/ and api/v1/government/).
+    "DEFAULT_GENERATOR_CLASS": "api.v1.openapi.WargaSchemaGenerator",
     # The areas as top-level tags, after drf-spectacular's own enum hook (api.v1.openapi).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.v1.openapi.add_area_tags"],
     # Swagger UI and Redoc from drf-spectacular-sidecar's static files: no CDN (api/docs.py).

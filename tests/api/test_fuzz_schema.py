@@ -23,7 +23,6 @@ import schemathesis
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.renderers import JSONRenderer
@@ -31,6 +30,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.core.transport import Response
 from schemathesis.generation import GenerationMode
 
+from api.v1.openapi import WargaSchemaGenerator
 from tenants.models import Government
 from tests.api.helpers import official_of, signed_in_client
 from tests.factories import UserFactory
@@ -42,7 +42,7 @@ EXAMPLES = int(os.environ.get("WARGA_FUZZ_EXAMPLES", "6"))
 
 
 def _schema() -> Any:
-    raw = json.loads(JSONRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
+    raw = json.loads(JSONRenderer().render(WargaSchemaGenerator().get_schema(request=None, public=True)))
     return schemathesis.openapi.from_dict(raw)
 
 

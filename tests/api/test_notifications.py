@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
 from api.v1.government import notifications
+from api.v1.public import notifications as public_notifications
 from tenants.context import government_context
+from tenants.host_kinds import HostKind, serving
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
@@ -45,10 +47,14 @@ def channels_off(settings: Any) -> None:
 
 
 def test_the_notification_routes_keep_their_names_and_live_in_their_own_module() -> None:
-    for path in ("/api/v1/notifications/", "/api/v1/notifications/1/read/", PREFERENCES, "/api/v1/me/notifications/"):
-        match = resolve(path, urlconf="config.urls_tenant")
-        assert match.func.view_class.__module__ == notifications.__name__  # type: ignore[attr-defined]
-    assert resolve(PREFERENCES, urlconf="config.urls_tenant").url_name == "v1-notification-preferences"
+    with serving(HostKind.CITY):
+        for path in ("/api/v1/notifications/", "/api/v1/notifications/1/read/", PREFERENCES):
+            match = resolve(path, urlconf="config.urls_tenant")
+            assert match.func.view_class.__module__ == notifications.__name__  # type: ignore[attr-defined]
+        assert resolve(PREFERENCES, urlconf="config.urls_tenant").url_name == "v1-notification-preferences"
+    with serving(HostKind.PUBLIC):
+        match = resolve("/api/v1/me/notifications/", urlconf="config.urls_public")
+        assert match.func.view_class.__module__ == public_notifications.__name__  # type: ignore[attr-defined]
 
 
 def test_preferences_offer_only_configured_channels_and_refuse_the_others(

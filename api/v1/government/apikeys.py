@@ -13,9 +13,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
-from api.v1.base import ApiView, require_government_host, signed_in_user
+from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
+from tenants.host_kinds import GOVERNMENT
 from warga.access.hosts import government_of
 from warga.access.models import ApiScope
 from warga.access.policy import Action, permission_for
@@ -71,6 +72,7 @@ CREATE_EXAMPLES = [
 
 
 class ApiKeyListView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [MayEditApiKeys]
 
     @extend_schema(
@@ -83,7 +85,6 @@ class ApiKeyListView(ApiView):
         summary="This government's API keys",
     )
     def get(self, request: Request) -> Response:
-        require_government_host()
         government = government_of(request)
         assert government is not None
         return Response(ApiKeyOutput(api_keys_of_government(government=government), many=True).data)
@@ -107,7 +108,6 @@ class ApiKeyListView(ApiView):
         summary="Create an API key (shown once)",
     )
     def post(self, request: Request) -> Response:
-        require_government_host()
         government = government_of(request)
         assert government is not None
         given = ApiKeyInput(data=request.data)
@@ -122,6 +122,7 @@ class ApiKeyListView(ApiView):
 
 
 class ApiKeyRevokeView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [MayEditApiKeys]
 
     @extend_schema(
@@ -136,7 +137,6 @@ class ApiKeyRevokeView(ApiView):
         summary="Revoke an API key (at once)",
     )
     def post(self, request: Request, key_id: int) -> Response:
-        require_government_host()
         government = government_of(request)
         assert government is not None
         try:

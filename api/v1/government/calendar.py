@@ -16,9 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
-from api.v1.base import ApiView, require_government_host, signed_in_user
+from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
+from tenants.host_kinds import GOVERNMENT
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for
 from warga.organization.selectors import today_in
@@ -114,6 +115,7 @@ class CalendarQuery(BoundedSerializer):
 
 
 class CalendarView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
     @extend_schema(
@@ -131,7 +133,6 @@ class CalendarView(ApiView):
         summary="The working calendar and SLA targets for a year",
     )
     def get(self, request: Request) -> Response:
-        require_government_host()
         query = CalendarQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         government = government_of(request)
@@ -167,6 +168,7 @@ class DayOffInput(BoundedSerializer):
 
 
 class DayOffListView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
 
     @extend_schema(
@@ -184,7 +186,6 @@ class DayOffListView(ApiView):
         summary="Add a decree day off or local holiday",
     )
     def post(self, request: Request) -> Response:
-        require_government_host()
         given = DayOffInput(data=request.data)
         given.is_valid(raise_exception=True)
         try:
@@ -195,6 +196,7 @@ class DayOffListView(ApiView):
 
 
 class DayOffDetailView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
 
     @extend_schema(
@@ -209,7 +211,6 @@ class DayOffDetailView(ApiView):
         summary="Remove a day off",
     )
     def delete(self, request: Request, day_off_id: int) -> Response:
-        require_government_host()
         try:
             day_off_remove(day_off_id=day_off_id, actor_id=signed_in_user(request).pk)
         except WorkCalendarEntryNotFound as error:
@@ -226,6 +227,7 @@ class DayWorkedInput(BoundedSerializer):
 
 
 class DayWorkedListView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
 
     @extend_schema(
@@ -243,7 +245,6 @@ class DayWorkedListView(ApiView):
         summary="Add a substitute working day (without hours: that weekday's, or Monday's)",
     )
     def post(self, request: Request) -> Response:
-        require_government_host()
         given = DayWorkedInput(data=request.data)
         given.is_valid(raise_exception=True)
         try:
@@ -254,6 +255,7 @@ class DayWorkedListView(ApiView):
 
 
 class DayWorkedDetailView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
 
     @extend_schema(
@@ -268,7 +270,6 @@ class DayWorkedDetailView(ApiView):
         summary="Remove a substitute working day",
     )
     def delete(self, request: Request, day_worked_id: int) -> Response:
-        require_government_host()
         try:
             day_worked_remove(day_worked_id=day_worked_id, actor_id=signed_in_user(request).pk)
         except WorkCalendarEntryNotFound as error:
@@ -297,6 +298,7 @@ class SlaTargetInput(BoundedSerializer):
 
 
 class SlaTargetView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated, MAY_EDIT]
 
     @extend_schema(
@@ -319,7 +321,6 @@ class SlaTargetView(ApiView):
         summary="Set the SLA target of a step, for a category or by default (applies to the next report)",
     )
     def put(self, request: Request) -> Response:
-        require_government_host()
         given = SlaTargetInput(data=request.data)
         given.is_valid(raise_exception=True)
         try:

@@ -19,7 +19,7 @@ from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from api.v1.government.organization import organization_error_response
-from api.v1.government.reports import OnGovernmentHost
+from tenants.host_kinds import GOVERNMENT
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for
 from warga.organization.errors import OrganizationError
@@ -46,9 +46,11 @@ class PrivacySettingsSerializer(BoundedSerializer):
 
 
 class PrivacySettingsView(ApiView):
+    host_kinds = GOVERNMENT
+
     def get_permissions(self) -> list[permissions.BasePermission]:
         gate = IsOfficialWithMFA if self.request.method == "GET" else MayEditSettings
-        return [OnGovernmentHost(), permissions.IsAuthenticated(), gate()]
+        return [permissions.IsAuthenticated(), gate()]
 
     @extend_schema(
         description=openapi.describe(
@@ -120,11 +122,13 @@ def branding_body(request: Request) -> dict[str, Any]:
 
 
 class BrandingView(ApiView):
+    host_kinds = GOVERNMENT
+
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_permissions(self) -> list[permissions.BasePermission]:
         gate = IsOfficialWithMFA if self.request.method == "GET" else MayEditBranding
-        return [OnGovernmentHost(), permissions.IsAuthenticated(), gate()]
+        return [permissions.IsAuthenticated(), gate()]
 
     @extend_schema(
         description=openapi.describe(

@@ -1,35 +1,35 @@
-"""National oversight over HTTP: the dashboard, the overseers' export, open data.
+"""National oversight over HTTP: the dashboard and the overseers' export.
 
-The dashboard and the export answer on the national government's host (the whole country)
-and on a province government's host (that province only), for its officials (an active
-membership there, with two-step verification: warga.access). Open data answers on the
-public host to anyone. Every answer comes from the national read model, never from a
-government's schema.
+They answer on the national government's host (the whole country) and on a province
+government's host (that province only), for its officials (an active membership there, with
+two-step verification: warga.access); their routes are not mounted on any other host. Every
+answer comes from the national read model, never from a government's schema. Open data, on
+the public host, is api.v1.public.open_data.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import UTC, date, timedelta
+from datetime import UTC, date
 from typing import Any
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.http import Http404, StreamingHttpResponse
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
-from api.v1.base import ApiView, require_public_host
+from api.v1.base import ApiView
 from api.v1.bounds import BoundedSerializer
+from api.v1.periods import PeriodOutput, PeriodSerializer
+from tenants.host_kinds import OVERSIGHT
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for
 from warga.national.models import RegionLevel
 from warga.national.selectors import (
     EXPORT_COLUMNS,
-    OPEN_DATA_MIN_CELL,
     RANKING_MIN_VOLUME,
     NationalScope,
     Normalisation,
@@ -40,39 +40,10 @@ from warga.national.selectors import (
     dashboard_series,
     dashboard_surges,
     facts_for_export,
-    open_data_cells,
     relay_freshness,
     scope_for,
     surge_flags_open,
 )
-
-OVERSIGHT_HOST_ONLY = (
-    "Dasbor nasional tersedia di alamat pemerintah pusat dan di alamat pemerintah provinsi (untuk provinsinya). "
-    "(The national dashboard is served on the national and province government hosts.)"
-)
-OPEN_DATA_PUBLIC_HOST_ONLY = "Data terbuka tersedia di alamat nasional Warga. (Open data is served on the public host.)"
-DEFAULT_DAYS = 30
-# One query answers a period of at most this many days: longer ones go through the export.
-MAX_DAYS = 366
-OPEN_DATA_MAX_DAYS = 3 * 366
-
-
-class PeriodSerializer(BoundedSerializer):
-    start = serializers.DateField(required=False, help_text="Hari pertama (YYYY-MM-DD), WIB.")
-    end = serializers.DateField(required=False, help_text="Hari terakhir (YYYY-MM-DD), WIB; termasuk.")
-
-    max_days = MAX_DAYS
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        end = attrs.get("end") or timezone.localdate()
-        start = attrs.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
-        if start > end:
-            raise serializers.ValidationError({"start": "Tanggal awal harus sebelum atau sama dengan tanggal akhir."})
-        if (end - start).days + 1 > self.max_days:
-            raise serializers.ValidationError(
-                {"end": f"Periode paling panjang {self.max_days} hari; persempit tanggalnya atau gunakan ekspor."}
-            )
-        return attrs | {"start": start, "end": end}
 
 
 class DashboardQuerySerializer(PeriodSerializer):
@@ -86,11 +57,6 @@ class DashboardQuerySerializer(PeriodSerializer):
     min_volume = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
 
 
-class OpenDataQuerySerializer(PeriodSerializer):
-    max_days = OPEN_DATA_MAX_DAYS
-    output = serializers.ChoiceField(choices=["json", "csv"], required=False, help_text="json (bawaan) atau csv.")
-
-
 # --- What the dashboard and open data answer -----------------------------------------------------
 # The views serialize their payloads through these, so the published schema is what is sent:
 # a key a selector adds without a field here is not sent (and the schema test notices).
@@ -98,11 +64,6 @@ class OpenDataQuerySerializer(PeriodSerializer):
 
 class ScopeOutput(BoundedSerializer):
     province_code = serializers.CharField(allow_null=True, help_text="Provinsi yang dilihat; null: seluruh negeri.")
-
-
-class PeriodOutput(BoundedSerializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
 
 
 class KpiOutput(BoundedSerializer):
@@ -244,25 +205,10 @@ class DashboardOutput(BoundedSerializer):
     freshness = FreshnessOutput()
 
 
-class OpenDataCellOutput(BoundedSerializer):
-    month = serializers.CharField(help_text="YYYY-MM")
-    region_code = serializers.CharField()
-    category_code = serializers.CharField()
-    reports = serializers.IntegerField(allow_null=True, help_text="null when suppressed.")
-    suppressed = serializers.BooleanField()
-
-
-class OpenDataOutput(BoundedSerializer):
-    period = PeriodOutput()
-    suppressed_below = serializers.IntegerField()
-    cells = OpenDataCellOutput(many=True)
-
-
 def _oversight_scope(request: Request) -> NationalScope:
     government = government_of(request)
     scope = None if government is None else scope_for(government=government)
-    if scope is None:
-        raise Http404(OVERSIGHT_HOST_ONLY)
+    assert scope is not None  # the national host or a province's only (host_kinds)
     return scope
 
 
@@ -276,6 +222,8 @@ def _child_level(scope: NationalScope, parent: str | None) -> str:
 class NationalDashboardView(ApiView):
     """KPIs, drill-down by region, categories, the daily series, rankings, surges (computed
     for the period's end, and the open flags) and freshness (with any stalled relay)."""
+
+    host_kinds = OVERSIGHT
 
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
@@ -360,6 +308,8 @@ def _csv_lines(header: tuple[str, ...], rows: Iterator[tuple[Any, ...]]) -> Iter
 class NationalExportView(ApiView):
     """Every fact of the period (and of the province on a province host) as CSV, streamed."""
 
+    host_kinds = OVERSIGHT
+
     permission_classes = [permissions.IsAuthenticated, permission_for(Action.NATIONAL_EXPORT)]
 
     @extend_schema(
@@ -391,45 +341,3 @@ class NationalExportView(ApiView):
         name = f"laporan-{scope.province_code or 'nasional'}-{start}-{end}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-
-
-class OpenDataView(ApiView):
-    """Reports per kabupaten/kota x category x month for anyone; cells under 5 suppressed."""
-
-    authentication_classes: list[Any] = []
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(
-        description=openapi.describe(
-            (
-                "Open data: reports per regency/city, category and month for a period; cells under the "
-                "threshold (`suppressed_below`) are suppressed. `output=csv` for a CSV file."
-            ),
-            who=openapi.ANYONE,
-            host=openapi.PUBLIC_HOST,
-            errors={"400 invalid": "A bad period."},
-        ),
-        parameters=[OpenDataQuerySerializer, OpenApiParameter("output", str, enum=["json", "csv"])],
-        responses={200: OpenDataOutput, (200, "text/csv"): str},
-        summary="Data terbuka: jumlah laporan per wilayah, kategori dan bulan",
-    )
-    def get(self, request: Request) -> Response | HttpResponse:
-        require_public_host(OPEN_DATA_PUBLIC_HOST_ONLY)
-        query = OpenDataQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        start, end = query.validated_data["start"], query.validated_data["end"]
-        cells = open_data_cells(start=start, end=end)
-        if query.validated_data.get("output") == "csv":
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            writer = csv.writer(response)
-            writer.writerow(["month", "region_code", "category_code", "reports"])
-            for cell in cells:
-                reports = "<5" if cell["suppressed"] else cell["reports"]
-                writer.writerow([cell["month"], cell["region_code"], cell["category_code"], reports])
-            response["Content-Disposition"] = f'attachment; filename="laporan-warga-{start}-{end}.csv"'
-            return response
-        return Response(
-            OpenDataOutput(
-                {"period": {"start": start, "end": end}, "suppressed_below": OPEN_DATA_MIN_CELL, "cells": cells}
-            ).data
-        )

@@ -1,9 +1,6 @@
-"""Notifications over HTTP.
-
-On a government's host: my notifications in that government, marking them read, my channels
-there. On the public host: my notifications across governments (`me/notifications/`). On every
-host: subscribing this browser to web push (`me/push-subscriptions/`; the subscription belongs
-to the account, wherever it was made).
+"""Notifications over HTTP on a government's host: my notifications in that government,
+marking them read, my channels there. A citizen's notifications across governments are
+api.v1.public.notifications; web push subscriptions, on every host, api.v1.push.
 """
 
 from __future__ import annotations
@@ -16,15 +13,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
-from api.v1.base import ApiView, require_government_host, require_public_host, signed_in_user
-from api.v1.bounds import BoundedSerializer
+from api.v1.base import ApiView, signed_in_user
+from api.v1.bounds import BoundedSerializer, PagingQuery
 from api.v1.errors import body
+from tenants.host_kinds import GOVERNMENT
 from warga.notifications.models import Channel, ChannelPreference
 from warga.notifications.selectors import (
     channel_preference_for,
     notification_channels_offered,
     notifications_for_user,
-    notifications_of_citizen,
     notifications_unread_count,
 )
 from warga.notifications.services import (
@@ -34,23 +31,12 @@ from warga.notifications.services import (
     notification_mark_read,
     notifications_mark_all_read,
 )
-from warga.recipients.services import (
-    PushSubscriptionInvalid,
-    PushUnavailable,
-    push_subscription_delete,
-    push_subscription_save,
-)
 
 
 def _field_refused(*, field: str, code: str, message: str, http_status: int = status.HTTP_400_BAD_REQUEST) -> Response:
     return Response(
         body(code=code, message=message, fields={field: [{"code": code, "message": message}]}), status=http_status
     )
-
-
-class PagingQuery(BoundedSerializer):
-    limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
-    offset = serializers.IntegerField(min_value=0, max_value=10_000, default=0)
 
 
 class NotificationOutput(BoundedSerializer):
@@ -79,6 +65,7 @@ def _preference_body(preference: ChannelPreference) -> dict[str, Any]:
 
 
 class NotificationListView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
@@ -98,7 +85,6 @@ class NotificationListView(ApiView):
         summary="My notifications in this government, newest first",
     )
     def get(self, request: Request) -> Response:
-        require_government_host()
         paging = PagingQuery(
             data={k: request.query_params[k] for k in ("limit", "offset") if k in request.query_params}
         )
@@ -111,6 +97,7 @@ class NotificationListView(ApiView):
 
 
 class NotificationUnreadCountView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
@@ -123,11 +110,11 @@ class NotificationUnreadCountView(ApiView):
         responses={200: inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})},
     )
     def get(self, request: Request) -> Response:
-        require_government_host()
         return Response({"unread": notifications_unread_count(user_id=signed_in_user(request).pk)})
 
 
 class NotificationReadView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
@@ -142,7 +129,6 @@ class NotificationReadView(ApiView):
         summary="Mark one notification read",
     )
     def post(self, request: Request, notification_id: int) -> Response:
-        require_government_host()
         try:
             notification = notification_mark_read(user_id=signed_in_user(request).pk, notification_id=notification_id)
         except NotificationNotFound as error:
@@ -151,6 +137,7 @@ class NotificationReadView(ApiView):
 
 
 class NotificationReadAllView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
@@ -164,7 +151,6 @@ class NotificationReadAllView(ApiView):
         responses={200: inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})},
     )
     def post(self, request: Request) -> Response:
-        require_government_host()
         return Response({"marked": notifications_mark_all_read(user_id=signed_in_user(request).pk)})
 
 
@@ -176,6 +162,7 @@ class PreferenceOutput(PreferenceSerializer):
 
 
 class NotificationPreferenceView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
@@ -191,7 +178,6 @@ class NotificationPreferenceView(ApiView):
         summary="My notification channels in this government",
     )
     def get(self, request: Request) -> Response:
-        require_government_host()
         return Response(_preference_body(channel_preference_for(user_id=signed_in_user(request).pk)))
 
     @extend_schema(
@@ -209,7 +195,6 @@ class NotificationPreferenceView(ApiView):
         responses={200: PreferenceOutput},
     )
     def put(self, request: Request) -> Response:
-        require_government_host()
         given = PreferenceSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
@@ -220,132 +205,3 @@ class NotificationPreferenceView(ApiView):
 
 
 # --- across governments (public host) -------------------------------------------------------------
-
-
-class CitizenNotificationOutput(BoundedSerializer):
-    id = serializers.IntegerField(source="notification.id")
-    government_code = serializers.CharField(allow_null=True)
-    government_name = serializers.CharField()
-    government_slug = serializers.CharField(help_text="The government's host is <slug>.<base domain>.")
-    kind = serializers.CharField(source="notification.kind")
-    details = serializers.DictField(source="notification.context")
-    created_at = serializers.DateTimeField(source="notification.created_at")
-    read_at = serializers.DateTimeField(source="notification.read_at", allow_null=True)
-
-
-class MyNotificationsView(ApiView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(
-        description=openapi.describe(
-            ("A citizen's in-app notifications from every government, newest first, with the unread count."),
-            who=openapi.CITIZEN,
-            host=openapi.PUBLIC_HOST,
-        ),
-        parameters=[PagingQuery],
-        responses={
-            200: inline_serializer(
-                "MyNotificationsPage",
-                {
-                    "results": CitizenNotificationOutput(many=True),
-                    "unread": serializers.IntegerField(),
-                    "next_offset": serializers.IntegerField(allow_null=True),
-                },
-            )
-        },
-        summary="My in-app notifications across every government that holds some (public host)",
-    )
-    def get(self, request: Request) -> Response:
-        require_public_host()
-        paging = PagingQuery(data=request.query_params)
-        paging.is_valid(raise_exception=True)
-        page = notifications_of_citizen(user_id=signed_in_user(request).pk, **paging.validated_data)
-        return Response(
-            {
-                "results": CitizenNotificationOutput(page.items, many=True).data,
-                "unread": page.unread,
-                "next_offset": page.next_offset,
-            }
-        )
-
-
-# --- web push subscriptions (every host) ---------------------------------------------------------
-
-
-class PushKeysInput(BoundedSerializer):
-    p256dh = serializers.CharField(max_length=100)
-    auth = serializers.CharField(max_length=50)
-
-
-class PushSubscriptionInput(BoundedSerializer):
-    """What the browser's `PushSubscription.toJSON()` gives; `expirationTime` is ignored (the
-    push service's 404/410 is what ends a subscription)."""
-
-    endpoint = serializers.CharField(max_length=2000)
-    keys = PushKeysInput()
-
-
-class PushEndpointInput(BoundedSerializer):
-    endpoint = serializers.CharField(max_length=2000)
-
-
-class PushSubscriptionView(ApiView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(
-        description=openapi.describe(
-            (
-                "Saves this browser's web push subscription (what `PushSubscription.toJSON()` gives) for "
-                "my notifications; 201 when new, 200 when it was known."
-            ),
-            who=openapi.SIGNED_IN,
-            host="Every host (public and government).",
-            errors={
-                "400 invalid": "Not a push service address, or bad keys.",
-                "409 channel_unavailable": "Web push is not set up on this installation.",
-            },
-        ),
-        request=PushSubscriptionInput,
-        responses={
-            201: inline_serializer("PushSubscribed", {"subscribed": serializers.BooleanField()}),
-            200: inline_serializer("PushSubscribedAgain", {"subscribed": serializers.BooleanField()}),
-        },
-        summary="Receive my notifications in this browser (web push)",
-    )
-    def post(self, request: Request) -> Response:
-        given = PushSubscriptionInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        try:
-            _, created = push_subscription_save(
-                user=signed_in_user(request),
-                endpoint=given.validated_data["endpoint"],
-                p256dh=given.validated_data["keys"]["p256dh"],
-                auth=given.validated_data["keys"]["auth"],
-                user_agent=request.headers.get("User-Agent", ""),
-            )
-        except PushUnavailable as error:
-            return Response(body(code="channel_unavailable", message=error.message), status=status.HTTP_409_CONFLICT)
-        except PushSubscriptionInvalid as error:
-            return _field_refused(field=error.field, code="invalid", message=error.message)
-        return Response({"subscribed": True}, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
-
-    @extend_schema(
-        description=openapi.describe(
-            "Stops web push to this browser (by its `endpoint`).",
-            who=openapi.SIGNED_IN,
-            host="Every host (public and government).",
-            errors={"404 not_found": "This browser is not subscribed for your account."},
-        ),
-        request=PushEndpointInput,
-        responses={204: None},
-        summary="Stop web push to this browser",
-    )
-    def delete(self, request: Request) -> Response:
-        given = PushEndpointInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        if not push_subscription_delete(user=signed_in_user(request), endpoint=given.validated_data["endpoint"]):
-            return Response(
-                body(code="not_found", message="Peramban ini tidak berlangganan notifikasi akun Anda."),
-                status=status.HTTP_404_NOT_FOUND,
-            )
-        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -23,7 +23,7 @@ from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from api.v1.errors import exception_handler as api_exception_handler
-from api.v1.government.reports import OnGovernmentHost
+from tenants.host_kinds import GOVERNMENT
 from warga.access.guards import government_of
 from warga.access.policy import Action, permission_for
 from warga.accounts.models import User
@@ -97,15 +97,16 @@ def _exception_handler(exc: Exception, context: dict[str, Any]) -> Response | No
 
 
 class OrganizationView(ApiView):
-    """Government host only (404 elsewhere, whoever asks), then the policy: `read_action` for
-    GET, `write_action` for everything else."""
+    """A government's host only, then the policy: `read_action` for GET, `write_action` for
+    everything else."""
 
+    host_kinds = GOVERNMENT
     read_action: Action = Action.ORGANIZATION_VIEW
     write_action: Action = Action.ORGANIZATION_EDIT
 
     def get_permissions(self) -> list[BasePermission]:
         action = self.read_action if self.request.method in ("GET", "HEAD", "OPTIONS") else self.write_action
-        return [OnGovernmentHost(), permission_for(action)()]
+        return [permission_for(action)()]
 
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
         return _exception_handler
@@ -366,7 +367,7 @@ class MembershipView(OrganizationView):
         query = MembershipQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         government = government_of(request)
-        assert government is not None  # OnGovernmentHost
+        assert government is not None  # a government host only (host_kinds)
         memberships = list(
             memberships_list(
                 government=government,

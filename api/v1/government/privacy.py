@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from api.v1 import openapi
 from api.v1.base import ApiView
 from api.v1.bounds import BoundedSerializer
-from api.v1.government.reports import OnGovernmentHost
+from tenants.host_kinds import GOVERNMENT
 from warga.access.guards import IsOfficialWithMFA
 from warga.accounts.models import User
 from warga.privacy.services import reporter_identity_reveal
@@ -28,7 +28,8 @@ class RevealOutput(BoundedSerializer):
 
 
 class ReporterIdentityView(ApiView):
-    permission_classes = [OnGovernmentHost, IsOfficialWithMFA]
+    host_kinds = GOVERNMENT
+    permission_classes = [IsOfficialWithMFA]
 
     @extend_schema(
         description=openapi.describe(

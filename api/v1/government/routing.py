@@ -19,9 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
-from api.v1.base import ApiView, require_government_host, signed_in_user
+from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
+from tenants.host_kinds import GOVERNMENT
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for, policy_require
 from warga.reports.lifecycle import Status
@@ -127,6 +128,7 @@ def _require_rule_editor(request: Request) -> None:
 
 
 class RuleSetListView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
     @extend_schema(
@@ -139,11 +141,11 @@ class RuleSetListView(ApiView):
         summary="Routing rule versions, newest first",
     )
     def get(self, request: Request) -> Response:
-        require_government_host()
         return Response(RuleSetOutput(rule_sets_list(), many=True).data)
 
 
 class RulesView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
     @extend_schema(
@@ -160,7 +162,6 @@ class RulesView(ApiView):
         summary="The active routing rules",
     )
     def get(self, request: Request) -> Response:
-        require_government_host()
         active = rule_set_active()
         if active is None:
             return _not_configured(RoutingNotConfigured("Belum ada aturan penerusan aktif."))
@@ -181,7 +182,6 @@ class RulesView(ApiView):
         summary="Save the rules as a new version (admin koordinator)",
     )
     def post(self, request: Request) -> Response:
-        require_government_host()
         _require_rule_editor(request)
         given = RuleSetInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -197,6 +197,7 @@ class RulesView(ApiView):
 
 
 class RuleSetRestoreView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
     @extend_schema(
@@ -211,7 +212,6 @@ class RuleSetRestoreView(ApiView):
         summary="Restore an earlier version as a new version (admin koordinator)",
     )
     def post(self, request: Request, version: int) -> Response:
-        require_government_host()
         _require_rule_editor(request)
         try:
             rule_set = rule_set_restore(actor_id=signed_in_user(request).pk, version=version)
@@ -328,6 +328,7 @@ class SimulationOutput(BoundedSerializer):
 
 
 class SimulateView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [permissions.IsAuthenticated, IsOfficialWithMFA]
 
     @extend_schema(
@@ -345,7 +346,6 @@ class SimulateView(ApiView):
         summary="Dry run: which rule matches, who is notified, when each escalation step falls due",
     )
     def post(self, request: Request) -> Response:
-        require_government_host()
         given = SimulateInput(data=request.data)
         given.is_valid(raise_exception=True)
         try:
@@ -388,6 +388,7 @@ class InboxItem(BoundedSerializer):
 
 
 class InboxView(ApiView):
+    host_kinds = GOVERNMENT
     # The inbox holds what the person's own seats handle or were told about: any seat whose
     # kind has an inbox (`inbox.view`) may open it.
     permission_classes = [permissions.IsAuthenticated, permission_for(Action.INBOX_VIEW, anywhere=True)]
@@ -419,7 +420,6 @@ class InboxView(ApiView):
         summary="Reports my positions handle or must know about",
     )
     def get(self, request: Request) -> Response:
-        require_government_host()
         query = InboxQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         page = inbox_for_official(user_id=signed_in_user(request).pk, **query.validated_data)

@@ -5,22 +5,21 @@ two-step verification): the queue of reports no government owns (yet), assigning
 ready government, holding it with a reason and releasing it. On a regional government's host,
 for its admin koordinator (`offer.decide`): the reports the desk offered it when it joined,
 to accept (the report moves into its schema) or decline with a reason. Everywhere else these
-routes do not exist (404), whoever asks.
+routes are not mounted (404), whoever asks.
 """
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
-from tenants.models import Government, Level
+from tenants.host_kinds import NATIONAL, REGIONAL
+from tenants.models import Government
 from warga.access.guards import government_of
 from warga.access.policy import Action, permission_for
 from warga.intake.services import TransferOutcome
@@ -29,42 +28,10 @@ from warga.national.selectors import TRIAGE_PAGE_SIZE, TRIAGE_PAGE_SIZE_MAX, Hel
 from warga.national.services import offer_accept, offer_decline, triage_assign, triage_hold, triage_release
 from warga.reports.lifecycle import OPEN_STATUSES
 
-NATIONAL_HOST_ONLY = (
-    "Meja triase tersedia di alamat pemerintah pusat (nasional). (The triage desk is served on the national host.)"
-)
-REGIONAL_HOST_ONLY = (
-    "Tawaran meja triase tersedia di alamat pemerintah daerah yang ditawari. "
-    "(Triage offers are served on the host of the government they were made to.)"
-)
-
-
-def _government(request: Request) -> Government | None:
-    return government_of(request)
-
-
-class OnNationalHost(permissions.BasePermission):
-    """Checked before who is asking: off the national host the desk does not exist (404)."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        government = _government(request)
-        if government is None or government.level != Level.NATIONAL:
-            raise Http404(NATIONAL_HOST_ONLY)
-        return True
-
-
-class OnRegionalHost(permissions.BasePermission):
-    """Offers are made to provinces and regencies/cities only: 404 on any other host."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        government = _government(request)
-        if government is None or government.level not in (Level.PROVINCE, Level.REGENCY, Level.CITY):
-            raise Http404(REGIONAL_HOST_ONLY)
-        return True
-
 
 def _host_government(request: Request) -> Government:
-    government = _government(request)
-    assert government is not None
+    government = government_of(request)
+    assert government is not None  # a government's host only (host_kinds)
     return government
 
 
@@ -144,7 +111,8 @@ class QueuePage(BoundedSerializer):
 class TriageQueueView(ApiView):
     """The desk's open reports, oldest first; held ones only when asked for."""
 
-    permission_classes = [OnNationalHost, permission_for(Action.TRIAGE_ACT)]
+    host_kinds = NATIONAL
+    permission_classes = [permission_for(Action.TRIAGE_ACT)]
 
     @extend_schema(
         description=openapi.describe(
@@ -189,7 +157,8 @@ class AssignOutput(BoundedSerializer):
 
 
 class TriageAssignView(ApiView):
-    permission_classes = [OnNationalHost, permission_for(Action.TRIAGE_ACT)]
+    host_kinds = NATIONAL
+    permission_classes = [permission_for(Action.TRIAGE_ACT)]
 
     @extend_schema(
         description=openapi.describe(
@@ -233,7 +202,8 @@ class HoldOutput(BoundedSerializer):
 
 
 class TriageHoldView(ApiView):
-    permission_classes = [OnNationalHost, permission_for(Action.TRIAGE_ACT)]
+    host_kinds = NATIONAL
+    permission_classes = [permission_for(Action.TRIAGE_ACT)]
 
     @extend_schema(
         description=openapi.describe(
@@ -254,7 +224,8 @@ class TriageHoldView(ApiView):
 
 
 class TriageReleaseView(ApiView):
-    permission_classes = [OnNationalHost, permission_for(Action.TRIAGE_ACT)]
+    host_kinds = NATIONAL
+    permission_classes = [permission_for(Action.TRIAGE_ACT)]
 
     @extend_schema(
         description=openapi.describe(
@@ -300,7 +271,8 @@ class OfferOutput(BoundedSerializer):
 class OfferListView(ApiView):
     """Reports the national desk offered this government, pending ones by default."""
 
-    permission_classes = [OnRegionalHost, permission_for(Action.OFFER_DECIDE)]
+    host_kinds = REGIONAL
+    permission_classes = [permission_for(Action.OFFER_DECIDE)]
 
     @extend_schema(
         description=openapi.describe(
@@ -320,7 +292,8 @@ class OfferListView(ApiView):
 
 
 class OfferAcceptView(ApiView):
-    permission_classes = [OnRegionalHost, permission_for(Action.OFFER_DECIDE)]
+    host_kinds = REGIONAL
+    permission_classes = [permission_for(Action.OFFER_DECIDE)]
 
     @extend_schema(
         description=openapi.describe(
@@ -346,7 +319,8 @@ class DeclineInput(BoundedSerializer):
 
 
 class OfferDeclineView(ApiView):
-    permission_classes = [OnRegionalHost, permission_for(Action.OFFER_DECIDE)]
+    host_kinds = REGIONAL
+    permission_classes = [permission_for(Action.OFFER_DECIDE)]
 
     @extend_schema(
         description=openapi.describe(

@@ -1,171 +1,183 @@
-"""v1 routes, mounted at /api/v1/ on the public host and on every government's host.
-
-Each view answers only on the kind of host it belongs to (see api.v1.government.reports).
+"""v1 routes of a government's host (`<slug>.<base domain>`), mounted at /api/v1/ by
+config.urls_tenant. Each route answers only on the kinds of host its view declares
+(tenants.host_kinds): the triage desk on the national host, its offers on a province's,
+regency's or city's, national oversight on the national host and a province's.
 """
 
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
+from django.urls import URLPattern, URLResolver
 
-from api.v1 import categories, regions
+from api.v1 import every_host_urls
 from api.v1.government import (
     apikeys,
     calendar,
+    conversation,
     government_settings,
+    handling,
     national,
     notifications,
     organization,
+    ownership,
     privacy,
     reports,
+    response_templates,
     routing,
     triage,
     webhooks,
 )
-from api.v1.public import feed
+from tenants.host_kinds import host_path
 
-urlpatterns = [
-    path("api-keys/", apikeys.ApiKeyListView.as_view(), name="v1-api-keys"),
-    path("api-keys/<int:key_id>/revoke/", apikeys.ApiKeyRevokeView.as_view(), name="v1-api-key-revoke"),
-    path("webhooks/", webhooks.WebhookListView.as_view(), name="v1-webhooks"),
-    path("webhooks/<int:endpoint_id>/", webhooks.WebhookDetailView.as_view(), name="v1-webhook"),
-    path(
+urlpatterns: list[URLPattern | URLResolver] = [
+    host_path("api-keys/", apikeys.ApiKeyListView.as_view(), name="v1-api-keys"),
+    host_path("api-keys/<int:key_id>/revoke/", apikeys.ApiKeyRevokeView.as_view(), name="v1-api-key-revoke"),
+    host_path("webhooks/", webhooks.WebhookListView.as_view(), name="v1-webhooks"),
+    host_path("webhooks/<int:endpoint_id>/", webhooks.WebhookDetailView.as_view(), name="v1-webhook"),
+    host_path(
         "webhooks/<int:endpoint_id>/deliveries/", webhooks.WebhookDeliveriesView.as_view(), name="v1-webhook-deliveries"
     ),
-    path("webhooks/<int:endpoint_id>/<slug:action>/", webhooks.WebhookActionView.as_view(), name="v1-webhook-action"),
-    path(
+    host_path(
+        "webhooks/<int:endpoint_id>/<slug:action>/", webhooks.WebhookActionView.as_view(), name="v1-webhook-action"
+    ),
+    host_path(
         "webhook-deliveries/<int:delivery_id>/replay/",
         webhooks.WebhookDeliveryReplayView.as_view(),
         name="v1-webhook-delivery-replay",
     ),
-    path("reports/", reports.ReportSubmitView.as_view(), name="v1-report-submit"),
-    # Before the detail route: "similar" is not a tracking number.
-    path("reports/similar/", reports.ReportSimilarView.as_view(), name="v1-report-similar"),
-    path("reports/<str:tracking_number>/", reports.ReportDetailView.as_view(), name="v1-report-detail"),
-    path(
+    host_path("reports/<str:tracking_number>/", reports.ReportDetailView.as_view(), name="v1-report-detail"),
+    host_path(
         "reports/<str:tracking_number>/transition/",
-        reports.ReportTransitionView.as_view(),
+        handling.ReportTransitionView.as_view(),
         name="v1-report-transition",
     ),
-    path(
+    host_path(
         "reports/<str:tracking_number>/photos/<int:photo_id>/",
         reports.ReportPhotoView.as_view(),
         name="v1-report-photo",
     ),
-    path("reports/<str:tracking_number>/support/", reports.ReportSupportView.as_view(), name="v1-report-support"),
-    path("reports/<str:tracking_number>/dispute/", reports.ReportDisputeView.as_view(), name="v1-report-dispute"),
-    path("reports/<str:tracking_number>/withdraw/", reports.ReportWithdrawView.as_view(), name="v1-report-withdraw"),
-    path("reports/<str:tracking_number>/transfer/", reports.ReportTransferView.as_view(), name="v1-report-transfer"),
-    path("reports/<str:tracking_number>/resolve/", reports.ReportResolveView.as_view(), name="v1-report-resolve"),
-    path(
+    host_path(
+        "reports/<str:tracking_number>/transfer/", ownership.ReportTransferView.as_view(), name="v1-report-transfer"
+    ),
+    host_path("reports/<str:tracking_number>/resolve/", handling.ReportResolveView.as_view(), name="v1-report-resolve"),
+    host_path(
         "reports/<str:tracking_number>/reporter-identity/",
         privacy.ReporterIdentityView.as_view(),
         name="v1-report-reporter-identity",
     ),
-    path("reports/<str:tracking_number>/merge/", reports.ReportMergeView.as_view(), name="v1-report-merge"),
-    path("reports/<str:tracking_number>/priority/", reports.ReportPriorityView.as_view(), name="v1-report-priority"),
-    path(
+    host_path("reports/<str:tracking_number>/merge/", ownership.ReportMergeView.as_view(), name="v1-report-merge"),
+    host_path(
+        "reports/<str:tracking_number>/priority/", handling.ReportPriorityView.as_view(), name="v1-report-priority"
+    ),
+    host_path(
         "reports/<str:tracking_number>/internal-notes/",
-        reports.ReportInternalNotesView.as_view(),
+        conversation.ReportInternalNotesView.as_view(),
         name="v1-report-internal-notes",
     ),
-    path(
+    host_path(
         "reports/<str:tracking_number>/external-forwards/",
-        reports.ReportExternalForwardsView.as_view(),
+        conversation.ReportExternalForwardsView.as_view(),
         name="v1-report-external-forwards",
     ),
-    path(
+    host_path(
         "reports/<str:tracking_number>/external-forwards/<int:forward_id>/answer/",
-        reports.ReportExternalForwardAnswerView.as_view(),
+        conversation.ReportExternalForwardAnswerView.as_view(),
         name="v1-report-external-forward-answer",
     ),
-    path("reports/<str:tracking_number>/assign/", reports.ReportAssignView.as_view(), name="v1-report-assign"),
-    path("reports/<str:tracking_number>/rate/", reports.ReportRateView.as_view(), name="v1-report-rate"),
-    path("reports/<str:tracking_number>/comments/", reports.ReportCommentView.as_view(), name="v1-report-comments"),
-    path("response-templates/", reports.ResponseTemplateListView.as_view(), name="v1-response-templates"),
-    path(
+    host_path("reports/<str:tracking_number>/assign/", handling.ReportAssignView.as_view(), name="v1-report-assign"),
+    host_path(
+        "reports/<str:tracking_number>/comments/", conversation.ReportReplyView.as_view(), name="v1-report-comments"
+    ),
+    host_path(
+        "response-templates/", response_templates.ResponseTemplateListView.as_view(), name="v1-response-templates"
+    ),
+    host_path(
         "response-templates/<int:template_id>/",
-        reports.ResponseTemplateDetailView.as_view(),
+        response_templates.ResponseTemplateDetailView.as_view(),
         name="v1-response-template",
     ),
-    path("categories/", categories.CategoryListView.as_view(), name="v1-categories"),
-    path("feed/", feed.FeedView.as_view(), name="v1-feed"),
-    path("regions/villages/", regions.VillageSearchView.as_view(), name="v1-village-search"),
-    path("me/reports/", reports.MyReportsView.as_view(), name="v1-my-reports"),
-    path("national/dashboard/", national.NationalDashboardView.as_view(), name="v1-national-dashboard"),
-    path("national/export/", national.NationalExportView.as_view(), name="v1-national-export"),
-    path("open-data/reports/", national.OpenDataView.as_view(), name="v1-open-data-reports"),
-    path("triage/queue/", triage.TriageQueueView.as_view(), name="v1-triage-queue"),
-    path("triage/reports/<str:tracking_number>/assign/", triage.TriageAssignView.as_view(), name="v1-triage-assign"),
-    path("triage/reports/<str:tracking_number>/hold/", triage.TriageHoldView.as_view(), name="v1-triage-hold"),
-    path("triage/reports/<str:tracking_number>/release/", triage.TriageReleaseView.as_view(), name="v1-triage-release"),
-    path("triage/offers/", triage.OfferListView.as_view(), name="v1-triage-offers"),
-    path("triage/offers/<int:offer_id>/accept/", triage.OfferAcceptView.as_view(), name="v1-triage-offer-accept"),
-    path("triage/offers/<int:offer_id>/decline/", triage.OfferDeclineView.as_view(), name="v1-triage-offer-decline"),
-    path("routing/rule-sets/", routing.RuleSetListView.as_view(), name="v1-routing-rule-sets"),
-    path("routing/rule-sets/<int:version>/restore/", routing.RuleSetRestoreView.as_view(), name="v1-routing-restore"),
-    path("routing/rules/", routing.RulesView.as_view(), name="v1-routing-rules"),
-    path("routing/simulate/", routing.SimulateView.as_view(), name="v1-routing-simulate"),
-    path("inbox/", routing.InboxView.as_view(), name="v1-inbox"),
-    path("notifications/", notifications.NotificationListView.as_view(), name="v1-notifications"),
-    path(
+    host_path("national/dashboard/", national.NationalDashboardView.as_view(), name="v1-national-dashboard"),
+    host_path("national/export/", national.NationalExportView.as_view(), name="v1-national-export"),
+    host_path("triage/queue/", triage.TriageQueueView.as_view(), name="v1-triage-queue"),
+    host_path(
+        "triage/reports/<str:tracking_number>/assign/", triage.TriageAssignView.as_view(), name="v1-triage-assign"
+    ),
+    host_path("triage/reports/<str:tracking_number>/hold/", triage.TriageHoldView.as_view(), name="v1-triage-hold"),
+    host_path(
+        "triage/reports/<str:tracking_number>/release/", triage.TriageReleaseView.as_view(), name="v1-triage-release"
+    ),
+    host_path("triage/offers/", triage.OfferListView.as_view(), name="v1-triage-offers"),
+    host_path("triage/offers/<int:offer_id>/accept/", triage.OfferAcceptView.as_view(), name="v1-triage-offer-accept"),
+    host_path(
+        "triage/offers/<int:offer_id>/decline/", triage.OfferDeclineView.as_view(), name="v1-triage-offer-decline"
+    ),
+    host_path("routing/rule-sets/", routing.RuleSetListView.as_view(), name="v1-routing-rule-sets"),
+    host_path(
+        "routing/rule-sets/<int:version>/restore/", routing.RuleSetRestoreView.as_view(), name="v1-routing-restore"
+    ),
+    host_path("routing/rules/", routing.RulesView.as_view(), name="v1-routing-rules"),
+    host_path("routing/simulate/", routing.SimulateView.as_view(), name="v1-routing-simulate"),
+    host_path("inbox/", routing.InboxView.as_view(), name="v1-inbox"),
+    host_path("notifications/", notifications.NotificationListView.as_view(), name="v1-notifications"),
+    host_path(
         "notifications/unread-count/",
         notifications.NotificationUnreadCountView.as_view(),
         name="v1-notifications-unread",
     ),
-    path("notifications/read-all/", notifications.NotificationReadAllView.as_view(), name="v1-notifications-read-all"),
-    path(
+    host_path(
+        "notifications/read-all/", notifications.NotificationReadAllView.as_view(), name="v1-notifications-read-all"
+    ),
+    host_path(
         "notifications/preferences/",
         notifications.NotificationPreferenceView.as_view(),
         name="v1-notification-preferences",
     ),
-    path(
+    host_path(
         "notifications/<int:notification_id>/read/",
         notifications.NotificationReadView.as_view(),
         name="v1-notification-read",
     ),
-    path("me/notifications/", notifications.MyNotificationsView.as_view(), name="v1-my-notifications"),
-    path("me/push-subscriptions/", notifications.PushSubscriptionView.as_view(), name="v1-push-subscriptions"),
-    path("organization/units/", organization.UnitListView.as_view(), name="v1-organization-units"),
-    path("organization/units/tree/", organization.UnitTreeView.as_view(), name="v1-organization-unit-tree"),
-    path("organization/units/<int:unit_id>/", organization.UnitDetailView.as_view(), name="v1-organization-unit"),
-    path("organization/positions/", organization.PositionListView.as_view(), name="v1-organization-positions"),
-    path(
+    host_path("organization/units/", organization.UnitListView.as_view(), name="v1-organization-units"),
+    host_path("organization/units/tree/", organization.UnitTreeView.as_view(), name="v1-organization-unit-tree"),
+    host_path("organization/units/<int:unit_id>/", organization.UnitDetailView.as_view(), name="v1-organization-unit"),
+    host_path("organization/positions/", organization.PositionListView.as_view(), name="v1-organization-positions"),
+    host_path(
         "organization/positions/<int:position_id>/",
         organization.PositionDetailView.as_view(),
         name="v1-organization-position",
     ),
-    path("organization/memberships/", organization.MembershipView.as_view(), name="v1-organization-memberships"),
-    path(
+    host_path("organization/memberships/", organization.MembershipView.as_view(), name="v1-organization-memberships"),
+    host_path(
         "organization/memberships/<int:membership_id>/end/",
         organization.MembershipEndView.as_view(),
         name="v1-organization-membership-end",
     ),
-    path(
+    host_path(
         "organization/memberships/<int:membership_id>/acting/",
         organization.MembershipActingView.as_view(),
         name="v1-organization-membership-acting",
     ),
-    path("organization/invitations/", organization.InvitationListView.as_view(), name="v1-organization-invitations"),
-    path(
+    host_path(
+        "organization/invitations/", organization.InvitationListView.as_view(), name="v1-organization-invitations"
+    ),
+    host_path(
         "organization/invitations/<int:invitation_id>/resend/",
         organization.InvitationResendView.as_view(),
         name="v1-organization-invitation-resend",
     ),
-    path(
+    host_path(
         "organization/invitations/<int:invitation_id>/revoke/",
         organization.InvitationRevokeView.as_view(),
         name="v1-organization-invitation-revoke",
     ),
-    path("privacy/settings/", government_settings.PrivacySettingsView.as_view(), name="v1-privacy-settings"),
-    path("branding/", government_settings.BrandingView.as_view(), name="v1-branding"),
-    path("calendar/", calendar.CalendarView.as_view(), name="v1-calendar"),
-    path("calendar/days-off/", calendar.DayOffListView.as_view(), name="v1-calendar-days-off"),
-    path("calendar/days-off/<int:day_off_id>/", calendar.DayOffDetailView.as_view(), name="v1-calendar-day-off"),
-    path("calendar/days-worked/", calendar.DayWorkedListView.as_view(), name="v1-calendar-days-worked"),
-    path(
+    host_path("privacy/settings/", government_settings.PrivacySettingsView.as_view(), name="v1-privacy-settings"),
+    host_path("branding/", government_settings.BrandingView.as_view(), name="v1-branding"),
+    host_path("calendar/", calendar.CalendarView.as_view(), name="v1-calendar"),
+    host_path("calendar/days-off/", calendar.DayOffListView.as_view(), name="v1-calendar-days-off"),
+    host_path("calendar/days-off/<int:day_off_id>/", calendar.DayOffDetailView.as_view(), name="v1-calendar-day-off"),
+    host_path("calendar/days-worked/", calendar.DayWorkedListView.as_view(), name="v1-calendar-days-worked"),
+    host_path(
         "calendar/days-worked/<int:day_worked_id>/",
         calendar.DayWorkedDetailView.as_view(),
         name="v1-calendar-day-worked",
     ),
-    path("calendar/sla-targets/", calendar.SlaTargetView.as_view(), name="v1-calendar-sla-targets"),
-    path("schema/", SpectacularAPIView.as_view(), name="v1-schema"),
+    host_path("calendar/sla-targets/", calendar.SlaTargetView.as_view(), name="v1-calendar-sla-targets"),
+    *every_host_urls.urlpatterns,
 ]

@@ -15,9 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
-from api.v1.base import ApiView, require_government_host
+from api.v1.base import ApiView
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
+from tenants.host_kinds import GOVERNMENT
 from warga.access.policy import Action, permission_for
 from warga.webhooks.models import GOVERNMENT_EVENTS
 from warga.webhooks.selectors import deliveries_list, endpoint_get, endpoints_list
@@ -96,6 +97,7 @@ def _not_found(error: WebhookNotFound) -> Response:
 
 
 class WebhookListView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [MayManageWebhooks]
 
     @extend_schema(
@@ -109,7 +111,6 @@ class WebhookListView(ApiView):
         ),
     )
     def get(self, request: Request) -> Response:
-        require_government_host()
         return Response(EndpointOutput(endpoints_list(), many=True).data)
 
     @extend_schema(
@@ -127,7 +128,6 @@ class WebhookListView(ApiView):
         ),
     )
     def post(self, request: Request) -> Response:
-        require_government_host()
         given = EndpointInput(data=request.data)
         given.is_valid(raise_exception=True)
         try:
@@ -140,6 +140,7 @@ class WebhookListView(ApiView):
 
 
 class WebhookDetailView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [MayManageWebhooks]
 
     @extend_schema(
@@ -153,7 +154,6 @@ class WebhookDetailView(ApiView):
         ),
     )
     def get(self, request: Request, endpoint_id: int) -> Response:
-        require_government_host()
         endpoint = endpoint_get(endpoint_id=endpoint_id)
         if endpoint is None:
             raise Http404(NOT_FOUND)
@@ -171,7 +171,6 @@ class WebhookDetailView(ApiView):
         ),
     )
     def delete(self, request: Request, endpoint_id: int) -> Response:
-        require_government_host()
         try:
             endpoint_delete(endpoint_id=endpoint_id)
         except WebhookNotFound as error:
@@ -181,6 +180,8 @@ class WebhookDetailView(ApiView):
 
 class WebhookActionView(ApiView):
     """pause, resume, or ping (queue a test delivery)."""
+
+    host_kinds = GOVERNMENT
 
     permission_classes = [MayManageWebhooks]
 
@@ -198,7 +199,6 @@ class WebhookActionView(ApiView):
         ),
     )
     def post(self, request: Request, endpoint_id: int, action: str) -> Response:
-        require_government_host()
         services = {"pause": endpoint_pause, "resume": endpoint_resume, "ping": endpoint_ping}
         if action not in services:
             raise Http404("Tindakan webhook yang dikenal: pause, resume, ping.")
@@ -211,6 +211,7 @@ class WebhookActionView(ApiView):
 
 
 class WebhookDeliveriesView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [MayManageWebhooks]
 
     @extend_schema(
@@ -225,13 +226,13 @@ class WebhookDeliveriesView(ApiView):
         ),
     )
     def get(self, request: Request, endpoint_id: int) -> Response:
-        require_government_host()
         if endpoint_get(endpoint_id=endpoint_id) is None:
             raise Http404(NOT_FOUND)
         return Response(DeliveryOutput(deliveries_list(endpoint_id=endpoint_id), many=True).data)
 
 
 class WebhookDeliveryReplayView(ApiView):
+    host_kinds = GOVERNMENT
     permission_classes = [MayManageWebhooks]
 
     @extend_schema(
@@ -247,7 +248,6 @@ class WebhookDeliveryReplayView(ApiView):
         ),
     )
     def post(self, request: Request, delivery_id: int) -> Response:
-        require_government_host()
         try:
             replay = delivery_replay(delivery_id=delivery_id)
         except WebhookNotFound as error:

@@ -15,8 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
-from api.v1.base import ApiView, require_public_host
+from api.v1.base import ApiView
 from api.v1.bounds import BoundedSerializer
+from tenants.host_kinds import PUBLIC
 from warga.intake.selectors import FEED_PAGE_MAX, BoundingBox, reports_feed, reports_feed_or_grid
 from warga.reports.errors import ReportInvalid
 
@@ -90,6 +91,7 @@ def _comma_list(value: str) -> list[str] | None:
 
 
 class FeedView(ApiView):
+    host_kinds = PUBLIC
     permission_classes = [permissions.AllowAny]
     # Public and read-only: no session is needed, so none is looked at.
     authentication_classes: list[Any] = []
@@ -123,7 +125,6 @@ class FeedView(ApiView):
         summary="Public map: open and recent reports in a bounding box, newest first (public host; no sign-in)",
     )
     def get(self, request: Request) -> Response:
-        require_public_host()
         given = FeedInput(data=request.query_params)
         given.is_valid(raise_exception=True)
         data = given.validated_data
