@@ -140,10 +140,19 @@ def test_a_second_citizen_finds_the_report_on_the_map_and_says_saya_juga_once(
         page.wait_for_url(f"{base}/laporan/{scene.number}/")
         assert "0" in page.locator(".support-count").inner_text()
         button = page.get_by_role("button", name="Saya juga mengalami masalah ini")
-        for _ in range(3):
+        assert button.get_attribute("aria-pressed") == "false"
+        with page.expect_navigation():
             button.click()
-            page.wait_for_load_state()
+        # Their "saya juga" is now shown as given: a pressed button that says so.
+        pressed = page.get_by_role("button", name="Anda sudah mendukung", pressed=True)
+        assert pressed.get_attribute("aria-pressed") == "true"
+        assert page.get_by_role("button", name="Saya juga mengalami masalah ini").count() == 0
+        check_page(page, "citizen/report-supported")
+        for _ in range(2):
+            with page.expect_navigation():
+                pressed.click()
         assert page.locator(".support-count").inner_text() == "1 orang mengalami masalah yang sama."
+        assert pressed.get_attribute("aria-pressed") == "true"
         assert "dukungan dihitung satu kali" in page.locator(".messages").inner_text()
         assert _count(scene.number) == 1
         check_page(page, "citizen/report")
