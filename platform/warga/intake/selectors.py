@@ -222,9 +222,7 @@ def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) 
         handling_unit_id = report_handling_unit_id(report=report)
         handling_unit = unit_name(unit_id=handling_unit_id) if handling_unit_id is not None else ""
         due_at = report_running_deadline(report_id=report.pk) if report.status in OPEN_STATUSES else None
-        supported = (
-            viewer.is_authenticated and not is_mine and report_supported_by(report=report, user_id=viewer.pk)
-        )
+        supported = viewer.is_authenticated and not is_mine and report_supported_by(report=report, user_id=viewer.pk)
     reporter_moves = _reporter_moves(report, timeline) if is_mine else {}
     return PublicReport(
         tracking_number=report.tracking_number,
