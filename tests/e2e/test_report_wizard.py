@@ -543,3 +543,117 @@ def test_an_offline_draft_the_server_refuses_is_shown_and_can_be_thrown_away(
         assert page.evaluate("() => localStorage.getItem('warga-drafts-waiting')") is None
     finally:
         context.close()
+
+
+def test_offline_the_village_list_offers_the_villages_this_phone_has_seen(
+    browser: Any, site_port: int, citizen: Citizen
+) -> None:
+    """Searched once online, a village can be chosen from the list without a connection; the
+    report sent on return carries exactly that village."""
+    context = _context(browser, citizen)
+    page = _page(context)
+    base = f"http://localhost:{site_port}"
+    try:
+        page.goto(f"{base}/lapor/foto/")
+        page.wait_for_selector("html[data-offline-ready='1']", timeout=20_000)
+        with page.expect_navigation():
+            page.locator('button[value="skip"]').click()
+        page.fill("#cari", "Sukarasa")
+        page.wait_for_selector(f'input[value="{BANDUNG_VILLAGE}"]')
+        seen = page.locator("[data-village-options] input").count()
+        assert seen > 1  # several villages of that name in Indonesia
+
+        context.set_offline(True)
+        page.fill("#cari", "")
+        page.fill("#cari", "sukaras")
+        page.wait_for_selector("[data-village-empty]")
+        assert "sudah pernah muncul di ponsel ini" in page.locator("[data-village-empty]").inner_text()
+        # Only villages seen online, and of those the ones whose name holds what was typed.
+        assert 0 < page.locator("[data-village-options] input").count() <= seen
+        label = page.locator(f'label[for="desa-{BANDUNG_VILLAGE}"]').inner_text()
+        assert "Sukasari" in label.title()
+        assert "Kota Bandung" in label.title()
+        page.fill("#latitude", str(BANDUNG_POINT[0]))
+        page.fill("#longitude", str(BANDUNG_POINT[1]))
+        page.check(f'input[value="{BANDUNG_VILLAGE}"]')
+        check_page(page, "citizen/wizard/2-place-offline")
+        _continue(page)
+        assert page.url == f"{base}/lapor/kategori/"
+        page.check("#kategori-sampah")
+        _continue(page)
+        page.fill("#description", DESCRIPTION)
+        page.check("#privasi-publik")
+        page.locator('form[data-wizard-step="uraian"] button[type="submit"]').click()
+        status = page.locator("[data-drafts-status]")
+        status.wait_for(state="visible")
+        assert citizen.numbers() == []
+
+        context.set_offline(False)
+        page.wait_for_function(
+            "() => /32\\.73-\\d{4}-\\d{6}/.test(document.querySelector('[data-drafts-status]').textContent)",
+            timeout=20_000,
+        )
+        time.sleep(1)
+        numbers = citizen.numbers()
+        assert len(numbers) == 1, numbers
+        with government_context(Government.objects.get(code="32.73")):
+            assert Report.objects.get(tracking_number=numbers[0]).village_code == BANDUNG_VILLAGE
+    finally:
+        context.close()
+
+
+def test_an_offline_draft_whose_village_is_not_found_is_placed_by_the_citizen_and_sent(
+    browser: Any, site_port: int, citizen: Citizen
+) -> None:
+    """A name typed offline that the server cannot place: instead of only throwing the draft
+    away, the citizen chooses the village from the official list and the same draft is sent."""
+    context = _context(browser, citizen)
+    page = _page(context)
+    base = f"http://localhost:{site_port}"
+    try:
+        page.goto(f"{base}/lapor/foto/")
+        page.wait_for_selector("html[data-offline-ready='1']", timeout=20_000)
+        context.set_offline(True)
+        with page.expect_navigation():
+            page.locator('button[value="skip"]').click()
+        page.fill("#latitude", str(BANDUNG_POINT[0]))
+        page.fill("#longitude", str(BANDUNG_POINT[1]))
+        page.fill("#cari", "Sukarasa")
+        _continue(page)
+        page.check("#kategori-sampah")
+        _continue(page)
+        page.fill("#description", DESCRIPTION)
+        page.check("#privasi-publik")
+        page.locator('form[data-wizard-step="uraian"] button[type="submit"]').click()
+        status = page.locator("[data-drafts-status]")
+        status.wait_for(state="visible")
+
+        context.set_offline(False)
+        picker = status.locator("[data-draft-village]")
+        picker.wait_for(timeout=20_000)
+        assert "tidak ditemukan" in status.inner_text()
+        # The typed name is searched at once; the citizen picks the one in Kota Bandung.
+        choice = picker.locator(f'input[value="{BANDUNG_VILLAGE}"]')
+        choice.wait_for()
+        assert picker.locator("input[type=radio]").count() > 1
+        send = picker.get_by_role("button", name="Kirim dengan kelurahan/desa ini")
+        send.click()
+        assert "Pilih dulu" in picker.inner_text()  # nothing chosen yet
+        assert citizen.numbers() == []
+        choice.check()
+        check_page(page, "citizen/wizard/offline-refused-pick-village")
+        send.click()
+        page.wait_for_function(
+            "() => /32\\.73-\\d{4}-\\d{6}/.test(document.querySelector('[data-drafts-status]').textContent)",
+            timeout=20_000,
+        )
+        numbers = citizen.numbers()
+        assert len(numbers) == 1, numbers
+        assert numbers[0] in status.inner_text()
+        with government_context(Government.objects.get(code="32.73")):
+            report = Report.objects.get(tracking_number=numbers[0])
+            assert (report.village_code, report.description) == (BANDUNG_VILLAGE, DESCRIPTION)
+        assert page.evaluate("() => localStorage.getItem('warga-drafts-waiting')") is None
+        assert page.console_errors == [], page.console_errors
+    finally:
+        context.close()
