@@ -153,6 +153,25 @@ def _place_without_photo(page: Any, base: str, *, point: tuple[float, float], se
     _continue(page)
 
 
+def _locate_and_drag_the_pin(page: Any) -> tuple[float, float]:
+    """On the place step: the device's location (Kota Bandung, 12 m), then the pin dragged a
+    little; returns the point the page filled in."""
+    page.get_by_role("button", name=re.compile("lokasi saya|my location", re.I)).click()
+    page.wait_for_selector(".place-pin")
+    assert "12" in page.locator("[data-accuracy]").inner_text()
+    before = (float(page.input_value("#latitude")), float(page.input_value("#longitude")))
+    assert before == pytest.approx(BANDUNG_POINT, abs=1e-5)
+    pin = page.locator(".place-pin").bounding_box()
+    page.mouse.move(pin["x"] + pin["width"] / 2, pin["y"] + pin["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(pin["x"] + 40, pin["y"] + 30, steps=8)
+    page.mouse.up()
+    after = (float(page.input_value("#latitude")), float(page.input_value("#longitude")))
+    assert after != before
+    assert after == pytest.approx(BANDUNG_POINT, abs=0.01)
+    return after
+
+
 def _continue(page: Any) -> None:
     with page.expect_navigation():
         page.locator(
@@ -211,19 +230,7 @@ def test_a_citizen_reports_a_blocked_drain_in_kota_bandung(
 
         assert page.url == f"{base}/lapor/tempat/"
         page.wait_for_selector("#peta.leaflet-container")
-        page.get_by_role("button", name=re.compile("lokasi saya|my location", re.I)).click()
-        page.wait_for_selector(".place-pin")
-        assert "12" in page.locator("[data-accuracy]").inner_text()
-        before = (float(page.input_value("#latitude")), float(page.input_value("#longitude")))
-        assert before == pytest.approx(BANDUNG_POINT, abs=1e-5)
-        pin = page.locator(".place-pin").bounding_box()
-        page.mouse.move(pin["x"] + pin["width"] / 2, pin["y"] + pin["height"] / 2)
-        page.mouse.down()
-        page.mouse.move(pin["x"] + 40, pin["y"] + 30, steps=8)
-        page.mouse.up()
-        after = (float(page.input_value("#latitude")), float(page.input_value("#longitude")))
-        assert after != before
-        assert after == pytest.approx(BANDUNG_POINT, abs=0.01)
+        after = _locate_and_drag_the_pin(page)
         page.fill("#cari", "Sukarasa")
         page.wait_for_selector(f'input[value="{BANDUNG_VILLAGE}"]')
         assert "Sukasari" in page.locator(f'label[for="desa-{BANDUNG_VILLAGE}"]').inner_text().title()
@@ -710,7 +717,11 @@ def sms_gateway(settings: Any) -> Iterator[FakeGateway]:
 
 @pytest.fixture
 def newcomer(committed_db: None) -> Iterator[str]:
-    """The email of a citizen who does not exist yet; their account and reports go afterwards."""
+    """The email of a citizen who does not exist yet; their account, reports and sessions go
+    afterwards, and Kota Bandung's tracking counters are put back."""
+    bandung = Government.objects.get(code="32.73")
+    with government_context(bandung):
+        counters = dict(TrackingCounter.objects.values_list("year", "last_value"))
     email = f"baru-{uuid.uuid4().hex[:8]}@example.id"
     yield email
     user = User.objects.filter(email=email).first()
@@ -720,6 +731,10 @@ def newcomer(committed_db: None) -> Iterator[str]:
             if session.get_decoded().get(SESSION_KEY) == str(user.pk):
                 session.delete()
         user.delete()
+    with government_context(bandung):
+        TrackingCounter.objects.exclude(year__in=counters).delete()
+        for year, last_value in counters.items():
+            TrackingCounter.objects.filter(year=year).update(last_value=last_value)
     connection.close()
 
 
@@ -781,8 +796,7 @@ def test_a_new_citizen_signs_up_by_sms_code_reports_and_finds_it_in_my_reports(
         _photo_step(page, tmp_path)
         _continue(page)
         page.wait_for_selector("#peta.leaflet-container")
-        page.fill("#latitude", str(BANDUNG_POINT[0]))
-        page.fill("#longitude", str(BANDUNG_POINT[1]))
+        point = _locate_and_drag_the_pin(page)
         page.fill("#cari", "Sukarasa")
         page.wait_for_selector(f'input[value="{BANDUNG_VILLAGE}"]')
         page.check(f'input[value="{BANDUNG_VILLAGE}"]')
@@ -809,6 +823,10 @@ def test_a_new_citizen_signs_up_by_sms_code_reports_and_finds_it_in_my_reports(
         user = User.objects.get(email=newcomer)
         assert (user.phone, user.phone_verified) == (e164, True)
         assert Citizen(user=user, session_key="").numbers() == [number]
+        with government_context(Government.objects.get(code="32.73")):
+            report = Report.objects.get(tracking_number=number)
+            assert (report.latitude, report.longitude) == pytest.approx(point, abs=1e-5)
+            assert ReportPhoto.objects.filter(report=report).count() == 1
         assert page.console_errors == [], page.console_errors
     finally:
         context.close()
