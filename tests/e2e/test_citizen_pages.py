@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
@@ -27,8 +29,9 @@ from PIL import Image
 from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import check_page, page_weight
+from tests.e2e.sessions import signed_in_session
 from tests.factories import UserFactory
-from tests.warga.access.people import acting_official
+from tests.warga.access.people import PASSWORD, acting_official, verified_user
 from tests.warga.reports.helpers import resolve, submit
 from tests.worker.support import committed_citizen
 from warga.access.middleware import CENTRAL_SESSION_KEY
@@ -140,10 +143,19 @@ def test_a_second_citizen_finds_the_report_on_the_map_and_says_saya_juga_once(
         page.wait_for_url(f"{base}/laporan/{scene.number}/")
         assert "0" in page.locator(".support-count").inner_text()
         button = page.get_by_role("button", name="Saya juga mengalami masalah ini")
-        for _ in range(3):
+        assert button.get_attribute("aria-pressed") == "false"
+        with page.expect_navigation():
             button.click()
-            page.wait_for_load_state()
+        # Their "saya juga" is now shown as given: a pressed button that says so.
+        pressed = page.get_by_role("button", name="Anda sudah mendukung", pressed=True)
+        assert pressed.get_attribute("aria-pressed") == "true"
+        assert page.get_by_role("button", name="Saya juga mengalami masalah ini").count() == 0
+        check_page(page, "citizen/report-supported")
+        for _ in range(2):
+            with page.expect_navigation():
+                pressed.click()
         assert page.locator(".support-count").inner_text() == "1 orang mengalami masalah yang sama."
+        assert pressed.get_attribute("aria-pressed") == "true"
         assert "dukungan dihitung satu kali" in page.locator(".messages").inner_text()
         assert _count(scene.number) == 1
         check_page(page, "citizen/report")
@@ -233,3 +245,62 @@ def test_the_account_pages_pass_the_page_checks(browser: Any, site_port: int, sc
         assert page.console_errors == [], page.console_errors
     finally:
         page.context.close()
+
+
+def test_the_two_step_sign_in_pages_pass_the_page_checks(browser: Any, site_port: int, committed_db: None) -> None:
+    """allauth's MFA pages in the citizen layout: the overview, turning on an authenticator app,
+    the recovery codes, and the second step of signing in."""
+    user = verified_user(f"dua-langkah-{uuid.uuid4().hex[:8]}@example.id")
+    key = signed_in_session(user, mfa_passed=False)
+    page = _browser_page(browser, session_key=key)
+    base = f"http://localhost:{site_port}"
+    try:
+        page.goto(f"{base}/akun/data/")
+        page.get_by_role("navigation", name="Akun").get_by_role("link", name="Masuk dua langkah").click()
+        page.wait_for_url(f"{base}/akun/2fa/")
+        check_page(page, "citizen/account-mfa")
+        page.goto(f"{base}/akun/2fa/totp/activate/")
+        if "reauthenticate" in page.url:
+            page.fill("input[name=password]", PASSWORD)
+            with page.expect_navigation():
+                page.locator("main form button[type=submit]").last.click()
+        page.wait_for_url(f"{base}/akun/2fa/totp/activate/")
+        check_page(page, "citizen/account-mfa-activate")
+        secret = page.locator("#authenticator_secret").input_value()
+        page.fill("input[name=code]", _totp(secret))
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").last.click()
+        assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        page.goto(f"{base}/akun/2fa/recovery-codes/")
+        check_page(page, "citizen/account-mfa-recovery-codes")
+
+        # Signing in again asks for the second step.
+        page.context.clear_cookies()
+        page.goto(f"{base}/akun/login/")
+        page.fill("input[name=login]", user.email)
+        page.fill("input[name=password]", PASSWORD)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").last.click()
+        assert page.url == f"{base}/akun/2fa/authenticate/"
+        check_page(page, "citizen/sign-in-mfa")
+        page.fill("input[name=code]", _totp(secret, later=True))
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()  # the last one cancels
+        assert page.get_by_role("link", name="Laporan saya").is_visible(), (page.url, page.locator("main").inner_text())
+        assert page.console_errors == [], page.console_errors
+    finally:
+        page.context.close()
+        Authenticator.objects.filter(user=user).delete()
+        for session in Session.objects.all():
+            if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+                session.delete()
+        user.delete()
+        connection.close()
+
+
+def _totp(secret: str, *, later: bool = False) -> str:
+    """The authenticator app's current code; `later` waits for the next window (a code is used once)."""
+    left = 30 - time.time() % 30
+    if later or left < 5:
+        time.sleep(left + 0.5)
+    return str(format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time()))))

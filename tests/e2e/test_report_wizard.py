@@ -6,6 +6,7 @@ returns. Every step passes the page checks, and the first load's weight is print
 from __future__ import annotations
 
 import io
+import json
 import re
 import time
 import uuid
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.core.files.storage import default_storage
 from django.db import connection
 from PIL import Image
@@ -25,6 +27,7 @@ from tenants.models import Government
 from tests.e2e.pages import check_page
 from tests.e2e.sessions import signed_in_session
 from tests.warga.access.people import PASSWORD, verified_user
+from tests.warga.notifications.fakes import FakeGateway
 from tests.warga.reports.helpers import BANDUNG_POINT, BOGOR_POINT, BOGOR_VILLAGE, submit
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
@@ -150,6 +153,25 @@ def _place_without_photo(page: Any, base: str, *, point: tuple[float, float], se
     _continue(page)
 
 
+def _locate_and_drag_the_pin(page: Any) -> tuple[float, float]:
+    """On the place step: the device's location (Kota Bandung, 12 m), then the pin dragged a
+    little; returns the point the page filled in."""
+    page.get_by_role("button", name=re.compile("lokasi saya|my location", re.I)).click()
+    page.wait_for_selector(".place-pin")
+    assert "12" in page.locator("[data-accuracy]").inner_text()
+    before = (float(page.input_value("#latitude")), float(page.input_value("#longitude")))
+    assert before == pytest.approx(BANDUNG_POINT, abs=1e-5)
+    pin = page.locator(".place-pin").bounding_box()
+    page.mouse.move(pin["x"] + pin["width"] / 2, pin["y"] + pin["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(pin["x"] + 40, pin["y"] + 30, steps=8)
+    page.mouse.up()
+    after = (float(page.input_value("#latitude")), float(page.input_value("#longitude")))
+    assert after != before
+    assert after == pytest.approx(BANDUNG_POINT, abs=0.01)
+    return after
+
+
 def _continue(page: Any) -> None:
     with page.expect_navigation():
         page.locator(
@@ -208,19 +230,7 @@ def test_a_citizen_reports_a_blocked_drain_in_kota_bandung(
 
         assert page.url == f"{base}/lapor/tempat/"
         page.wait_for_selector("#peta.leaflet-container")
-        page.get_by_role("button", name=re.compile("lokasi saya|my location", re.I)).click()
-        page.wait_for_selector(".place-pin")
-        assert "12" in page.locator("[data-accuracy]").inner_text()
-        before = (float(page.input_value("#latitude")), float(page.input_value("#longitude")))
-        assert before == pytest.approx(BANDUNG_POINT, abs=1e-5)
-        pin = page.locator(".place-pin").bounding_box()
-        page.mouse.move(pin["x"] + pin["width"] / 2, pin["y"] + pin["height"] / 2)
-        page.mouse.down()
-        page.mouse.move(pin["x"] + 40, pin["y"] + 30, steps=8)
-        page.mouse.up()
-        after = (float(page.input_value("#latitude")), float(page.input_value("#longitude")))
-        assert after != before
-        assert after == pytest.approx(BANDUNG_POINT, abs=0.01)
+        after = _locate_and_drag_the_pin(page)
         page.fill("#cari", "Sukarasa")
         page.wait_for_selector(f'input[value="{BANDUNG_VILLAGE}"]')
         assert "Sukasari" in page.locator(f'label[for="desa-{BANDUNG_VILLAGE}"]').inner_text().title()
@@ -328,6 +338,41 @@ def test_a_regency_not_on_warga_lands_with_its_province(
         check_page(page, "citizen/wizard/7-sent-province")
         assert citizen.numbers() == [number]
         assert ReportIndex.objects.get(tracking_number=number).government_id == jawa_barat.pk
+    finally:
+        context.close()
+
+
+def test_a_province_not_on_warga_sends_the_report_to_the_national_desk(
+    browser: Any, site_port: int, citizen: Citizen
+) -> None:
+    """Neither Kabupaten Bogor nor Jawa Barat is on Warga here: the national desk receives the
+    report, and the confirmation says so, naming both."""
+    assert not Government.objects.filter(code__in=["32", "32.01"]).exists()
+    national = Government.objects.get(level="national")
+    context = _context(browser, citizen)
+    page = _page(context)
+    base = f"http://localhost:{site_port}"
+    try:
+        _place_without_photo(page, base, point=BOGOR_POINT, search="Pondok Rajeg", village=BOGOR_VILLAGE)
+        page.check("#kategori-saluran_tersumbat")
+        _continue(page)
+        page.fill("#description", DESCRIPTION)
+        page.check("#privasi-publik")
+        _continue(page)
+        if page.url.endswith("/lapor/serupa/"):
+            with page.expect_navigation():
+                page.locator("[data-send-anyway]").click()
+        with page.expect_navigation():
+            page.locator('form[data-wizard-step="kirim"] button').click()
+        number = page.locator("[data-tracking-number]").inner_text().strip()
+        said = page.locator("[data-landed]")
+        assert said.get_attribute("data-landed") == "national"
+        assert national.name in said.inner_text()
+        assert "bogor" in said.inner_text().lower()
+        assert "jawa barat" in said.inner_text().lower()
+        check_page(page, "citizen/wizard/7-sent-national")
+        assert citizen.numbers() == [number]
+        assert ReportIndex.objects.get(tracking_number=number).government_id == national.pk
     finally:
         context.close()
 
@@ -541,5 +586,247 @@ def test_an_offline_draft_the_server_refuses_is_shown_and_can_be_thrown_away(
         status.wait_for(state="hidden")
         assert citizen.numbers() == []
         assert page.evaluate("() => localStorage.getItem('warga-drafts-waiting')") is None
+    finally:
+        context.close()
+
+
+def test_offline_the_village_list_offers_the_villages_this_phone_has_seen(
+    browser: Any, site_port: int, citizen: Citizen
+) -> None:
+    """Searched once online, a village can be chosen from the list without a connection; the
+    report sent on return carries exactly that village."""
+    context = _context(browser, citizen)
+    page = _page(context)
+    base = f"http://localhost:{site_port}"
+    try:
+        page.goto(f"{base}/lapor/foto/")
+        page.wait_for_selector("html[data-offline-ready='1']", timeout=20_000)
+        with page.expect_navigation():
+            page.locator('button[value="skip"]').click()
+        page.fill("#cari", "Sukarasa")
+        page.wait_for_selector(f'input[value="{BANDUNG_VILLAGE}"]')
+        seen = page.locator("[data-village-options] input").count()
+        assert seen > 1  # several villages of that name in Indonesia
+
+        context.set_offline(True)
+        page.fill("#cari", "")
+        page.fill("#cari", "sukaras")
+        page.wait_for_selector("[data-village-empty]")
+        assert "sudah pernah muncul di ponsel ini" in page.locator("[data-village-empty]").inner_text()
+        # Only villages seen online, and of those the ones whose name holds what was typed.
+        assert 0 < page.locator("[data-village-options] input").count() <= seen
+        label = page.locator(f'label[for="desa-{BANDUNG_VILLAGE}"]').inner_text()
+        assert "Sukasari" in label.title()
+        assert "Kota Bandung" in label.title()
+        page.fill("#latitude", str(BANDUNG_POINT[0]))
+        page.fill("#longitude", str(BANDUNG_POINT[1]))
+        page.check(f'input[value="{BANDUNG_VILLAGE}"]')
+        check_page(page, "citizen/wizard/2-place-offline")
+        _continue(page)
+        assert page.url == f"{base}/lapor/kategori/"
+        page.check("#kategori-sampah")
+        _continue(page)
+        page.fill("#description", DESCRIPTION)
+        page.check("#privasi-publik")
+        page.locator('form[data-wizard-step="uraian"] button[type="submit"]').click()
+        status = page.locator("[data-drafts-status]")
+        status.wait_for(state="visible")
+        assert citizen.numbers() == []
+
+        context.set_offline(False)
+        page.wait_for_function(
+            "() => /32\\.73-\\d{4}-\\d{6}/.test(document.querySelector('[data-drafts-status]').textContent)",
+            timeout=20_000,
+        )
+        time.sleep(1)
+        numbers = citizen.numbers()
+        assert len(numbers) == 1, numbers
+        with government_context(Government.objects.get(code="32.73")):
+            assert Report.objects.get(tracking_number=numbers[0]).village_code == BANDUNG_VILLAGE
+    finally:
+        context.close()
+
+
+def test_an_offline_draft_whose_village_is_not_found_is_placed_by_the_citizen_and_sent(
+    browser: Any, site_port: int, citizen: Citizen
+) -> None:
+    """A name typed offline that the server cannot place: instead of only throwing the draft
+    away, the citizen chooses the village from the official list and the same draft is sent."""
+    context = _context(browser, citizen)
+    page = _page(context)
+    base = f"http://localhost:{site_port}"
+    try:
+        page.goto(f"{base}/lapor/foto/")
+        page.wait_for_selector("html[data-offline-ready='1']", timeout=20_000)
+        context.set_offline(True)
+        with page.expect_navigation():
+            page.locator('button[value="skip"]').click()
+        page.fill("#latitude", str(BANDUNG_POINT[0]))
+        page.fill("#longitude", str(BANDUNG_POINT[1]))
+        page.fill("#cari", "Sukarasa")
+        _continue(page)
+        page.check("#kategori-sampah")
+        _continue(page)
+        page.fill("#description", DESCRIPTION)
+        page.check("#privasi-publik")
+        page.locator('form[data-wizard-step="uraian"] button[type="submit"]').click()
+        status = page.locator("[data-drafts-status]")
+        status.wait_for(state="visible")
+
+        context.set_offline(False)
+        picker = status.locator("[data-draft-village]")
+        picker.wait_for(timeout=20_000)
+        assert "tidak ditemukan" in status.inner_text()
+        # The typed name is searched at once; the citizen picks the one in Kota Bandung.
+        choice = picker.locator(f'input[value="{BANDUNG_VILLAGE}"]')
+        choice.wait_for()
+        assert picker.locator("input[type=radio]").count() > 1
+        send = picker.get_by_role("button", name="Kirim dengan kelurahan/desa ini")
+        send.click()
+        assert "Pilih dulu" in picker.inner_text()  # nothing chosen yet
+        assert citizen.numbers() == []
+        choice.check()
+        check_page(page, "citizen/wizard/offline-refused-pick-village")
+        send.click()
+        page.wait_for_function(
+            "() => /32\\.73-\\d{4}-\\d{6}/.test(document.querySelector('[data-drafts-status]').textContent)",
+            timeout=20_000,
+        )
+        numbers = citizen.numbers()
+        assert len(numbers) == 1, numbers
+        assert numbers[0] in status.inner_text()
+        with government_context(Government.objects.get(code="32.73")):
+            report = Report.objects.get(tracking_number=numbers[0])
+            assert (report.village_code, report.description) == (BANDUNG_VILLAGE, DESCRIPTION)
+        assert page.evaluate("() => localStorage.getItem('warga-drafts-waiting')") is None
+        assert page.console_errors == [], page.console_errors
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def sms_gateway(settings: Any) -> Iterator[FakeGateway]:
+    """The SMS provider, replaced at the network boundary by a local HTTP server."""
+    fake = FakeGateway()
+    settings.WARGA_SMS_SENDER = "warga.notifications.sms.HttpSmsSender"
+    settings.WARGA_SMS_HTTP_URL = fake.url
+    settings.WARGA_SMS_HTTP_TOKEN = "token-uji"
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def newcomer(committed_db: None) -> Iterator[str]:
+    """The email of a citizen who does not exist yet; their account, reports and sessions go
+    afterwards, and Kota Bandung's tracking counters are put back."""
+    bandung = Government.objects.get(code="32.73")
+    with government_context(bandung):
+        counters = dict(TrackingCounter.objects.values_list("year", "last_value"))
+    email = f"baru-{uuid.uuid4().hex[:8]}@example.id"
+    yield email
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        _remove_reports(Citizen(user=user, session_key="").numbers())
+        for session in Session.objects.all():
+            if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+                session.delete()
+        user.delete()
+    with government_context(bandung):
+        TrackingCounter.objects.exclude(year__in=counters).delete()
+        for year, last_value in counters.items():
+            TrackingCounter.objects.filter(year=year).update(last_value=last_value)
+    connection.close()
+
+
+def _sms_code(gateway: FakeGateway, number: str) -> str:
+    texts = [json.dumps(message) for message in gateway.received if number in json.dumps(message)]
+    assert texts, gateway.received
+    found = re.search(r"\b(\d{8})\b", texts[-1])
+    assert found, texts[-1]
+    return found.group(1)
+
+
+def test_a_new_citizen_signs_up_by_sms_code_reports_and_finds_it_in_my_reports(
+    browser: Any, site_port: int, newcomer: str, sms_gateway: FakeGateway, tmp_path: Any
+) -> None:
+    phone = f"0812{uuid.uuid4().int % 10**8:08d}"
+    e164 = "+62" + phone[1:]
+    context = _context(browser, None)
+    page = _page(context)
+    base = f"http://localhost:{site_port}"
+    try:
+        page.goto(f"{base}/akun/signup/")
+        page.fill("input[name=email]", newcomer)
+        page.fill("input[name=phone]", phone)
+        page.fill("input[name=password1]", PASSWORD)
+        page.fill("input[name=password2]", PASSWORD)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").last.click()
+        # The number is verified with the code the SMS brought.
+        assert page.url == f"{base}/akun/phone/verify/"
+        check_page(page, "citizen/sign-up-phone-code")
+        page.fill("input[name=code]", _sms_code(sms_gateway, e164))
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+        # Then the email address, by the link in the message (allauth's mandatory verification).
+        assert "memverifikasi nomor telepon" in page.locator("main").inner_text()
+        (message,) = [sent for sent in mail.outbox if sent.to == [newcomer]]
+        link = re.search(r"https?://\S+/akun/confirm-email/\S+/", message.body)
+        assert link, message.body
+        page.goto(link.group(0).replace("http://localhost/", f"{base}/"))
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+        assert page.url == f"{base}/akun/login/"
+
+        # Signed in by a code sent by SMS to the number, no password typed.
+        with page.expect_navigation():
+            page.get_by_text("Kirim kode masuk kepada saya").click()
+        page.fill("input[name=phone]", phone)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+        assert page.url == f"{base}/akun/login/code/confirm/"
+        assert len([sent for sent in sms_gateway.received if e164 in json.dumps(sent)]) == 2
+        check_page(page, "citizen/sign-in-code-confirm")
+        page.fill("input[name=code]", _sms_code(sms_gateway, e164))
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+        assert page.get_by_role("link", name="Laporan saya").is_visible()
+
+        page.goto(f"{base}/lapor/")
+        _photo_step(page, tmp_path)
+        _continue(page)
+        page.wait_for_selector("#peta.leaflet-container")
+        point = _locate_and_drag_the_pin(page)
+        page.fill("#cari", "Sukarasa")
+        page.wait_for_selector(f'input[value="{BANDUNG_VILLAGE}"]')
+        page.check(f'input[value="{BANDUNG_VILLAGE}"]')
+        _continue(page)
+        page.check("#kategori-saluran_tersumbat")
+        _continue(page)
+        page.fill("#description", DESCRIPTION)
+        page.check("#privasi-publik")
+        _continue(page)
+        if page.url.endswith("/lapor/serupa/"):
+            with page.expect_navigation():
+                page.locator("[data-send-anyway]").click()
+        with page.expect_navigation():
+            page.locator('form[data-wizard-step="kirim"] button').click()
+        number = page.locator("[data-tracking-number]").inner_text().strip()
+        assert re.fullmatch(r"32\.73-\d{4}-\d{6}", number), number
+
+        page.get_by_role("link", name="Laporan saya").click()
+        page.wait_for_url(f"{base}/laporan-saya/")
+        mine = page.locator("main")
+        assert number in mine.inner_text()
+        assert mine.locator(f'a[href="/laporan/{number}/"]').count() == 1
+        check_page(page, "citizen/my-reports-new-citizen")
+        user = User.objects.get(email=newcomer)
+        assert (user.phone, user.phone_verified) == (e164, True)
+        assert Citizen(user=user, session_key="").numbers() == [number]
+        with government_context(Government.objects.get(code="32.73")):
+            report = Report.objects.get(tracking_number=number)
+            assert (report.latitude, report.longitude) == pytest.approx(point, abs=1e-5)
+            assert ReportPhoto.objects.filter(report=report).count() == 1
+        assert page.console_errors == [], page.console_errors
     finally:
         context.close()

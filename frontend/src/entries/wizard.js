@@ -1,7 +1,8 @@
 // The report wizard's enhancements; every step works without them (plain forms).
 // - Photos are made smaller on the phone before they are uploaded.
-// - The place step gets a map with a draggable pin, the device's location and a live search
-//   of the official village list (the map module is loaded on that step only).
+// - The place step gets a map with a draggable pin and the device's location (the map module
+//   is loaded on that step only), and a live search of the official village list; offline,
+//   the villages this phone has already seen (js/villages.js).
 // - The category list filters as the citizen types; an emergency answers "112" at once.
 // - Offline: each step is kept on the phone; without a connection the steps open from the
 //   service worker's copy, and the finished report waits on the phone until it can be sent.
@@ -17,6 +18,7 @@ import {
 } from "../js/drafts.js";
 import { csrfToken } from "../js/csrf.js";
 import { resizePhoto } from "../js/photos.js";
+import { rememberShown, searchVillages, villageChoice } from "../js/villages.js";
 
 const SHELL_CACHE = "warga-shell-v1";
 const OFFLINE_STEPS = ["/lapor/foto/", "/lapor/tempat/", "/lapor/kategori/", "/lapor/uraian/"];
@@ -250,6 +252,49 @@ if (questionGroups.length) {
 const mapBox = document.querySelector("[data-place-map]");
 if (mapBox) {
   import("../js/place.js").then((place) => place.enhancePlace(mapBox)).catch(() => undefined);
+  enhanceVillageSearch(mapBox.closest("form"), mapBox.dataset);
+}
+
+// The official list searched as one types; offline, the villages this phone has seen.
+function enhanceVillageSearch(form, words) {
+  const search = form.querySelector("[data-village-search]");
+  const options = form.querySelector("[data-village-options]");
+  const searchButton = form.querySelector("[data-village-search-button]");
+  rememberShown(form);
+  let timer = null;
+  let latest = 0;
+  search.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); run(); }
+  });
+  search.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 250); });
+  searchButton.addEventListener("click", (event) => { event.preventDefault(); run(); });
+
+  async function run() {
+    const text = search.value.trim();
+    if (text.length < 3) return;
+    const ticket = ++latest;
+    const answer = await searchVillages(text, { latitude: form.latitude.value, longitude: form.longitude.value });
+    if (!answer || ticket !== latest) return;
+    render(answer.villages);
+    if (answer.offline) note(answer.villages.length ? words.searchOffline : words.searchOfflineEmpty);
+    else if (!answer.villages.length) note(words.searchEmpty);
+  }
+
+  function note(text) {
+    const box = Object.assign(document.createElement("p"), { className: "muted", textContent: text });
+    box.dataset.villageEmpty = "";
+    options.after(box);
+  }
+
+  function render(villages) {
+    const checked = form.querySelector('input[name="village_code"]:checked');
+    const keep = checked ? checked.closest(".choice") : null;
+    const items = villages
+      .filter((village) => !checked || village.code !== checked.value)
+      .map((village) => villageChoice(village, { words }));
+    options.replaceChildren(...(keep ? [keep] : []), ...items);
+    form.querySelectorAll("[data-village-empty]").forEach((element) => element.remove());
+  }
 }
 
 // --- Category: filter as one types; emergencies answered at once --------------------------------

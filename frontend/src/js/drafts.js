@@ -5,6 +5,7 @@
 import { openDB } from "idb";
 import "../../static/frontend/draft-sender.js";
 import { csrfToken } from "./csrf.js";
+import { searchVillages, villageChoice } from "./villages.js";
 
 const CURRENT = "current";
 const FLAG = "warga-drafts-waiting";
@@ -99,6 +100,7 @@ export async function showStatus(results = []) {
   // A refused draft stays until the citizen throws it away (its text is shown to copy from).
   for (const draft of left.filter((d) => d.state === "failed" || d.error)) {
     const item = Object.assign(document.createElement("p"), { textContent: `${box.dataset.failed} ${draft.error} ` });
+    const picker = draft.state === "failed" && (draft.errorFields || []).includes("village_code") ? villagePicker(box, draft) : null;
     if (draft.state === "failed") {
       const discard = Object.assign(document.createElement("button"), {
         type: "button",
@@ -114,8 +116,56 @@ export async function showStatus(results = []) {
       item.append(text, discard);
     }
     paragraphs.push(item);
+    if (picker) paragraphs.push(picker);
   }
   box.replaceChildren(...paragraphs);
   box.hidden = paragraphs.length === 0;
   box.classList.toggle("notice--success", results.some((r) => r.sent) && waitingCount === 0);
+}
+
+// A draft refused because its village could not be placed (a name typed offline that matches
+// none or several): the citizen chooses the village from the list now, and it is sent again
+// with the same idempotency key. Nothing written offline is lost.
+function villagePicker(box, draft) {
+  const words = box.dataset;
+  const id = `desa-draf-${draft.id}`;
+  const picker = Object.assign(document.createElement("div"), { className: "draft-village" });
+  picker.dataset.draftVillage = draft.id;
+  const label = Object.assign(document.createElement("label"), { htmlFor: id, textContent: words.pickLabel });
+  const hint = Object.assign(document.createElement("span"), { className: "hint", id: `${id}-hint`, textContent: words.pickHint });
+  const search = Object.assign(document.createElement("input"), { type: "search", id, value: draft.fields.village_query || "", autocomplete: "off" });
+  search.setAttribute("aria-describedby", hint.id);
+  const searchButton = Object.assign(document.createElement("button"), { type: "button", className: "button button--secondary", textContent: words.pickSearch });
+  const row = Object.assign(document.createElement("div"), { className: "search-row" });
+  row.append(search, searchButton);
+  const list = document.createElement("fieldset");
+  list.append(Object.assign(document.createElement("legend"), { textContent: words.pickLegend }));
+  const options = document.createElement("div");
+  const message = Object.assign(document.createElement("p"), { className: "muted" });
+  message.setAttribute("role", "status");
+  list.append(options, message);
+  const send = Object.assign(document.createElement("button"), { type: "button", className: "button", textContent: words.pickSend });
+  picker.append(label, hint, row, list, send);
+
+  async function run() {
+    const text = search.value.trim();
+    if (text.length < 3) return;
+    const answer = await searchVillages(text, { latitude: draft.fields.latitude, longitude: draft.fields.longitude });
+    const villages = answer ? answer.villages : [];
+    options.replaceChildren(...villages.map((village) => villageChoice(village, { name: id, idPrefix: id, words: { suggested: words.pickSuggested, kecamatan: words.pickKecamatan } })));
+    message.textContent = villages.length ? "" : words.pickEmpty;
+  }
+  search.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); run(); } });
+  searchButton.addEventListener("click", run);
+  options.addEventListener("change", () => { message.textContent = ""; });
+  send.addEventListener("click", async () => {
+    const chosen = options.querySelector("input:checked");
+    if (!chosen) { message.textContent = words.pickNone; return; }
+    const fields = { ...draft.fields, village_code: chosen.value, village_query: "" };
+    await sender.put({ ...draft, fields, state: "waiting", error: "", errorFields: [] });
+    localStorage.setItem(FLAG, "1");
+    showStatus(navigator.onLine ? await sendWaiting() : []);
+  });
+  run();
+  return picker;
 }

@@ -5,7 +5,7 @@
 // (warga-drafts v1, store "drafts", key "id") is the same in both.
 //
 // A waiting draft is {id: <idempotency key>, state: "waiting"|"failed", fields: {...},
-// photos: [{name, blob}], csrf, error, savedAt}. Sending POSTs it to /api/v1/reports/ with its
+// photos: [{name, blob}], csrf, error, errorFields, savedAt}. Sending POSTs it to /api/v1/reports/ with its
 // idempotency key, so a draft sent twice (by the worker and a page at once) makes one report.
 (function (scope) {
   "use strict";
@@ -105,6 +105,8 @@
         var final = response.status === 400 || response.status === 422;
         draft.state = final ? "failed" : "waiting";
         draft.error = messageOf(answer, response.status);
+        // Which fields were refused: a village the server could not place is chosen again.
+        draft.errorFields = answer && answer.error && answer.error.fields ? Object.keys(answer.error.fields) : [];
         return put(draft).then(function () { return { id: draft.id, sent: false, error: draft.error }; });
       });
     });

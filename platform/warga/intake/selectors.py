@@ -37,6 +37,7 @@ from warga.reports.selectors import (
     report_events,
     report_handling_unit_id,
     report_photos,
+    report_supported_by,
     reports_by_ids,
     reports_open_nearby,
 )
@@ -166,6 +167,8 @@ class PublicReport:
     may_rate: bool = False
     may_dispute: bool = False
     dispute_until: datetime | None = None
+    # Whether the signed-in viewer already said "saya juga" to it (False when signed out).
+    supported_by_viewer: bool = False
 
 
 def hidden_from_public(*, privacy: str, status: str) -> bool:
@@ -219,6 +222,7 @@ def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) 
         handling_unit_id = report_handling_unit_id(report=report)
         handling_unit = unit_name(unit_id=handling_unit_id) if handling_unit_id is not None else ""
         due_at = report_running_deadline(report_id=report.pk) if report.status in OPEN_STATUSES else None
+        supported = viewer.is_authenticated and not is_mine and report_supported_by(report=report, user_id=viewer.pk)
     reporter_moves = _reporter_moves(report, timeline) if is_mine else {}
     return PublicReport(
         tracking_number=report.tracking_number,
@@ -246,6 +250,7 @@ def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) 
         unit_name=handling_unit,
         due_at=due_at,
         rating=report.rating if is_mine else None,
+        supported_by_viewer=supported,
         **reporter_moves,
     )
 

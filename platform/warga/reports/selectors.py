@@ -92,6 +92,12 @@ def report_photos(*, report: Report) -> QuerySet[ReportPhoto]:
     return ReportPhoto.objects.filter(report=report).order_by("position")
 
 
+def report_supported_by(*, report: Report, user_id: uuid.UUID) -> bool:
+    """Whether this citizen already said "saya juga" to the report (of the current schema)."""
+    _require_tenant_schema()
+    return ReportSupport.objects.filter(report=report, user_id=user_id).exists()
+
+
 def report_photo_for_actor(*, actor: User, tracking_number: str, photo_id: int) -> ReportPhoto | None:
     report = report_get_for_actor(actor=actor, tracking_number=tracking_number)
     if report is None:

@@ -15,7 +15,7 @@ from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
 from tests.warga.access.people import acting_official
-from tests.warga.reports.helpers import resolve, submit
+from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, resolve, submit
 from warga.accounts.models import User
 from warga.reports.models import Report, ReportComment, ReportEvent, ReportSupport
 from warga.reports.services import report_transition
@@ -261,3 +261,35 @@ def test_an_official_of_another_government_is_just_a_citizen_here(
     assert _post(official, f"/laporan/{number}/nilai/", {"nilai": "5"})[0] == 404
     assert _post(official, f"/laporan/{number}/sanggah/", {"alasan": "Belum beres."})[0] == 404
     assert _state(bandung, number) == before
+
+
+def _support_button(page: str) -> str:
+    found = re.search(r'<button class="button[^"]*" type="submit" aria-pressed="[^"]+"[^>]*>[^<]*</button>', page)
+    assert found, "no saya juga button on the page"
+    return found.group(0)
+
+
+def test_the_page_shows_that_the_citizen_already_supports_it(
+    bandung: Government, jakarta: Government, reporter: User
+) -> None:
+    number = submit(reporter).tracking_number
+    in_jakarta = submit(reporter, latitude=JAKARTA_POINT[0], longitude=JAKARTA_POINT[1], village_code=JAKARTA_VILLAGE)
+    supporter, neighbour = signed_in_client(UserFactory()), signed_in_client(UserFactory())
+
+    before = _support_button(_get(supporter, f"/laporan/{number}/")[1])
+    assert 'aria-pressed="false"' in before
+    assert "Saya juga mengalami masalah ini" in before
+
+    _post(supporter, f"/laporan/{number}/dukung/")
+    after = _support_button(_get(supporter, f"/laporan/{number}/")[1])
+    assert 'aria-pressed="true"' in after
+    assert "Anda sudah mendukung" in after
+    # Only theirs: another citizen, and the same citizen on a report of another government, are not.
+    assert 'aria-pressed="false"' in _support_button(_get(neighbour, f"/laporan/{number}/")[1])
+    other = _support_button(_get(supporter, f"/laporan/{in_jakarta.tracking_number}/")[1])
+    assert 'aria-pressed="false"' in other
+    # Signed out there is no button, only the way to sign in.
+    assert "aria-pressed" not in _get(Client(), f"/laporan/{number}/")[1]
+    # Pressed again, it stays one.
+    _post(supporter, f"/laporan/{number}/dukung/")
+    assert _report(bandung, number).support_count == 1
