@@ -50,11 +50,14 @@ CATEGORY_MIX = (
     ("pendidikan", 2),
     ("lainnya", 5),
 )
-# The pages measured, for each official: the default page, open work by deadline, the overdue.
+# The pages measured, for each official: the default page, open work by deadline, the overdue,
+# and the search box: words of a description (substring, any case) and part of a tracking number.
 PAGES = (
     ("newest", {}),
     ("in progress by due", {"status": "in_progress", "ordering": "due"}),
     ("overdue", {"sla_state": "overdue"}),
+    ("search words", {"search": "nomor 777"}),
+    ("search number", {"search": "b0000777"}),
 )
 
 

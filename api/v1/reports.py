@@ -81,6 +81,7 @@ from warga.reports.services import (
     report_priority_set,
     report_resolve,
     report_transition,
+    report_unit_transfer,
     response_template_archive,
     response_template_save,
 )
@@ -1257,6 +1258,47 @@ class ReportAssignView(ApiView):
             actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
         )
         return Response(AssignmentOutput(assignment).data)
+
+
+class UnitTransferInput(BoundedSerializer):
+    unit_id = serializers.IntegerField(help_text="A unit of this government (not an external organisation).")
+    note = serializers.CharField(allow_blank=True, max_length=4000, help_text="Why the report moves.")
+
+
+class ReportUnitTransferView(ApiView):
+    permission_classes = [OnGovernmentHost, MayActOnReports]
+
+    @extend_schema(
+        description=openapi.describe(
+            (
+                "Moves a report being worked (`verified`, `in_progress`, `reopened`) to another unit of this "
+                "government, with the reason in `note`. The status and the running deadline stay; the new "
+                "unit's heads are notified and take the remaining escalation steps of the old unit's head; "
+                "a field officer of the old unit is relieved."
+            ),
+            who=openapi.OFFICIAL_ACTING,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": (
+                    "No such unit here, an ended or external unit, the same unit, no `note`, or a report "
+                    "that is not being worked."
+                ),
+                "404 not_found": openapi.REPORT_NOT_FOUND,
+            },
+        ),
+        request=UnitTransferInput,
+        responses={200: OfficialReportOutput},
+        summary="Move a report being worked to another unit of this government (government host)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        require_government_host(GOVERNMENT_HOST_ONLY)
+        _require_report_here(request, tracking_number)
+        given = UnitTransferInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        report = report_unit_transfer(
+            actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+        )
+        return Response(_official_body(report))
 
 
 class ResponseTemplateInput(BoundedSerializer):

@@ -79,6 +79,11 @@ urlpatterns = [
         name="v1-report-external-forward-answer",
     ),
     path("reports/<str:tracking_number>/assign/", reports.ReportAssignView.as_view(), name="v1-report-assign"),
+    path(
+        "reports/<str:tracking_number>/unit-transfer/",
+        reports.ReportUnitTransferView.as_view(),
+        name="v1-report-unit-transfer",
+    ),
     path("reports/<str:tracking_number>/rate/", reports.ReportRateView.as_view(), name="v1-report-rate"),
     path("reports/<str:tracking_number>/comments/", reports.ReportCommentView.as_view(), name="v1-report-comments"),
     path("response-templates/", reports.ResponseTemplateListView.as_view(), name="v1-response-templates"),

@@ -30,6 +30,7 @@ from warga.routing.defaults import (
 )
 from warga.routing.models import ReportRouting, RoutingAuditEvent, Rule, RuleSet, Target
 from warga.routing.selectors import (
+    HEADS_OF_UNIT,
     current_government,
     holders_of,
     routing_plan,
@@ -515,6 +516,78 @@ def report_routing_forget(*, report_id: int, to_government_id: int, now: datetim
     )
     routing.delete()
     return True
+
+
+# --- a report moved to another unit of the government -----------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitHandover:
+    position_ids: tuple[int, ...]
+    recipients: tuple[uuid.UUID, ...]
+    running_due_at: datetime.datetime | None
+
+
+def report_routing_unit_handover(
+    *, report: Report, from_unit_id: int | None, to_unit: Unit, actor_id: uuid.UUID, now: datetime.datetime
+) -> UnitHandover:
+    """Hand the routing of a report being worked over to `to_unit`, another unit of the same
+    government, in the transfer's transaction (warga.reports.services.report_unit_transfer).
+
+    The head seats of `to_unit` (HEADS_OF_UNIT) take the steps of the escalation chain that
+    named the handling unit's head, from the running step on; the report leaves the inbox of
+    the old unit's seats (unless the old unit is the area the report lies in, whose officials
+    keep reading it) and enters the new head's. The deadlines stay as they were: the citizen's
+    clock does not restart because the government moved the work inside itself
+    (docs/decisions/0075). An audit event records both units, the seats and who is told.
+    Returns the new head seats and their holders today, to be notified by the caller.
+    """
+    _require_tenant("report_routing_unit_handover")
+    government = current_government()
+    heads = list(
+        Position.objects.filter(unit=to_unit, kind__in=HEADS_OF_UNIT.get(to_unit.kind, ()))
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    today = now.astimezone(ZoneInfo(government.time_zone)).date()
+    holders = holders_of(position_ids=heads, on=today)
+    recipients = tuple(dict.fromkeys(h.user_id for position_id in heads for h in holders.get(position_id, ())))
+    routing = ReportRouting.objects.select_for_update().filter(report_id=report.pk).first()
+    if routing is not None:
+        leaving: set[int] = set()
+        old_unit = Unit.objects.filter(pk=from_unit_id).first() if from_unit_id is not None else None
+        if old_unit is not None and not (old_unit.region_code and report.village_code.startswith(old_unit.region_code)):
+            leaving = set(Position.objects.filter(unit=old_unit).values_list("id", flat=True))
+        routing.steps = [
+            {**step, "position_ids": list(heads)}
+            if number >= routing.current_step and step.get("target") == Target.HANDLING_HEAD
+            else step
+            for number, step in enumerate(routing.steps)
+        ]
+        routing.position_ids = sorted((set(routing.position_ids) - leaving) | set(heads))
+        routing.handling_unit = to_unit
+        routing.save(update_fields=["steps", "position_ids", "handling_unit"])
+    RoutingAuditEvent.objects.create(
+        kind="report.unit_transferred",
+        actor_id=actor_id,
+        report_id=report.pk,
+        rule_set_version=routing.rule_set_version if routing is not None else None,
+        detail={
+            "from_unit_id": from_unit_id,
+            "to_unit_id": to_unit.pk,
+            "position_ids": heads,
+            "recipients": [str(r) for r in recipients],
+            "running_due_at": routing.running_due_at.isoformat()
+            if routing is not None and routing.running_due_at
+            else None,
+        },
+        at=now,
+    )
+    return UnitHandover(
+        position_ids=tuple(heads),
+        recipients=recipients,
+        running_due_at=routing.running_due_at if routing is not None else None,
+    )
 
 
 # --- a citizen's dispute -----------------------------------------------------------------------
