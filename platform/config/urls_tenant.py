@@ -52,6 +52,7 @@ urlpatterns = [
     path("kantor/admin/penerusan/", console_routing.routing_page, name="console-routing"),
     path("kantor/admin/penerusan/aturan/baru/", console_routing.rule_page, name="console-rule-new"),
     path("kantor/admin/penerusan/aturan/<int:order>/", console_routing.rule_page, name="console-rule"),
+    path("kantor/admin/penerusan/aturan/<int:order>/pindah/", console_routing.rule_move, name="console-rule-move"),
     path("kantor/admin/penerusan/versi/<int:version>/", console_routing.version_page, name="console-version"),
     path("kantor/admin/penerusan/versi/<int:version>/pulihkan/", console_routing.version_restore),
     path("kantor/admin/kalender/", console_calendar.calendar_page, name="console-calendar"),

@@ -806,3 +806,35 @@ def rule_set_add_rule(*, actor_id: uuid.UUID, rule: dict[str, Any]) -> RuleSet:
     place = next((i for i, r in enumerate(rules) if not any(r[c] for c in conditions)), len(rules))
     rules.insert(place, rule)
     return rule_set_save(actor_id=actor_id, rules=rules, note=f"Aturan baru: {rule.get('name', '')}")
+
+
+RULE_MOVES = ("up", "down")
+
+
+@transaction.atomic
+def rule_set_move_rule(*, actor_id: uuid.UUID, order: int, direction: str) -> RuleSet:
+    """A new version with the active rule at `order` swapped with its neighbour above (`up`)
+    or below (`down`): the first rule whose conditions hold decides, so order is meaning. The
+    other rules stay as they are. Raises RoutingInvalid for an unknown rule or direction, and
+    for a move past the first or the last rule (nothing is saved then)."""
+    _require_tenant("rule_set_move_rule")
+    if direction not in RULE_MOVES:
+        raise RoutingInvalid("direction", f"Arah '{direction}' tidak dikenal: pilih up atau down.")
+    active = _active_locked()
+    if active is None:
+        raise RoutingInvalid("order", "Belum ada aturan penerusan aktif. (No active rules.)")
+    rules = [rule_as_data(rule) for rule in rules_of(rule_set=active)]
+    index = next((i for i, rule in enumerate(rules) if rule["order"] == order), None)
+    if index is None:
+        raise RoutingInvalid("order", f"Aturan #{order} tidak ada di versi {active.version}.")
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(rules):
+        where, english = ("paling atas", "first") if direction == "up" else ("paling bawah", "last")
+        raise RoutingInvalid("order", f"Aturan #{order} sudah {where}. (The rule is already the {english}.)")
+    rules[index], rules[other] = rules[other], rules[index]
+    moved = "dinaikkan" if direction == "up" else "diturunkan"
+    return rule_set_save(
+        actor_id=actor_id,
+        rules=[{k: v for k, v in rule.items() if k != "order"} for rule in rules],
+        note=f"Aturan #{order} '{rules[other]['name']}' {moved}",
+    )

@@ -82,14 +82,16 @@ def test_a_report_in_progress_moves_to_another_unit_keeping_its_deadline(
         # The citizen's clock does not restart: same running deadline, same step.
         assert (routing.running_due_at, routing.current_step) == (due_before, step_before)
         assert routing.handling_unit_id == dlh
-        assert dlh_head in routing.position_ids and not pupr_positions & set(routing.position_ids)
+        assert dlh_head in routing.position_ids
+        assert not pupr_positions & set(routing.position_ids)
         for number, step in enumerate(routing.steps):
             if number >= routing.current_step and step["target"] == Target.HANDLING_HEAD:
                 assert step["position_ids"] == [dlh_head]
         # The field officer of the old unit is relieved.
         assert not ReportAssignment.objects.filter(report=moved, ended_at__isnull=True).exists()
         last = ReportEvent.objects.filter(report=moved).order_by("id").last()
-        assert last is not None and (last.from_status, last.to_status, last.actor_id) == (
+        assert last is not None
+        assert (last.from_status, last.to_status, last.actor_id) == (
             "in_progress",
             "in_progress",
             scene.kepala_pupr.pk,
