@@ -79,6 +79,7 @@ from warga.routing.services import (
     report_route,
     report_routing_forget,
     report_routing_unit_handover,
+    routing_handling_unit_follow,
     routing_report_open_set,
 )
 from warga.taxonomy.selectors import category_get
@@ -415,6 +416,7 @@ def report_transition(
                     "unit_id", "unknown_unit", f"Unit {unit_id} tidak ada di pemerintah daerah ini."
                 )
             report.unit_id = unit_id
+            routing_handling_unit_follow(report_id=report.pk, unit_id=unit_id)
         _apply(report, actor_id=actor.pk, target=target, note=note, unit_changed=unit_id is not None)
     return report
 

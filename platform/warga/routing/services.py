@@ -494,6 +494,15 @@ def routing_report_open_set(*, report_id: int, is_open: bool) -> None:
     ReportRouting.objects.filter(report_id=report_id).update(running_due_at=F("current_due_at") if is_open else None)
 
 
+def routing_handling_unit_follow(*, report_id: int, unit_id: int) -> None:
+    """Record on the report's routing row the unit it was just disposed (verified) to, in the
+    disposal's transaction: the routing row is what the officials' inbox finds a unit's reports
+    by (its handling unit, or the seats to tell), so a report disposed to a unit reaches that
+    unit's inbox through one index instead of a second condition on every report
+    (docs/decisions/0076). The rule and reason routing gave stay as they were."""
+    ReportRouting.objects.filter(report_id=report_id).exclude(handling_unit_id=unit_id).update(handling_unit_id=unit_id)
+
+
 def report_routing_forget(*, report_id: int, to_government_id: int, now: datetime.datetime) -> bool:
     """Drop the routing of a report that has just moved to another government, in the
     transfer's transaction: its pending escalation steps go with it (the receiving government
