@@ -237,7 +237,7 @@ def emails_batched() -> Iterator[None]:
 # Warga's own colour, for a government that chose none (the pages use the same).
 WARGA_COLOUR = "#b3261e"
 LOGO_CID = "logo"
-FOOTERS = {
+FOOTERS: dict[str, str] = {
     Language.INDONESIAN: "Pesan ini dikirim oleh {name} melalui Warga. Atur notifikasi Anda di /notifikasi/.",
     Language.ENGLISH: "Sent by {name} through Warga. Choose your notifications at /notifikasi/.",
 }
@@ -269,7 +269,7 @@ def _branded_email(subject: str, body: str, to: str, *, language: str) -> EmailM
     message.attach_alternative(html, "text/html")
     if logo is not None:
         # multipart/related: the HTML refers to the logo by its Content-ID.
-        message.mixed_subtype = "related"
+        message.mixed_subtype = "related"  # type: ignore[attr-defined]  # Django's, missing from the stubs
         image = MIMEImage(logo[0], "png")
         image.add_header("Content-ID", f"<{LOGO_CID}>")
         image.add_header("Content-Disposition", "inline", filename="logo.png")

@@ -1434,7 +1434,11 @@ def report_unit_transfer(*, actor: User, tracking_number: str, unit_id: int, not
         from_unit_id = report_handling_unit_id(report=report)
         if unit.pk == from_unit_id:
             raise ReportInvalid.single("unit_id", "same_unit", f"Laporan ini sudah ditangani {unit.name}.")
-        from_name = Unit.objects.filter(pk=from_unit_id).values_list("name", flat=True).first() or ""
+        from_name = (
+            Unit.objects.filter(pk=from_unit_id).values_list("name", flat=True).first() or ""
+            if from_unit_id is not None
+            else ""
+        )
         now = timezone.now()
         relieved = ReportAssignment.objects.filter(report=report, ended_at__isnull=True).update(ended_at=now)
         report.unit = unit
