@@ -50,11 +50,16 @@ CATEGORY_MIX = (
     ("pendidikan", 2),
     ("lainnya", 5),
 )
-# The pages measured, for each official: the default page, open work by deadline, the overdue.
+# The pages measured, for each official: the default page, open work by deadline, the overdue,
+# and the search box: words of a few descriptions (substring, any case), a word of every
+# description, and part of a tracking number.
 PAGES = (
     ("newest", {}),
     ("in progress by due", {"status": "in_progress", "ordering": "due"}),
     ("overdue", {"sla_state": "overdue"}),
+    ("search words", {"search": "nomor 777"}),
+    ("search common word", {"search": "ditindaklanjuti"}),
+    ("search number", {"search": "b0000777"}),
 )
 
 
@@ -116,6 +121,9 @@ def setup() -> dict[str, Any]:
             SESSION_KEY: str(user.pk),
             BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
+            # What allauth records once the TOTP code was typed: officials act only then.
+            "account_authentication_methods_user": str(user.pk),
+            "account_authentication_methods": [{"method": "mfa", "at": time.time(), "type": "totp"}],
         }
         Session.objects.create(
             session_key=key,
@@ -226,6 +234,7 @@ _REPORT_COLUMNS = (
     "updated_at",
     "unit_id",
     "merged_into",
+    "answers",
 )
 
 
@@ -292,14 +301,14 @@ def fill(scratch: Any, *, schema: str, reports: int) -> None:
                FROM generate_series(1, %(reports)s) AS n) AS drawn) AS aged""",
         """INSERT INTO {s}.reports_report (tracking_number, type, category_code, description, latitude, longitude,
              province_code, regency_code, district_code, village_code, privacy, status, reporter_id, support_count,
-             created_at, status_changed_at, updated_at, unit_id, merged_into)
+             created_at, status_changed_at, updated_at, unit_id, merged_into, answers)
            SELECT '32.73-' || extract(year FROM r.created)::int || '-b' || lpad(r.n::text, 7, '0'),
                   CASE WHEN r.n %% 50 = 0 THEN 'aspirasi' ELSE 'pengaduan' END, c.code,
                   'Laporan warga nomor ' || r.n || ': mohon segera ditindaklanjuti oleh dinas terkait.',
                   -6.97 + random() * 0.13, 107.55 + random() * 0.19, '32', '32.73', v.district_code, v.village_code,
                   CASE WHEN r.n %% 10 = 0 THEN 'rahasia' ELSE 'publik' END, r.status,
                   md5((r.n %% 20000)::text)::uuid, (r.n %% 7 = 0)::int * (r.n %% 13),
-                  r.created, r.created, r.created, c.unit_id, ''
+                  r.created, r.created, r.created, c.unit_id, '', '{{}}'::jsonb
            FROM bench_report r
            JOIN bench_village v ON v.i = r.village_i
            JOIN bench_category c ON c.i = r.category_i
@@ -370,10 +379,10 @@ def fill(scratch: Any, *, schema: str, reports: int) -> None:
             # 2 % urgent, 8 % high, the rest normal.
             statements[5] = (
                 statements[5]
-                .replace(", merged_into)", ", merged_into, priority)")
+                .replace(", merged_into, answers)", ", merged_into, answers, priority)")
                 .replace(
-                    ", c.unit_id, ''",
-                    ", c.unit_id, '', CASE WHEN r.n %% 50 = 1 THEN 'urgent' WHEN r.n %% 50 < 6 THEN 'high' ELSE 'normal' END",
+                    ", c.unit_id, '', '{{}}'::jsonb",
+                    ", c.unit_id, '', '{{}}'::jsonb, CASE WHEN r.n %% 50 = 1 THEN 'urgent' WHEN r.n %% 50 < 6 THEN 'high' ELSE 'normal' END",
                 )
             )
         for statement in statements:

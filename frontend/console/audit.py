@@ -5,17 +5,28 @@ from __future__ import annotations
 
 import csv
 import datetime
+from collections.abc import Iterable, Iterator
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from frontend.console.base import console_page, page
+from tenants.context import government_context
 from tenants.models import Government
 from warga.access.policy import Action
-from warga.organization.audit import AUDIT_PAGE_MAX, SOURCES, AuditFilter, audit_entries
+from warga.organization.audit import (
+    AUDIT_PAGE_MAX,
+    SOURCES,
+    AuditCursor,
+    AuditEntry,
+    AuditFilter,
+    audit_entries_all,
+    audit_entries_page,
+)
 
 SOURCE_LABELS = {
     "report": gettext_lazy("Reports"),
@@ -38,8 +49,21 @@ class AuditForm(forms.Form):
     pelaku = forms.CharField(label=gettext_lazy("By (email address)"), required=False, max_length=200)
     jenis = forms.CharField(label=gettext_lazy("Kind or tracking number contains"), required=False, max_length=60)
     jumlah = forms.IntegerField(
-        label=gettext_lazy("At most"), required=False, min_value=1, max_value=AUDIT_PAGE_MAX, initial=100
+        label=gettext_lazy("Entries per page"), required=False, min_value=1, max_value=AUDIT_PAGE_MAX, initial=100
     )
+    # Where the page starts (the previous page's last entry); empty: the newest.
+    setelah = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+
+    def clean_setelah(self) -> AuditCursor | None:
+        text = self.cleaned_data.get("setelah") or ""
+        if not text:
+            return None
+        try:
+            return AuditCursor.decode(text)
+        except ValueError:
+            raise forms.ValidationError(
+                gettext_lazy("This page of the log does not exist any more: start again from the newest entries.")
+            ) from None
 
 
 def _filter(form: AuditForm, government: Government) -> AuditFilter:
@@ -59,37 +83,73 @@ def _filter(form: AuditForm, government: Government) -> AuditFilter:
     )
 
 
+class _Line:
+    """A file-like object that hands back what csv.writer writes: one row at a time."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+CSV_HEADER = ["waktu", "sumber", "pelaku", "jenis", "objek", "rincian"]
+
+
+def _csv_lines(entries: Iterable[AuditEntry], zone: ZoneInfo) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    yield writer.writerow(CSV_HEADER)
+    for entry in entries:
+        yield writer.writerow(
+            [entry.at.astimezone(zone).isoformat(), entry.source, entry.actor, entry.kind, entry.subject, entry.detail]
+        )
+
+
+def _every_entry(government: Government, audit: AuditFilter) -> Iterator[AuditEntry]:
+    # Streamed after the view returns: read in the government's schema whatever the
+    # connection's state by then.
+    with government_context(government):
+        yield from audit_entries_all(audit=audit)
+
+
 @require_GET
 @console_page(Action.AUDIT_VIEW)
 def audit_page(request: HttpRequest, government: Government) -> HttpResponse:
     form = AuditForm(request.GET or None)
-    limit = (form.cleaned_data.get("jumlah") if form.is_bound and form.is_valid() else None) or 100
-    entries = audit_entries(audit=_filter(form, government), limit=limit if form.is_bound else 100)
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+    valid = form.is_bound and form.is_valid()
+    audit = _filter(form, government)
+    if request.GET.get("format") == "csv" and (valid or not form.is_bound):
+        # Every entry matching the filter, whatever their number, streamed page by page.
+        response = StreamingHttpResponse(
+            _csv_lines(_every_entry(government, audit), ZoneInfo(government.time_zone)),
+            content_type="text/csv; charset=utf-8",
+        )
         response["Content-Disposition"] = f'attachment; filename="audit-{government.slug}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["waktu", "sumber", "pelaku", "jenis", "objek", "rincian"])
-        zone = ZoneInfo(government.time_zone)
-        for entry in entries:
-            writer.writerow(
-                [
-                    entry.at.astimezone(zone).isoformat(),
-                    entry.source,
-                    entry.actor,
-                    entry.kind,
-                    entry.subject,
-                    entry.detail,
-                ]
-            )
-        return response
+        # Streamed: the console's views are typed by their usual answer, a page.
+        return cast(HttpResponse, response)
+    limit = (form.cleaned_data.get("jumlah") if valid else None) or 100
+    after = form.cleaned_data.get("setelah") if valid else None
+    found = audit_entries_page(audit=audit, limit=limit, after=after)
     query = request.GET.copy()
-    query["format"] = "csv"
+    query.pop("setelah", None)
+    query.pop("format", None)
+    first_query = query.urlencode()
+    csv_query = query.copy()
+    csv_query["format"] = "csv"
+    next_query = ""
+    if found.next is not None:
+        following = query.copy()
+        following["setelah"] = found.next.encode()
+        next_query = following.urlencode()
     return page(
         request,
         government,
         "audit.html",
-        {"form": form, "entries": entries, "csv_query": query.urlencode(), "labels": SOURCE_LABELS},
+        {
+            "form": form,
+            "entries": found.entries,
+            "csv_query": csv_query.urlencode(),
+            "next_query": next_query,
+            "first_query": first_query if after is not None else None,
+            "labels": SOURCE_LABELS,
+        },
         section="audit",
         status=400 if form.is_bound and not form.is_valid() else 200,
     )

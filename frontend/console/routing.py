@@ -37,6 +37,7 @@ from warga.routing.services import (
     rule_set_add_rule,
     rule_set_edit_rule,
     rule_set_map_category,
+    rule_set_move_rule,
     rule_set_restore,
 )
 from warga.taxonomy.selectors import categories_active
@@ -53,6 +54,15 @@ def _category_choices() -> list[tuple[str, str]]:
 def _handling_choices() -> list[tuple[str, str]]:
     units = [u for u in units_for_choice() if u.kind in (UnitKind.AGENCY, UnitKind.EXTERNAL)]
     return [(COORDINATOR, str(gettext_lazy("Admin koordinator (disposes it)")))] + [(str(u.pk), u.name) for u in units]
+
+
+def _area_unit_choices() -> list[tuple[str, str]]:
+    """Units that are a place (an area, a kecamatan, a kelurahan or desa): a rule may apply to
+    reports inside one of them."""
+    areas = [u for u in units_for_choice() if u.region_code]
+    return [("", str(gettext_lazy("(any area)")))] + [
+        (str(u.pk), f"{u.name} ({u.region_code})") for u in sorted(areas, key=lambda u: u.region_code)
+    ]
 
 
 def _village_choices() -> list[tuple[str, str]]:
@@ -81,6 +91,9 @@ class RuleForm(forms.Form):
     area_prefix = forms.CharField(
         label=gettext_lazy("Area code prefix (optional, e.g. 32.73.01)"), max_length=13, required=False
     )
+    area_unit = forms.ChoiceField(
+        label=gettext_lazy("Area unit (optional): reports inside this kecamatan or kelurahan/desa"), required=False
+    )
     report_types = forms.MultipleChoiceField(
         label=gettext_lazy("Report types (none: every type)"),
         required=False,
@@ -102,6 +115,7 @@ class RuleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category_codes"].choices = _category_choices()  # type: ignore[attr-defined]
         self.fields["handling_unit"].choices = _handling_choices()  # type: ignore[attr-defined]
+        self.fields["area_unit"].choices = _area_unit_choices()  # type: ignore[attr-defined]
         # The deadline chain: up to ESCALATION_STEPS steps, each a position and its working time.
         for number in range(1, ESCALATION_STEPS + 1):
             self.fields[f"step_{number}_target"] = forms.ChoiceField(
@@ -142,6 +156,7 @@ class RuleForm(forms.Form):
             "name": data["name"],
             "category_codes": list(data["category_codes"]),
             "area_prefix": data["area_prefix"].strip(),
+            "area_unit_id": int(data["area_unit"]) if data["area_unit"] else None,
             "report_types": list(data["report_types"]),
             "priorities": list(data["priorities"]),
             "handling_unit_id": int(data["handling_unit"]) if data["handling_unit"] else None,
@@ -241,6 +256,7 @@ def rule_page(request: HttpRequest, government: Government, order: int | None = 
             "name": rule.name,
             "category_codes": rule.category_codes,
             "area_prefix": rule.area_prefix,
+            "area_unit": str(rule.area_unit_id or ""),
             "report_types": rule.report_types,
             "priorities": rule.priorities,
             "handling_unit": str(rule.handling_unit_id or ""),
@@ -272,7 +288,9 @@ def rule_page(request: HttpRequest, government: Government, order: int | None = 
             field = error.field.rsplit(".", 1)[-1]
             refusal_into(
                 form,
-                {"handling_unit_id": "handling_unit", "escalation": "step_1_target"}.get(field, field),
+                {"handling_unit_id": "handling_unit", "area_unit_id": "area_unit", "escalation": "step_1_target"}.get(
+                    field, field
+                ),
                 error.message,
             )
         else:
@@ -280,6 +298,27 @@ def rule_page(request: HttpRequest, government: Government, order: int | None = 
                 messages.success(request, _("Saved as version %(version)s.") % {"version": saved.version})
                 return HttpResponseRedirect(ROUTING_PATH)
     return page(request, government, "rule.html", {"form": form, "rule": rule, "active": active}, section="routing")
+
+
+# The page's words for a move (the form's `arah`) -> the service's.
+MOVES = {"naik": "up", "turun": "down"}
+
+
+@require_POST
+@console_page(Action.RULES_EDIT)
+def rule_move(request: HttpRequest, government: Government, order: int) -> HttpResponse:
+    """Move the rule at `order` one place up or down, saved as a new version."""
+    direction = MOVES.get(request.POST.get("arah", ""))
+    if direction is None:
+        messages.error(request, _("Choose whether to move the rule up or down."))
+        return HttpResponseRedirect(f"{ROUTING_PATH}#aturan")
+    try:
+        saved = rule_set_move_rule(actor_id=acting_user(request).pk, order=order, direction=direction)
+    except RoutingInvalid as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Saved as version %(version)s.") % {"version": saved.version})
+    return HttpResponseRedirect(f"{ROUTING_PATH}{_query_of(request)}#aturan")
 
 
 @require_http_methods(["GET"])

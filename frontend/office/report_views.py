@@ -54,6 +54,7 @@ from warga.reports.selectors import (
 from warga.reports.services import (
     INTERNAL_NOTE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    UNIT_TRANSFERABLE_STATUSES,
     ProofInput,
     report_assign,
     report_comment_add,
@@ -64,6 +65,7 @@ from warga.reports.services import (
     report_priority_set,
     report_resolve,
     report_transition,
+    report_unit_transfer,
 )
 from warga.routing.models import Target
 from warga.routing.selectors import report_routing_get
@@ -113,6 +115,13 @@ class TransferForm(forms.Form):
     )
     alasan = forms.CharField(
         max_length=NOTE_MAX_LENGTH, label=_("Why this is not our authority"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MoveForm(forms.Form):
+    unit = forms.TypedChoiceField(coerce=int, label=_("Unit to move it to"))
+    alasan = forms.CharField(
+        max_length=NOTE_MAX_LENGTH, label=_("Why it moves"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -192,6 +201,7 @@ FORMS: dict[str, type[forms.Form]] = {
     "prioritas": PriorityForm,
     "tunda": DeferForm,
     "alihkan": TransferForm,
+    "pindahkan": MoveForm,
     "gabung": MergeForm,
     "selesaikan": ResolveForm,
     "teruskan": ForwardForm,
@@ -238,6 +248,7 @@ class Allowed:
     priority: bool
     defer: bool
     transfer: bool
+    move: bool
     merge: bool
     resolve: bool
     reply: bool
@@ -264,6 +275,7 @@ def _allowed(user: User, government: Government, report: Report) -> Allowed:
         priority=act and is_open,
         defer=act and Status.DEFERRED in following,
         transfer=act and Status.TRANSFERRED in following,
+        move=act and report.status in UNIT_TRANSFERABLE_STATUSES,
         merge=act and Status.MERGED in following,
         resolve=act and Status.RESOLVED in following,
         reply=act,
@@ -278,6 +290,10 @@ def _unit_choices(report: Report) -> list[tuple[str, str]]:
     prefix = report.village_code
     units = [u for u in units_list() if u.kind in kinds or (u.region_code and prefix.startswith(u.region_code))]
     return [(str(u.pk), f"{u.name} ({UnitKind(u.kind).label.split(' (')[0]})") for u in units]
+
+
+def _external_unit_ids() -> set[int]:
+    return {u.pk for u in units_list() if u.kind == UnitKind.EXTERNAL}
 
 
 def _officer_choices(report: Report, government: Government) -> list[tuple[str, str]]:
@@ -299,6 +315,13 @@ def _forms(report: Report, government: Government, bound: dict[str, forms.Form])
         )
         made[name] = form
     cast(forms.ChoiceField, made["verifikasi"].fields["unit"]).choices = _unit_choices(report)
+    handling = report_handling_unit_id(report=report)
+    external = _external_unit_ids()
+    cast(forms.ChoiceField, made["pindahkan"].fields["unit"]).choices = [
+        (value, label)
+        for value, label in _unit_choices(report)
+        if value != str(handling) and int(value) not in external
+    ]
     cast(forms.ChoiceField, made["tugaskan"].fields["petugas"]).choices = _officer_choices(report, government)
     cast(forms.ChoiceField, made["teruskan"].fields["unit"]).choices = [
         (str(u.pk), u.name) for u in units_list() if u.kind == UnitKind.EXTERNAL
@@ -309,7 +332,6 @@ def _forms(report: Report, government: Government, bound: dict[str, forms.Form])
         if not f.answer
     ]
     if "verifikasi" not in bound:
-        handling = report_handling_unit_id(report=report)
         made["verifikasi"].initial = {"unit": handling}
     return made
 
@@ -425,7 +447,7 @@ def _context(
         "allowed": _allowed(user, government, report),
         "forms": _forms(report, government, bound),
         "bound": next(iter(bound), ""),
-        "more_open": bool(set(bound) & {"prioritas", "tunda", "alihkan", "gabung", "teruskan", "jawaban"}),
+        "more_open": bool(set(bound) & {"prioritas", "tunda", "alihkan", "pindahkan", "gabung", "teruskan", "jawaban"}),
     }
 
 
@@ -503,6 +525,11 @@ def _do(action: str, form: forms.Form, user: User, report: Report, government: G
             note=data["alasan"],
         )
         return gettext("Transferred to %(name)s.") % {"name": outcome.to_government.name}
+    if action == "pindahkan":
+        moved = report_unit_transfer(actor=user, tracking_number=number, unit_id=data["unit"], note=data["alasan"])
+        return gettext("Moved to %(name)s; its heads have been notified.") % {
+            "name": moved.unit.name if moved.unit else ""
+        }
     if action == "gabung":
         report_merge(
             actor=user, duplicate_tracking_number=number, into_tracking_number=data["ke"].strip(), note=data["alasan"]

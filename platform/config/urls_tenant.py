@@ -66,6 +66,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     page("kantor/admin/penerusan/", console_routing.routing_page, name="console-routing"),
     page("kantor/admin/penerusan/aturan/baru/", console_routing.rule_page, name="console-rule-new"),
     page("kantor/admin/penerusan/aturan/<int:order>/", console_routing.rule_page, name="console-rule"),
+    page("kantor/admin/penerusan/aturan/<int:order>/pindah/", console_routing.rule_move, name="console-rule-move"),
     page("kantor/admin/penerusan/versi/<int:version>/", console_routing.version_page, name="console-version"),
     page("kantor/admin/penerusan/versi/<int:version>/pulihkan/", console_routing.version_restore),
     page("kantor/admin/kalender/", console_calendar.calendar_page, name="console-calendar"),

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -27,8 +28,15 @@ from tenants.models import Government
 from tests.e2e.pages import check_page, page_weight
 from tests.e2e.test_reporter_identity_page import _signed_in_session
 from tests.warga.access.people import verified_user, with_totp
-from tests.warga.reports.helpers import BANDUNG_POINT, BANDUNG_VILLAGE, submit
+from tests.warga.reports.helpers import (
+    BANDUNG_POINT,
+    BANDUNG_VILLAGE,
+    JAKARTA_POINT,
+    JAKARTA_VILLAGE,
+    submit,
+)
 from tests.warga.reports.images import distinct_image
+from warga.access.guards import MFA_SETUP_PATH
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.notifications.models import Notification
@@ -46,6 +54,7 @@ from warga.reports.models import (
 from warga.routing.models import ReportRouting
 
 PUPR = "Dinas Pekerjaan Umum dan Penataan Ruang"
+DLH = "Dinas Lingkungan Hidup"
 # About 1 km north of the report, and about 20 m from it.
 FAR = (BANDUNG_POINT[0] + 0.009, BANDUNG_POINT[1])
 NEAR = (BANDUNG_POINT[0] + 0.0002, BANDUNG_POINT[1])
@@ -57,6 +66,30 @@ def _blank_png() -> bytes:
     return out.getvalue()
 
 
+def remove_reports(government: Government, numbers: list[str], counters: dict[int, int]) -> None:
+    """Remove reports a test committed, with everything written about them, and put the
+    government's tracking counters back as they were (`counters`: year -> last value)."""
+    with government_context(government):
+        reports = Report.objects.filter(tracking_number__in=numbers)
+        ids = list(reports.values_list("id", flat=True))
+        for photo in ReportPhoto.objects.filter(report__in=reports):
+            for path in (photo.path, photo.thumbnail_path):
+                if path:
+                    default_storage.delete(path)
+        ReportPhoto.objects.filter(report__in=reports).delete()
+        ReportAssignment.objects.filter(report__in=reports).delete()
+        ReportInternalNote.objects.filter(report__in=reports).delete()
+        ReportEvent.objects.filter(report__in=reports).delete()
+        ReportRouting.objects.filter(report_id__in=ids).delete()
+        Notification.objects.filter(report_id__in=ids).delete()
+        OutboxEvent.objects.filter(aggregate_type="report", aggregate_id__in=ids).delete()
+        reports.delete()
+        TrackingCounter.objects.exclude(year__in=counters).delete()
+        for year, last_value in counters.items():
+            TrackingCounter.objects.filter(year=year).update(last_value=last_value)
+    ReportIndex.objects.filter(tracking_number__in=numbers).delete()
+
+
 @dataclass
 class Day:
     number: str
@@ -65,6 +98,11 @@ class Day:
     petugas: str
     petugas_name: str
     admin: str
+    camat: str
+    kepala_dlh: str
+    lurah_without_totp: str
+    dlh_number: str
+    jakarta_number: str
 
 
 @pytest.fixture
@@ -74,12 +112,14 @@ def day(committed_db: None) -> Iterator[Day]:
     with government_context(bandung):
         counters = dict(TrackingCounter.objects.values_list("year", "last_value"))
         pupr = Unit.objects.get(name=PUPR)
+        dlh = Unit.objects.get(name=DLH)
     people: list[User] = []
     seats: list[Membership] = []
     made_positions: list[int] = []
 
-    def official(kind: str, unit: Unit | None, name: str, **lookup: Any) -> User:
-        user = with_totp(verified_user(f"{kind}-{marker}@bandung.go.id", full_name=name))
+    def official(kind: str, unit: Unit | None, name: str, totp: bool = True, **lookup: Any) -> User:
+        user = verified_user(f"{kind}-{len(people)}-{marker}@bandung.go.id", full_name=name)
+        user = with_totp(user) if totp else user
         people.append(user)
         with government_context(bandung):
             where = unit or Unit.objects.get(**lookup)
@@ -98,12 +138,27 @@ def day(committed_db: None) -> Iterator[Day]:
     with government_context(bandung):
         root = Unit.objects.get(kind="government")
     admin = official(PositionKind.ADMIN_KOORDINATOR, root, "Dani Admin")
+    camat = official(PositionKind.CAMAT, None, "Budi Camat", region_code=BANDUNG_VILLAGE.rsplit(".", 1)[0])
+    kepala_dlh = official(PositionKind.KEPALA_DINAS, dlh, "Wati Kepala DLH")
+    lurah_without_totp = official(PositionKind.LURAH, None, "Lurah Baru", totp=False, region_code=BANDUNG_VILLAGE)
     citizen = verified_user(f"warga-{marker}@example.id")
     people.append(citizen)
     number = submit(
         citizen, description="Jalan berlubang besar di depan SD Sukarasa, membahayakan motor."
     ).tracking_number
-    sessions = {user.pk: _signed_in_session(user) for user in (lurah, kepala, petugas, admin)}
+    dlh_number = submit(
+        citizen, category_code="sampah", description="Sampah menumpuk di pinggir jalan Sukarasa sejak minggu lalu."
+    ).tracking_number
+    jakarta = Government.objects.get(code="31")
+    with government_context(jakarta):
+        jakarta_counters = dict(TrackingCounter.objects.values_list("year", "last_value"))
+    jakarta_number = submit(
+        citizen, latitude=JAKARTA_POINT[0], longitude=JAKARTA_POINT[1], village_code=JAKARTA_VILLAGE
+    ).tracking_number
+    sessions = {
+        user.pk: _signed_in_session(user)
+        for user in (lurah, kepala, petugas, admin, camat, kepala_dlh, lurah_without_totp)
+    }
     yield Day(
         number=number,
         lurah=sessions[lurah.pk],
@@ -111,29 +166,18 @@ def day(committed_db: None) -> Iterator[Day]:
         petugas=sessions[petugas.pk],
         petugas_name="Rina Petugas",
         admin=sessions[admin.pk],
+        camat=sessions[camat.pk],
+        kepala_dlh=sessions[kepala_dlh.pk],
+        lurah_without_totp=sessions[lurah_without_totp.pk],
+        dlh_number=dlh_number,
+        jakarta_number=jakarta_number,
     )
+    remove_reports(bandung, [number, dlh_number], counters)
+    remove_reports(jakarta, [jakarta_number], jakarta_counters)
     with government_context(bandung):
-        reports = Report.objects.filter(tracking_number=number)
-        ids = list(reports.values_list("id", flat=True))
-        for photo in ReportPhoto.objects.filter(report__in=reports):
-            for path in (photo.path, photo.thumbnail_path):
-                if path:
-                    default_storage.delete(path)
-        ReportPhoto.objects.filter(report__in=reports).delete()
-        ReportAssignment.objects.filter(report__in=reports).delete()
-        ReportInternalNote.objects.filter(report__in=reports).delete()
-        ReportEvent.objects.filter(report__in=reports).delete()
-        ReportRouting.objects.filter(report_id__in=ids).delete()
-        Notification.objects.filter(report_id__in=ids).delete()
-        OutboxEvent.objects.filter(aggregate_type="report", aggregate_id__in=ids).delete()
-        reports.delete()
-        TrackingCounter.objects.exclude(year__in=counters).delete()
-        for year, last_value in counters.items():
-            TrackingCounter.objects.filter(year=year).update(last_value=last_value)
         ResponseTemplate.objects.filter(title__startswith="Uji ").delete()
         Membership.objects.filter(pk__in=[seat.pk for seat in seats]).delete()
         Position.objects.filter(pk__in=made_positions).delete()
-    ReportIndex.objects.filter(tracking_number=number).delete()
     Session.objects.filter(session_key__in=sessions.values()).delete()
     Authenticator.objects.filter(user__in=people).delete()
     User.objects.filter(pk__in=[p.pk for p in people]).delete()
@@ -239,6 +283,13 @@ def test_a_report_from_sukarasa_is_verified_assigned_and_resolved_with_proof(
         petugas.context.close()
     with government_context(Government.objects.get(code="32.73")):
         assert Report.objects.get(tracking_number=day.number).status == "resolved"
+    # The citizen's page of the report (the public host) shows it done.
+    citizen = browser.new_context(viewport={"width": 360, "height": 640}, locale="id-ID").new_page()
+    try:
+        assert citizen.goto(f"http://localhost:{site_port}/laporan/{day.number}/").status == 200
+        assert citizen.locator("main h1 + p").inner_text().strip() == "Selesai"
+    finally:
+        citizen.context.close()
 
 
 def test_the_admin_writes_a_response_template_and_the_reply_form_offers_it(
@@ -263,3 +314,84 @@ def test_the_admin_writes_a_response_template_and_the_reply_form_offers_it(
         assert admin.console_errors == []
     finally:
         admin.context.close()
+
+
+def _inbox_numbers(page: Any, origin: str) -> str:
+    assert page.goto(f"{origin}/kantor/").status == 200
+    return str(page.locator("main").inner_text())
+
+
+def test_each_seat_keeps_to_its_reports_and_a_report_moves_to_another_unit(
+    browser: Any, site_port: int, day: Day
+) -> None:
+    """Test c of the officials' workspace, and moving a report being worked to another unit."""
+    origin = f"http://kota-bandung.localhost:{site_port}"
+    report_url = f"{origin}/kantor/laporan/{day.number}/"
+
+    # The camat of the report's kecamatan reads it, and is told why they cannot act on it.
+    camat = _as(browser, day.camat)
+    try:
+        assert day.number in _inbox_numbers(camat, origin)
+        assert camat.goto(report_url).status == 200
+        assert "di luar wilayah tugas unit Anda" in camat.locator("main").inner_text()
+        assert camat.get_by_role("button", name="Verifikasi").count() == 0
+        assert camat.locator("form[action$='/pindahkan/']").count() == 0
+    finally:
+        camat.context.close()
+
+    # A field officer sees their unit's reports only: PUPR's road, not DLH's rubbish.
+    petugas = _as(browser, day.petugas)
+    try:
+        listed = _inbox_numbers(petugas, origin)
+        assert day.number in listed
+        assert day.dlh_number not in listed
+        assert petugas.goto(f"{origin}/kantor/laporan/{day.dlh_number}/").status == 403
+    finally:
+        petugas.context.close()
+
+    # An official without two-step verification is sent to set it up.
+    newcomer = _as(browser, day.lurah_without_totp)
+    try:
+        request = newcomer.goto(f"{origin}/kantor/").request
+        chain = []
+        while request is not None:
+            chain.insert(0, urlsplit(request.url).path)
+            request = request.redirected_from
+        # /kantor/ -> the TOTP set-up on the central host (which first asks that host's sign-in).
+        assert chain[:2] == ["/kantor/", MFA_SETUP_PATH], chain
+    finally:
+        newcomer.context.close()
+
+    kepala = _as(browser, day.kepala)
+    try:
+        # A Jakarta report's address typed on Bandung's host: 404 (and Jakarta's report is
+        # unchanged at the end).
+        assert kepala.goto(f"{origin}/kantor/laporan/{day.jakarta_number}/").status == 404
+
+        # PUPR verifies its report, then finds it is DLH's business and moves it there.
+        kepala.goto(report_url)
+        kepala.get_by_role("button", name="Verifikasi", exact=True).click()
+        kepala.wait_for_load_state()
+        kepala.locator("details.more-actions summary").click()
+        move = kepala.locator("#aksi-pindahkan")
+        move.get_by_label("Unit tujuan pemindahan", exact=True).select_option(label=f"{DLH} (Perangkat daerah)")
+        move.get_by_label("Alasan dipindahkan", exact=True).fill("Tumpukan sampah menutup lubang: urusan DLH dulu.")
+        check_page(kepala, "government/report-move")
+        move.get_by_role("button", name="Pindahkan", exact=True).click()
+        kepala.wait_for_load_state()
+        assert f"Dipindahkan ke {DLH}" in kepala.locator("main").inner_text()
+        assert kepala.console_errors == []
+    finally:
+        kepala.context.close()
+
+    # DLH's head finds it in the inbox with the trail saying who moved it and why.
+    dlh = _as(browser, day.kepala_dlh)
+    try:
+        assert day.number in _inbox_numbers(dlh, origin)
+        dlh.goto(report_url)
+        assert f"Dipindahkan dari {PUPR} ke {DLH}: Tumpukan sampah" in dlh.locator("main").inner_text()
+        check_page(dlh, "government/report-moved")
+    finally:
+        dlh.context.close()
+    with government_context(Government.objects.get(code="31")):
+        assert Report.objects.get(tracking_number=day.jakarta_number).status == "received"

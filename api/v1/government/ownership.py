@@ -1,5 +1,6 @@
 """Where a report belongs: "bukan wewenang" (transfer to another government or the national
-desk) and merging a duplicate into another report of this government."""
+desk), a move to another unit of this government, and merging a duplicate into another report
+of this government."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from rest_framework.response import Response
 from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
-from api.v1.government.reports import MayActOnReports, require_report_here
+from api.v1.government.reports import MayActOnReports, OfficialReportOutput, official_body, require_report_here
 from tenants.host_kinds import GOVERNMENT
 from warga.intake.services import report_transfer
-from warga.reports.services import report_merge
+from warga.reports.services import report_merge, report_unit_transfer
 
 
 class TransferInput(BoundedSerializer):
@@ -66,6 +67,47 @@ class ReportTransferView(ApiView):
             **given.validated_data,
         )
         return Response(TransferOutput(outcome).data)
+
+
+class UnitTransferInput(BoundedSerializer):
+    unit_id = serializers.IntegerField(help_text="A unit of this government (not an external organisation).")
+    note = serializers.CharField(allow_blank=True, max_length=4000, help_text="Why the report moves.")
+
+
+class ReportUnitTransferView(ApiView):
+    host_kinds = GOVERNMENT
+    permission_classes = [MayActOnReports]
+
+    @extend_schema(
+        description=openapi.describe(
+            (
+                "Moves a report being worked (`verified`, `in_progress`, `reopened`) to another unit of this "
+                "government, with the reason in `note`. The status and the running deadline stay; the new "
+                "unit's heads are notified and take the remaining escalation steps of the old unit's head; "
+                "a field officer of the old unit is relieved."
+            ),
+            who=openapi.OFFICIAL_ACTING,
+            host=openapi.GOVERNMENT_HOST,
+            errors={
+                "400 invalid": (
+                    "No such unit here, an ended or external unit, the same unit, no `note`, or a report "
+                    "that is not being worked."
+                ),
+                "404 not_found": openapi.REPORT_NOT_FOUND,
+            },
+        ),
+        request=UnitTransferInput,
+        responses={200: OfficialReportOutput},
+        summary="Move a report being worked to another unit of this government (government host)",
+    )
+    def post(self, request: Request, tracking_number: str) -> Response:
+        require_report_here(request, tracking_number)
+        given = UnitTransferInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        report = report_unit_transfer(
+            actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+        )
+        return Response(official_body(report))
 
 
 class MergeInput(BoundedSerializer):

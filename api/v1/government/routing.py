@@ -368,7 +368,9 @@ class InboxQuery(BoundedSerializer):
     created_from = serializers.DateField(required=False, help_text="Sent on or after this day (local time).")
     created_to = serializers.DateField(required=False, help_text="Sent on or before this day (local time).")
     search = serializers.CharField(
-        max_length=200, required=False, help_text="Words in the description, or (part of) a tracking number."
+        max_length=200,
+        required=False,
+        help_text="Part of a tracking number when shaped like one (e.g. 2026-000123), else words in the description.",
     )
     ordering = serializers.ChoiceField(choices=list(INBOX_ORDERINGS), default="newest")
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)

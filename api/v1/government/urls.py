@@ -83,6 +83,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     host_path("reports/<str:tracking_number>/assign/", handling.ReportAssignView.as_view(), name="v1-report-assign"),
     host_path(
+        "reports/<str:tracking_number>/unit-transfer/",
+        ownership.ReportUnitTransferView.as_view(),
+        name="v1-report-unit-transfer",
+    ),
+    host_path(
         "reports/<str:tracking_number>/comments/", conversation.ReportReplyView.as_view(), name="v1-report-comments"
     ),
     host_path(

@@ -33,6 +33,7 @@ class EventKind(models.TextChoices):
     SURGE_DETECTED = "surge_detected", "Lonjakan laporan terdeteksi"
     REPORT_OFFERED = "report_offered", "Laporan ditawarkan meja triase nasional"
     REPORT_ASSIGNED = "report_assigned", "Laporan ditugaskan kepada Anda"
+    REPORT_UNIT_TRANSFERRED = "report_unit_transferred", "Laporan dipindahkan ke unit Anda"
 
 
 class Notification(models.Model):

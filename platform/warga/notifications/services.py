@@ -14,9 +14,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
+from email.mime.image import MIMEImage
 from typing import TYPE_CHECKING, Any
 
-from django.core.mail import get_connection, send_mail
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -33,6 +34,7 @@ from warga.notifications.models import Channel, ChannelPreference, DeliveryStatu
 from warga.notifications.push import PushMessage, push_send
 from warga.notifications.selectors import notification_channels_offered
 from warga.notifications.whatsapp import whatsapp_sender
+from warga.organization.selectors import branding_current, branding_logo
 from warga.recipients.selectors import push_subscriptions_of, users_with_push
 from warga.recipients.services import (
     notification_governments_note,
@@ -232,14 +234,59 @@ def emails_batched() -> Iterator[None]:
             backend.close()
 
 
-def _email(subject: str, body: str, to: str) -> None:
+# Warga's own colour, for a government that chose none (the pages use the same).
+WARGA_COLOUR = "#b3261e"
+LOGO_CID = "logo"
+FOOTERS: dict[str, str] = {
+    Language.INDONESIAN: "Pesan ini dikirim oleh {name} melalui Warga. Atur notifikasi Anda di /notifikasi/.",
+    Language.ENGLISH: "Sent by {name} through Warga. Choose your notifications at /notifikasi/.",
+}
+
+
+def _branded_email(subject: str, body: str, to: str, *, language: str) -> EmailMultiAlternatives:
+    """The email of a notification, in the current government's branding (warga.organization:
+    its display name, colour and logo): a text part signed with its name, and an HTML part with
+    its colour and its logo attached inline. Read from the schema the delivery runs in, so a
+    government's email never carries another's brand."""
+    government = _current_government()
+    brand = branding_current(government=government)
+    language = language if language in FOOTERS else Language.INDONESIAN
+    footer = FOOTERS[language].format(name=brand.name)
+    logo = branding_logo() if brand.logo_sha256 else None
+    html = render_to_string(
+        "notifications/email/branded.html",
+        {
+            "language": language,
+            "subject": subject,
+            "paragraphs": [line for line in body.splitlines() if line.strip()],
+            "brand_name": brand.name,
+            "colour": brand.colour or WARGA_COLOUR,
+            "logo_cid": LOGO_CID if logo is not None else "",
+            "footer": footer,
+        },
+    )
+    message = EmailMultiAlternatives(subject, f"{body.rstrip()}\n\n-- \n{footer}\n", None, [to])
+    message.attach_alternative(html, "text/html")
+    if logo is not None:
+        # multipart/related: the HTML refers to the logo by its Content-ID.
+        message.mixed_subtype = "related"  # type: ignore[attr-defined]  # Django's, missing from the stubs
+        image = MIMEImage(logo[0], "png")
+        image.add_header("Content-ID", f"<{LOGO_CID}>")
+        image.add_header("Content-Disposition", "inline", filename="logo.png")
+        message.attach(image)
+    return message
+
+
+def _email(subject: str, body: str, to: str, *, language: str) -> None:
+    message = _branded_email(subject, body, to, language=language)
     backend = _email_connection.get()
     if backend is None:
-        send_mail(subject, body, None, [to])
+        message.send()
         return
     try:
         backend.open()  # no-op while open: one session for the batch
-        send_mail(subject, body, None, [to], connection=backend)
+        message.connection = backend
+        message.send()
     except OSError:
         backend.close()
         raise
@@ -254,7 +301,7 @@ def _send(notification: Notification, user: User | None) -> None:
     if notification.channel == Channel.EMAIL:
         if not user.email:
             raise DeliveryRefused("Penerima tidak memiliki alamat email.")
-        _email(subject, body, user.email)
+        _email(subject, body, user.email, language=user.language)
     elif notification.channel == Channel.SMS:
         # Like WhatsApp: only to a number the person proved they hold. A number merely typed in
         # at sign-up could be anyone's, and texting it would spend money on a stranger.

@@ -8,7 +8,9 @@ which keeps them distinct from every public table (a tenant connection also sear
 
 from __future__ import annotations
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 
 from warga.append_only import AppendOnlyModel
 from warga.reports.lifecycle import Status
@@ -83,6 +85,11 @@ class Report(models.Model):
             # report: walked in order instead of sorting a million rows (docs/performance.md).
             models.Index(fields=["-created_at", "-id"], name="report_newest"),
             models.Index(fields=["latitude", "longitude"], name="report_lat_lon"),
+            # The inbox's search box, for part of a tracking number, any case (`icontains` compares
+            # UPPER(...)): found through trigrams instead of reading every report. Descriptions
+            # have no such index: a word in most of them sent the planner through it for seconds
+            # (docs/performance.md, docs/decisions/0076).
+            GinIndex(OpClass(Upper("tracking_number"), name="gin_trgm_ops"), name="report_tracking_number_trgm"),
         ]
         constraints = [
             models.CheckConstraint(

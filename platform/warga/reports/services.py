@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from celery import current_app
 from django.conf import settings
@@ -77,6 +78,8 @@ from warga.routing.services import (
     report_dispute_escalate,
     report_route,
     report_routing_forget,
+    report_routing_unit_handover,
+    routing_handling_unit_follow,
     routing_report_open_set,
 )
 from warga.taxonomy.selectors import category_get
@@ -413,6 +416,7 @@ def report_transition(
                     "unit_id", "unknown_unit", f"Unit {unit_id} tidak ada di pemerintah daerah ini."
                 )
             report.unit_id = unit_id
+            routing_handling_unit_follow(report_id=report.pk, unit_id=unit_id)
         _apply(report, actor_id=actor.pk, target=target, note=note, unit_changed=unit_id is not None)
     return report
 
@@ -1371,6 +1375,103 @@ def report_assign(*, actor: User, tracking_number: str, assignee_id: uuid.UUID, 
             dedup_key=f"assigned:{assignment.pk}",
         )
     return assignment
+
+
+# A report already being worked may move to another unit of the same government.
+UNIT_TRANSFERABLE_STATUSES = frozenset({Status.VERIFIED, Status.IN_PROGRESS, Status.REOPENED})
+
+
+def report_unit_transfer(*, actor: User, tracking_number: str, unit_id: int, note: str) -> Report:
+    """Move a report being worked (verified, in progress or reopened) to another unit of the
+    current government, saying why; the new unit's heads are notified.
+
+    The actor must be allowed to act on the report (`report.act` for its handling unit, in
+    warga.access.policy); like disposing, handing a report on needs no reach over the unit it
+    goes to. The report keeps its status and its deadlines (the citizen's clock does not
+    restart, docs/decisions/0075); the escalation steps that named the old unit's head now
+    name the new one's (warga.routing.services.report_routing_unit_handover); a field officer
+    of the old unit working on it is relieved (the assignment ends). The trail records both
+    units and the reason, and routing's audit log the handover. Raises ReportNotFound (not in
+    this schema), ActionForbidden, ReportInvalid (not being worked, no such unit here, an
+    ended or external unit, the same unit, a missing or too long reason); nothing is written
+    then.
+    """
+    _require_schema_of()
+    if not actor.is_authenticated or not actor.is_active:
+        raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat memindahkan laporan.")
+    note = note.strip()
+    if not note:
+        raise ReportInvalid.single("note", "note_required", "Tuliskan alasan laporan dipindahkan ke unit lain.")
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ReportInvalid.single(
+            "note", "too_long", f"Catatan paling panjang {NOTE_MAX_LENGTH} karakter (sekarang {len(note)})."
+        )
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
+        if report is None:
+            raise ReportNotFound()
+        _require_may_act(actor, report)
+        if report.status not in UNIT_TRANSFERABLE_STATUSES:
+            raise ReportInvalid.single(
+                "report",
+                "not_transferable",
+                f"Laporan berstatus '{Status(report.status).label}' tidak sedang ditangani sebuah unit: "
+                "laporan yang baru diterima atau ditunda didisposisikan lewat verifikasi.",
+            )
+        unit = Unit.objects.filter(pk=unit_id).first()
+        if unit is None:
+            raise ReportInvalid.single("unit_id", "unknown_unit", f"Unit {unit_id} tidak ada di pemerintah daerah ini.")
+        if unit.ended_on is not None:
+            raise ReportInvalid.single(
+                "unit_id", "unit_ended", f"Unit {unit.name} sudah diakhiri ({unit.ended_on:%d-%m-%Y}); pilih unit lain."
+            )
+        if unit.kind == UnitKind.EXTERNAL:
+            raise ReportInvalid.single(
+                "unit_id",
+                "external_unit",
+                f"{unit.name} adalah organisasi luar: teruskan laporan kepadanya, laporan tetap ditangani di sini.",
+            )
+        from_unit_id = report_handling_unit_id(report=report)
+        if unit.pk == from_unit_id:
+            raise ReportInvalid.single("unit_id", "same_unit", f"Laporan ini sudah ditangani {unit.name}.")
+        from_name = (
+            Unit.objects.filter(pk=from_unit_id).values_list("name", flat=True).first() or ""
+            if from_unit_id is not None
+            else ""
+        )
+        now = timezone.now()
+        relieved = ReportAssignment.objects.filter(report=report, ended_at__isnull=True).update(ended_at=now)
+        report.unit = unit
+        report.save(update_fields=["unit", "updated_at"])
+        trail = f"Dipindahkan dari {from_name or 'pemerintah daerah'} ke {unit.name}: {note}"
+        if relieved:
+            trail += " (penugasan petugas lapangan unit lama diakhiri)"
+        event = ReportEvent.objects.create(
+            report=report, actor_id=actor.pk, from_status=report.status, to_status=report.status, note=trail, at=now
+        )
+        handover = report_routing_unit_handover(
+            report=report, from_unit_id=from_unit_id, to_unit=unit, actor_id=actor.pk, now=now
+        )
+        zone = ZoneInfo(tenant_connection().tenant.time_zone)
+        notifications_send(
+            recipient_ids=handover.recipients,
+            report_id=report.pk,
+            kind=EventKind.REPORT_UNIT_TRANSFERRED,
+            context={
+                "tracking_number": report.tracking_number,
+                "category_code": report.category_code,
+                "village_code": report.village_code,
+                "from_unit": from_name,
+                "handling_unit": unit.name,
+                "due_at": handover.running_due_at.astimezone(zone).strftime("%d-%m-%Y %H:%M %Z")
+                if handover.running_due_at
+                else "",
+                "transferred_by": actor.full_name or actor.email,
+                "note": note,
+            },
+            dedup_key=f"unit-transfer:{event.pk}",
+        )
+    return report
 
 
 # --- Response templates -------------------------------------------------------------------------

@@ -463,8 +463,9 @@ def inbox_for_official(
     A report disposed (verified) to one of the person's units is theirs too, whatever routing
     chose. `unit_id` keeps the reports that unit handles (disposed to it, or routed to it and
     not disposed elsewhere); `created_from`/`created_to` bound the day sent (inclusive, in the
-    government's time zone); `search` matches a tracking number (its start, or any part of it)
-    or words in the description.
+    government's time zone); `search` matches any part of a tracking number when it is shaped
+    like one (letters or digits, then digits, dots and dashes), otherwise words in the
+    description.
     """
     if ordering not in INBOX_ORDERINGS:
         raise ValueError(f"Urutan '{ordering}' tidak dikenal: pilih {', '.join(INBOX_ORDERINGS)}.")
@@ -565,10 +566,14 @@ def _inbox_reports(
         return None
     position_ids = [position_id for position_id, _ in held]
     unit_ids = [unit_id for _, unit_id in held]
+    # A report disposed to one of the person's units has it as its routing row's handling unit
+    # (routing_handling_unit_follow): one semi-join on the routing rows finds every report,
+    # where "or disposed to the unit" on the reports themselves made the planner probe the
+    # whole list of routing rows for every report (minutes at 1,000,000; docs/decisions/0076).
     routings = ReportRouting.objects.filter(Q(position_ids__overlap=position_ids) | Q(handling_unit_id__in=unit_ids))
     due = ReportRouting.objects.filter(report_id=OuterRef("pk")).values("current_due_at")[:1]
     reports = (
-        Report.objects.filter(Q(pk__in=routings.values("report_id")) | Q(unit_id__in=unit_ids))
+        Report.objects.filter(pk__in=routings.values("report_id"))
         # A deadline runs only while the report is open: an ended report is never overdue.
         .annotate(
             due_at=Case(
@@ -605,10 +610,13 @@ def _inbox_reports(
         reports = reports.filter(created_at__lt=end)
     words = " ".join((search or "").split())
     if words:
-        text = Q(description__icontains=words)
+        # Something shaped like (part of) a tracking number is looked up among tracking numbers
+        # only, through their trigram index; "or in a description" would make the planner read
+        # every report instead (docs/decisions/0076).
         if _TRACKING_NUMBER_LIKE.match(words):
-            text |= Q(tracking_number__icontains=words)
-        reports = reports.filter(text)
+            reports = reports.filter(tracking_number__icontains=words)
+        else:
+            reports = reports.filter(description__icontains=words)
     return reports, routings
 
 

@@ -30,6 +30,7 @@ from warga.routing.defaults import (
 )
 from warga.routing.models import ReportRouting, RoutingAuditEvent, Rule, RuleSet, Target
 from warga.routing.selectors import (
+    HEADS_OF_UNIT,
     current_government,
     holders_of,
     routing_plan,
@@ -493,6 +494,15 @@ def routing_report_open_set(*, report_id: int, is_open: bool) -> None:
     ReportRouting.objects.filter(report_id=report_id).update(running_due_at=F("current_due_at") if is_open else None)
 
 
+def routing_handling_unit_follow(*, report_id: int, unit_id: int) -> None:
+    """Record on the report's routing row the unit it was just disposed (verified) to, in the
+    disposal's transaction: the routing row is what the officials' inbox finds a unit's reports
+    by (its handling unit, or the seats to tell), so a report disposed to a unit reaches that
+    unit's inbox through one index instead of a second condition on every report
+    (docs/decisions/0076). The rule and reason routing gave stay as they were."""
+    ReportRouting.objects.filter(report_id=report_id).exclude(handling_unit_id=unit_id).update(handling_unit_id=unit_id)
+
+
 def report_routing_forget(*, report_id: int, to_government_id: int, now: datetime.datetime) -> bool:
     """Drop the routing of a report that has just moved to another government, in the
     transfer's transaction: its pending escalation steps go with it (the receiving government
@@ -515,6 +525,78 @@ def report_routing_forget(*, report_id: int, to_government_id: int, now: datetim
     )
     routing.delete()
     return True
+
+
+# --- a report moved to another unit of the government -----------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitHandover:
+    position_ids: tuple[int, ...]
+    recipients: tuple[uuid.UUID, ...]
+    running_due_at: datetime.datetime | None
+
+
+def report_routing_unit_handover(
+    *, report: Report, from_unit_id: int | None, to_unit: Unit, actor_id: uuid.UUID, now: datetime.datetime
+) -> UnitHandover:
+    """Hand the routing of a report being worked over to `to_unit`, another unit of the same
+    government, in the transfer's transaction (warga.reports.services.report_unit_transfer).
+
+    The head seats of `to_unit` (HEADS_OF_UNIT) take the steps of the escalation chain that
+    named the handling unit's head, from the running step on; the report leaves the inbox of
+    the old unit's seats (unless the old unit is the area the report lies in, whose officials
+    keep reading it) and enters the new head's. The deadlines stay as they were: the citizen's
+    clock does not restart because the government moved the work inside itself
+    (docs/decisions/0075). An audit event records both units, the seats and who is told.
+    Returns the new head seats and their holders today, to be notified by the caller.
+    """
+    _require_tenant("report_routing_unit_handover")
+    government = current_government()
+    heads = list(
+        Position.objects.filter(unit=to_unit, kind__in=HEADS_OF_UNIT.get(to_unit.kind, ()))
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    today = now.astimezone(ZoneInfo(government.time_zone)).date()
+    holders = holders_of(position_ids=heads, on=today)
+    recipients = tuple(dict.fromkeys(h.user_id for position_id in heads for h in holders.get(position_id, ())))
+    routing = ReportRouting.objects.select_for_update().filter(report_id=report.pk).first()
+    if routing is not None:
+        leaving: set[int] = set()
+        old_unit = Unit.objects.filter(pk=from_unit_id).first() if from_unit_id is not None else None
+        if old_unit is not None and not (old_unit.region_code and report.village_code.startswith(old_unit.region_code)):
+            leaving = set(Position.objects.filter(unit=old_unit).values_list("id", flat=True))
+        routing.steps = [
+            {**step, "position_ids": list(heads)}
+            if number >= routing.current_step and step.get("target") == Target.HANDLING_HEAD
+            else step
+            for number, step in enumerate(routing.steps)
+        ]
+        routing.position_ids = sorted((set(routing.position_ids) - leaving) | set(heads))
+        routing.handling_unit = to_unit
+        routing.save(update_fields=["steps", "position_ids", "handling_unit"])
+    RoutingAuditEvent.objects.create(
+        kind="report.unit_transferred",
+        actor_id=actor_id,
+        report_id=report.pk,
+        rule_set_version=routing.rule_set_version if routing is not None else None,
+        detail={
+            "from_unit_id": from_unit_id,
+            "to_unit_id": to_unit.pk,
+            "position_ids": heads,
+            "recipients": [str(r) for r in recipients],
+            "running_due_at": routing.running_due_at.isoformat()
+            if routing is not None and routing.running_due_at
+            else None,
+        },
+        at=now,
+    )
+    return UnitHandover(
+        position_ids=tuple(heads),
+        recipients=recipients,
+        running_due_at=routing.running_due_at if routing is not None else None,
+    )
 
 
 # --- a citizen's dispute -----------------------------------------------------------------------
@@ -733,3 +815,35 @@ def rule_set_add_rule(*, actor_id: uuid.UUID, rule: dict[str, Any]) -> RuleSet:
     place = next((i for i, r in enumerate(rules) if not any(r[c] for c in conditions)), len(rules))
     rules.insert(place, rule)
     return rule_set_save(actor_id=actor_id, rules=rules, note=f"Aturan baru: {rule.get('name', '')}")
+
+
+RULE_MOVES = ("up", "down")
+
+
+@transaction.atomic
+def rule_set_move_rule(*, actor_id: uuid.UUID, order: int, direction: str) -> RuleSet:
+    """A new version with the active rule at `order` swapped with its neighbour above (`up`)
+    or below (`down`): the first rule whose conditions hold decides, so order is meaning. The
+    other rules stay as they are. Raises RoutingInvalid for an unknown rule or direction, and
+    for a move past the first or the last rule (nothing is saved then)."""
+    _require_tenant("rule_set_move_rule")
+    if direction not in RULE_MOVES:
+        raise RoutingInvalid("direction", f"Arah '{direction}' tidak dikenal: pilih up atau down.")
+    active = _active_locked()
+    if active is None:
+        raise RoutingInvalid("order", "Belum ada aturan penerusan aktif. (No active rules.)")
+    rules = [rule_as_data(rule) for rule in rules_of(rule_set=active)]
+    index = next((i for i, rule in enumerate(rules) if rule["order"] == order), None)
+    if index is None:
+        raise RoutingInvalid("order", f"Aturan #{order} tidak ada di versi {active.version}.")
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(rules):
+        where, english = ("paling atas", "first") if direction == "up" else ("paling bawah", "last")
+        raise RoutingInvalid("order", f"Aturan #{order} sudah {where}. (The rule is already the {english}.)")
+    rules[index], rules[other] = rules[other], rules[index]
+    moved = "dinaikkan" if direction == "up" else "diturunkan"
+    return rule_set_save(
+        actor_id=actor_id,
+        rules=[{k: v for k, v in rule.items() if k != "order"} for rule in rules],
+        note=f"Aturan #{order} '{rules[other]['name']}' {moved}",
+    )

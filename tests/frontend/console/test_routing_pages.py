@@ -173,3 +173,113 @@ def test_a_rules_deadline_chain_is_edited_and_a_bad_step_is_explained(bandung: G
 def _unit_id(government: Government, name: str) -> int:
     with government_context(government):
         return Unit.objects.get(name=name).pk
+
+
+def _rule_names(government: Government) -> list[str]:
+    with government_context(government):
+        active = RuleSet.objects.get(is_active=True)
+        return list(active.rules.order_by("order").values_list("name", flat=True))
+
+
+def test_rules_move_up_and_down_as_new_versions_without_javascript(bandung: Government) -> None:
+    browser = admin_client(bandung)
+    before, names = _versions(bandung), _rule_names(bandung)
+    page = browser.get("/kantor/admin/penerusan/", HTTP_HOST=BANDUNG).content.decode()
+    # A plain form per move: the first rule cannot go up, the last cannot go down.
+    assert 'action="/kantor/admin/penerusan/aturan/20/pindah/"' in page
+    assert page.count('value="naik"') == page.count('value="turun"') == len(names) - 1
+
+    moved = browser.post("/kantor/admin/penerusan/aturan/20/pindah/", {"arah": "naik"}, HTTP_HOST=BANDUNG)
+    assert (moved.status_code, moved["Location"]) == (302, "/kantor/admin/penerusan/#aturan")
+    assert _rule_names(bandung) == [names[1], names[0], *names[2:]]
+    assert _versions(bandung) == [*before, before[-1] + 1]
+    with government_context(bandung):
+        event = RoutingAuditEvent.objects.get(rule_set_version=before[-1] + 1)
+    assert event.kind == "rule_set.saved"
+    assert f"Aturan #20 '{names[1]}' dinaikkan" == event.detail["note"]
+    assert {c["order"] for c in event.detail["diff"]["changed"]} == {10, 20}
+
+    browser.post("/kantor/admin/penerusan/aturan/10/pindah/", {"arah": "turun"}, HTTP_HOST=BANDUNG)
+    assert _rule_names(bandung) == names
+    assert _versions(bandung) == [*before, before[-1] + 1, before[-1] + 2]
+
+
+def test_a_move_past_either_end_or_without_a_direction_saves_nothing(bandung: Government, jakarta: Government) -> None:
+    browser = admin_client(bandung)
+    before, names = _versions(bandung), _rule_names(bandung)
+    last = len(names) * 10
+    refusals = (
+        (10, "naik", "Aturan #10 sudah paling atas."),
+        (last, "turun", f"Aturan #{last} sudah paling bawah."),
+        (20, "samping", "Pilih apakah aturan dinaikkan atau diturunkan."),
+        (999, "naik", "Aturan #999 tidak ada di versi"),
+    )
+    for order, direction, message in refusals:
+        refused = browser.post(
+            f"/kantor/admin/penerusan/aturan/{order}/pindah/", {"arah": direction}, HTTP_HOST=BANDUNG, follow=True
+        )
+        assert refused.status_code == 200
+        assert 'class="notice notice--error"' in refused.content.decode()
+        assert message in refused.content.decode()
+    assert _versions(bandung) == before
+    assert _rule_names(bandung) == names
+    # Neither a lurah of Bandung nor Bandung's admin on Jakarta's host may move a rule.
+    lurah = lurah_client(bandung)
+    assert (
+        lurah.post("/kantor/admin/penerusan/aturan/20/pindah/", {"arah": "naik"}, HTTP_HOST=BANDUNG).status_code == 403
+    )
+    jakarta_before = _versions(jakarta)
+    assert (
+        browser.post("/kantor/admin/penerusan/aturan/20/pindah/", {"arah": "naik"}, HTTP_HOST=JAKARTA).status_code
+        == 403
+    )
+    assert _versions(bandung) == before
+    assert _versions(jakarta) == jakarta_before
+
+
+def test_a_rule_for_an_area_unit_is_saved_and_followed_by_the_simulator(bandung: Government) -> None:
+    browser = admin_client(bandung)
+    with government_context(bandung):
+        kecamatan = Unit.objects.get(region_code="32.73.01")
+        dlh = Unit.objects.get(name="Dinas Lingkungan Hidup")
+    form = browser.get("/kantor/admin/penerusan/aturan/baru/", HTTP_HOST=BANDUNG).content.decode()
+    assert f'<option value="{kecamatan.pk}">{kecamatan.name} (32.73.01)</option>' in form
+    saved = browser.post(
+        "/kantor/admin/penerusan/aturan/baru/",
+        {
+            "aksi": "save",
+            "name": "Jalan rusak di kecamatan ini ke DLH",
+            "category_codes": ["jalan_rusak"],
+            "area_unit": kecamatan.pk,
+            "handling_unit": dlh.pk,
+            "step_1_target": "handling_head",
+            "step_1_days": 3,
+        },
+        HTTP_HOST=BANDUNG,
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    with government_context(bandung):
+        rule = RuleSet.objects.get(is_active=True).rules.get(name="Jalan rusak di kecamatan ini ke DLH")
+        assert rule.area_unit_id == kecamatan.pk
+    # The new rule sits before the first rule without conditions but after the category map's
+    # rules: move it to the top, then the simulator sends a road report in that kecamatan to DLH.
+    while rule.order > 10:
+        browser.post(f"/kantor/admin/penerusan/aturan/{rule.order}/pindah/", {"arah": "naik"}, HTTP_HOST=BANDUNG)
+        with government_context(bandung):
+            rule = RuleSet.objects.get(is_active=True).rules.get(name="Jalan rusak di kecamatan ini ke DLH")
+    assert _answer(browser.get(SIMULATE, HTTP_HOST=BANDUNG).content.decode()) == "Dinas Lingkungan Hidup"
+    elsewhere = SIMULATE.replace("32.73.01.1001", "32.73.14.1004")
+    assert (
+        _answer(browser.get(elsewhere, HTTP_HOST=BANDUNG).content.decode()) == "Dinas Pekerjaan Umum dan Penataan Ruang"
+    )
+    edit = browser.get(f"/kantor/admin/penerusan/aturan/{rule.order}/", HTTP_HOST=BANDUNG).content.decode()
+    assert f'<option value="{kecamatan.pk}" selected>' in edit
+    # A unit that is no place (an agency) is not offered as an area; posted anyway, it is refused.
+    before = _versions(bandung)
+    refused = browser.post(
+        f"/kantor/admin/penerusan/aturan/{rule.order}/",
+        {"aksi": "save", "name": rule.name, "area_unit": dlh.pk, "handling_unit": dlh.pk},
+        HTTP_HOST=BANDUNG,
+    )
+    assert refused.status_code == 400
+    assert _versions(bandung) == before

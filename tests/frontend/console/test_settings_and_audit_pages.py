@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import timedelta
+from html import unescape
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image
 
@@ -13,8 +17,12 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.frontend.console.helpers import BANDUNG, JAKARTA, admin_client, lurah_client
 from warga.access.policy import ROLE_MESSAGES, Action
+from warga.organization.audit import AuditFilter, audit_entries_all
 from warga.organization.models import Branding, OrganizationEvent, Unit
 from warga.privacy.models import PrivacySettings
+from warga.reports.models import ReportEvent
+from warga.routing.models import RoutingAuditEvent
+from warga.workcalendar.models import CalendarAuditEvent
 
 
 def _png() -> SimpleUploadedFile:
@@ -92,7 +100,7 @@ def test_the_audit_log_lists_filters_and_exports(bandung: Government) -> None:
     assert "unit.create" not in only_calendar
     exported = browser.get("/kantor/admin/audit/?sumber=organization&format=csv", HTTP_HOST=BANDUNG)
     assert exported["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(exported.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))  # type: ignore[arg-type]
     assert rows[0] == ["waktu", "sumber", "pelaku", "jenis", "objek", "rincian"]
     assert [(row[1], row[3]) for row in rows[1:]] == [("organization", "unit.create")]
     assert "Dinas Audit" in rows[1][5]
@@ -132,3 +140,75 @@ def test_others_are_refused_with_nothing_changed(bandung: Government, jakarta: G
     assert bandung_admin.get("/kantor/admin/audit/?format=csv", HTTP_HOST=JAKARTA).status_code == 403
     assert _untouched(bandung)
     assert _untouched(jakarta)
+
+
+def _many_events(government: Government, *, kind: str, count: int) -> None:
+    """`count` organisation, calendar and routing events in `government`, ten to a timestamp
+    (ties in time across trails and within one), spread over the last days."""
+    now = timezone.now()
+    with government_context(government):
+        OrganizationEvent.objects.bulk_create(
+            OrganizationEvent(
+                action=f"{kind}.org", object_id=n, data={"n": n}, created_at=now - timedelta(minutes=n // 10)
+            )
+            for n in range(count)
+        )
+        CalendarAuditEvent.objects.bulk_create(
+            CalendarAuditEvent(kind=f"{kind}.cal", detail={"n": n}, at=now - timedelta(minutes=n // 10))
+            for n in range(count // 2)
+        )
+        RoutingAuditEvent.objects.bulk_create(
+            RoutingAuditEvent(kind=f"{kind}.rt", detail={"n": n}, at=now - timedelta(minutes=n // 10))
+            for n in range(count // 3)
+        )
+
+
+def test_the_audit_log_pages_through_every_entry_and_the_csv_streams_them_all(
+    bandung: Government, jakarta: Government
+) -> None:
+    _many_events(bandung, kind="bulk", count=900)  # 900 + 450 + 300 rows, more than 500 per trail
+    _many_events(jakarta, kind="jakarta", count=30)
+    with government_context(bandung):
+        total = (
+            OrganizationEvent.objects.count()
+            + CalendarAuditEvent.objects.count()
+            + RoutingAuditEvent.objects.count()
+            + ReportEvent.objects.count()
+        )
+        everything = list(audit_entries_all(audit=AuditFilter()))
+    assert total > 1650
+    keys = [(e.source, e.kind, e.subject, e.detail) for e in everything]
+    assert len(keys) == len(set(keys)) == total
+    assert [e.at for e in everything] == sorted((e.at for e in everything), reverse=True)
+
+    browser = admin_client(bandung)
+    path, seen, pages = "/kantor/admin/audit/?jumlah=500", 0, 0
+    while path:
+        page = browser.get(path, HTTP_HOST=BANDUNG)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "jakarta." not in html
+        body = html[html.index("<tbody>") : html.index("</tbody>")]
+        seen += body.count("<tr>")
+        pages += 1
+        nxt = re.search(r'href="\?([^"]+)" rel="next"', html)
+        path = f"/kantor/admin/audit/?{unescape(nxt.group(1))}" if nxt else ""
+        if pages > 1:
+            assert "Entri terbaru" in html
+    assert (seen, pages) == (total, -(-total // 500))
+
+    exported = browser.get("/kantor/admin/audit/?format=csv", HTTP_HOST=BANDUNG)
+    assert exported.streaming
+    rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))  # type: ignore[arg-type]
+    assert rows[0] == ["waktu", "sumber", "pelaku", "jenis", "objek", "rincian"]
+    assert len(rows) - 1 == total
+    assert not [row for row in rows if row[3].startswith("jakarta.")]
+    # The filter holds in the export too: only the calendar's bulk rows.
+    only = browser.get("/kantor/admin/audit/?sumber=calendar&jenis=bulk&format=csv", HTTP_HOST=BANDUNG)
+    calendar_rows = list(csv.reader(io.StringIO(b"".join(only.streaming_content).decode())))[1:]  # type: ignore[arg-type]
+    assert len(calendar_rows) == 450
+    assert {row[3] for row in calendar_rows} == {"bulk.cal"}
+
+    stale = browser.get("/kantor/admin/audit/?setelah=bukan-kursor", HTTP_HOST=BANDUNG)
+    assert stale.status_code == 400
+    assert "Halaman log ini sudah tidak ada" in stale.content.decode()
