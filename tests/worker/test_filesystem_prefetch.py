@@ -79,8 +79,9 @@ def test_tasks_a_stopped_worker_held_go_back_and_run_once(
             # worker fills its window with the next ones meanwhile.
             holder.execute(f"LOCK TABLE {echo_table} IN SHARE ROW EXCLUSIVE MODE")
             echo_tokens += [echo_request(government=bandung) for _ in range(TASKS)]
-            # With a window of one it would hold the blocked echo only (acknowledged late).
-            wait_for(lambda: len(_received(first.log())) >= 2, what="the worker to hold several echoes")
+            # With a window of one it holds the blocked echo only (acknowledged late). Well within
+            # the echo's soft time limit (20 s), which would end the blocked one.
+            wait_for(lambda: len(_received(first.log())) >= 2, what="the worker to hold several echoes", timeout=10)
             first.process.send_signal(signal.SIGTERM)  # a warm stop, with tasks in hand
             holder.rollback()  # what it holds is finished or goes back to the queue
             first.process.wait(timeout=STOP_SECONDS)
