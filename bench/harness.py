@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -238,6 +239,8 @@ class Context:
     suite: str
     # The migrated database with the region data that every scratch database is a copy of.
     template: str
+    # Suite options from the command line (bench/run.py), e.g. the intake series.
+    options: dict[str, Any] = field(default_factory=dict)
 
     def another_scratch(self, label: str) -> AbstractContextManager[Scratch]:
         """A second scratch database for the same suite (also migrated, with the region data),

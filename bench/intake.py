@@ -274,6 +274,39 @@ def profile(repeat: int, citizens: int) -> dict[str, Any]:
     }
 
 
+def backlog(reports: int, citizens: int) -> dict[str, Any]:
+    """Submit `reports` reports in-process, one after another, while no worker runs: the queued
+    notifications and photos the drain phase then times. As the pgbench-only accounts (the
+    second half), with the per-reporter limit off in this process: the drain is measured here,
+    not the limit."""
+    _django()
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from warga.accounts.models import User
+    from warga.intake.services import report_submit
+
+    settings.WARGA_INTAKE_RATE_LIMITS = ()
+    photo = photo_bytes()
+    villages = _villages()
+    started = time.perf_counter()
+    for index in range(reports):
+        village, latitude, longitude = villages[index % len(villages)]
+        report_submit(
+            reporter=User.objects.get(pk=citizen_id(citizens + 1 + index % citizens)),
+            type="pengaduan",
+            category_code=CATEGORIES[index % len(CATEGORIES)],
+            description="Antrean: sampah menumpuk di pinggir jalan.",
+            latitude=latitude,
+            longitude=longitude,
+            village_code=village,
+            privacy="publik",
+            idempotency_key=f"antrean-{uuid.uuid4().hex}",
+            photos=[SimpleUploadedFile("foto.jpg", photo, content_type="image/jpeg")],
+        )
+    return {"reports": reports, "seconds": time.perf_counter() - started}
+
+
 # --- Load -------------------------------------------------------------------------------------
 
 
@@ -543,21 +576,49 @@ def brokers() -> dict[str, tuple[str, int] | None]:
     return {name: spec for name, spec in BROKERS.items() if name in ("filesystem", "amqp")}
 
 
-def worker_commands(queue: str, nodename: str) -> dict[str, list[str]]:
+def _dev() -> Any:
+    """deploy/dev.py, the run command whose worker layout the benchmark starts."""
+    import importlib.util
+
+    from harness import ROOT
+
+    spec = importlib.util.spec_from_file_location("warga_dev", ROOT / "deploy" / "dev.py")
+    assert spec is not None
+    assert spec.loader is not None
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    return dev
+
+
+def worker_commands(
+    queue: str, nodename: str, *, env: dict[str, str], processes: int = 2, prefetch: int | None = None
+) -> dict[str, list[str]]:
     """The two workers the product runs (deploy/dev.py, docs/decisions/0047): urgent and
-    default work (notifications, escalations, the relay) on two processes, bulk work (photos)
-    on one of its own. Queue names as config/settings.py derives them from
-    CELERY_TASK_DEFAULT_QUEUE."""
+    default work (notifications, escalations, the relay) on `processes` processes, bulk work
+    (photos) on one of its own, with the run command's options for the broker in `env` (its
+    prefetch window on the polled filesystem broker; `prefetch` replaces it). Queue names as
+    config/settings.py derives them from CELERY_TASK_DEFAULT_QUEUE."""
     celery = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "WARNING"]
-    celery += ["--without-mingle", "--without-gossip"]
+    options = [f"--prefetch-multiplier={prefetch}"] if prefetch is not None else _dev().broker_worker_options(env)
+    celery += ["--without-mingle", "--without-gossip", *options]
     return {
-        "urgent": [*celery, "-Q", f"{queue}.urgent,{queue}", "--concurrency", "2", "-n", f"urgent-{nodename}"],
+        "urgent": [
+            *celery,
+            "-Q",
+            f"{queue}.urgent,{queue}",
+            "--concurrency",
+            str(processes),
+            "-n",
+            f"urgent-{nodename}",
+        ],
         "bulk": [*celery, "-Q", f"{queue}.bulk", "--concurrency", "1", "-n", f"bulk-{nodename}"],
     }
 
 
 @contextmanager
-def celery_workers(env: dict[str, str], var_dir: Path, *, queue: str) -> Iterator[list[subprocess.Popen[str]]]:
+def celery_workers(
+    env: dict[str, str], var_dir: Path, *, queue: str, processes: int = 2, prefetch: int | None = None
+) -> Iterator[list[subprocess.Popen[str]]]:
     """The product's workers on the scratch database. Their logs go to files: a pipe nobody
     reads would fill up and stop a worker mid-run."""
     import socket
@@ -571,7 +632,9 @@ def celery_workers(env: dict[str, str], var_dir: Path, *, queue: str) -> Iterato
         with ExitStack() as stack:
             yield [
                 stack.enter_context(logged_process(command, env=env, log_path=logs[name]))
-                for name, command in worker_commands(queue, nodename).items()
+                for name, command in worker_commands(
+                    queue, nodename, env=env, processes=processes, prefetch=prefetch
+                ).items()
             ]
     finally:
         for name, log_path in logs.items():
@@ -709,6 +772,61 @@ def _count_rows(scratch: Any, schemas: list[str]) -> dict[str, int]:
     return counts
 
 
+def _backlog_drain(
+    ctx: Any,
+    scratch: Any,
+    broker: str,
+    env: dict[str, str],
+    queue: str,
+    schemas: list[str],
+    *,
+    citizens_count: int,
+    reports: int,
+    prefetch: int | None,
+) -> None:
+    """`reports` reports queued with no worker running, then the workers started and timed
+    until nothing is left: how fast the worker layout works through a backlog on this broker,
+    whatever the load generator and the web server manage (`prefetch` replaces the run command's
+    prefetch window, to compare)."""
+    from harness import Result, run_timed, section
+
+    window = f"prefetch {prefetch}" if prefetch is not None else "the run command's prefetch"
+    section(f"intake, {broker} broker: {reports} reports queued, then drained ({window}); load {_load_average()}")
+    made = run_timed(
+        [sys.executable, str(Path(__file__)), "backlog", "--reports", str(reports), "--citizens", str(citizens_count)],
+        env=env,
+    )
+    print(f"  queued in {json.loads(made.stdout.splitlines()[-1])['seconds']:.1f} s", flush=True)
+    with scratch.connect() as connection:
+        initial = _pending(connection, schemas)
+        started = time.perf_counter()
+        first: dict[str, float | None] = dict.fromkeys(initial)
+        drained: dict[str, float | None] = dict.fromkeys(initial)
+        with celery_workers(env, scratch.var_dir, queue=queue, prefetch=prefetch):
+            while time.perf_counter() - started < 180 and any(value is None for value in drained.values()):
+                time.sleep(0.2)
+                pending = _pending(connection, schemas)
+                for kind, count in pending.items():
+                    now = time.perf_counter() - started
+                    if count < initial[kind] and first[kind] is None:
+                        first[kind] = now
+                    if not count and drained[kind] is None:
+                        drained[kind] = now
+    print(f"  backlog {initial}; first taken after {first}; drained after {drained}", flush=True)
+    for kind in initial:
+        begun, ended = first[kind], drained[kind]
+        seconds = ended - begun if begun is not None and ended is not None else float("nan")
+        ctx.report.add(
+            Result(
+                f"[{broker}, {window}] backlog of {initial[kind]} {kind}: worked through in (from the first taken)",
+                seconds,
+                "s",
+            )
+        )
+        if seconds == seconds and seconds > 0:
+            ctx.report.add(Result(f"[{broker}, {window}] {kind} per second", initial[kind] / seconds, "/s"))
+
+
 def _one_broker(
     ctx: Any,
     scratch: Any,
@@ -728,22 +846,25 @@ def _one_broker(
     seconds: int,
     health_seconds: int,
     citizens_count: int,
+    processes: int = 2,
+    label: str = "",
 ) -> None:
-    """The load, its baselines and the drain with one broker; its figures are prefixed by it."""
+    """The load, its baselines and the drain with one broker; its figures are prefixed by it
+    (and by `label`, the configuration of a series)."""
     from harness import Result, percentile, section
     from server import gunicorn
 
     intake, health = Phase(), Phase()
     pgbench_runs: list[tuple[float, float, int]] = []
     with (
-        celery_workers(env, scratch.var_dir, queue=queue) as processes,
+        celery_workers(env, scratch.var_dir, queue=queue, processes=processes) as workers_started,
         gunicorn(scratch, workers=workers, env=env) as server,
     ):
-        _wait_healthy(server, processes)
+        _wait_healthy(server, workers_started)
         section(
-            f"intake, {broker} broker: {rounds} rounds of /healthz {health_seconds} s, intake {seconds} s, "
+            f"intake, {broker} broker{label}: {rounds} rounds of /healthz {health_seconds} s, intake {seconds} s, "
             f"pgbench {seconds} s; {clients} clients each, gunicorn {workers} sync workers; workers "
-            "urgent+default (2 processes) and bulk (1)"
+            f"urgent+default ({processes} processes) and bulk (1); load average {_load_average()}"
         )
         load(server.port, clients=clients, seconds=3, intake=(citizens, bodies, cookies))  # warm-up
         since = time.time()
@@ -763,13 +884,15 @@ def _one_broker(
                 print(f"    error: {error}", flush=True)
             intake.merge(intake_phase)
             health.merge(health_phase)
-        if any(process.poll() is not None for process in processes):
+        if any(process.poll() is not None for process in workers_started):
             raise RuntimeError("a Celery worker died during the run")
         section(f"intake, {broker} broker: waiting for the workers (notifications, photos)")
         drained, initial, pending, delays, failed = _drain(scratch, schemas, timeout=60, since=since)
-        if any(process.poll() is not None for process in processes):
+        if any(process.poll() is not None for process in workers_started):
             raise RuntimeError("a Celery worker died while draining")
     print(f"  pending when the load ended: {initial}; still pending: {pending}; drained in {drained}", flush=True)
+    print(f"  load average after the drain: {_load_average()}", flush=True)
+    broker = f"{broker}{label}"
     report_ratio(ctx, intake, health, pgbench_runs, clients, label=f"[{broker}] ")
     for fraction in (0.50, 0.95, 0.99):
         if delays:
@@ -802,12 +925,29 @@ def _one_broker(
     )
 
 
+def _load_average() -> str:
+    """`uptime`'s three figures: the machine is shared, and every figure is read with them."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def run(ctx: Any) -> None:
     from harness import Result, median, run_timed, section
 
     scratch = ctx.scratch
     citizens_count, rounds, seconds, health_seconds = (4000, 3, 30, 8) if ctx.large else (1000, 2, 10, 5)
-    clients, workers = (4, 4)
+    clients = 4
+    # The series (bench/run.py --worker-processes, --gunicorn-workers, --repeat): every pair,
+    # each as many times as asked, with fresh workers and a fresh gunicorn each time.
+    options = ctx.options or {}
+    series = [
+        (processes, workers, attempt)
+        for processes in options.get("worker_processes", [2])
+        for workers in options.get("gunicorn_workers", [4])
+        for attempt in range(1, options.get("repeat", 1) + 1)
+    ]
+    # Each citizen sends at most 10 reports (the product's limit stays on): ~900 reports a run.
+    runs = len(series) * (len(options.get("brokers") or []) or 2)
+    citizens_count = max(citizens_count, 200 * runs)
     section(f"intake: set-up ({', '.join(GOVERNMENT_CODES)}; {citizens_count} citizens)")
     started = time.perf_counter()
     scratch.manage("provision_regions", *GOVERNMENT_CODES)
@@ -842,34 +982,59 @@ def run(ctx: Any) -> None:
         from delivery import _reachable
 
         for broker, spec in brokers().items():
+            if options.get("brokers") and broker not in options["brokers"]:
+                continue
             if spec is not None and not _reachable(spec[1]):
                 ctx.report.note(f"intake: {broker} not reachable on 127.0.0.1:{spec[1]}; not measured")
                 continue
-            queue = f"warga-bench-intake-{os.getpid()}-{broker}"
-            broker_env = scratch.env(
-                **MANY_NETWORKS,
-                CELERY_BROKER_URL=spec[0] if spec else "filesystem://",
-                CELERY_TASK_DEFAULT_QUEUE=queue,
-            )
-            _one_broker(
-                ctx,
-                scratch,
-                broker,
-                broker_env,
-                queue,
-                citizens,
-                bodies,
-                cookies,
-                prepared,
-                directory=directory,
-                schemas=schemas,
-                clients=clients,
-                workers=workers,
-                rounds=rounds,
-                seconds=seconds,
-                health_seconds=health_seconds,
-                citizens_count=citizens_count,
-            )
+            backlog_reports = options.get("backlog", 0)
+            if backlog_reports:
+                # The filesystem broker with the settings' window too, to compare in the same run.
+                for prefetch in [1, None] if spec is None else [None]:
+                    queue = f"warga-bench-intake-{os.getpid()}-{broker}-backlog-{prefetch}"
+                    backlog_env = scratch.env(
+                        CELERY_BROKER_URL=spec[0] if spec else "filesystem://", CELERY_TASK_DEFAULT_QUEUE=queue
+                    )
+                    _backlog_drain(
+                        ctx,
+                        scratch,
+                        broker,
+                        backlog_env,
+                        queue,
+                        schemas,
+                        citizens_count=citizens_count,
+                        reports=backlog_reports,
+                        prefetch=prefetch,
+                    )
+            for processes, workers, attempt in [] if options.get("skip_load") else series:
+                label = f" w{processes} g{workers} #{attempt}" if len(series) > 1 else ""
+                queue = f"warga-bench-intake-{os.getpid()}-{broker}-{processes}-{workers}-{attempt}"
+                broker_env = scratch.env(
+                    **MANY_NETWORKS,
+                    CELERY_BROKER_URL=spec[0] if spec else "filesystem://",
+                    CELERY_TASK_DEFAULT_QUEUE=queue,
+                )
+                _one_broker(
+                    ctx,
+                    scratch,
+                    broker,
+                    broker_env,
+                    queue,
+                    citizens,
+                    bodies,
+                    cookies,
+                    prepared,
+                    directory=directory,
+                    schemas=schemas,
+                    clients=clients,
+                    workers=workers,
+                    rounds=rounds,
+                    seconds=seconds,
+                    health_seconds=health_seconds,
+                    citizens_count=citizens_count,
+                    processes=processes,
+                    label=label,
+                )
             measured_brokers += 1
     finally:
         shutil.rmtree(directory, ignore_errors=True)
@@ -980,13 +1145,16 @@ def report_ratio(
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["setup", "profile"])
+    parser.add_argument("command", choices=["setup", "profile", "backlog"])
+    parser.add_argument("--reports", type=int, default=300)
     parser.add_argument("--citizens", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--codes", nargs="*", default=list(GOVERNMENT_CODES))
     arguments = parser.parse_args()
     if arguments.command == "setup":
         result = setup(arguments.citizens, tuple(arguments.codes))
+    elif arguments.command == "backlog":
+        result = backlog(arguments.reports, arguments.citizens)
     else:
         result = profile(arguments.repeat, arguments.citizens)
     print(json.dumps(result))

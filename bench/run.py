@@ -1,6 +1,9 @@
 """Warga's benchmarks: one command, every figure printed with a baseline measured in the same run.
 
     python bench/run.py [--size small|large] [--only NAME ...]
+    python bench/run.py --only intake [--broker NAME ...] [--worker-processes N ...]
+                        [--gunicorn-workers N ...] [--repeat N]     # the intake series
+                        [--backlog REPORTS [--skip-load]]        # a queued backlog drained
 
 Run it from the project's virtual environment with DATABASE_URL naming any database on the
 PostgreSQL server to use; that database is never touched: the run migrates one scratch database
@@ -54,7 +57,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=["small", "large"], default="small")
     parser.add_argument("--only", action="append", default=[], choices=every, metavar="NAME", help=", ".join(every))
+    intake_options = parser.add_argument_group("intake", "the intake suite's series (docs/performance.md, scaling)")
+    intake_options.add_argument("--broker", action="append", default=[], choices=["filesystem", "amqp"])
+    intake_options.add_argument(
+        "--worker-processes", action="append", type=int, default=[], help="urgent worker processes (default 2)"
+    )
+    intake_options.add_argument("--gunicorn-workers", action="append", type=int, default=[], help="(default 4)")
+    intake_options.add_argument("--repeat", type=int, default=1, help="each configuration this many times")
+    intake_options.add_argument(
+        "--backlog", type=int, default=0, help="reports queued with no worker, then drained (per broker)"
+    )
+    intake_options.add_argument("--skip-load", action="store_true", help="no load series (with --backlog)")
     arguments = parser.parse_args()
+    options = {
+        "brokers": arguments.broker,
+        "worker_processes": arguments.worker_processes or [2],
+        "gunicorn_workers": arguments.gunicorn_workers or [4],
+        "repeat": arguments.repeat,
+        "backlog": arguments.backlog,
+        "skip_load": arguments.skip_load,
+    }
 
     # A terminated run still drops its scratch databases and stops its servers (finally blocks).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -78,7 +100,7 @@ def main() -> int:
             try:
                 with scratch_database(server_url, suite=suite.name, template=base.name) as scratch:
                     context = Context(
-                        arguments.size, set(arguments.only), scratch, report, server_url, suite.name, base.name
+                        arguments.size, set(arguments.only), scratch, report, server_url, suite.name, base.name, options
                     )
                     suite.run(context)
             except Exception as error:

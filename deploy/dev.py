@@ -166,12 +166,31 @@ def queue_names(env: dict[str, str]) -> dict[str, str]:
     }
 
 
+# How many tasks a worker process may hold beyond the one it runs, on the filesystem broker.
+FILESYSTEM_PREFETCH_MULTIPLIER = 8
+
+
+def broker_worker_options(env: dict[str, str]) -> list[str]:
+    """The workers' options for the broker in `env` (docs/decisions/0086).
+
+    The filesystem broker (development's default, decision 0003) is polled: a worker whose
+    prefetch window is full does not look at its folder again for the polling interval (0.1 s),
+    so with the settings' window of one task per process (right for RabbitMQ and Redis, which
+    push) each process finishes at most about one task per interval, whatever the task costs.
+    A wider window lets a process take the next tasks while it works; what it holds but has not
+    finished is restored to the queue when the worker stops, and the resend passes send again
+    what a killed worker held (decision 0063)."""
+    if (env.get("CELERY_BROKER_URL") or "filesystem://").startswith("filesystem"):
+        return [f"--prefetch-multiplier={FILESYSTEM_PREFETCH_MULTIPLIER}"]
+    return []
+
+
 def worker_commands(env: dict[str, str]) -> dict[str, list[str]]:
     """Three workers (docs/decisions/0047, 0058): one for what people wait for (notifications,
     escalations, the relay) and short control work, one for bulk work (photos, exports), so a
     burst of photos never holds a notification back, and one for outbound webhooks, so a slow
     receiver holds neither."""
-    celery = [str(VENV / "bin" / "celery"), "-A", "config", "worker", "--loglevel=INFO"]
+    celery = [str(VENV / "bin" / "celery"), "-A", "config", "worker", "--loglevel=INFO", *broker_worker_options(env)]
     queues = queue_names(env)
     return {
         "worker": [*celery, "-Q", f"{queues['urgent']},{queues['default']}", "--concurrency=2", "-n", "urgent@%h"],

@@ -220,13 +220,14 @@ def worker_running(
     classes: tuple[str, ...] = ("urgent", "default", "bulk"),
     broker_url: str | None = None,
     extra_environment: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
 ) -> Iterator[Worker]:
     """A `celery worker` subprocess on `broker` consuming the run's queues of `classes` (the
     run's default queue is `queue`; urgent and bulk are named after it), ready when this
     yields; the producer sends with the same settings meanwhile. Stopped (warm) afterwards if
     still alive, then, with `remove_queue`, those queues are deleted from a shared RabbitMQ/Redis.
     `broker_url` replaces the broker's own address (a proxy in front of it, tests/faults);
-    `extra_environment` adds settings of the test's own."""
+    `extra_environment` adds settings of the test's own, `options` command-line options."""
     spec = BROKERS[broker]
     nodename = f"warga-test-{broker}-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     url = broker_url or (spec[0] if spec else "filesystem://")
@@ -235,7 +236,12 @@ def worker_running(
         queues = [worker_settings.WARGA_QUEUES[name] for name in classes]
         try:
             with _worker_process(
-                broker=broker, folder=folder, nodename=nodename, queues=queues, environment=environment
+                broker=broker,
+                folder=folder,
+                nodename=nodename,
+                queues=queues,
+                environment=environment,
+                options=options,
             ) as running:
                 _STARTED_BY_TEST.append(running)
                 yield running
@@ -249,7 +255,13 @@ def worker_running(
 
 @contextmanager
 def _worker_process(
-    *, broker: str, folder: Path, nodename: str, queues: list[str], environment: dict[str, str]
+    *,
+    broker: str,
+    folder: Path,
+    nodename: str,
+    queues: list[str],
+    environment: dict[str, str],
+    options: tuple[str, ...] = (),
 ) -> Iterator[Worker]:
     """The worker subprocess itself: started, awaited until ready, stopped warm (killed late)."""
     command = [
@@ -266,6 +278,7 @@ def _worker_process(
         # No chatter with other workers: those on a shared broker are not ours to meet.
         "--without-mingle",
         "--without-gossip",
+        *options,
     ]
     log_path = folder / f"worker-{nodename.split('@')[0]}.log"
     with log_path.open("wb") as log:

@@ -117,3 +117,22 @@ class MapCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}:{self.cell_row},{self.cell_col} {self.status} {self.category_code} = {self.reports}"
+
+
+class ReferenceVersion(models.Model):
+    """The version of the public reference data intake reads for every submission (categories
+    and their questions, villages, the ready governments): one row, given a new random value by
+    a database trigger on each of those tables in the same transaction as the write (migration
+    0007, docs/decisions/0085). `warga.intake.reference` keeps what it read per process under
+    this value; never written by code."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.UUIDField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "intake_reference_version"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="one_reference_version")]
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils import timezone
 
 from tenants.context import current_schema, government_context, in_public_schema
@@ -41,8 +42,9 @@ from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
 from warga.health.metrics import REPORTS_SUBMITTED
 from warga.intake.models import ReportIndex
+from warga.intake.reference import IntakeReference, intake_reference
 from warga.intake.reporters import index_entry_is_reporters, index_reporter_fields, index_rows_of
-from warga.intake.selectors import hidden_from_public, index_for_idempotency_key, owner_for_village
+from warga.intake.selectors import hidden_from_public, index_for_idempotency_key
 from warga.regions.models import Village
 from warga.reports.errors import FieldError, ReportError, ReportInvalid, ReportNotFound
 from warga.reports.models import PhotoState, Privacy, ReportType
@@ -67,7 +69,6 @@ from warga.reports.services import (
 )
 from warga.taxonomy.models import Category, Handling
 from warga.taxonomy.questions import Answer, validate_answers
-from warga.taxonomy.selectors import category_get
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +152,7 @@ def _fingerprint(**fields: object) -> str:
 
 def _validate(
     *,
+    reference: IntakeReference,
     reporter: User,
     type: str,  # noqa: A002 -- the domain word and the API field name
     category_code: str,
@@ -175,7 +177,7 @@ def _validate(
     if privacy not in Privacy.values:
         add("privacy", "unknown_privacy", f"Mode privasi harus salah satu dari: {', '.join(Privacy.values)}.")
 
-    category = category_get(code=category_code)
+    category = reference.category(category_code)
     if category is None or not category.is_active:
         add(
             "category_code",
@@ -188,7 +190,7 @@ def _validate(
     if category is not None and category.is_active:
         # The category's questions are checked here for every channel (docs/decisions/0060).
         try:
-            cleaned_answers = validate_answers(category.code, answers)
+            cleaned_answers = validate_answers(category.code, answers, questions=reference.questions_of(category.code))
         except ReportInvalid as wrong:
             for field, items in wrong.errors.items():
                 errors.setdefault(field, []).extend(items)
@@ -219,7 +221,7 @@ def _validate(
             f"Bujur {longitude} berada di luar wilayah Indonesia ({LONGITUDE_RANGE[0]} sampai {LONGITUDE_RANGE[1]}).",
         )
 
-    village = Village.objects.select_related("district__regency").filter(code=village_code.strip()).first()
+    village = reference.village(village_code.strip())
     if village is None:
         add(
             "village_code",
@@ -281,22 +283,38 @@ def _replay(*, reporter: User, idempotency_key: str, fingerprint: str) -> Submis
     return _submission(entry, replayed=True)
 
 
-def _rate_limit_check(*, reporter: User, now: datetime) -> None:
-    """Counted from the index itself (exact across processes): the n-th newest report inside a
-    window decides, and tells when a slot frees up. One indexed query serves every window: the
+def _earlier_submission(*, reporter: User, idempotency_key: str | None, now: datetime) -> ReportIndex | None:
+    """The reporter's report under `idempotency_key`, if there is one (a retry, answered with
+    the first submission and never refused); else the per-reporter limit on new reports, which
+    raises RateLimited. One indexed query serves both: the row of the key and the reporter's
     newest reports of the longest window, as many as the largest limit (each submission pays
-    for this check, and a round trip costs more than a few extra timestamps)."""
+    for this, and a round trip costs more than a few extra rows). Counted from the index itself
+    (exact across processes): the n-th newest report inside a window decides, and tells when a
+    slot frees up."""
     limits = getattr(settings, "WARGA_INTAKE_RATE_LIMITS", DEFAULT_RATE_LIMITS)
-    if not limits or api_key_of(reporter) is not None:
+    if api_key_of(reporter) is not None:
         # An integrator's key files for many citizens through one account: it is throttled per
         # key by the API instead (WARGA_API_RATE_KEY), not as one citizen.
-        return
-    longest = max(window_seconds for window_seconds, _ in limits)
-    newest_first = list(
-        ReportIndex.objects.filter(index_rows_of(reporter.pk), created_at__gt=now - timedelta(seconds=longest))
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[: max(limit for _, limit in limits)]
+        limits = ()
+    longest = max((window_seconds for window_seconds, _ in limits), default=0)
+    wanted = Q(created_at__gt=now - timedelta(seconds=longest)) if limits else Q()
+    is_same_key: Value | ExpressionWrapper = Value(False)
+    if idempotency_key is not None:
+        same_key = Q(idempotency_key=idempotency_key)
+        wanted = (wanted | same_key) if limits else same_key
+        is_same_key = ExpressionWrapper(same_key, output_field=BooleanField())
+    elif not limits:
+        return None
+    rows = list(
+        ReportIndex.objects.select_related("government")
+        .filter(index_rows_of(reporter.pk))
+        .filter(wanted)
+        .annotate(is_same_key=is_same_key)
+        .order_by("-is_same_key", "-created_at")[: 1 + max((limit for _, limit in limits), default=0)]
     )
+    if rows and rows[0].is_same_key:
+        return rows[0]
+    newest_first = [row.created_at for row in rows if row.created_at > now - timedelta(seconds=longest)]
     for window_seconds, limit in limits:
         since = now - timedelta(seconds=window_seconds)
         inside = [created_at for created_at in newest_first if created_at > since]
@@ -304,6 +322,12 @@ def _rate_limit_check(*, reporter: User, now: datetime) -> None:
             oldest_counted = inside[limit - 1]
             retry_after = math.ceil((oldest_counted + timedelta(seconds=window_seconds) - now).total_seconds())
             raise RateLimited(limit=limit, window_seconds=window_seconds, retry_after=max(1, retry_after))
+    return None
+
+
+def _rate_limit_check(*, reporter: User, now: datetime) -> None:
+    """The per-reporter limit alone (see _earlier_submission)."""
+    _earlier_submission(reporter=reporter, idempotency_key=None, now=now)
 
 
 def submission_ip_budget_spend(*, ip_key: str | None) -> int:
@@ -358,7 +382,10 @@ def report_submit(
     """
     if not in_public_schema():
         raise RuntimeError(f"report_submit runs from the public schema, not {current_schema()!r}.")
+    # Categories, questions, villages and owners from the process's cache: one statement.
+    reference = intake_reference()
     village, category, processed, cleaned_answers = _validate(
+        reference=reference,
         reporter=reporter,
         type=type,
         category_code=category_code,
@@ -387,13 +414,13 @@ def report_submit(
     # Without answers the fingerprint stays what it was before reports had any.
     fields = {name: value for name, value in vars(data).items() if name != "answers" or value}
     fingerprint = _fingerprint(**fields, photos=[photo.sha256 for photo in processed])
-    replay = _replay(reporter=reporter, idempotency_key=idempotency_key, fingerprint=fingerprint)
-    if replay is not None:
-        return replay
-
-    # A retried submission (above) is never refused by the limit: only new reports count.
-    _rate_limit_check(reporter=reporter, now=timezone.now())
-    owner = owner_for_village(regency_code=data.regency_code, province_code=data.province_code)
+    # A retried submission is never refused by the limit: only new reports count.
+    earlier = _earlier_submission(reporter=reporter, idempotency_key=idempotency_key, now=timezone.now())
+    if earlier is not None:
+        if earlier.request_fingerprint != fingerprint:
+            raise IdempotencyKeyReused()
+        return _submission(earlier, replayed=True)
+    owner = reference.owner(regency_code=data.regency_code, province_code=data.province_code)
     if owner is None:
         raise IntakeUnavailable()
     if owner_required is not None and owner.pk != owner_required.pk:

@@ -15,7 +15,7 @@ from tenants.models import Government
 from tests.factories import UserFactory
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
-from warga.intake.services import RateLimited, _rate_limit_check
+from warga.intake.services import RateLimited, _earlier_submission, _rate_limit_check
 
 
 def _sent(reporter: User, government: Government, *, hours_ago: list[float]) -> None:
@@ -81,3 +81,23 @@ def test_no_limits_configured_means_no_query(settings: Any) -> None:
     # No `db` fixture: pytest-django refuses any query, so returning proves none was made.
     settings.WARGA_INTAKE_RATE_LIMITS = ()
     _rate_limit_check(reporter=User(email="tanpa-batas@example.id"), now=timezone.now())
+
+
+@pytest.mark.usefixtures("limits")
+def test_the_retry_and_the_limit_are_one_query_and_an_old_key_is_still_found(bandung: Government) -> None:
+    """The idempotency key's row comes first whatever its age, ahead of a window full of newer
+    reports: a retry is answered, never refused, and a new key is refused by the full day."""
+    citizen = UserFactory()
+    # The oldest (batas-0001, 40 hours ago) is outside every window; five more fill the day.
+    _sent(citizen, bandung, hours_ago=[40, 2, 3, 4, 5, 6])
+    with CaptureQueriesContext(connection) as queries:
+        earlier = _earlier_submission(reporter=citizen, idempotency_key="batas-0001", now=timezone.now())
+    assert len(queries.captured_queries) == 1
+    assert earlier is not None
+    assert earlier.tracking_number == "32.73-2026-000001"
+    assert earlier.government == bandung
+    with pytest.raises(RateLimited) as limited:
+        _earlier_submission(reporter=citizen, idempotency_key="kunci-baru-01", now=timezone.now())
+    assert "per hari" in limited.value.message
+    # Another reporter's key is not theirs to replay.
+    assert _earlier_submission(reporter=UserFactory(), idempotency_key="batas-0001", now=timezone.now()) is None

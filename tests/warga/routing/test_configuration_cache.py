@@ -207,14 +207,16 @@ def test_one_governments_configuration_is_never_served_to_another(bandung: Gover
         assert _plan() == bandung_plan
 
 
-def test_a_submission_costs_at_most_25_statements(bandung: Government, bandung_officials: dict[str, User]) -> None:
+def test_a_submission_costs_at_most_20_statements(bandung: Government, bandung_officials: dict[str, User]) -> None:
     """The whole request of a signed-in citizen with one photo, as the intake benchmark sends
     it: session, validation, routing from the warm cache, the writes. Counted on a later
     request of the session, every statement included (BEGIN, COMMIT, search_path), with
     the officials of the report's village seated: 33 before the routing cache, 22 with it,
     24 since a category's questions are read for their answers (the question and its
-    choices), 25 since the government's webhooks are read to queue their deliveries; the
-    issue's target is 15 (docs/performance.md says where the rest go)."""
+    choices), 25 since the government's webhooks are read to queue their deliveries, 20 since
+    the category, its questions, the village and the owner come from intake's reference cache
+    (one version row) and the retry and the rate limit share one query; the issue's target is
+    15 (docs/performance.md says where the rest go)."""
     citizen = UserFactory()
     client = signed_in_client(citizen)
 
@@ -239,4 +241,4 @@ def test_a_submission_costs_at_most_25_statements(bandung: Government, bandung_o
     assert first.status_code == 201, first.content
     with CaptureQueriesContext(connection) as queries:
         assert post(2).status_code == 201
-    assert len(queries) <= 25, "\n".join(q["sql"][:160] for q in queries.captured_queries)
+    assert len(queries) <= 20, "\n".join(q["sql"][:160] for q in queries.captured_queries)
