@@ -18,7 +18,6 @@ from rest_framework.response import Response
 from api.v1 import openapi
 from api.v1.base import ApiView, require_government_host, signed_in_user
 from api.v1.bounds import BoundedSerializer
-from api.v1.errors import body
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for
 from warga.organization.selectors import today_in
@@ -26,8 +25,6 @@ from warga.workcalendar.models import SlaStep
 from warga.workcalendar.selectors import calendar_overview
 from warga.workcalendar.services import (
     DAY_OFF_KINDS_EDITABLE,
-    WorkCalendarEntryNotFound,
-    WorkCalendarInputError,
     day_off_add,
     day_off_remove,
     day_worked_add,
@@ -36,18 +33,6 @@ from warga.workcalendar.services import (
 )
 
 MAY_EDIT = permission_for(Action.CALENDAR_EDIT)
-
-
-def _refused(error: WorkCalendarInputError, field: str = "non_field_errors") -> Response:
-    message = str(error)
-    return Response(
-        body(code="invalid", message=message, fields={field: [{"code": "invalid", "message": message}]}),
-        status=status.HTTP_400_BAD_REQUEST,
-    )
-
-
-def _not_found(error: WorkCalendarEntryNotFound) -> Response:
-    return Response(body(code="not_found", message=str(error)), status=status.HTTP_404_NOT_FOUND)
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -187,10 +172,7 @@ class DayOffListView(ApiView):
         require_government_host()
         given = DayOffInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            day_off = day_off_add(actor_id=signed_in_user(request).pk, **given.validated_data)
-        except WorkCalendarInputError as error:
-            return _refused(error, "date")
+        day_off = day_off_add(actor_id=signed_in_user(request).pk, **given.validated_data)
         return Response(DayOffOutput(day_off).data, status=status.HTTP_201_CREATED)
 
 
@@ -210,10 +192,7 @@ class DayOffDetailView(ApiView):
     )
     def delete(self, request: Request, day_off_id: int) -> Response:
         require_government_host()
-        try:
-            day_off_remove(day_off_id=day_off_id, actor_id=signed_in_user(request).pk)
-        except WorkCalendarEntryNotFound as error:
-            return _not_found(error)
+        day_off_remove(day_off_id=day_off_id, actor_id=signed_in_user(request).pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -246,10 +225,7 @@ class DayWorkedListView(ApiView):
         require_government_host()
         given = DayWorkedInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            day = day_worked_add(actor_id=signed_in_user(request).pk, **given.validated_data)
-        except WorkCalendarInputError as error:
-            return _refused(error, "date")
+        day = day_worked_add(actor_id=signed_in_user(request).pk, **given.validated_data)
         return Response(DayWorkedOutput(day).data, status=status.HTTP_201_CREATED)
 
 
@@ -269,10 +245,7 @@ class DayWorkedDetailView(ApiView):
     )
     def delete(self, request: Request, day_worked_id: int) -> Response:
         require_government_host()
-        try:
-            day_worked_remove(day_worked_id=day_worked_id, actor_id=signed_in_user(request).pk)
-        except WorkCalendarEntryNotFound as error:
-            return _not_found(error)
+        day_worked_remove(day_worked_id=day_worked_id, actor_id=signed_in_user(request).pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -322,8 +295,5 @@ class SlaTargetView(ApiView):
         require_government_host()
         given = SlaTargetInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            target = sla_target_set(actor_id=signed_in_user(request).pk, **given.validated_data)
-        except WorkCalendarInputError as error:
-            return _refused(error)
+        target = sla_target_set(actor_id=signed_in_user(request).pk, **given.validated_data)
         return Response(SlaTargetOutput(target).data)

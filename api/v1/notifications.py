@@ -28,24 +28,14 @@ from warga.notifications.selectors import (
     notifications_unread_count,
 )
 from warga.notifications.services import (
-    ChannelUnavailable,
-    NotificationNotFound,
     channel_preference_set,
     notification_mark_read,
     notifications_mark_all_read,
 )
 from warga.recipients.services import (
-    PushSubscriptionInvalid,
-    PushUnavailable,
     push_subscription_delete,
     push_subscription_save,
 )
-
-
-def _field_refused(*, field: str, code: str, message: str, http_status: int = status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response(
-        body(code=code, message=message, fields={field: [{"code": code, "message": message}]}), status=http_status
-    )
 
 
 class PagingQuery(BoundedSerializer):
@@ -143,10 +133,7 @@ class NotificationReadView(ApiView):
     )
     def post(self, request: Request, notification_id: int) -> Response:
         require_government_host()
-        try:
-            notification = notification_mark_read(user_id=signed_in_user(request).pk, notification_id=notification_id)
-        except NotificationNotFound as error:
-            return Response(body(code="not_found", message=str(error)), status=status.HTTP_404_NOT_FOUND)
+        notification = notification_mark_read(user_id=signed_in_user(request).pk, notification_id=notification_id)
         return Response(NotificationOutput(notification).data)
 
 
@@ -212,10 +199,7 @@ class NotificationPreferenceView(ApiView):
         require_government_host()
         given = PreferenceSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            preference = channel_preference_set(user_id=signed_in_user(request).pk, **given.validated_data)
-        except ChannelUnavailable as error:
-            return _field_refused(field=error.channel.value, code="channel_unavailable", message=str(error))
+        preference = channel_preference_set(user_id=signed_in_user(request).pk, **given.validated_data)
         return Response(_preference_body(preference))
 
 
@@ -315,18 +299,13 @@ class PushSubscriptionView(ApiView):
     def post(self, request: Request) -> Response:
         given = PushSubscriptionInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            _, created = push_subscription_save(
-                user=signed_in_user(request),
-                endpoint=given.validated_data["endpoint"],
-                p256dh=given.validated_data["keys"]["p256dh"],
-                auth=given.validated_data["keys"]["auth"],
-                user_agent=request.headers.get("User-Agent", ""),
-            )
-        except PushUnavailable as error:
-            return Response(body(code="channel_unavailable", message=error.message), status=status.HTTP_409_CONFLICT)
-        except PushSubscriptionInvalid as error:
-            return _field_refused(field=error.field, code="invalid", message=error.message)
+        _, created = push_subscription_save(
+            user=signed_in_user(request),
+            endpoint=given.validated_data["endpoint"],
+            p256dh=given.validated_data["keys"]["p256dh"],
+            auth=given.validated_data["keys"]["auth"],
+            user_agent=request.headers.get("User-Agent", ""),
+        )
         return Response({"subscribed": True}, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
