@@ -15,8 +15,9 @@ import pytest
 from config.logs import ContextFilter, formatter
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
+from tests.personas import official_of
 from tests.warga.reports.helpers import BANDUNG_POINT, BANDUNG_VILLAGE
 from warga.notifications.tasks import notifications_deliver
 
