@@ -13,8 +13,8 @@ Tests that need committed data (a real Celery worker reading it) use `committed_
 clean up what they wrote.
 
 The test settings live here too, once: a fast password hasher everywhere, and uploaded files in
-a directory of the test's own (except for tests whose files another process reads: a worker or
-the browser's server, which use the run's media folder). The people of the suite are
+a directory of the test's own (tests/worker, tests/faults and tests/e2e, whose files a worker or
+a server process reads, keep the run's media folder). The people of the suite are
 tests/personas.py; `citizen` and `official` below are the ones most tests need.
 """
 
@@ -86,14 +86,11 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-# A test using one of these shares its files with another process, which reads the run's media.
-_SHARED_MEDIA_FIXTURES = {"committed_db", "live_server"}
-
-
 @pytest.fixture(autouse=True)
-def _media_in_a_temporary_directory(request: pytest.FixtureRequest, settings: Any, tmp_path: Any) -> None:
-    if _SHARED_MEDIA_FIXTURES.isdisjoint(request.fixturenames):
-        settings.MEDIA_ROOT = tmp_path / "media"
+def _media_in_a_temporary_directory(settings: Any, tmp_path: Any) -> None:
+    """Each test's files in a folder of its own. Tests whose files another process reads (a
+    worker, gunicorn) override this fixture in their folder's conftest to keep the run's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
