@@ -25,6 +25,7 @@ from tenants.host_kinds import NATIONAL, REGIONAL
 from tenants.models import Government
 from warga.access.policy import Action
 from warga.accounts.models import User
+from warga.errors import WargaError
 from warga.national.models import OfferStatus
 from warga.national.selectors import (
     TRIAGE_PAGE_SIZE,
@@ -36,6 +37,7 @@ from warga.national.selectors import (
 )
 from warga.national.services import (
     OfferNotFound,
+    TriageDeskUnavailable,
     offer_accept,
     offer_decline,
     triage_assign,
@@ -65,7 +67,7 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _refusal_into(form: forms.Form, error: ReportError) -> None:
+def _refusal_into(form: forms.Form, error: WargaError) -> None:
     """A service's refusal shown by the field it concerns, else above the form."""
     if isinstance(error, ReportInvalid):
         for name, problems in error.errors.items():
@@ -218,7 +220,7 @@ def triage_report_page(request: HttpRequest, government: Government, tracking_nu
                 return HttpResponseRedirect(request.path)
             except ReportNotFound as missing:
                 raise Http404(NOT_AT_DESK) from missing
-            except ReportError as refused:
+            except (ReportError, TriageDeskUnavailable) as refused:
                 _refusal_into(form, refused)
         status = 400
     context = {
@@ -282,7 +284,7 @@ def offer_accept_page(request: HttpRequest, government: Government, offer_id: in
     except ReportInvalid as refused:
         messages.error(request, _first(refused))
         return HttpResponseRedirect(OFFERS_PATH)
-    except ReportError as refused:
+    except (ReportError, TriageDeskUnavailable) as refused:
         messages.error(request, refused.message)
         return HttpResponseRedirect(OFFERS_PATH)
     messages.success(
@@ -314,7 +316,7 @@ def offer_decline_page(request: HttpRequest, government: Government, offer_id: i
                 messages.error(request, _first(refused))
                 return HttpResponseRedirect(OFFERS_PATH)
             _refusal_into(form, refused)
-        except ReportError as refused:
+        except (ReportError, TriageDeskUnavailable) as refused:
             messages.error(request, refused.message)
             return HttpResponseRedirect(OFFERS_PATH)
         else:

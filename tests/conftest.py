@@ -11,6 +11,11 @@ Tests in the ordinary `db` fixture run inside a transaction rolled back afterwar
 transactional in PostgreSQL, so even a test that provisions a government leaves nothing.
 Tests that need committed data (a real Celery worker reading it) use `committed_db` and
 clean up what they wrote.
+
+The test settings live here too, once: a fast password hasher everywhere, and uploaded files in
+a directory of the test's own (tests/worker, tests/faults and tests/e2e, whose files a worker or
+a server process reads, keep the run's media folder). The people of the suite are
+tests/personas.py; `citizen` and `official` below are the ones most tests need.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from django.test.utils import setup_databases, teardown_databases
 from tenants import hosts
 from tenants.context import tenant_connection
 from tenants.models import Government
+from tests.personas import official_of, verified_user
+from warga.accounts.models import User
 
 SESSION_CODES = ("31", "32.73")
 
@@ -72,6 +79,20 @@ def _fresh_anonymous_api_budget() -> None:
     caches["shared"].delete("throttle_anonymous_127.0.0.1")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """The production hasher is slow on purpose (~0.4 s an account); tests check the flows,
+    not the hash's cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings: Any, tmp_path: Any) -> None:
+    """Each test's files in a folder of its own. Tests whose files another process reads (a
+    worker, gunicorn) override this fixture in their folder's conftest to keep the run's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def committed_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """Database access without the wrapping transaction: what the test writes is committed
@@ -93,3 +114,16 @@ def bandung(db: None) -> Government:
 @pytest.fixture
 def national(db: None) -> Government:
     return Government.objects.get(level="national")
+
+
+@pytest.fixture
+def citizen(db: None) -> User:
+    """A citizen with a verified address who signs in with tests.personas.PASSWORD."""
+    return verified_user("rahmat@example.id", full_name="Rahmat Pelapor")
+
+
+@pytest.fixture
+def official(bandung: Government, jakarta: Government) -> User:
+    """An admin koordinator seated (with TOTP) in both Bandung and Jakarta, so that a refusal
+    through either government can only come from where the report lives, never from the seat."""
+    return official_of(bandung, jakarta)

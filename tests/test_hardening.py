@@ -19,8 +19,8 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
+from tests.personas import PASSWORD, verified_user
 from tests.test_settings import PRODUCTION_SERVICES, _manage
-from tests.warga.access.people import PASSWORD, verified_user
 from tests.warga.accounts.test_sign_in_across_hosts import Browser
 from tests.warga.reports.helpers import submit
 from warga.accounts.models import User

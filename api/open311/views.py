@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from api.open311.inputs import MAX_ID_LENGTH, NewRequest, Open311Error, bad_request, new_request, request_query, window
 from api.open311.render import document, errors
 from api.v1.authentication import ApiKeyAuthentication
-from api.v1.errors import DOMAIN_ERRORS, PARSE_LIMITS, THROTTLED_MESSAGE
+from api.v1.errors import PARSE_LIMITS, THROTTLED_MESSAGE
 from tenants.context import public_context
 from tenants.host_kinds import EVERY
 from tenants.models import Government
@@ -32,6 +32,7 @@ from warga.access.client_ip import client_ip, ip_budget_key
 from warga.access.hosts import government_of
 from warga.access.models import ApiKey
 from warga.access.policy import Action, ActionForbidden, api_key_of, policy_key_decide
+from warga.errors import Defect, WargaError
 from warga.intake.open311 import (
     ServiceRequest,
     open311_jurisdiction,
@@ -45,7 +46,7 @@ from warga.intake.open311 import (
     open311_village,
 )
 from warga.intake.services import report_submit, submission_ip_budget_spend
-from warga.reports.errors import ReportError, ReportInvalid
+from warga.reports.errors import ReportInvalid
 from warga.taxonomy.questions import ANSWERS_FIELD, Question
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -114,18 +115,13 @@ def _error_response(exc: Exception, fmt: str) -> HttpResponse | None:
             400,
             [f"{_field_name(name)}: {error.message}" for name, items in exc.errors.items() for error in items],
         )
-    if isinstance(exc, ReportError):
-        status, _ = next(
-            (mapping for kind, mapping in DOMAIN_ERRORS.items() if isinstance(exc, kind)), (400, "refused")
-        )
-        retry_after = getattr(exc, "retry_after", None) or (60 if status == 503 else None)
-        headers = {"Retry-After": str(retry_after)} if retry_after else None
-        return errors(fmt, status, [exc.message], headers=headers)
+    if isinstance(exc, Defect):
+        return None
+    if isinstance(exc, WargaError):
+        return errors(fmt, exc.http_status, [str(exc.message)], headers=exc.headers() or None)
     for kind, (status, _, message) in PARSE_LIMITS.items():
         if isinstance(exc, kind):
             return errors(fmt, status, [message])
-    if isinstance(exc, ActionForbidden):
-        return errors(fmt, 403, [exc.message])
     if isinstance(exc, Http404):
         return errors(fmt, 404, [NOT_FOUND])
     if isinstance(exc, exceptions.Throttled):

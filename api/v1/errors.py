@@ -4,8 +4,10 @@ Every 4xx/5xx answers:
 
     {"error": {"code": "...", "message": "...", "fields": {"<field>": [{"code": "...", "message": "..."}]}}}
 
-`fields` appears for input problems; a refused status change adds `current` and `allowed`.
-Domain errors carry messages in Bahasa Indonesia that a user can act on.
+`fields` appears for input problems; a refused status change adds `current` and `allowed`, a
+limit `retry_after`. The services raise only `warga.errors.WargaError` subclasses, each carrying
+its code, message, fields and HTTP status: this one handler answers all of them, so views do not
+catch them (decision 0095).
 """
 
 from __future__ import annotations
@@ -17,21 +19,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from warga.access.policy import ActionForbidden
-from warga.intake.services import IdempotencyKeyReused, IntakeUnavailable, RateLimited
-from warga.privacy.services import RevealRateLimited
-from warga.reports.errors import FieldError, InvalidTransition, ReportError, ReportInvalid, ReportNotFound
-
-# The domain's refusals and what each becomes on the wire.
-DOMAIN_ERRORS: dict[type[ReportError], tuple[int, str]] = {
-    ReportInvalid: (status.HTTP_400_BAD_REQUEST, "invalid"),
-    ReportNotFound: (status.HTTP_404_NOT_FOUND, "not_found"),
-    InvalidTransition: (status.HTTP_409_CONFLICT, "invalid_transition"),
-    IdempotencyKeyReused: (status.HTTP_422_UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
-    RateLimited: (status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited"),
-    RevealRateLimited: (status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited"),
-    IntakeUnavailable: (status.HTTP_503_SERVICE_UNAVAILABLE, "unavailable"),
-}
+from warga.errors import Defect, FieldError, WargaError
 
 NOT_FOUND_MESSAGE = "Tidak ditemukan."
 THROTTLED_MESSAGE = (
@@ -42,7 +30,7 @@ INVALID_MESSAGE = "Permintaan belum dapat diproses: periksa isian yang ditandai.
 
 
 def _fields(errors: dict[str, list[FieldError]]) -> dict[str, list[dict[str, str]]]:
-    return {name: [{"code": e.code, "message": e.message} for e in items] for name, items in errors.items()}
+    return {name: [{"code": e.code, "message": str(e.message)} for e in items] for name, items in errors.items()}
 
 
 def _serializer_fields(detail: Any) -> dict[str, list[dict[str, str]]]:
@@ -59,22 +47,17 @@ def body(*, code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
-def domain_error_response(error: ReportError) -> Response:
-    http_status, code = next(
-        (mapping for kind, mapping in DOMAIN_ERRORS.items() if isinstance(error, kind)),
-        (status.HTTP_400_BAD_REQUEST, "refused"),
-    )
+def domain_error_response(error: WargaError) -> Response:
+    """The answer to any of the services' refusals (warga.errors)."""
     extra: dict[str, Any] = {}
-    if isinstance(error, ReportInvalid):
-        extra["fields"] = _fields(error.errors)
-    if isinstance(error, InvalidTransition):
-        extra["current"] = error.current
-        extra["allowed"] = list(error.allowed)
-    headers = {"Retry-After": "60"} if http_status == status.HTTP_503_SERVICE_UNAVAILABLE else None
-    if isinstance(error, RateLimited | RevealRateLimited):
-        headers = {"Retry-After": str(error.retry_after)}
-        extra["retry_after"] = error.retry_after
-    return Response(body(code=code, message=error.message, **extra), status=http_status, headers=headers)
+    if error.fields is not None:
+        extra["fields"] = _fields(error.fields)
+    extra.update(error.details())
+    return Response(
+        body(code=error.code, message=str(error.message), **extra),
+        status=error.http_status,
+        headers=error.headers() or None,
+    )
 
 
 # Django's own limits while DRF parses a form (docs/security.md, "Request sizes"): without this
@@ -99,14 +82,13 @@ PARSE_LIMITS: dict[type[SuspiciousOperation], tuple[int, str, str]] = {
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, ReportError):
+    if isinstance(exc, Defect):
+        return None  # a bug, not a refusal: it propagates and is logged as the server error it is
+    if isinstance(exc, WargaError):
         return domain_error_response(exc)
     for kind, (http_status, code, message) in PARSE_LIMITS.items():
         if isinstance(exc, kind):
             return Response(body(code=code, message=message), status=http_status)
-    if isinstance(exc, ActionForbidden):
-        # warga.access.policy's refusal: the code says why (mfa_missing, outside_unit, ...).
-        return Response(body(code=exc.reason, message=exc.message), status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, exceptions.ValidationError):
         return Response(
             body(code="invalid", message=INVALID_MESSAGE, fields=_serializer_fields(exc.detail)),

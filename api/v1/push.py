@@ -14,17 +14,9 @@ from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from tenants.host_kinds import EVERY
 from warga.recipients.services import (
-    PushSubscriptionInvalid,
-    PushUnavailable,
     push_subscription_delete,
     push_subscription_save,
 )
-
-
-def _field_refused(*, field: str, code: str, message: str, http_status: int = status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response(
-        body(code=code, message=message, fields={field: [{"code": code, "message": message}]}), status=http_status
-    )
 
 
 class PushKeysInput(BoundedSerializer):
@@ -71,18 +63,13 @@ class PushSubscriptionView(ApiView):
     def post(self, request: Request) -> Response:
         given = PushSubscriptionInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            _, created = push_subscription_save(
-                user=signed_in_user(request),
-                endpoint=given.validated_data["endpoint"],
-                p256dh=given.validated_data["keys"]["p256dh"],
-                auth=given.validated_data["keys"]["auth"],
-                user_agent=request.headers.get("User-Agent", ""),
-            )
-        except PushUnavailable as error:
-            return Response(body(code="channel_unavailable", message=error.message), status=status.HTTP_409_CONFLICT)
-        except PushSubscriptionInvalid as error:
-            return _field_refused(field=error.field, code="invalid", message=error.message)
+        _, created = push_subscription_save(
+            user=signed_in_user(request),
+            endpoint=given.validated_data["endpoint"],
+            p256dh=given.validated_data["keys"]["p256dh"],
+            auth=given.validated_data["keys"]["auth"],
+            user_agent=request.headers.get("User-Agent", ""),
+        )
         return Response({"subscribed": True}, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(

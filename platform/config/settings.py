@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
 
 from config import env
+from config.logs import logging_config
 
 # Lets admin.ModelAdmin[Model], QuerySet[Model] and friends be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -103,6 +104,8 @@ TENANT_MULTIPROCESSING_MAX_PROCESSES = env.integer("WARGA_MIGRATION_PROCESSES", 
 TENANT_MULTIPROCESSING_CHUNKS = 8
 
 MIDDLEWARE = [
+    # First: the request id (X-Request-ID) and one access line per request (config.logs).
+    "config.logs.RequestLogMiddleware",
     # Before anything reads a body or looks the host up (warga.access.body_limit).
     "warga.access.body_limit.RequestBodyLimitMiddleware",
     "tenants.middleware.GovernmentHostMiddleware",
@@ -739,11 +742,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.string("WARGA_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# JSON lines in production, readable text in development; each line names its request id,
+# schema, government and account id, never personal data (config/logs.py, decision 0096).
+WARGA_LOG_FORMAT = env.matching(
+    "WARGA_LOG_FORMAT", "text" if DEBUG else "json", pattern="json|text", meaning="json or text"
+)
+LOGGING = logging_config(kind=WARGA_LOG_FORMAT, level=env.string("WARGA_LOG_LEVEL", "INFO"))

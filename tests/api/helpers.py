@@ -5,9 +5,6 @@ import time
 from django.contrib.sessions.backends.base import SessionBase
 from django.test import Client
 
-from tenants.models import Government
-from tests.factories import UserFactory
-from tests.warga.access.people import membership_in, with_totp
 from warga.access.middleware import CENTRAL_SESSION_KEY
 from warga.accounts.models import User
 
@@ -36,13 +33,3 @@ def mark_session_mfa_passed(session: SessionBase, user: User) -> None:
     """What allauth's record_authentication writes after a TOTP code is typed."""
     session["account_authentication_methods_user"] = str(user.pk)
     session["account_authentication_methods"] = [{"method": "mfa", "at": time.time(), "type": "totp"}]
-
-
-def official_of(*governments: Government, email: str | None = None) -> User:
-    """An admin koordinator seated in each of `governments`, with TOTP active: someone the
-    government-host actions accept."""
-    user = UserFactory(**({"email": email} if email else {}))
-    user.save(update_fields=["password"])
-    for government in governments:
-        membership_in(government, user)
-    return with_totp(user)

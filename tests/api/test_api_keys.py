@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import with_totp
+from tests.personas import official_of, with_totp
+from tests.unchanged import assert_nothing_changed
 from tests.warga.reports.helpers import BANDUNG_POINT, BANDUNG_VILLAGE, JAKARTA_POINT, JAKARTA_VILLAGE, counts, submit
 from warga.access.apikeys import api_key_hash
 from warga.access.models import ApiKey
@@ -339,7 +340,8 @@ def test_jakartas_admin_cannot_revoke_a_bandung_key(bandung: Government, jakarta
     _key(bandung)
     key_id = ApiKey.objects.get().pk
     jakarta_admin = signed_in_client(official_of(jakarta))
-    response = jakarta_admin.post(f"/api/v1/api-keys/{key_id}/revoke/", HTTP_HOST=JAKARTA_HOST)
+    with assert_nothing_changed(bandung, jakarta):
+        response = jakarta_admin.post(f"/api/v1/api-keys/{key_id}/revoke/", HTTP_HOST=JAKARTA_HOST)
     assert response.status_code == 404
     assert ApiKey.objects.get().revoked_at is None
 

@@ -11,10 +11,10 @@ from django.test import Client
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.api.test_reports import _payload as submission_payload
 from tests.api.test_reports import _post as post_json
-from tests.factories import UserFactory
+from tests.personas import official_of
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, counts
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
@@ -39,11 +39,6 @@ def _payload(**overrides: Any) -> dict[str, Any]:
 
 def _post(client: Client, data: dict[str, Any]) -> Any:
     return post_json(client, "/api/v1/reports/", data)
-
-
-@pytest.fixture
-def citizen(db: None) -> User:
-    return UserFactory(email="warga-pertanyaan@example.id")
 
 
 @pytest.fixture

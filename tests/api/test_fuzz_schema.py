@@ -32,8 +32,9 @@ from schemathesis.generation import GenerationMode
 
 from api.v1.openapi import WargaSchemaGenerator
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
+from tests.personas import official_of
 from tests.warga.reports.helpers import submit
 
 PUBLIC = "localhost"

@@ -12,8 +12,8 @@ from PIL import Image
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
-from tests.warga.access.people import seated_official
+from tests.api.helpers import signed_in_client
+from tests.personas import official_of, seated_official
 from warga.access.policy import ROLE_MESSAGES, Action
 from warga.organization.models import Branding, OrganizationEvent, PositionKind
 from warga.privacy.models import PrivacySettings

@@ -15,7 +15,8 @@ import api.v1
 from api.v1.bounds import BoundedSerializer
 from api.v1.openapi import WargaSchemaGenerator
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
+from tests.personas import official_of
 
 BANDUNG_HOST = "kota-bandung.localhost"
 # String formats whose parser bounds them already.

@@ -12,7 +12,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from warga.national.services import relay_drain
 

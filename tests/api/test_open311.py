@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of
 from tests.factories import UserFactory
+from tests.personas import official_of
 from tests.warga.reports.helpers import BANDUNG_POINT, BANDUNG_VILLAGE, JAKARTA_POINT, JAKARTA_VILLAGE, counts, submit
 from warga.access.services import api_key_create, api_key_revoke
 from warga.intake.models import ReportIndex

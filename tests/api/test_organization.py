@@ -17,7 +17,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from warga.access.policy import OUTSIDE_UNIT_MESSAGE, READ_ONLY_MESSAGE, ROLE_MESSAGES, Action, policy_decide
 from warga.access.ratelimit import Limit
 from warga.accounts.models import User

@@ -11,9 +11,9 @@ from django.test import Client
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import with_totp
+from tests.personas import official_of, with_totp
 from tests.warga.reports.helpers import BANDUNG_VILLAGE, JAKARTA_POINT, JAKARTA_VILLAGE, counts, submit
 from warga.accounts.models import User
 from warga.organization.models import Membership, Position, PositionKind, Unit, UnitKind

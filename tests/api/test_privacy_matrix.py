@@ -13,9 +13,9 @@ import pytest
 from django.test import Client
 
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, official_of, verified_user, with_totp
 from tests.warga.reports.helpers import BOGOR_POINT, BOGOR_VILLAGE, submit
 from warga.accounts.models import User
 

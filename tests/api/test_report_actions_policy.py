@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import acting_official, with_totp
+from tests.personas import official_of, with_totp
+from tests.unchanged import assert_nothing_changed
 from tests.warga.reports.helpers import BANDUNG_POINT, counts, submit
 from tests.warga.reports.images import distinct_image
 from warga.accounts.models import User
@@ -168,7 +169,7 @@ def test_report_action_against_persona(
     number = submit(UserFactory()).tracking_number
     other = submit(UserFactory()).tracking_number
     if action == "resolve":
-        setup = acting_official(bandung)
+        setup = official_of(bandung)
         with government_context(bandung):
             for step in ("verified", "in_progress"):
                 report_transition(actor=setup, tracking_number=number, to_status=step)
@@ -227,7 +228,8 @@ def test_disposing_a_report_to_a_unit_moves_who_may_act_on_it(bandung: Governmen
     assert disposed.status_code == 200, disposed.content
 
     start = {"to_status": "in_progress"}
-    refused = _json(kepala_pupr, f"/api/v1/reports/{number}/transition/", start)
+    with assert_nothing_changed(bandung, jakarta):
+        refused = _json(kepala_pupr, f"/api/v1/reports/{number}/transition/", start)
     assert (refused.status_code, refused.json()["error"]["code"]) == (403, "outside_unit")
     assert _json(kepala_dlh, f"/api/v1/reports/{number}/transition/", start).json()["status"] == "in_progress"
 

@@ -10,8 +10,8 @@ from django.test import Client
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.api.helpers import signed_in_client
+from tests.personas import membership_in, official_of, verified_user, with_totp
 from tests.warga.reports.helpers import submit
 from warga.privacy.models import IdentityView
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
+from tests.unchanged import assert_nothing_changed
 from tests.warga.reports.helpers import (
     BANDUNG_POINT,
     BANDUNG_VILLAGE,
@@ -55,18 +56,6 @@ def _payload(**overrides: Any) -> dict[str, Any]:
 
 def _post(client: Client, path: str, data: dict[str, Any], host: str = PUBLIC, **headers: str) -> Any:
     return client.post(path, json.dumps(data), content_type="application/json", HTTP_HOST=host, **headers)
-
-
-@pytest.fixture
-def citizen(db: None) -> User:
-    return UserFactory(email="warga-api@example.id")
-
-
-@pytest.fixture
-def official(bandung: Government, jakarta: Government) -> User:
-    """Seated in both governments (with TOTP), so that a refusal through the other
-    government's host can only come from where the report lives, never from the permission."""
-    return official_of(bandung, jakarta, email="petugas-api@bandung.go.id")
 
 
 # --- Submit -------------------------------------------------------------------------------------
@@ -439,12 +428,11 @@ def test_officials_cannot_reopen_through_the_transition_endpoint(
     number = submit(citizen).tracking_number
     with government_context(bandung):
         Report.objects.update(status="resolved")
-    response = _post(
-        _client(official),
-        f"/api/v1/reports/{number}/transition/",
-        {"to_status": "reopened", "note": "x"},
-        host=BANDUNG_HOST,
-    )
+    client = _client(official)
+    with assert_nothing_changed(bandung):
+        response = _post(
+            client, f"/api/v1/reports/{number}/transition/", {"to_status": "reopened", "note": "x"}, host=BANDUNG_HOST
+        )
     assert (response.status_code, response.json()["error"]["allowed"]) == (409, ["closed"])
 
 
@@ -500,7 +488,10 @@ def test_comment_thread_shows_roles_never_authors(
 def test_nobody_else_can_comment_on_a_rahasia_report(bandung: Government, citizen: User) -> None:
     number = submit(citizen, privacy="rahasia").tracking_number
     path = f"/api/v1/reports/{number}/comments/"
-    assert _post(_client(UserFactory()), path, {"body": "Halo"}).status_code == 404
+    stranger = _client(UserFactory())
+    with assert_nothing_changed(bandung):
+        refused = _post(stranger, path, {"body": "Halo"})
+    assert refused.status_code == 404
     assert _post(_client(citizen), path, {"body": "Tambahan info"}).status_code == 201
 
 
@@ -512,15 +503,21 @@ def test_saya_juga_through_the_api_and_never_through_a_government_host(
 ) -> None:
     number = submit(citizen).tracking_number
     neighbour = _client(UserFactory())
-    assert _post(neighbour, f"/api/v1/reports/{number}/support/", {}, host=JAKARTA_HOST).status_code == 404
-    assert _post(neighbour, f"/api/v1/reports/{number}/support/", {}, host=BANDUNG_HOST).status_code == 404
+    with assert_nothing_changed(bandung, jakarta):
+        refused = [
+            _post(neighbour, f"/api/v1/reports/{number}/support/", {}, host=host)
+            for host in (JAKARTA_HOST, BANDUNG_HOST)
+        ]
+    assert [response.status_code for response in refused] == [404, 404]
     response = _post(neighbour, f"/api/v1/reports/{number}/support/", {})
     assert (response.status_code, response.json()) == (
         200,
         {"tracking_number": number, "support_count": 1, "added": True},
     )
     assert _post(neighbour, f"/api/v1/reports/{number}/support/", {}).json()["added"] is False
-    own = _post(_client(citizen), f"/api/v1/reports/{number}/support/", {})
+    reporter = _client(citizen)
+    with assert_nothing_changed(bandung, jakarta):
+        own = _post(reporter, f"/api/v1/reports/{number}/support/", {})
     assert (own.status_code, own.json()["error"]["fields"]["report"][0]["code"]) == (400, "own_report")
     with government_context(bandung):
         assert Report.objects.get().support_count == 1

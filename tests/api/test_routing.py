@@ -8,7 +8,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import seated_official
+from tests.personas import seated_official
 from tests.warga.reports.helpers import BANDUNG_VILLAGE, submit
 from warga.accounts.models import User
 from warga.notifications.models import Notification

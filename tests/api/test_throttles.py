@@ -13,8 +13,9 @@ from django.core.cache import caches
 from django.test import Client
 
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
+from tests.personas import official_of
 from tests.warga.reports.helpers import submit
 from warga.access.services import api_key_create
 

@@ -13,9 +13,9 @@ from django.test import Client
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import membership_in, with_totp
+from tests.personas import membership_in, official_of, with_totp
 from tests.warga.webhooks.receiver import Receiver, local_receiver
 from warga.webhooks.models import Delivery, Endpoint
 from warga.webhooks.services import delivery_attempt, endpoint_create, endpoint_ping

@@ -94,3 +94,9 @@ def phone(browser: Any) -> Iterator[Any]:
     page.console_errors = errors
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory() -> None:
+    """Overrides tests/conftest.py's: the worker and server processes here read the run's media
+    folder, so these tests keep it."""

@@ -27,7 +27,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import check_page
 from tests.e2e.sessions import signed_in_session
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from warga.accounts.models import User
 from warga.organization.models import Branding, Invitation, Membership, OrganizationEvent, Position, Unit
 from warga.routing.models import RoutingAuditEvent, Rule, RuleSet

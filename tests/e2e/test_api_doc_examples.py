@@ -38,7 +38,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.sessions import signed_in_session
 from tests.e2e.test_report_wizard import _remove_reports
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from warga.access.models import ApiKey
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex

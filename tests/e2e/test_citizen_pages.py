@@ -31,7 +31,7 @@ from tenants.models import Government
 from tests.e2e.pages import check_page, page_weight
 from tests.e2e.sessions import signed_in_session
 from tests.factories import UserFactory
-from tests.warga.access.people import PASSWORD, acting_official, verified_user
+from tests.personas import PASSWORD, official_of, verified_user
 from tests.warga.reports.helpers import resolve, submit
 from tests.worker.support import committed_citizen
 from warga.access.middleware import CENTRAL_SESSION_KEY
@@ -166,7 +166,7 @@ def test_a_second_citizen_finds_the_report_on_the_map_and_says_saya_juga_once(
 
 def test_the_reporter_rates_and_disputes_after_an_official_resolves(browser: Any, site_port: int, scene: Scene) -> None:
     bandung = Government.objects.get(code="32.73")
-    scene.official = acting_official(bandung)
+    scene.official = official_of(bandung)
     with government_context(bandung):
         for status in ("verified", "in_progress"):
             report_transition(actor=scene.official, tracking_number=scene.number, to_status=status)

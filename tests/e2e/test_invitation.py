@@ -15,7 +15,7 @@ from django.db import connection
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.warga.access.people import membership_in, with_totp
+from tests.personas import membership_in, with_totp
 from warga.accounts.models import User
 from warga.organization.models import Invitation, Membership, OrganizationEvent, Position, PositionKind
 from warga.organization.selectors import today_in

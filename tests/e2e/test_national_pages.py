@@ -23,7 +23,7 @@ from tenants.models import Government
 from tests.e2e.pages import accessibility_violations, check_page
 from tests.e2e.sessions import signed_in_session
 from tests.factories import UserFactory
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from tests.warga.reports.helpers import submit
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex

@@ -27,7 +27,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import check_page, page_weight
 from tests.e2e.test_reporter_identity_page import _signed_in_session
-from tests.warga.access.people import verified_user, with_totp
+from tests.personas import verified_user, with_totp
 from tests.warga.reports.helpers import (
     BANDUNG_POINT,
     BANDUNG_VILLAGE,

@@ -26,7 +26,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import check_page
 from tests.e2e.sessions import signed_in_session
-from tests.warga.access.people import PASSWORD, verified_user
+from tests.personas import PASSWORD, verified_user
 from tests.warga.notifications.fakes import FakeGateway
 from tests.warga.reports.helpers import BANDUNG_POINT, BOGOR_POINT, BOGOR_VILLAGE, submit
 from warga.accounts.models import User

@@ -18,7 +18,7 @@ from django.db import connection
 from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import mark_session_mfa_passed
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from tests.warga.reports.helpers import submit
 from warga.access.middleware import CENTRAL_SESSION_KEY
 from warga.accounts.models import User

@@ -83,3 +83,9 @@ def beat_running(environment: dict[str, str], folder: Path) -> Iterator[subproce
         assert process.poll() is None, f"celery beat stopped. Its log:\n{log_path.read_text(errors='replace')}"
     finally:
         stopped(process)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory() -> None:
+    """Overrides tests/conftest.py's: the worker and server processes here read the run's media
+    folder, so these tests keep it."""

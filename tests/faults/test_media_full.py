@@ -61,7 +61,7 @@ def test_a_full_media_disk_refuses_the_report_and_leaves_nothing(
     (refused_key, refused), (other_key, other_refused), (_accepted_key, accepted) = sent
     for answer in (refused, other_refused):
         assert answer.status == 503, (answer, log[-3000:])
-        assert answer.body["error"] == {"code": "unavailable", "message": PhotoStorageUnavailable.message}
+        assert answer.body["error"] == {"code": "unavailable", "message": PhotoStorageUnavailable().message}
         assert int(answer.headers["retry-after"]) > 0
     assert "could not be stored" in log
     assert "File too large" in log

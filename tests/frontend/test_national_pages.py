@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from warga.national.models import ReportFact, SurgeFlag
 from warga.national.services import national_day, rollup_recompute
 

@@ -13,7 +13,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import acting_official, membership_in, verified_user, with_totp
+from tests.personas import membership_in, official_of, verified_user, with_totp
 from tests.warga.reports.helpers import submit
 from warga.national.models import SurgeFlag
 from warga.national.services import relay_drain
@@ -52,7 +52,7 @@ def _csv_links(html: str) -> list[str]:
 
 def test_no_page_or_download_shows_personal_data(national: Government, bandung: Government) -> None:
     reporter = UserFactory(email=EMAIL, full_name=NAME, phone=PHONE)
-    official = acting_official(bandung)
+    official = official_of(bandung)
     numbers = [
         submit(
             reporter, description=DESCRIPTION, latitude=LATITUDE, longitude=LONGITUDE, privacy=privacy

@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
-from tests.warga.access.people import PASSWORD, verified_user
+from tests.api.helpers import signed_in_client
+from tests.personas import PASSWORD, official_of, verified_user
 from tests.warga.reports.helpers import BANDUNG_POINT, BANDUNG_VILLAGE, submit
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex

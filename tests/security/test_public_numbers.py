@@ -23,9 +23,9 @@ from django.test.utils import CaptureQueriesContext
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import with_totp
+from tests.personas import official_of, with_totp
 from tests.warga.reports.helpers import counts, process_photos, submit
 from tests.warga.reports.images import image_bytes
 from warga.accounts.models import User

@@ -24,8 +24,9 @@ from PIL import Image
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
+from tests.personas import official_of
 from tests.warga.reports.helpers import BANDUNG_POINT, BANDUNG_VILLAGE, counts, process_photos, submit
 from tests.warga.reports.images import image_bytes
 from warga.intake.models import ReportIndex

@@ -183,6 +183,8 @@ def _environment(*, broker_url: str, var_dir: Path, queue: str) -> dict[str, str
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "WARGA_HEARTBEAT_SECONDS": "1",
         "WARGA_LOG_LEVEL": "INFO",
+        # The tests read the worker's log for what it did: text lines, not JSON objects.
+        "WARGA_LOG_FORMAT": "text",
     }
 
 
@@ -331,3 +333,9 @@ def worker(
     queue = f"default-test-{uuid.uuid4().hex[:8]}"
     with worker_running(broker=broker, folder=folder, queue=queue, django_db_blocker=django_db_blocker) as running:
         yield running
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory() -> None:
+    """Overrides tests/conftest.py's: the worker and server processes here read the run's media
+    folder, so these tests keep it."""

@@ -22,7 +22,7 @@ from django_tenants.utils import schema_exists
 from tenants.context import government_context
 from tenants.models import Domain, Government
 from tests.api.helpers import signed_in_client
-from tests.warga.access.people import with_totp
+from tests.personas import with_totp
 from warga.accounts.models import User
 from warga.billing.models import BillingAccount, BillingAudit, BillingStatus
 from warga.onboarding.models import JoinEvent, JoinRequest, JoinStatus, JoinStep

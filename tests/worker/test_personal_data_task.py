@@ -14,7 +14,7 @@ from django.db import transaction
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.warga.access.people import membership_in, verified_user
+from tests.personas import membership_in, verified_user
 from tests.warga.privacy.search import occurrences
 from warga.accounts.models import User
 from warga.organization.models import Membership

@@ -15,13 +15,12 @@ from rest_framework.response import Response
 from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
-from api.v1.errors import body
 from tenants.host_kinds import GOVERNMENT
 from warga.access.hosts import government_of
 from warga.access.models import ApiScope
 from warga.access.policy import Action, permission_for
 from warga.access.selectors import api_keys_of_government
-from warga.access.services import ApiKeyInvalid, api_key_create, api_key_revoke
+from warga.access.services import api_key_create, api_key_revoke
 
 MayEditApiKeys = permission_for(Action.API_KEYS_EDIT)
 
@@ -112,10 +111,7 @@ class ApiKeyListView(ApiView):
         assert government is not None
         given = ApiKeyInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            issued = api_key_create(government=government, acting_user=signed_in_user(request), **given.validated_data)
-        except ApiKeyInvalid as error:
-            return Response(body(code="invalid", message=error.message), status=status.HTTP_400_BAD_REQUEST)
+        issued = api_key_create(government=government, acting_user=signed_in_user(request), **given.validated_data)
         data: dict[str, Any] = dict(ApiKeyOutput(issued.key).data)
         data["key"] = issued.raw
         return Response(data, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
@@ -139,8 +135,5 @@ class ApiKeyRevokeView(ApiView):
     def post(self, request: Request, key_id: int) -> Response:
         government = government_of(request)
         assert government is not None
-        try:
-            key = api_key_revoke(key_id=key_id, government=government, acting_user=signed_in_user(request))
-        except ApiKeyInvalid as error:
-            return Response(body(code="not_found", message=error.message), status=status.HTTP_404_NOT_FOUND)
+        key = api_key_revoke(key_id=key_id, government=government, acting_user=signed_in_user(request))
         return Response(ApiKeyOutput(key).data)

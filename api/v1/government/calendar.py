@@ -18,7 +18,6 @@ from rest_framework.response import Response
 from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
-from api.v1.errors import body
 from tenants.host_kinds import GOVERNMENT
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for
@@ -27,8 +26,6 @@ from warga.workcalendar.models import SlaStep
 from warga.workcalendar.selectors import calendar_overview
 from warga.workcalendar.services import (
     DAY_OFF_KINDS_EDITABLE,
-    WorkCalendarEntryNotFound,
-    WorkCalendarInputError,
     day_off_add,
     day_off_remove,
     day_worked_add,
@@ -37,18 +34,6 @@ from warga.workcalendar.services import (
 )
 
 MAY_EDIT = permission_for(Action.CALENDAR_EDIT)
-
-
-def _refused(error: WorkCalendarInputError, field: str = "non_field_errors") -> Response:
-    message = str(error)
-    return Response(
-        body(code="invalid", message=message, fields={field: [{"code": "invalid", "message": message}]}),
-        status=status.HTTP_400_BAD_REQUEST,
-    )
-
-
-def _not_found(error: WorkCalendarEntryNotFound) -> Response:
-    return Response(body(code="not_found", message=str(error)), status=status.HTTP_404_NOT_FOUND)
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -188,10 +173,7 @@ class DayOffListView(ApiView):
     def post(self, request: Request) -> Response:
         given = DayOffInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            day_off = day_off_add(actor_id=signed_in_user(request).pk, **given.validated_data)
-        except WorkCalendarInputError as error:
-            return _refused(error, "date")
+        day_off = day_off_add(actor_id=signed_in_user(request).pk, **given.validated_data)
         return Response(DayOffOutput(day_off).data, status=status.HTTP_201_CREATED)
 
 
@@ -211,10 +193,7 @@ class DayOffDetailView(ApiView):
         summary="Remove a day off",
     )
     def delete(self, request: Request, day_off_id: int) -> Response:
-        try:
-            day_off_remove(day_off_id=day_off_id, actor_id=signed_in_user(request).pk)
-        except WorkCalendarEntryNotFound as error:
-            return _not_found(error)
+        day_off_remove(day_off_id=day_off_id, actor_id=signed_in_user(request).pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -247,10 +226,7 @@ class DayWorkedListView(ApiView):
     def post(self, request: Request) -> Response:
         given = DayWorkedInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            day = day_worked_add(actor_id=signed_in_user(request).pk, **given.validated_data)
-        except WorkCalendarInputError as error:
-            return _refused(error, "date")
+        day = day_worked_add(actor_id=signed_in_user(request).pk, **given.validated_data)
         return Response(DayWorkedOutput(day).data, status=status.HTTP_201_CREATED)
 
 
@@ -270,10 +246,7 @@ class DayWorkedDetailView(ApiView):
         summary="Remove a substitute working day",
     )
     def delete(self, request: Request, day_worked_id: int) -> Response:
-        try:
-            day_worked_remove(day_worked_id=day_worked_id, actor_id=signed_in_user(request).pk)
-        except WorkCalendarEntryNotFound as error:
-            return _not_found(error)
+        day_worked_remove(day_worked_id=day_worked_id, actor_id=signed_in_user(request).pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -323,8 +296,5 @@ class SlaTargetView(ApiView):
     def put(self, request: Request) -> Response:
         given = SlaTargetInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            target = sla_target_set(actor_id=signed_in_user(request).pk, **given.validated_data)
-        except WorkCalendarInputError as error:
-            return _refused(error)
+        target = sla_target_set(actor_id=signed_in_user(request).pk, **given.validated_data)
         return Response(SlaTargetOutput(target).data)

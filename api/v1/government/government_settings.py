@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import permissions, serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,17 +17,14 @@ from rest_framework.response import Response
 from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
-from api.v1.errors import body
-from api.v1.government.organization import organization_error_response
 from tenants.host_kinds import GOVERNMENT
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for
-from warga.organization.errors import OrganizationError
 from warga.organization.models import PositionKind
 from warga.organization.selectors import branding_current
 from warga.organization.services import LOGO_MAX_BYTES, branding_update
 from warga.privacy.selectors import privacy_settings_current
-from warga.privacy.services import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, PrivacySettingsInvalid, privacy_settings_set
+from warga.privacy.services import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, privacy_settings_set
 
 MayEditSettings = permission_for(Action.SETTINGS_EDIT)
 MayEditBranding = permission_for(Action.BRANDING_EDIT)
@@ -81,17 +78,7 @@ class PrivacySettingsView(ApiView):
     def put(self, request: Request) -> Response:
         given = PrivacySettingsSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            saved = privacy_settings_set(actor_id=signed_in_user(request).pk, **given.validated_data)
-        except PrivacySettingsInvalid as error:
-            return Response(
-                body(
-                    code="invalid",
-                    message=error.message,
-                    fields={error.field: [{"code": error.code, "message": error.message}]},
-                ),
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+        saved = privacy_settings_set(actor_id=signed_in_user(request).pk, **given.validated_data)
         return Response(PrivacySettingsSerializer(saved).data)
 
 
@@ -162,14 +149,11 @@ class BrandingView(ApiView):
         given = BrandingInput(data=request.data)
         given.is_valid(raise_exception=True)
         logo = given.validated_data.get("logo")
-        try:
-            branding_update(
-                actor_id=signed_in_user(request).pk,
-                display_name=given.validated_data["display_name"],
-                colour=given.validated_data["colour"],
-                logo=logo.read(LOGO_MAX_BYTES + 1) if logo is not None else None,
-                remove_logo=given.validated_data["remove_logo"],
-            )
-        except OrganizationError as error:
-            return organization_error_response(error)
+        branding_update(
+            actor_id=signed_in_user(request).pk,
+            display_name=given.validated_data["display_name"],
+            colour=given.validated_data["colour"],
+            logo=logo.read(LOGO_MAX_BYTES + 1) if logo is not None else None,
+            remove_logo=given.validated_data["remove_logo"],
+        )
         return Response(branding_body(request))

@@ -8,14 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import permissions, serializers, status
+from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer, PagingQuery
-from api.v1.errors import body
 from tenants.host_kinds import GOVERNMENT
 from warga.notifications.models import Channel, ChannelPreference
 from warga.notifications.selectors import (
@@ -25,18 +24,10 @@ from warga.notifications.selectors import (
     notifications_unread_count,
 )
 from warga.notifications.services import (
-    ChannelUnavailable,
-    NotificationNotFound,
     channel_preference_set,
     notification_mark_read,
     notifications_mark_all_read,
 )
-
-
-def _field_refused(*, field: str, code: str, message: str, http_status: int = status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response(
-        body(code=code, message=message, fields={field: [{"code": code, "message": message}]}), status=http_status
-    )
 
 
 class NotificationOutput(BoundedSerializer):
@@ -129,10 +120,7 @@ class NotificationReadView(ApiView):
         summary="Mark one notification read",
     )
     def post(self, request: Request, notification_id: int) -> Response:
-        try:
-            notification = notification_mark_read(user_id=signed_in_user(request).pk, notification_id=notification_id)
-        except NotificationNotFound as error:
-            return Response(body(code="not_found", message=str(error)), status=status.HTTP_404_NOT_FOUND)
+        notification = notification_mark_read(user_id=signed_in_user(request).pk, notification_id=notification_id)
         return Response(NotificationOutput(notification).data)
 
 
@@ -197,10 +185,7 @@ class NotificationPreferenceView(ApiView):
     def put(self, request: Request) -> Response:
         given = PreferenceSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            preference = channel_preference_set(user_id=signed_in_user(request).pk, **given.validated_data)
-        except ChannelUnavailable as error:
-            return _field_refused(field=error.channel.value, code="channel_unavailable", message=str(error))
+        preference = channel_preference_set(user_id=signed_in_user(request).pk, **given.validated_data)
         return Response(_preference_body(preference))
 
 

@@ -9,7 +9,6 @@ warga.organization.services: one transaction and one OrganizationEvent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -21,20 +20,10 @@ from rest_framework.response import Response
 from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
-from api.v1.errors import body
-from api.v1.errors import exception_handler as api_exception_handler
 from tenants.host_kinds import GOVERNMENT
 from warga.access.guards import government_of
 from warga.access.policy import Action, permission_for
 from warga.accounts.models import User
-from warga.organization.errors import (
-    InvitationEmailMismatch,
-    InvitationRateLimited,
-    InvitationUnavailable,
-    OrganizationError,
-    OrganizationInvalid,
-    OrganizationNotFound,
-)
 from warga.organization.models import Invitation, Membership
 from warga.organization.selectors import (
     InvitationState,
@@ -65,37 +54,6 @@ INVITATION_STATES = [
 ]
 
 
-def organization_error_response(error: OrganizationError) -> Response:
-    if isinstance(error, OrganizationInvalid):
-        return Response(
-            body(
-                code="invalid",
-                message=error.message,
-                fields={error.field: [{"code": error.code, "message": error.message}]},
-            ),
-            status=status.HTTP_400_BAD_REQUEST,
-        )
-    if isinstance(error, OrganizationNotFound):
-        return Response(body(code="not_found", message=error.message), status=status.HTTP_404_NOT_FOUND)
-    if isinstance(error, InvitationUnavailable):
-        return Response(body(code=f"invitation_{error.state}", message=error.message), status=status.HTTP_409_CONFLICT)
-    if isinstance(error, InvitationRateLimited):
-        return Response(
-            body(code="rate_limited", message=error.message, retry_after=error.retry_after),
-            status=status.HTTP_429_TOO_MANY_REQUESTS,
-            headers={"Retry-After": str(error.retry_after)},
-        )
-    if isinstance(error, InvitationEmailMismatch):
-        return Response(body(code="email_mismatch", message=error.message), status=status.HTTP_403_FORBIDDEN)
-    return Response(body(code="refused", message=error.message), status=status.HTTP_400_BAD_REQUEST)
-
-
-def _exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, OrganizationError):
-        return organization_error_response(exc)
-    return api_exception_handler(exc, context)
-
-
 class OrganizationView(ApiView):
     """A government's host only, then the policy: `read_action` for GET, `write_action` for
     everything else."""
@@ -107,9 +65,6 @@ class OrganizationView(ApiView):
     def get_permissions(self) -> list[BasePermission]:
         action = self.read_action if self.request.method in ("GET", "HEAD", "OPTIONS") else self.write_action
         return [permission_for(action)()]
-
-    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
-        return _exception_handler
 
 
 def _origin(request: Request) -> str:

@@ -21,7 +21,6 @@ from rest_framework.response import Response
 from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
-from api.v1.errors import body
 from tenants.host_kinds import GOVERNMENT
 from warga.access.guards import IsOfficialWithMFA, government_of
 from warga.access.policy import Action, permission_for, policy_require
@@ -41,23 +40,7 @@ from warga.routing.selectors import (
     rule_sets_list,
     rules_of,
 )
-from warga.routing.services import RoutingInvalid, rule_set_restore, rule_set_save
-
-
-def _refused(error: RoutingInvalid) -> Response:
-    return Response(
-        body(
-            code="invalid",
-            message=error.message,
-            fields={error.field: [{"code": "invalid", "message": error.message}]},
-        ),
-        status=status.HTTP_400_BAD_REQUEST,
-    )
-
-
-def _not_configured(error: RoutingNotConfigured) -> Response:
-    return Response(body(code="not_configured", message=str(error)), status=status.HTTP_409_CONFLICT)
-
+from warga.routing.services import rule_set_restore, rule_set_save
 
 # --- rules -------------------------------------------------------------------------------------
 
@@ -164,7 +147,7 @@ class RulesView(ApiView):
     def get(self, request: Request) -> Response:
         active = rule_set_active()
         if active is None:
-            return _not_configured(RoutingNotConfigured("Belum ada aturan penerusan aktif."))
+            raise RoutingNotConfigured("Belum ada aturan penerusan aktif.")
         return Response(_rule_set_body(active))
 
     @extend_schema(
@@ -185,14 +168,11 @@ class RulesView(ApiView):
         _require_rule_editor(request)
         given = RuleSetInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            rule_set = rule_set_save(
-                actor_id=signed_in_user(request).pk,
-                rules=given.validated_data["rules"],
-                note=given.validated_data["note"],
-            )
-        except RoutingInvalid as error:
-            return _refused(error)
+        rule_set = rule_set_save(
+            actor_id=signed_in_user(request).pk,
+            rules=given.validated_data["rules"],
+            note=given.validated_data["note"],
+        )
         return Response(_rule_set_body(rule_set), status=status.HTTP_201_CREATED)
 
 
@@ -213,10 +193,7 @@ class RuleSetRestoreView(ApiView):
     )
     def post(self, request: Request, version: int) -> Response:
         _require_rule_editor(request)
-        try:
-            rule_set = rule_set_restore(actor_id=signed_in_user(request).pk, version=version)
-        except RoutingInvalid as error:
-            return _refused(error)
+        rule_set = rule_set_restore(actor_id=signed_in_user(request).pk, version=version)
         return Response(_rule_set_body(rule_set), status=status.HTTP_201_CREATED)
 
 
@@ -348,10 +325,7 @@ class SimulateView(ApiView):
     def post(self, request: Request) -> Response:
         given = SimulateInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            plan = routing_simulate(**given.validated_data)
-        except RoutingNotConfigured as error:
-            return _not_configured(error)
+        plan = routing_simulate(**given.validated_data)
         return Response(SimulationOutput(plan_body(plan)).data)
 
 

@@ -17,15 +17,12 @@ from rest_framework.response import Response
 from api.v1 import openapi
 from api.v1.base import ApiView
 from api.v1.bounds import BoundedSerializer
-from api.v1.errors import body
 from tenants.host_kinds import GOVERNMENT
 from warga.access.policy import Action, permission_for
 from warga.webhooks.models import GOVERNMENT_EVENTS
 from warga.webhooks.selectors import deliveries_list, endpoint_get, endpoints_list
 from warga.webhooks.services import (
     URL_MAX,
-    WebhookInvalid,
-    WebhookNotFound,
     delivery_replay,
     endpoint_create,
     endpoint_delete,
@@ -87,15 +84,6 @@ class DeliveryOutput(BoundedSerializer):
     replay_of_id = serializers.IntegerField(allow_null=True)
 
 
-def _invalid(error: WebhookInvalid) -> Response:
-    fields = {error.field: [{"code": "invalid", "message": error.message}]} if error.field else {}
-    return Response(body(code="invalid", message=error.message, fields=fields), status=status.HTTP_400_BAD_REQUEST)
-
-
-def _not_found(error: WebhookNotFound) -> Response:
-    return Response(body(code="not_found", message=error.message), status=status.HTTP_404_NOT_FOUND)
-
-
 class WebhookListView(ApiView):
     host_kinds = GOVERNMENT
     permission_classes = [MayManageWebhooks]
@@ -130,10 +118,7 @@ class WebhookListView(ApiView):
     def post(self, request: Request) -> Response:
         given = EndpointInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            issued = endpoint_create(**given.validated_data)
-        except WebhookInvalid as error:
-            return _invalid(error)
+        issued = endpoint_create(**given.validated_data)
         data: dict[str, Any] = dict(EndpointOutput(issued.endpoint).data)
         data["secret"] = issued.secret
         return Response(data, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
@@ -171,10 +156,7 @@ class WebhookDetailView(ApiView):
         ),
     )
     def delete(self, request: Request, endpoint_id: int) -> Response:
-        try:
-            endpoint_delete(endpoint_id=endpoint_id)
-        except WebhookNotFound as error:
-            return _not_found(error)
+        endpoint_delete(endpoint_id=endpoint_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -202,10 +184,7 @@ class WebhookActionView(ApiView):
         services = {"pause": endpoint_pause, "resume": endpoint_resume, "ping": endpoint_ping}
         if action not in services:
             raise Http404("Tindakan webhook yang dikenal: pause, resume, ping.")
-        try:
-            services[action](endpoint_id=endpoint_id)
-        except WebhookNotFound as error:
-            return _not_found(error)
+        services[action](endpoint_id=endpoint_id)
         endpoint = endpoint_get(endpoint_id=endpoint_id)
         return Response(EndpointOutput(endpoint).data)
 
@@ -248,8 +227,5 @@ class WebhookDeliveryReplayView(ApiView):
         ),
     )
     def post(self, request: Request, delivery_id: int) -> Response:
-        try:
-            replay = delivery_replay(delivery_id=delivery_id)
-        except WebhookNotFound as error:
-            return _not_found(error)
+        replay = delivery_replay(delivery_id=delivery_id)
         return Response(DeliveryOutput(replay).data, status=status.HTTP_201_CREATED)

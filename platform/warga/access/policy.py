@@ -42,6 +42,7 @@ from warga.access.models import ApiKey, ApiScope
 from warga.access.officials import MESSAGES as OFFICIAL_MESSAGES
 from warga.access.officials import user_has_totp
 from warga.billing.selectors import premium_refusal
+from warga.errors import Forbidden
 from warga.organization.models import PositionKind
 from warga.organization.selectors import Seat, seats_held, unit_ancestor_ids
 from warga.privacy.selectors import privacy_settings_current
@@ -310,15 +311,14 @@ class Decision:
 ALLOWED = Decision(allowed=True)
 
 
-class ActionForbidden(PermissionDenied):
-    """The one refusal of the policy; the API answers it with 403 and its message."""
+class ActionForbidden(Forbidden, PermissionDenied):
+    """The one refusal of the policy: 403 with the reason as its code and its message."""
 
     def __init__(self, *, action: Action, decision: Decision) -> None:
         assert decision.reason is not None
         self.action = action
         self.reason: Reason = decision.reason
-        self.message = decision.message
-        super().__init__(self.message)
+        super().__init__(decision.message, code=str(decision.reason))
 
 
 def _actor_id(actor: object) -> uuid.UUID | None:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Government
 from warga.access.apikeys import api_key_generate, api_key_hash
@@ -20,14 +21,17 @@ from warga.access.middleware import CENTRAL_SESSION_KEY, central_session_exists
 from warga.access.models import ApiKey, ApiScope
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
+from warga.errors import Invalid, NotFound
 
 
-class ApiKeyInvalid(Exception):
+class ApiKeyInvalid(Invalid):
     """A key request refused; `message` says why in Bahasa Indonesia (then English)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+class ApiKeyNotFound(NotFound):
+    """No such key in this government (another government's key is not found either)."""
+
+    default_message = _("No such API key.")
 
 
 def government_session_open(*, request: HttpRequest, token: str, state: str) -> User | None:
@@ -94,13 +98,13 @@ def api_key_create(*, government: Government, name: str, scopes: list[str], acti
 
 def api_key_revoke(*, key_id: int, government: Government, acting_user: User | None) -> ApiKey:
     """Revoke one of `government`'s keys; refused at once on every host from then on. A key of
-    another government is ApiKeyInvalid (not found), as if it did not exist."""
+    another government is ApiKeyNotFound, as if it did not exist."""
     if acting_user is not None:
         policy_require(actor=acting_user, government=government, action=Action.API_KEYS_EDIT)
     with transaction.atomic():
         key = ApiKey.objects.select_for_update().filter(pk=key_id, government=government).first()
         if key is None:
-            raise ApiKeyInvalid("Kunci API tidak ditemukan. (No such API key.)")
+            raise ApiKeyNotFound("Kunci API tidak ditemukan. (No such API key.)")
         if key.revoked_at is None:
             key.revoked_at = timezone.now()
             key.revoked_by_id = acting_user.pk if acting_user is not None else None

@@ -10,10 +10,13 @@ from tenants.context import government_context
 from tenants.models import Government
 from tenants.tasks import send_on_commit
 from warga.diagnostics.models import TaskEcho
+from warga.errors import Conflict
 
 
-class GovernmentNotReady(ValueError):
+class GovernmentNotReady(Conflict):
     """An echo was requested for a government that is not in service."""
+
+    code = "not_ready"
 
 
 def echo_request(*, government: Government, expires_seconds: float | None = None) -> uuid.UUID:

@@ -401,17 +401,18 @@ def _feed_cursor_encode(created_at: datetime, index_id: int) -> str:
 
 
 def _feed_cursor_decode(cursor: str) -> tuple[datetime, int]:
+    refused = ReportInvalid.single(
+        "cursor", "invalid", "Kursor halaman tidak dikenali. Mulai lagi dari halaman pertama (tanpa cursor)."
+    )
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, index_id = raw.split("|")
-        parsed = datetime.fromisoformat(at)
-        if parsed.tzinfo is None:
-            raise ValueError("naive")
-        return parsed, int(index_id)
+        parsed, number = datetime.fromisoformat(at), int(index_id)
     except (ValueError, UnicodeDecodeError, binascii.Error) as error:
-        raise ReportInvalid.single(
-            "cursor", "invalid", "Kursor halaman tidak dikenali. Mulai lagi dari halaman pertama (tanpa cursor)."
-        ) from error
+        raise refused from error
+    if parsed.tzinfo is None:
+        raise refused
+    return parsed, number
 
 
 def _feed_bbox_check(bbox: BoundingBox) -> None:

@@ -33,6 +33,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tenants.context import current_schema, government_context, in_public_schema
 from tenants.models import Government
@@ -40,13 +41,14 @@ from tenants.selectors import government_national
 from warga.access.policy import Action, api_key_of, policy_require
 from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
+from warga.errors import FieldError, TooManyRequests, Unavailable, Unprocessable, WrongScope
 from warga.health.metrics import REPORTS_SUBMITTED
 from warga.intake.models import ReportIndex
 from warga.intake.reference import IntakeReference, intake_reference
 from warga.intake.reporters import index_entry_is_reporters, index_reporter_fields, index_rows_of
 from warga.intake.selectors import hidden_from_public, index_for_idempotency_key
 from warga.regions.models import Village
-from warga.reports.errors import FieldError, ReportError, ReportInvalid, ReportNotFound
+from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.models import PhotoState, Privacy, ReportType
 from warga.reports.photos import CheckedPhoto, Readable, photos_check
 from warga.reports.selectors import report_handling_unit_id, reports_by_ids
@@ -87,21 +89,22 @@ _EARTH_RADIUS_KM = 6371.0088
 DEFAULT_RATE_LIMITS: tuple[tuple[int, int], ...] = ((3600, 10), (86400, 30))
 
 
-class IdempotencyKeyReused(ReportError):
-    message = (
-        "Kunci idempotensi ini sudah dipakai untuk laporan dengan isi berbeda. Buat kunci baru untuk laporan baru."
+class IdempotencyKeyReused(Unprocessable):
+    code = "idempotency_key_reused"
+    default_message = _(
+        "This idempotency key was already used for a report with different content. Make a new key for a new report."
     )
 
 
-class RateLimited(ReportError):
+class RateLimited(TooManyRequests):
     """The reporter sent as many new reports as a window allows; `retry_after` in seconds."""
 
     def __init__(self, *, limit: int, window_seconds: int, retry_after: int) -> None:
-        self.retry_after = retry_after
         window = "jam" if window_seconds <= 3600 else "hari"
         super().__init__(
             f"Batas {limit} laporan baru per {window} sudah tercapai. Coba lagi dalam {_minutes(retry_after)} menit, "
-            'atau dukung laporan yang sudah ada dengan "saya juga".'
+            'atau dukung laporan yang sudah ada dengan "saya juga".',
+            retry_after=retry_after,
         )
 
 
@@ -109,17 +112,19 @@ def _minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
 
 
-class IntakeUnavailable(ReportError):
-    message = "Penerimaan laporan sedang tidak tersedia: belum ada pemerintah yang siap menerimanya. Coba lagi nanti."
+class IntakeUnavailable(Unavailable):
+    default_message = _(
+        "Reports cannot be received right now: no government is ready to receive them yet. Try again later."
+    )
 
 
 class PhotoStorageUnavailable(IntakeUnavailable):
     """The photos could not be written (a full disk, a storage that does not answer); nothing
     of the report was written either."""
 
-    message = (
-        "Foto laporan belum dapat disimpan karena penyimpanan Warga sedang bermasalah; laporan Anda belum terkirim "
-        "dan tidak ada yang tercatat. Coba kirim lagi beberapa menit lagi dengan kunci yang sama."
+    default_message = _(
+        "The report's photos cannot be stored because Warga's storage has a problem; your report was not sent "
+        "and nothing was recorded. Try sending it again in a few minutes with the same key."
     )
 
 
@@ -381,7 +386,7 @@ def report_submit(
     requests race: the loser's transaction rolls back (taking its tracking number with it).
     """
     if not in_public_schema():
-        raise RuntimeError(f"report_submit runs from the public schema, not {current_schema()!r}.")
+        raise WrongScope(f"report_submit runs from the public schema, not {current_schema()!r}.")
     # Categories, questions, villages and owners from the process's cache: one statement.
     reference = intake_reference()
     village, category, processed, cleaned_answers = _validate(

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tenants.context import current_schema, government_context, in_public_schema
 from tenants.models import Government, Level
@@ -36,6 +37,7 @@ from tenants.services import host_for_slug
 from tenants.tasks import send_on_commit
 from warga.access.policy import GRANTS, Action, policy_require
 from warga.accounts.models import User
+from warga.errors import Defect, Unavailable, WrongScope
 from warga.intake.models import ReportIndex
 from warga.intake.services import TransferOutcome, report_move, report_transfer
 from warga.national.histograms import BUCKET_SQL
@@ -54,7 +56,7 @@ from warga.notifications.models import EventKind
 from warga.notifications.services import notifications_send
 from warga.organization.models import Membership, PositionKind
 from warga.organization.selectors import membership_active_q, today_in
-from warga.reports.errors import ReportError, ReportInvalid, ReportNotFound
+from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import OPEN_STATUSES, Status
 from warga.reports.models import OutboxEvent, Report, ReportEvent
 from warga.reports.services import NATIONAL_OWNER_CODE, NOTE_MAX_LENGTH, owner_code
@@ -88,9 +90,11 @@ KNOWN_KINDS = FULL_PAYLOAD_KINDS | {
 }
 
 
-class RelayEventInvalid(RuntimeError):
+class RelayEventInvalid(Defect):
     """An outbox event cannot be applied; the batch holding it is rolled back and the relay of
     that government stops there (its freshness check fails) until the row is corrected."""
+
+    code = "relay_event_invalid"
 
     def __init__(self, event: OutboxEvent, problem: str) -> None:
         self.event_id = event.pk
@@ -107,7 +111,7 @@ class DrainResult:
 
 def _require_schema_of(government: Government) -> None:
     if in_public_schema() or current_schema() != government.schema_name:
-        raise RuntimeError(f"The relay of {government.schema_name} runs in its schema, not in {current_schema()!r}.")
+        raise WrongScope(f"The relay of {government.schema_name} runs in its schema, not in {current_schema()!r}.")
 
 
 def national_day(moment: datetime) -> date:
@@ -530,8 +534,8 @@ def relay_failure_record(*, government: Government, error: Exception) -> None:
 TERRITORIAL_LEVELS = (Level.PROVINCE, Level.REGENCY, Level.CITY)
 
 
-class TriageDeskUnavailable(ReportError):
-    message = "Meja triase nasional belum siap. Coba lagi nanti."
+class TriageDeskUnavailable(Unavailable):
+    default_message = _("The national triage desk is not ready yet. Please try again later.")
 
 
 def triage_desk() -> Government:
@@ -540,7 +544,7 @@ def triage_desk() -> Government:
     if national is None or not national.is_ready:
         raise TriageDeskUnavailable()
     if current_schema() != national.schema_name:
-        raise RuntimeError(f"The triage desk runs in {national.schema_name}, not in {current_schema()!r}.")
+        raise WrongScope(f"The triage desk runs in {national.schema_name}, not in {current_schema()!r}.")
     return national
 
 
@@ -740,7 +744,7 @@ def offers_remind(*, on: date | None = None) -> int:
     koordinator only later: run daily, this tells a newly seated decider within a day and
     nobody more than once a week. Idempotent (the week is part of the key)."""
     if not in_public_schema():
-        raise RuntimeError(f"offers_remind runs in the public schema, not in {current_schema()!r}.")
+        raise WrongScope(f"offers_remind runs in the public schema, not in {current_schema()!r}.")
     on = on or national_day(timezone.now())
     year, week, _ = on.isocalendar()
     waiting: dict[int, list[tuple[int, str]]] = {}
@@ -804,7 +808,7 @@ def _offer_decider_check(*, actor: User, government: Government) -> None:
 
 
 class OfferNotFound(ReportNotFound):
-    message = "Tawaran dengan nomor itu tidak ditemukan untuk pemerintah ini."
+    default_message = _("No offer with that number was found for this government.")
 
 
 def _offer_pending_locked(*, government: Government, offer_id: int) -> Offer:
@@ -961,7 +965,7 @@ def surges_flag(*, today: date | None = None) -> SurgeRun:
     second run changes nothing. Runs of the task never overlap (an advisory lock).
     """
     if not in_public_schema():
-        raise RuntimeError(f"surges_flag runs in the public schema, not in {current_schema()!r}.")
+        raise WrongScope(f"surges_flag runs in the public schema, not in {current_schema()!r}.")
     today = today or national_day(timezone.now())
     whole_country = NationalScope()
     surging: dict[tuple[str, str], dict[str, Any]] = {}

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from warga.errors import UpstreamFailed
+
 # The key of the message being sent, if the caller named one (gateway_idempotency_key).
 _IDEMPOTENCY_KEY: ContextVar[str] = ContextVar("gateway_idempotency_key", default="")
 
@@ -35,12 +37,12 @@ def gateway_idempotency_key(key: str) -> Iterator[None]:
         _IDEMPOTENCY_KEY.reset(token)
 
 
-class DeliveryError(RuntimeError):
+class DeliveryError(UpstreamFailed):
     """The gateway did not take the message. `retryable` says whether trying later may work."""
 
     def __init__(self, message: str, *, retryable: bool) -> None:
-        super().__init__(message)
         self.retryable = retryable
+        super().__init__(message)
 
 
 def gateway_post_json(

@@ -28,6 +28,7 @@ from tenants.tasks import send_on_commit
 from warga.accounts.models import Language, User
 from warga.accounts.sms import SmsBudgetExhausted, SmsNotAllowed, sms_sender
 from warga.advisory import advisory_key, session_lock_tried
+from warga.errors import Conflict, FieldError, Invalid, NotFound, WrongScope
 from warga.health.metrics import NOTIFICATIONS
 from warga.notifications.gateway import DeliveryError, gateway_idempotency_key
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
@@ -52,22 +53,26 @@ RESEND_BATCH = 50
 _ERROR_MAX = 500
 
 
-class NotificationNotFound(LookupError):
+class NotificationNotFound(NotFound):
     """No notification with that id belongs to the person asking."""
 
 
-class DeliveryRefused(RuntimeError):
+class DeliveryRefused(Conflict):
     """The notification cannot be delivered to this recipient at all (no address, inactive)."""
 
+    code = "delivery_refused"
     retryable = False
 
 
-class ChannelUnavailable(ValueError):
+class ChannelUnavailable(Invalid):
     """A person chose a channel this installation does not offer (its sender is not configured)."""
+
+    code = "channel_unavailable"
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
-        super().__init__(f"Notifikasi lewat {channel.label} tidak tersedia di Warga ini.")
+        message = f"Notifikasi lewat {channel.label} tidak tersedia di Warga ini."
+        super().__init__(message, fields={channel.value: [FieldError(self.code, message)]})
 
 
 # A person's choice of optional channels, in the order they are queued.
@@ -83,7 +88,7 @@ def _current_government() -> Government:
 
 def _require_tenant(action: str) -> None:
     if in_public_schema():
-        raise RuntimeError(f"{action} runs inside a government's schema, not public.")
+        raise WrongScope(f"{action} runs inside a government's schema, not public.")
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from psycopg import sql
 from tenants import services as tenant_services
 from tenants.fleet import expected_tenant_migrations, tenant_app_labels
 from tenants.models import Domain, Government, Level
+from warga.errors import Conflict
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -57,8 +58,10 @@ _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 Progress = Callable[[str], None]
 
 
-class BackupError(Exception):
+class BackupError(Conflict):
     """Why a backup or restore was refused, in words an operator can act on; nothing was written."""
+
+    code = "backup_refused"
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from tenants.models import Government, Level
 from warga.access.policy import Action, policy_require
 from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
+from warga.errors import Defect, WrongScope
 from warga.organization.errors import (
     InvitationEmailMismatch,
     InvitationRateLimited,
@@ -84,7 +85,7 @@ def territory_seed(*, government: Government) -> dict[str, int]:
     many units of each kind exist afterwards.
     """
     if in_public_schema() or current_schema() != government.schema_name:
-        raise RuntimeError(f"territory_seed must run inside {government.schema_name}, not {current_schema()}.")
+        raise WrongScope(f"territory_seed must run inside {government.schema_name}, not {current_schema()}.")
     root, _ = Unit.objects.get_or_create(
         kind=UnitKind.GOVERNMENT, defaults={"name": government.name, "region_code": government.code or ""}
     )
@@ -162,7 +163,7 @@ _NEW_UNIT_KINDS = {UnitKind.AGENCY, UnitKind.EXTERNAL}
 
 def _government() -> Government:
     if in_public_schema():
-        raise RuntimeError("Organisation services run inside a government's schema, not public.")
+        raise WrongScope("Organisation services run inside a government's schema, not public.")
     government = tenant_connection().tenant
     assert isinstance(government, Government)
     return government
@@ -220,7 +221,7 @@ def unit_create(*, actor_id: uuid.UUID, name: str, kind: str, parent_id: int | N
         )
     parent = unit_root() if parent_id is None else _unit(parent_id, field="parent_id")
     if parent is None:
-        raise RuntimeError("The government has no root unit: territory_seed has not run.")
+        raise Defect("The government has no root unit: territory_seed has not run.")
     if parent.kind == UnitKind.EXTERNAL:
         raise OrganizationInvalid(
             "parent_id",

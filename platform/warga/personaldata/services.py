@@ -36,6 +36,7 @@ from tenants.selectors import governments_ready
 from tenants.tasks import send_on_commit
 from warga.accounts.models import User
 from warga.accounts.personal_data import account_sessions_end
+from warga.errors import TooManyRequests
 from warga.personaldata.models import DataRequest, DataRequestKind, DataRequestPart, DataRequestStatus
 from warga.personaldata.registry import contributors
 from warga.personaldata.tasks import data_request_run_task
@@ -64,21 +65,20 @@ def _open_request(*, user_id: uuid.UUID, kind: str) -> DataRequest | None:
     return DataRequest.objects.filter(user_id=user_id, kind=kind, completed_at__isnull=True).first()
 
 
-class DataExportTooSoon(Exception):
+class DataExportTooSoon(TooManyRequests):
     """An export of this account was asked for less than the interval ago (an export visits
     every government's schema: at most one a day per account). Says when the next one may be."""
 
     def __init__(self, *, next_at: datetime.datetime, now: datetime.datetime) -> None:
         self.next_at = next_at
-        self.retry_after = max(1, int((next_at - now).total_seconds()))
         local = timezone.localtime(next_at, ZoneInfo("Asia/Jakarta"))
         hours = settings.WARGA_PERSONAL_DATA_EXPORT_INTERVAL_HOURS
-        self.message = (
+        super().__init__(
             f"Anda sudah meminta unduhan data pribadi dalam {hours} jam terakhir. Permintaan berikutnya bisa dibuat "
             f"mulai {local:%d-%m-%Y} pukul {local:%H.%M} WIB; sementara itu, unduh berkas yang sudah ada di bawah. "
-            f"(One download per {hours} hours: you can ask again from {local:%Y-%m-%d %H:%M} WIB.)"
+            f"(One download per {hours} hours: you can ask again from {local:%Y-%m-%d %H:%M} WIB.)",
+            retry_after=max(1, int((next_at - now).total_seconds())),
         )
-        super().__init__(self.message)
 
 
 def data_request_export_start(*, user: User) -> DataRequest:

@@ -13,13 +13,14 @@ from tenants.context import in_public_schema, tenant_connection
 from warga.access.policy import Action, policy_require
 from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
+from warga.errors import FieldError, Invalid, TooManyRequests, WrongScope
 from warga.intake.models import ReportIndex
 from warga.organization.models import OrganizationAction, PositionKind
 from warga.organization.services import organization_event_record
 from warga.personaldata.registry import ERASED_USER_ID
 from warga.privacy.models import IdentityView, PrivacySettings
 from warga.privacy.selectors import privacy_settings_current
-from warga.reports.errors import ReportError, ReportInvalid, ReportNotFound
+from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import Status
 from warga.reports.models import Privacy, Report, ReportComment, ReportEvent
 
@@ -43,14 +44,13 @@ RETENTION_DAYS_MIN = 30
 RETENTION_DAYS_MAX = 3650
 
 
-class PrivacySettingsInvalid(ValueError):
+class PrivacySettingsInvalid(Invalid):
     """A privacy setting the admin can correct; `field` names it. Nothing was written."""
 
     def __init__(self, field: str, code: str, message: str) -> None:
-        super().__init__(message)
         self.field = field
-        self.code = code
-        self.message = message
+        self.field_code = code
+        super().__init__(message, fields={field: [FieldError(code, message)]})
 
 
 def privacy_settings_set(*, actor_id: uuid.UUID, retention_days: int, identity_viewer_kind: str) -> PrivacySettings:
@@ -59,7 +59,7 @@ def privacy_settings_set(*, actor_id: uuid.UUID, retention_days: int, identity_v
     report. `settings.edit` in warga.access.policy; one audit event in the organisation's log
     says what changed. The DPO's contact stays as it is."""
     if in_public_schema():
-        raise RuntimeError("privacy_settings_set runs inside a government's schema, not public.")
+        raise WrongScope("privacy_settings_set runs inside a government's schema, not public.")
     government = tenant_connection().tenant
     policy_require(actor=actor_id, government=government, action=Action.SETTINGS_EDIT)
     if isinstance(retention_days, bool) or not RETENTION_DAYS_MIN <= retention_days <= RETENTION_DAYS_MAX:
@@ -105,7 +105,7 @@ def retention_apply(*, now: datetime | None = None) -> int:
     report already anonymised is not touched again. Returns how many reports were changed.
     """
     if in_public_schema():
-        raise RuntimeError("retention_apply runs inside a government's schema.")
+        raise WrongScope("retention_apply runs inside a government's schema.")
     cutoff = (now or timezone.now()) - timedelta(days=privacy_settings_current().retention_days)
     expired = list(
         Report.objects.filter(status__in=_ENDED, status_changed_at__lt=cutoff)
@@ -123,15 +123,15 @@ def retention_apply(*, now: datetime | None = None) -> int:
     return len(expired)
 
 
-class RevealRateLimited(ReportError):
+class RevealRateLimited(TooManyRequests):
     """The official revealed as many identities as the window allows; `retry_after` in seconds."""
 
     def __init__(self, *, limit: int, retry_after: int) -> None:
-        self.retry_after = retry_after
         hours = max(1, -(-retry_after // 3600))
         super().__init__(
             f"Anda sudah melihat identitas pelapor {limit} kali dalam waktu singkat; batas ini melindungi pelapor "
-            f"laporan rahasia. Coba lagi dalam {hours} jam, atau minta PPDP pemerintah daerah Anda."
+            f"laporan rahasia. Coba lagi dalam {hours} jam, atau minta PPDP pemerintah daerah Anda.",
+            retry_after=retry_after,
         )
 
 
@@ -184,7 +184,7 @@ def reporter_identity_reveal(*, actor_id: uuid.UUID, tracking_number: str, reaso
     window). Each reveal is mailed to the government's PPDP once it is committed.
     """
     if in_public_schema():
-        raise RuntimeError("reporter_identity_reveal runs inside a government's schema.")
+        raise WrongScope("reporter_identity_reveal runs inside a government's schema.")
     report = Report.objects.filter(tracking_number=tracking_number).first()
     if report is None:
         raise ReportNotFound()

@@ -11,27 +11,29 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Government
 from warga.accounts.models import User
+from warga.errors import Conflict, FieldError, Invalid
 from warga.recipients.models import NotificationGovernment, PushSubscription
 
 ENDPOINT_MAX = 2000
 
 
-class PushSubscriptionInvalid(ValueError):
+class PushSubscriptionInvalid(Invalid):
     """The subscription cannot be used; `field` names the part that is wrong."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
         self.field = field
-        self.message = message
+        super().__init__(message, fields={field: [FieldError("invalid", message)]})
 
 
-class PushUnavailable(RuntimeError):
+class PushUnavailable(Conflict):
     """Web push is off on this installation (no VAPID keys configured)."""
 
-    message = "Notifikasi peramban belum diaktifkan di Warga ini."
+    code = "channel_unavailable"
+    default_message = _("Browser notifications are not switched on in this Warga.")
 
 
 def _base64url(value: str) -> bytes | None:
@@ -58,14 +60,13 @@ def _endpoint_check(endpoint: str) -> None:
 
 def _keys_check(*, p256dh: str, auth: str) -> None:
     point = _base64url(p256dh)
+    refused = PushSubscriptionInvalid("keys.p256dh", "Kunci p256dh bukan kunci publik P-256 (65 bita, base64url).")
+    if point is None or len(point) != 65:
+        raise refused
     try:
-        if point is None or len(point) != 65:
-            raise ValueError
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
     except ValueError:
-        raise PushSubscriptionInvalid(
-            "keys.p256dh", "Kunci p256dh bukan kunci publik P-256 (65 bita, base64url)."
-        ) from None
+        raise refused from None
     secret = _base64url(auth)
     if secret is None or len(secret) != 16:
         raise PushSubscriptionInvalid("keys.auth", "Kunci auth harus 16 bita dalam base64url.")
@@ -82,7 +83,7 @@ def push_subscription_save(
     nothing.
     """
     if not settings.WARGA_VAPID_PRIVATE_KEY:
-        raise PushUnavailable(PushUnavailable.message)
+        raise PushUnavailable()
     _endpoint_check(endpoint)
     _keys_check(p256dh=p256dh, auth=auth)
     return PushSubscription.objects.update_or_create(

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from warga.errors import Invalid
 from warga.regions.boundaries import LATITUDES, LONGITUDES, simplify
 from warga.regions.models import (
     Boundary,
@@ -42,8 +43,10 @@ _SPEC: dict[str, tuple[list[str], re.Pattern[str], str | None]] = {
 _NAME_MAX_LENGTH = Village._meta.get_field("name").max_length or 100
 
 
-class RegionDataError(ValueError):
+class RegionDataError(Invalid):
     """The package files are missing or not what the importer expects; nothing was written."""
+
+    code = "region_data_invalid"
 
 
 @dataclass(frozen=True)
@@ -217,8 +220,10 @@ _POPULATION_CODE = re.compile(r"\d{2}(\.\d{2}){0,2}")
 _DIGITS = re.compile(r"\d+")
 
 
-class PopulationDataError(ValueError):
+class PopulationDataError(Invalid):
     """The population file is not what the importer expects; nothing was written."""
+
+    code = "population_data_invalid"
 
 
 @dataclass(frozen=True)
@@ -365,9 +370,11 @@ def population_import(*, path: Path, progress: Progress | None = None) -> Popula
     )
 
 
-class BoundaryDataError(ValueError):
+class BoundaryDataError(Invalid):
     """The boundaries file is not what the importer expects; nothing was written. Carries
     every problem found, each naming file:feature."""
+
+    code = "boundary_data_invalid"
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems

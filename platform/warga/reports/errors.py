@@ -1,50 +1,45 @@
-"""The errors of the report domain. The API maps each type to one response body."""
+"""The refusals of the report domain, in Warga's one error family (warga.errors)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from warga.errors import Conflict, FieldError, Invalid, Message, NotFound, WargaError
+
+__all__ = ["FieldError", "InvalidTransition", "ReportError", "ReportInvalid", "ReportNotFound"]
 
 
-@dataclass(frozen=True)
-class FieldError:
-    """One problem with one input: a stable code for programs, a sentence for people."""
-
-    code: str
-    message: str
+class ReportError(WargaError):
+    """Base of the refusals about one report."""
 
 
-class ReportError(Exception):
-    """Base of every refusal by the report services; carries a message a user can act on."""
-
-    message = "Permintaan tidak dapat diproses."
-
-    def __init__(self, message: str | None = None) -> None:
-        if message is not None:
-            self.message = message
-        super().__init__(self.message)
-
-
-class ReportInvalid(ReportError):
+class ReportInvalid(ReportError, Invalid):
     """Input that cannot be accepted; `errors` maps each field to what is wrong with it."""
 
-    message = "Laporan belum dapat diproses: periksa isian yang ditandai."
+    default_message = _("The report cannot be processed yet: check the marked fields.")
 
-    def __init__(self, errors: dict[str, list[FieldError]], message: str | None = None) -> None:
-        self.errors = errors
-        super().__init__(message)
+    def __init__(self, errors: dict[str, list[FieldError]], message: Message | None = None) -> None:
+        super().__init__(message, fields=errors)
+
+    @property
+    def errors(self) -> dict[str, list[FieldError]]:
+        return self.fields or {}
 
     @classmethod
-    def single(cls, field: str, code: str, message: str) -> ReportInvalid:
-        return cls({field: [FieldError(code, message)]})
+    def single(cls, field: str, code: str, message: Message) -> ReportInvalid:
+        return cls({field: [FieldError(code, str(message))]})
 
 
-class ReportNotFound(ReportError):
-    message = "Laporan dengan nomor itu tidak ditemukan."
+class ReportNotFound(ReportError, NotFound):
+    default_message = _("No report with that number was found.")
 
 
-class InvalidTransition(ReportError):
+class InvalidTransition(ReportError, Conflict):
     """A status change the lifecycle does not allow from the report's current status."""
+
+    code = "invalid_transition"
 
     def __init__(self, *, current: str, requested: str, allowed: Iterable[str]) -> None:
         self.current = current
@@ -55,3 +50,6 @@ class InvalidTransition(ReportError):
             f"Status laporan tidak dapat diubah dari '{current}' ke '{requested}'. Status berikutnya yang "
             f"diizinkan: {options}."
         )
+
+    def details(self) -> dict[str, object]:
+        return {"current": self.current, "allowed": list(self.allowed)}

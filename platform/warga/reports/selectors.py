@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from tenants.context import current_schema, in_public_schema, tenant_connection
 from warga.access.policy import Action, ActionForbidden, policy_decide
 from warga.accounts.models import User
+from warga.errors import WrongScope
 from warga.organization.selectors import unit_id_for_region
 from warga.reports.lifecycle import OPEN_STATUSES, Status
 from warga.reports.models import (
@@ -34,7 +35,7 @@ from warga.routing.selectors import report_routed_unit_id
 
 def _require_tenant_schema() -> None:
     if in_public_schema():
-        raise RuntimeError(f"Report selectors run inside a government's schema, not in {current_schema()!r}.")
+        raise WrongScope(f"Report selectors run inside a government's schema, not in {current_schema()!r}.")
 
 
 def report_handling_unit_id(*, report: Report) -> int | None:

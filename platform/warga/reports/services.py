@@ -36,6 +36,7 @@ from tenants.models import Government
 from tenants.tasks import send_on_commit
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
+from warga.errors import Defect, WrongScope
 from warga.intake.models import ReportIndex
 from warga.notifications.models import EventKind
 from warga.notifications.services import notifications_report_status_changed, notifications_send
@@ -92,7 +93,7 @@ NOTE_MAX_LENGTH = 2000
 def _require_schema_of(government: Government | None = None) -> None:
     if in_public_schema() or (government is not None and current_schema() != government.schema_name):
         expected = government.schema_name if government is not None else "a government's schema"
-        raise RuntimeError(f"Report services run inside {expected}, not in {current_schema()!r}.")
+        raise WrongScope(f"Report services run inside {expected}, not in {current_schema()!r}.")
 
 
 logger = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ def tracking_number_next(*, government: Government, year: int) -> str:
     """
     _require_schema_of(government)
     if not connection.in_atomic_block:
-        raise RuntimeError("tracking_number_next must run inside the submitting transaction.")
+        raise Defect("tracking_number_next must run inside the submitting transaction.")
     table = TrackingCounter._meta.db_table
     with connection.cursor() as cursor:
         # One statement: the year's first report creates the row, later ones lock and count.
@@ -667,7 +668,7 @@ def report_export_for_transfer(*, tracking_number: str) -> ReportSnapshot:
     """
     _require_schema_of()
     if not connection.in_atomic_block:
-        raise RuntimeError("report_export_for_transfer must run inside the transfer's transaction.")
+        raise Defect("report_export_for_transfer must run inside the transfer's transaction.")
     report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
     if report is None:
         raise ReportNotFound()

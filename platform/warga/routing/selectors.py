@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tenants.context import current_schema, in_public_schema, tenant_connection
 from tenants.models import Government
+from warga.errors import Conflict, Invalid, WrongScope
 from warga.organization.models import Membership, Position, PositionKind, Unit, UnitKind
 from warga.organization.selectors import membership_active_q
 from warga.reports.lifecycle import OPEN_STATUSES
@@ -29,16 +31,19 @@ from warga.routing.models import ReportRouting, RoutingAuditEvent, Rule, RuleSet
 from warga.taxonomy.selectors import categories_active, category_get
 
 
-class RoutingNotConfigured(RuntimeError):
+class RoutingNotConfigured(Conflict):
     """The government has no active rule set (its defaults were never seeded)."""
+
+    code = "not_configured"
+    default_message = _("This government's routing rules are not set up yet.")
 
 
 def current_government() -> Government:
     if in_public_schema():
-        raise RuntimeError("Routing runs inside a government's schema, not public.")
+        raise WrongScope("Routing runs inside a government's schema, not public.")
     government = getattr(tenant_connection(), "tenant", None)
     if not isinstance(government, Government) or government.schema_name != current_schema():
-        raise RuntimeError(f"No government is in context for schema {current_schema()!r}.")
+        raise WrongScope(f"No government is in context for schema {current_schema()!r}.")
     return government
 
 
@@ -468,7 +473,7 @@ def inbox_for_official(
     description.
     """
     if ordering not in INBOX_ORDERINGS:
-        raise ValueError(f"Urutan '{ordering}' tidak dikenal: pilih {', '.join(INBOX_ORDERINGS)}.")
+        raise Invalid.on_field("ordering", f"Urutan '{ordering}' tidak dikenal: pilih {', '.join(INBOX_ORDERINGS)}.")
     now = now or timezone.now()
     found = _inbox_reports(
         user_id=user_id,

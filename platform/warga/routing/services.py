@@ -15,6 +15,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from tenants.context import in_public_schema
+from warga.errors import FieldError, Invalid, WrongScope
 from warga.notifications.models import EventKind
 from warga.notifications.services import NotificationEvent, notifications_send, notifications_send_many
 from warga.organization.models import Position, PositionKind, Unit, UnitKind
@@ -46,18 +47,17 @@ from warga.workcalendar.selectors import sla_target_for, working_calendar_for
 logger = logging.getLogger(__name__)
 
 
-class RoutingInvalid(ValueError):
+class RoutingInvalid(Invalid):
     """A rule set that cannot be saved; `field` names the offending input."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
         self.field = field
-        self.message = message
+        super().__init__(message, fields={field: [FieldError("invalid", message)]})
 
 
 def _require_tenant(action: str) -> None:
     if in_public_schema():
-        raise RuntimeError(f"{action} must run inside a government's schema, not public.")
+        raise WrongScope(f"{action} must run inside a government's schema, not public.")
 
 
 # --- defaults ----------------------------------------------------------------------------------

@@ -29,12 +29,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tenants.context import current_schema, in_public_schema, tenant_connection
 from tenants.models import Government
 from tenants.tasks import send_on_commit
 from warga.accounts.models import User
 from warga.advisory import advisory_key, session_lock_tried
+from warga.errors import FieldError, Invalid, NotFound, WrongScope
 from warga.organization.models import Membership, PositionKind, Unit, UnitKind
 from warga.organization.selectors import membership_active_q, today_in
 from warga.webhooks.models import (
@@ -68,24 +70,21 @@ URL_MAX = 2000
 _ERROR_MAX = 300
 
 
-class WebhookInvalid(ValueError):
+class WebhookInvalid(Invalid):
     """Refused input; `field` names the input, `message` says what to change."""
 
     def __init__(self, field: str | None, message: str) -> None:
-        super().__init__(message)
         self.field = field
-        self.message = message
+        super().__init__(message, fields={field: [FieldError("invalid", message)]} if field else {})
 
 
-class WebhookNotFound(LookupError):
-    def __init__(self, message: str = "Webhook itu tidak ada di pemerintah daerah ini.") -> None:
-        super().__init__(message)
-        self.message = message
+class WebhookNotFound(NotFound):
+    default_message = gettext_lazy("That webhook does not exist in this government.")
 
 
 def _require_tenant(action: str) -> None:
     if in_public_schema():
-        raise RuntimeError(f"{action} runs inside a government's schema, not public.")
+        raise WrongScope(f"{action} runs inside a government's schema, not public.")
 
 
 def _government() -> Government:

@@ -20,11 +20,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from warga.errors import Invalid
+
 # What is read of the receiver's answer: only its status matters.
 _ANSWER_MAX_BYTES = 4096
 
 
-class UrlRefused(ValueError):
+class UrlRefused(Invalid):
     """The URL may not receive deliveries; the message says why, in words the admin can act on."""
 
 

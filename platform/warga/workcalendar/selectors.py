@@ -15,6 +15,7 @@ from django.db.models import F
 
 from tenants.context import current_schema
 from tenants.models import Government
+from warga.errors import WrongScope
 from warga.workcalendar.models import DayOff, DayWorked, OfficeHours, SlaStep, SlaTarget
 from warga.workcalendar.working_time import WorkingCalendar, WorkingCalendarError, library_days_off
 
@@ -22,10 +23,12 @@ from warga.workcalendar.working_time import WorkingCalendar, WorkingCalendarErro
 class WorkCalendarNotConfigured(WorkingCalendarError):
     """The government has no office hours yet (its defaults were never seeded)."""
 
+    code = "not_configured"
+
 
 def _require_schema(government: Government) -> None:
     if current_schema() != government.schema_name:
-        raise RuntimeError(
+        raise WrongScope(
             f"The working calendar of {government.schema_name} must be read inside its schema, not {current_schema()}."
         )
 

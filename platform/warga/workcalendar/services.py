@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tenants.context import in_public_schema
+from warga.errors import FieldError, Invalid, NotFound, WrongScope
 from warga.workcalendar.models import (
     DEFAULT_OFFICE_HOURS,
     CalendarAuditEvent,
@@ -34,20 +35,25 @@ DEFAULT_SLA_WORKING_DAYS = {SlaStep.VERIFY: 3, SlaStep.FOLLOW_UP: 5}
 CATEGORY_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
-class WorkCalendarInputError(ValueError):
-    """An entry an administrator can correct; the message says what is wrong."""
+class WorkCalendarInputError(Invalid):
+    """An entry an administrator can correct; the message says what is wrong, `field` which
+    input (the whole entry when none is named)."""
+
+    def __init__(self, message: str, *, field: str = "non_field_errors") -> None:
+        self.field = field
+        super().__init__(message, fields={field: [FieldError("invalid", message)]})
 
 
 def _require_tenant_schema(action: str) -> None:
     if in_public_schema():
-        raise RuntimeError(f"{action} must run inside a government's schema, not public.")
+        raise WrongScope(f"{action} must run inside a government's schema, not public.")
 
 
 def _audit(event: str, /, *, actor_id: uuid.UUID | None, **detail: Any) -> None:
     CalendarAuditEvent.objects.create(kind=event, actor_id=actor_id, detail=detail, at=timezone.now())
 
 
-class WorkCalendarEntryNotFound(LookupError):
+class WorkCalendarEntryNotFound(NotFound):
     """No such day off or working day in this government's calendar."""
 
 
@@ -71,11 +77,12 @@ def workcalendar_seed_defaults() -> dict[str, int]:
     return {"office_hours": OfficeHours.objects.count(), "sla_targets": SlaTarget.objects.count()}
 
 
-def _check_hours(opens_at: datetime.time, closes_at: datetime.time) -> None:
+def _check_hours(opens_at: datetime.time, closes_at: datetime.time, *, field: str = "non_field_errors") -> None:
     if closes_at <= opens_at:
         raise WorkCalendarInputError(
             f"Jam tutup ({closes_at:%H:%M}) harus setelah jam buka ({opens_at:%H:%M}). "
-            "(Closing time must be after opening time.)"
+            "(Closing time must be after opening time.)",
+            field=field,
         )
 
 
@@ -124,9 +131,11 @@ def day_off_add(
     """Record a day off the library lacks (a new decree, a local holiday), with an audit event."""
     _require_tenant_schema("day_off_add")
     if kind not in DayOffKind.values:
-        raise WorkCalendarInputError(f"Jenis hari libur {kind!r} tidak dikenal: pilih {', '.join(DayOffKind.values)}.")
+        raise WorkCalendarInputError(
+            f"Jenis hari libur {kind!r} tidak dikenal: pilih {', '.join(DayOffKind.values)}.", field="date"
+        )
     if not name.strip():
-        raise WorkCalendarInputError("Nama hari libur wajib diisi. (A day off needs a name.)")
+        raise WorkCalendarInputError("Nama hari libur wajib diisi. (A day off needs a name.)", field="date")
     try:
         with transaction.atomic():
             day_off = DayOff.objects.create(date=date, name=name.strip(), kind=kind, source=source.strip())
@@ -142,7 +151,8 @@ def day_off_add(
             return day_off
     except IntegrityError:
         raise WorkCalendarInputError(
-            f"Hari libur jenis {kind} pada {date:%Y-%m-%d} sudah tercatat. (Already recorded.)"
+            f"Hari libur jenis {kind} pada {date:%Y-%m-%d} sudah tercatat. (Already recorded.)",
+            field="date",
         ) from None
 
 
@@ -182,7 +192,7 @@ def day_worked_add(
     """
     _require_tenant_schema("day_worked_add")
     if not reason.strip():
-        raise WorkCalendarInputError("Alasan hari kerja pengganti wajib diisi. (Give a reason.)")
+        raise WorkCalendarInputError("Alasan hari kerja pengganti wajib diisi. (Give a reason.)", field="date")
     if opens_at is None and closes_at is None:
         hours = (
             OfficeHours.objects.filter(weekday=date.weekday()).first() or OfficeHours.objects.filter(weekday=0).first()
@@ -190,12 +200,13 @@ def day_worked_add(
         if hours is None:
             raise WorkCalendarInputError(
                 f"Hari {date:%Y-%m-%d} tidak punya jam kerja: isi jam buka dan jam tutupnya. "
-                "(That weekday has no office hours: give the hours.)"
+                "(That weekday has no office hours: give the hours.)",
+                field="date",
             )
         opens_at, closes_at = hours.opens_at, hours.closes_at
     if opens_at is None or closes_at is None:
-        raise WorkCalendarInputError("Isi jam buka dan jam tutup keduanya. (Give both hours.)")
-    _check_hours(opens_at, closes_at)
+        raise WorkCalendarInputError("Isi jam buka dan jam tutup keduanya. (Give both hours.)", field="date")
+    _check_hours(opens_at, closes_at, field="date")
     try:
         with transaction.atomic():
             day = DayWorked.objects.create(
@@ -213,7 +224,9 @@ def day_worked_add(
             )
             return day
     except IntegrityError:
-        raise WorkCalendarInputError(f"{date:%Y-%m-%d} sudah tercatat sebagai hari kerja pengganti.") from None
+        raise WorkCalendarInputError(
+            f"{date:%Y-%m-%d} sudah tercatat sebagai hari kerja pengganti.", field="date"
+        ) from None
 
 
 @transaction.atomic

@@ -16,13 +16,18 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from warga.errors import Defect
+
 # A calendar with no opening in this many consecutive days is broken (every weekday closed),
 # not merely long: stop instead of walking the calendar forever.
 _MAX_CLOSED_DAYS = 400
 
 
-class WorkingCalendarError(ValueError):
-    """A calendar or a question about it that cannot be answered; the message says why."""
+class WorkingCalendarError(Defect):
+    """A calendar or a question about it that cannot be answered (a naive time, a calendar of
+    another time zone, no working day within reach); the message says why."""
+
+    code = "calendar_unanswerable"
 
 
 @lru_cache(maxsize=64)

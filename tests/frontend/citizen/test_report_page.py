@@ -14,7 +14,8 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import acting_official
+from tests.personas import official_of
+from tests.unchanged import assert_nothing_changed
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, resolve, submit
 from warga.accounts.models import User
 from warga.reports.models import Report, ReportComment, ReportEvent, ReportSupport
@@ -66,7 +67,7 @@ def reporter(db: None) -> User:
 
 def _resolved(bandung: Government, reporter: User) -> str:
     number = submit(reporter).tracking_number
-    official = acting_official(bandung)
+    official = official_of(bandung)
     with government_context(bandung):
         for status in ("verified", "in_progress"):
             report_transition(actor=official, tracking_number=number, to_status=status)
@@ -164,7 +165,9 @@ def test_signed_out_support_goes_to_sign_in_and_back_to_the_report(bandung: Gove
 
 def test_the_reporter_cannot_support_their_own_report(bandung: Government, reporter: User) -> None:
     number = submit(reporter).tracking_number
-    status, _, page = _post(signed_in_client(reporter), f"/laporan/{number}/dukung/")
+    client = signed_in_client(reporter)
+    with assert_nothing_changed(bandung):
+        status, _, page = _post(client, f"/laporan/{number}/dukung/")
     assert status == 400
     assert 'class="error-summary"' in page
     assert _report(bandung, number).support_count == 0
@@ -201,7 +204,8 @@ def test_withdrawing_after_fifteen_minutes_is_refused_with_its_reason(bandung: G
         Report.objects.filter(tracking_number=number).update(created_at=timezone.now() - timedelta(minutes=16))
     client = signed_in_client(reporter)
     assert "Cabut laporan" not in _get(client, f"/laporan/{number}/")[1]
-    status, _, page = _post(client, f"/laporan/{number}/cabut/")
+    with assert_nothing_changed(bandung):
+        status, _, page = _post(client, f"/laporan/{number}/cabut/")
     assert status == 400
     assert "Laporan hanya dapat dicabut dalam 15 menit setelah dikirim." in page
     assert _report(bandung, number).status == "received"
@@ -257,7 +261,7 @@ def test_an_official_of_another_government_is_just_a_citizen_here(
     """Seats in another government give no reporter's rights on the shared app."""
     number = _resolved(bandung, reporter)
     before = _state(bandung, number)
-    official = signed_in_client(acting_official(jakarta))
+    official = signed_in_client(official_of(jakarta))
     assert _post(official, f"/laporan/{number}/nilai/", {"nilai": "5"})[0] == 404
     assert _post(official, f"/laporan/{number}/sanggah/", {"alasan": "Belum beres."})[0] == 404
     assert _state(bandung, number) == before

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.test import Client
 
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
-from tests.warga.access.people import seated_official
+from tests.api.helpers import signed_in_client
+from tests.personas import official_of, seated_official
 from warga.organization.models import PositionKind
 
 BANDUNG = "kota-bandung.localhost"

@@ -10,6 +10,7 @@ from django.utils.html import escape
 from tenants.context import government_context
 from tenants.models import Government
 from tests.frontend.console.helpers import BANDUNG, JAKARTA, admin_client, lurah_client
+from tests.unchanged import assert_nothing_changed
 from warga.access.policy import ROLE_MESSAGES, Action
 from warga.workcalendar.models import CalendarAuditEvent, DayOff, DayWorked, OfficeHours, SlaTarget
 
@@ -91,7 +92,9 @@ def test_a_bad_week_is_refused_whole_with_its_reason(bandung: Government) -> Non
 
 
 def test_an_sla_target_without_an_amount_is_explained(bandung: Government) -> None:
-    refused = admin_client(bandung).post(PATH, {"aksi": "sla", "sla-step": "verify"}, HTTP_HOST=BANDUNG)
+    admin = admin_client(bandung)
+    with assert_nothing_changed(bandung):
+        refused = admin.post(PATH, {"aksi": "sla", "sla-step": "verify"}, HTTP_HOST=BANDUNG)
     assert refused.status_code == 400
     assert "Isi target dalam hari kerja atau menit kerja, salah satu" in refused.content.decode()
 

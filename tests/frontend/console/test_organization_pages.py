@@ -14,7 +14,7 @@ from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
 from tests.frontend.console.helpers import BANDUNG, JAKARTA, admin_client, lurah_client
-from tests.warga.access.people import with_totp
+from tests.personas import with_totp
 from warga.access.policy import ROLE_MESSAGES, Action
 from warga.organization.models import Invitation, Membership, OrganizationEvent, Position, PositionKind, Unit, UnitKind
 from warga.organization.selectors import unit_root

@@ -11,7 +11,7 @@ import pytest
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import with_totp
+from tests.personas import with_totp
 from tests.warga.reports.helpers import BANDUNG_VILLAGE, submit
 from warga.accounts.models import User
 from warga.organization.models import Membership, Position, PositionKind, Unit

@@ -11,9 +11,11 @@ from django.test import Client
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
 from tests.frontend.office.conftest import BANDUNG_HOST, Bandung
+from tests.personas import official_of
+from tests.unchanged import assert_nothing_changed
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from warga.access.policy import ActionForbidden
 from warga.notifications.models import Channel, EventKind, Notification
@@ -192,12 +194,14 @@ def test_the_api_assigns_and_answers_bad_input_in_words(scene: Bandung) -> None:
     _verified(scene)
     path = f"/api/v1/reports/{scene.number}/assign/"
     kepala = signed_in_client(scene.kepala_pupr)
-    malformed = _post(kepala, path, {"assignee_id": "bukan-uuid"})
+    lurah = signed_in_client(scene.lurah)
+    with assert_nothing_changed(scene.government):
+        malformed = _post(kepala, path, {"assignee_id": "bukan-uuid"})
+        wrong = _post(kepala, path, {"assignee_id": str(scene.petugas_dlh.pk)})
+        refused = _post(lurah, path, {"assignee_id": str(scene.petugas_pupr.pk)})
     assert (malformed.status_code, list(malformed.json()["error"]["fields"])) == (400, ["assignee_id"])
-    wrong = _post(kepala, path, {"assignee_id": str(scene.petugas_dlh.pk)})
     assert wrong.status_code == 400
     assert "bukan petugas lapangan" in wrong.json()["error"]["fields"]["assignee_id"][0]["message"]
-    refused = _post(signed_in_client(scene.lurah), path, {"assignee_id": str(scene.petugas_pupr.pk)})
     assert (refused.status_code, refused.json()["error"]["code"]) == (403, "outside_unit")
 
     done = _post(kepala, path, {"assignee_id": str(scene.petugas_pupr.pk), "note": "Segera."})

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from tenants.context import government_context, tenant_connection
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
 from tests.frontend.office.conftest import BANDUNG_HOST, JAKARTA_HOST, Bandung, seat
+from tests.personas import official_of
 from tests.warga.reports.helpers import BANDUNG_POINT, JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from tests.warga.reports.images import distinct_image
 from warga.organization.models import PositionKind, Unit

@@ -11,8 +11,10 @@ import pytest
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.frontend.office.conftest import BANDUNG_HOST, Bandung
+from tests.personas import official_of
+from tests.unchanged import assert_nothing_changed
 from warga.access.policy import ActionForbidden
 from warga.organization.selectors import today_in
 from warga.reports.errors import ReportInvalid
@@ -116,7 +118,9 @@ def test_the_admin_manages_templates_on_their_page_and_others_are_refused(scene:
     with government_context(scene.government):
         template = ResponseTemplate.objects.get(title="Diteruskan")
     assert "Diteruskan" in admin.get(path, HTTP_HOST=BANDUNG_HOST).content.decode()
-    refused = signed_in_client(scene.kepala_pupr).post(f"{path}{template.pk}/arsipkan/", HTTP_HOST=BANDUNG_HOST)
+    kepala_pupr = signed_in_client(scene.kepala_pupr)
+    with assert_nothing_changed(scene.government):
+        refused = kepala_pupr.post(f"{path}{template.pk}/arsipkan/", HTTP_HOST=BANDUNG_HOST)
     assert refused.status_code == 403
     archived = admin.post(f"{path}{template.pk}/arsipkan/", HTTP_HOST=BANDUNG_HOST)
     assert archived.status_code == 302

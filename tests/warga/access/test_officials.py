@@ -15,7 +15,8 @@ from rest_framework.views import APIView
 from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import mark_session_mfa_passed
-from tests.warga.access.people import PASSWORD, membership_in, verified_user, with_totp
+from tests.personas import PASSWORD, membership_in, verified_user, with_totp
+from tests.unchanged import assert_nothing_changed
 from warga.access.guards import IsOfficialWithMFA
 from warga.access.officials import MESSAGES, official_requires_mfa
 from warga.access.policy import ALLOWED, Decision, policy_official
@@ -142,7 +143,9 @@ def test_a_session_from_jakarta_officials_cannot_act_in_bandung(bandung: Governm
         _signed_in_on("dki-jakarta.localhost", official).get("/kantor/", HTTP_HOST="dki-jakarta.localhost").status_code
         == 200
     )
-    response = _signed_in_on(BANDUNG, official).get("/kantor/", HTTP_HOST=BANDUNG)
+    client = _signed_in_on(BANDUNG, official)
+    with assert_nothing_changed(bandung, jakarta):
+        response = client.get("/kantor/", HTTP_HOST=BANDUNG)
     assert response.status_code == 403
 
 

@@ -24,7 +24,7 @@ from django.test import Client
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.warga.access.people import PASSWORD, membership_in, verified_user
+from tests.personas import PASSWORD, membership_in, verified_user
 from tests.warga.accounts.test_sign_in_across_hosts import Browser
 from warga.access.officials import MESSAGES
 from warga.accounts.mfa_adapter import ENCRYPTED_PREFIX, mfa_decrypt, mfa_encrypt

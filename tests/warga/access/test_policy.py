@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from warga.access.officials import MESSAGES
 from warga.access.policy import (
     OUTSIDE_UNIT_MESSAGE,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
-from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.core.cache import caches
 from django.test import Client
@@ -16,13 +14,6 @@ from warga.accounts.models import User
 PASSWORD = "rahasia-sekali-123"
 CENTRAL = "localhost"
 AN_HOUR_AGO = datetime.datetime(2026, 1, 5, 8, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def citizen(db: None) -> User:
-    user = User.objects.create_user("dewi@example.id", PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    return user
 
 
 def _signed_in(user: User) -> tuple[Client, str]:

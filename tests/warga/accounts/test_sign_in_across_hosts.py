@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import pytest
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.test import Client
 
@@ -18,13 +16,6 @@ CENTRAL = "localhost"
 BANDUNG = "kota-bandung.localhost"
 JAKARTA = "dki-jakarta.localhost"
 NAVIGATION = {"HTTP_SEC_FETCH_MODE": "navigate", "HTTP_SEC_FETCH_DEST": "document"}
-
-
-@pytest.fixture
-def citizen(db: None) -> User:
-    user = User.objects.create_user("citra@example.id", PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    return user
 
 
 class Browser:

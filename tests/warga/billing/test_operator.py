@@ -11,7 +11,7 @@ from django.utils import timezone
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import with_totp
+from tests.personas import with_totp
 from tests.warga.billing.fake_stripe import FakeStripe
 from warga.billing.admin import BILLING_OFF
 from warga.billing.models import BillingAccount, BillingStatus, Plan

@@ -20,7 +20,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
 from tests.frontend.console.helpers import BANDUNG, admin_client
-from tests.warga.access.people import acting_official
+from tests.personas import official_of
 from tests.warga.billing.fake_stripe import FakeStripe, subscription
 from tests.warga.reports.helpers import submit
 from warga.access.models import ApiKey
@@ -87,7 +87,7 @@ def test_citizen_intake_and_routing_into_a_canceled_government_still_work(
         routing = ReportRouting.objects.get(report_id=report.pk)
         assert routing.handling_unit_id is not None
         assert routing.position_ids
-        report_transition(actor=acting_official(bandung), tracking_number=number, to_status="verified")
+        report_transition(actor=official_of(bandung), tracking_number=number, to_status="verified")
         report.refresh_from_db()
         assert report.status == "verified"
 

@@ -11,7 +11,7 @@ from django.core import mail
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import membership_in
+from tests.personas import membership_in
 from tests.warga.national.test_offers import official
 from tests.warga.reports.helpers import submit
 from warga.accounts.models import User

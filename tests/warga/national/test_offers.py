@@ -12,7 +12,7 @@ from config.celery import app as celery_app
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import membership_in, with_totp
+from tests.personas import membership_in, with_totp
 from tests.warga.reports.helpers import BOGOR_POINT, BOGOR_VILLAGE, counts, submit
 from warga.access.policy import ActionForbidden
 from warga.accounts.models import User

@@ -7,7 +7,7 @@ from django.db import connection
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import acting_official
+from tests.personas import official_of
 from tests.warga.reports.helpers import submit
 from warga.national.services import relay_drain
 from warga.reports.services import report_transition
@@ -44,7 +44,7 @@ def test_no_personal_data_in_any_column_or_row_of_the_read_model(bandung: Govern
     # Rows other tests committed in this database before (a worker test's relay batch, say).
     earlier = _rows_as_text(_tables())
     reporter = UserFactory(email=EMAIL, full_name=NAME, phone=PHONE)
-    official = acting_official(bandung)
+    official = official_of(bandung)
     number = submit(reporter, description=DESCRIPTION, latitude=LATITUDE, longitude=LONGITUDE).tracking_number
     with government_context(bandung):
         report_transition(actor=official, tracking_number=number, to_status="archived", note=f"{NAME} menelepon")

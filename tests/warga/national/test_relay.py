@@ -12,7 +12,6 @@ from django.utils import timezone
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import acting_official
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from warga.accounts.models import User
 from warga.intake.services import report_support, report_transfer
@@ -21,11 +20,6 @@ from warga.national.selectors import relay_freshness, relays_stalled
 from warga.national.services import RelayEventInvalid, national_day, relay_drain
 from warga.reports.models import OutboxEvent, Report
 from warga.reports.services import report_transition
-
-
-@pytest.fixture
-def official(bandung: Government, jakarta: Government) -> User:
-    return acting_official(bandung, jakarta)
 
 
 def drain(government: Government, **options: Any) -> int:

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import acting_official
+from tests.personas import official_of
 from tests.warga.reports.helpers import resolve, submit
 from warga.intake.services import report_dispute
 from warga.national.models import ReportFact
@@ -130,7 +130,7 @@ def test_the_migration_builds_rollups_with_the_relays_statement() -> None:
 
 
 def test_a_dispute_reaches_the_national_kpis_through_the_relay(bandung: Government, jakarta: Government) -> None:
-    official = acting_official(bandung, jakarta)
+    official = official_of(bandung, jakarta)
     reporter = UserFactory()
     number = submit(reporter).tracking_number
     with government_context(bandung):

@@ -13,7 +13,7 @@ from config.celery import app as celery_app
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import membership_in
+from tests.personas import membership_in
 from warga.accounts.models import User
 from warga.national.models import ReportFact, SurgeFlag
 from warga.national.selectors import NationalScope, dashboard_surges, surge_flags_open

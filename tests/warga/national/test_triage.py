@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import membership_in, with_totp
+from tests.personas import membership_in, with_totp
 from tests.warga.reports.helpers import BOGOR_POINT, BOGOR_VILLAGE, JAKARTA_POINT, JAKARTA_VILLAGE, counts, submit
 from warga.access.policy import ActionForbidden
 from warga.accounts.models import User

@@ -13,7 +13,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from tests.warga.reports.helpers import BOGOR_POINT, BOGOR_VILLAGE, counts, submit
 from warga.intake.models import ReportIndex
 from warga.intake.services import report_transfer

@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import acting_official
+from tests.personas import official_of
 from tests.warga.notifications.fakes import FakeGateway
 from tests.warga.reports.helpers import submit
 from warga.notifications.models import Channel, DeliveryStatus, EventKind, Notification
@@ -32,11 +32,6 @@ from warga.notifications.sms import HttpSmsSender, SmsDeliveryError
 from warga.notifications.tasks import notifications_deliver
 from warga.reports.models import Report
 from warga.reports.services import report_transition
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -211,7 +206,7 @@ def test_the_same_event_notifies_once(bandung: Government) -> None:
 
 
 def test_the_citizen_is_notified_of_every_state_change_and_reads_them(bandung: Government, jakarta: Government) -> None:
-    reporter, official = UserFactory(), acting_official(bandung, jakarta)
+    reporter, official = UserFactory(), official_of(bandung, jakarta)
     tracking_number = submit(reporter).tracking_number
     with government_context(bandung):
         report_transition(actor=official, tracking_number=tracking_number, to_status="verified")

@@ -40,12 +40,6 @@ from warga.reports.models import Report, ReportPhoto
 RESTORED = "gov_32_73_pulih"
 
 
-@pytest.fixture(autouse=True)
-def _media_in_a_temporary_directory(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _photo(seed: int) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"foto-{seed}.jpg", distinct_image(seed), content_type="image/jpeg")
 

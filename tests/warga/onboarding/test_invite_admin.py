@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from tenants.context import government_context
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
-from tests.warga.access.people import verified_user, with_totp
+from tests.personas import verified_user, with_totp
 from warga.accounts.models import User
 from warga.organization.models import Invitation, Membership, OrganizationEvent, PositionKind
 

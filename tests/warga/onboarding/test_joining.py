@@ -15,7 +15,7 @@ from django.test import Client
 
 from tenants.models import Government
 from tests.api.helpers import signed_in_client
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from warga.accounts.models import User
 from warga.onboarding.models import JoinEvent, JoinRequest, JoinStatus, JoinStep
 from warga.onboarding.services.joining import CONFIRMATION_SALT, CONFIRMATION_VALID_FOR, join_request_submit

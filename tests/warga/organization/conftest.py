@@ -1,17 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tenants.models import Government
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from warga.accounts.models import User
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django.db.models import Model
 
 from tenants.context import government_context, tenant_connection
 from tenants.models import Government
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from warga.access.policy import ActionForbidden
 from warga.access.ratelimit import Limit
 from warga.accounts.models import User
@@ -140,14 +140,14 @@ def test_units_refused_with_a_reason_and_nothing_written(bandung: Government, ad
         for fields, field, code in cases:
             with pytest.raises(OrganizationInvalid) as refused:
                 unit_create(actor_id=admin.pk, **fields)
-            assert (refused.value.field, refused.value.code) == (field, code), fields
+            assert (refused.value.field, refused.value.field_code) == (field, code), fields
         with pytest.raises(OrganizationNotFound):
             unit_create(actor_id=admin.pk, name="Bidang", kind="agency", parent_id=10**9)
         pln = Unit.objects.create(parent=_root(), kind=UnitKind.EXTERNAL, name="PLN")
         before = _counts()
         with pytest.raises(OrganizationInvalid) as duplicate:
             unit_rename(actor_id=admin.pk, unit_id=pln.pk, name="PDAM  tirtawening")
-        assert (duplicate.value.field, duplicate.value.code) == ("name", "duplicate")
+        assert (duplicate.value.field, duplicate.value.field_code) == ("name", "duplicate")
         with pytest.raises(OrganizationNotFound):
             unit_rename(actor_id=admin.pk, unit_id=10**9, name="Apa Saja")
         assert Unit.objects.get(pk=pln.pk).name == "PLN"
@@ -172,7 +172,7 @@ def test_positions_are_added_and_renamed_within_the_rules(bandung: Government, a
         ]:
             with pytest.raises(OrganizationInvalid) as refused:
                 position_create(actor_id=admin.pk, **fields)
-            assert refused.value.code == code
+            assert refused.value.field_code == code
         with pytest.raises(OrganizationNotFound):
             position_rename(actor_id=admin.pk, position_id=10**9, title="X")
         assert _counts() == before
@@ -202,11 +202,11 @@ def test_ending_a_membership_and_marking_plt(bandung: Government, admin: User) -
         ]
         with pytest.raises(OrganizationInvalid) as before_start:
             membership_end(actor_id=admin.pk, membership_id=held.pk, ends_on=datetime.date(2025, 12, 31))
-        assert before_start.value.code == "before_start"
+        assert before_start.value.field_code == "before_start"
         Membership.objects.filter(pk=held.pk).update(ends_on=datetime.date(2026, 2, 1))
         with pytest.raises(OrganizationInvalid) as already:
             membership_end(actor_id=admin.pk, membership_id=held.pk, ends_on=today)
-        assert already.value.code == "already_ended"
+        assert already.value.field_code == "already_ended"
         assert Membership.objects.get(pk=held.pk).ends_on == datetime.date(2026, 2, 1)
 
 
@@ -215,7 +215,7 @@ def test_the_last_admin_koordinator_cannot_be_ended(bandung: Government, admin: 
         own = Membership.objects.get(user_id=admin.pk)
         with pytest.raises(OrganizationInvalid) as refused:
             membership_end(actor_id=admin.pk, membership_id=own.pk, ends_on=today_in(government=bandung))
-        assert refused.value.code == "last_admin"
+        assert refused.value.field_code == "last_admin"
         assert Membership.objects.get(pk=own.pk).ends_on is None
         assert OrganizationEvent.objects.count() == 0
     successor = with_totp(verified_user("pengganti@bandung.go.id"))
@@ -303,7 +303,7 @@ def test_invitations_refused_with_a_reason_and_nothing_sent(bandung: Government,
         ]:
             with pytest.raises(OrganizationInvalid) as refused:
                 _invite(admin, email, **fields)
-            assert (refused.value.field, refused.value.code) == (field, code)
+            assert (refused.value.field, refused.value.field_code) == (field, code)
         with pytest.raises(OrganizationNotFound):
             invitation_create(
                 actor_id=admin.pk, email="a@example.id", position_id=10**9, starts_on=today, link_origin=BANDUNG_ORIGIN

@@ -14,7 +14,7 @@ from PIL import Image
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from warga.access.policy import ActionForbidden
 from warga.accounts.models import User
 from warga.organization.errors import OrganizationInvalid
@@ -93,7 +93,7 @@ def test_bad_input_is_refused_with_its_reason_and_nothing_is_written(
     arguments: dict[str, object] = {"display_name": "Nama Baru", "colour": "#0f5132", **kwargs}
     with government_context(bandung), pytest.raises(OrganizationInvalid) as refused:
         branding_update(actor_id=admin.pk, **arguments)  # type: ignore[arg-type]
-    assert (refused.value.field, refused.value.code) == (field, code)
+    assert (refused.value.field, refused.value.field_code) == (field, code)
     assert refused.value.message.startswith(message)
     assert _state(bandung) == before
 

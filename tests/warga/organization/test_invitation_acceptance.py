@@ -17,7 +17,7 @@ from django.test import Client
 from frontend.invitation_views import ACCEPTED_MESSAGE
 from tenants.context import government_context
 from tenants.models import Government
-from tests.warga.access.people import PASSWORD, verified_user, with_totp
+from tests.personas import PASSWORD, verified_user, with_totp
 from warga.accounts.models import User
 from warga.organization.models import Invitation, Membership, Position, PositionKind
 from warga.organization.selectors import today_in

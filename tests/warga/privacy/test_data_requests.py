@@ -28,7 +28,8 @@ from django.utils import timezone
 from tenants.context import current_schema, government_context
 from tenants.models import Government
 from tenants.selectors import governments_ready
-from tests.warga.access.people import PASSWORD, membership_in, verified_user
+from tests.personas import PASSWORD, membership_in, verified_user
+from tests.unchanged import assert_nothing_changed
 from warga.accounts.models import User
 from warga.organization.models import Membership
 from warga.personaldata import registry
@@ -233,7 +234,8 @@ def test_only_the_owner_downloads_and_only_while_it_is_kept(bandung: Government)
     path = f"/akun/data/unduh/{done.pk}/"
 
     other = _signed_in(verified_user("orang-lain@example.id"))
-    refused = other.get(path, HTTP_HOST=CENTRAL)
+    with assert_nothing_changed(bandung):
+        refused = other.get(path, HTTP_HOST=CENTRAL)
     assert refused.status_code == 404
     assert b"pemilik@example.id" not in refused.content
     assert Client().get(path, HTTP_HOST=CENTRAL)["Location"] == f"/akun/login/?next={path}"

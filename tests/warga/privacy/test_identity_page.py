@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.api.helpers import signed_in_client
+from tests.personas import membership_in, official_of, verified_user, with_totp
+from tests.unchanged import assert_nothing_changed
 from tests.warga.reports.helpers import submit
 from warga.privacy.models import IdentityView
 from warga.privacy.selectors import identity_views_for_report
@@ -117,10 +118,13 @@ def test_another_government_s_report_is_not_found_and_the_page_is_not_on_the_pub
     number = _secret_report()
     jakarta_coordinator = signed_in_client(official_of(jakarta))
     for method in ("get", "post"):
-        response = getattr(jakarta_coordinator, method)(_path(number), {"alasan": REASON}, HTTP_HOST=JAKARTA_HOST)
+        with assert_nothing_changed(bandung, jakarta):
+            response = getattr(jakarta_coordinator, method)(_path(number), {"alasan": REASON}, HTTP_HOST=JAKARTA_HOST)
         assert response.status_code == 404
         assert b"pelapor.halaman@example.id" not in response.content
-    public = signed_in_client(official_of(bandung)).post(_path(number), {"alasan": REASON}, HTTP_HOST="localhost")
+    bandung_coordinator = signed_in_client(official_of(bandung))
+    with assert_nothing_changed(bandung, jakarta):
+        public = bandung_coordinator.post(_path(number), {"alasan": REASON}, HTTP_HOST="localhost")
     assert public.status_code == 404
     assert (_logged(bandung), _logged(jakarta)) == ([], [])
 

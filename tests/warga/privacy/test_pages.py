@@ -9,7 +9,7 @@ from django.test import Client
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.warga.access.people import PASSWORD, verified_user
+from tests.personas import PASSWORD, verified_user
 from warga.accounts.models import User
 from warga.personaldata.models import DataRequest
 from warga.personaldata.services import data_request_run

@@ -7,7 +7,7 @@ import pytest
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from warga.access.policy import Action, ActionForbidden, policy_decide
 from warga.organization.models import OrganizationEvent, PositionKind
 from warga.privacy.models import PrivacySettings

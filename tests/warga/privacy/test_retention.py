@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.warga.access.people import verified_user
+from tests.personas import verified_user
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from warga.intake.models import ReportIndex
 from warga.intake.services import report_comment_public

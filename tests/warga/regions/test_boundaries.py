@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from frontend.national.tiles import TILES
 from tests.api.helpers import signed_in_client
-from tests.warga.access.people import membership_in, verified_user, with_totp
+from tests.personas import membership_in, verified_user, with_totp
 from warga.regions.boundaries import simplify
 from warga.regions.models import Boundary
 from warga.regions.services import BoundaryDataError, boundaries_import

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.factories import UserFactory
-from tests.warga.access.people import acting_official
+from tests.personas import official_of
 from tests.warga.reports.helpers import BANDUNG_POINT, JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
@@ -33,11 +32,6 @@ WEST_JAVA = BoundingBox(south=-7.0, west=106.7, north=-6.1, east=107.7)
 @pytest.fixture(autouse=True)
 def _generous_rate_limit(settings: Any) -> None:
     settings.WARGA_INTAKE_RATE_LIMITS = ((3600, 1000),)
-
-
-@pytest.fixture
-def citizen(db: None) -> User:
-    return UserFactory(full_name="Rahmat Pelapor", email="rahmat@example.id")
 
 
 def _numbers(page: Any) -> list[str]:
@@ -82,7 +76,7 @@ def test_rahasia_reports_have_no_location_in_the_index_and_never_appear(bandung:
 
 
 def test_status_filter_defaults_to_open_and_follows_every_change(bandung: Government, citizen: User) -> None:
-    official = acting_official(bandung)
+    official = official_of(bandung)
     kept = submit(citizen).tracking_number
     archived = submit(citizen).tracking_number
     withdrawn = submit(citizen).tracking_number
@@ -224,7 +218,7 @@ def test_the_bbox_query_uses_a_map_index(
 
 
 def test_a_transfer_keeps_the_feed_row_consistent(bandung: Government, jakarta: Government, citizen: User) -> None:
-    official = acting_official(bandung)
+    official = official_of(bandung)
     number = submit(citizen).tracking_number
     with government_context(bandung):
         report_transition(actor=official, tracking_number=number, to_status="verified")

@@ -5,7 +5,6 @@ import pytest
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import acting_official
 from tests.warga.reports.helpers import counts, proof_at, submit
 from warga.accounts.models import User
 from warga.append_only import ImmutableRowError
@@ -14,11 +13,6 @@ from warga.reports.errors import InvalidTransition, ReportInvalid, ReportNotFoun
 from warga.reports.lifecycle import NOTE_REQUIRED, TRANSITIONS, Status, allowed_next
 from warga.reports.models import OutboxEvent, Report, ReportEvent
 from warga.reports.services import report_reporter_action, report_resolve, report_transition
-
-
-@pytest.fixture
-def official(bandung: Government, jakarta: Government) -> User:
-    return acting_official(bandung, jakarta)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import acting_official
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, counts, submit
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
@@ -17,11 +16,6 @@ from warga.reports.errors import InvalidTransition, ReportInvalid, ReportNotFoun
 from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportFollower
 from warga.reports.selectors import Follower, report_followers
 from warga.reports.services import report_merge, report_transition
-
-
-@pytest.fixture
-def official(bandung: Government, jakarta: Government) -> User:
-    return acting_official(bandung, jakarta)
 
 
 def _state(government: Government) -> list[tuple[str, str, str, int]]:

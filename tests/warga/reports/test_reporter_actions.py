@@ -8,7 +8,8 @@ from django.utils import timezone
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import acting_official
+from tests.personas import official_of
+from tests.unchanged import assert_nothing_changed
 from tests.warga.reports.helpers import counts, resolve, submit
 from warga.accounts.models import User
 from warga.intake.services import report_dispute, report_rate_resolution, report_withdraw
@@ -23,7 +24,7 @@ def reporter(db: None) -> User:
 
 
 def _resolve(bandung: Government, number: str) -> None:
-    official = acting_official(bandung)
+    official = official_of(bandung)
     with government_context(bandung):
         for status in ("verified", "in_progress"):
             report_transition(actor=official, tracking_number=number, to_status=status)
@@ -65,7 +66,7 @@ def test_dispute_needs_a_reason_and_the_7_day_window(bandung: Government, report
 
 def test_dispute_of_an_open_report_is_an_invalid_transition(bandung: Government, reporter: User) -> None:
     number = submit(reporter).tracking_number
-    with pytest.raises(InvalidTransition) as refused:
+    with assert_nothing_changed(bandung), pytest.raises(InvalidTransition) as refused:
         report_dispute(reporter=reporter, tracking_number=number, note="Belum ditangani.")
     assert refused.value.allowed == ("withdrawn",)
 
@@ -73,10 +74,10 @@ def test_dispute_of_an_open_report_is_an_invalid_transition(bandung: Government,
 def test_only_the_reporter_may_dispute_or_withdraw(bandung: Government, reporter: User) -> None:
     number = submit(reporter).tracking_number
     stranger = UserFactory()
-    with pytest.raises(ReportNotFound):
+    with assert_nothing_changed(bandung), pytest.raises(ReportNotFound):
         report_withdraw(reporter=stranger, tracking_number=number)
     _resolve(bandung, number)
-    with pytest.raises(ReportNotFound):
+    with assert_nothing_changed(bandung), pytest.raises(ReportNotFound):
         report_dispute(reporter=stranger, tracking_number=number, note="Saya tidak puas.")
     with government_context(bandung):
         assert Report.objects.get().status == "resolved"
@@ -98,8 +99,8 @@ def test_reporter_withdraws_within_15_minutes_only(bandung: Government, reporter
 def test_a_report_someone_acted_on_cannot_be_withdrawn(bandung: Government, reporter: User) -> None:
     number = submit(reporter).tracking_number
     with government_context(bandung):
-        report_transition(actor=acting_official(bandung), tracking_number=number, to_status="verified")
-    with pytest.raises(InvalidTransition):
+        report_transition(actor=official_of(bandung), tracking_number=number, to_status="verified")
+    with assert_nothing_changed(bandung), pytest.raises(InvalidTransition):
         report_withdraw(reporter=reporter, tracking_number=number)
 
 

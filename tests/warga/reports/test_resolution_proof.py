@@ -9,17 +9,11 @@ from django.utils import timezone
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import acting_official
 from tests.warga.reports.helpers import counts, proof_at, resolve, submit
 from warga.accounts.models import User
 from warga.reports.errors import InvalidTransition, ReportInvalid
 from warga.reports.models import PhotoKind, Report, ReportPhoto
 from warga.reports.services import report_resolve, report_transition
-
-
-@pytest.fixture
-def official(bandung: Government, jakarta: Government) -> User:
-    return acting_official(bandung, jakarta)
 
 
 def _in_progress(bandung: Government, official: User) -> Report:

@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import acting_official
 from tests.warga.reports.helpers import counts, process_photos, submit
 from tests.warga.reports.images import image_bytes
 from warga.accounts.models import User
@@ -28,11 +27,6 @@ from warga.reports.models import (
     ReportSupport,
 )
 from warga.reports.services import report_transition
-
-
-@pytest.fixture
-def official(bandung: Government, jakarta: Government) -> User:
-    return acting_official(bandung, jakarta)
 
 
 def _files() -> list[str]:

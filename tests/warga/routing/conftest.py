@@ -8,23 +8,13 @@ import pytest
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
-from tests.warga.access.people import with_totp
+from tests.personas import with_totp
 from tests.warga.reports.helpers import BANDUNG_VILLAGE, JAKARTA_VILLAGE
 from warga.accounts.models import User
 from warga.organization.models import Membership, Position, PositionKind, UnitKind
 
 PUPR = "Dinas Pekerjaan Umum dan Penataan Ruang"
 DLH = "Dinas Lingkungan Hidup"
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _media_in_a_temporary_directory(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def seat(position: Position, *, email: str, **membership: Any) -> User:

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.api.helpers import official_of
 from tests.factories import UserFactory
+from tests.personas import official_of
 from tests.warga.reports.helpers import submit
 from tests.warga.webhooks.receiver import Receiver
 from warga.accounts.models import User

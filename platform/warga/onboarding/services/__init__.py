@@ -20,6 +20,7 @@ from tenants import services as tenant_services
 from tenants.context import government_context
 from tenants.models import Government, Level
 from tenants.selectors import government_national, governments_serving
+from warga.errors import Conflict, Invalid
 from warga.national.services import offers_queue_for
 from warga.organization.errors import OrganizationInvalid, OrganizationNotFound
 from warga.organization.services import admin_koordinator_invite, territory_seed
@@ -42,7 +43,7 @@ DEMO_CODES = ("31", "32", "32.73")
 NATIONAL_CODE = "NAS"
 
 
-class ProvisioningError(ValueError):
+class ProvisioningError(Invalid):
     """A code that cannot become a government; says which and why."""
 
 
@@ -199,7 +200,7 @@ def government_provision(
 # --- the first official ------------------------------------------------------------------------
 
 
-class FirstAdminRefused(ValueError):
+class FirstAdminRefused(Conflict):
     """Why the operator's invitation of a first admin koordinator cannot be sent; a sentence
     the operator can act on, in Bahasa Indonesia then English."""
 

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from tenants.models import Government
 from warga.advisory import session_lock_tried
 from warga.billing.services import start_trial
+from warga.errors import Conflict, FieldError, Invalid
 from warga.onboarding.models import HOLDING_STATUSES, JoinEvent, JoinEventKind, JoinRequest, JoinStatus, JoinStep
 from warga.onboarding.services import (
     FirstAdminRefused,
@@ -88,14 +89,16 @@ NOTE_MAX = 1000
 T = TypeVar("T")
 
 
-class JoinRefused(Exception):
+class JoinRefused(Invalid):
     """Why a request cannot be made or confirmed, in words the person can act on. `errors`
     maps each form field at fault to its message ("" for the request as a whole)."""
 
     def __init__(self, message: str, *, field: str = "", errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
         self.errors = errors or {field: message}
+        super().__init__(
+            message,
+            fields={name or "non_field_errors": [FieldError("invalid", text)] for name, text in self.errors.items()},
+        )
 
 
 # --- the requester ---------------------------------------------------------------------------
@@ -342,7 +345,7 @@ def join_request_confirm(*, token: str) -> JoinRequest:
 # --- the operator ----------------------------------------------------------------------------
 
 
-class JoinDecisionRefused(ValueError):
+class JoinDecisionRefused(Conflict):
     """Why the operator's decision cannot be carried out; Bahasa Indonesia, then English."""
 
 

@@ -17,7 +17,8 @@ from django.db.models import Q
 from tenants.models import Government
 from warga.access.models import ApiScope
 from warga.access.selectors import api_keys_of_government
-from warga.access.services import ApiKeyInvalid, api_key_create, api_key_revoke
+from warga.access.services import api_key_create, api_key_revoke
+from warga.errors import WargaError
 
 
 class Command(BaseCommand):
@@ -60,5 +61,5 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"{key.pk}\t{key.prefix}\t{state}\tlast used {used}\t{','.join(key.scopes)}\t{key.name}"
                     )
-        except ApiKeyInvalid as error:
-            raise CommandError(error.message) from error
+        except WargaError as error:
+            raise CommandError(str(error)) from error

@@ -1,4 +1,10 @@
-"""People for access tests: citizens, officials with and without TOTP."""
+"""The people of the suite: citizens and officials across governments.
+
+Officials act only with TOTP active and a seat held today (warga.access.policy), so the helpers
+here give them both. The `citizen` and `official` fixtures in tests/conftest.py are built from
+these; a test that needs someone else (a lurah, a colleague in another unit, an official of
+another government) builds them with `seated_official` or `membership_in`.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from tenants.context import government_context
 from tenants.models import Government
+from tests.factories import UserFactory
 from warga.accounts.models import User
 from warga.organization.models import Membership, Position
 
@@ -30,6 +37,7 @@ def membership_in(government: Government, user: User, *, kind: str = "admin_koor
 
 
 def verified_user(email: str, **fields: Any) -> User:
+    """An account that signs in with PASSWORD, its address verified."""
     user = User.objects.create_user(email, PASSWORD, **fields)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     return user
@@ -40,12 +48,11 @@ def with_totp(user: User) -> User:
     return user
 
 
-def acting_official(*governments: Government) -> User:
+def official_of(*governments: Government, email: str | None = None) -> User:
     """An admin koordinator seated in each of `governments`, with TOTP active: whom the policy
     lets act on any report there (who else may is tests/api/test_report_actions_policy.py's)."""
-    from tests.factories import UserFactory
-
-    user = UserFactory()
+    user = UserFactory(**({"email": email} if email else {}))
+    # UserFactory skips the save after set_password; a session would not survive without it.
     user.save(update_fields=["password"])
     for government in governments:
         membership_in(government, user)
@@ -55,8 +62,6 @@ def acting_official(*governments: Government) -> User:
 def seated_official(government: Government, **position: object) -> User:
     """A new account with TOTP, seated since 2024 in the first position of `government`
     matching `position` (e.g. kind=PositionKind.CAMAT, unit__region_code="32.73.01")."""
-    from tests.factories import UserFactory
-
     user = with_totp(UserFactory())
     with government_context(government):
         seat = Position.objects.filter(**position).order_by("id").first()
