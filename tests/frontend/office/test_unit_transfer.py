@@ -14,9 +14,10 @@ from django.test import Client
 
 from tenants.context import government_context, tenant_connection
 from tenants.models import Government
-from tests.api.helpers import official_of, signed_in_client
+from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
 from tests.frontend.office.conftest import BANDUNG_HOST, DLH, PUPR, Bandung, seat
+from tests.personas import official_of
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from warga.access.policy import ActionForbidden
 from warga.accounts.models import User

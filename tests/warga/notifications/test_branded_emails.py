@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 from email.mime.image import MIMEImage
-from typing import Any
 
 import pytest
 from django.core import mail
@@ -19,11 +18,6 @@ from tests.factories import UserFactory
 from warga.notifications.models import EventKind
 from warga.notifications.services import WARGA_COLOUR, notification_deliver, notifications_send
 from warga.organization.models import Branding
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _png(colour: str) -> bytes:
