@@ -51,7 +51,7 @@ from warga.reports.models import (
     ResponseTemplate,
     TrackingCounter,
 )
-from warga.routing.models import ReportRouting
+from warga.routing.models import ReportRouting, RoutingAuditEvent
 
 PUPR = "Dinas Pekerjaan Umum dan Penataan Ruang"
 DLH = "Dinas Lingkungan Hidup"
@@ -81,6 +81,7 @@ def remove_reports(government: Government, numbers: list[str], counters: dict[in
         ReportInternalNote.objects.filter(report__in=reports).delete()
         ReportEvent.objects.filter(report__in=reports).delete()
         ReportRouting.objects.filter(report_id__in=ids).delete()
+        RoutingAuditEvent.objects.filter(report_id__in=ids).delete()
         Notification.objects.filter(report_id__in=ids).delete()
         OutboxEvent.objects.filter(aggregate_type="report", aggregate_id__in=ids).delete()
         reports.delete()
