@@ -22,8 +22,10 @@ from tests.warga.reports.images import image_bytes
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.services import Submission
+from warga.notifications.models import Notification
 from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportPhoto, TrackingCounter
 from warga.reports.services import tracking_number_next
+from warga.routing.models import ReportRouting
 
 
 def test_each_year_counts_from_one_and_the_national_desk_is_nas(bandung: Government, national: Government) -> None:
@@ -55,6 +57,9 @@ def bandung_committed(committed_db: None) -> Iterator[Government]:
         # The audit trail is append-only for the product; only test clean-up removes it.
         ReportEvent.objects.all().delete()
         OutboxEvent.objects.all().delete()
+        # Routing notified each reporter; left behind, the rows would count in later tests.
+        Notification.objects.all().delete()
+        ReportRouting.objects.all().delete()
         ReportPhoto.objects.all().delete()
         Report.objects.all().delete()
         TrackingCounter.objects.all().delete()
