@@ -378,7 +378,7 @@ def test_too_many_invitations_answer_429_with_retry_after(
 
 
 def test_a_camat_acts_only_inside_the_kecamatan(bandung: Government) -> None:
-    """The policy with a unit, as report actions use it (api/v1/reports.py keeps its own gate)."""
+    """The policy with a unit, as report actions use it (api/v1/government/reports.py keeps its own gate)."""
     camat = _official(bandung, kind="camat")
     with government_context(bandung):
         seat_unit = Membership.objects.get(user_id=camat.pk).position.unit
