@@ -25,14 +25,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from tenants.context import current_schema, government_context, in_public_schema
 from tenants.models import Government, Level
 from tenants.selectors import government_national
-from tenants.services import host_for_slug
+from tenants.services import origin_for_slug
 from tenants.tasks import send_on_commit
 from warga.access.policy import GRANTS, Action, policy_require
 from warga.accounts.models import User
@@ -905,11 +904,9 @@ SURGES_PAGE_PATH = "/pantauan/lonjakan/"
 
 
 def surge_link(*, government: Government, flag_id: int) -> str:
-    """The absolute address of a flag's row on `government`'s surges page. Hosts are
-    `<slug>.<base domain>` behind the standard port (a development server's port is not
-    known to a task)."""
-    scheme = "https" if settings.WARGA_HTTPS else "http"
-    return f"{scheme}://{host_for_slug(government.slug)}{SURGES_PAGE_PATH}#lonjakan-{flag_id}"
+    """The absolute address of a flag's row on `government`'s surges page, on its host and
+    the port links carry (WARGA_LINK_PORT: a development server's, none in production)."""
+    return f"{origin_for_slug(government.slug)}{SURGES_PAGE_PATH}#lonjakan-{flag_id}"
 
 
 def _surge_notify(flag: SurgeFlag, *, name: str, national: Government | None) -> int:
