@@ -301,3 +301,34 @@ def test_loaded_outlines_replace_the_grid_and_pass_the_checks(
     finally:
         page.context.close()
         Boundary.objects.all().delete()
+
+
+def test_a_provinces_kabupaten_and_kota_outlines_drill_down_in_the_browser(
+    browser: Any, site_port: int, scene: Scene, tmp_path: Any
+) -> None:
+    """With test outlines (not real ones) of every kabupaten/kota of Jawa Barat, the province's
+    drill-down is a map of them coloured by the metric; Kota Bandung, where the report is, is
+    shaded as the darkest, and choosing it on the map drills down to its kecamatan."""
+    from tests.warga.regions.test_boundaries import _write, regencies_of
+
+    scene.numbers.append(submit(UserFactory(), category_code="jalan_rusak").tracking_number)
+    with government_context(scene.bandung):
+        relay_drain(government=scene.bandung)
+    boundaries_import(path=_write(tmp_path, regencies_of("32")), source="Uji, bukan data BIG")
+    page = _browser_page(browser, scene)
+    try:
+        page.goto(f"http://nasional.localhost:{site_port}/pantauan/?wilayah=32")
+        assert page.get_by_role("heading", name="Peta Jawa Barat: Laporan").is_visible()
+        assert page.locator(".outline-map a").count() == 27
+        bandung = page.locator('.outline-map a[aria-label^="Kota Bandung:"]')
+        shades = page.eval_on_selector_all(".outline-map path", "ps => ps.map(p => p.getAttribute('class'))")
+        assert bandung.locator("path").get_attribute("class") == max(shades) != "shape shape--s0"
+        check_page(page, "national/dashboard-jawa-barat-outlines")
+        bandung.click()
+        page.wait_for_url("**wilayah=32.73**")
+        assert page.locator(".trail [aria-current]").inner_text() == "Kota Bandung"
+        assert page.locator(".outline-map").count() == 0
+        assert page.console_errors == [], page.console_errors
+    finally:
+        page.context.close()
+        Boundary.objects.all().delete()
