@@ -162,6 +162,85 @@ class DurationHistogram(models.Model):
         return f"{self.day} {self.region_code} {self.category_code} {self.measure}[{self.bucket}]: {self.reports}"
 
 
+# The country as one region in `RegionDuration` (its counts are the sum of 38 province rows).
+COUNTRY_LEVEL = "country"
+COUNTRY_CODE = "ID"
+
+
+class RegionDay(models.Model):
+    """One row per national day x region (province, regency, district): the roll-ups' sums with
+    category, type and status folded in (open and resolved are columns). What the dashboard's
+    KPIs, map, drill-down, series and rankings read: a 30-day country view sums 38 x 30 rows,
+    the kab/kota rankings 514 x 30, instead of every category x type x status row
+    (docs/decisions/0080). Rebuilt from `national_rollup` with it, for each (day, province)."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    level = models.CharField(max_length=8, choices=RegionLevel.choices)
+    region_code = models.CharField(max_length=8)
+    province_code = models.CharField(max_length=2)
+    reports = models.PositiveIntegerField()
+    open = models.PositiveIntegerField()
+    resolved = models.PositiveIntegerField()
+    sla_met = models.PositiveIntegerField()
+    sla_known = models.PositiveIntegerField()
+    rating_sum = models.PositiveIntegerField()
+    ratings = models.PositiveIntegerField()
+    disputes = models.PositiveIntegerField()
+    disputed_reports = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "national_region_day"
+        constraints = [models.UniqueConstraint(fields=["day", "level", "region_code"], name="region_day_cell")]
+        indexes = [
+            models.Index(fields=["level", "region_code", "day"], name="region_day_region"),
+            models.Index(fields=["level", "day"], name="region_day_level_day"),
+            models.Index(fields=["province_code", "day"], name="region_day_province_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.region_code}: {self.reports}"
+
+
+class RegionDuration(models.Model):
+    """Duration histograms per national day x region x measure x bucket, categories summed:
+    the dashboard's medians read the rows of the one region looked at (`country` for the whole
+    country, kept as the running sum of the province rows) instead of every category of every
+    province (docs/decisions/0042, 0080). Rebuilt from `national_duration_histogram` with it;
+    `reports` of a country row may pass through 0 and is signed for that reason."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    level = models.CharField(
+        max_length=8,
+        choices=[
+            (COUNTRY_LEVEL, "Indonesia"),
+            (RegionLevel.PROVINCE, "Provinsi"),
+            (RegionLevel.REGENCY, "Kabupaten/kota"),
+        ],
+    )
+    region_code = models.CharField(max_length=8)
+    province_code = models.CharField(max_length=2)
+    measure = models.CharField(max_length=16, choices=DurationMeasure.choices)
+    bucket = models.PositiveSmallIntegerField()
+    reports = models.IntegerField()
+
+    class Meta:
+        db_table = "national_region_duration"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "level", "region_code", "measure", "bucket"], name="region_duration_cell"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["level", "region_code", "day"], name="region_duration_region"),
+            models.Index(fields=["province_code", "day"], name="region_duration_province"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.region_code} {self.measure} {self.bucket}: {self.reports}"
+
+
 class RelayBatch(models.Model):
     """One committed relay batch of one government: how many events and how late they were
     applied (applied_at - outbox created_at). Freshness is read from these rows."""

@@ -18,9 +18,9 @@ from django.utils import timezone
 from frontend.national.tiles import TILES
 from tests.api.helpers import signed_in_client
 from tests.warga.access.people import membership_in, verified_user, with_totp
-from warga.regions.boundaries import simplify
 from warga.national.models import ReportFact
 from warga.national.services import national_day, rollup_recompute
+from warga.regions.boundaries import simplify
 from warga.regions.models import Boundary, Regency
 from warga.regions.services import BoundaryDataError, boundaries_import
 
@@ -181,7 +181,8 @@ def test_a_provinces_kabupaten_and_kota_are_drawn_once_all_are_loaded(
     assert "Peta Jawa Barat: Laporan" in html
     assert html.count('<path class="shape') == 27
     # Coloured by the metric: Kota Bandung has the reports, the others none; each links to its drill-down.
-    assert '<a href="/pantauan/?' in html and "wilayah=32.73&amp;ukuran=laporan" in html
+    assert '<a href="/pantauan/?' in html
+    assert "wilayah=32.73&amp;ukuran=laporan" in html
     assert 'aria-label="Kota Bandung: 3"><path class="shape shape--s5"' in html
     assert html.count('class="shape shape--s0"') == 26
     # Fitted to the province: the view box is the grid's extent, not the country's.
@@ -196,5 +197,6 @@ def test_a_provinces_kabupaten_and_kota_are_drawn_once_all_are_loaded(
     gubernur = with_totp(verified_user("gubernur.batas@jakarta.go.id"))
     membership_in(jakarta, gubernur, kind="gubernur")
     html = signed_in_client(gubernur).get("/pantauan/", HTTP_HOST="dki-jakarta.localhost").content.decode()
-    assert "outline-map" not in html and "32.73" not in html
+    assert "outline-map" not in html
+    assert "32.73" not in html
     assert signed_in_client(gubernur).get("/pantauan/?wilayah=32", HTTP_HOST="dki-jakarta.localhost").status_code == 404
