@@ -503,8 +503,8 @@ def load(rate: float, seconds: float, governments: int) -> dict[str, Any]:
 
 def facts_from_schemas() -> dict[str, Any]:
     """The read model rebuilt with SQL from every government's reports, as the relay would leave
-    it: facts, then roll-ups and duration histograms with the relay's own statements over every
-    fact at once. Each report moved from 'received' to its final status after a duration drawn
+    it: facts, then roll-ups, duration histograms and their per-region folds with the relay's
+    own statements over every fact at once. Each report moved from 'received' to its final status after a duration drawn
     from its id (10 minutes to ~2.8 days to the first response, 1 hour to ~14 days to
     resolution), so the histograms have realistic spreads; 3 in 4 known SLA steps met; half of
     the resolved reports rated. Anything there before is replaced (TRUNCATE)."""
@@ -512,8 +512,13 @@ def facts_from_schemas() -> dict[str, Any]:
 
     from tenants.models import Government
     from warga.national.services import (
+        COUNTRY_DURATION_SQL,
         HISTOGRAM_GROUP_SQL,
         HISTOGRAM_INSERT_SQL,
+        REGION_DAY_GROUP_SQL,
+        REGION_DAY_INSERT_SQL,
+        REGION_DURATION_GROUP_SQL,
+        REGION_DURATION_INSERT_SQL,
         ROLLUP_GROUP_SQL,
         ROLLUP_INSERT_SQL,
     )
@@ -523,7 +528,10 @@ def facts_from_schemas() -> dict[str, Any]:
     began = time.perf_counter()
     facts = 0
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE national_report_fact, national_rollup, national_duration_histogram")
+        cursor.execute(
+            "TRUNCATE national_report_fact, national_rollup, national_duration_histogram, national_region_day, "
+            "national_region_duration"
+        )
         for code, schema in governments:
             cursor.execute(
                 f"""
@@ -560,13 +568,24 @@ def facts_from_schemas() -> dict[str, Any]:
         began = time.perf_counter()
         cursor.execute(HISTOGRAM_INSERT_SQL + HISTOGRAM_GROUP_SQL)
         histograms = cursor.rowcount
+        histograms_seconds = time.perf_counter() - began
+        # The per-region folds, as migration national.0005 fills them (docs/decisions/0080).
+        began = time.perf_counter()
+        cursor.execute(REGION_DAY_INSERT_SQL + REGION_DAY_GROUP_SQL)
+        region_days = cursor.rowcount
+        cursor.execute(REGION_DURATION_INSERT_SQL + REGION_DURATION_GROUP_SQL)
+        region_durations = cursor.rowcount
+        cursor.execute(COUNTRY_DURATION_SQL)
+        region_durations += cursor.rowcount
     return {
         "facts": facts,
         "facts_seconds": facts_seconds,
         "rollups": rollups,
         "rollups_seconds": rollups_seconds,
         "histograms": histograms,
-        "histograms_seconds": time.perf_counter() - began,
+        "histograms_seconds": histograms_seconds,
+        "region_rows": region_days + region_durations,
+        "region_seconds": time.perf_counter() - began,
     }
 
 
@@ -895,7 +914,8 @@ def _scale(ctx: Any, scratch: Any) -> None:
         print(
             f"  read model rebuilt: {built['facts']} facts in {built['facts_seconds']:.0f} s, {built['rollups']} "
             f"roll-up rows in {built['rollups_seconds']:.0f} s, {built['histograms']} histogram rows in "
-            f"{built['histograms_seconds']:.0f} s",
+            f"{built['histograms_seconds']:.0f} s, {built['region_rows']} per-region rows in "
+            f"{built['region_seconds']:.0f} s",
             flush=True,
         )
         load = os.getloadavg()[0]
