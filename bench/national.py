@@ -650,8 +650,8 @@ def _standard(ctx: Any) -> None:
 
     scratch = ctx.scratch
     reports = 1_000_000 if ctx.large else 100_000
-    if ctx.only == {"national-sweep"}:
-        reports = 20_000  # the sweep needs governments and outbox rows, not volume
+    if ctx.only and ctx.only <= {"national-sweep", "national-freshness"}:
+        reports = 20_000  # the sweep and freshness need governments and outbox rows, not volume
     section(f"national: set-up ({'every government' if ctx.large else f'{SMALL_GOVERNMENTS} governments'})")
     _provision(scratch, every=ctx.large)
     made = _subprocess(scratch, "generate", "--reports", str(reports))
