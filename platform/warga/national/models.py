@@ -115,7 +115,14 @@ class Rollup(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["level", "day"], name="rollup_level_day"),
+            # The categories chart of the country reads only the index (docs/decisions/0080).
+            models.Index(
+                fields=["level", "day"],
+                include=["category_code", "type", "reports", "region_code"],
+                name="rollup_level_day_categories",
+            ),
+            # A drilled region's categories: its own rows only.
+            models.Index(fields=["level", "region_code", "day"], name="rollup_region_day"),
             models.Index(fields=["province_code", "day"], name="rollup_province_day"),
         ]
 

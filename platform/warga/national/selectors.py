@@ -215,8 +215,10 @@ def dashboard_breakdown(
     where, params = scope.where()
     parent_sql, parent_params = "", []
     if parent_code and level != RegionLevel.PROVINCE:
-        # Codes nest: regencies of 32 are 32.xx, districts of 32.73 are 32.73.xx.
-        parent_sql, parent_params = "AND region_code LIKE %s", [parent_code + ".%"]
+        # Codes nest: regencies of 32 are 32.xx, districts of 32.73 are 32.73.xx; the province
+        # narrows the rows read to its own (the index on province_code, day).
+        parent_sql = "AND region_code LIKE %s AND province_code = %s"
+        parent_params = [parent_code + ".%", parent_code[:2]]
     rows = _rows(
         f"""
         SELECT region_code, sum(reports)::int AS volume, sum(resolved)::int AS resolved, sum(open)::int AS open
@@ -300,8 +302,9 @@ def dashboard_rankings(
     per-inhabitant first; every row names its normalisation and the figure's year and source."""
     where, params = scope.where()
     if parent_code:
-        # Codes nest (32 > 32.73 > 32.73.01).
-        where, params = f"{where} AND region_code LIKE %s", [*params, parent_code + ".%"]
+        # Codes nest (32 > 32.73 > 32.73.01); the province narrows the rows read to its own.
+        where = f"{where} AND region_code LIKE %s AND province_code = %s"
+        params = [*params, parent_code + ".%", parent_code[:2]]
     # From the per-region roll-up (docs/decisions/0080): 514 x 30 rows for a month's kab/kota.
     rows = _rows(
         f"""
