@@ -17,9 +17,11 @@ written (a submission, and a status change for reports that moved on). Then:
   producer process, into several governments) while a real Celery worker and celery beat run the
   relay at the product's interval; figure: commit-to-relayed lag per report, p50/p95/max, against
   the floor a relay polled every interval cannot beat; relay events/s of the worker's busy time.
-- `national-huge` (only when named with --only, in a scratch database of its own): every
-  government, 10,000,000 reports written with SQL into the schemas (no outbox), their facts and
-  roll-ups written with SQL straight into the read model, then the dashboard against the UNION ALL.
+- `national-scale` (only when named with --only; in a scratch database of its own when other
+  national benchmarks run too): every government, then at 100,000, 1,000,000 and 10,000,000
+  reports written with SQL into the schemas (no outbox), the read model rebuilt with SQL (facts,
+  then roll-ups and histograms with the relay's own statements), and each page's reads
+  (dashboard, province and kab/kota drill-down, rankings) against its UNION ALL.
 
 In-process parts run as subprocesses against the scratch database:
 
@@ -29,6 +31,7 @@ In-process parts run as subprocesses against the scratch database:
     python bench/national.py queries --repeat 15
     python bench/national.py load --rate 5 --seconds 60 --governments 6
     python bench/national.py facts
+    python bench/national.py views --repeat 20 --naive-repeat 5
 """
 
 from __future__ import annotations
@@ -48,14 +51,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-NAMES = ("national-relay", "national-sweep", "national-dashboard", "national-freshness", "national-huge")
+NAMES = ("national-relay", "national-sweep", "national-dashboard", "national-freshness", "national-scale")
 SMALL_GOVERNMENTS = 60
 CATEGORIES = ("sampah", "jalan_rusak", "lampu_jalan", "banjir", "saluran_tersumbat", "pohon_tumbang")
 # Final status of generated reports, and how many of every 10 end there.
 STATUS_MIX = ("received",) * 3 + ("verified",) * 2 + ("in_progress",) * 2 + ("resolved",) * 2 + ("closed",)
 DAYS = 90
 PERIOD_DAYS = 30
-HUGE_REPORTS = 10_000_000
 # Steady intake for national-freshness: reports per second, seconds, governments receiving them.
 FRESHNESS_RATE = 5.0
 FRESHNESS_GOVERNMENTS = 6
@@ -306,6 +308,144 @@ def queries(repeat: int) -> dict[str, Any]:
     return {"read_model": read_model, "naive": naive, "parts": parts, "volume": answers[0], "schemas": len(schemas)}
 
 
+# The pages timed by national-scale, each as the set of reads its page makes, and the region
+# each one drills into: Jawa Barat (province), Kota Bandung (kabupaten/kota).
+SCALE_VIEWS = ("dashboard", "province", "regency", "rankings", "rankings-province")
+DRILL_PROVINCE = "32"
+DRILL_REGENCY = "32.73"
+
+
+def _read_model_views(start: Any, end: Any) -> dict[str, Any]:
+    """What each page reads from the read model (frontend/national/views.py): the dashboard of
+    the country, its drill-down into a province and into a kabupaten/kota (map and table
+    included: the breakdown is the map's layer), the kab/kota rankings of the country and those
+    inside a province."""
+    from warga.national.models import RegionLevel
+    from warga.national.selectors import (
+        NationalScope,
+        dashboard_breakdown,
+        dashboard_by_category,
+        dashboard_kpis,
+        dashboard_rankings,
+        dashboard_series,
+        rankings_by_sla,
+    )
+
+    country = NationalScope()
+
+    def page(region: str | None, level: str) -> Any:
+        narrowed = NationalScope(region_code=region)
+        return (
+            dashboard_kpis(scope=narrowed, start=start, end=end),
+            dashboard_breakdown(scope=country, start=start, end=end, level=level, parent_code=region),
+            dashboard_by_category(scope=narrowed, start=start, end=end),
+            dashboard_series(scope=narrowed, start=start, end=end),
+        )
+
+    def ranked(parent: str | None) -> Any:
+        rankings = dashboard_rankings(
+            scope=country, start=start, end=end, level=RegionLevel.REGENCY, parent_code=parent
+        )
+        return rankings, rankings_by_sla(rankings=rankings)
+
+    return {
+        "dashboard": lambda: page(None, RegionLevel.PROVINCE),
+        "province": lambda: page(DRILL_PROVINCE, RegionLevel.REGENCY),
+        "regency": lambda: page(DRILL_REGENCY, RegionLevel.DISTRICT),
+        "rankings": lambda: ranked(None),
+        "rankings-province": lambda: ranked(DRILL_PROVINCE),
+    }
+
+
+def _naive_view(start: Any, end: Any, schemas: list[str], *, where: str, group: str) -> dict[str, Any]:
+    """A page's counts read from the governments' schemas at query time: one UNION ALL over
+    `schemas`, narrowed by `where`, counted in total, per `group` (the map's regions), per
+    category and per day. Counts only: no SLA, ratings or medians (the baseline does less)."""
+    from django.db import connection
+
+    union = " UNION ALL ".join(
+        f'SELECT province_code, regency_code, district_code, category_code, type, status, created_at FROM "{schema}".reports_report'
+        for schema in schemas
+    )
+    day = "(created_at AT TIME ZONE 'Asia/Jakarta')::date"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH r AS MATERIALIZED (SELECT * FROM ({union}) AS u WHERE {day} BETWEEN %s AND %s AND {where})
+            SELECT 'kpi', NULL, NULL, count(*), count(*) FILTER (WHERE status IN ('resolved', 'closed')) FROM r
+            UNION ALL SELECT 'region', {group}, NULL, count(*),
+                             count(*) FILTER (WHERE status IN ('resolved', 'closed')) FROM r GROUP BY {group}
+            UNION ALL SELECT 'category', category_code, type, count(*), NULL FROM r GROUP BY category_code, type
+            UNION ALL SELECT 'day', {day}::text, NULL, count(*), NULL FROM r GROUP BY {day}
+            """,
+            [start, end],
+        )
+        rows = cursor.fetchall()
+    return {"volume": next(row[3] for row in rows if row[0] == "kpi"), "rows": len(rows)}
+
+
+def _naive_views(start: Any, end: Any) -> dict[str, Any]:
+    """The UNION ALL equivalent of each page, over the schemas that can hold its reports (a
+    province's drill-down reads only the province's and its kabupaten/kota's schemas)."""
+    from tenants.selectors import governments_ready
+
+    codes = dict(governments_ready().exclude(code__isnull=True).values_list("code", "schema_name"))
+    every = sorted(codes.values())
+    inside = sorted(schema for code, schema in codes.items() if code.split(".")[0] == DRILL_PROVINCE)
+    owners = sorted(codes[code] for code in (DRILL_PROVINCE, DRILL_REGENCY) if code in codes)
+    province_where = f"province_code = '{DRILL_PROVINCE}'"
+    return {
+        "dashboard": lambda: _naive_view(start, end, every, where="TRUE", group="province_code"),
+        "province": lambda: _naive_view(start, end, inside, where=province_where, group="regency_code"),
+        "regency": lambda: _naive_view(
+            start, end, owners, where=f"regency_code = '{DRILL_REGENCY}'", group="district_code"
+        ),
+        "rankings": lambda: _naive_view(start, end, every, where="TRUE", group="regency_code"),
+        "rankings-province": lambda: _naive_view(start, end, inside, where=province_where, group="regency_code"),
+    }
+
+
+def views(repeat: int, naive_repeat: int) -> dict[str, Any]:
+    """Each page's reads from the read model `repeat` times and its UNION ALL equivalent
+    `naive_repeat` times, interleaved; checks both count the same reports per page."""
+    import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from tenants.selectors import governments_ready
+
+    end = timezone.localdate()
+    start = end - datetime.timedelta(days=PERIOD_DAYS - 1)
+    schemas = [g.schema_name for g in governments_ready().exclude(code__isnull=True)]
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE national_report_fact, national_rollup, national_duration_histogram")
+        for schema in schemas:
+            cursor.execute(f'VACUUM ANALYZE "{schema}".reports_report')
+    model, naive = _read_model_views(start, end), _naive_views(start, end)
+    timings: dict[str, dict[str, list[float]]] = {name: {"read_model": [], "naive": []} for name in SCALE_VIEWS}
+    volumes: dict[str, tuple[int, int]] = {}
+    for round_number in range(repeat):
+        for name in SCALE_VIEWS:
+            began = time.perf_counter()
+            answer = model[name]()
+            timings[name]["read_model"].append(time.perf_counter() - began)
+            if round_number < naive_repeat:
+                began = time.perf_counter()
+                counted = naive[name]()
+                timings[name]["naive"].append(time.perf_counter() - began)
+                shown = (
+                    answer[0]["volume"]
+                    if isinstance(answer[0], dict) and "volume" in answer[0]
+                    else sum(row["volume"] for row in answer[0]["ranked"] + answer[0]["below_min_volume"])
+                )
+                volumes[name] = (shown, counted["volume"])
+    wrong = {name: pair for name, pair in volumes.items() if pair[0] != pair[1]}
+    if wrong:
+        raise RuntimeError(f"read model and schemas disagree on the period's reports (read model, schemas): {wrong}")
+    return {"timings": timings, "volumes": {name: pair[0] for name, pair in volumes.items()}, "schemas": len(schemas)}
+
+
 def load(rate: float, seconds: float, governments: int) -> dict[str, Any]:
     """Submit reports with `report_submit` at a fixed rate (open loop: the n-th report is due at
     start + n / rate, whatever the previous one took) into the villages of `governments` ready
@@ -362,51 +502,93 @@ def load(rate: float, seconds: float, governments: int) -> dict[str, Any]:
 
 
 def facts_from_schemas() -> dict[str, Any]:
-    """Facts and roll-ups written with SQL straight from every government's reports, as the
-    relay would leave them after the generated events (a submission, then one move from
-    'received' to the final status 5 hours later); SLA outcomes and ratings stay empty."""
+    """The read model rebuilt with SQL from every government's reports, as the relay would leave
+    it: facts, then roll-ups, duration histograms and their per-region folds with the relay's
+    own statements over every fact at once. Each report moved from 'received' to its final status after a duration drawn
+    from its id (10 minutes to ~2.8 days to the first response, 1 hour to ~14 days to
+    resolution), so the histograms have realistic spreads; 3 in 4 known SLA steps met; half of
+    the resolved reports rated. Anything there before is replaced (TRUNCATE)."""
     from django.db import connection
 
     from tenants.models import Government
-    from warga.national.services import ROLLUP_GROUP_SQL, ROLLUP_INSERT_SQL
+    from warga.national.services import (
+        COUNTRY_DURATION_SQL,
+        HISTOGRAM_GROUP_SQL,
+        HISTOGRAM_INSERT_SQL,
+        REGION_DAY_GROUP_SQL,
+        REGION_DAY_INSERT_SQL,
+        REGION_DURATION_GROUP_SQL,
+        REGION_DURATION_INSERT_SQL,
+        ROLLUP_GROUP_SQL,
+        ROLLUP_INSERT_SQL,
+    )
 
     open_statuses = "('received', 'verified', 'in_progress', 'deferred', 'transferred', 'reopened')"
     governments = list(Government.objects.filter(is_ready=True, code__isnull=False).values_list("code", "schema_name"))
     began = time.perf_counter()
     facts = 0
     with connection.cursor() as cursor:
+        # One-off rebuilds of millions of rows: let the groupings hash in memory instead of
+        # sorting on disk (the server's default is 4 MB).
+        cursor.execute("SET work_mem = '256MB'")
+        cursor.execute(
+            "TRUNCATE national_report_fact, national_rollup, national_duration_histogram, national_region_day, "
+            "national_region_duration"
+        )
         for code, schema in governments:
             cursor.execute(
                 f"""
                 INSERT INTO national_report_fact
                     (tracking_number, owner_code, owner_since, province_code, regency_code, district_code,
                      village_code, category_code, type, privacy, status, is_open, created_at, created_day,
-                     first_response_at, verified_at, in_progress_at, resolved_at, closed_at, support_count,
-                     transfer_count, source_cursors, last_event_at, applied_at)
+                     first_response_at, verified_at, in_progress_at, resolved_at, closed_at, sla_verify_met,
+                     sla_resolve_met, rating, support_count, transfer_count, source_cursors, last_event_at,
+                     applied_at)
                 SELECT tracking_number, %s, created_at, province_code, regency_code, district_code,
                        village_code, category_code, type, privacy, status, status IN {open_statuses}, created_at,
                        (created_at AT TIME ZONE 'Asia/Jakarta')::date,
-                       CASE WHEN status IN ('verified', 'in_progress', 'resolved') THEN moved END,
-                       CASE WHEN status = 'verified' THEN moved END,
-                       CASE WHEN status = 'in_progress' THEN moved END,
-                       CASE WHEN status = 'resolved' THEN moved END,
-                       CASE WHEN status = 'closed' THEN moved END,
-                       support_count, 0, '{{}}'::jsonb, moved, now()
-                FROM (SELECT *, created_at + interval '5 hours' AS moved FROM "{schema}".reports_report) AS r
+                       CASE WHEN status <> 'received' THEN responded END,
+                       CASE WHEN status = 'verified' THEN responded END,
+                       CASE WHEN status = 'in_progress' THEN responded END,
+                       CASE WHEN status = 'resolved' THEN finished END,
+                       CASE WHEN status = 'closed' THEN finished END,
+                       CASE WHEN status <> 'received' THEN id %% 4 <> 0 END,
+                       CASE WHEN status = 'resolved' THEN id %% 4 <> 1 END,
+                       CASE WHEN status = 'resolved' AND id %% 2 = 0 THEN 1 + id %% 5 END,
+                       support_count, 0, '{{}}'::jsonb, coalesce(finished, responded), now()
+                FROM (SELECT *, created_at + ((id * 7919) %% 4000 + 10) * interval '1 minute' AS responded,
+                             created_at + ((id * 104729) %% 20000 + 60) * interval '1 minute' AS finished
+                      FROM "{schema}".reports_report) AS r
                 """,
                 [code],
             )
             facts += cursor.rowcount
         facts_seconds = time.perf_counter() - began
         began = time.perf_counter()
-        # The relay's own roll-up statement, over every fact at once.
         cursor.execute(ROLLUP_INSERT_SQL + ROLLUP_GROUP_SQL)
         rollups = cursor.rowcount
+        rollups_seconds = time.perf_counter() - began
+        began = time.perf_counter()
+        cursor.execute(HISTOGRAM_INSERT_SQL + HISTOGRAM_GROUP_SQL)
+        histograms = cursor.rowcount
+        histograms_seconds = time.perf_counter() - began
+        # The per-region folds, as migration national.0005 fills them (docs/decisions/0080).
+        began = time.perf_counter()
+        cursor.execute(REGION_DAY_INSERT_SQL + REGION_DAY_GROUP_SQL)
+        region_days = cursor.rowcount
+        cursor.execute(REGION_DURATION_INSERT_SQL + REGION_DURATION_GROUP_SQL)
+        region_durations = cursor.rowcount
+        cursor.execute(COUNTRY_DURATION_SQL)
+        region_durations += cursor.rowcount
     return {
         "facts": facts,
         "facts_seconds": facts_seconds,
         "rollups": rollups,
-        "rollups_seconds": time.perf_counter() - began,
+        "rollups_seconds": rollups_seconds,
+        "histograms": histograms,
+        "histograms_seconds": histograms_seconds,
+        "region_rows": region_days + region_durations,
+        "region_seconds": time.perf_counter() - began,
     }
 
 
@@ -458,12 +640,12 @@ def run(ctx: Any) -> None:
     )
     if standard:
         _standard(ctx)
-    if "national-huge" in ctx.only:
+    if "national-scale" in ctx.only:
         if standard:
-            with ctx.another_scratch("huge") as scratch:
-                _huge(ctx, scratch)
+            with ctx.another_scratch("scale") as scratch:
+                _scale(ctx, scratch)
         else:
-            _huge(ctx, ctx.scratch)
+            _scale(ctx, ctx.scratch)
 
 
 def _standard(ctx: Any) -> None:
@@ -471,8 +653,8 @@ def _standard(ctx: Any) -> None:
 
     scratch = ctx.scratch
     reports = 1_000_000 if ctx.large else 100_000
-    if ctx.only == {"national-sweep"}:
-        reports = 20_000  # the sweep needs governments and outbox rows, not volume
+    if ctx.only and ctx.only <= {"national-sweep", "national-freshness"}:
+        reports = 20_000  # the sweep and freshness need governments and outbox rows, not volume
     section(f"national: set-up ({'every government' if ctx.large else f'{SMALL_GOVERNMENTS} governments'})")
     _provision(scratch, every=ctx.large)
     made = _subprocess(scratch, "generate", "--reports", str(reports))
@@ -686,58 +868,101 @@ def _freshness(ctx: Any, scratch: Any, *, seconds: int, offline: float) -> None:
     ctx.report.note(f"freshness: load average {load_before[0]:.2f} before, {load_after[0]:.2f} at the end of the load")
 
 
-def _huge(ctx: Any, scratch: Any) -> None:
-    section_title = f"national: {HUGE_REPORTS} facts, every government"
-    from harness import section
+SCALE_SIZES = (100_000, 1_000_000, 10_000_000)
+SCALE_CHUNK = 1_000_000
+SCALE_REPEAT = 20
+# The UNION ALL over every schema takes ~12 s at 10 M reports: fewer rounds there.
+SCALE_NAIVE_REPEAT = {100_000: 10, 1_000_000: 10, 10_000_000: 5}
+SCALE_LABELS = {
+    "dashboard": "dashboard, the country",
+    "province": f"province drill-down ({DRILL_PROVINCE}): map of its kab/kota",
+    "regency": f"kab/kota drill-down ({DRILL_REGENCY}): its kecamatan",
+    "rankings": "kab/kota rankings, the country",
+    "rankings-province": f"kab/kota rankings inside {DRILL_PROVINCE}",
+}
 
-    section(section_title)
+
+def _scale(ctx: Any, scratch: Any) -> None:
+    """national-scale: every government, then the same pages at 100 k, 1 M and 10 M reports in
+    the schemas, the read model rebuilt with SQL at each size; per page p50/p95 against its
+    UNION ALL, and p95 at 10 M against p95 at 1 M (flat is the target)."""
+    from harness import Result, percentile, section
+
+    section("national: the read model at 100 k, 1 M and 10 M facts, every government")
+    began = time.perf_counter()
     _provision(scratch, every=True)
     with scratch.connect() as connection:
         directory = connection.execute("SHOW data_directory").fetchone()
     free = _free_bytes(Path(str(directory[0])) if directory else Path.cwd())
-    chunk = HUGE_REPORTS // 10
-    limit_bytes = min(HUGE_LIMIT_BYTES, free - HUGE_DISK_RESERVE_BYTES)
-    written = 0
-    began = time.perf_counter()
-    for index in range(10):
-        with scratch.connect() as connection:
-            size_before = connection.execute("SELECT pg_database_size(current_database())").fetchone()[0]  # type: ignore[index]
-        step = time.perf_counter()
-        made = _subprocess(scratch, "generate", "--reports", str(chunk), "--no-events", "--series", f"H{index}")
-        written += made["reports"]
-        with scratch.connect() as connection:
-            size = connection.execute("SELECT pg_database_size(current_database())").fetchone()[0]  # type: ignore[index]
-        seconds = time.perf_counter() - step
-        remaining = 9 - index
-        projected_size = size + remaining * (size - size_before)
-        projected_seconds = time.perf_counter() - began + remaining * seconds
+    if free < SCALE_DISK_RESERVE_BYTES + 20 * 2**30:
+        raise RuntimeError(f"{free / 2**30:.0f} GiB free: 10 M reports need about 20 GiB and a reserve")
+    written = chunk_number = 0
+    p95: dict[int, dict[str, float]] = {}
+    for size in SCALE_SIZES:
+        while written < size * 0.995:
+            step = time.perf_counter()
+            made = _subprocess(
+                scratch,
+                "generate",
+                "--reports",
+                str(min(SCALE_CHUNK, size - written)),
+                "--no-events",
+                "--series",
+                f"S{chunk_number}",
+            )
+            written += made["reports"]
+            chunk_number += 1
+            print(f"  {written} reports in the schemas (chunk {time.perf_counter() - step:.0f} s)", flush=True)
+        built = _subprocess(scratch, "facts")
         print(
-            f"  {written} reports in the schemas ({size / 2**30:.2f} GiB, chunk {seconds:.0f} s); "
-            f"projected at {HUGE_REPORTS}: {projected_size / 2**30:.1f} GiB, {projected_seconds / 60:.1f} min",
+            f"  read model rebuilt: {built['facts']} facts in {built['facts_seconds']:.0f} s, {built['rollups']} "
+            f"roll-up rows in {built['rollups_seconds']:.0f} s, {built['histograms']} histogram rows in "
+            f"{built['histograms_seconds']:.0f} s, {built['region_rows']} per-region rows in "
+            f"{built['region_seconds']:.0f} s",
             flush=True,
         )
-        if remaining and (projected_size > limit_bytes or projected_seconds > HUGE_LIMIT_SECONDS):
-            print(f"  stopping at {written} reports: the projection exceeds the disk or time limit", flush=True)
-            break
-    made_facts = _subprocess(scratch, "facts")
-    print(
-        f"  {made_facts['facts']} facts in {made_facts['facts_seconds']:.0f} s, {made_facts['rollups']} roll-up rows "
-        f"in {made_facts['rollups_seconds']:.0f} s",
-        flush=True,
-    )
-    _dashboard(ctx, scratch, facts=made_facts["facts"], repeat=7, label=", facts and roll-ups written with SQL")
+        load = os.getloadavg()[0]
+        timed = _subprocess(
+            scratch, "views", "--repeat", str(SCALE_REPEAT), "--naive-repeat", str(SCALE_NAIVE_REPEAT[size])
+        )
+        p95[size] = {}
+        for name in SCALE_VIEWS:
+            times = timed["timings"][name]
+            p95[size][name] = percentile(times["read_model"], 0.95) * 1000
+            for label, fraction in (("p50", 0.5), ("p95", 0.95)):
+                ctx.report.add(
+                    Result(
+                        f"{SCALE_LABELS[name]} {label} ({built['facts']} facts)",
+                        percentile(times["read_model"], fraction) * 1000,
+                        "ms",
+                        percentile(times["naive"], fraction) * 1000,
+                        "UNION ALL over the schemas that hold its reports",
+                    )
+                )
+        ctx.report.note(
+            f"national-scale at {built['facts']} facts: reports in the period per page "
+            + ", ".join(f"{name} {count}" for name, count in timed["volumes"].items())
+            + f" (the same both ways); {timed['schemas']} schemas; load average {load:.2f} before the rounds"
+        )
+    for name in SCALE_VIEWS:
+        ctx.report.add(
+            Result(
+                f"{SCALE_LABELS[name]} p95 at 10 M facts",
+                p95[SCALE_SIZES[2]][name],
+                "ms",
+                p95[SCALE_SIZES[1]][name],
+                "p95 at 1 M facts, same run (flat: ratio <= 1.3)",
+            )
+        )
     with scratch.connect() as connection:
-        size = connection.execute("SELECT pg_database_size(current_database())").fetchone()
+        size_row = connection.execute("SELECT pg_database_size(current_database())").fetchone()
     ctx.report.note(
-        f"national-huge: scratch database {size[0] / 2**30 if size else 0:.2f} GiB, set-up and generation "
-        f"{time.perf_counter() - began:.0f} s, load average {os.getloadavg()[0]:.2f}"
+        f"national-scale: scratch database {size_row[0] / 2**30 if size_row else 0:.2f} GiB, whole benchmark "
+        f"{time.perf_counter() - began:.0f} s, load average {os.getloadavg()[0]:.2f} at the end"
     )
 
 
-# The 10 M baseline stops short of 10 M reports rather than fill the disk or run for hours.
-HUGE_LIMIT_BYTES = 40 * 2**30
-HUGE_DISK_RESERVE_BYTES = 20 * 2**30
-HUGE_LIMIT_SECONDS = 40 * 60
+SCALE_DISK_RESERVE_BYTES = 20 * 2**30
 
 
 def _free_bytes(path: Path) -> int:
@@ -794,7 +1019,8 @@ def sweep(busy: int, repeat: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["generate", "relay", "sweep", "queries", "load", "facts"])
+    parser.add_argument("command", choices=["generate", "relay", "sweep", "queries", "views", "load", "facts"])
+    parser.add_argument("--naive-repeat", type=int, default=5)
     parser.add_argument("--busy", type=int, default=5)
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--no-events", action="store_true")
@@ -816,6 +1042,8 @@ def main() -> None:
         result = load(arguments.rate, arguments.seconds, arguments.governments)
     elif arguments.command == "facts":
         result = facts_from_schemas()
+    elif arguments.command == "views":
+        result = views(arguments.repeat, arguments.naive_repeat)
     else:
         result = queries(arguments.repeat)
     print(json.dumps(result, default=str))

@@ -201,7 +201,8 @@ def worker_commands(env: dict[str, str]) -> dict[str, list[str]]:
 
 def command_run() -> None:
     port = os.environ.get("PORT", "8000")
-    env = environment({"DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "1")})
+    # Links written by tasks (a surge notification) carry the development server's port.
+    env = environment({"DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "1"), "WARGA_LINK_PORT": port})
     prepare_data(env)
     bin_dir = VENV / "bin"
     processes = {

@@ -56,6 +56,14 @@ def host_for_slug(slug: str) -> str:
     return f"{slug}.{settings.WARGA_BASE_DOMAIN}"
 
 
+def origin_for_slug(slug: str) -> str:
+    """`scheme://<slug>.<base domain>[:port]` for links written outside a request (a task's
+    notification): the port is WARGA_LINK_PORT's, none when 0 (the scheme's standard port)."""
+    scheme = "https" if settings.WARGA_HTTPS else "http"
+    port = f":{settings.WARGA_LINK_PORT}" if settings.WARGA_LINK_PORT else ""
+    return f"{scheme}://{host_for_slug(slug)}{port}"
+
+
 @transaction.atomic
 def government_register(
     *,

@@ -56,7 +56,7 @@ from warga.national.selectors import (
     surge_flags_history,
     surge_flags_open,
 )
-from warga.regions.selectors import boundary_paths
+from warga.regions.selectors import boundary_paths, regency_outlines
 from warga.taxonomy.selectors import category_names
 
 OUTSIDE = "Wilayah itu di luar provinsi ini. (That region is outside this province.)"
@@ -285,18 +285,31 @@ def _metric_value(region: dict[str, Any], metric: str) -> float | None:
     return float(region["volume"])
 
 
+def _shades(values: dict[str, float | None], metric: str) -> tuple[list[float], list[dict[str, Any]]]:
+    """The shade classes of the map's values and the legend that explains them."""
+    whole = metric != Metric.RESOLVED
+    bounds = shade_bounds([value for value in values.values() if value is not None], whole=whole)
+    # Counts: classes of whole numbers (1-4, 5-8, ...); percentages: 0-20, 20-40, ...
+    step = 1 if whole else 0
+    lows = [float(step), *(bound + step for bound in bounds[:-1])] if bounds else []
+    legend = [{"shade": 0, "low": None, "high": None}] + [
+        {"shade": shade_of(bound, bounds), "low": low, "high": bound} for low, bound in zip(lows, bounds, strict=True)
+    ]
+    return bounds, legend
+
+
 def _tile_map(regions: list[dict[str, Any]], metric: str, data: dict[str, Any], path: str) -> dict[str, Any]:
     """The 38 cells with their value and shade, and the legend's classes."""
     by_code = {region["code"]: region for region in regions}
     values = {code: _metric_value(region, metric) for code, region in by_code.items()}
-    whole = metric != Metric.RESOLVED
-    bounds = shade_bounds([value for value in values.values() if value is not None], whole=whole)
+    bounds, legend = _shades(values, metric)
     names = region_names(level=RegionLevel.PROVINCE, codes=[tile.code for tile in TILES])
     # Loaded outlines replace the grid only when every province has one (docs/decisions/0043).
     paths = boundary_paths(level=RegionLevel.PROVINCE)
     outlines = all(tile.code in paths for tile in TILES)
     cells = [
         {
+            "code": tile.code,
             "path": paths.get(tile.code, "") if outlines else "",
             "tile": tile,
             "name": names.get(tile.code, tile.code),
@@ -306,13 +319,50 @@ def _tile_map(regions: list[dict[str, Any]], metric: str, data: dict[str, Any], 
         }
         for tile in TILES
     ]
-    # Counts: classes of whole numbers (1-4, 5-8, ...); percentages: 0-20, 20-40, ...
-    step = 1 if whole else 0
-    lows = [float(step), *(bound + step for bound in bounds[:-1])] if bounds else []
-    legend = [{"shade": 0, "low": None, "high": None}] + [
-        {"shade": shade_of(bound, bounds), "low": low, "high": bound} for low, bound in zip(lows, bounds, strict=True)
+    return {
+        "cells": cells,
+        "legend": legend,
+        "metric_label": dict(Metric.CHOICES)[metric],
+        "outlines": outlines,
+        "view_box": "0 0 480 190",
+        "province": None,
+    }
+
+
+def _province_map(
+    province: str, regions: list[dict[str, Any]], metric: str, data: dict[str, Any], path: str
+) -> dict[str, Any] | None:
+    """A province's kabupaten/kota drawn from their loaded outlines, coloured like the country
+    map; None unless every one of them has an outline (the tables answer then)."""
+    outlines = regency_outlines(province_code=province)
+    if outlines is None:
+        return None
+    view_box, paths = outlines
+    by_code = {region["code"]: region for region in regions}
+    values = {code: _metric_value(by_code[code], metric) if code in by_code else None for code in paths}
+    bounds, legend = _shades(values, metric)
+    names = region_names(level=RegionLevel.REGENCY, codes=list(paths)) | region_names(
+        level=RegionLevel.PROVINCE, codes=[province]
+    )
+    cells = [
+        {
+            "code": code,
+            "path": paths[code],
+            "name": names.get(code, code),
+            "value": values[code],
+            "shade": shade_of(values[code], bounds),
+            "href": path + _query(data, wilayah=code),
+        }
+        for code in sorted(paths)
     ]
-    return {"cells": cells, "legend": legend, "metric_label": dict(Metric.CHOICES)[metric], "outlines": outlines}
+    return {
+        "cells": cells,
+        "legend": legend,
+        "metric_label": dict(Metric.CHOICES)[metric],
+        "outlines": True,
+        "view_box": view_box,
+        "province": names.get(province, province),
+    }
 
 
 @require_GET
@@ -333,6 +383,16 @@ def dashboard_page(request: HttpRequest, government: Government, scope: National
     labels = category_names(codes={row["category_code"] for row in categories}, language=translation.get_language())
     drillable = level != RegionLevel.DISTRICT
     level_label = dict(RegionLevel.choices)[level]
+    # The map: the country's provinces, or a province's kabupaten/kota once their outlines are loaded.
+    region_map: dict[str, Any] | None = None
+    surging: set[str] = set()
+    if level == RegionLevel.PROVINCE:
+        region_map = _tile_map(regions, metric, data, request.path)
+        surging = {flag["region_code"][:2] for flag in surge_flags_open(scope=scope)}
+    elif level == RegionLevel.REGENCY:
+        province = region or scope.province_code or ""
+        region_map = _province_map(province, regions, metric, data, request.path)
+        surging = {flag["region_code"][:5] for flag in surge_flags_open(scope=scope)}
     tables = [
         _kpi_table(kpis),
         Table(
@@ -397,8 +457,8 @@ def dashboard_page(request: HttpRequest, government: Government, scope: National
         "level": level,
         "level_label": level_label,
         "metric": metric,
-        "tile_map": _tile_map(regions, metric, data, request.path) if level == RegionLevel.PROVINCE else None,
-        "surging_provinces": {flag["region_code"][:2] for flag in surge_flags_open(scope=scope)},
+        "tile_map": region_map,
+        "surging": surging,
     }
     return _page(
         request, "frontend/national/dashboard.html", tables, context, filename=_filename(scope, data, "pantauan")

@@ -38,6 +38,9 @@ WARGA_BASE_DOMAIN = env.string("WARGA_BASE_DOMAIN", "localhost")
 ALLOWED_HOSTS = env.string_list("DJANGO_ALLOWED_HOSTS", [WARGA_BASE_DOMAIN, f".{WARGA_BASE_DOMAIN}", "127.0.0.1"])
 WARGA_PUBLIC_HOSTS = frozenset(env.string_list("WARGA_PUBLIC_HOSTS", [WARGA_BASE_DOMAIN, "127.0.0.1"]))
 WARGA_HOST_CACHE_SECONDS = env.integer("WARGA_HOST_CACHE_SECONDS", 30, minimum=0)
+# The port in links that tasks write into notifications (no request to read it from): 0 for the
+# scheme's standard port, as in production; `deploy/dev.py run` sets the development server's.
+WARGA_LINK_PORT = env.integer("WARGA_LINK_PORT", 0, minimum=0)
 
 # --- Applications and their scope ------------------------------------------------------------
 # Every project app declares its scope in its AppConfig (`scope = "public"` or `"tenant"`);

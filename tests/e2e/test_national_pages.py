@@ -1,5 +1,5 @@
 """The national oversight pages in a real browser: a report submitted in Kota Bandung (intake
-service, then the relay) shows in the national KPI tiles; the tile map and the tables drill
+service, then the relay) shows in the national KPI tiles and on the map; the tile map and the tables drill
 down Jawa Barat -> Kota Bandung; each table's CSV equals what the page shows; the surges page
 shows a planted surge linked to the map; every page passes the page checks at 360 px."""
 
@@ -122,6 +122,12 @@ def _kpi(page: Any, key: str) -> int:
     return int(page.locator(f"#kpi-{key} .kpi__value").get_attribute("data-value"))
 
 
+def _tile(page: Any, province: str) -> int:
+    """The count a province's cell of the tile map shows ("—" for none; 1.234 is 1234)."""
+    text = page.locator(f".tile--p{province} .tile__value").inner_text().strip()
+    return 0 if text == "—" else int(text.replace(".", ""))
+
+
 def _table(page: Any, key: str) -> list[list[str]]:
     """The table's rows as the data-value of each cell (what its CSV holds)."""
     return page.eval_on_selector(
@@ -149,6 +155,7 @@ def test_a_report_from_kota_bandung_reaches_the_national_tiles_and_drills_down(
     try:
         assert page.goto(f"{base}/pantauan/").status == 200
         before = _kpi(page, "reports")
+        before_on_map = _tile(page, "32")
 
         # A citizen reports in Kota Bandung; the relay carries it into the read model.
         number = submit(UserFactory(), category_code="jalan_rusak").tracking_number
@@ -158,6 +165,8 @@ def test_a_report_from_kota_bandung_reaches_the_national_tiles_and_drills_down(
 
         page.reload()
         assert _kpi(page, "reports") == before + 1
+        # And on the map: Jawa Barat's cell counts it.
+        assert _tile(page, "32") == before_on_map + 1
         assert _kpi(page, "open") >= 1
         # The chart is drawn from the table; the map marks the surge in Jawa Barat.
         assert page.locator('figure[data-chart="line"]').is_visible()
@@ -298,6 +307,37 @@ def test_loaded_outlines_replace_the_grid_and_pass_the_checks(
         assert accessibility_violations(page) == []
         page.locator('.outline-map a[aria-label^="Jawa Barat"]').click()
         page.wait_for_url("**wilayah=32")
+    finally:
+        page.context.close()
+        Boundary.objects.all().delete()
+
+
+def test_a_provinces_kabupaten_and_kota_outlines_drill_down_in_the_browser(
+    browser: Any, site_port: int, scene: Scene, tmp_path: Any
+) -> None:
+    """With test outlines (not real ones) of every kabupaten/kota of Jawa Barat, the province's
+    drill-down is a map of them coloured by the metric; Kota Bandung, where the report is, is
+    shaded as the darkest, and choosing it on the map drills down to its kecamatan."""
+    from tests.warga.regions.test_boundaries import _write, regencies_of
+
+    scene.numbers.append(submit(UserFactory(), category_code="jalan_rusak").tracking_number)
+    with government_context(scene.bandung):
+        relay_drain(government=scene.bandung)
+    boundaries_import(path=_write(tmp_path, regencies_of("32")), source="Uji, bukan data BIG")
+    page = _browser_page(browser, scene)
+    try:
+        page.goto(f"http://nasional.localhost:{site_port}/pantauan/?wilayah=32")
+        assert page.get_by_role("heading", name="Peta Jawa Barat: Laporan").is_visible()
+        assert page.locator(".outline-map a").count() == 27
+        bandung = page.locator('.outline-map a[aria-label^="Kota Bandung:"]')
+        shades = page.eval_on_selector_all(".outline-map path", "ps => ps.map(p => p.getAttribute('class'))")
+        assert bandung.locator("path").get_attribute("class") == max(shades) != "shape shape--s0"
+        check_page(page, "national/dashboard-jawa-barat-outlines")
+        bandung.click()
+        page.wait_for_url("**wilayah=32.73**")
+        assert page.locator(".trail [aria-current]").inner_text() == "Kota Bandung"
+        assert page.locator(".outline-map").count() == 0
+        assert page.console_errors == [], page.console_errors
     finally:
         page.context.close()
         Boundary.objects.all().delete()

@@ -130,22 +130,26 @@ def committed_citizen(*, email_prefix: str) -> Iterator[Any]:
     committed tests count their tracking numbers from the first. The citizen goes too."""
     from tenants.context import government_context
     from tests.factories import UserFactory
+    from warga.national.models import RelayBatch
     from warga.reports.models import TrackingCounter
 
     bandung = Government.objects.get(code="32.73")
     with government_context(bandung):
         counters = dict(TrackingCounter.objects.values_list("year", "last_value"))
+    last_batch = RelayBatch.objects.order_by("-id").values_list("id", flat=True).first() or 0
     user = UserFactory(email=f"{email_prefix}-{uuid.uuid4().hex[:8]}@example.id")
     try:
         yield user
     finally:
-        _citizen_forget(user=user, bandung=bandung, counters=counters)
+        _citizen_forget(user=user, bandung=bandung, counters=counters, last_batch=last_batch)
 
 
-def _citizen_forget(*, user: Any, bandung: Government, counters: dict[int, int]) -> None:
-    """Everything `committed_citizen` promises to remove, also after a failed test."""
+def _citizen_forget(*, user: Any, bandung: Government, counters: dict[int, int], last_batch: int) -> None:
+    """Everything `committed_citizen` promises to remove, also after a failed test (the relay
+    batches that carried its reports too: the national host's freshness counts batches)."""
     from tenants.context import government_context
     from warga.intake.models import ReportIndex
+    from warga.national.models import RelayBatch
     from warga.notifications.models import Notification
     from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportPhoto, TrackingCounter
     from warga.routing.models import ReportRouting
@@ -167,3 +171,4 @@ def _citizen_forget(*, user: Any, bandung: Government, counters: dict[int, int])
     user.delete()
     # Each outbox write nudges the relay, so the worker may have relayed them too.
     facts_forget(tracking_numbers=numbers)
+    RelayBatch.objects.filter(id__gt=last_batch, source_code=bandung.code).delete()

@@ -36,11 +36,8 @@ def event_process_task(self: Any, *, event_id: str) -> str:
 @shared_task(name="billing.grace_remind", acks_late=True, time_limit=600, soft_time_limit=540)
 def grace_remind_task() -> int:
     """Daily (beat): remind the admins of past-due governments (warga.billing.services)."""
-    from django.conf import settings
-
-    from tenants.services import host_for_slug
+    from tenants.services import origin_for_slug
     from warga.billing.services import billing_grace_remind
 
-    scheme = "https" if settings.WARGA_HTTPS else "http"
     with public_context():
-        return billing_grace_remind(origin_of=lambda government: f"{scheme}://{host_for_slug(government.slug)}")
+        return billing_grace_remind(origin_of=lambda government: origin_for_slug(government.slug))

@@ -115,7 +115,14 @@ class Rollup(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["level", "day"], name="rollup_level_day"),
+            # The categories chart of the country reads only the index (docs/decisions/0080).
+            models.Index(
+                fields=["level", "day"],
+                include=["category_code", "type", "reports", "region_code"],
+                name="rollup_level_day_categories",
+            ),
+            # A drilled region's categories: its own rows only.
+            models.Index(fields=["level", "region_code", "day"], name="rollup_region_day"),
             models.Index(fields=["province_code", "day"], name="rollup_province_day"),
         ]
 
@@ -160,6 +167,113 @@ class DurationHistogram(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.region_code} {self.category_code} {self.measure}[{self.bucket}]: {self.reports}"
+
+
+# The country as one region in `RegionDuration` (its counts are the sum of 38 province rows).
+COUNTRY_LEVEL = "country"
+COUNTRY_CODE = "ID"
+
+
+REGION_DAY_SUMS = [
+    "reports",
+    "open",
+    "resolved",
+    "sla_met",
+    "sla_known",
+    "rating_sum",
+    "ratings",
+    "disputes",
+    "disputed_reports",
+]
+
+
+class RegionDay(models.Model):
+    """One row per national day x region (province, regency, district): the roll-ups' sums with
+    category, type and status folded in (open and resolved are columns). What the dashboard's
+    KPIs, map, drill-down, series and rankings read: a 30-day country view sums 38 x 30 rows,
+    the kab/kota rankings 514 x 30, instead of every category x type x status row
+    (docs/decisions/0080). Rebuilt from `national_rollup` with it, for each (day, province)."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    level = models.CharField(max_length=8, choices=RegionLevel.choices)
+    region_code = models.CharField(max_length=8)
+    province_code = models.CharField(max_length=2)
+    reports = models.PositiveIntegerField()
+    open = models.PositiveIntegerField()
+    resolved = models.PositiveIntegerField()
+    sla_met = models.PositiveIntegerField()
+    sla_known = models.PositiveIntegerField()
+    rating_sum = models.PositiveIntegerField()
+    ratings = models.PositiveIntegerField()
+    disputes = models.PositiveIntegerField()
+    disputed_reports = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "national_region_day"
+        constraints = [models.UniqueConstraint(fields=["day", "level", "region_code"], name="region_day_cell")]
+        # The pages read these indexes alone (index-only scans once autovacuum has passed): a
+        # region's days, a level's days, a level's days inside one province.
+        indexes = [
+            models.Index(
+                fields=["level", "region_code", "day"], include=REGION_DAY_SUMS, name="region_day_region_sums"
+            ),
+            models.Index(
+                fields=["level", "day"], include=["region_code", *REGION_DAY_SUMS], name="region_day_level_day_sums"
+            ),
+            models.Index(
+                fields=["level", "province_code", "day"],
+                include=["region_code", *REGION_DAY_SUMS],
+                name="region_day_level_province_sums",
+            ),
+            models.Index(fields=["province_code", "day"], name="region_day_province_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.region_code}: {self.reports}"
+
+
+class RegionDuration(models.Model):
+    """Duration histograms per national day x region x measure x bucket, categories summed:
+    the dashboard's medians read the rows of the one region looked at (`country` for the whole
+    country, kept as the running sum of the province rows) instead of every category of every
+    province (docs/decisions/0042, 0080). Rebuilt from `national_duration_histogram` with it;
+    `reports` of a country row may pass through 0 and is signed for that reason."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    level = models.CharField(
+        max_length=8,
+        choices=[
+            (COUNTRY_LEVEL, "Indonesia"),
+            (RegionLevel.PROVINCE, "Provinsi"),
+            (RegionLevel.REGENCY, "Kabupaten/kota"),
+        ],
+    )
+    region_code = models.CharField(max_length=8)
+    province_code = models.CharField(max_length=2)
+    measure = models.CharField(max_length=16, choices=DurationMeasure.choices)
+    bucket = models.PositiveSmallIntegerField()
+    reports = models.IntegerField()
+
+    class Meta:
+        db_table = "national_region_duration"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "level", "region_code", "measure", "bucket"], name="region_duration_cell"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["level", "region_code", "day"],
+                include=["measure", "bucket", "reports"],
+                name="region_duration_region_buckets",
+            ),
+            models.Index(fields=["province_code", "day"], name="region_duration_province"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.region_code} {self.measure} {self.bucket}: {self.reports}"
 
 
 class RelayBatch(models.Model):

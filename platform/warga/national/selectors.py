@@ -4,8 +4,9 @@ flags and stalled relays; and of the national triage desk (its queue, offers).
 Every dashboard read takes a `NationalScope`: the whole country for the national government,
 one province's code for a province government's oversight (its own kabupaten/kota). The
 same functions serve both, so a province can never see more than its prefix. Nothing here
-walks a government's schema: counts come from the roll-ups, median times from the duration histograms
-(docs/decisions/0042), the other rates from the facts.
+walks a government's schema and no dashboard read touches a fact: counts and rates come from
+the roll-ups folded per region and day, median times from the duration histograms folded the
+same way (docs/decisions/0042, 0066, 0080).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from django.utils import timezone
 from tenants.models import Government, Level
 from warga.national.histograms import histogram_median
 from warga.national.models import (
+    COUNTRY_CODE,
+    COUNTRY_LEVEL,
     DurationMeasure,
     Offer,
     OfferStatus,
@@ -106,6 +109,15 @@ class NationalScope:
             return f"{alias}level = 'province' AND {alias}region_code = %s AND {where}", [self.region_code, *params]
         return f"{alias}level = 'province' AND {where}", params
 
+    def duration_where(self) -> tuple[str, list[Any]]:
+        """The rows of `national_region_duration` of exactly the region looked at: the
+        kabupaten/kota or province drilled into, the reader's province, or the country."""
+        region = self.region_code or self.province_code
+        if region is None:
+            return f"level = '{COUNTRY_LEVEL}' AND region_code = '{COUNTRY_CODE}'", []
+        level = RegionLevel.REGENCY if len(region) > 2 else RegionLevel.PROVINCE
+        return "level = %s AND region_code = %s", [level, region]
+
 
 def scope_for(*, government: Government) -> NationalScope | None:
     """The national government sees the country, a province government its own province;
@@ -136,14 +148,14 @@ def _duration_medians(*, scope: NationalScope, start: date, end: date) -> dict[s
     """Median seconds to first response and to resolution of the period's reports, from the
     duration histograms (a few hundred rows whatever the number of reports; within 5 % of the
     exact median, docs/decisions/0042)."""
-    where, params = scope.rollup_where()
+    where, params = scope.duration_where()
     counts: dict[str, list[tuple[int, int]]] = {}
     for row in _rows(
         f"""
         SELECT measure, bucket, sum(reports)::bigint AS reports
-        FROM national_duration_histogram
+        FROM national_region_duration
         WHERE day BETWEEN %s AND %s AND {where}
-        GROUP BY measure, bucket
+        GROUP BY measure, bucket HAVING sum(reports) > 0
         """,
         [start, end, *params],
     ):
@@ -153,23 +165,23 @@ def _duration_medians(*, scope: NationalScope, start: date, end: date) -> dict[s
 
 def dashboard_kpis(*, scope: NationalScope, start: date, end: date) -> dict[str, Any]:
     """KPIs of reports created from `start` to `end` (national days, inclusive), from the
-    roll-ups' sums alone (docs/decisions/0066): no fact is read."""
+    roll-ups' per-region sums alone (docs/decisions/0066, 0080): no fact is read."""
     where, params = scope.rollup_where()
     (row,) = _rows(
         f"""
         SELECT coalesce(sum(reports), 0)::int AS volume,
-               coalesce(sum(reports) FILTER (WHERE status = ANY(%s)), 0)::int AS open,
-               coalesce(sum(reports) FILTER (WHERE status IN ('resolved', 'closed')), 0)::int AS resolved,
+               coalesce(sum(open), 0)::int AS open,
+               coalesce(sum(resolved), 0)::int AS resolved,
                coalesce(sum(sla_met), 0)::int AS sla_met,
                coalesce(sum(sla_known), 0)::int AS sla_known,
                (sum(rating_sum)::float / nullif(sum(ratings), 0)) AS rating_mean,
                coalesce(sum(ratings), 0)::int AS ratings,
                coalesce(sum(disputes), 0)::int AS disputes,
                coalesce(sum(disputed_reports), 0)::int AS disputed_reports
-        FROM national_rollup
+        FROM national_region_day
         WHERE day BETWEEN %s AND %s AND {where}
         """,
-        [sorted(OPEN_STATUSES), start, end, *params],
+        [start, end, *params],
     )
     medians = _duration_medians(scope=scope, start=start, end=end)
     return {
@@ -203,14 +215,14 @@ def dashboard_breakdown(
     where, params = scope.where()
     parent_sql, parent_params = "", []
     if parent_code and level != RegionLevel.PROVINCE:
-        # Codes nest: regencies of 32 are 32.xx, districts of 32.73 are 32.73.xx.
-        parent_sql, parent_params = "AND region_code LIKE %s", [parent_code + ".%"]
+        # Codes nest: regencies of 32 are 32.xx, districts of 32.73 are 32.73.xx; the province
+        # narrows the rows read to its own (the index on province_code, day).
+        parent_sql = "AND region_code LIKE %s AND province_code = %s"
+        parent_params = [parent_code + ".%", parent_code[:2]]
     rows = _rows(
         f"""
-        SELECT region_code, sum(reports)::int AS volume,
-               (sum(reports) FILTER (WHERE status IN ('resolved', 'closed')))::int AS resolved,
-               (sum(reports) FILTER (WHERE status NOT IN ('resolved', 'closed', 'archived', 'withdrawn')))::int AS open
-        FROM national_rollup
+        SELECT region_code, sum(reports)::int AS volume, sum(resolved)::int AS resolved, sum(open)::int AS open
+        FROM national_region_day
         WHERE level = %s AND day BETWEEN %s AND %s AND {where} {parent_sql}
         GROUP BY region_code ORDER BY volume DESC, region_code
         """,
@@ -250,7 +262,7 @@ def dashboard_series(*, scope: NationalScope, start: date, end: date) -> list[di
         f"""
         SELECT d::date AS day, coalesce(sum(r.reports), 0)::int AS volume
         FROM generate_series(%s::date, %s::date, interval '1 day') AS d
-        LEFT JOIN national_rollup AS r ON r.day = d::date AND {where}
+        LEFT JOIN national_region_day AS r ON r.day = d::date AND {where}
         GROUP BY d ORDER BY d
         """,
         [start, end, *params],
@@ -288,24 +300,22 @@ def dashboard_rankings(
     ranked per report, as before figures existed: resolved share, then SLA compliance. The
     two measures do not compare, so each is its own ranking (rank 1 in each), listed
     per-inhabitant first; every row names its normalisation and the figure's year and source."""
-    column = {"province": "province_code", "regency": "regency_code", "district": "district_code"}[level]
     where, params = scope.where()
     if parent_code:
-        # Codes nest (32 > 32.73 > 32.73.01); the index on regency_code serves the prefix.
-        where, params = f"{where} AND {column} LIKE %s", [*params, parent_code + ".%"]
+        # Codes nest (32 > 32.73 > 32.73.01); the province narrows the rows read to its own.
+        where = f"{where} AND region_code LIKE %s AND province_code = %s"
+        params = [*params, parent_code + ".%", parent_code[:2]]
+    # From the per-region roll-up (docs/decisions/0080): 514 x 30 rows for a month's kab/kota.
     rows = _rows(
         f"""
-        SELECT {column} AS code, count(*) AS volume,
-               count(*) FILTER (WHERE status IN ('resolved', 'closed')) AS resolved,
-               count(*) FILTER (WHERE sla_verify_met) + count(*) FILTER (WHERE sla_follow_up_met)
-                 + count(*) FILTER (WHERE sla_resolve_met) AS sla_met,
-               count(sla_verify_met) + count(sla_follow_up_met) + count(sla_resolve_met) AS sla_known,
-               avg(rating)::float AS rating_mean
-        FROM national_report_fact
-        WHERE created_day BETWEEN %s AND %s AND {where}
-        GROUP BY {column}
+        SELECT region_code AS code, sum(reports)::int AS volume, sum(resolved)::int AS resolved,
+               sum(sla_met)::int AS sla_met, sum(sla_known)::int AS sla_known,
+               (sum(rating_sum)::float / nullif(sum(ratings), 0)) AS rating_mean
+        FROM national_region_day
+        WHERE level = %s AND day BETWEEN %s AND %s AND {where}
+        GROUP BY region_code
         """,
-        [start, end, *params],
+        [level, start, end, *params],
     )
     codes = [row["code"] for row in rows]
     names = _names(level, codes)

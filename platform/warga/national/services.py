@@ -25,7 +25,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from tenants.context import current_schema, government_context, in_public_schema
 from tenants.models import Government, Level
 from tenants.selectors import government_national
-from tenants.services import host_for_slug
+from tenants.services import origin_for_slug
 from tenants.tasks import send_on_commit
 from warga.access.policy import GRANTS, Action, policy_require
 from warga.accounts.models import User
@@ -42,6 +41,8 @@ from warga.intake.models import ReportIndex
 from warga.intake.services import TransferOutcome, report_move, report_transfer
 from warga.national.histograms import BUCKET_SQL
 from warga.national.models import (
+    COUNTRY_CODE,
+    COUNTRY_LEVEL,
     Offer,
     OfferStatus,
     RegionLevel,
@@ -332,49 +333,118 @@ ROLLUP_INSERT_SQL = """
     ) AS r (level, region_code)
 """
 ROLLUP_GROUP_SQL = " GROUP BY created_day, level, region_code, province_code, category_code, type, status"
+# One histogram row per day x region (three levels) x category x measure x non-empty bucket
+# (docs/decisions/0042). More conditions (AND ...) come between the two.
+HISTOGRAM_INSERT_SQL = f"""
+    INSERT INTO national_duration_histogram
+        (day, level, region_code, province_code, category_code, measure, bucket, reports)
+    SELECT created_day, r.level, r.region_code, province_code, category_code, m.measure,
+           {BUCKET_SQL.format(seconds="m.seconds")}, count(*)
+    FROM national_report_fact AS f
+    CROSS JOIN LATERAL (VALUES
+        ('province', f.province_code), ('regency', f.regency_code), ('district', f.district_code)
+    ) AS r (level, region_code)
+    CROSS JOIN LATERAL (VALUES
+        ('first_response', extract(epoch FROM f.first_response_at - f.created_at)),
+        ('resolution', extract(epoch FROM f.resolved_at - f.created_at))
+    ) AS m (measure, seconds)
+    WHERE m.seconds IS NOT NULL
+"""
+HISTOGRAM_GROUP_SQL = " GROUP BY 1, 2, 3, 4, 5, 6, 7"
+_OPEN_SQL = ", ".join(f"'{status}'" for status in sorted(OPEN_STATUSES))
+# The roll-ups folded to one row per day x region (docs/decisions/0080): what the dashboard,
+# its map and drill-down and the rankings sum. More conditions (AND ...) between the two.
+REGION_DAY_INSERT_SQL = f"""
+    INSERT INTO national_region_day
+        (day, level, region_code, province_code, reports, open, resolved, sla_met, sla_known,
+         rating_sum, ratings, disputes, disputed_reports)
+    SELECT day, level, region_code, province_code, sum(reports),
+           coalesce(sum(reports) FILTER (WHERE status IN ({_OPEN_SQL})), 0),
+           coalesce(sum(reports) FILTER (WHERE status IN ('resolved', 'closed')), 0),
+           sum(sla_met), sum(sla_known), sum(rating_sum), sum(ratings), sum(disputes), sum(disputed_reports)
+    FROM national_rollup
+    WHERE TRUE
+"""
+REGION_DAY_GROUP_SQL = " GROUP BY day, level, region_code, province_code"
+# The histograms with categories summed, for provinces and kabupaten/kota; the country's rows
+# are the sum of the province rows (COUNTRY_DURATION_SQL rebuilds them; the relay adds deltas).
+REGION_DURATION_INSERT_SQL = """
+    INSERT INTO national_region_duration (day, level, region_code, province_code, measure, bucket, reports)
+    SELECT day, level, region_code, province_code, measure, bucket, sum(reports)
+    FROM national_duration_histogram
+    WHERE level IN ('province', 'regency')
+"""
+REGION_DURATION_GROUP_SQL = " GROUP BY day, level, region_code, province_code, measure, bucket"
+COUNTRY_DURATION_SQL = f"""
+    INSERT INTO national_region_duration (day, level, region_code, province_code, measure, bucket, reports)
+    SELECT day, '{COUNTRY_LEVEL}', '{COUNTRY_CODE}', '', measure, bucket, sum(reports)
+    FROM national_region_duration WHERE level = 'province'
+    GROUP BY day, measure, bucket
+"""
 
 
 def rollup_recompute(*, cells: Iterable[tuple[date, str]]) -> None:
-    """Rebuild the roll-up rows and duration histograms of each (day, province) from the facts, inside the caller's
-    transaction. Under the cell's lock each statement sees every committed fact, so two
-    relays touching the same province and day never leave a stale count behind."""
+    """Rebuild the roll-up rows, duration histograms and their per-region folds of each (day,
+    province) from the facts, inside the caller's transaction. Under the cell's lock each
+    statement sees every committed fact, so two relays touching the same province and day never
+    leave a stale count behind. The country's duration rows, which every province adds to, move
+    by the difference between the province's rows before and after (docs/decisions/0080)."""
     by_province: dict[str, set[date]] = {}
     for day, province in cells:
         by_province.setdefault(province, set()).add(day)
     _lock(LOCK_ROLLUP, [f"{province}:{day.isoformat()}" for province, days in by_province.items() for day in days])
+    country: dict[tuple[date, str, int], int] = {}
     with connection.cursor() as cursor:
         for province, days in sorted(by_province.items()):
             day_list = sorted(days)
-            cursor.execute(
-                "DELETE FROM national_rollup WHERE province_code = %s AND day = ANY(%s::date[])", [province, day_list]
-            )
+            where = "province_code = %s AND day = ANY(%s::date[])"
+            cursor.execute("DELETE FROM national_rollup WHERE " + where, [province, day_list])
             cursor.execute(
                 ROLLUP_INSERT_SQL + "WHERE province_code = %s AND created_day = ANY(%s::date[])" + ROLLUP_GROUP_SQL,
                 [province, day_list],
             )
+            cursor.execute("DELETE FROM national_duration_histogram WHERE " + where, [province, day_list])
+            # Durations per fixed bucket, so that the dashboard's medians never read facts.
             cursor.execute(
-                "DELETE FROM national_duration_histogram WHERE province_code = %s AND day = ANY(%s::date[])",
+                HISTOGRAM_INSERT_SQL + "AND province_code = %s AND created_day = ANY(%s::date[])" + HISTOGRAM_GROUP_SQL,
                 [province, day_list],
             )
-            # Durations per fixed bucket, so that the dashboard's medians never read facts.
-            bucket = BUCKET_SQL.format(seconds="m.seconds")
+            cursor.execute("DELETE FROM national_region_day WHERE " + where, [province, day_list])
+            cursor.execute(REGION_DAY_INSERT_SQL + "AND " + where + REGION_DAY_GROUP_SQL, [province, day_list])
+            before = (
+                "SELECT day, measure, bucket, reports FROM national_region_duration WHERE level = 'province' AND "
+                + where
+            )
+            cursor.execute(before, [province, day_list])
+            for day, measure, bucket, reports in cursor.fetchall():
+                country[(day, measure, bucket)] = country.get((day, measure, bucket), 0) - reports
+            cursor.execute("DELETE FROM national_region_duration WHERE " + where, [province, day_list])
+            cursor.execute(
+                REGION_DURATION_INSERT_SQL + "AND " + where + REGION_DURATION_GROUP_SQL, [province, day_list]
+            )
+            cursor.execute(before, [province, day_list])
+            for day, measure, bucket, reports in cursor.fetchall():
+                country[(day, measure, bucket)] = country.get((day, measure, bucket), 0) + reports
+        changes = sorted((key, delta) for key, delta in country.items() if delta)
+        if changes:
+            # One statement, rows in a fixed order: two relays adding to the same country rows
+            # wait for each other (row locks) and never deadlock.
             cursor.execute(
                 f"""
-                INSERT INTO national_duration_histogram
-                    (day, level, region_code, province_code, category_code, measure, bucket, reports)
-                SELECT created_day, r.level, r.region_code, province_code, category_code, m.measure, {bucket}, count(*)
-                FROM national_report_fact AS f
-                CROSS JOIN LATERAL (VALUES
-                    ('province', f.province_code), ('regency', f.regency_code), ('district', f.district_code)
-                ) AS r (level, region_code)
-                CROSS JOIN LATERAL (VALUES
-                    ('first_response', extract(epoch FROM f.first_response_at - f.created_at)),
-                    ('resolution', extract(epoch FROM f.resolved_at - f.created_at))
-                ) AS m (measure, seconds)
-                WHERE province_code = %s AND created_day = ANY(%s::date[]) AND m.seconds IS NOT NULL
-                GROUP BY 1, 2, 3, 4, 5, 6, 7
+                INSERT INTO national_region_duration
+                    (day, level, region_code, province_code, measure, bucket, reports)
+                SELECT d, '{COUNTRY_LEVEL}', '{COUNTRY_CODE}', '', m, b, r
+                FROM unnest(%s::date[], %s::text[], %s::int[], %s::int[]) WITH ORDINALITY AS u (d, m, b, r, n)
+                ORDER BY n
+                ON CONFLICT (day, level, region_code, measure, bucket)
+                DO UPDATE SET reports = national_region_duration.reports + EXCLUDED.reports
                 """,
-                [province, day_list],
+                [
+                    [key[0] for key, _ in changes],
+                    [key[1] for key, _ in changes],
+                    [key[2] for key, _ in changes],
+                    [delta for _, delta in changes],
+                ],
             )
 
 
@@ -909,11 +979,9 @@ SURGES_PAGE_PATH = "/pantauan/lonjakan/"
 
 
 def surge_link(*, government: Government, flag_id: int) -> str:
-    """The absolute address of a flag's row on `government`'s surges page. Hosts are
-    `<slug>.<base domain>` behind the standard port (a development server's port is not
-    known to a task)."""
-    scheme = "https" if settings.WARGA_HTTPS else "http"
-    return f"{scheme}://{host_for_slug(government.slug)}{SURGES_PAGE_PATH}#lonjakan-{flag_id}"
+    """The absolute address of a flag's row on `government`'s surges page, on its host and
+    the port links carry (WARGA_LINK_PORT: a development server's, none in production)."""
+    return f"{origin_for_slug(government.slug)}{SURGES_PAGE_PATH}#lonjakan-{flag_id}"
 
 
 def _surge_notify(flag: SurgeFlag, *, name: str, national: Government | None) -> int:

@@ -53,11 +53,36 @@ def simplify(ring: Sequence[Point], tolerance: float) -> list[Point]:
     return kept
 
 
-def svg_path(rings: Sequence[Sequence[Sequence[float]]], *, scale: float = 10.0) -> str:
-    """An SVG path of the rings in a plain equirectangular projection of Indonesia's extent:
-    x = (lon - 94) x scale, y = (7 - lat) x scale (viewBox 0 0 480 190 at scale 10)."""
+def svg_path(
+    rings: Sequence[Sequence[Sequence[float]]],
+    *,
+    scale: float = 10.0,
+    west: float = LONGITUDES[0],
+    north: float = LATITUDES[1],
+) -> str:
+    """An SVG path of the rings in a plain equirectangular projection: x = (lon - west) x scale,
+    y = (north - lat) x scale. By default Indonesia's extent (viewBox 0 0 480 190 at scale 10)."""
     parts = []
     for ring in rings:
-        coordinates = [f"{(lon - LONGITUDES[0]) * scale:.1f} {(LATITUDES[1] - lat) * scale:.1f}" for lon, lat in ring]
+        coordinates = [f"{(lon - west) * scale:.1f} {(north - lat) * scale:.1f}" for lon, lat in ring]
         parts.append("M" + " L".join(coordinates) + " Z")
     return " ".join(parts)
+
+
+# A region's own map (a province's kabupaten/kota) fits in this box, whatever its shape.
+FITTED_WIDTH = 480.0
+FITTED_HEIGHT = 360.0
+
+
+def fitted_paths(shapes: dict[str, Sequence[Sequence[Sequence[float]]]]) -> tuple[str, dict[str, str]]:
+    """SVG paths of `shapes` (code -> rings) scaled together to fill a FITTED_WIDTH x
+    FITTED_HEIGHT box as far as their extent allows: (the viewBox, paths by code)."""
+    points = [point for rings in shapes.values() for ring in rings for point in ring]
+    if not points:
+        return f"0 0 {FITTED_WIDTH:.0f} {FITTED_HEIGHT:.0f}", {}
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    # A degenerate extent (one point, a line) still gets a finite scale.
+    scale = min(FITTED_WIDTH / max(east - west, 1e-3), FITTED_HEIGHT / max(north - south, 1e-3))
+    view_box = f"0 0 {(east - west) * scale:.1f} {(north - south) * scale:.1f}"
+    return view_box, {code: svg_path(rings, scale=scale, west=west, north=north) for code, rings in shapes.items()}

@@ -8,8 +8,17 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import QuerySet
 
-from warga.regions.boundaries import svg_path
-from warga.regions.models import Boundary, Dataset, District, Population, Province, Regency, Village
+from warga.regions.boundaries import fitted_paths, svg_path
+from warga.regions.models import (
+    Boundary,
+    Dataset,
+    District,
+    Population,
+    PopulationLevel,
+    Province,
+    Regency,
+    Village,
+)
 
 
 @dataclass(frozen=True)
@@ -110,3 +119,14 @@ def population_figures(*, codes: Iterable[str]) -> dict[str, PopulationFigure]:
 def boundary_paths(*, level: str) -> dict[str, str]:
     """SVG paths of the loaded outlines of one level, by code (viewBox 0 0 480 190): one query."""
     return {code: svg_path(rings) for code, rings in Boundary.objects.filter(level=level).values_list("code", "rings")}
+
+
+def regency_outlines(*, province_code: str) -> tuple[str, dict[str, str]] | None:
+    """The kabupaten/kota of a province as SVG paths fitted to one viewBox, (viewBox, paths
+    by code), when every one of them has a loaded outline; None otherwise, and the page keeps
+    its tables (a map with holes would hide regions). Two queries."""
+    codes = set(Regency.objects.filter(province_id=province_code).values_list("code", flat=True))
+    shapes = dict(Boundary.objects.filter(level=PopulationLevel.REGENCY, code__in=codes).values_list("code", "rings"))
+    if not codes or set(shapes) != codes:
+        return None
+    return fitted_paths(shapes)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from warga.national.models import ReportFact
 from warga.national.selectors import NationalScope, dashboard_rankings
-from warga.national.services import national_day
+from warga.national.services import national_day, rollup_recompute
 from warga.regions.models import Population, PopulationLevel
 
 DAY = date(2026, 11, 20)
@@ -55,6 +55,8 @@ def _plant() -> None:
         + _facts("31.73", reports=21, resolved=20)  # Jakarta Barat: no figure
         + _facts("32.71", reports=5, resolved=5)  # Kota Bogor: too few to rank
     )
+    # The rankings read the roll-ups, as the relay leaves them after applying these facts.
+    rollup_recompute(cells={(DAY, "31"), (DAY, "32")})
     Population.objects.bulk_create(
         [
             _population("32.73", 2_500_000),

@@ -17,7 +17,7 @@ from tests.personas import membership_in
 from warga.accounts.models import User
 from warga.national.models import ReportFact, SurgeFlag
 from warga.national.selectors import NationalScope, dashboard_surges, surge_flags_open
-from warga.national.services import national_day, rollup_recompute, surges_flag
+from warga.national.services import national_day, rollup_recompute, surge_link, surges_flag
 from warga.notifications.models import Channel, EventKind, Notification
 
 TODAY = date(2026, 11, 20)
@@ -177,6 +177,15 @@ def test_the_dashboard_selector_lists_open_flags_within_the_scope(national: Gove
     )
     assert [f["region_code"] for f in surge_flags_open(scope=NationalScope(province_code="31"))] == ["31.71.01"]
     assert surge_flags_open(scope=NationalScope(province_code="32")) == []
+
+
+def test_the_surge_link_carries_the_development_servers_port(national: Government, settings: Any) -> None:
+    """A task has no request to read the port from: the link takes WARGA_LINK_PORT
+    (`deploy/dev.py run` sets it to the server's port), and none when it is 0."""
+    settings.WARGA_LINK_PORT = 8000
+    assert surge_link(government=national, flag_id=7) == "http://nasional.localhost:8000/pantauan/lonjakan/#lonjakan-7"
+    settings.WARGA_LINK_PORT = 0
+    assert surge_link(government=national, flag_id=7) == "http://nasional.localhost/pantauan/lonjakan/#lonjakan-7"
 
 
 def test_the_surge_task_refuses_to_run_inside_a_government(bandung: Government) -> None:

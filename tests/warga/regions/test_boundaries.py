@@ -1,6 +1,7 @@
 """`manage.py import_boundaries`: every feature checked against the Kemendagri regions before
 anything is written, problems reported as file:feature, outlines simplified for the web; once
-every province has one, the national dashboard draws them instead of its tile grid."""
+every province has one, the national dashboard draws them instead of its tile grid; once every
+kabupaten/kota of a province has one, the province's drill-down draws them too."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from frontend.national.tiles import TILES
 from tests.api.helpers import signed_in_client
 from tests.personas import membership_in, verified_user, with_totp
+from warga.national.models import ReportFact
+from warga.national.services import national_day, rollup_recompute
 from warga.regions.boundaries import simplify
-from warga.regions.models import Boundary
+from warga.regions.models import Boundary, Regency
 from warga.regions.services import BoundaryDataError, boundaries_import
 
 
@@ -39,6 +43,20 @@ def _write(tmp_path: Path, features: list[dict[str, Any]]) -> Path:
     path = tmp_path / "batas.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     return path
+
+
+def _regency_square(index: int) -> list[list[float]]:
+    """A 0.4 degree square of a 6-wide grid over western Java (106-108.4 E, 5.9-7.9 S)."""
+    west, north = 106.0 + (index % 6) * 0.4, -5.9 - (index // 6) * 0.4
+    return [[west, north], [west + 0.4, north], [west + 0.4, north - 0.4], [west, north - 0.4], [west, north]]
+
+
+def regencies_of(province: str) -> list[dict[str, Any]]:
+    """A test outline (not a real one) for every kabupaten/kota of `province`."""
+    codes = Regency.objects.filter(province_id=province).order_by("code").values_list("code", flat=True)
+    return [
+        _feature(code, {"type": "Polygon", "coordinates": [_regency_square(index)]}) for index, code in enumerate(codes)
+    ]
 
 
 def _provinces() -> list[dict[str, Any]]:
@@ -117,3 +135,68 @@ def test_a_bad_file_is_refused_whole_naming_each_feature(db: None, tmp_path: Pat
     with pytest.raises(CommandError, match=r"rusak.geojson:1: bukan JSON yang sah"):
         call_command("import_boundaries", str(broken), source="Uji")
     assert Boundary.objects.count() == 1
+
+
+def test_a_provinces_kabupaten_and_kota_are_drawn_once_all_are_loaded(
+    db: None, tmp_path: Path, national: Any, jakarta: Any
+) -> None:
+    overseer = with_totp(verified_user("pengawas.kabupaten@nasional.go.id"))
+    membership_in(national, overseer, kind="pengawas_nasional")
+    client = signed_in_client(overseer)
+    now = timezone.now()
+    facts = [
+        ReportFact(
+            tracking_number=f"32.73-2026-9{n:05d}",
+            owner_code="32.73",
+            owner_since=now,
+            province_code="32",
+            regency_code="32.73",
+            district_code="32.73.01",
+            village_code="32.73.01.1001",
+            category_code="banjir",
+            type="pengaduan",
+            privacy="publik",
+            status="received",
+            is_open=True,
+            created_at=now,
+            created_day=national_day(now),
+            last_event_at=now,
+            applied_at=now,
+        )
+        for n in range(3)
+    ]
+    ReportFact.objects.bulk_create(facts)
+    rollup_recompute(cells={(facts[0].created_day, "32")})
+    features = regencies_of("32")
+    assert len(features) == 27
+
+    # One kabupaten/kota without an outline: no map with a hole in it, the tables answer.
+    boundaries_import(path=_write(tmp_path, features[1:]), source="Uji, bukan data BIG")
+    html = client.get("/pantauan/?wilayah=32", HTTP_HOST="nasional.localhost").content.decode()
+    assert "outline-map" not in html
+    assert 'id="tabel-wilayah"' in html
+
+    boundaries_import(path=_write(tmp_path, features), source="Uji, bukan data BIG")
+    html = client.get("/pantauan/?wilayah=32&ukuran=laporan", HTTP_HOST="nasional.localhost").content.decode()
+    assert "Peta Jawa Barat: Laporan" in html
+    assert html.count('<path class="shape') == 27
+    # Coloured by the metric: Kota Bandung has the reports, the others none; each links to its drill-down.
+    assert '<a href="/pantauan/?' in html
+    assert "wilayah=32.73&amp;ukuran=laporan" in html
+    assert 'aria-label="Kota Bandung: 3"><path class="shape shape--s5"' in html
+    assert html.count('class="shape shape--s0"') == 26
+    # Fitted to the province: the view box is the grid's extent, not the country's.
+    assert 'viewBox="0 0 432.0 360.0"' in html  # 2.4 x 2 degrees, 180 units a degree
+
+    # A kabupaten/kota's own page lists its kecamatan; the country keeps its tile grid.
+    html = client.get("/pantauan/?wilayah=32.73", HTTP_HOST="nasional.localhost").content.decode()
+    assert "outline-map" not in html
+    assert "tile-map" in client.get("/pantauan/", HTTP_HOST="nasional.localhost").content.decode()
+
+    # Another province's overseer sees none of Jawa Barat's outlines: Jakarta's are not loaded.
+    gubernur = with_totp(verified_user("gubernur.batas@jakarta.go.id"))
+    membership_in(jakarta, gubernur, kind="gubernur")
+    html = signed_in_client(gubernur).get("/pantauan/", HTTP_HOST="dki-jakarta.localhost").content.decode()
+    assert "outline-map" not in html
+    assert "32.73" not in html
+    assert signed_in_client(gubernur).get("/pantauan/?wilayah=32", HTTP_HOST="dki-jakarta.localhost").status_code == 404
