@@ -51,7 +51,7 @@ CATEGORY_MIX = (
     ("lainnya", 5),
 )
 # The pages measured, for each official: the default page, open work by deadline, the overdue,
-# and the search box: words of a few descriptions (substring, any case), a word of every
+# and the search box: words of a few descriptions (words or their beginnings, any case), a word of every
 # description, and part of a tracking number.
 PAGES = (
     ("newest", {}),

@@ -14,6 +14,7 @@ from django.db.models.functions import Upper
 
 from warga.append_only import AppendOnlyModel
 from warga.reports.lifecycle import Status
+from warga.reports.words import DESCRIPTION_WORDS
 
 
 class ReportType(models.TextChoices):
@@ -87,9 +88,12 @@ class Report(models.Model):
             models.Index(fields=["latitude", "longitude"], name="report_lat_lon"),
             # The inbox's search box, for part of a tracking number, any case (`icontains` compares
             # UPPER(...)): found through trigrams instead of reading every report. Descriptions
-            # have no such index: a word in most of them sent the planner through it for seconds
-            # (docs/performance.md, docs/decisions/0076).
+            # have no trigram index: a word in most of them sent the planner through it for
+            # seconds (docs/performance.md, docs/decisions/0076).
             GinIndex(OpClass(Upper("tracking_number"), name="gin_trgm_ops"), name="report_tracking_number_trgm"),
+            # The search box's words of descriptions (warga.reports.words): full-text, whose
+            # statistics tell a rare word from a common one (docs/decisions/0077).
+            GinIndex(DESCRIPTION_WORDS, name="report_description_words"),
         ]
         constraints = [
             models.CheckConstraint(

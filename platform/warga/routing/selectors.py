@@ -26,6 +26,7 @@ from warga.organization.models import Membership, Position, PositionKind, Unit, 
 from warga.organization.selectors import membership_active_q
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import PRIORITY_RANK, Priority, Report
+from warga.reports.words import DESCRIPTION_WORDS, description_words_query
 from warga.routing.configuration import RoutingConfiguration, routing_configuration
 from warga.routing.models import ReportRouting, RoutingAuditEvent, Rule, RuleSet, Target
 from warga.taxonomy.selectors import categories_active, category_get
@@ -469,8 +470,9 @@ def inbox_for_official(
     chose. `unit_id` keeps the reports that unit handles (disposed to it, or routed to it and
     not disposed elsewhere); `created_from`/`created_to` bound the day sent (inclusive, in the
     government's time zone); `search` matches any part of a tracking number when it is shaped
-    like one (letters or digits, then digits, dots and dashes), otherwise words in the
-    description.
+    like one (letters or digits, then digits, dots and dashes), otherwise reports whose
+    description holds every word, each as a whole word or the start of one, any case
+    (`warga.reports.words`).
     """
     if ordering not in INBOX_ORDERINGS:
         raise Invalid.on_field("ordering", f"Urutan '{ordering}' tidak dikenal: pilih {', '.join(INBOX_ORDERINGS)}.")
@@ -620,8 +622,10 @@ def _inbox_reports(
         # every report instead (docs/decisions/0076).
         if _TRACKING_NUMBER_LIKE.match(words):
             reports = reports.filter(tracking_number__icontains=words)
+        elif query := description_words_query(words):
+            reports = reports.annotate(description_words=DESCRIPTION_WORDS).filter(description_words=query)
         else:
-            reports = reports.filter(description__icontains=words)
+            reports = reports.none()
     return reports, routings
 
 

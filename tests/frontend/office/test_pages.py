@@ -84,6 +84,24 @@ def test_filters_search_and_sort_narrow_the_list(scene: Bandung) -> None:
     with government_context(scene.government):
         pupr = Unit.objects.get(name="Dinas Pekerjaan Umum dan Penataan Ruang").pk
     assert _numbers(_page(admin, f"/kantor/?unit={pupr}&urut=tenggat")) == [other, scene.number]
+
+
+def test_the_search_box_finds_words_and_their_beginnings_in_any_case(scene: Bandung) -> None:
+    other = submit(UserFactory(), description="Trotoar amblas dekat pasar.").tracking_number
+    street = submit(UserFactory(), description="Lubang 12.5 m di Jl.Sudirman.").tracking_number
+    admin = signed_in_client(scene.kepala_pupr)
+    # Every word, in any order and case, each a whole word or the start of one.
+    assert _numbers(_page(admin, "/kantor/?cari=PASAR+trotoar")) == [other]
+    assert _numbers(_page(admin, "/kantor/?cari=ambl+dek")) == [other]
+    # Not the middle of a word, and not a report lacking one of the words.
+    assert _numbers(_page(admin, "/kantor/?cari=mblas")) == []
+    assert _numbers(_page(admin, "/kantor/?cari=amblas+jembatan")) == []
+    # Punctuation separates words, in the description and in what is typed.
+    assert _numbers(_page(admin, "/kantor/?cari=sudirman")) == [street]
+    assert _numbers(_page(admin, "/kantor/?cari=jl.sudir+12.5")) == [street]
+    # Characters of the query language are only separators, never operators.
+    assert _numbers(_page(admin, "/kantor/?cari=amblas+%7C+%21pasar")) == [other]
+    assert _numbers(_page(admin, "/kantor/?cari=%26%7C%21%28")) == []
     tomorrow = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
     assert _numbers(_page(admin, f"/kantor/?dari={tomorrow}")) == []
 
