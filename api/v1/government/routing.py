@@ -344,7 +344,10 @@ class InboxQuery(BoundedSerializer):
     search = serializers.CharField(
         max_length=200,
         required=False,
-        help_text="Part of a tracking number when shaped like one (e.g. 2026-000123), else words in the description.",
+        help_text=(
+            "Part of a tracking number when shaped like one (e.g. 2026-000123), else words of the "
+            "description: each a whole word or its beginning, any case, in any order."
+        ),
     )
     ordering = serializers.ChoiceField(choices=list(INBOX_ORDERINGS), default="newest")
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
