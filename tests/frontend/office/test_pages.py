@@ -102,6 +102,22 @@ def test_the_search_box_finds_words_and_their_beginnings_in_any_case(scene: Band
     # Characters of the query language are only separators, never operators.
     assert _numbers(_page(admin, "/kantor/?cari=amblas+%7C+%21pasar")) == [other]
     assert _numbers(_page(admin, "/kantor/?cari=%26%7C%21%28")) == []
+
+
+def test_the_search_box_never_finds_another_governments_reports(scene: Bandung, jakarta: Government) -> None:
+    theirs = submit(
+        UserFactory(),
+        latitude=JAKARTA_POINT[0],
+        longitude=JAKARTA_POINT[1],
+        village_code=JAKARTA_VILLAGE,
+        description="Trotoar amblas dekat Monas.",
+    ).tracking_number
+    ours = submit(UserFactory(), description="Trotoar amblas dekat pasar.").tracking_number
+    lurah_gambir = signed_in_client(seat(jakarta, kind=PositionKind.LURAH, region_code=JAKARTA_VILLAGE))
+    assert _numbers(_page(lurah_gambir, "/kantor/?cari=monas", JAKARTA_HOST)) == [theirs]
+    admin = signed_in_client(scene.kepala_pupr)
+    assert _numbers(_page(admin, "/kantor/?cari=trotoar+amblas")) == [ours]
+    assert _numbers(_page(admin, "/kantor/?cari=monas")) == []
     tomorrow = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
     assert _numbers(_page(admin, f"/kantor/?dari={tomorrow}")) == []
 
