@@ -79,11 +79,14 @@ def report_page(request: HttpRequest, tracking_number: str) -> HttpResponse:
 @require_GET
 def lookup(request: HttpRequest) -> HttpResponse:
     """`/lacak/?nomor=...` from the home page: to the report's page, or a clear "not found"."""
+    if "nomor" not in request.GET:
+        # Opened directly (the menu, a bookmark): the form, with nothing to warn about yet.
+        return render(request, "frontend/citizen/lookup.html", {"number": "", "state": "form"})
     number = request.GET.get("nomor", "").strip().upper()[:TRACKING_NUMBER_MAX]
     if not number:
-        return render(request, "frontend/citizen/lookup.html", {"number": "", "missing": True}, status=400)
+        return render(request, "frontend/citizen/lookup.html", {"number": "", "state": "empty"}, status=400)
     if report_lookup_public(tracking_number=number, viewer=request.user) is None:
-        return render(request, "frontend/citizen/lookup.html", {"number": number, "missing": False}, status=404)
+        return render(request, "frontend/citizen/lookup.html", {"number": number, "state": "not_found"}, status=404)
     return HttpResponseRedirect(reverse("citizen-report", args=[number]))
 
 

@@ -140,6 +140,11 @@ def test_lookup_redirects_to_the_page_or_says_not_found(bandung: Government, rep
     assert empty.status_code == 400
     assert "Ketik nomor laporan" in empty.content.decode()
 
+    opened = Client().get("/lacak/", HTTP_HOST=PUBLIC)
+    assert opened.status_code == 200
+    assert 'role="alert"' not in opened.content.decode()
+    assert 'name="nomor"' in opened.content.decode()
+
 
 def test_saya_juga_counts_once_however_often_pressed(bandung: Government, reporter: User) -> None:
     number = submit(reporter).tracking_number
