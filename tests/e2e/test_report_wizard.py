@@ -179,6 +179,34 @@ def _continue(page: Any) -> None:
         ).first.click()
 
 
+def _save_the_rest_offline(page: Any) -> Any:
+    """From the category step on, without a connection: a rubbish report, public, kept on the
+    phone. Returns the notice that says what is waiting."""
+    page.check("#kategori-sampah")
+    _continue(page)
+    page.fill("#description", DESCRIPTION)
+    page.check("#privasi-publik")
+    page.locator('form[data-wizard-step="uraian"] button[type="submit"]').click()
+    status = page.locator("[data-drafts-status]")
+    status.wait_for(state="visible")
+    return status
+
+
+def _offline_draft_with_a_typed_village(context: Any, page: Any, base: str) -> Any:
+    """A whole report written offline, its village only typed ("Sukarasa", a name several
+    villages share, so the server cannot place it). Returns the waiting notice."""
+    page.goto(f"{base}/lapor/foto/")
+    page.wait_for_selector("html[data-offline-ready='1']", timeout=20_000)
+    context.set_offline(True)
+    with page.expect_navigation():
+        page.locator('button[value="skip"]').click()
+    page.fill("#latitude", str(BANDUNG_POINT[0]))
+    page.fill("#longitude", str(BANDUNG_POINT[1]))
+    page.fill("#cari", "Sukarasa")
+    _continue(page)
+    return _save_the_rest_offline(page)
+
+
 def _photo_step(page: Any, tmp_path: Any) -> None:
     photo = tmp_path / "saluran.jpg"
     photo.write_bytes(_photo())
@@ -568,22 +596,7 @@ def test_an_offline_draft_the_server_refuses_is_shown_and_can_be_thrown_away(
     page = _page(context)
     base = f"http://localhost:{site_port}"
     try:
-        page.goto(f"{base}/lapor/foto/")
-        page.wait_for_selector("html[data-offline-ready='1']", timeout=20_000)
-        context.set_offline(True)
-        with page.expect_navigation():
-            page.locator('button[value="skip"]').click()
-        page.fill("#latitude", str(BANDUNG_POINT[0]))
-        page.fill("#longitude", str(BANDUNG_POINT[1]))
-        page.fill("#cari", "Sukarasa")
-        _continue(page)
-        page.check("#kategori-sampah")
-        _continue(page)
-        page.fill("#description", DESCRIPTION)
-        page.check("#privasi-publik")
-        page.locator('form[data-wizard-step="uraian"] button[type="submit"]').click()
-        status = page.locator("[data-drafts-status]")
-        status.wait_for(state="visible")
+        status = _offline_draft_with_a_typed_village(context, page, base)
 
         context.set_offline(False)
         discard = status.get_by_role("button", name="Buang laporan ini")
@@ -632,13 +645,7 @@ def test_offline_the_village_list_offers_the_villages_this_phone_has_seen(
         check_page(page, "citizen/wizard/2-place-offline")
         _continue(page)
         assert page.url == f"{base}/lapor/kategori/"
-        page.check("#kategori-sampah")
-        _continue(page)
-        page.fill("#description", DESCRIPTION)
-        page.check("#privasi-publik")
-        page.locator('form[data-wizard-step="uraian"] button[type="submit"]').click()
-        status = page.locator("[data-drafts-status]")
-        status.wait_for(state="visible")
+        _save_the_rest_offline(page)
         assert citizen.numbers() == []
 
         context.set_offline(False)
@@ -664,22 +671,7 @@ def test_an_offline_draft_whose_village_is_not_found_is_placed_by_the_citizen_an
     page = _page(context)
     base = f"http://localhost:{site_port}"
     try:
-        page.goto(f"{base}/lapor/foto/")
-        page.wait_for_selector("html[data-offline-ready='1']", timeout=20_000)
-        context.set_offline(True)
-        with page.expect_navigation():
-            page.locator('button[value="skip"]').click()
-        page.fill("#latitude", str(BANDUNG_POINT[0]))
-        page.fill("#longitude", str(BANDUNG_POINT[1]))
-        page.fill("#cari", "Sukarasa")
-        _continue(page)
-        page.check("#kategori-sampah")
-        _continue(page)
-        page.fill("#description", DESCRIPTION)
-        page.check("#privasi-publik")
-        page.locator('form[data-wizard-step="uraian"] button[type="submit"]').click()
-        status = page.locator("[data-drafts-status]")
-        status.wait_for(state="visible")
+        status = _offline_draft_with_a_typed_village(context, page, base)
 
         context.set_offline(False)
         picker = status.locator("[data-draft-village]")
