@@ -1,4 +1,5 @@
-"""Writes of the access app: opening a government-host session from a hand-off; API keys."""
+"""Writes of the access app: API keys, made and revoked by the operator or a government's admin
+koordinator."""
 
 from __future__ import annotations
 
@@ -6,18 +7,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import login
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Government
 from warga.access.apikeys import api_key_generate, api_key_hash
-from warga.access.handoff import handoff_redeem
-from warga.access.mfa import session_mfa_record
-from warga.access.middleware import CENTRAL_SESSION_KEY, central_session_exists
 from warga.access.models import ApiKey, ApiScope
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
@@ -32,28 +28,6 @@ class ApiKeyNotFound(NotFound):
     """No such key in this government (another government's key is not found either)."""
 
     default_message = _("No such API key.")
-
-
-def government_session_open(*, request: HttpRequest, token: str, state: str) -> User | None:
-    """Sign the browser in on this government host with the account the central host handed
-    over, if `token` is valid for this origin and for this browser (`state`, from its cookie)
-    and the central session still exists. The new session has passed MFA if the central one
-    had."""
-    origin = f"{request.scheme}://{request.get_host()}"
-    handoff = handoff_redeem(token=token, origin=origin, state=state)
-    if handoff is None or not central_session_exists(handoff.central_session_key):
-        return None
-    user = User.objects.filter(pk=handoff.user_id, is_active=True).first()
-    if user is None:
-        return None
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session[CENTRAL_SESSION_KEY] = handoff.central_session_key
-    if handoff.mfa:
-        session_mfa_record(request, via="handoff")
-    return user
-
-
-# --- API keys ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

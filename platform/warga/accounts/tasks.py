@@ -11,7 +11,7 @@ from tenants.context import public_context
 @shared_task(name="accounts.sessions_clear", acks_late=True, time_limit=600, soft_time_limit=540)
 def sessions_clear_task() -> None:
     """Delete expired sessions (Django's `clearsessions`). Idempotent. A government-host session
-    already ends when its central session expires (warga.access.middleware); this keeps the
+    already ends when its central session expires (warga.web.signin); this keeps the
     table from growing and drops the expired rows' personal data."""
     with public_context():
         call_command("clearsessions")

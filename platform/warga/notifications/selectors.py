@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from tenants.context import government_context
 from warga.notifications.models import Channel, ChannelPreference, Notification
-from warga.recipients.selectors import governments_with_notifications_for
+from warga.notifications_public.selectors import governments_with_notifications_for
 
 
 def notifications_for_user(*, user_id: uuid.UUID, unread_only: bool = False) -> QuerySet[Notification]:
@@ -62,7 +62,7 @@ class CitizenNotificationsPage:
 def notifications_of_citizen(*, user_id: uuid.UUID, limit: int = 20, offset: int = 0) -> CitizenNotificationsPage:
     """The person's in-app notifications in every government that may hold some, newest first.
 
-    The governments come from the public schema (warga.recipients: those that notified the
+    The governments come from the public schema (warga.notifications_public: those that notified the
     person, and those holding their reports); each is read in its own schema, one query for
     the page and one for the unread count per government, whatever the number of
     notifications. Never walks every schema.

@@ -35,13 +35,13 @@ from warga.notifications.models import Channel, ChannelPreference, DeliveryStatu
 from warga.notifications.push import PushMessage, push_send
 from warga.notifications.selectors import notification_channels_offered
 from warga.notifications.whatsapp import whatsapp_sender
-from warga.organization.selectors import branding_current, branding_logo
-from warga.recipients.selectors import push_subscriptions_of, users_with_push
-from warga.recipients.services import (
+from warga.notifications_public.selectors import push_subscriptions_of, users_with_push
+from warga.notifications_public.services import (
     notification_governments_note,
     push_subscription_gone,
     push_subscription_used,
 )
+from warga.organization.selectors import branding_current, branding_logo
 
 if TYPE_CHECKING:
     from warga.reports.models import Report

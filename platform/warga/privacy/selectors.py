@@ -1,3 +1,6 @@
+"""Reads of a government's privacy (tenant scope): its settings, a report's privacy level and
+the log of who saw a `rahasia` reporter."""
+
 from __future__ import annotations
 
 import datetime
@@ -5,8 +8,8 @@ from dataclasses import dataclass
 
 from tenants.context import in_public_schema
 from warga.accounts.models import User
+from warga.data_rights.registry import ERASED_USER_ID
 from warga.errors import WrongScope
-from warga.personaldata.registry import ERASED_USER_ID
 from warga.privacy.models import IdentityView, PrivacySettings
 from warga.reports.models import Report
 

@@ -1,3 +1,6 @@
+"""Writes of a government's privacy (tenant scope): its settings, revealing a `rahasia`
+reporter (logged, rate-limited, mailed to the PPDP) and the retention that anonymises reporters."""
+
 from __future__ import annotations
 
 import uuid
@@ -11,18 +14,18 @@ from django.utils import timezone
 
 from tenants.context import in_public_schema, tenant_connection
 from warga.access.policy import Action, policy_require
-from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
+from warga.data_rights.registry import ERASED_USER_ID
 from warga.errors import FieldError, Invalid, TooManyRequests, WrongScope
 from warga.intake.models import ReportIndex
 from warga.organization.models import OrganizationAction, PositionKind
 from warga.organization.services import organization_event_record
-from warga.personaldata.registry import ERASED_USER_ID
 from warga.privacy.models import IdentityView, PrivacySettings
 from warga.privacy.selectors import privacy_settings_current
 from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import Status
 from warga.reports.models import Privacy, Report, ReportComment, ReportEvent
+from warga.web.ratelimit import Limit, rate_limit_consume
 
 
 def privacy_settings_update(

@@ -31,10 +31,9 @@ from tenants.selectors import governments_ready
 from tests.personas import PASSWORD, membership_in, verified_user
 from tests.unchanged import assert_nothing_changed
 from warga.accounts.models import User
-from warga.organization.models import Membership
-from warga.personaldata import registry
-from warga.personaldata.models import DataRequest, DataRequestPart
-from warga.personaldata.services import (
+from warga.data_rights import registry
+from warga.data_rights.models import DataRequest, DataRequestPart
+from warga.data_rights.services import (
     EXPORT_FOLDER,
     account_delete_start,
     data_request_export_start,
@@ -42,7 +41,8 @@ from warga.personaldata.services import (
     data_request_run,
     data_requests_maintain,
 )
-from warga.personaldata.tasks import data_request_run_task
+from warga.data_rights.tasks import data_request_run_task
+from warga.organization.models import Membership
 
 CENTRAL = "localhost"
 

@@ -11,8 +11,8 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.personas import PASSWORD, verified_user
 from warga.accounts.models import User
-from warga.personaldata.models import DataRequest
-from warga.personaldata.services import data_request_run
+from warga.data_rights.models import DataRequest
+from warga.data_rights.services import data_request_run
 from warga.privacy.services import privacy_settings_update
 
 

@@ -20,16 +20,16 @@ from tests.personas import PASSWORD, membership_in, verified_user, with_totp
 from tests.warga.privacy.search import occurrences
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from warga.accounts.models import User
-from warga.intake.models import ReportIndex
-from warga.intake.services import report_comment_public, report_support
-from warga.organization.models import Membership, Unit
-from warga.personaldata.models import DataRequest
-from warga.personaldata.services import (
+from warga.data_rights.models import DataRequest
+from warga.data_rights.services import (
     account_delete_start,
     data_request_export_start,
     data_request_run,
     subject_digest,
 )
+from warga.intake.models import ReportIndex
+from warga.intake.services import report_comment_public, report_support
+from warga.organization.models import Membership, Unit
 from warga.privacy.personal_data import ERASED_USER_ID
 from warga.reports.models import Report
 from warga.routing.models import RoutingAuditEvent, RuleSet
@@ -146,7 +146,7 @@ def test_requests_open_beyond_three_days_are_reported_overdue(db: None) -> None:
 
     from django.utils import timezone
 
-    from warga.personaldata.selectors import data_requests_overdue
+    from warga.data_rights.selectors import data_requests_overdue
 
     now = timezone.now()
     ages = {"baru": 71, "lama": 73}

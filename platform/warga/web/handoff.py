@@ -23,6 +23,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 
 HANDOFF_SECONDS = 60
+# Named for the app these tokens were first kept by; kept so tokens in flight survive a deploy.
 _PREFIX = "access:handoff:"
 # Long enough for a sign-in with a password, a TOTP code or a sign-up on the central host.
 STATE_SECONDS = 3600
@@ -34,7 +35,7 @@ class Handoff:
     user_id: uuid.UUID
     origin: str
     central_session_key: str
-    # Whether the central session had completed MFA (warga.access.mfa) when the token was issued.
+    # Whether the central session had completed MFA (warga.web.mfa) when the token was issued.
     mfa: bool
 
 

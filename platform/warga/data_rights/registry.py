@@ -2,7 +2,7 @@
 
 A `public` contributor runs once, in the public schema. A `tenant` contributor runs in every
 ready government's schema. Apps register in their AppConfig.ready(); the export and the
-deletion (warga.personaldata.services) only ever go through this list, so an app that keeps
+deletion (warga.data_rights.services) only ever go through this list, so an app that keeps
 personal data and does not register is the one place to look when a search finds leftovers.
 """
 

@@ -29,8 +29,9 @@ MAX_RETRIES = 8
 def data_request_run_task(self: Any, *, request_id: int) -> str:
     """Carry out data request `request_id` (export or deletion). Idempotent and resumable.
     Retried with a growing wait; after the last try the request is marked failed."""
-    # Imported here: the services queue this task, so they import this module first.
-    from warga.personaldata.services import data_request_fail, data_request_run
+    # Imported here: the services queue this task, so they import this module first; a
+    # module-level import either way would be a cycle.
+    from warga.data_rights.services import data_request_fail, data_request_run
 
     with public_context():
         try:
@@ -47,7 +48,8 @@ def data_request_run_task(self: Any, *, request_id: int) -> str:
 @shared_task(name="personaldata.requests_maintain", acks_late=True, time_limit=600, soft_time_limit=540)
 def data_requests_maintain_task() -> dict[str, int]:
     """Daily (beat): delete expired export files, send again requests whose task was lost."""
-    from warga.personaldata.services import data_requests_maintain
+    # Imported here for the same reason: the maintenance queues data_request_run_task again.
+    from warga.data_rights.services import data_requests_maintain
 
     with public_context():
         done = data_requests_maintain()

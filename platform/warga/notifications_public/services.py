@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from tenants.models import Government
 from warga.accounts.models import User
 from warga.errors import Conflict, FieldError, Invalid
-from warga.recipients.models import NotificationGovernment, PushSubscription
+from warga.notifications_public.models import NotificationGovernment, PushSubscription
 
 ENDPOINT_MAX = 2000
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.cache import caches
 from django.http import HttpResponse, JsonResponse
 
+# Named for the app the counters were first kept by; kept so a deploy resets no budget.
 _PREFIX = "access:rate:"
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from warga.recipients.models import PushSubscription
+from warga.notifications_public.models import PushSubscription
 
 
 @admin.register(PushSubscription)

@@ -6,7 +6,7 @@ import uuid
 from django.db.models import Count
 from django.utils import timezone
 
-from warga.personaldata.models import DataRequest, DataRequestKind, DataRequestStatus
+from warga.data_rights.models import DataRequest, DataRequestKind, DataRequestStatus
 
 # UU 27/2022 gives the controller 3x24 hours to act on a data subject's request.
 DEADLINE = datetime.timedelta(hours=72)

@@ -13,7 +13,7 @@ from django.test import Client
 from tenants.context import government_context
 from tenants.models import Government
 from tests.personas import PASSWORD, verified_user
-from warga.access.ratelimit import Limit, RateDecision, rate_limit_consume, too_many_requests
+from warga.web.ratelimit import Limit, RateDecision, rate_limit_consume, too_many_requests
 
 # 1_800_000_000 is a multiple of 60: the window [T, T+60) starts exactly at T.
 T = 1_800_000_000.0

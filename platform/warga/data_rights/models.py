@@ -4,7 +4,7 @@ The law gives the controller 3x24 hours. After an account is deleted its log row
 account id, only `subject_digest`, a keyed hash of it: the person can still show that their
 request was fulfilled, and nobody can read who they were from the log.
 
-A request is carried out by a task, one government at a time (warga.personaldata.services);
+A request is carried out by a task, one government at a time (warga.data_rights.services);
 each government finished is a `DataRequestPart`, so a task resumed after a crash does not do
 that government again.
 """

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from tenants.models import Government
 from warga.intake.models import ReportIndex
 from warga.intake.reporters import index_rows_of
-from warga.recipients.models import NotificationGovernment, PushSubscription
+from warga.notifications_public.models import NotificationGovernment, PushSubscription
 
 
 def push_subscriptions_of(*, user_id: uuid.UUID) -> QuerySet[PushSubscription]:
