@@ -29,12 +29,12 @@ from tenants.models import Government
 from warga.access.policy import Action, policy_decide
 from warga.accounts.models import User
 from warga.accounts.selectors import user_display_names
-from warga.data_rights.registry import ERASED_USER_ID
 from warga.intake.services import report_transfer
 from warga.notifications.models import Channel, EventKind
 from warga.notifications.selectors import notifications_of_report
 from warga.organization.models import UnitKind
 from warga.organization.selectors import field_officers_of, today_in, units_list
+from warga.personal_data_registry import ERASED_USER_ID
 from warga.reports.errors import ReportError, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import OPEN_STATUSES, Status, allowed_next
 from warga.reports.models import PhotoKind, PhotoState, Priority, Privacy, Report

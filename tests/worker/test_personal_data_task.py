@@ -18,9 +18,9 @@ from tests.personas import membership_in, verified_user
 from tests.warga.privacy.search import occurrences
 from warga.accounts.models import User
 from warga.data_rights.models import DataRequest
-from warga.data_rights.registry import ERASED_USER_ID
 from warga.data_rights.services import account_delete_start, subject_digest
 from warga.organization.models import Membership
+from warga.personal_data_registry import ERASED_USER_ID
 
 from .support import Worker, wait_for
 

@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 
 from warga.accounts.models import AccountAuditEvent, User
-from warga.data_rights.registry import ERASED_USER_ID, personal_data_register
+from warga.personal_data_registry import ERASED_USER_ID, personal_data_register
 
 
 def _account(user_id: uuid.UUID) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 The request is logged and answered at once; the work is done by a task
 (`personaldata.request_run`), because it visits every ready government's schema (hundreds of
-them). The task goes through the registry (warga.data_rights.registry): tenant contributors in
+them). The task goes through the registry (warga.personal_data_registry): tenant contributors in
 each government, one government per transaction, each finished government recorded as a
 `DataRequestPart`; then the public contributors once. A task stopped halfway (crash, time
 limit, deploy) and run again continues where it stopped; a duplicate delivery does nothing twice.
@@ -37,9 +37,9 @@ from tenants.tasks import send_on_commit
 from warga.accounts.models import User
 from warga.accounts.personal_data import account_sessions_end
 from warga.data_rights.models import DataRequest, DataRequestKind, DataRequestPart, DataRequestStatus
-from warga.data_rights.registry import contributors
 from warga.data_rights.tasks import data_request_run_task
 from warga.errors import TooManyRequests
+from warga.personal_data_registry import contributors
 
 logger = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from warga.data_rights.registry import personal_data_register
 from warga.intake.models import ReportIndex
 from warga.intake.reporters import index_rows_of
+from warga.personal_data_registry import personal_data_register
 
 
 def _index(user_id: uuid.UUID) -> dict[str, Any]:

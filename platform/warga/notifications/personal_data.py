@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from warga.data_rights.registry import personal_data_register
 from warga.notifications.models import ChannelPreference, Notification
+from warga.personal_data_registry import personal_data_register
 
 
 def _notifications(user_id: uuid.UUID) -> dict[str, Any]:

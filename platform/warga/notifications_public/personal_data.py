@@ -8,8 +8,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from warga.data_rights.registry import personal_data_register
 from warga.notifications_public.models import NotificationGovernment, PushSubscription
+from warga.personal_data_registry import personal_data_register
 
 
 def _recipients(user_id: uuid.UUID) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from warga.accounts.models import User
-from warga.data_rights.registry import ERASED_USER_ID, personal_data_register
 from warga.organization.models import Invitation, OrganizationEvent
+from warga.personal_data_registry import ERASED_USER_ID, personal_data_register
 
 
 def _addresses(user_id: uuid.UUID) -> list[str]:

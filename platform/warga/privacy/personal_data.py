@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from warga.data_rights.registry import ERASED_USER_ID, personal_data_register
 from warga.organization.models import Membership
+from warga.personal_data_registry import ERASED_USER_ID, personal_data_register
 from warga.privacy.models import IdentityView
 
 # Memberships are the record of who held a seat when: after erasure the seat history stays,

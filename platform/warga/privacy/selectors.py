@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from tenants.context import in_public_schema
 from warga.accounts.models import User
-from warga.data_rights.registry import ERASED_USER_ID
 from warga.errors import WrongScope
+from warga.personal_data_registry import ERASED_USER_ID
 from warga.privacy.models import IdentityView, PrivacySettings
 from warga.reports.models import Report
 

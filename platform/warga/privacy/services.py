@@ -15,11 +15,11 @@ from django.utils import timezone
 from tenants.context import in_public_schema, tenant_connection
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
-from warga.data_rights.registry import ERASED_USER_ID
 from warga.errors import FieldError, Invalid, TooManyRequests, WrongScope
 from warga.intake.models import ReportIndex
 from warga.organization.models import OrganizationAction, PositionKind
 from warga.organization.services import organization_event_record
+from warga.personal_data_registry import ERASED_USER_ID
 from warga.privacy.models import IdentityView, PrivacySettings
 from warga.privacy.selectors import privacy_settings_current
 from warga.reports.errors import ReportInvalid, ReportNotFound

@@ -18,7 +18,6 @@ from tenants.models import Government
 from tests.personas import membership_in, verified_user, with_totp
 from warga.access.policy import ActionForbidden
 from warga.accounts.models import User
-from warga.data_rights.registry import ERASED_USER_ID
 from warga.organization import personal_data, services
 from warga.organization.errors import (
     InvitationEmailMismatch,
@@ -49,6 +48,7 @@ from warga.organization.services import (
     unit_create,
     unit_rename,
 )
+from warga.personal_data_registry import ERASED_USER_ID
 from warga.web.ratelimit import Limit
 
 BANDUNG_ORIGIN = "http://kota-bandung.localhost"

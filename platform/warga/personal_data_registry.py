@@ -4,6 +4,10 @@ A `public` contributor runs once, in the public schema. A `tenant` contributor r
 ready government's schema. Apps register in their AppConfig.ready(); the export and the
 deletion (warga.data_rights.services) only ever go through this list, so an app that keeps
 personal data and does not register is the one place to look when a search finds leftovers.
+
+It sits beside `warga.errors`, below every app, because every app registers here and
+`warga.data_rights` in turn needs some of them (the account, its sessions): inside
+`data_rights` it made each of those a cycle.
 """
 
 from __future__ import annotations
