@@ -15,7 +15,7 @@ from django.db import transaction
 from tenants.context import government_context
 from tenants.models import Government
 from tests.personas import membership_in, verified_user
-from tests.warga.privacy.search import occurrences
+from tests.warga.data_rights.search import occurrences
 from warga.accounts.models import User
 from warga.data_rights.models import DataRequest
 from warga.data_rights.services import account_delete_start, subject_digest

@@ -1,4 +1,4 @@
-"""Reads of the access app."""
+"""Reads of the access app: a government's API keys."""
 
 from __future__ import annotations
 

@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 EXPORT_FILENAME = "data-pribadi.json"
 # Exports are stored here under random names; only the owner's download view hands them out.
+# The folder keeps the app's first name: the daily maintenance looks here for files left behind.
 EXPORT_FOLDER = "personaldata/exports"
 # A request still open after this long has lost its task (broker down at the time, a worker
 # gone for good): the daily maintenance sends it again.

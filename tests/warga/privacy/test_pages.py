@@ -108,7 +108,7 @@ def test_deleting_needs_the_password_again_and_the_typed_confirmation(db: None) 
     done = browser.post("/akun/data/hapus/", {"konfirmasi": "HAPUS"}, HTTP_HOST="localhost")
     assert done["Location"] == "/akun/data/dihapus/"
     assert "_auth_user_id" not in browser.session
-    # Closed at once; erased by the task (tests/warga/privacy/test_data_requests.py).
+    # Closed at once; erased by the task (tests/warga/data_rights/test_data_requests.py).
     assert User.objects.get(pk=citizen.pk).is_active is False
     request = DataRequest.objects.get()
     assert (request.kind, request.status) == ("delete", "pending")

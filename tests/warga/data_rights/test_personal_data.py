@@ -17,7 +17,7 @@ from django.test import Client
 from tenants.context import government_context
 from tenants.models import Government
 from tests.personas import PASSWORD, membership_in, verified_user, with_totp
-from tests.warga.privacy.search import occurrences
+from tests.warga.data_rights.search import occurrences
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from warga.accounts.models import User
 from warga.data_rights.models import DataRequest

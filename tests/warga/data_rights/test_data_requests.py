@@ -30,8 +30,8 @@ from tenants.models import Government
 from tenants.selectors import governments_ready
 from tests.personas import PASSWORD, membership_in, verified_user
 from tests.unchanged import assert_nothing_changed
+from warga import personal_data_registry as registry
 from warga.accounts.models import User
-from warga.data_rights import registry
 from warga.data_rights.models import DataRequest, DataRequestPart
 from warga.data_rights.services import (
     EXPORT_FOLDER,
