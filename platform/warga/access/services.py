@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Government
+from tenants.scope import any_scope
 from warga.access.apikeys import api_key_generate, api_key_hash
 from warga.access.models import ApiKey, ApiScope
 from warga.access.policy import Action, policy_require
@@ -38,6 +39,7 @@ class IssuedApiKey:
     raw: str
 
 
+@any_scope
 def api_key_create(*, government: Government, name: str, scopes: list[str], acting_user: User | None) -> IssuedApiKey:
     """Make a key for `government` with `scopes`, acting through a new service account.
 
@@ -70,6 +72,7 @@ def api_key_create(*, government: Government, name: str, scopes: list[str], acti
     return IssuedApiKey(key=key, raw=raw)
 
 
+@any_scope
 def api_key_revoke(*, key_id: int, government: Government, acting_user: User | None) -> ApiKey:
     """Revoke one of `government`'s keys; refused at once on every host from then on. A key of
     another government is ApiKeyNotFound, as if it did not exist."""
@@ -87,6 +90,7 @@ def api_key_revoke(*, key_id: int, government: Government, acting_user: User | N
     return key
 
 
+@any_scope
 def api_key_mark_used(*, key: ApiKey) -> None:
     """Record that `key` was just used, at most once per WARGA_API_KEY_LAST_USED_SECONDS: a
     busy integrator must not turn every read into a write."""

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Government
+from tenants.scope import any_scope, tenant_scoped_to
 from warga.accounts.models import User
 from warga.errors import Conflict, FieldError, Invalid
 from warga.notifications_public.models import NotificationGovernment, PushSubscription
@@ -43,6 +44,7 @@ def _base64url(value: str) -> bytes | None:
         return None
 
 
+@any_scope
 def push_service_allowed(host: str) -> bool:
     host = host.lower().rstrip(".")
     return any(host == allowed or host.endswith(f".{allowed}") for allowed in settings.WARGA_PUSH_SERVICE_HOSTS)
@@ -72,6 +74,7 @@ def _keys_check(*, p256dh: str, auth: str) -> None:
         raise PushSubscriptionInvalid("keys.auth", "Kunci auth harus 16 bita dalam base64url.")
 
 
+@any_scope
 def push_subscription_save(
     *, user: User, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
 ) -> tuple[PushSubscription, bool]:
@@ -99,21 +102,25 @@ def push_subscription_save(
     )
 
 
+@any_scope
 def push_subscription_delete(*, user: User, endpoint: str) -> bool:
     """Remove `user`'s subscription with this endpoint; False when they have none such."""
     deleted, _ = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
     return deleted > 0
 
 
+@any_scope
 def push_subscription_gone(*, subscription_id: int) -> None:
     """The push service answered 404/410: the browser dropped the subscription for good."""
     PushSubscription.objects.filter(pk=subscription_id).delete()
 
 
+@any_scope
 def push_subscription_used(*, subscription_id: int) -> None:
     PushSubscription.objects.filter(pk=subscription_id).update(last_sent_at=timezone.now())
 
 
+@tenant_scoped_to("government")
 def notification_governments_note(*, user_ids: Iterable[uuid.UUID], government: Government) -> None:
     """Record that `government` holds notifications for these people (once each; a repeat
     adds nothing and locks nothing, so a flood of notifications does not queue on these rows).
