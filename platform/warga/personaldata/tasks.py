@@ -1,6 +1,6 @@
-"""Tasks of data-subject requests. Public scope: they read the registry and the account in
-`public` and visit each government themselves, so they always run in `public`, whichever
-schema a sender happened to be in."""
+"""Tasks of data-subject requests: they read the registry and the account in `public` and
+visit each government themselves, so they run in `public` (PublicTask), whichever schema a
+sender happened to be in."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from celery import shared_task
 
-from tenants.context import public_context
+from tenants.tasks import PublicTask
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +18,7 @@ MAX_RETRIES = 8
 
 @shared_task(
     bind=True,
+    base=PublicTask,
     name="personaldata.request_run",
     acks_late=True,
     max_retries=MAX_RETRIES,
@@ -32,25 +33,25 @@ def data_request_run_task(self: Any, *, request_id: int) -> str:
     # Imported here: the services queue this task, so they import this module first.
     from warga.personaldata.services import data_request_fail, data_request_run
 
-    with public_context():
-        try:
-            request = data_request_run(request_id=request_id)
-        except Exception as error:
-            if self.request.retries >= MAX_RETRIES:
-                logger.exception("data request %s failed after %d tries", request_id, MAX_RETRIES + 1)
-                data_request_fail(request_id=request_id)
-                raise
-            raise self.retry(exc=error, countdown=min(600, 10 * 2**self.request.retries)) from error
+    try:
+        request = data_request_run(request_id=request_id)
+    except Exception as error:
+        if self.request.retries >= MAX_RETRIES:
+            logger.exception("data request %s failed after %d tries", request_id, MAX_RETRIES + 1)
+            data_request_fail(request_id=request_id)
+            raise
+        raise self.retry(exc=error, countdown=min(600, 10 * 2**self.request.retries)) from error
     return request.status if request is not None else "unknown"
 
 
-@shared_task(name="personaldata.requests_maintain", acks_late=True, time_limit=600, soft_time_limit=540)
+@shared_task(
+    base=PublicTask, name="personaldata.requests_maintain", acks_late=True, time_limit=600, soft_time_limit=540
+)
 def data_requests_maintain_task() -> dict[str, int]:
     """Daily (beat): delete expired export files, send again requests whose task was lost."""
     from warga.personaldata.services import data_requests_maintain
 
-    with public_context():
-        done = data_requests_maintain()
+    done = data_requests_maintain()
     return {
         "exports_deleted": done.exports_deleted,
         "files_orphaned": done.files_orphaned,
