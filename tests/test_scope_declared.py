@@ -9,12 +9,27 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from config.celery import app as celery_app
+from tenants.context import government_context
+from tenants.errors import WrongScope
+from tenants.models import Government
 from tenants.scope import Scope, public_scoped, scope_of
 from tenants.tasks import AnySchemaTask, PublicTask, TenantRequiredTask
+from warga.accounts.models import User
+from warga.billing.services import billing_details_set, stripe_event_record
+from warga.notifications.services import channel_preference_set
+from warga.personaldata.services import account_delete_start, data_request_export_start
+from warga.privacy.services import privacy_settings_update
+from warga.webhooks.services import endpoint_create
+from warga.workcalendar.services import office_hours_set
+
+from .unchanged import assert_nothing_changed
 
 WARGA = Path(__file__).resolve().parents[1] / "platform" / "warga"
 
@@ -119,3 +134,61 @@ def test_the_module_walk_would_catch_an_undeclared_function() -> None:
         setattr(module, function.__name__, function)
     module.imported = importlib.import_module  # type: ignore[attr-defined]
     assert _undeclared_functions(module) == ["warga.example.services.example_create"]
+
+
+# The declarations hold: a service called in the wrong schema is refused before it reads or
+# writes anything.
+
+
+def _tenant_services_called_in_public(citizen: User) -> list[Callable[[], object]]:
+    return [
+        lambda: endpoint_create(name="Dinas", url="https://hooks.example.org/warga", events=["report.created"]),
+        lambda: channel_preference_set(user_id=citizen.pk, email=True, sms=False),
+        lambda: office_hours_set(weekday=0, opens_at=None, closes_at=None),
+        lambda: privacy_settings_update(dpo_name="Petugas", dpo_email="dpo@example.org"),
+    ]
+
+
+def test_tenant_scoped_services_called_in_public_are_refused_with_nothing_written(
+    citizen: User, bandung: Government
+) -> None:
+    for call in _tenant_services_called_in_public(citizen):
+        with assert_nothing_changed(bandung), pytest.raises(WrongScope, match="inside a government's schema"):
+            call()
+
+
+def test_public_scoped_services_called_in_a_government_s_schema_are_refused_with_nothing_written(
+    citizen: User, bandung: Government
+) -> None:
+    calls: list[Callable[[], object]] = [
+        lambda: stripe_event_record(payload={"id": "evt_scope", "type": "invoice.paid", "data": {"object": {}}}),
+        lambda: data_request_export_start(user=citizen),
+        lambda: account_delete_start(user=citizen),
+    ]
+    for call in calls:
+        with (
+            assert_nothing_changed(bandung),
+            government_context(bandung),
+            pytest.raises(WrongScope, match="runs in the public schema, not in 'gov_32_73'"),
+        ):
+            call()
+
+
+def test_a_service_for_one_government_called_in_another_s_schema_is_refused_with_nothing_written(
+    citizen: User, bandung: Government, jakarta: Government
+) -> None:
+    with (
+        assert_nothing_changed(bandung, jakarta),
+        government_context(bandung),
+        pytest.raises(WrongScope, match="runs in 'gov_31', not in 'gov_32_73'"),
+    ):
+        billing_details_set(
+            government=jakarta,
+            acting_user=citizen,
+            npwp="01.234.567.8-901.000",
+            billing_name="Pemerintah Provinsi DKI Jakarta",
+            address_line="Jl. Medan Merdeka Selatan 8-9",
+            address_city="Jakarta Pusat",
+            address_postal_code="10110",
+            address_province="DKI Jakarta",
+        )

@@ -6,23 +6,27 @@ import uuid
 from django.db.models import Count
 from django.utils import timezone
 
+from tenants.scope import public_scoped
 from warga.personaldata.models import DataRequest, DataRequestKind, DataRequestStatus
 
 # UU 27/2022 gives the controller 3x24 hours to act on a data subject's request.
 DEADLINE = datetime.timedelta(hours=72)
 
 
+@public_scoped
 def data_requests_overdue(*, now: datetime.datetime | None = None) -> list[DataRequest]:
     """Requests still open after the deadline, oldest first."""
     cutoff = (now or timezone.now()) - DEADLINE
     return list(DataRequest.objects.filter(completed_at__isnull=True, requested_at__lt=cutoff).order_by("requested_at"))
 
 
+@public_scoped
 def data_requests_for(*, user_id: uuid.UUID) -> list[DataRequest]:
     """The person's requests, newest first, each with `governments_done` (its progress)."""
     return list(DataRequest.objects.filter(user_id=user_id).annotate(governments_done=Count("parts")))
 
 
+@public_scoped
 def data_request_export_for_owner(
     *, user_id: uuid.UUID, request_id: int, now: datetime.datetime | None = None
 ) -> DataRequest | None:

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
+from tenants.scope import any_scope, public_scoped
 from tenants.selectors import governments_ready
 from tenants.tasks import send_on_commit
 from warga.accounts.models import User
@@ -51,6 +52,7 @@ EXPORT_FOLDER = "personaldata/exports"
 STALE_AFTER = datetime.timedelta(hours=1)
 
 
+@any_scope
 def subject_digest(user_id: uuid.UUID) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()
 
@@ -81,6 +83,7 @@ class DataExportTooSoon(TooManyRequests):
         )
 
 
+@public_scoped
 def data_request_export_start(*, user: User) -> DataRequest:
     """Log an export request and queue its task once the transaction commits.
 
@@ -109,6 +112,7 @@ def data_request_export_start(*, user: User) -> DataRequest:
     return request
 
 
+@public_scoped
 def account_delete_start(*, user: User) -> DataRequest:
     """Close the account now and queue its erasure.
 
@@ -152,6 +156,7 @@ def _governments_left(request: DataRequest) -> list[Government]:
     return list(governments_ready().exclude(pk__in=done).order_by("code", "slug"))
 
 
+@public_scoped
 def data_request_run(*, request_id: int) -> DataRequest | None:
     """Carry out a logged request: every ready government's part, then the public part and
     the completion (for an export, the ZIP in storage; for a deletion, the account itself).
@@ -251,6 +256,7 @@ def _files_delete(names: list[str]) -> None:
         default_storage.delete(name)
 
 
+@public_scoped
 def data_request_fail(*, request_id: int) -> None:
     """Mark an open request failed once its task gave up; the daily maintenance sends it
     again (the work done so far is kept), and the overdue list shows it until it is done."""
@@ -264,6 +270,7 @@ class Maintenance:
     requests_resent: int
 
 
+@public_scoped
 def data_requests_maintain(*, now: datetime.datetime | None = None) -> Maintenance:
     """Daily: delete export ZIPs past their time (and any file no request names), and send
     again the task of every request open longer than an hour. Idempotent."""
