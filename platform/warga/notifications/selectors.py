@@ -10,10 +10,12 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from tenants.context import government_context
+from tenants.scope import any_scope, public_scoped, tenant_scoped
 from warga.notifications.models import Channel, ChannelPreference, Notification
 from warga.notifications_public.selectors import governments_with_notifications_for
 
 
+@tenant_scoped
 def notifications_for_user(*, user_id: uuid.UUID, unread_only: bool = False) -> QuerySet[Notification]:
     """The person's in-app notifications, newest first (email/SMS rows are delivery records)."""
     rows = Notification.objects.filter(recipient_id=user_id, channel=Channel.IN_APP)
@@ -22,15 +24,18 @@ def notifications_for_user(*, user_id: uuid.UUID, unread_only: bool = False) -> 
     return rows.order_by("-created_at", "-id")
 
 
+@tenant_scoped
 def notifications_unread_count(*, user_id: uuid.UUID) -> int:
     return Notification.objects.filter(recipient_id=user_id, channel=Channel.IN_APP, read_at__isnull=True).count()
 
 
+@tenant_scoped
 def channel_preference_for(*, user_id: uuid.UUID) -> ChannelPreference:
     """The stored choice, or the defaults (email on, the others off) unsaved."""
     return ChannelPreference.objects.filter(user_id=user_id).first() or ChannelPreference(user_id=user_id)
 
 
+@any_scope
 def notification_channels_offered() -> tuple[Channel, ...]:
     """The channels this installation can deliver on: in-app and email always; SMS, WhatsApp
     and web push when their sender is configured (config.settings, Notification channels)."""
@@ -59,6 +64,7 @@ class CitizenNotificationsPage:
     next_offset: int | None
 
 
+@public_scoped
 def notifications_of_citizen(*, user_id: uuid.UUID, limit: int = 20, offset: int = 0) -> CitizenNotificationsPage:
     """The person's in-app notifications in every government that may hold some, newest first.
 
@@ -90,6 +96,7 @@ def notifications_of_citizen(*, user_id: uuid.UUID, limit: int = 20, offset: int
     return CitizenNotificationsPage(items=tuple(page), unread=unread, next_offset=offset + limit if more else None)
 
 
+@tenant_scoped
 def notifications_of_report(*, report_id: int) -> QuerySet[Notification]:
     """Everyone told about a report of the current schema, on every channel, oldest first:
     the officials' answer to "who was notified and when"."""

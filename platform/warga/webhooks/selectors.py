@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from tenants.scope import tenant_scoped
 from warga.webhooks.models import Delivery, Endpoint
 
 DELIVERIES_SHOWN = 50
 
 
+@tenant_scoped
 def endpoints_list() -> QuerySet[Endpoint]:
     return Endpoint.objects.select_related("unit").order_by("name", "id")
 
 
+@tenant_scoped
 def endpoint_get(*, endpoint_id: int) -> Endpoint | None:
     return Endpoint.objects.select_related("unit").filter(pk=endpoint_id).first()
 
 
+@tenant_scoped
 def deliveries_list(*, endpoint_id: int | None = None, limit: int = DELIVERIES_SHOWN) -> list[Delivery]:
     """The latest deliveries, newest first, with their endpoint (one query)."""
     rows = Delivery.objects.select_related("endpoint").order_by("-created_at", "-id")
@@ -26,5 +30,6 @@ def deliveries_list(*, endpoint_id: int | None = None, limit: int = DELIVERIES_S
     return list(rows[:limit])
 
 
+@tenant_scoped
 def delivery_get(*, delivery_id: int) -> Delivery | None:
     return Delivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
