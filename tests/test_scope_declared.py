@@ -23,8 +23,8 @@ from tenants.scope import Scope, public_scoped, scope_of
 from tenants.tasks import AnySchemaTask, PublicTask, TenantRequiredTask
 from warga.accounts.models import User
 from warga.billing.services import billing_details_set, stripe_event_record
-from warga.notifications.services import channel_preference_set
 from warga.data_rights.services import account_delete_start, data_request_export_start
+from warga.notifications.services import channel_preference_set
 from warga.privacy.services import privacy_settings_update
 from warga.webhooks.services import endpoint_create
 from warga.workcalendar.services import office_hours_set
