@@ -24,8 +24,9 @@ from warga.access.middleware import CENTRAL_SESSION_KEY
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.organization.models import Membership
+from warga.outbox.models import OutboxEvent
 from warga.privacy.models import IdentityView
-from warga.reports.models import OutboxEvent, Report, ReportEvent, TrackingCounter
+from warga.reports.models import Report, ReportEvent, TrackingCounter
 
 REASON = "Perlu konfirmasi lokasi langsung kepada pelapor."
 

@@ -18,7 +18,8 @@ from warga.intake.services import report_support, report_transfer
 from warga.national.models import RelayBatch, RelaySource, ReportFact, Rollup
 from warga.national.selectors import relay_freshness, relays_stalled
 from warga.national.services import RelayEventInvalid, national_day, relay_drain
-from warga.reports.models import OutboxEvent, Report
+from warga.outbox.models import OutboxEvent
+from warga.reports.models import Report
 from warga.reports.services import report_transition
 
 
