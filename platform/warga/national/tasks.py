@@ -11,7 +11,7 @@ from celery import shared_task
 from django.db import connection
 
 from tenants.selectors import governments_ready
-from tenants.tasks import TenantRequiredTask, send_into_each
+from tenants.tasks import PublicTask, TenantRequiredTask, send_into_each
 from warga.national.services import relay_drain, surges_flag
 from warga.outbox.selectors import governments_with_pending_relay
 
@@ -33,7 +33,7 @@ def national_relay_drain(self: Any) -> int:
     return relay_drain(government=connection.tenant).events  # type: ignore[attr-defined]
 
 
-@shared_task(name="national.relay_sweep", ignore_result=True, time_limit=120, soft_time_limit=100)
+@shared_task(base=PublicTask, name="national.relay_sweep", ignore_result=True, time_limit=120, soft_time_limit=100)
 def national_relay_sweep(jitter_seconds: int = 5) -> int:
     """Public scope, from beat: the relay's backstop. Sends `national.relay_drain` into each
     ready government whose outbox holds unrelayed events (a nudge lost with a broker outage),
@@ -45,7 +45,7 @@ def national_relay_sweep(jitter_seconds: int = 5) -> int:
     return len(pending)
 
 
-@shared_task(name="national.surges_flag", ignore_result=True, time_limit=120, soft_time_limit=100)
+@shared_task(base=PublicTask, name="national.surges_flag", ignore_result=True, time_limit=120, soft_time_limit=100)
 def national_surges_flag() -> int:
     """Public scope, one run for the whole country (beat, not the per-government dispatcher):
     flag new surges in the read model and notify; returns how many flags are new. Idempotent:

@@ -9,14 +9,17 @@ from collections.abc import Iterable
 from django.db import connection
 
 from tenants.models import Government
+from tenants.scope import public_scoped, tenant_scoped
 from warga.outbox.models import OutboxEvent
 
 
+@tenant_scoped
 def outbox_pending(*, limit: int) -> list[OutboxEvent]:
     """The oldest `limit` events not yet relayed, in id order (the order they were written)."""
     return list(OutboxEvent.objects.filter(relayed_at__isnull=True).order_by("id")[:limit])
 
 
+@tenant_scoped
 def outbox_first_pending_id() -> int | None:
     """The id of the oldest event not yet relayed, or None when the outbox is drained."""
     return OutboxEvent.objects.filter(relayed_at__isnull=True).order_by("id").values_list("id", flat=True).first()
@@ -26,6 +29,7 @@ def outbox_first_pending_id() -> int | None:
 PENDING_PROBE_CHUNK = 200
 
 
+@public_scoped
 def governments_with_pending_relay(governments: Iterable[Government]) -> list[Government]:
     """Those of `governments` whose outbox holds events not yet relayed.
 

@@ -16,6 +16,7 @@ from django.core.cache import caches
 from django.db import transaction
 
 from tenants.context import current_schema
+from tenants.scope import any_scope, tenant_scoped
 from warga.outbox.models import OutboxEvent
 from warga.webhooks.services import webhooks_report_event
 
@@ -31,6 +32,7 @@ RELAY_TASK_NAME = "national.relay_drain"
 RELAY_NUDGE_SECONDS = 1
 
 
+@any_scope
 def relay_nudge(*, schema: str) -> None:
     """Send the relay of `schema` once per RELAY_NUDGE_SECONDS window; never raises (the
     change is committed and beat's next pass relays it)."""
@@ -42,6 +44,7 @@ def relay_nudge(*, schema: str) -> None:
         logger.warning("could not nudge the national relay of %s; beat's next pass will relay it", schema)
 
 
+@tenant_scoped
 def outbox_write(**fields: Any) -> OutboxEvent:
     """Write an outbox event in the caller's transaction, with the government's webhook
     deliveries of the same change (warga.webhooks); nudge the relay after it commits."""
@@ -52,6 +55,7 @@ def outbox_write(**fields: Any) -> OutboxEvent:
     return event
 
 
+@tenant_scoped
 def outbox_mark_relayed(*, event_ids: Iterable[int], at: datetime) -> int:
     """Mark the events `event_ids` applied at `at`, in the relay's batch transaction; returns
     how many rows were marked."""

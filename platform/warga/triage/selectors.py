@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from tenants.models import Government, Level
+from tenants.scope import any_scope, tenant_scoped
 from warga.regions.models import Province, Regency, Village
 from warga.reports.lifecycle import OPEN_STATUSES, Status
 from warga.reports.models import Report, ReportEvent
@@ -122,6 +123,7 @@ def _desk_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return results
 
 
+@tenant_scoped
 def triage_queue(
     *,
     province_code: str | None = None,
@@ -150,6 +152,7 @@ def triage_queue(
     return TriagePage(count=count, page=page, page_size=page_size, results=_desk_items(rows))
 
 
+@tenant_scoped
 def triage_report(*, tracking_number: str) -> dict[str, Any] | None:
     """One open report at the desk as the queue shows it, with what the desk needs to decide:
     its description, its place by name, the ready governments of its province (where it can
@@ -183,6 +186,7 @@ def triage_report(*, tracking_number: str) -> dict[str, Any] | None:
     }
 
 
+@any_scope
 def offers_for(*, government: Government, status: str | None = OfferStatus.PENDING) -> list[Offer]:
     """Offers made to `government` (pending by default), oldest first: one query."""
     offers = Offer.objects.filter(government=government)
@@ -191,6 +195,7 @@ def offers_for(*, government: Government, status: str | None = OfferStatus.PENDI
     return list(offers.order_by("offered_at", "id"))
 
 
+@any_scope
 def offers_with_places(*, government: Government, status: str | None = OfferStatus.PENDING) -> list[dict[str, Any]]:
     """`offers_for` with each offer's kecamatan and village by name, for the offers page:
     three queries however many offers."""

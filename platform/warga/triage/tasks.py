@@ -10,7 +10,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from tenants.models import Government
-from tenants.tasks import TenantRequiredTask
+from tenants.tasks import PublicTask, TenantRequiredTask
 from warga.triage.services import offers_for_government, offers_remind
 
 
@@ -35,7 +35,7 @@ def triage_offers_for_government(government_id: int) -> int:
     return offers_for_government(government=government)
 
 
-@shared_task(name="national.offers_remind", ignore_result=True, time_limit=300, soft_time_limit=270)
+@shared_task(base=PublicTask, name="national.offers_remind", ignore_result=True, time_limit=300, soft_time_limit=270)
 def triage_offers_remind() -> int:
     """Public scope, once for the country (beat, daily): remind each ready government's deciders
     of offers still pending, at most once a week per person; returns how many governments."""

@@ -195,9 +195,9 @@ def test_a_transfer_keeps_one_fact_whatever_order_the_governments_relay_in(
 
 
 def test_relay_refuses_to_run_outside_the_governments_schema(bandung: Government, jakarta: Government) -> None:
-    with pytest.raises(RuntimeError, match="runs in its schema"):
+    with pytest.raises(RuntimeError, match=f"runs in '{bandung.schema_name}', not in 'public'"):
         relay_drain(government=bandung)
-    with government_context(jakarta), pytest.raises(RuntimeError, match="runs in its schema"):
+    with government_context(jakarta), pytest.raises(RuntimeError, match=f"runs in '{bandung.schema_name}'"):
         relay_drain(government=bandung)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tenants.scope import any_scope
 from warga.national.histograms import histogram_median
 from warga.national.models import (
     DurationMeasure,
@@ -34,6 +35,7 @@ def _duration_medians(*, scope: NationalScope, start: date, end: date) -> dict[s
     return {measure: histogram_median(pairs) for measure, pairs in counts.items()}
 
 
+@any_scope
 def dashboard_kpis(*, scope: NationalScope, start: date, end: date) -> dict[str, Any]:
     """KPIs of reports created from `start` to `end` (national days, inclusive), from the
     roll-ups' per-region sums alone (docs/decisions/0066, 0080): no fact is read."""
@@ -71,6 +73,7 @@ def dashboard_kpis(*, scope: NationalScope, start: date, end: date) -> dict[str,
     }
 
 
+@any_scope
 def dashboard_breakdown(
     *, scope: NationalScope, start: date, end: date, level: str, parent_code: str | None = None
 ) -> list[dict[str, Any]]:
@@ -105,6 +108,7 @@ def dashboard_breakdown(
     ]
 
 
+@any_scope
 def dashboard_by_category(*, scope: NationalScope, start: date, end: date) -> list[dict[str, Any]]:
     """Counts per category and type, largest first."""
     where, params = scope.rollup_where()
@@ -119,6 +123,7 @@ def dashboard_by_category(*, scope: NationalScope, start: date, end: date) -> li
     )
 
 
+@any_scope
 def dashboard_series(*, scope: NationalScope, start: date, end: date) -> list[dict[str, Any]]:
     """Reports created per national day, every day of the period (zero days included)."""
     where, params = scope.rollup_where("r.")

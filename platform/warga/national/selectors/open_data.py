@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from tenants.scope import any_scope
 from warga.national.models import (
     ReportFact,
 )
@@ -40,6 +41,7 @@ EXPORT_COLUMNS = (
 )
 
 
+@any_scope
 def open_data_cells(*, start: date, end: date) -> list[dict[str, Any]]:
     """Reports per kabupaten/kota x category x month, for everyone. A cell under
     OPEN_DATA_MIN_CELL reports is published as suppressed, without its count."""
@@ -65,6 +67,7 @@ def open_data_cells(*, start: date, end: date) -> list[dict[str, Any]]:
     ]
 
 
+@any_scope
 def facts_for_export(*, scope: NationalScope, start: date, end: date) -> Iterator[tuple[Any, ...]]:
     """Facts of the period, oldest first, fetched from a server-side cursor in chunks so an
     export of millions of rows holds only one chunk in memory."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 
+from tenants.scope import any_scope
 from warga.national.models import (
     RegionLevel,
 )
@@ -31,6 +32,7 @@ def _per_100k(count: int, population: int) -> float:
     return round(count * PER_INHABITANTS / population, 2)
 
 
+@any_scope
 def dashboard_rankings(
     *,
     scope: NationalScope,
@@ -117,6 +119,7 @@ def dashboard_rankings(
     }
 
 
+@any_scope
 def rankings_by_sla(*, rankings: dict[str, Any]) -> list[dict[str, Any]]:
     """The regions `dashboard_rankings` ranked (at least its minimum volume), ranked again by
     resolution within SLA: share of SLA steps met, then volume. Regions where no SLA step is

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tenants.models import Government, Level
+from tenants.scope import any_scope
 from warga.national.models import (
     RelayBatch,
     RelaySource,
@@ -26,6 +27,7 @@ FRESHNESS_LAG_LIMIT_SECONDS = 60.0
 RELAY_STALL_AFTER_FAILURES = 3
 
 
+@any_scope
 def relays_stalled(
     *, after_failures: int = RELAY_STALL_AFTER_FAILURES, province_code: str | None = None
 ) -> list[dict[str, Any]]:
@@ -54,6 +56,7 @@ def relays_stalled(
     ]
 
 
+@any_scope
 def relay_freshness(*, window: timedelta = FRESHNESS_WINDOW, province_code: str | None = None) -> dict[str, Any]:
     """Lag between an outbox event's creation and its application, over the relay batches
     of the last `window`: p95 weighted by events (from each batch's own p95) and the maximum;

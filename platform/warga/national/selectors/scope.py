@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connection
 
 from tenants.models import Government, Level
+from tenants.scope import any_scope
 from warga.national.models import (
     COUNTRY_CODE,
     COUNTRY_LEVEL,
@@ -60,6 +61,7 @@ class NationalScope:
         return "level = %s AND region_code = %s", [level, region]
 
 
+@any_scope
 def scope_for(*, government: Government) -> NationalScope | None:
     """The national government sees the country, a province government its own province;
     a kabupaten/kota has its own reports and no oversight view (None)."""
@@ -92,6 +94,7 @@ def _names(level: str, codes: list[str]) -> dict[str, str]:
     return dict(model.objects.filter(code__in=codes).values_list("code", "name"))
 
 
+@any_scope
 def region_names(*, level: str, codes: list[str]) -> dict[str, str]:
     """Names of provinces, regencies/cities or districts by code: one query."""
     return _names(level, codes)

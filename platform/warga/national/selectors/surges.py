@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from tenants.scope import any_scope
 from warga.national.models import (
     RegionLevel,
     SurgeFlag,
@@ -20,6 +21,7 @@ SURGE_FACTOR = 3.0
 SURGE_MIN_REPORTS = 10
 
 
+@any_scope
 def dashboard_surges(
     *,
     scope: NationalScope,
@@ -63,6 +65,7 @@ def dashboard_surges(
     ]
 
 
+@any_scope
 def surge_flags_history(*, scope: NationalScope, start: date, end: date) -> dict[str, list[dict[str, Any]]]:
     """The surges page: flags still open (newest first) and flags over whose last surging
     day falls in the period (latest first), within `scope`, each with its window and the
@@ -98,6 +101,7 @@ def _flag_rows(rows: list[SurgeFlag]) -> list[dict[str, Any]]:
     ]
 
 
+@any_scope
 def surge_flags_open(*, scope: NationalScope) -> list[dict[str, Any]]:
     """The surges flagged and not yet over, newest first, within `scope`."""
     flags = SurgeFlag.objects.filter(resolved_at__isnull=True)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
+from tenants.scope import any_scope
 from warga.national.histograms import BUCKET_SQL
 from warga.national.models import (
     COUNTRY_CODE,
@@ -28,6 +29,7 @@ LOCK_ROLLUP = 0x4E03
 LOCK_SURGE = 0x4E04
 
 
+@any_scope
 def national_day(moment: datetime) -> date:
     return moment.astimezone(NATIONAL_DAY_ZONE).date()
 
@@ -113,6 +115,7 @@ COUNTRY_DURATION_SQL = f"""
 """
 
 
+@any_scope
 def rollup_recompute(*, cells: Iterable[tuple[date, str]]) -> None:
     """Rebuild the roll-up rows, duration histograms and their per-region folds of each (day,
     province) from the facts, inside the caller's transaction. Under the cell's lock each

@@ -11,11 +11,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tenants.context import current_schema, government_context, in_public_schema
+from tenants.context import government_context
 from tenants.models import Government, Level
+from tenants.scope import any_scope, public_scoped
 from tenants.selectors import government_national
 from tenants.services import origin_for_slug
-from warga.errors import WrongScope
 from warga.national.models import (
     RegionLevel,
     SurgeFlag,
@@ -39,6 +39,7 @@ class SurgeRun:
     notified: int = 0
 
 
+@any_scope
 def seat_holders(*, government: Government, kinds: Iterable[str] | None = None) -> list[uuid.UUID]:
     """People holding, today, a seat (of `kinds`, or any) in `government`; read in its schema."""
     with government_context(government):
@@ -53,6 +54,7 @@ def seat_holders(*, government: Government, kinds: Iterable[str] | None = None) 
 SURGES_PAGE_PATH = "/pantauan/lonjakan/"
 
 
+@any_scope
 def surge_link(*, government: Government, flag_id: int) -> str:
     """The absolute address of a flag's row on `government`'s surges page, on its host and
     the port links carry (WARGA_LINK_PORT: a development server's, none in production)."""
@@ -97,6 +99,7 @@ def _surge_notify(flag: SurgeFlag, *, name: str, national: Government | None) ->
     return told
 
 
+@public_scoped
 def surges_flag(*, today: date | None = None) -> SurgeRun:
     """Record surges of the read model as flags and tell the overseers about new ones.
 
@@ -107,8 +110,6 @@ def surges_flag(*, today: date | None = None) -> SurgeRun:
     pimpinan, admin koordinator) in the same transaction, deduplicated by the flag, so a
     second run changes nothing. Runs of the task never overlap (an advisory lock).
     """
-    if not in_public_schema():
-        raise WrongScope(f"surges_flag runs in the public schema, not in {current_schema()!r}.")
     today = today or national_day(timezone.now())
     whole_country = NationalScope()
     surging: dict[tuple[str, str], dict[str, Any]] = {}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.context import current_schema
 from tenants.models import Government, Level
+from tenants.scope import tenant_scoped
 from tenants.selectors import government_national
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
@@ -37,6 +38,7 @@ class TriageDeskUnavailable(Unavailable):
     default_message = _("The national triage desk is not ready yet. Please try again later.")
 
 
+@tenant_scoped
 def triage_desk() -> Government:
     """The national government, whose schema holds the desk; must be the schema in context."""
     national = government_national()
@@ -98,6 +100,7 @@ def _offers_withdraw(tracking_number: str, *, now: datetime, keep: int | None = 
     return pending.update(status=OfferStatus.WITHDRAWN, decided_at=now)
 
 
+@tenant_scoped
 def triage_hold(*, acting_user: User, tracking_number: str, reason: str) -> TriageHold:
     """Set a report at the desk aside with a reason: it leaves the default queue view until
     released. Its pending offers are withdrawn (a held report is not offered). Raises
@@ -118,6 +121,7 @@ def triage_hold(*, acting_user: User, tracking_number: str, reason: str) -> Tria
     return hold
 
 
+@tenant_scoped
 def triage_release(*, acting_user: User, tracking_number: str, note: str = "") -> TriageHold:
     """Put a held report back in the queue. ReportInvalid when it is not held."""
     _desk_for(acting_user)
@@ -143,6 +147,7 @@ def triage_release(*, acting_user: User, tracking_number: str, note: str = "") -
     return hold
 
 
+@tenant_scoped
 def triage_assign(
     *, acting_user: User, tracking_number: str, to_government_code: str, note: str = ""
 ) -> TransferOutcome:

@@ -10,13 +10,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tenants.context import current_schema, government_context, in_public_schema
+from tenants.context import government_context
 from tenants.models import Government, Level
+from tenants.scope import any_scope, public_scoped, tenant_scoped
 from tenants.selectors import government_national
 from tenants.tasks import send_on_commit
 from warga.access.policy import GRANTS, Action, policy_require
 from warga.accounts.models import User
-from warga.errors import WrongScope
 from warga.intake.models import ReportIndex
 from warga.intake.services import TransferOutcome, report_move
 from warga.national.services import national_day, seat_holders
@@ -45,6 +45,7 @@ def _territory_column(government: Government) -> str | None:
     return None
 
 
+@any_scope
 def offers_queue_for(*, government: Government) -> None:
     """After the current transaction commits, offer the desk's pending reports to
     `government` (just made ready) in a task running in the desk's schema. Nothing is queued
@@ -99,6 +100,7 @@ def _offers_notify(*, government: Government, offers: list[tuple[int, str]], ded
     return len(recipients)
 
 
+@public_scoped
 def offers_remind(*, on: date | None = None) -> int:
     """Remind every ready government's deciders of the offers still waiting for them, once a
     week per person (ISO week of `on`, default today in WIB); returns how many governments
@@ -108,8 +110,6 @@ def offers_remind(*, on: date | None = None) -> int:
     offers were made, and a government that has just onboarded often seats its admin
     koordinator only later: run daily, this tells a newly seated decider within a day and
     nobody more than once a week. Idempotent (the week is part of the key)."""
-    if not in_public_schema():
-        raise WrongScope(f"offers_remind runs in the public schema, not in {current_schema()!r}.")
     on = on or national_day(timezone.now())
     year, week, _ = on.isocalendar()
     waiting: dict[int, list[tuple[int, str]]] = {}
@@ -129,6 +129,7 @@ def offers_remind(*, on: date | None = None) -> int:
     return reminded
 
 
+@tenant_scoped
 def offers_for_government(*, government: Government) -> int:
     """Offer `government` every open, unheld report at the desk whose village lies in its
     territory; returns how many offers were made now. Idempotent: a report is offered to a
@@ -187,6 +188,7 @@ def _offer_pending_locked(*, government: Government, offer_id: int) -> Offer:
     return offer
 
 
+@any_scope
 def offer_accept(*, acting_user: User, government: Government, offer_id: int) -> TransferOutcome:
     """`government`'s admin koordinator takes an offered report: it is transferred from the
     desk into `government`'s schema, the offer accepted and the report's other pending offers
@@ -224,6 +226,7 @@ def offer_accept(*, acting_user: User, government: Government, offer_id: int) ->
     return outcome
 
 
+@any_scope
 def offer_decline(*, acting_user: User, government: Government, offer_id: int, reason: str) -> Offer:
     """`government`'s admin koordinator declines an offered report with a reason: it stays at
     the desk, which sees the reason on the offer and in the report's audit trail."""
