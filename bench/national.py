@@ -982,8 +982,8 @@ def sweep(busy: int, repeat: int) -> dict[str, Any]:
 
     from tenants.context import government_context
     from tenants.selectors import governments_ready
-    from warga.national.selectors import governments_with_pending_relay
     from warga.national.services import relay_drain
+    from warga.outbox.selectors import governments_with_pending_relay
 
     ready = list(governments_ready())
     baseline_each = []

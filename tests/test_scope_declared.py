@@ -41,7 +41,6 @@ NOT_YET_CHECKED = (
     "warga.intake",
     "warga.organization",
     "warga.routing",
-    "warga.national",
 )
 
 TASK_BASES = (TenantRequiredTask, PublicTask, AnySchemaTask)

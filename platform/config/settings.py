@@ -77,6 +77,7 @@ SHARED_APPS = [
     "warga.taxonomy",
     "warga.intake",
     "warga.national",
+    "warga.triage",
     "warga.billing",
     "csp",
 ]
@@ -86,6 +87,7 @@ TENANT_APPS = [
     "warga.organization",
     "warga.privacy",
     "warga.reports",
+    "warga.outbox",
     "warga.workcalendar",
     "warga.routing",
     "warga.notifications",
@@ -510,7 +512,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 WARGA_RESEND_WAITING_SECONDS = env.integer("WARGA_RESEND_WAITING_SECONDS", 120, minimum=1)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # The national read model's backstop: every government's outbox drained at least this often.
-    # Each outbox write already nudges its government's relay (warga.reports.services), so this
+    # Each outbox write already nudges its government's relay (warga.outbox.services), so this
     # pass only catches what a lost nudge left: it probes every outbox in a few statements and
     # sends the relay only where events wait (national.relay_sweep, docs/performance.md).
     "national-relay": {

@@ -23,8 +23,9 @@ from tests.warga.reports.helpers import submit
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.organization.models import Membership
+from warga.outbox.models import OutboxEvent
 from warga.privacy.models import IdentityView
-from warga.reports.models import OutboxEvent, Report, ReportEvent, TrackingCounter
+from warga.reports.models import Report, ReportEvent, TrackingCounter
 from warga.web.signin import CENTRAL_SESSION_KEY
 
 REASON = "Perlu konfirmasi lokasi langsung kepada pelapor."

@@ -22,11 +22,11 @@ from tenants.models import Government, Level
 from tenants.scope import any_scope, public_scoped
 from tenants.selectors import government_national, governments_serving
 from warga.errors import Conflict, Invalid
-from warga.national.services import offers_queue_for
 from warga.organization.errors import OrganizationInvalid, OrganizationNotFound
 from warga.organization.services import admin_koordinator_invite, territory_seed
 from warga.regions.models import Province, Regency, RegencyKind
 from warga.routing.services import routing_seed_defaults
+from warga.triage.services import offers_queue_for
 from warga.workcalendar.services import workcalendar_seed_defaults
 
 # The kota/kabupaten administrasi of Jakarta are not autonomous (UU 2/2024 on DKJ, formerly

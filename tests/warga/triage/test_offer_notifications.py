@@ -12,14 +12,14 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
 from tests.personas import membership_in
-from tests.warga.national.test_offers import official
 from tests.warga.reports.helpers import submit
+from tests.warga.triage.test_offers import official
 from warga.accounts.models import User
 from warga.intake.services import report_transfer
-from warga.national.models import Offer
-from warga.national.services import offer_decline, offers_for_government, offers_remind
 from warga.notifications.models import Channel, EventKind, Notification
 from warga.notifications.services import notification_deliver
+from warga.triage.models import Offer
+from warga.triage.services import offer_decline, offers_for_government, offers_remind
 
 
 def _to_desk(bandung: Government, refuser: User) -> str:
@@ -158,7 +158,7 @@ def test_a_decider_seated_after_the_offers_is_reminded_within_a_day_and_nobody_m
     assert len(_told(bandung)) == 2
     first = Offer.objects.filter(government=bandung).order_by("pk").first()
     assert first is not None
-    offer_decline(actor=admin, government=bandung, offer_id=first.pk, reason="Bukan wilayah kami")
+    offer_decline(acting_user=admin, government=bandung, offer_id=first.pk, reason="Bukan wilayah kami")
     assert offers_remind(on=monday + datetime.timedelta(days=7)) == 1
     with government_context(bandung):
         context = (

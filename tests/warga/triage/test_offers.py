@@ -18,9 +18,12 @@ from warga.access.policy import ActionForbidden
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.services import report_transfer
-from warga.national.models import Offer, OfferStatus
-from warga.national.selectors import offers_for, triage_queue
-from warga.national.services import (
+from warga.onboarding.services import government_provision, plan_for_codes
+from warga.reports.errors import ReportInvalid
+from warga.reports.models import Report, ReportEvent
+from warga.triage.models import Offer, OfferStatus
+from warga.triage.selectors import offers_for, triage_queue
+from warga.triage.services import (
     OfferNotFound,
     offer_accept,
     offer_decline,
@@ -28,9 +31,6 @@ from warga.national.services import (
     triage_assign,
     triage_hold,
 )
-from warga.onboarding.services import government_provision, plan_for_codes
-from warga.reports.errors import ReportInvalid
-from warga.reports.models import Report, ReportEvent
 
 
 def in_bogor(**fields: Any) -> str:
@@ -63,7 +63,7 @@ def test_a_newly_ready_government_is_offered_the_waiting_reports_of_its_territor
     waiting = [in_bogor(), in_bogor(category_code="sampah")]
     held = in_bogor()
     with government_context(national):
-        triage_hold(actor=overseer, tracking_number=held, reason="Lokasi diragukan")
+        triage_hold(acting_user=overseer, tracking_number=held, reason="Lokasi diragukan")
 
     # Kabupaten Bogor joins: provisioning marks it ready, then the offers follow in a task.
     (planned,) = plan_for_codes(codes=["32.01"])
@@ -121,7 +121,7 @@ def test_accepting_moves_the_report_in_and_withdraws_its_other_offers(
     )
     admin = official(bandung)
 
-    outcome = offer_accept(actor=admin, government=bandung, offer_id=offer.pk)
+    outcome = offer_accept(acting_user=admin, government=bandung, offer_id=offer.pk)
 
     assert (outcome.to_government.code, outcome.status) == ("32.73", "received")
     assert ReportIndex.objects.get(tracking_number=number).government_id == bandung.pk
@@ -133,7 +133,7 @@ def test_accepting_moves_the_report_in_and_withdraws_its_other_offers(
     elsewhere.refresh_from_db()
     assert (offer.status, elsewhere.status) == (OfferStatus.ACCEPTED, OfferStatus.WITHDRAWN)
     with pytest.raises(ReportInvalid) as twice:
-        offer_accept(actor=admin, government=bandung, offer_id=offer.pk)
+        offer_accept(acting_user=admin, government=bandung, offer_id=offer.pk)
     assert twice.value.errors["offer"][0].code == "already_decided"
 
 
@@ -144,12 +144,12 @@ def test_declining_keeps_the_report_at_the_desk_with_the_reason(
     (offer,) = offers_for(government=bandung)
     admin = official(bandung)
     with pytest.raises(ReportInvalid) as no_reason:
-        offer_decline(actor=admin, government=bandung, offer_id=offer.pk, reason=" ")
+        offer_decline(acting_user=admin, government=bandung, offer_id=offer.pk, reason=" ")
     assert no_reason.value.errors["reason"][0].code == "required"
     offer.refresh_from_db()
     assert offer.status == OfferStatus.PENDING
 
-    offer_decline(actor=admin, government=bandung, offer_id=offer.pk, reason="Saluran primer milik BBWS Citarum")
+    offer_decline(acting_user=admin, government=bandung, offer_id=offer.pk, reason="Saluran primer milik BBWS Citarum")
 
     assert ReportIndex.objects.get(tracking_number=number).government_id == national.pk
     with government_context(national):
@@ -177,11 +177,11 @@ def test_jakarta_cannot_accept_or_decline_bandungs_offer(
 
     assert offers_for(government=jakarta) == []
     with pytest.raises(OfferNotFound):
-        offer_accept(actor=jakarta_admin, government=jakarta, offer_id=offer.pk)
+        offer_accept(acting_user=jakarta_admin, government=jakarta, offer_id=offer.pk)
     with pytest.raises(OfferNotFound):
-        offer_decline(actor=jakarta_admin, government=jakarta, offer_id=offer.pk, reason="bukan urusan kami")
+        offer_decline(acting_user=jakarta_admin, government=jakarta, offer_id=offer.pk, reason="bukan urusan kami")
     with pytest.raises(ActionForbidden) as not_there:
-        offer_accept(actor=jakarta_admin, government=bandung, offer_id=offer.pk)
+        offer_accept(acting_user=jakarta_admin, government=bandung, offer_id=offer.pk)
     assert not_there.value.reason == "not_official"
 
     offer.refresh_from_db()
@@ -196,7 +196,7 @@ def test_only_the_admin_koordinator_decides_an_offer(
     (offer,) = offers_for(government=bandung)
     lurah = official(bandung, "lurah")
     with pytest.raises(ActionForbidden) as refused:
-        offer_accept(actor=lurah, government=bandung, offer_id=offer.pk)
+        offer_accept(acting_user=lurah, government=bandung, offer_id=offer.pk)
     assert refused.value.reason == "position_not_allowed"
     offer.refresh_from_db()
     assert offer.status == OfferStatus.PENDING
@@ -210,11 +210,11 @@ def test_a_report_that_left_the_desk_withdraws_its_offer(
     (offer,) = offers_for(government=bandung)
     overseer = official(national, "pengawas_nasional")
     with government_context(national):
-        triage_assign(actor=overseer, tracking_number=number, to_government_code="31", note="Ternyata di DKI")
+        triage_assign(acting_user=overseer, tracking_number=number, to_government_code="31", note="Ternyata di DKI")
     offer.refresh_from_db()
     assert offer.status == OfferStatus.WITHDRAWN
     with pytest.raises(ReportInvalid) as late:
-        offer_accept(actor=official(bandung), government=bandung, offer_id=offer.pk)
+        offer_accept(acting_user=official(bandung), government=bandung, offer_id=offer.pk)
     assert late.value.errors["offer"][0].code == "already_decided"
     with government_context(bandung):
         assert not Report.objects.filter(tracking_number=number).exists()
@@ -226,7 +226,9 @@ def test_holding_a_report_withdraws_its_pending_offers(
     (offer,) = offers_for(government=bandung)
     with government_context(national):
         triage_hold(
-            actor=official(national, "pengawas_nasional"), tracking_number=refused_by_bandung, reason="Tunggu BBWS"
+            acting_user=official(national, "pengawas_nasional"),
+            tracking_number=refused_by_bandung,
+            reason="Tunggu BBWS",
         )
     offer.refresh_from_db()
     assert offer.status == OfferStatus.WITHDRAWN

@@ -15,11 +15,11 @@ from warga.access.policy import ActionForbidden
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.services import report_transfer
-from warga.national.models import Offer, OfferStatus, TriageHold
-from warga.national.selectors import triage_queue
-from warga.national.services import triage_assign, triage_hold, triage_release
 from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.models import Report, ReportEvent
+from warga.triage.models import Offer, OfferStatus, TriageHold
+from warga.triage.selectors import triage_queue
+from warga.triage.services import triage_assign, triage_hold, triage_release
 
 
 def in_bogor(**fields: object) -> str:
@@ -112,7 +112,7 @@ def test_the_queue_costs_the_same_queries_for_one_report_or_many(national: Gover
 def test_a_held_report_leaves_the_default_view_until_released(national: Government, overseer: User) -> None:
     held, other = in_bogor(), in_bogor()
     with government_context(national):
-        hold = triage_hold(actor=overseer, tracking_number=held, reason="  Menunggu kepastian status jalan  ")
+        hold = triage_hold(acting_user=overseer, tracking_number=held, reason="  Menunggu kepastian status jalan  ")
         assert hold.reason == "Menunggu kepastian status jalan"
 
     assert [number for number, _, _ in queue(national)] == [other]
@@ -126,15 +126,15 @@ def test_a_held_report_leaves_the_default_view_until_released(national: Governme
         assert trail[-1] == (overseer.pk, "Ditahan di meja triase nasional: Menunggu kepastian status jalan")
 
         with pytest.raises(ReportInvalid) as again:
-            triage_hold(actor=overseer, tracking_number=held, reason="lagi")
+            triage_hold(acting_user=overseer, tracking_number=held, reason="lagi")
         assert again.value.errors["report"][0].code == "already_held"
 
-        triage_release(actor=overseer, tracking_number=held, note="Status jalan sudah jelas")
+        triage_release(acting_user=overseer, tracking_number=held, note="Status jalan sudah jelas")
         assert ReportEvent.objects.filter(report__tracking_number=held).order_by("-id").first().note == (  # type: ignore[union-attr]
             "Penahanan di meja triase nasional dilepas: Status jalan sudah jelas"
         )
         with pytest.raises(ReportInvalid) as not_held:
-            triage_release(actor=overseer, tracking_number=held)
+            triage_release(acting_user=overseer, tracking_number=held)
         assert not_held.value.errors["report"][0].code == "not_held"
     assert [number for number, _, _ in queue(national)] == [held, other]
     assert TriageHold.objects.filter(tracking_number=held, released_at__isnull=False).count() == 1
@@ -144,7 +144,7 @@ def test_a_hold_without_a_reason_is_refused_and_writes_nothing(national: Governm
     number = in_bogor()
     before = counts(national)
     with government_context(national), pytest.raises(ReportInvalid) as refused:
-        triage_hold(actor=overseer, tracking_number=number, reason="   ")
+        triage_hold(acting_user=overseer, tracking_number=number, reason="   ")
     assert refused.value.errors["reason"][0].message == "Tuliskan mengapa laporan ini ditahan di meja triase."
     assert not TriageHold.objects.exists()
     assert counts(national) == before
@@ -155,7 +155,7 @@ def test_assigning_moves_the_report_to_a_ready_government_and_closes_its_hold_an
 ) -> None:
     number = in_bogor()
     with government_context(national):
-        triage_hold(actor=overseer, tracking_number=number, reason="Cek dulu")
+        triage_hold(acting_user=overseer, tracking_number=number, reason="Cek dulu")
     offer = Offer.objects.create(
         tracking_number=number,
         government=jakarta,
@@ -169,7 +169,7 @@ def test_assigning_moves_the_report_to_a_ready_government_and_closes_its_hold_an
 
     with government_context(national):
         outcome = triage_assign(
-            actor=overseer, tracking_number=number, to_government_code="32.73", note="Jalan kota, perbatasan"
+            acting_user=overseer, tracking_number=number, to_government_code="32.73", note="Jalan kota, perbatasan"
         )
     assert (outcome.to_government.code, outcome.status) == ("32.73", "received")
     assert ReportIndex.objects.get(tracking_number=number).government_id == bandung.pk
@@ -191,11 +191,11 @@ def test_assigning_to_the_desk_itself_or_an_unknown_government_changes_nothing(
     before = counts(national)
     with government_context(national):
         with pytest.raises(ReportInvalid) as to_desk:
-            triage_assign(actor=overseer, tracking_number=number, to_government_code="NAS")
+            triage_assign(acting_user=overseer, tracking_number=number, to_government_code="NAS")
         assert to_desk.value.errors["to_government_code"][0].code == "same_government"
         with pytest.raises(ReportInvalid) as unknown:
             # Kabupaten Bogor exists in the reference data but is not on Warga.
-            triage_assign(actor=overseer, tracking_number=number, to_government_code="32.01")
+            triage_assign(acting_user=overseer, tracking_number=number, to_government_code="32.01")
         assert unknown.value.errors["to_government_code"][0].code == "unknown_government"
     assert counts(national) == before
     assert ReportIndex.objects.get(tracking_number=number).government_id == national.pk
@@ -210,9 +210,9 @@ def test_the_desk_cannot_reach_another_governments_report(
     before = counts(bandung)
     with government_context(national):
         with pytest.raises(ReportNotFound):
-            triage_hold(actor=overseer, tracking_number=number, reason="bukan milik meja")
+            triage_hold(acting_user=overseer, tracking_number=number, reason="bukan milik meja")
         with pytest.raises(ReportNotFound):
-            triage_assign(actor=overseer, tracking_number=number, to_government_code="31")
+            triage_assign(acting_user=overseer, tracking_number=number, to_government_code="31")
     assert counts(bandung) == before
     assert not TriageHold.objects.exists()
     assert ReportIndex.objects.get(tracking_number=number).government_id == bandung.pk
@@ -223,9 +223,9 @@ def test_an_official_of_another_government_cannot_work_the_desk(national: Govern
     before = counts(national)
     with government_context(national):
         with pytest.raises(ActionForbidden) as refused:
-            triage_hold(actor=jakarta_official, tracking_number=number, reason="coba")
+            triage_hold(acting_user=jakarta_official, tracking_number=number, reason="coba")
         with pytest.raises(ActionForbidden):
-            triage_assign(actor=jakarta_official, tracking_number=number, to_government_code="31")
+            triage_assign(acting_user=jakarta_official, tracking_number=number, to_government_code="31")
     assert refused.value.reason == "not_official"
     assert counts(national) == before
     assert not TriageHold.objects.exists()
