@@ -5,12 +5,14 @@ government gets no task, one with work does, and what the job would act on is ne
 from __future__ import annotations
 
 import datetime
+import itertools
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -24,9 +26,10 @@ from tenants.selectors import governments_holding
 from tenants.tasks import for_each_ready_tenant
 from tests.factories import UserFactory
 from tests.warga.reports.helpers import submit
+from tests.warga.reports.images import distinct_image
 from warga.notifications.models import DeliveryStatus, Notification
 from warga.notifications.services import notifications_resend_waiting
-from warga.reports.models import Report, ReportPhoto
+from warga.reports.models import PhotoState, Report, ReportPhoto
 from warga.reports.services import report_photos_resend_waiting
 from warga.routing.models import ReportRouting
 from warga.routing.services import escalations_run
@@ -35,6 +38,7 @@ from warga.webhooks.services import deliveries_due_send
 from warga.webhooks.tasks import webhook_deliver
 
 LONG_AGO = datetime.timedelta(days=1)
+_seeds = itertools.count(700)
 RESEND_AFTER = datetime.timedelta(seconds=settings.WARGA_RESEND_WAITING_SECONDS)
 
 
@@ -83,19 +87,12 @@ def idle(bandung: Government, jakarta: Government, national: Government) -> list
 
 
 def _photo_waiting(government: Government) -> None:
+    """A report in Kota Bandung with a photo whose task never ran (it is sent on commit)."""
+    assert government.code == "32.73"
+    photo = SimpleUploadedFile("lubang.jpg", distinct_image(next(_seeds)), content_type="image/jpeg")
+    submit(UserFactory(), photos=[photo])
     with government_context(government):
-        ReportPhoto.objects.create(
-            report=Report.objects.get(),
-            position=0,
-            path=f"{government.schema_name}/waiting.jpg",
-            width=1,
-            height=1,
-            size_bytes=1,
-            original_format="jpeg",
-            sha256="",
-            perceptual_hash="",
-            created_at=timezone.now() - LONG_AGO,
-        )
+        assert ReportPhoto.objects.filter(state=PhotoState.PROCESSING).update(created_at=timezone.now() - LONG_AGO)
 
 
 def _notification_waiting(government: Government) -> None:
