@@ -507,6 +507,19 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Periodic work on governments' data is sent through the dispatcher so each copy runs in a ready
 # government's schema (tenants.tasks.for_each_ready_tenant). One key per job: add entries, keep
 # the others.
+# Beat's fan-out jobs by task name -> a selector returning the rows the job would act on (or a
+# superset), asked of every schema in a few statements before the dispatcher sends anything: the
+# job goes only into governments holding such rows (docs/decisions/0125). None: every ready
+# government, on purpose. tests/tenants/test_fan_out_probes.py fails on a fan-out job not listed.
+WARGA_FAN_OUT_PROBES: dict[str, str | None] = {
+    "notifications.resend_waiting": "warga.notifications.selectors.notifications_waiting_for_their_task",
+    "reports.photos_resend_waiting": "warga.reports.selectors.photos_waiting_for_their_task",
+    "routing.escalate_overdue": "warga.routing.selectors.routings_overdue",
+    "webhooks.deliver_due": "warga.webhooks.selectors.deliveries_due",
+    # Daily, on the bulk queue, and its cut-off is each government's own retention period (a
+    # row in its schema): a probe would need a join, and 547 tasks a day hold up nobody.
+    "privacy.retention_apply": None,
+}
 # How long a queued notification or a waiting photo may wait for its task before the resend
 # pass sends it again, and how often that pass runs.
 WARGA_RESEND_WAITING_SECONDS = env.integer("WARGA_RESEND_WAITING_SECONDS", 120, minimum=1)

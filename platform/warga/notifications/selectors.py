@@ -3,15 +3,17 @@ citizen app on the public host) across the governments that hold some for them."
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.scope import any_scope, public_scoped, tenant_scoped
-from warga.notifications.models import Channel, ChannelPreference, Notification
+from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, Notification
 from warga.notifications_public.selectors import governments_with_notifications_for
 
 
@@ -101,3 +103,16 @@ def notifications_of_report(*, report_id: int) -> QuerySet[Notification]:
     """Everyone told about a report of the current schema, on every channel, oldest first:
     the officials' answer to "who was notified and when"."""
     return Notification.objects.filter(report_id=report_id).order_by("created_at", "id")
+
+
+@any_scope  # builds a query; beat's dispatcher runs it in every schema at once
+def notifications_waiting_for_their_task(*, older_than: datetime.timedelta | None = None) -> QuerySet[Notification]:
+    """Notifications queued longer than `older_than` (the resend interval by default) and never
+    tried: their delivery task was lost. Also beat's probe for `notifications.resend_waiting`
+    across every schema (settings.WARGA_FAN_OUT_PROBES): one table, the `notification_waiting`
+    partial index."""
+    if older_than is None:
+        older_than = datetime.timedelta(seconds=settings.WARGA_RESEND_WAITING_SECONDS)
+    return Notification.objects.filter(
+        status=DeliveryStatus.QUEUED, attempts=0, created_at__lt=timezone.now() - older_than
+    )

@@ -34,7 +34,7 @@ from warga.health.metrics import NOTIFICATIONS
 from warga.notifications.gateway import DeliveryError, gateway_idempotency_key
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
 from warga.notifications.push import PushMessage, push_send
-from warga.notifications.selectors import notification_channels_offered
+from warga.notifications.selectors import notification_channels_offered, notifications_waiting_for_their_task
 from warga.notifications.whatsapp import whatsapp_sender
 from warga.notifications_public.selectors import push_subscriptions_of, users_with_push
 from warga.notifications_public.services import (
@@ -383,11 +383,7 @@ def notifications_resend_waiting(*, older_than: datetime.timedelta, limit: int =
     from warga.notifications.tasks import notifications_deliver
 
     waiting = list(
-        Notification.objects.filter(
-            status=DeliveryStatus.QUEUED, attempts=0, created_at__lt=timezone.now() - older_than
-        )
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
+        notifications_waiting_for_their_task(older_than=older_than).order_by("id").values_list("id", flat=True)[:limit]
     )
     for start in range(0, len(waiting), RESEND_BATCH):
         send_on_commit(notifications_deliver, kwargs={"notification_ids": waiting[start : start + RESEND_BATCH]})

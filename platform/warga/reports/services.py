@@ -70,7 +70,7 @@ from warga.reports.photos import (
     photo_thumbnail,
     photos_process,
 )
-from warga.reports.selectors import report_get_for_actor, report_handling_unit_id
+from warga.reports.selectors import photos_waiting_for_their_task, report_get_for_actor, report_handling_unit_id
 from warga.reports.tasks import photo_process_task
 from warga.routing.services import (
     report_dispute_escalate,
@@ -1013,9 +1013,7 @@ def report_photos_resend_waiting(*, older_than: timedelta, limit: int = 1000) ->
     (a finished photo is left as it is), so one still in the queue does no harm."""
     _require_schema_of()
     waiting = list(
-        ReportPhoto.objects.filter(state=PhotoState.PROCESSING, created_at__lt=timezone.now() - older_than)
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
+        photos_waiting_for_their_task(older_than=older_than).order_by("id").values_list("id", flat=True)[:limit]
     )
     for photo_id in waiting:
         send_on_commit(photo_process_task, kwargs={"photo_id": photo_id})

@@ -3,10 +3,13 @@ government's endpoints and deliveries are not in it)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
 
-from tenants.scope import tenant_scoped
-from warga.webhooks.models import Delivery, Endpoint
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tenants.scope import any_scope, tenant_scoped
+from warga.webhooks.models import Delivery, DeliveryState, Endpoint
 
 DELIVERIES_SHOWN = 50
 
@@ -33,3 +36,11 @@ def deliveries_list(*, endpoint_id: int | None = None, limit: int = DELIVERIES_S
 @tenant_scoped
 def delivery_get(*, delivery_id: int) -> Delivery | None:
     return Delivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+
+
+@any_scope  # builds a query; beat's dispatcher runs it in every schema at once
+def deliveries_due(*, now: datetime.datetime | None = None) -> QuerySet[Delivery]:
+    """Pending deliveries whose time has come (their endpoint paused or not). Also beat's probe
+    for `webhooks.deliver_due` across every schema (settings.WARGA_FAN_OUT_PROBES): one table,
+    the `webhook_delivery_due` partial index."""
+    return Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now or timezone.now())

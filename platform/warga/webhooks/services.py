@@ -48,6 +48,7 @@ from warga.webhooks.models import (
     EndpointState,
     Event,
 )
+from warga.webhooks.selectors import deliveries_due
 from warga.webhooks.signing import (
     DELIVERY_HEADER,
     EVENT_HEADER,
@@ -477,9 +478,8 @@ def deliveries_due_send(*, limit: int = 500) -> int:
     from warga.webhooks.tasks import webhook_deliver
 
     due = list(
-        Delivery.objects.filter(
-            state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now(), endpoint__state=EndpointState.ACTIVE
-        )
+        deliveries_due()
+        .filter(endpoint__state=EndpointState.ACTIVE)
         .order_by("next_attempt_at")
         .values_list("id", flat=True)[:limit]
     )
