@@ -59,8 +59,8 @@ from warga.organization.models import Membership, PositionKind
 from warga.organization.selectors import membership_active_q, today_in
 from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import OPEN_STATUSES, Status
-from warga.reports.models import OutboxEvent, Report, ReportEvent
-from warga.reports.services import NATIONAL_OWNER_CODE, NOTE_MAX_LENGTH, owner_code
+from warga.reports.models import OutboxEvent, Report
+from warga.reports.services import NATIONAL_OWNER_CODE, NOTE_MAX_LENGTH, owner_code, report_audit_write
 from warga.workcalendar.models import SlaStep
 from warga.workcalendar.selectors import WorkCalendarNotConfigured, sla_target_for, working_calendar_for
 from warga.workcalendar.working_time import WorkingCalendar
@@ -657,9 +657,7 @@ def _desk_report_locked(tracking_number: str) -> Report:
 
 def _audit(report: Report, *, actor_id: uuid.UUID | None, note: str, at: datetime) -> None:
     # The status does not move; the trail still says who did what at the desk and why.
-    ReportEvent.objects.create(
-        report=report, actor_id=actor_id, from_status=report.status, to_status=report.status, note=note, at=at
-    )
+    report_audit_write(report=report, acting_user_id=actor_id, note=note, at=at)
 
 
 def _offers_withdraw(tracking_number: str, *, now: datetime, keep: int | None = None) -> int:
@@ -728,7 +726,7 @@ def triage_assign(*, actor: User, tracking_number: str, to_government_code: str,
     text = note.strip()
     with transaction.atomic():
         outcome = report_transfer(
-            actor=actor,
+            acting_user=actor,
             tracking_number=tracking_number,
             from_government=national,
             to_government_code=to_government_code.strip(),
@@ -913,7 +911,7 @@ def offer_accept(*, actor: User, government: Government, offer_id: int) -> Trans
         else:
             # The taker holds no seat at the desk: `offer.decide` above is the decision.
             outcome = report_move(
-                actor=actor,
+                acting_user=actor,
                 tracking_number=offer.tracking_number,
                 from_government=national,
                 to_government_code=government.code or "",

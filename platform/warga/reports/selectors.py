@@ -15,6 +15,7 @@ from tenants.context import current_schema, in_public_schema, tenant_connection
 from warga.access.policy import Action, ActionForbidden, policy_decide
 from warga.accounts.models import User
 from warga.errors import WrongScope
+from warga.geo import metres_between
 from warga.organization.selectors import unit_id_for_region
 from warga.reports.lifecycle import OPEN_STATUSES, Status
 from warga.reports.models import (
@@ -117,8 +118,9 @@ def reports_by_ids(*, report_ids: list[int]) -> QuerySet[Report]:
 
 
 def reporter_visible_to_officials(*, report: Report) -> bool:
-    """`anonim` hides the reporter from officials; `rahasia` shows it only to a designated role,
-    which arrives with memberships, so until then nobody on the government side sees it."""
+    """Whether officials see who sent the report with it: only for `publik`. `anonim` hides the
+    reporter from them; a `rahasia` reporter is revealed only on request, one report at a time,
+    to the seat kind the government designated (`identity.reveal`, warga.privacy)."""
     return report.privacy == Privacy.PUBLIK
 
 
@@ -162,15 +164,6 @@ class NearbyReport:
     similarity: float
 
 
-def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((phi2 - phi1) / 2) ** 2
-        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6_371_008.8 * math.asin(math.sqrt(a))
-
-
 def reports_open_nearby(
     *,
     category_code: str,
@@ -204,7 +197,7 @@ def reports_open_nearby(
     )
     found = []
     for report in candidates:
-        distance = _distance_m(latitude, longitude, report.latitude, report.longitude)
+        distance = metres_between(latitude, longitude, report.latitude, report.longitude)
         if distance <= radius_m:
             found.append(
                 NearbyReport(
