@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Floor
 
+from tenants.scope import public_scoped
 from warga.intake.models import MAP_CELL_LEVELS, MapCell, ReportIndex
 from warga.reports.errors import ReportInvalid
 from warga.reports.lifecycle import OPEN_STATUSES, Status
@@ -123,6 +124,7 @@ def _feed_rows(
     return rows
 
 
+@public_scoped
 def reports_feed(
     *,
     bbox: BoundingBox,
@@ -228,6 +230,7 @@ def _cell_degrees(bbox: BoundingBox, cells_per_side: int) -> float:
     return float(2.0 ** math.ceil(math.log2(max(side, 2.0**-12))))
 
 
+@public_scoped
 def reports_feed_grid(
     *,
     bbox: BoundingBox,
@@ -318,6 +321,7 @@ def _grid(counted: list[tuple[int, int, int, float, float]], size: float) -> Fee
     return FeedGrid(cells=cells, total=sum(cell.count for cell in cells), cell_degrees=size)
 
 
+@public_scoped
 def reports_feed_or_grid(
     *,
     bbox: BoundingBox,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tenants.context import government_context
+from tenants.scope import public_scoped
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.reporters import index_rows_of
@@ -31,6 +32,7 @@ class MyReportsPage:
     next_offset: int | None
 
 
+@public_scoped
 def reports_of_reporter(*, reporter: User, limit: int = 20, offset: int = 0) -> MyReportsPage:
     """The reporter's own reports across every government, newest first.
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from tenants.context import government_context
+from tenants.scope import any_scope, public_scoped
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.reporters import index_entry_is_reporters
@@ -91,6 +92,7 @@ class PublicReport:
     supported_by_viewer: bool = False
 
 
+@any_scope
 def hidden_from_public(*, privacy: str, status: str) -> bool:
     """A `rahasia` report, and a report its reporter withdrew, are for their reporter's eyes
     only: to anyone else their number answers exactly like a number never used."""
@@ -110,6 +112,7 @@ def _public_entry(*, tracking_number: str, viewer: User | AnonymousUser) -> tupl
     return entry, is_mine
 
 
+@public_scoped
 def report_lookup_public(*, tracking_number: str, viewer: User | AnonymousUser) -> PublicReport | None:
     """The report with this tracking number for the public lookup, or None.
 
@@ -192,6 +195,7 @@ def _reporter_moves(report: Report, timeline: tuple[TimelineEntry, ...]) -> dict
     }
 
 
+@public_scoped
 def report_photo_public(*, tracking_number: str, photo_id: int, viewer: User | AnonymousUser) -> ReportPhoto | None:
     """A photo of a report the viewer may see in the public lookup (same rule), else None."""
     found = _public_entry(tracking_number=tracking_number, viewer=viewer)

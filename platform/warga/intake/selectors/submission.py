@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tenants.context import government_context
 from tenants.models import Government, Level
+from tenants.scope import any_scope, public_scoped
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.reporters import index_rows_of
@@ -14,6 +15,7 @@ from warga.regions.selectors import VillageMatch, village_search, villages_by_co
 from warga.reports.selectors import NearbyReport, reports_by_ids, reports_open_nearby
 
 
+@any_scope
 def owner_for_village(*, regency_code: str, province_code: str) -> Government | None:
     """The government that owns reports from a village: its regency/city when ready, else its
     province when ready, else the national triage desk (None when even that is not ready)."""
@@ -30,6 +32,7 @@ def owner_for_village(*, regency_code: str, province_code: str) -> Government | 
 NEAR_POINT_DEGREES = 0.01  # about 1.1 km of latitude
 
 
+@any_scope
 def village_codes_near_point(*, latitude: float, longitude: float, limit: int = 3) -> list[str]:
     """The villages of earlier reports around a point, most reported first: what a citizen
     dropping a pin there most likely means. Only non-rahasia reports (the index keeps no point
@@ -51,6 +54,7 @@ def village_codes_near_point(*, latitude: float, longitude: float, limit: int = 
     return [code for code, _ in sorted(tally.items(), key=lambda item: (-item[1], item[0]))[:limit]]
 
 
+@any_scope
 def villages_offered(
     *, query: str, limit: int, within: str | None = None, point: tuple[float, float] | None = None
 ) -> list[tuple[VillageMatch, bool]]:
@@ -70,6 +74,7 @@ def villages_offered(
     return [(match, True) for match in near] + [(match, False) for match in rest]
 
 
+@public_scoped
 def index_for_idempotency_key(*, reporter: User, idempotency_key: str) -> ReportIndex | None:
     return (
         ReportIndex.objects.select_related("government")
@@ -78,6 +83,7 @@ def index_for_idempotency_key(*, reporter: User, idempotency_key: str) -> Report
     )
 
 
+@public_scoped
 def reports_similar_before_submit(
     *, village_code: str, category_code: str, latitude: float, longitude: float, description: str
 ) -> list[NearbyReport]:

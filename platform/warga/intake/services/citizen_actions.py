@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tenants.context import government_context
+from tenants.scope import public_scoped
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.reporters import index_entry_is_reporters
@@ -38,6 +39,7 @@ def _require_visible_to(acting_user: User, *, entry: ReportIndex) -> None:
         raise ReportNotFound()
 
 
+@public_scoped
 def report_support(*, acting_user: User, tracking_number: str) -> SupportOutcome:
     """A citizen's "saya juga" on a report they can see, in whichever schema owns it.
 
@@ -66,17 +68,20 @@ def _reporter_action(*, acting_user: User, tracking_number: str, action: str, no
     return report.status
 
 
+@public_scoped
 def report_dispute(*, acting_user: User, tracking_number: str, note: str) -> str:
     """The reporter disputes a resolution (within 7 days): the report reopens, and the
     reopening is an audit event the routing work escalates. Returns the new status."""
     return _reporter_action(acting_user=acting_user, tracking_number=tracking_number, action="dispute", note=note)
 
 
+@public_scoped
 def report_withdraw(*, acting_user: User, tracking_number: str) -> str:
     """The reporter withdraws a report within 15 minutes of sending it, before anyone acted."""
     return _reporter_action(acting_user=acting_user, tracking_number=tracking_number, action="withdraw", note="")
 
 
+@public_scoped
 def report_rate_resolution(*, acting_user: User, tracking_number: str, score: int) -> int:
     """The reporter's 1-5 rating of how their report was resolved; returns the score."""
     entry = ReportIndex.objects.select_related("government").filter(tracking_number=tracking_number).first()
@@ -88,6 +93,7 @@ def report_rate_resolution(*, acting_user: User, tracking_number: str, score: in
     return report.rating
 
 
+@public_scoped
 def report_comment_public(*, acting_user: User, tracking_number: str, body: str) -> str:
     """A citizen's comment on a report they can see, from the shared app; returns the role
     the thread shows for them (reporter or citizen)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
+from tenants.scope import public_scoped
+
 # The map cells counted again from the index in one statement (decision 0035): for a bulk load
 # of the index written with the cells' trigger disabled (the trigger costs about a millisecond a
 # row), or a check that the counts have not drifted. Writers wait for the share lock, so no row
@@ -20,6 +22,7 @@ GROUP BY 1, 2, 3, 4, 5;
 """
 
 
+@public_scoped
 def map_cells_recount() -> int:
     """Replace every map cell by the counts of the index as it is now, in one transaction
     (index writers wait until it commits); returns how many cells were written."""

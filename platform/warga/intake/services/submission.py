@@ -27,10 +27,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tenants.context import current_schema, government_context, in_public_schema
+from tenants.context import government_context
 from tenants.models import Government
+from tenants.scope import public_scoped
 from warga.accounts.models import User
-from warga.errors import FieldError, Unavailable, Unprocessable, WrongScope
+from warga.errors import FieldError, Unavailable, Unprocessable
 from warga.geo import metres_between
 from warga.health.metrics import REPORTS_SUBMITTED
 from warga.intake.models import ReportIndex
@@ -254,6 +255,7 @@ def _local_year(government: Government, now: datetime) -> int:
     return now.astimezone(ZoneInfo(government.time_zone)).year
 
 
+@public_scoped
 def report_submit(
     *,
     acting_user: User,
@@ -282,8 +284,6 @@ def report_submit(
     the same reporter returns the first submission, `replayed=True`, even when the two
     requests race: the loser's transaction rolls back (taking its tracking number with it).
     """
-    if not in_public_schema():
-        raise WrongScope(f"report_submit runs from the public schema, not {current_schema()!r}.")
     # Categories, questions, villages and owners from the process's cache: one statement.
     reference = intake_reference()
     village, category, processed, cleaned_answers = _validate(

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 
+from tenants.scope import any_scope
 from warga.access.policy import api_key_of
 from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
@@ -85,6 +86,7 @@ def _rate_limit_check(*, acting_user: User, now: datetime) -> None:
     _earlier_submission(acting_user=acting_user, idempotency_key=None, now=now)
 
 
+@any_scope
 def submission_ip_budget_spend(*, ip_key: str | None) -> int:
     """Spend one unit of the per-IP budget for new reports (`warga.access.client_ip.ip_budget_key`
     of the request); 0 when allowed, else the seconds until one frees up. Spent by every attempt,

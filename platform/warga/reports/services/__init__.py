@@ -1,7 +1,9 @@
 """Writes to reports in the current government's schema, one module per use case.
 
 Every service here runs inside one government's schema (the caller enters it with
-`tenants.context.government_context`) and refuses to run in public. Every change to a report
+`tenants.context.government_context`) and says so with a `tenants.scope` decorator, which
+refuses it anywhere else; the few that touch no table, or switch schemas themselves (the move
+between governments), are `@any_scope`. Every change to a report
 takes the acting user (`acting_user=`), runs in one transaction with the row locked, and
 leaves an audit event (`audit.report_audit_write`) and an outbox event for the national read
 model (`_outbox`).

@@ -1,5 +1,5 @@
-"""What every report service shares: the scope guard, the policy check on a locked
-report, and the status change's writes."""
+"""What every report service shares: the policy check on a locked report, and the status
+change's writes."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ import uuid
 
 from django.utils import timezone
 
-from tenants.context import current_schema, in_public_schema, tenant_connection
-from tenants.models import Government
+from tenants.context import tenant_connection
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
-from warga.errors import WrongScope
 from warga.intake.models import ReportIndex
 from warga.notifications.services import notifications_report_status_changed
 from warga.reports.lifecycle import OPEN_STATUSES, Status
@@ -23,12 +21,6 @@ from warga.routing.services import routing_report_open_set
 
 NATIONAL_OWNER_CODE = "NAS"
 NOTE_MAX_LENGTH = 2000
-
-
-def _require_schema_of(government: Government | None = None) -> None:
-    if in_public_schema() or (government is not None and current_schema() != government.schema_name):
-        expected = government.schema_name if government is not None else "a government's schema"
-        raise WrongScope(f"Report services run inside {expected}, not in {current_schema()!r}.")
 
 
 def _index_status_sync(report: Report) -> None:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenants.context import tenant_connection
+from tenants.scope import tenant_scoped
 from warga.accounts.models import User
 from warga.notifications.models import EventKind
 from warga.notifications.services import notifications_send
@@ -19,7 +20,7 @@ from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import Status
 from warga.reports.models import Report, ReportAssignment
 from warga.reports.selectors import report_handling_unit_id
-from warga.reports.services._common import NOTE_MAX_LENGTH, _apply, _require_may_act, _require_schema_of
+from warga.reports.services._common import NOTE_MAX_LENGTH, _apply, _require_may_act
 from warga.reports.services.audit import report_audit_write
 from warga.routing.services import report_routing_unit_handover
 
@@ -27,6 +28,7 @@ from warga.routing.services import report_routing_unit_handover
 ASSIGNABLE_STATUSES = frozenset({Status.VERIFIED, Status.IN_PROGRESS, Status.REOPENED})
 
 
+@tenant_scoped
 def report_assign(
     *, acting_user: User, tracking_number: str, assignee_id: uuid.UUID, note: str = ""
 ) -> ReportAssignment:
@@ -41,7 +43,6 @@ def report_assign(
     (not verified yet, no handling unit, not a field officer of the unit, note too long);
     nothing is written then.
     """
-    _require_schema_of()
     if not acting_user.is_authenticated or not acting_user.is_active:
         raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat menugaskan laporan.")
     note = note.strip()
@@ -113,6 +114,7 @@ def report_assign(
 UNIT_TRANSFERABLE_STATUSES = frozenset({Status.VERIFIED, Status.IN_PROGRESS, Status.REOPENED})
 
 
+@tenant_scoped
 def report_unit_transfer(*, acting_user: User, tracking_number: str, unit_id: int, note: str) -> Report:
     """Move a report being worked (verified, in progress or reopened) to another unit of the
     current government, saying why; the new unit's heads are notified.
@@ -128,7 +130,6 @@ def report_unit_transfer(*, acting_user: User, tracking_number: str, unit_id: in
     ended or external unit, the same unit, a missing or too long reason); nothing is written
     then.
     """
-    _require_schema_of()
     if not acting_user.is_authenticated or not acting_user.is_active:
         raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat memindahkan laporan.")
     note = note.strip()

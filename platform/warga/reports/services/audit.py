@@ -10,9 +10,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from tenants.scope import tenant_scoped
 from warga.reports.models import Report, ReportEvent
 
 
+@tenant_scoped
 def report_audit_write(
     *,
     report: Report,

@@ -11,15 +11,17 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from tenants.scope import tenant_scoped
 from warga.accounts.models import User
 from warga.reports.errors import InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import OPEN_STATUSES, Status, allowed_next, is_allowed
 from warga.reports.models import Report, ReportEvent, ReportSupport
-from warga.reports.services._common import NOTE_MAX_LENGTH, _apply, _require_schema_of
+from warga.reports.services._common import NOTE_MAX_LENGTH, _apply
 from warga.reports.services._outbox import _outbox_write
 from warga.routing.services import report_dispute_escalate
 
 
+@tenant_scoped
 def report_support_add(*, acting_user: User, report_id: int) -> tuple[int, bool]:
     """Record `acting_user`'s "saya juga" on a report of the current schema.
 
@@ -27,7 +29,6 @@ def report_support_add(*, acting_user: User, report_id: int) -> tuple[int, bool]
     unique constraint; the count moves with F() so concurrent supports are not lost. Refused
     for the reporter's own report and for reports that are no longer open.
     """
-    _require_schema_of()
     with transaction.atomic():
         report = Report.objects.filter(pk=report_id).first()
         if report is None:
@@ -60,9 +61,9 @@ def report_support_add(*, acting_user: User, report_id: int) -> tuple[int, bool]
     return count, created
 
 
+@tenant_scoped
 def report_rate(*, acting_user: User, report_id: int, score: int) -> Report:
     """The reporter rates the resolution of their report, 1 to 5, once, after it is resolved."""
-    _require_schema_of()
     if not 1 <= score <= 5:
         raise ReportInvalid.single("score", "out_of_range", "Beri nilai 1 sampai 5.")
     with transaction.atomic():
@@ -93,13 +94,13 @@ DISPUTE_WINDOW = timedelta(days=7)
 WITHDRAW_WINDOW = timedelta(minutes=15)
 
 
+@tenant_scoped
 def report_reporter_action(*, acting_user: User, report_id: int, action: str, note: str = "") -> Report:
     """The reporter's own moves on a report of the current schema: `dispute` (reopens a
     resolved or closed report within 7 days of its resolution) or `withdraw` (within 15
     minutes of submitting, before anyone acted on it). Anyone else gets ReportNotFound.
     A dispute also hands the report to the supervisor of its handling unit (routing's
     report_dispute_escalate), in the same transaction."""
-    _require_schema_of()
     note = note.strip()
     with transaction.atomic():
         report = Report.objects.select_for_update().filter(pk=report_id).first()

@@ -6,21 +6,22 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from tenants.scope import tenant_scoped
 from warga.accounts.models import User
 from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.models import CommentRole, Report, ReportComment, ReportInternalNote
 from warga.reports.selectors import report_get_for_actor
-from warga.reports.services._common import _require_may_act, _require_schema_of
+from warga.reports.services._common import _require_may_act
 from warga.reports.services.audit import report_audit_write
 
 COMMENT_MAX_LENGTH = 2000
 
 
+@tenant_scoped
 def report_comment_add(*, acting_user: User, report_id: int, body: str, as_official: bool) -> ReportComment:
     """Add a message to a report's thread in the current schema. Citizens write from the
     shared app (the reporter is marked as such), officials from their government's host
     (`as_official`: ActionForbidden unless `report.act` for the report's handling unit)."""
-    _require_schema_of()
     body = body.strip()
     if not body:
         raise ReportInvalid.single("body", "required", "Tulis isi komentarnya.")
@@ -45,6 +46,7 @@ def report_comment_add(*, acting_user: User, report_id: int, body: str, as_offic
 INTERNAL_NOTE_MAX_LENGTH = 2000
 
 
+@tenant_scoped
 def report_note_add(*, acting_user: User, tracking_number: str, body: str) -> ReportInternalNote:
     """Add an internal note to a report of the current government: read by its officials only.
 
@@ -55,7 +57,6 @@ def report_note_add(*, acting_user: User, tracking_number: str, body: str) -> Re
     ReportNotFound when the number is not in this schema, ActionForbidden when the actor may
     not view the report, ReportInvalid for an empty or too long note; nothing is written then.
     """
-    _require_schema_of()
     if not acting_user.is_authenticated or not acting_user.is_active:
         raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat menulis catatan.")
     if report_get_for_actor(actor=acting_user, tracking_number=tracking_number) is None:

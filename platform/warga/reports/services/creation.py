@@ -10,21 +10,24 @@ from datetime import datetime
 from django.db import connection
 
 from tenants.models import Government
+from tenants.scope import any_scope, tenant_scoped_to
 from warga.errors import Defect
 from warga.reports.lifecycle import Status
 from warga.reports.models import Privacy, Report, ReportPhoto, TrackingCounter
-from warga.reports.services._common import NATIONAL_OWNER_CODE, _require_schema_of
+from warga.reports.services._common import NATIONAL_OWNER_CODE
 from warga.reports.services._outbox import _outbox_payload, _outbox_write
 from warga.reports.services.audit import report_audit_write
 from warga.reports.services.photo_storage import StoredPhoto, report_photos_queue
 from warga.routing.services import report_route
 
 
+@any_scope
 def owner_code(*, government: Government) -> str:
     """The tracking-number prefix: the Kemendagri code, or NAS for the national triage desk."""
     return government.code or NATIONAL_OWNER_CODE
 
 
+@tenant_scoped_to("government")
 def tracking_number_next(*, government: Government, year: int) -> str:
     """Allocate the next tracking number of `year` in the current schema: `32.73-2026-000123`.
 
@@ -32,7 +35,6 @@ def tracking_number_next(*, government: Government, year: int) -> str:
     which serialises concurrent submissions to one government and leaves no gap when one of
     them rolls back.
     """
-    _require_schema_of(government)
     if not connection.in_atomic_block:
         raise Defect("tracking_number_next must run inside the submitting transaction.")
     table = TrackingCounter._meta.db_table
@@ -65,6 +67,7 @@ class NewReport:
     answers: dict[str, object] = field(default_factory=dict)
 
 
+@tenant_scoped_to("government")
 def report_create(
     *,
     government: Government,
@@ -83,7 +86,6 @@ def report_create(
     Called by intake inside its transaction, in `government`'s schema; validation and
     idempotency are intake's job.
     """
-    _require_schema_of(government)
     report = Report.objects.create(
         tracking_number=tracking_number,
         type=data.type,
@@ -132,6 +134,7 @@ def report_create(
     return report
 
 
+@any_scope
 def index_map_fields(*, report: Report) -> dict[str, object]:
     """The public index's PII-free copy of a report for the public map: no reporter, no
     description, and no location for `rahasia` (the public may not see it at all)."""

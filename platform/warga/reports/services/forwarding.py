@@ -10,16 +10,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenants.context import tenant_connection
+from tenants.scope import tenant_scoped
 from warga.accounts.models import User
 from warga.organization.models import Unit, UnitKind
 from warga.reports.errors import FieldError, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import OPEN_STATUSES, Status
 from warga.reports.models import ExternalForward, Privacy, Report
-from warga.reports.services._common import NOTE_MAX_LENGTH, _require_may_act, _require_schema_of
+from warga.reports.services._common import NOTE_MAX_LENGTH, _require_may_act
 from warga.reports.services.audit import report_audit_write
 from warga.webhooks.services import webhook_for_unit, webhook_forward_record
 
 
+@tenant_scoped
 def report_forward_external(
     *, acting_user: User, tracking_number: str, unit_id: int, contact_email: str, note: str
 ) -> ExternalForward:
@@ -35,7 +37,6 @@ def report_forward_external(
     ActionForbidden, ReportInvalid (not open, not an external organisation, bad or missing
     address, no note); nothing is written or sent then.
     """
-    _require_schema_of()
     if not acting_user.is_authenticated or not acting_user.is_active:
         raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat meneruskan laporan.")
     address = contact_email.strip().lower()
@@ -118,11 +119,11 @@ def report_forward_external(
     return forward
 
 
+@tenant_scoped
 def report_forward_answer(*, acting_user: User, forward_id: int, answer: str) -> ExternalForward:
     """Record the external organisation's answer to a forward of a report of the current
     government (`report.act` for the report's handling unit), on the trail too. Raises
     ReportNotFound, ActionForbidden, ReportInvalid (empty or too long); nothing written then."""
-    _require_schema_of()
     answer = answer.strip()
     with transaction.atomic():
         forward = ExternalForward.objects.select_for_update().select_related("unit").filter(pk=forward_id).first()

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from tenants.scope import tenant_scoped
 from warga.accounts.models import User
 from warga.reports.errors import InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import OPEN_STATUSES, Status, allowed_next, is_allowed
 from warga.reports.models import FollowReason, Report, ReportFollower, ReportSupport
-from warga.reports.services._common import NOTE_MAX_LENGTH, _apply, _require_may_act, _require_schema_of
+from warga.reports.services._common import NOTE_MAX_LENGTH, _apply, _require_may_act
 from warga.reports.services._outbox import _outbox_write
 from warga.reports.services.audit import report_audit_write
 
@@ -29,6 +30,7 @@ class MergeOutcome:
     followers_added: int
 
 
+@tenant_scoped
 def report_merge(
     *, acting_user: User, duplicate_tracking_number: str, into_tracking_number: str, note: str
 ) -> MergeOutcome:
@@ -44,7 +46,6 @@ def report_merge(
     when the duplicate's status does not allow merging; ActionForbidden unless the actor may
     act on both reports (`report.act` for each one's handling unit). Nothing is written then.
     """
-    _require_schema_of()
     if not acting_user.is_authenticated or not acting_user.is_active:
         raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat mengubah laporan.")
     note = note.strip()

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from tenants.context import current_schema
 from tenants.models import Government
+from tenants.scope import any_scope, tenant_scoped
 from tenants.tasks import send_on_commit
 from warga.reports.errors import FieldError
 from warga.reports.models import PhotoState, Report, ReportPhoto
 from warga.reports.photos import CheckedPhoto, ProcessedPhoto, photo_process, photo_thumbnail
-from warga.reports.services._common import _require_schema_of
 from warga.reports.tasks import photo_process_task
 
 
@@ -35,6 +35,7 @@ class StoredPhoto:
 QUARANTINE_PREFIX = "quarantine"
 
 
+@any_scope
 def photo_files_store(*, government: Government, photos: Sequence[ProcessedPhoto | CheckedPhoto]) -> list[StoredPhoto]:
     """Write photos under the government's own prefix, before the report's transaction; the
     caller discards them with `photo_files_discard` if it rolls back. Checked originals (with
@@ -57,6 +58,7 @@ def photo_files_store(*, government: Government, photos: Sequence[ProcessedPhoto
     return stored
 
 
+@any_scope
 def photo_files_discard(*, paths: list[str]) -> None:
     for path in paths:
         default_storage.delete(path)  # a name that was never written is no error
@@ -65,11 +67,11 @@ def photo_files_discard(*, paths: list[str]) -> None:
 # --- Citizens' photos after the commit ------------------------------------------------------
 
 
+@tenant_scoped
 def report_photos_queue(*, report: Report, photo_ids: Sequence[int] | None = None) -> int:
     """Queue the photo task for each of the report's photos still waiting in quarantine, once
     the current transaction commits, in the current schema. Returns how many were queued.
     `photo_ids`: the photos the caller has just written (all waiting), so none is read back."""
-    _require_schema_of()
     if photo_ids is not None:
         waiting = list(photo_ids)
     else:
@@ -81,11 +83,11 @@ def report_photos_queue(*, report: Report, photo_ids: Sequence[int] | None = Non
     return len(waiting)
 
 
+@tenant_scoped
 def report_photos_resend_waiting(*, older_than: timedelta, limit: int = 1000) -> int:
     """Queue the photo task again for photos of the current schema still in processing longer
     than `older_than`: their task was lost with a broker that was down. The task is idempotent
     (a finished photo is left as it is), so one still in the queue does no harm."""
-    _require_schema_of()
     waiting = list(
         ReportPhoto.objects.filter(state=PhotoState.PROCESSING, created_at__lt=timezone.now() - older_than)
         .order_by("id")
@@ -96,6 +98,7 @@ def report_photos_resend_waiting(*, older_than: timedelta, limit: int = 1000) ->
     return len(waiting)
 
 
+@tenant_scoped
 def report_photo_finish(*, photo_id: int) -> str:
     """Make a quarantined photo of the current schema clean and servable; returns its state.
 
@@ -106,7 +109,6 @@ def report_photo_finish(*, photo_id: int) -> str:
     a photo already finished (or gone with a transfer) is left as it is and its new files
     discarded. Storage errors propagate, for the task to retry.
     """
-    _require_schema_of()
     photo = ReportPhoto.objects.filter(pk=photo_id).first()
     if photo is None:
         return "gone"

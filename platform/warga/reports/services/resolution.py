@@ -16,13 +16,14 @@ from django.db.models import F, Func, IntegerField, Value
 from django.utils import timezone
 
 from tenants.context import tenant_connection
+from tenants.scope import tenant_scoped
 from warga.accounts.models import User
 from warga.geo import metres_between
 from warga.reports.errors import FieldError, InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import Status, allowed_next, is_allowed
 from warga.reports.models import PhotoKind, PhotoState, Report, ReportPhoto
 from warga.reports.photos import Readable, photos_process
-from warga.reports.services._common import _apply, _require_may_act, _require_schema_of
+from warga.reports.services._common import _apply, _require_may_act
 from warga.reports.services.photo_storage import StoredPhoto, photo_files_discard, photo_files_store
 
 DEFAULT_PROOF_MAX_DISTANCE_M = 200.0
@@ -60,6 +61,7 @@ def _earlier_proof_like(perceptual_hash: str) -> ReportPhoto | None:
     )
 
 
+@tenant_scoped
 def report_resolve(*, acting_user: User, tracking_number: str, proofs: list[ProofInput], note: str = "") -> Report:
     """Declare a report of the current government resolved, with proof photos.
 
@@ -70,7 +72,6 @@ def report_resolve(*, acting_user: User, tracking_number: str, proofs: list[Proo
     must be allowed to act on the report (`report.act` for its handling unit), else
     ActionForbidden.
     """
-    _require_schema_of()
     if not acting_user.is_authenticated or not acting_user.is_active:
         raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat mengubah laporan.")
     if not proofs:

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenants.context import tenant_connection
+from tenants.scope import tenant_scoped
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
 from warga.reports.errors import FieldError, ReportInvalid, ReportNotFound
 from warga.reports.models import ResponseTemplate
-from warga.reports.services._common import _require_schema_of
 from warga.reports.services.conversation import COMMENT_MAX_LENGTH
 from warga.taxonomy.selectors import category_get
 
@@ -51,6 +51,7 @@ def _template_errors(*, title: str, body: str, category_code: str) -> dict[str, 
     return errors
 
 
+@tenant_scoped
 def response_template_save(
     *, acting_user: User, title: str, body: str, category_code: str = "", template_id: int | None = None
 ) -> ResponseTemplate:
@@ -61,7 +62,6 @@ def response_template_save(
     Raises ActionForbidden, ReportInvalid (missing or too long title/body, unknown placeholder
     or category) or ReportNotFound (no such template here); nothing is written then.
     """
-    _require_schema_of()
     policy_require(actor=acting_user, government=tenant_connection().tenant, action=Action.ORGANIZATION_EDIT)
     title, body, category_code = " ".join(title.split()), body.strip(), category_code.strip()
     errors = _template_errors(title=title, body=body, category_code=category_code)
@@ -88,9 +88,9 @@ def response_template_save(
         return template
 
 
+@tenant_scoped
 def response_template_archive(*, acting_user: User, template_id: int) -> ResponseTemplate:
     """Stop offering a response template (kept for the record). `organization.edit`."""
-    _require_schema_of()
     policy_require(actor=acting_user, government=tenant_connection().tenant, action=Action.ORGANIZATION_EDIT)
     with transaction.atomic():
         template = ResponseTemplate.objects.select_for_update().filter(pk=template_id).first()

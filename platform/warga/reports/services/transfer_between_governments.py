@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
+from tenants.scope import any_scope, tenant_scoped, tenant_scoped_to
 from tenants.selectors import government_national
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
@@ -43,7 +44,7 @@ from warga.reports.models import (
     ReportSupport,
 )
 from warga.reports.selectors import report_handling_unit_id, reports_by_ids
-from warga.reports.services._common import NATIONAL_OWNER_CODE, _require_schema_of
+from warga.reports.services._common import NATIONAL_OWNER_CODE
 from warga.reports.services._outbox import _outbox_payload, _outbox_write
 from warga.reports.services.audit import report_audit_write
 from warga.reports.services.photo_storage import QUARANTINE_PREFIX, photo_files_discard, report_photos_queue
@@ -60,12 +61,12 @@ class ReportSnapshot:
     followers: list[ReportFollower]
 
 
+@tenant_scoped
 def report_export_for_transfer(*, tracking_number: str) -> ReportSnapshot:
     """Lock a report of the current schema and read everything that moves with it.
 
     Raises ReportNotFound, or InvalidTransition when its status does not allow a transfer.
     """
-    _require_schema_of()
     if not connection.in_atomic_block:
         raise Defect("report_export_for_transfer must run inside the transfer's transaction.")
     report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
@@ -85,6 +86,7 @@ def report_export_for_transfer(*, tracking_number: str) -> ReportSnapshot:
     )
 
 
+@tenant_scoped_to("government")
 def report_import_from_transfer(
     *,
     government: Government,
@@ -99,7 +101,6 @@ def report_import_from_transfer(
     """Recreate a moved report in the current (new owner's) schema with its whole history,
     then record the transfer and the arrival; the new owner starts from `received` and routes
     it by its own active rules, with due times on its own calendar from `now`."""
-    _require_schema_of(government)
     old = snapshot.report
     report = Report.objects.create(
         tracking_number=old.tracking_number,
@@ -215,6 +216,7 @@ def report_import_from_transfer(
     return report
 
 
+@tenant_scoped
 def report_remove_after_transfer(
     *, snapshot: ReportSnapshot, to_government_id: int, acting_user_id: uuid.UUID, note: str, now: datetime
 ) -> None:
@@ -224,7 +226,6 @@ def report_remove_after_transfer(
     the rows here is the one place an audit event is ever deleted (a queryset delete, so
     the model's guard against editing history stays in force everywhere else).
     """
-    _require_schema_of()
     report = snapshot.report
     # Internal notes, field assignments and forwards are this government's own work: they do
     # not travel (the copied trail still says what was done).
@@ -267,6 +268,7 @@ class TransferOutcome:
     status: str
 
 
+@any_scope
 def report_transfer(
     *, acting_user: User, tracking_number: str, from_government: Government, to_government_code: str, note: str
 ) -> TransferOutcome:
@@ -300,6 +302,7 @@ def report_transfer(
     )
 
 
+@any_scope
 def report_move(
     *, acting_user: User, tracking_number: str, from_government: Government, to_government_code: str, note: str
 ) -> TransferOutcome:

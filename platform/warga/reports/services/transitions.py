@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from tenants.scope import tenant_scoped
 from warga.accounts.models import User
 from warga.organization.models import Unit
 from warga.reports.errors import InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import NOTE_REQUIRED, OPEN_STATUSES, Status, allowed_next, is_allowed
 from warga.reports.models import Priority, Report
-from warga.reports.services._common import NOTE_MAX_LENGTH, _apply, _require_may_act, _require_schema_of
+from warga.reports.services._common import NOTE_MAX_LENGTH, _apply, _require_may_act
 from warga.reports.services.audit import report_audit_write
 from warga.routing.services import routing_handling_unit_follow
 
 
+@tenant_scoped
 def report_transition(
     *, acting_user: User, tracking_number: str, to_status: str, note: str = "", unit_id: int | None = None
 ) -> Report:
@@ -27,7 +29,6 @@ def report_transition(
     lifecycle is looked at). Nothing is written then. Disposing to a unit needs no reach
     over that unit: handing a report on gives no power over it.
     """
-    _require_schema_of()
     if not acting_user.is_authenticated or not acting_user.is_active:
         raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat mengubah laporan.")
     valid = {status.value for status in Status}
@@ -84,6 +85,7 @@ def report_transition(
     return report
 
 
+@tenant_scoped
 def report_priority_set(*, acting_user: User, report_id: int, priority: str, note: str) -> Report:
     """Change the priority of an open report of the current government, saying why.
 
@@ -104,7 +106,6 @@ def report_priority_set(*, acting_user: User, report_id: int, priority: str, not
     No outbox event either: the national read model has no priority to update, and its relay
     only logs and skips kinds it does not know. The report's first fact carries the priority.
     """
-    _require_schema_of()
     if not acting_user.is_authenticated or not acting_user.is_active:
         raise ReportInvalid.single("actor", "inactive", "Akun yang tidak aktif tidak dapat mengubah laporan.")
     with transaction.atomic():
