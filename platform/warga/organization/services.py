@@ -25,7 +25,6 @@ from PIL import Image, ImageOps
 from tenants.context import current_schema, in_public_schema, tenant_connection
 from tenants.models import Government, Level
 from warga.access.policy import Action, policy_require
-from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
 from warga.errors import Defect, WrongScope
 from warga.organization.errors import (
@@ -58,6 +57,7 @@ from warga.organization.selectors import (
 from warga.organization.tokens import token_hash, token_new
 from warga.reports.errors import FieldError
 from warga.reports.photos import ACCEPTED_FORMATS, photo_check
+from warga.web.ratelimit import Limit, rate_limit_consume
 
 _UNIT = Unit._meta.db_table
 _POSITION = Position._meta.db_table

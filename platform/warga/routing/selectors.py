@@ -751,3 +751,11 @@ def rule_set_change(*, version: int) -> dict[str, Any] | None:
 
 def rule_set_get(*, version: int) -> RuleSet | None:
     return RuleSet.objects.filter(version=version).first()
+
+
+def routings_overdue(*, now: datetime.datetime | None = None) -> QuerySet[ReportRouting]:
+    """Routings whose running step is overdue (`running_due_at` is kept only while the report
+    is open). Beat's probe for `routing.escalate_overdue` across every schema
+    (settings.WARGA_FAN_OUT_PROBES): one table, the `routing_running_due` partial index; a
+    superset of what `escalations_run` takes, which also checks the report's status."""
+    return ReportRouting.objects.filter(running_due_at__lte=now or timezone.now())

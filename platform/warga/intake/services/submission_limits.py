@@ -12,11 +12,11 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 
 from tenants.scope import any_scope
 from warga.access.policy import api_key_of
-from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
 from warga.errors import TooManyRequests
 from warga.intake.models import ReportIndex
 from warga.intake.reporters import index_rows_of
+from warga.web.ratelimit import Limit, rate_limit_consume
 
 # (window in seconds, most new reports per reporter in it). One account posting 10-20 a day
 # flooded Qlue's queues; "saya juga" is the answer for the same problem seen again.
@@ -88,7 +88,7 @@ def _rate_limit_check(*, acting_user: User, now: datetime) -> None:
 
 @any_scope
 def submission_ip_budget_spend(*, ip_key: str | None) -> int:
-    """Spend one unit of the per-IP budget for new reports (`warga.access.client_ip.ip_budget_key`
+    """Spend one unit of the per-IP budget for new reports (`warga.web.client_ip.ip_budget_key`
     of the request); 0 when allowed, else the seconds until one frees up. Spent by every attempt,
     valid or not, in the `shared` cache: one budget whichever government the reports go to. The
     API and the report wizard both call it before `report_submit`."""

@@ -12,7 +12,6 @@ from pathlib import PurePosixPath
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
 from tenants.context import current_schema
 from tenants.models import Government
@@ -21,6 +20,7 @@ from tenants.tasks import send_on_commit
 from warga.reports.errors import FieldError
 from warga.reports.models import PhotoState, Report, ReportPhoto
 from warga.reports.photos import CheckedPhoto, ProcessedPhoto, photo_process, photo_thumbnail
+from warga.reports.selectors import photos_waiting_for_their_task
 from warga.reports.tasks import photo_process_task
 
 
@@ -89,9 +89,7 @@ def report_photos_resend_waiting(*, older_than: timedelta, limit: int = 1000) ->
     than `older_than`: their task was lost with a broker that was down. The task is idempotent
     (a finished photo is left as it is), so one still in the queue does no harm."""
     waiting = list(
-        ReportPhoto.objects.filter(state=PhotoState.PROCESSING, created_at__lt=timezone.now() - older_than)
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
+        photos_waiting_for_their_task(older_than=older_than).order_by("id").values_list("id", flat=True)[:limit]
     )
     for photo_id in waiting:
         send_on_commit(photo_process_task, kwargs={"photo_id": photo_id})
