@@ -195,7 +195,7 @@ def submit(*, first_citizen: int, reports: int) -> dict[str, float]:
     committed: dict[str, float] = {}
     for index in range(reports):
         submission = report_submit(
-            reporter=reporters[index % citizens],
+            acting_user=reporters[index % citizens],
             type="pengaduan",
             category_code=CATEGORIES[index % len(CATEGORIES)],
             description="Sampah menumpuk di pinggir jalan sejak seminggu, mohon segera diangkut.",

@@ -253,7 +253,7 @@ def profile(repeat: int, citizens: int) -> dict[str, Any]:
     for index in range(repeat + 1, 2 * repeat + 1):
         started = time.perf_counter()
         report_submit(
-            reporter=users[index],
+            acting_user=users[index],
             photos=[SimpleUploadedFile("foto.jpg", photo, content_type="image/jpeg")],
             **fields(index),
         )
@@ -293,7 +293,7 @@ def backlog(reports: int, citizens: int) -> dict[str, Any]:
     for index in range(reports):
         village, latitude, longitude = villages[index % len(villages)]
         report_submit(
-            reporter=User.objects.get(pk=citizen_id(citizens + 1 + index % citizens)),
+            acting_user=User.objects.get(pk=citizen_id(citizens + 1 + index % citizens)),
             type="pengaduan",
             category_code=CATEGORIES[index % len(CATEGORIES)],
             description="Antrean: sampah menumpuk di pinggir jalan.",

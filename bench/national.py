@@ -483,7 +483,7 @@ def load(rate: float, seconds: float, governments: int) -> dict[str, Any]:
             late += 1
         code, village = villages[index % len(villages)]
         submission = report_submit(
-            reporter=users[index // 10],
+            acting_user=users[index // 10],
             type="pengaduan",
             category_code=CATEGORIES[index % 5],
             description="Laporan uji kesegaran data nasional.",

@@ -330,7 +330,7 @@ def _submit(given: NewRequest, *, reporter: ApiKey, owner: Government | None) ->
     # host the request came to.
     with public_context():
         submission = report_submit(
-            reporter=reporter.account,
+            acting_user=reporter.account,
             type=given.type,
             category_code=given.service_code,
             description=given.description,

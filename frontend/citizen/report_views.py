@@ -137,7 +137,7 @@ def report_support_post(request: HttpRequest, tracking_number: str) -> HttpRespo
     return _act(
         request,
         tracking_number,
-        lambda: report_support(supporter=request.user, tracking_number=tracking_number),  # type: ignore[arg-type]
+        lambda: report_support(acting_user=request.user, tracking_number=tracking_number),  # type: ignore[arg-type]
         lambda outcome: (
             _('Thank you: your "saya juga" is counted.')
             if outcome.added
@@ -153,7 +153,7 @@ def report_comment_post(request: HttpRequest, tracking_number: str) -> HttpRespo
     return _act(
         request,
         tracking_number,
-        lambda: report_comment_public(author=request.user, tracking_number=tracking_number, body=body),  # type: ignore[arg-type]
+        lambda: report_comment_public(acting_user=request.user, tracking_number=tracking_number, body=body),  # type: ignore[arg-type]
         lambda _role: _("Your comment is posted."),
     )
 
@@ -164,7 +164,7 @@ def report_withdraw_post(request: HttpRequest, tracking_number: str) -> HttpResp
     return _act(
         request,
         tracking_number,
-        lambda: report_withdraw(reporter=request.user, tracking_number=tracking_number),  # type: ignore[arg-type]
+        lambda: report_withdraw(acting_user=request.user, tracking_number=tracking_number),  # type: ignore[arg-type]
         lambda _status: _("Your report is withdrawn."),
     )
 
@@ -177,7 +177,7 @@ def report_rate_post(request: HttpRequest, tracking_number: str) -> HttpResponse
     def rate() -> int:
         if raw not in {"1", "2", "3", "4", "5"}:
             raise ReportInvalid.single("score", "required", _("Choose a score from 1 to 5."))
-        return report_rate_resolution(reporter=request.user, tracking_number=tracking_number, score=int(raw))  # type: ignore[arg-type]
+        return report_rate_resolution(acting_user=request.user, tracking_number=tracking_number, score=int(raw))  # type: ignore[arg-type]
 
     return _act(
         request,
@@ -194,6 +194,6 @@ def report_dispute_post(request: HttpRequest, tracking_number: str) -> HttpRespo
     return _act(
         request,
         tracking_number,
-        lambda: report_dispute(reporter=request.user, tracking_number=tracking_number, note=note),  # type: ignore[arg-type]
+        lambda: report_dispute(acting_user=request.user, tracking_number=tracking_number, note=note),  # type: ignore[arg-type]
         lambda _status: _("Your objection is sent: the report is reopened and its handler's supervisor is told."),
     )

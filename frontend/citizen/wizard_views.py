@@ -542,7 +542,7 @@ def similar(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         number = request.POST.get("tracking_number", "")
         try:
-            outcome = report_support(supporter=user, tracking_number=number)
+            outcome = report_support(acting_user=user, tracking_number=number)
         except ReportNotFound as missing:
             errors["support"] = missing.message
         except ReportInvalid as refused:
@@ -617,7 +617,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         try:
             submission = report_submit(
-                reporter=user,
+                acting_user=user,
                 type=ReportType.PENGADUAN,
                 category_code=draft["category_code"],
                 description=draft["description"],

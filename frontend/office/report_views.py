@@ -500,7 +500,11 @@ def _do(action: str, form: forms.Form, user: User, report: Report, government: G
     number = report.tracking_number
     if action == "verifikasi":
         report_transition(
-            actor=user, tracking_number=number, to_status=Status.VERIFIED, note=data["catatan"], unit_id=data["unit"]
+            acting_user=user,
+            tracking_number=number,
+            to_status=Status.VERIFIED,
+            note=data["catatan"],
+            unit_id=data["unit"],
         )
         return gettext("Verified and disposed.")
     if action == "tugaskan":
@@ -508,17 +512,17 @@ def _do(action: str, form: forms.Form, user: User, report: Report, government: G
             assignee = uuid.UUID(data["petugas"])
         except ValueError:
             raise ReportInvalid.single("assignee_id", "invalid", "Pilih petugas lapangan dari daftar.") from None
-        report_assign(actor=user, tracking_number=number, assignee_id=assignee, note=data["catatan"])
+        report_assign(acting_user=user, tracking_number=number, assignee_id=assignee, note=data["catatan"])
         return gettext("Assigned; the field officer has been notified.")
     if action == "prioritas":
-        report_priority_set(actor=user, report_id=report.pk, priority=data["prioritas"], note=data["alasan"])
+        report_priority_set(acting_user=user, report_id=report.pk, priority=data["prioritas"], note=data["alasan"])
         return gettext("Priority saved.")
     if action == "tunda":
-        report_transition(actor=user, tracking_number=number, to_status=Status.DEFERRED, note=data["alasan"])
+        report_transition(acting_user=user, tracking_number=number, to_status=Status.DEFERRED, note=data["alasan"])
         return gettext("Deferred.")
     if action == "alihkan":
         outcome = report_transfer(
-            actor=user,
+            acting_user=user,
             tracking_number=number,
             from_government=government,
             to_government_code=_government_code(data["tujuan"]),
@@ -526,13 +530,18 @@ def _do(action: str, form: forms.Form, user: User, report: Report, government: G
         )
         return gettext("Transferred to %(name)s.") % {"name": outcome.to_government.name}
     if action == "pindahkan":
-        moved = report_unit_transfer(actor=user, tracking_number=number, unit_id=data["unit"], note=data["alasan"])
+        moved = report_unit_transfer(
+            acting_user=user, tracking_number=number, unit_id=data["unit"], note=data["alasan"]
+        )
         return gettext("Moved to %(name)s; its heads have been notified.") % {
             "name": moved.unit.name if moved.unit else ""
         }
     if action == "gabung":
         report_merge(
-            actor=user, duplicate_tracking_number=number, into_tracking_number=data["ke"].strip(), note=data["alasan"]
+            acting_user=user,
+            duplicate_tracking_number=number,
+            into_tracking_number=data["ke"].strip(),
+            note=data["alasan"],
         )
         return gettext("Merged.")
     if action == "selesaikan":
@@ -540,20 +549,24 @@ def _do(action: str, form: forms.Form, user: User, report: Report, government: G
         if timezone.is_naive(taken):
             taken = taken.replace(tzinfo=ZoneInfo(government.time_zone))
         proof = ProofInput(file=data["foto"], captured_at=taken, latitude=data["lintang"], longitude=data["bujur"])
-        report_resolve(actor=user, tracking_number=number, proofs=[proof], note=data["catatan"])
+        report_resolve(acting_user=user, tracking_number=number, proofs=[proof], note=data["catatan"])
         return gettext("Resolved with proof; the citizen has been told.")
     if action == "teruskan":
         report_forward_external(
-            actor=user, tracking_number=number, unit_id=data["unit"], contact_email=data["email"], note=data["alasan"]
+            acting_user=user,
+            tracking_number=number,
+            unit_id=data["unit"],
+            contact_email=data["email"],
+            note=data["alasan"],
         )
         return gettext("Forwarded to the organisation. The report stays open.")
     if action == "jawaban":
-        report_forward_answer(actor=user, forward_id=data["penerusan"], answer=data["jawaban"])
+        report_forward_answer(acting_user=user, forward_id=data["penerusan"], answer=data["jawaban"])
         return gettext("The organisation's answer is recorded.")
     if action == "balas":
-        report_comment_add(author=user, report_id=report.pk, body=data["isi"], as_official=True)
+        report_comment_add(acting_user=user, report_id=report.pk, body=data["isi"], as_official=True)
         return gettext("Reply published.")
-    report_note_add(actor=user, tracking_number=number, body=data["isi"])
+    report_note_add(acting_user=user, tracking_number=number, body=data["isi"])
     return gettext("Internal note saved.")
 
 

@@ -49,7 +49,7 @@ def templates_page(request: HttpRequest, government: Government) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             response_template_save(
-                actor=acting_user(request),
+                acting_user=acting_user(request),
                 title=form.cleaned_data["judul"],
                 body=form.cleaned_data["isi"],
                 category_code=form.cleaned_data["kategori"],
@@ -78,7 +78,7 @@ def templates_page(request: HttpRequest, government: Government) -> HttpResponse
 @office_page(Action.ORGANIZATION_EDIT)
 def template_archive(request: HttpRequest, government: Government, template_id: int) -> HttpResponse:
     try:
-        response_template_archive(actor=acting_user(request), template_id=template_id)
+        response_template_archive(acting_user=acting_user(request), template_id=template_id)
     except ReportNotFound:
         messages.error(request, gettext("That template does not exist here."))
     except ReportError as error:

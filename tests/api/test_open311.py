@@ -412,8 +412,8 @@ def test_a_status_change_shows_in_the_request_and_in_the_updates(filed: dict[str
     official = official_of(bandung)
     start = timezone.now() - timedelta(minutes=1)
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=filed["publik"], to_status="verified")
-        report_transition(actor=official, tracking_number=filed["rahasia"], to_status="verified")
+        report_transition(acting_user=official, tracking_number=filed["publik"], to_status="verified")
+        report_transition(acting_user=official, tracking_number=filed["rahasia"], to_status="verified")
     [request] = _get(f"requests/{filed['publik']}.json").json()
     assert (request["status"], request["status_notes"]) == ("open", "Diverifikasi (verified)")
     updates = _get("servicerequestupdates.json", start_date=start.isoformat()).json()

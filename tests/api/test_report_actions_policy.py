@@ -173,7 +173,7 @@ def test_report_action_against_persona(
         setup = official_of(bandung)
         with government_context(bandung):
             for step in ("verified", "in_progress"):
-                report_transition(actor=setup, tracking_number=number, to_status=step)
+                report_transition(acting_user=setup, tracking_number=number, to_status=step)
     before = _state(bandung, jakarta, [number, other])
 
     response = _request(signed_in_client(_persona(persona, bandung, jakarta)), action, number, other)

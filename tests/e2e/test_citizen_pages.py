@@ -169,7 +169,7 @@ def test_the_reporter_rates_and_disputes_after_an_official_resolves(browser: Any
     scene.official = official_of(bandung)
     with government_context(bandung):
         for status in ("verified", "in_progress"):
-            report_transition(actor=scene.official, tracking_number=scene.number, to_status=status)
+            report_transition(acting_user=scene.official, tracking_number=scene.number, to_status=status)
     resolve(bandung, scene.number, scene.official)
     key = _session_for(scene.reporter)
     scene.sessions.append(key)

@@ -60,7 +60,7 @@ def test_no_page_or_download_shows_personal_data(national: Government, bandung: 
         for privacy in ("publik", "rahasia", "anonim")
     ]
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=numbers[0], to_status="archived", note=NOTE)
+        report_transition(acting_user=official, tracking_number=numbers[0], to_status="archived", note=NOTE)
         relay_drain(government=bandung)
     today = timezone.localdate()
     SurgeFlag.objects.create(

@@ -35,7 +35,7 @@ class ReportReplyView(ApiView):
         given = CommentInput(data=request.data)
         given.is_valid(raise_exception=True)
         reply = report_comment_add(
-            author=signed_in_user(request), report_id=report.pk, as_official=True, **given.validated_data
+            acting_user=signed_in_user(request), report_id=report.pk, as_official=True, **given.validated_data
         )
         return Response(
             CommentCreatedOutput({"tracking_number": tracking_number, "role": reply.role}).data,
@@ -103,7 +103,7 @@ class ReportInternalNotesView(ApiView):
         given = InternalNoteInput(data=request.data)
         given.is_valid(raise_exception=True)
         note = report_note_add(
-            actor=signed_in_user(request), tracking_number=tracking_number, body=given.validated_data["body"]
+            acting_user=signed_in_user(request), tracking_number=tracking_number, body=given.validated_data["body"]
         )
         return Response(InternalNoteOutput(note).data, status=status.HTTP_201_CREATED)
 
@@ -184,7 +184,7 @@ class ReportExternalForwardsView(ApiView):
         given = ExternalForwardInput(data=request.data)
         given.is_valid(raise_exception=True)
         forward = report_forward_external(
-            actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+            acting_user=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
         )
         return Response(ExternalForwardOutput(forward).data, status=status.HTTP_201_CREATED)
 
@@ -214,6 +214,6 @@ class ReportExternalForwardAnswerView(ApiView):
         given = ExternalForwardAnswerInput(data=request.data)
         given.is_valid(raise_exception=True)
         forward = report_forward_answer(
-            actor=signed_in_user(request), forward_id=forward_id, answer=given.validated_data["answer"]
+            acting_user=signed_in_user(request), forward_id=forward_id, answer=given.validated_data["answer"]
         )
         return Response(ExternalForwardOutput(forward).data)

@@ -92,7 +92,7 @@ class ReportTransitionView(ApiView):
         given = TransitionInput(data=request.data)
         given.is_valid(raise_exception=True)
         report = report_transition(
-            actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+            acting_user=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
         )
         return Response(official_body(report))
 
@@ -172,7 +172,7 @@ class ReportResolveView(ApiView):
             )
         ]
         report = report_resolve(
-            actor=signed_in_user(request), tracking_number=tracking_number, proofs=proofs, note=data["note"]
+            acting_user=signed_in_user(request), tracking_number=tracking_number, proofs=proofs, note=data["note"]
         )
         return Response(official_body(report))
 
@@ -210,7 +210,7 @@ class ReportPriorityView(ApiView):
             raise Http404(REPORT_NOT_FOUND)
         given = PriorityInput(data=request.data)
         given.is_valid(raise_exception=True)
-        report = report_priority_set(actor=signed_in_user(request), report_id=report.pk, **given.validated_data)
+        report = report_priority_set(acting_user=signed_in_user(request), report_id=report.pk, **given.validated_data)
         return Response(official_body(report))
 
 
@@ -254,6 +254,6 @@ class ReportAssignView(ApiView):
         given = ReportAssignInput(data=request.data)
         given.is_valid(raise_exception=True)
         assignment = report_assign(
-            actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+            acting_user=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
         )
         return Response(AssignmentOutput(assignment).data)

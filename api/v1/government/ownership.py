@@ -61,7 +61,7 @@ class ReportTransferView(ApiView):
         given = TransferInput(data=request.data)
         given.is_valid(raise_exception=True)
         outcome = report_transfer(
-            actor=signed_in_user(request),
+            acting_user=signed_in_user(request),
             tracking_number=tracking_number,
             from_government=request.tenant,  # type: ignore[attr-defined]
             **given.validated_data,
@@ -105,7 +105,7 @@ class ReportUnitTransferView(ApiView):
         given = UnitTransferInput(data=request.data)
         given.is_valid(raise_exception=True)
         report = report_unit_transfer(
-            actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+            acting_user=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
         )
         return Response(official_body(report))
 
@@ -154,7 +154,7 @@ class ReportMergeView(ApiView):
         given = MergeInput(data=request.data)
         given.is_valid(raise_exception=True)
         outcome = report_merge(
-            actor=signed_in_user(request),
+            acting_user=signed_in_user(request),
             duplicate_tracking_number=tracking_number,
             into_tracking_number=given.validated_data["into_tracking_number"],
             note=given.validated_data["note"],

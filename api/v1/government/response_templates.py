@@ -84,7 +84,7 @@ class ResponseTemplateListView(ApiView):
     def post(self, request: Request) -> Response:
         given = ResponseTemplateInput(data=request.data)
         given.is_valid(raise_exception=True)
-        template = response_template_save(actor=signed_in_user(request), **given.validated_data)
+        template = response_template_save(acting_user=signed_in_user(request), **given.validated_data)
         return Response(ResponseTemplateOutput(template).data, status=status.HTTP_201_CREATED)
 
 
@@ -110,7 +110,7 @@ class ResponseTemplateDetailView(ApiView):
         given = ResponseTemplateInput(data=request.data)
         given.is_valid(raise_exception=True)
         template = response_template_save(
-            actor=signed_in_user(request), template_id=template_id, **given.validated_data
+            acting_user=signed_in_user(request), template_id=template_id, **given.validated_data
         )
         return Response(ResponseTemplateOutput(template).data)
 
@@ -126,5 +126,5 @@ class ResponseTemplateDetailView(ApiView):
         summary="Stop offering a template (admin koordinator)",
     )
     def delete(self, request: Request, template_id: int) -> Response:
-        template = response_template_archive(actor=signed_in_user(request), template_id=template_id)
+        template = response_template_archive(acting_user=signed_in_user(request), template_id=template_id)
         return Response(ResponseTemplateOutput(template).data)

@@ -88,7 +88,7 @@ class ReportSupportView(ApiView):
         )
         if refusal is not None:
             return refusal
-        outcome = report_support(supporter=signed_in_user(request), tracking_number=tracking_number)
+        outcome = report_support(acting_user=signed_in_user(request), tracking_number=tracking_number)
         return Response(SupportOutput(outcome).data)
 
 
@@ -127,7 +127,7 @@ class ReportDisputeView(ApiView):
         given = DisputeInput(data=request.data)
         given.is_valid(raise_exception=True)
         new_status = report_dispute(
-            reporter=signed_in_user(request), tracking_number=tracking_number, note=given.validated_data["note"]
+            acting_user=signed_in_user(request), tracking_number=tracking_number, note=given.validated_data["note"]
         )
         return Response(StatusOutput({"tracking_number": tracking_number, "status": new_status}).data)
 
@@ -151,7 +151,7 @@ class ReportWithdrawView(ApiView):
         summary="Withdraw a report within 15 minutes of sending it (public host; its reporter)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        new_status = report_withdraw(reporter=signed_in_user(request), tracking_number=tracking_number)
+        new_status = report_withdraw(acting_user=signed_in_user(request), tracking_number=tracking_number)
         return Response(StatusOutput({"tracking_number": tracking_number, "status": new_status}).data)
 
 
@@ -187,7 +187,7 @@ class ReportRateView(ApiView):
         given = RateInput(data=request.data)
         given.is_valid(raise_exception=True)
         score = report_rate_resolution(
-            reporter=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+            acting_user=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
         )
         return Response(RateOutput({"tracking_number": tracking_number, "score": score}).data)
 
@@ -209,7 +209,7 @@ class ReportCommentView(ApiView):
         given = CommentInput(data=request.data)
         given.is_valid(raise_exception=True)
         role = report_comment_public(
-            author=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+            acting_user=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
         )
         return Response(
             CommentCreatedOutput({"tracking_number": tracking_number, "role": role}).data,

@@ -201,7 +201,7 @@ class ReportSubmitView(ApiView):
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
         data["idempotency_key"] = data.get("idempotency_key") or request.headers.get("Idempotency-Key", "")
-        submission = report_submit(reporter=signed_in_user(request), **data)
+        submission = report_submit(acting_user=signed_in_user(request), **data)
         response = Response(SubmissionOutput(submission).data, status=status.HTTP_201_CREATED)
         # The same answer for a retried submission; the header tells a client it was a replay.
         response["Idempotent-Replayed"] = "true" if submission.replayed else "false"

@@ -13,10 +13,11 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tenants.context import current_schema, in_public_schema, tenant_connection
+from tenants.context import tenant_connection
+from tenants.scope import any_scope, tenant_scoped
 from warga.access.policy import Action, ActionForbidden, policy_decide
 from warga.accounts.models import User
-from warga.errors import WrongScope
+from warga.geo import metres_between
 from warga.organization.selectors import unit_id_for_region
 from warga.reports.lifecycle import OPEN_STATUSES, Status
 from warga.reports.models import (
@@ -36,11 +37,7 @@ from warga.reports.models import (
 from warga.routing.selectors import report_routed_unit_id
 
 
-def _require_tenant_schema() -> None:
-    if in_public_schema():
-        raise WrongScope(f"Report selectors run inside a government's schema, not in {current_schema()!r}.")
-
-
+@tenant_scoped
 def report_handling_unit_id(*, report: Report) -> int | None:
     """The unit answerable for a report of the current schema: the one it was verified
     (disposed) to, else the one routing chose; None when neither names a unit (the
@@ -48,6 +45,7 @@ def report_handling_unit_id(*, report: Report) -> int | None:
     return report.unit_id or report_routed_unit_id(report_id=report.pk)
 
 
+@tenant_scoped
 def report_get_for_actor(*, actor: User, tracking_number: str) -> Report | None:
     """The report with this number in the current government's schema, for an official who
     may view it (`report.view` in warga.access.policy) for its handling unit or, failing
@@ -60,7 +58,6 @@ def report_get_for_actor(*, actor: User, tracking_number: str) -> Report | None:
     view; ActionForbidden (with the policy's reason) when another report is here but the
     actor may not view it.
     """
-    _require_tenant_schema()
     report = Report.objects.filter(tracking_number=tracking_number).first()
     if report is None:
         return None
@@ -81,27 +78,28 @@ def report_get_for_actor(*, actor: User, tracking_number: str) -> Report | None:
     return report
 
 
+@tenant_scoped
 def report_get_by_id(*, report_id: int) -> Report | None:
-    _require_tenant_schema()
     return Report.objects.filter(pk=report_id).first()
 
 
+@tenant_scoped
 def report_events(*, report: Report) -> QuerySet[ReportEvent]:
-    _require_tenant_schema()
     return ReportEvent.objects.filter(report=report).order_by("at", "id")
 
 
+@tenant_scoped
 def report_photos(*, report: Report) -> QuerySet[ReportPhoto]:
-    _require_tenant_schema()
     return ReportPhoto.objects.filter(report=report).order_by("position")
 
 
+@tenant_scoped
 def report_supported_by(*, report: Report, user_id: uuid.UUID) -> bool:
     """Whether this citizen already said "saya juga" to the report (of the current schema)."""
-    _require_tenant_schema()
     return ReportSupport.objects.filter(report=report, user_id=user_id).exists()
 
 
+@tenant_scoped
 def report_photo_for_actor(*, actor: User, tracking_number: str, photo_id: int) -> ReportPhoto | None:
     report = report_get_for_actor(actor=actor, tracking_number=tracking_number)
     if report is None:
@@ -109,19 +107,21 @@ def report_photo_for_actor(*, actor: User, tracking_number: str, photo_id: int) 
     return report_photos(report=report).filter(pk=photo_id).first()
 
 
+@tenant_scoped
 def report_comments(*, report: Report) -> QuerySet[ReportComment]:
-    _require_tenant_schema()
     return ReportComment.objects.filter(report=report).order_by("created_at", "id")
 
 
+@tenant_scoped
 def reports_by_ids(*, report_ids: list[int]) -> QuerySet[Report]:
-    _require_tenant_schema()
     return Report.objects.filter(pk__in=report_ids)
 
 
+@any_scope
 def reporter_visible_to_officials(*, report: Report) -> bool:
-    """`anonim` hides the reporter from officials; `rahasia` shows it only to a designated role,
-    which arrives with memberships, so until then nobody on the government side sees it."""
+    """Whether officials see who sent the report with it: only for `publik`. `anonim` hides the
+    reporter from them; a `rahasia` reporter is revealed only on request, one report at a time,
+    to the seat kind the government designated (`identity.reveal`, warga.privacy)."""
     return report.privacy == Privacy.PUBLIK
 
 
@@ -134,6 +134,7 @@ class OfficialEvent:
     at: datetime
 
 
+@tenant_scoped
 def report_timeline_for_official(*, report: Report) -> list[OfficialEvent]:
     """The audit trail as officials see it: the reporter's own actions carry no actor id
     when the reporter's identity is hidden from them."""
@@ -165,15 +166,7 @@ class NearbyReport:
     similarity: float
 
 
-def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((phi2 - phi1) / 2) ** 2
-        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6_371_008.8 * math.asin(math.sqrt(a))
-
-
+@tenant_scoped
 def reports_open_nearby(
     *,
     category_code: str,
@@ -190,7 +183,6 @@ def reports_open_nearby(
     A bounding box narrows the rows on the (latitude, longitude) index; the exact distance is
     computed on the few left. `rahasia` reports are never offered: the public may not see them.
     """
-    _require_tenant_schema()
     d_lat = radius_m / _METRES_PER_DEGREE
     d_lon = radius_m / (_METRES_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
     candidates = (
@@ -207,7 +199,7 @@ def reports_open_nearby(
     )
     found = []
     for report in candidates:
-        distance = _distance_m(latitude, longitude, report.latitude, report.longitude)
+        distance = metres_between(latitude, longitude, report.latitude, report.longitude)
         if distance <= radius_m:
             found.append(
                 NearbyReport(
@@ -231,6 +223,7 @@ class Follower:
     reason: str
 
 
+@tenant_scoped
 def report_followers(*, report_id: int) -> list[Follower]:
     """Everyone to tell when a report of the current schema is resolved: its reporter, its
     supporters ("saya juga"), and the reporters and supporters of duplicates merged into it.
@@ -239,7 +232,6 @@ def report_followers(*, report_id: int) -> list[Follower]:
     Three queries whatever the number of people. Privacy is the sender's business: the
     reporter of an `anonim` report is told, but never named to anyone else.
     """
-    _require_tenant_schema()
     reporter_id = Report.objects.filter(pk=report_id).values_list("reporter_id", flat=True).first()
     if reporter_id is None:
         return []
@@ -253,52 +245,54 @@ def report_followers(*, report_id: int) -> list[Follower]:
     return [Follower(user_id=user_id, reason=reason) for user_id, reason in found.items()]
 
 
+@tenant_scoped
 def report_internal_notes(*, report: Report) -> QuerySet[ReportInternalNote]:
     """A report's internal notes, oldest first: for officials of its government who may view
     it (the caller found the report through `report_get_for_actor`)."""
-    _require_tenant_schema()
     return ReportInternalNote.objects.filter(report=report).order_by("created_at", "id")
 
 
+@tenant_scoped
 def report_assignment_current(*, report: Report) -> ReportAssignment | None:
-    _require_tenant_schema()
     return ReportAssignment.objects.filter(report=report, ended_at__isnull=True).first()
 
 
+@tenant_scoped
 def response_templates_for(*, category_code: str | None = None) -> QuerySet[ResponseTemplate]:
     """The active response templates of the current government: for `category_code`, those of
     that category and those for every category; without it, all of them."""
-    _require_tenant_schema()
     templates = ResponseTemplate.objects.filter(is_active=True)
     if category_code is not None:
         templates = templates.filter(category_code__in=["", category_code])
     return templates.order_by("category_code", "title", "id")
 
 
+@any_scope
 def response_template_render(*, template: ResponseTemplate, report: Report, unit_name: str, on: date) -> str:
     """The template's body for `report`: `{nomor}`, `{unit}` and `{tanggal}` filled in."""
     values = {"nomor": report.tracking_number, "unit": unit_name, "tanggal": on.strftime("%d-%m-%Y")}
     return re.sub(r"\{(nomor|unit|tanggal)\}", lambda match: values[match.group(1)], template.body)
 
 
+@tenant_scoped
 def report_external_forwards(*, report: Report) -> QuerySet[ExternalForward]:
-    _require_tenant_schema()
     return ExternalForward.objects.filter(report=report).select_related("unit").order_by("sent_at", "id")
 
 
+@tenant_scoped
 def report_status_changes(
     *, since: datetime, until: datetime, limit: int, public_only: bool = False
 ) -> list[ReportEvent]:
     """The status changes of the current schema's reports made in [since, until), oldest first,
     with their report; submissions themselves are not changes. At most `limit` (one query).
     `public_only` leaves out rahasia reports and reports their reporter withdrew."""
-    _require_tenant_schema()
     events = ReportEvent.objects.select_related("report").filter(at__gte=since, at__lt=until).exclude(from_status="")
     if public_only:
         events = events.exclude(report__privacy=Privacy.RAHASIA).exclude(report__status=Status.WITHDRAWN)
     return list(events.order_by("at", "id")[:limit])
 
 
+@any_scope  # builds a query; beat's dispatcher runs it in every schema at once
 def photos_waiting_for_their_task(*, older_than: timedelta | None = None) -> QuerySet[ReportPhoto]:
     """Photos still in processing longer than `older_than` (the resend interval by default):
     their task was lost. Also beat's probe for `reports.photos_resend_waiting` across every

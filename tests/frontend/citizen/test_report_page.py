@@ -70,7 +70,7 @@ def _resolved(bandung: Government, reporter: User) -> str:
     official = official_of(bandung)
     with government_context(bandung):
         for status in ("verified", "in_progress"):
-            report_transition(actor=official, tracking_number=number, to_status=status)
+            report_transition(acting_user=official, tracking_number=number, to_status=status)
     resolve(bandung, number, official)
     return number
 

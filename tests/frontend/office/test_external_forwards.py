@@ -35,7 +35,7 @@ def test_forwarding_emails_the_organisation_and_keeps_the_report_open(
     pln = _pln(scene.government)
     with government_context(scene.government), django_capture_on_commit_callbacks(execute=True):
         forward = report_forward_external(
-            actor=scene.kepala_pupr,
+            acting_user=scene.kepala_pupr,
             tracking_number=scene.number,
             unit_id=pln,
             contact_email="Pengaduan@PLN.co.id",
@@ -48,7 +48,7 @@ def test_forwarding_emails_the_organisation_and_keeps_the_report_open(
     with government_context(scene.government):
         assert Report.objects.get(tracking_number=scene.number).status == "received"
         assert ReportEvent.objects.filter(note__startswith="Diteruskan ke PLN UP3 Bandung").count() == 1
-        report_forward_answer(actor=scene.kepala_pupr, forward_id=forward.pk, answer="Tiang diganti besok.")
+        report_forward_answer(acting_user=scene.kepala_pupr, forward_id=forward.pk, answer="Tiang diganti besok.")
         assert ExternalForward.objects.get(pk=forward.pk).answer == "Tiang diganti besok."
 
 
@@ -58,12 +58,16 @@ def test_bad_input_and_people_who_may_not_are_refused(scene: Bandung) -> None:
         pupr = Unit.objects.get(name="Dinas Pekerjaan Umum dan Penataan Ruang").pk
         with pytest.raises(ReportInvalid) as refused:
             report_forward_external(
-                actor=scene.kepala_pupr, tracking_number=scene.number, unit_id=pupr, contact_email="x", note=""
+                acting_user=scene.kepala_pupr, tracking_number=scene.number, unit_id=pupr, contact_email="x", note=""
             )
         assert set(refused.value.errors) == {"unit_id", "contact_email", "note"}
         with pytest.raises(ActionForbidden):
             report_forward_external(
-                actor=scene.lurah, tracking_number=scene.number, unit_id=pln, contact_email="a@pln.co.id", note="Cek."
+                acting_user=scene.lurah,
+                tracking_number=scene.number,
+                unit_id=pln,
+                contact_email="a@pln.co.id",
+                note="Cek.",
             )
         assert ExternalForward.objects.count() == 0
     assert mail.outbox == []

@@ -32,7 +32,7 @@ def _jakarta_report() -> str:
 
 def _verified(scene: Bandung) -> None:
     with government_context(scene.government):
-        report_transition(actor=scene.kepala_pupr, tracking_number=scene.number, to_status="verified")
+        report_transition(acting_user=scene.kepala_pupr, tracking_number=scene.number, to_status="verified")
 
 
 def _trail(government: Government, number: str) -> list[tuple[str, str, str]]:
@@ -53,7 +53,9 @@ def _post(client: Client, path: str, data: dict[str, Any], host: str = BANDUNG_H
 
 def test_a_note_is_stored_and_audited_without_its_text_in_the_trail(scene: Bandung) -> None:
     with government_context(scene.government):
-        note = report_note_add(actor=scene.lurah, tracking_number=scene.number, body="  Warga sekitar sudah ditanya. ")
+        note = report_note_add(
+            acting_user=scene.lurah, tracking_number=scene.number, body="  Warga sekitar sudah ditanya. "
+        )
         assert (note.body, note.author_id) == ("Warga sekitar sudah ditanya.", scene.lurah.pk)
     assert _trail(scene.government, scene.number)[-1] == ("received", "received", "Catatan internal ditambahkan.")
 
@@ -62,7 +64,7 @@ def test_a_note_is_stored_and_audited_without_its_text_in_the_trail(scene: Bandu
 def test_an_empty_or_too_long_note_is_refused_and_nothing_is_written(scene: Bandung, body: str, code: str) -> None:
     before = _trail(scene.government, scene.number)
     with government_context(scene.government), pytest.raises(ReportInvalid) as refused:
-        report_note_add(actor=scene.lurah, tracking_number=scene.number, body=body)
+        report_note_add(acting_user=scene.lurah, tracking_number=scene.number, body=body)
     assert refused.value.errors["body"][0].code == code
     assert _trail(scene.government, scene.number) == before
     with government_context(scene.government):
@@ -71,7 +73,7 @@ def test_an_empty_or_too_long_note_is_refused_and_nothing_is_written(scene: Band
 
 def test_someone_who_may_not_view_the_report_cannot_note_it(scene: Bandung) -> None:
     with government_context(scene.government), pytest.raises(ActionForbidden) as refused:
-        report_note_add(actor=scene.petugas_dlh, tracking_number=scene.number, body="Bukan urusan kami.")
+        report_note_add(acting_user=scene.petugas_dlh, tracking_number=scene.number, body="Bukan urusan kami.")
     assert refused.value.reason == "outside_unit"
     with government_context(scene.government):
         assert ReportInternalNote.objects.count() == 0
@@ -80,7 +82,7 @@ def test_someone_who_may_not_view_the_report_cannot_note_it(scene: Bandung) -> N
 def test_another_governments_report_is_not_found_from_bandung(scene: Bandung, jakarta: Government) -> None:
     number = _jakarta_report()
     with government_context(scene.government), pytest.raises(ReportNotFound):
-        report_note_add(actor=scene.kepala_pupr, tracking_number=number, body="Coba.")
+        report_note_add(acting_user=scene.kepala_pupr, tracking_number=number, body="Coba.")
     with government_context(jakarta):
         assert ReportInternalNote.objects.count() == 0
 
@@ -132,7 +134,10 @@ def test_assigning_a_verified_report_starts_work_and_notifies_the_officer(
     _verified(scene)
     with government_context(scene.government), django_capture_on_commit_callbacks():
         assignment = report_assign(
-            actor=scene.kepala_pupr, tracking_number=scene.number, assignee_id=scene.petugas_pupr.pk, note="Hari ini."
+            acting_user=scene.kepala_pupr,
+            tracking_number=scene.number,
+            assignee_id=scene.petugas_pupr.pk,
+            note="Hari ini.",
         )
     with government_context(scene.government):
         assert Report.objects.get(tracking_number=scene.number).status == "in_progress"
@@ -150,10 +155,14 @@ def test_reassigning_ends_the_earlier_assignment_and_the_same_person_twice_chang
 
     second = seat(scene.government, kind="petugas_lapangan", name=PUPR)
     with government_context(scene.government):
-        first = report_assign(actor=scene.kepala_pupr, tracking_number=scene.number, assignee_id=scene.petugas_pupr.pk)
-        again = report_assign(actor=scene.kepala_pupr, tracking_number=scene.number, assignee_id=scene.petugas_pupr.pk)
+        first = report_assign(
+            acting_user=scene.kepala_pupr, tracking_number=scene.number, assignee_id=scene.petugas_pupr.pk
+        )
+        again = report_assign(
+            acting_user=scene.kepala_pupr, tracking_number=scene.number, assignee_id=scene.petugas_pupr.pk
+        )
         assert again.pk == first.pk
-        report_assign(actor=scene.kepala_pupr, tracking_number=scene.number, assignee_id=second.pk)
+        report_assign(acting_user=scene.kepala_pupr, tracking_number=scene.number, assignee_id=second.pk)
         current = ReportAssignment.objects.filter(ended_at__isnull=True)
         assert list(current.values_list("assignee_id", flat=True)) == [second.pk]
         assert ReportAssignment.objects.get(pk=first.pk).ended_at is not None
@@ -164,7 +173,7 @@ def test_only_a_field_officer_of_the_handling_unit_can_be_assigned(scene: Bandun
     _verified(scene)
     before = _trail(scene.government, scene.number)
     with government_context(scene.government), pytest.raises(ReportInvalid) as refused:
-        report_assign(actor=scene.kepala_pupr, tracking_number=scene.number, assignee_id=getattr(scene, who).pk)
+        report_assign(acting_user=scene.kepala_pupr, tracking_number=scene.number, assignee_id=getattr(scene, who).pk)
     assert refused.value.errors["assignee_id"][0].code == "not_field_officer"
     assert _trail(scene.government, scene.number) == before
     with government_context(scene.government):
@@ -174,14 +183,14 @@ def test_only_a_field_officer_of_the_handling_unit_can_be_assigned(scene: Bandun
 
 def test_a_report_not_yet_verified_cannot_be_assigned(scene: Bandung) -> None:
     with government_context(scene.government), pytest.raises(ReportInvalid) as refused:
-        report_assign(actor=scene.kepala_pupr, tracking_number=scene.number, assignee_id=scene.petugas_pupr.pk)
+        report_assign(acting_user=scene.kepala_pupr, tracking_number=scene.number, assignee_id=scene.petugas_pupr.pk)
     assert refused.value.errors["report"][0].code == "not_assignable"
 
 
 def test_someone_who_may_not_act_cannot_assign(scene: Bandung) -> None:
     _verified(scene)
     with government_context(scene.government), pytest.raises(ActionForbidden) as refused:
-        report_assign(actor=scene.lurah, tracking_number=scene.number, assignee_id=scene.petugas_pupr.pk)
+        report_assign(acting_user=scene.lurah, tracking_number=scene.number, assignee_id=scene.petugas_pupr.pk)
     assert refused.value.reason == "outside_unit"
     with government_context(scene.government):
         assert ReportAssignment.objects.count() == 0

@@ -31,7 +31,9 @@ def _put(client: Any, path: str, data: dict[str, Any], method: str = "post") -> 
 def test_the_admin_writes_a_template_and_bad_input_is_refused_by_field(bandung: Government) -> None:
     admin = official_of(bandung)
     with government_context(bandung):
-        template = response_template_save(actor=admin, title=" Diteruskan ", body=BODY, category_code="jalan_rusak")
+        template = response_template_save(
+            acting_user=admin, title=" Diteruskan ", body=BODY, category_code="jalan_rusak"
+        )
         assert (template.title, template.category_code, template.is_active) == ("Diteruskan", "jalan_rusak", True)
         cases = [
             ({"title": "", "body": BODY}, "title", "required"),
@@ -40,14 +42,14 @@ def test_the_admin_writes_a_template_and_bad_input_is_refused_by_field(bandung: 
         ]
         for fields, field, code in cases:
             with pytest.raises(ReportInvalid) as refused:
-                response_template_save(actor=admin, **fields)
+                response_template_save(acting_user=admin, **fields)
             assert refused.value.errors[field][0].code == code
         assert ResponseTemplate.objects.count() == 1
 
 
 def test_only_the_admin_koordinator_writes_templates(scene: Bandung) -> None:
     with government_context(scene.government), pytest.raises(ActionForbidden):
-        response_template_save(actor=scene.kepala_pupr, title="A", body=BODY)
+        response_template_save(acting_user=scene.kepala_pupr, title="A", body=BODY)
     with government_context(scene.government):
         assert ResponseTemplate.objects.count() == 0
 
@@ -79,9 +81,9 @@ def test_the_api_lists_by_category_writes_changes_and_archives(scene: Bandung, j
     with government_context(scene.government):
         ours = set(ResponseTemplate.objects.values_list("pk", flat=True))
     with government_context(jakarta):
-        theirs = response_template_save(actor=jakarta_admin, title="Jakarta", body="Halo.")
+        theirs = response_template_save(acting_user=jakarta_admin, title="Jakarta", body="Halo.")
         while theirs.pk in ours:
-            theirs = response_template_save(actor=jakarta_admin, title="Jakarta", body="Halo.")
+            theirs = response_template_save(acting_user=jakarta_admin, title="Jakarta", body="Halo.")
     both = signed_in_client(official_of(scene.government, jakarta))
     response = _put(both, f"/api/v1/response-templates/{theirs.pk}/", {"title": "X", "body": "Y"}, "put")
     assert response.status_code == 404
@@ -93,7 +95,7 @@ def test_the_api_lists_by_category_writes_changes_and_archives(scene: Bandung, j
 
 def test_the_reply_form_starts_from_a_template_with_its_placeholders_filled(scene: Bandung) -> None:
     with government_context(scene.government):
-        template = response_template_save(actor=official_of(scene.government), title="Diteruskan", body=BODY)
+        template = response_template_save(acting_user=official_of(scene.government), title="Diteruskan", body=BODY)
         today = today_in(government=scene.government)
     kepala = signed_in_client(scene.kepala_pupr)
     page = kepala.get(f"/kantor/laporan/{scene.number}/?templat={template.pk}", HTTP_HOST=BANDUNG_HOST)

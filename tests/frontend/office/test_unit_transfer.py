@@ -37,8 +37,8 @@ def kepala_dlh(scene: Bandung) -> User:
 
 def _in_progress(scene: Bandung) -> None:
     with government_context(scene.government):
-        report_transition(actor=scene.kepala_pupr, tracking_number=scene.number, to_status="verified")
-        report_assign(actor=scene.kepala_pupr, tracking_number=scene.number, assignee_id=scene.petugas_pupr.pk)
+        report_transition(acting_user=scene.kepala_pupr, tracking_number=scene.number, to_status="verified")
+        report_assign(acting_user=scene.kepala_pupr, tracking_number=scene.number, assignee_id=scene.petugas_pupr.pk)
 
 
 def _unit(government: Government, name: str) -> int:
@@ -76,7 +76,10 @@ def test_a_report_in_progress_moves_to_another_unit_keeping_its_deadline(
         assert pupr_positions & set(routing.position_ids)
         with django_capture_on_commit_callbacks():
             moved = report_unit_transfer(
-                actor=scene.kepala_pupr, tracking_number=scene.number, unit_id=dlh, note="Ini sampah, bukan jalan."
+                acting_user=scene.kepala_pupr,
+                tracking_number=scene.number,
+                unit_id=dlh,
+                note="Ini sampah, bukan jalan.",
             )
         assert (moved.status, moved.unit_id) == ("in_progress", dlh)
         routing.refresh_from_db()
@@ -111,8 +114,8 @@ def test_a_report_in_progress_moves_to_another_unit_keeping_its_deadline(
 
         # Acting on it is now the new unit's: the old head is refused, the new one may.
         with pytest.raises(ActionForbidden):
-            report_priority_set(actor=scene.kepala_pupr, report_id=moved.pk, priority="high", note="Cepat.")
-        report_priority_set(actor=kepala_dlh, report_id=moved.pk, priority="high", note="Cepat.")
+            report_priority_set(acting_user=scene.kepala_pupr, report_id=moved.pk, priority="high", note="Cepat.")
+        report_priority_set(acting_user=kepala_dlh, report_id=moved.pk, priority="high", note="Cepat.")
         assert [r.tracking_number for r in inbox_for_official(user_id=kepala_dlh.pk).reports] == [scene.number]
         assert scene.number not in [r.tracking_number for r in inbox_for_official(user_id=scene.kepala_pupr.pk).reports]
         # The lurah of the report's kelurahan still knows of it.
@@ -131,7 +134,9 @@ def test_refusals_write_nothing(scene: Bandung, kepala_dlh: User) -> None:
         missing = (Unit.objects.aggregate(top=Max("id"))["top"] or 0) + 1000
         # Received, not yet worked: disposing is verification's job.
         with pytest.raises(ReportInvalid) as refused:
-            report_unit_transfer(actor=scene.kepala_pupr, tracking_number=scene.number, unit_id=dlh, note="Pindah.")
+            report_unit_transfer(
+                acting_user=scene.kepala_pupr, tracking_number=scene.number, unit_id=dlh, note="Pindah."
+            )
         assert refused.value.errors["report"][0].code == "not_transferable"
     _in_progress(scene)
     before = _state(scene.government, scene.number)
@@ -146,12 +151,12 @@ def test_refusals_write_nothing(scene: Bandung, kepala_dlh: User) -> None:
     with government_context(scene.government):
         for actor, unit_id, note, field, code in cases:
             with pytest.raises(ReportInvalid) as refused:
-                report_unit_transfer(actor=actor, tracking_number=scene.number, unit_id=unit_id, note=note)
+                report_unit_transfer(acting_user=actor, tracking_number=scene.number, unit_id=unit_id, note=note)
             assert refused.value.errors[field][0].code == code
         # A lurah, the new unit's own head and the field officer may not move PUPR's report.
         for actor in (scene.lurah, kepala_dlh, scene.petugas_dlh):
             with pytest.raises(ActionForbidden):
-                report_unit_transfer(actor=actor, tracking_number=scene.number, unit_id=dlh, note="Pindah.")
+                report_unit_transfer(acting_user=actor, tracking_number=scene.number, unit_id=dlh, note="Pindah.")
     assert _state(scene.government, scene.number) == before
 
 
@@ -179,12 +184,15 @@ def test_another_governments_unit_and_report_are_refused_and_nothing_changes(
     with government_context(scene.government):
         with pytest.raises(ReportInvalid) as refused:
             report_unit_transfer(
-                actor=scene.kepala_pupr, tracking_number=scene.number, unit_id=jakarta_unit, note="Ke Jakarta."
+                acting_user=scene.kepala_pupr, tracking_number=scene.number, unit_id=jakarta_unit, note="Ke Jakarta."
             )
         assert refused.value.errors["unit_id"][0].code == "unknown_unit"
         with pytest.raises(ReportNotFound):
             report_unit_transfer(
-                actor=scene.kepala_pupr, tracking_number=number, unit_id=_unit(scene.government, DLH), note="Coba."
+                acting_user=scene.kepala_pupr,
+                tracking_number=number,
+                unit_id=_unit(scene.government, DLH),
+                note="Coba.",
             )
     api = signed_in_client(scene.kepala_pupr)
     refused_api = _post(api, scene.number, {"unit_id": jakarta_unit, "note": "Ke Jakarta."})

@@ -87,7 +87,7 @@ def test_citizen_intake_and_routing_into_a_canceled_government_still_work(
         routing = ReportRouting.objects.get(report_id=report.pk)
         assert routing.handling_unit_id is not None
         assert routing.position_ids
-        report_transition(actor=official_of(bandung), tracking_number=number, to_status="verified")
+        report_transition(acting_user=official_of(bandung), tracking_number=number, to_status="verified")
         report.refresh_from_db()
         assert report.status == "verified"
 

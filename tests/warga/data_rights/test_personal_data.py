@@ -169,8 +169,8 @@ def test_a_citizen_s_reports_stay_but_nobody_is_identifiable_in_them(bandung: Go
     neighbour = verified_user("tetangga@example.id")
     own = submit(citizen, description="Saluran tersumbat di gang Siti Aminah.")
     theirs = submit(neighbour, village_code=JAKARTA_VILLAGE, latitude=JAKARTA_POINT[0], longitude=JAKARTA_POINT[1])
-    report_support(supporter=citizen, tracking_number=theirs.tracking_number)
-    report_comment_public(author=citizen, tracking_number=own.tracking_number, body="Masih tersumbat.")
+    report_support(acting_user=citizen, tracking_number=theirs.tracking_number)
+    report_comment_public(acting_user=citizen, tracking_number=own.tracking_number, body="Masih tersumbat.")
 
     exported = json.loads(zipfile.ZipFile(io.BytesIO(personal_data_export(user=citizen))).read("data-pribadi.json"))
     bandung_reports = exported["pemerintah_daerah"]["32.73"]["reports.report"]

@@ -13,7 +13,7 @@ from tests.factories import UserFactory
 from tests.personas import official_of
 from tests.warga.reports.helpers import BANDUNG_POINT, submit
 from warga.intake.models import MapCell, ReportIndex
-from warga.intake.selectors import BoundingBox, _feed_rows, _grid_from_rows, reports_feed_grid
+from warga.intake.selectors.feed import BoundingBox, _feed_rows, _grid_from_rows, reports_feed_grid
 from warga.intake.services import map_cells_recount
 from warga.reports.services import report_transition
 
@@ -37,7 +37,7 @@ def test_cells_follow_submissions_status_changes_and_deletions(bandung: Governme
     assert (_cells("received"), _cells("verified")) == (1, 0)  # rahasia is never counted
 
     with government_context(bandung):
-        report_transition(actor=official_of(bandung), tracking_number=number, to_status="verified")
+        report_transition(acting_user=official_of(bandung), tracking_number=number, to_status="verified")
     assert (_cells("received"), _cells("verified")) == (0, 1)
 
     ReportIndex.objects.filter(tracking_number=number).delete()

@@ -47,7 +47,7 @@ def test_no_personal_data_in_any_column_or_row_of_the_read_model(bandung: Govern
     official = official_of(bandung)
     number = submit(reporter, description=DESCRIPTION, latitude=LATITUDE, longitude=LONGITUDE).tracking_number
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=number, to_status="archived", note=f"{NAME} menelepon")
+        report_transition(acting_user=official, tracking_number=number, to_status="archived", note=f"{NAME} menelepon")
     with government_context(bandung):
         relay_drain(government=bandung)
 

@@ -67,8 +67,8 @@ def test_reports_of_two_governments_become_facts_and_rollups(
         reporter, latitude=JAKARTA_POINT[0], longitude=JAKARTA_POINT[1], village_code=JAKARTA_VILLAGE
     ).tracking_number
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=first, to_status="verified")
-        report_transition(actor=official, tracking_number=first, to_status="in_progress")
+        report_transition(acting_user=official, tracking_number=first, to_status="verified")
+        report_transition(acting_user=official, tracking_number=first, to_status="in_progress")
         created = Report.objects.get(tracking_number=first).created_at
     b_ids, j_ids = outbox_ids(bandung), outbox_ids(jakarta)
 
@@ -106,7 +106,7 @@ def test_reports_of_two_governments_become_facts_and_rollups(
 
     # A later change moves the report's cell: the old cell is gone, not left at zero.
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=second, to_status="archived", note="duplikat")
+        report_transition(acting_user=official, tracking_number=second, to_status="archived", note="duplikat")
     assert drain(bandung) == 1
     assert ("regency", "32.73", "sampah", "pengaduan", "archived", 1) in rollup_rows()
     assert ("regency", "32.73", "sampah", "pengaduan", "received", 1) not in rollup_rows()
@@ -115,7 +115,7 @@ def test_reports_of_two_governments_become_facts_and_rollups(
 def test_relaying_the_same_events_twice_changes_nothing(bandung: Government, official: User) -> None:
     number = submit(UserFactory()).tracking_number
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=number, to_status="verified")
+        report_transition(acting_user=official, tracking_number=number, to_status="verified")
     assert drain(bandung) == 2
     before = (fact_rows(), rollup_rows(), list(ReportFact.objects.values_list("verified_at", "last_event_at")))
 
@@ -139,7 +139,7 @@ def test_a_relay_failing_mid_batch_applies_nothing_and_a_rerun_applies_everythin
             payload={"tracking_number": numbers[0], "to_status": "verified", "at": "kemarin"},
             created_at=timezone.now(),
         )
-        report_transition(actor=official, tracking_number=numbers[1], to_status="verified")
+        report_transition(acting_user=official, tracking_number=numbers[1], to_status="verified")
 
     with pytest.raises(RelayEventInvalid, match=f"Outbox event {broken.pk} .*'at' is not an ISO 8601 time"):
         drain(bandung)
@@ -161,9 +161,9 @@ def test_events_are_applied_in_order_across_batches(bandung: Government, officia
     number = submit(UserFactory()).tracking_number
     with government_context(bandung):
         for status in ("verified", "in_progress"):
-            report_transition(actor=official, tracking_number=number, to_status=status)
-        report_transition(actor=official, tracking_number=number, to_status="deferred", note="menunggu anggaran")
-        report_transition(actor=official, tracking_number=number, to_status="in_progress")
+            report_transition(acting_user=official, tracking_number=number, to_status=status)
+        report_transition(acting_user=official, tracking_number=number, to_status="deferred", note="menunggu anggaran")
+        report_transition(acting_user=official, tracking_number=number, to_status="in_progress")
     # One event per batch: each batch sees the fact the previous one left.
     assert drain(bandung, batch_size=1) == 5
     fact = ReportFact.objects.get()
@@ -179,10 +179,14 @@ def test_a_transfer_keeps_one_fact_whatever_order_the_governments_relay_in(
 ) -> None:
     number = submit(UserFactory()).tracking_number
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=number, to_status="verified")
+        report_transition(acting_user=official, tracking_number=number, to_status="verified")
     with django_capture_on_commit_callbacks(execute=True):
         report_transfer(
-            actor=official, tracking_number=number, from_government=bandung, to_government_code="31", note="jalan DKI"
+            acting_user=official,
+            tracking_number=number,
+            from_government=bandung,
+            to_government_code="31",
+            note="jalan DKI",
         )
     # The receiving government relays first: the older owner's events only fill in history.
     assert drain(jakarta) == 1
@@ -220,15 +224,19 @@ def test_saya_juga_supports_reach_the_fact_and_survive_a_transfer(
 ) -> None:
     number = submit(UserFactory()).tracking_number
     for _ in range(2):
-        report_support(supporter=UserFactory(), tracking_number=number)
+        report_support(acting_user=UserFactory(), tracking_number=number)
     assert drain(bandung) == 3
     assert ReportFact.objects.get().support_count == 2
 
     with django_capture_on_commit_callbacks(execute=True):
         report_transfer(
-            actor=official, tracking_number=number, from_government=bandung, to_government_code="31", note="jalan DKI"
+            acting_user=official,
+            tracking_number=number,
+            from_government=bandung,
+            to_government_code="31",
+            note="jalan DKI",
         )
-    report_support(supporter=UserFactory(), tracking_number=number)
+    report_support(acting_user=UserFactory(), tracking_number=number)
     # The new owner relays first: its transfer and its own support carry the counts 2 and 3.
     assert drain(jakarta) == 2
     assert ReportFact.objects.get().support_count == 3

@@ -134,10 +134,10 @@ def test_a_dispute_reaches_the_national_kpis_through_the_relay(bandung: Governme
     reporter = UserFactory()
     number = submit(reporter).tracking_number
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=number, to_status="verified")
-        report_transition(actor=official, tracking_number=number, to_status="in_progress")
+        report_transition(acting_user=official, tracking_number=number, to_status="verified")
+        report_transition(acting_user=official, tracking_number=number, to_status="in_progress")
     resolve(bandung, number, official)
-    report_dispute(reporter=reporter, tracking_number=number, note="Masih berlubang.")
+    report_dispute(acting_user=reporter, tracking_number=number, note="Masih berlubang.")
     with government_context(bandung):
         relay_drain(government=bandung)
     fact = ReportFact.objects.get(tracking_number=number)

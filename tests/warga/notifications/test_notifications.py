@@ -209,8 +209,8 @@ def test_the_citizen_is_notified_of_every_state_change_and_reads_them(bandung: G
     reporter, official = UserFactory(), official_of(bandung, jakarta)
     tracking_number = submit(reporter).tracking_number
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=tracking_number, to_status="verified")
-        report_transition(actor=official, tracking_number=tracking_number, to_status="in_progress")
+        report_transition(acting_user=official, tracking_number=tracking_number, to_status="verified")
+        report_transition(acting_user=official, tracking_number=tracking_number, to_status="in_progress")
         report = Report.objects.get(tracking_number=tracking_number)
         mine = notifications_for_user(user_id=reporter.pk)
         assert [(n.kind, n.context.get("to_status")) for n in mine] == [

@@ -26,7 +26,7 @@ def test_reporters_of_reports_ended_before_the_retention_period_are_anonymised(b
     old_closed = submit(citizen).tracking_number
     recent_closed = submit(citizen).tracking_number
     old_but_open = submit(citizen).tracking_number
-    report_comment_public(author=citizen, tracking_number=old_closed, body="Terima kasih, sudah diperbaiki.")
+    report_comment_public(acting_user=citizen, tracking_number=old_closed, body="Terima kasih, sudah diperbaiki.")
     with government_context(bandung):
         privacy_settings_update(dpo_name="PPDP Kota Bandung", dpo_email="ppdp@bandung.go.id", retention_days=365)
         _ended(old_closed, status="closed", days_ago=400)

@@ -42,7 +42,7 @@ def submit(reporter: User, **overrides: Any) -> Submission:
         "idempotency_key": str(uuid.uuid4()),
     }
     fields.update(overrides)
-    return report_submit(reporter=reporter, **fields)
+    return report_submit(acting_user=reporter, **fields)
 
 
 def counts(government: Government) -> tuple[int, int, int]:
@@ -70,7 +70,7 @@ def resolve(government: Government, tracking_number: str, actor: User) -> Report
     """Resolve with one valid proof photo (the report must be in progress or reopened)."""
     with government_context(government):
         report = Report.objects.get(tracking_number=tracking_number)
-        return report_resolve(actor=actor, tracking_number=tracking_number, proofs=[proof_at(report)])
+        return report_resolve(acting_user=actor, tracking_number=tracking_number, proofs=[proof_at(report)])
 
 
 def process_photos(government: Government, capture: Any) -> list[str]:

@@ -81,14 +81,14 @@ def test_status_filter_defaults_to_open_and_follows_every_change(bandung: Govern
     archived = submit(citizen).tracking_number
     withdrawn = submit(citizen).tracking_number
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=archived, to_status="archived", note="Laporan ganda.")
-    report_withdraw(reporter=citizen, tracking_number=withdrawn)
+        report_transition(acting_user=official, tracking_number=archived, to_status="archived", note="Laporan ganda.")
+    report_withdraw(acting_user=citizen, tracking_number=withdrawn)
 
     assert _numbers(reports_feed(bbox=AROUND_BANDUNG)) == [kept]
     # A withdrawn report is its reporter's alone: never on the map, even when asked for.
     assert _numbers(reports_feed(bbox=AROUND_BANDUNG, statuses=["archived", "withdrawn"])) == [archived]
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=kept, to_status="verified")
+        report_transition(acting_user=official, tracking_number=kept, to_status="verified")
     assert [(i.tracking_number, i.status) for i in reports_feed(bbox=AROUND_BANDUNG).items] == [(kept, "verified")]
 
 
@@ -221,11 +221,11 @@ def test_a_transfer_keeps_the_feed_row_consistent(bandung: Government, jakarta: 
     official = official_of(bandung)
     number = submit(citizen).tracking_number
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=number, to_status="verified")
+        report_transition(acting_user=official, tracking_number=number, to_status="verified")
     assert [(i.government_code, i.status) for i in reports_feed(bbox=AROUND_BANDUNG).items] == [("32.73", "verified")]
 
     report_transfer(
-        actor=official,
+        acting_user=official,
         tracking_number=number,
         from_government=bandung,
         to_government_code="31",

@@ -15,7 +15,7 @@ from tenants.models import Government
 from tests.factories import UserFactory
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
-from warga.intake.services import RateLimited, _earlier_submission, _rate_limit_check
+from warga.intake.services.submission_limits import RateLimited, _earlier_submission, _rate_limit_check
 
 
 def _sent(reporter: User, government: Government, *, hours_ago: list[float]) -> None:
@@ -45,7 +45,7 @@ def test_under_every_window_is_allowed_with_one_query(bandung: Government) -> No
     # Two in the last hour, four in the last day, one older than a day.
     _sent(citizen, bandung, hours_ago=[0.1, 0.5, 3, 20, 30])
     with CaptureQueriesContext(connection) as queries:
-        _rate_limit_check(reporter=citizen, now=timezone.now())
+        _rate_limit_check(acting_user=citizen, now=timezone.now())
     assert len(queries.captured_queries) == 1
 
 
@@ -54,7 +54,7 @@ def test_a_full_hour_is_refused_until_its_oldest_report_leaves_the_hour(bandung:
     citizen = UserFactory()
     _sent(citizen, bandung, hours_ago=[0.1, 0.2, 0.5])
     with CaptureQueriesContext(connection) as queries, pytest.raises(RateLimited) as limited:
-        _rate_limit_check(reporter=citizen, now=timezone.now())
+        _rate_limit_check(acting_user=citizen, now=timezone.now())
     assert len(queries.captured_queries) == 1
     assert 1790 <= limited.value.retry_after <= 1800
     assert "per jam" in limited.value.message
@@ -66,7 +66,7 @@ def test_a_full_day_is_refused_until_its_fifth_newest_report_leaves_the_day(band
     # One in the last hour (the hour is not full), five in the day, one older than a day.
     _sent(citizen, bandung, hours_ago=[0.5, 2, 4, 6, 10, 30])
     with pytest.raises(RateLimited) as limited:
-        _rate_limit_check(reporter=citizen, now=timezone.now())
+        _rate_limit_check(acting_user=citizen, now=timezone.now())
     assert 14 * 3600 - 10 <= limited.value.retry_after <= 14 * 3600
     assert "per hari" in limited.value.message
 
@@ -74,13 +74,13 @@ def test_a_full_day_is_refused_until_its_fifth_newest_report_leaves_the_day(band
 def test_another_reporters_reports_do_not_count(bandung: Government, settings: Any) -> None:
     settings.WARGA_INTAKE_RATE_LIMITS = ((3600, 1),)
     _sent(UserFactory(), bandung, hours_ago=[0.1])
-    _rate_limit_check(reporter=UserFactory(), now=timezone.now())
+    _rate_limit_check(acting_user=UserFactory(), now=timezone.now())
 
 
 def test_no_limits_configured_means_no_query(settings: Any) -> None:
     # No `db` fixture: pytest-django refuses any query, so returning proves none was made.
     settings.WARGA_INTAKE_RATE_LIMITS = ()
-    _rate_limit_check(reporter=User(email="tanpa-batas@example.id"), now=timezone.now())
+    _rate_limit_check(acting_user=User(email="tanpa-batas@example.id"), now=timezone.now())
 
 
 @pytest.mark.usefixtures("limits")
@@ -91,13 +91,13 @@ def test_the_retry_and_the_limit_are_one_query_and_an_old_key_is_still_found(ban
     # The oldest (batas-0001, 40 hours ago) is outside every window; five more fill the day.
     _sent(citizen, bandung, hours_ago=[40, 2, 3, 4, 5, 6])
     with CaptureQueriesContext(connection) as queries:
-        earlier = _earlier_submission(reporter=citizen, idempotency_key="batas-0001", now=timezone.now())
+        earlier = _earlier_submission(acting_user=citizen, idempotency_key="batas-0001", now=timezone.now())
     assert len(queries.captured_queries) == 1
     assert earlier is not None
     assert earlier.tracking_number == "32.73-2026-000001"
     assert earlier.government == bandung
     with pytest.raises(RateLimited) as limited:
-        _earlier_submission(reporter=citizen, idempotency_key="kunci-baru-01", now=timezone.now())
+        _earlier_submission(acting_user=citizen, idempotency_key="kunci-baru-01", now=timezone.now())
     assert "per hari" in limited.value.message
     # Another reporter's key is not theirs to replay.
-    assert _earlier_submission(reporter=UserFactory(), idempotency_key="batas-0001", now=timezone.now()) is None
+    assert _earlier_submission(acting_user=UserFactory(), idempotency_key="batas-0001", now=timezone.now()) is None

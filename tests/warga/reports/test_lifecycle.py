@@ -31,13 +31,20 @@ def test_main_path_records_one_audit_and_outbox_event_per_step(
     with government_context(bandung):
         kelurahan = Unit.objects.get(region_code="32.73.01.1001")
         report_transition(
-            actor=official, tracking_number=tracking_number, to_status="verified", unit_id=kelurahan.pk, note="cek"
+            acting_user=official,
+            tracking_number=tracking_number,
+            to_status="verified",
+            unit_id=kelurahan.pk,
+            note="cek",
         )
-        report_transition(actor=official, tracking_number=tracking_number, to_status="in_progress")
+        report_transition(acting_user=official, tracking_number=tracking_number, to_status="in_progress")
         report_resolve(
-            actor=official, tracking_number=tracking_number, proofs=[proof_at(Report.objects.get())], note="ditambal"
+            acting_user=official,
+            tracking_number=tracking_number,
+            proofs=[proof_at(Report.objects.get())],
+            note="ditambal",
         )
-        report_transition(actor=official, tracking_number=tracking_number, to_status="closed")
+        report_transition(acting_user=official, tracking_number=tracking_number, to_status="closed")
         report = Report.objects.get()
         assert (report.status, report.unit_id) == ("closed", kelurahan.pk)
         events = list(ReportEvent.objects.values_list("from_status", "to_status", "actor_id", "note"))
@@ -68,13 +75,13 @@ def test_side_paths_defer_transfer_archive_and_dispute(
     after_dispute = [("in_progress", ""), ("deferred", "cuaca"), ("archived", "laporan ganda")]
     with government_context(bandung):
         for status, note in path:
-            report_transition(actor=official, tracking_number=tracking_number, to_status=status, note=note)
+            report_transition(acting_user=official, tracking_number=tracking_number, to_status=status, note=note)
         report = Report.objects.get()
-        report_resolve(actor=official, tracking_number=tracking_number, proofs=[proof_at(report)])
+        report_resolve(acting_user=official, tracking_number=tracking_number, proofs=[proof_at(report)])
         reporter = User.objects.get(pk=report.reporter_id)
-        report_reporter_action(reporter=reporter, report_id=report.pk, action="dispute", note="lubang masih ada")
+        report_reporter_action(acting_user=reporter, report_id=report.pk, action="dispute", note="lubang masih ada")
         for status, note in after_dispute:
-            report_transition(actor=official, tracking_number=tracking_number, to_status=status, note=note)
+            report_transition(acting_user=official, tracking_number=tracking_number, to_status=status, note=note)
         assert Report.objects.get().status == "archived"
         assert list(ReportEvent.objects.values_list("to_status", flat=True))[1:] == [
             *(s for s, _ in path),
@@ -95,7 +102,7 @@ def test_every_invalid_transition_is_refused_with_the_allowed_states_and_changes
         Report.objects.update(status=source)  # set-up: place the report in `source`
         before = counts(bandung)
         with pytest.raises(InvalidTransition) as refused:
-            report_transition(actor=official, tracking_number=tracking_number, to_status=target, note="catatan")
+            report_transition(acting_user=official, tracking_number=tracking_number, to_status=target, note="catatan")
         assert refused.value.allowed == tuple(s.value for s in allowed_next(source))
         assert (refused.value.current, refused.value.requested) == (source, target)
         assert Report.objects.get().status == source
@@ -111,9 +118,9 @@ def test_only_archived_withdrawn_and_merged_are_final_and_the_refusal_says_so(
     assert allowed_next(Status.CLOSED) == ()
     assert allowed_next(Status.CLOSED, by_reporter=True) == (Status.REOPENED,)
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=tracking_number, to_status="archived", note="spam")
+        report_transition(acting_user=official, tracking_number=tracking_number, to_status="archived", note="spam")
         with pytest.raises(InvalidTransition) as refused:
-            report_transition(actor=official, tracking_number=tracking_number, to_status="received")
+            report_transition(acting_user=official, tracking_number=tracking_number, to_status="received")
     assert refused.value.message == (
         "Status laporan tidak dapat diubah dari 'archived' ke 'received'. Status berikutnya yang diizinkan: "
         "tidak ada (status akhir)."
@@ -126,7 +133,7 @@ def test_leaving_the_main_path_needs_a_reason(
 ) -> None:
     with government_context(bandung):
         with pytest.raises(ReportInvalid) as invalid:
-            report_transition(actor=official, tracking_number=tracking_number, to_status=target, note="  ")
+            report_transition(acting_user=official, tracking_number=tracking_number, to_status=target, note="  ")
         assert list(invalid.value.errors) == ["note"]
         assert invalid.value.errors["note"][0].code == "note_required"
         assert Report.objects.get().status == "received"
@@ -138,10 +145,12 @@ def test_unknown_status_and_unknown_unit_are_field_errors(
 ) -> None:
     with government_context(bandung):
         with pytest.raises(ReportInvalid) as unknown_status:
-            report_transition(actor=official, tracking_number=tracking_number, to_status="selesai")
+            report_transition(acting_user=official, tracking_number=tracking_number, to_status="selesai")
         assert unknown_status.value.errors["to_status"][0].code == "unknown_status"
         with pytest.raises(ReportInvalid) as unknown_unit:
-            report_transition(actor=official, tracking_number=tracking_number, to_status="verified", unit_id=10**12)
+            report_transition(
+                acting_user=official, tracking_number=tracking_number, to_status="verified", unit_id=10**12
+            )
         assert (
             unknown_unit.value.errors["unit_id"][0].message == "Unit 1000000000000 tidak ada di pemerintah daerah ini."
         )
@@ -152,7 +161,7 @@ def test_report_of_another_government_is_not_found_from_here(
     bandung: Government, jakarta: Government, official: User, tracking_number: str
 ) -> None:
     with government_context(jakarta), pytest.raises(ReportNotFound):
-        report_transition(actor=official, tracking_number=tracking_number, to_status="verified")
+        report_transition(acting_user=official, tracking_number=tracking_number, to_status="verified")
     with government_context(bandung):
         assert Report.objects.get().status == "received"
     assert counts(jakarta) == (0, 0, 0)
@@ -160,7 +169,7 @@ def test_report_of_another_government_is_not_found_from_here(
 
 def test_services_refuse_to_run_in_the_public_schema(official: User, tracking_number: str) -> None:
     with pytest.raises(RuntimeError, match="inside a government's schema"):
-        report_transition(actor=official, tracking_number=tracking_number, to_status="verified")
+        report_transition(acting_user=official, tracking_number=tracking_number, to_status="verified")
 
 
 def test_audit_events_cannot_be_changed_or_deleted(bandung: Government, tracking_number: str) -> None:

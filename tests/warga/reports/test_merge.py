@@ -36,14 +36,17 @@ def test_merge_closes_the_duplicate_and_its_people_follow_the_survivor(bandung: 
     supporter_of_both = UserFactory()
     survivor = submit(first_reporter).tracking_number
     duplicate = submit(second_reporter).tracking_number
-    report_support(supporter=supporter_of_first, tracking_number=survivor)
-    report_support(supporter=supporter_of_both, tracking_number=survivor)
-    report_support(supporter=supporter_of_both, tracking_number=duplicate)
-    report_support(supporter=first_reporter, tracking_number=duplicate)  # the survivor's own reporter
+    report_support(acting_user=supporter_of_first, tracking_number=survivor)
+    report_support(acting_user=supporter_of_both, tracking_number=survivor)
+    report_support(acting_user=supporter_of_both, tracking_number=duplicate)
+    report_support(acting_user=first_reporter, tracking_number=duplicate)  # the survivor's own reporter
 
     with government_context(bandung):
         outcome = report_merge(
-            actor=official, duplicate_tracking_number=duplicate, into_tracking_number=survivor, note="Lubang yang sama."
+            acting_user=official,
+            duplicate_tracking_number=duplicate,
+            into_tracking_number=survivor,
+            note="Lubang yang sama.",
         )
     assert (outcome.duplicate.status, outcome.into.tracking_number, outcome.followers_added) == ("merged", survivor, 1)
 
@@ -85,14 +88,16 @@ def test_merges_chain_and_followers_move_with_a_transfer(
     reporters = [UserFactory() for _ in range(3)]
     a, b, c = (submit(reporter).tracking_number for reporter in reporters)
     with government_context(bandung):
-        report_merge(actor=official, duplicate_tracking_number=c, into_tracking_number=b, note="sama")
-        report_merge(actor=official, duplicate_tracking_number=b, into_tracking_number=a, note="sama")
+        report_merge(acting_user=official, duplicate_tracking_number=c, into_tracking_number=b, note="sama")
+        report_merge(acting_user=official, duplicate_tracking_number=b, into_tracking_number=a, note="sama")
         assert [f.reason for f in report_followers(report_id=Report.objects.get(tracking_number=a).pk)] == [
             "reporter",
             "merged_reporter",
             "merged_reporter",
         ]
-    report_transfer(actor=official, tracking_number=a, from_government=bandung, to_government_code="31", note="DKI")
+    report_transfer(
+        acting_user=official, tracking_number=a, from_government=bandung, to_government_code="31", note="DKI"
+    )
     with government_context(jakarta):
         moved = report_followers(report_id=Report.objects.get(tracking_number=a).pk)
     assert [f.user_id for f in moved] == [reporter.pk for reporter in reporters]
@@ -108,14 +113,14 @@ def test_a_merged_report_is_final_and_cannot_be_moved_by_a_plain_transition(
     a, b = submit(UserFactory()).tracking_number, submit(UserFactory()).tracking_number
     with government_context(bandung):
         with pytest.raises(ReportInvalid) as invalid:
-            report_transition(actor=official, tracking_number=b, to_status="merged")
+            report_transition(acting_user=official, tracking_number=b, to_status="merged")
         assert invalid.value.errors["to_status"][0].code == "merge_required"
-        report_merge(actor=official, duplicate_tracking_number=b, into_tracking_number=a, note="sama")
+        report_merge(acting_user=official, duplicate_tracking_number=b, into_tracking_number=a, note="sama")
         with pytest.raises(InvalidTransition) as refused:
-            report_transition(actor=official, tracking_number=b, to_status="verified")
+            report_transition(acting_user=official, tracking_number=b, to_status="verified")
         assert refused.value.allowed == ()
         with pytest.raises(InvalidTransition):
-            report_merge(actor=official, duplicate_tracking_number=b, into_tracking_number=a, note="lagi")
+            report_merge(acting_user=official, duplicate_tracking_number=b, into_tracking_number=a, note="lagi")
 
 
 @pytest.mark.parametrize(
@@ -133,12 +138,12 @@ def test_refusals_say_why_and_change_nothing(
     a, b = submit(UserFactory()).tracking_number, submit(UserFactory()).tracking_number
     with government_context(bandung):
         if case == "into_archived":
-            report_transition(actor=official, tracking_number=a, to_status="archived", note="ganda")
+            report_transition(acting_user=official, tracking_number=a, to_status="archived", note="ganda")
     before = (_state(bandung), counts(bandung))
     into = {"same": b, "unknown_into": "32.73-2026-999999"}.get(case, a)
     with government_context(bandung), pytest.raises(ReportInvalid) as invalid:
         report_merge(
-            actor=official,
+            acting_user=official,
             duplicate_tracking_number=b,
             into_tracking_number=into,
             note="" if case == "no_note" else "x",
@@ -157,13 +162,17 @@ def test_cross_government_merge_is_refused_and_changes_nothing(
     before = (_state(bandung), _state(jakarta), counts(bandung), counts(jakarta))
 
     with government_context(bandung), pytest.raises(ReportInvalid) as invalid:
-        report_merge(actor=official, duplicate_tracking_number=in_bandung, into_tracking_number=in_jakarta, note="x")
+        report_merge(
+            acting_user=official, duplicate_tracking_number=in_bandung, into_tracking_number=in_jakarta, note="x"
+        )
     assert invalid.value.errors["into_tracking_number"][0].message.startswith(
         f"Laporan {in_jakarta} tidak ada di pemerintah ini. Penggabungan hanya untuk laporan dalam satu pemerintah"
     )
     # From Bandung, Jakarta's report is not there at all.
     with government_context(bandung), pytest.raises(ReportNotFound):
-        report_merge(actor=official, duplicate_tracking_number=in_jakarta, into_tracking_number=in_bandung, note="x")
+        report_merge(
+            acting_user=official, duplicate_tracking_number=in_jakarta, into_tracking_number=in_bandung, note="x"
+        )
     assert (_state(bandung), _state(jakarta), counts(bandung), counts(jakarta)) == before
     with government_context(bandung):
         assert report_followers(report_id=_report_id(jakarta, in_jakarta) + 10_000) == []

@@ -89,7 +89,7 @@ def test_an_official_changes_the_priority_with_a_reason_and_the_trail_says_so(ba
     with government_context(bandung):
         routing_before = ReportRouting.objects.values().get(report_id=report.pk)
         changed = report_priority_set(
-            actor=official, report_id=report.pk, priority="urgent", note="  Lubang di jalur ambulans.  "
+            acting_user=official, report_id=report.pk, priority="urgent", note="  Lubang di jalur ambulans.  "
         )
         assert changed.priority == "urgent"
         last = ReportEvent.objects.filter(report=report).order_by("-id").first()
@@ -107,7 +107,7 @@ def test_an_official_changes_the_priority_with_a_reason_and_the_trail_says_so(ba
 
     # The priority it already has: nothing written.
     with government_context(bandung):
-        report_priority_set(actor=official, report_id=report.pk, priority="urgent", note="Sekali lagi.")
+        report_priority_set(acting_user=official, report_id=report.pk, priority="urgent", note="Sekali lagi.")
     assert _state(bandung, number) == (priority, trail, outbox)
 
 
@@ -126,7 +126,7 @@ def test_a_bad_priority_or_reason_is_refused_and_nothing_changes(
     official = _admin(bandung)
     before = _state(bandung, number), counts(bandung)
     with government_context(bandung), pytest.raises(ReportInvalid) as refused:
-        report_priority_set(actor=official, report_id=_report(bandung, number).pk, priority=priority, note=note)
+        report_priority_set(acting_user=official, report_id=_report(bandung, number).pk, priority=priority, note=note)
     assert [e.code for e in refused.value.errors[field]] == [code]
     assert (_state(bandung, number), counts(bandung)) == before
 
@@ -135,10 +135,14 @@ def test_the_priority_of_a_report_no_longer_open_cannot_change(bandung: Governme
     number = submit(UserFactory()).tracking_number
     official = _admin(bandung)
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=number, to_status="archived", note="Bukan masalah publik.")
+        report_transition(
+            acting_user=official, tracking_number=number, to_status="archived", note="Bukan masalah publik."
+        )
     before = _state(bandung, number)
     with government_context(bandung), pytest.raises(ReportInvalid) as refused:
-        report_priority_set(actor=official, report_id=_report(bandung, number).pk, priority="high", note="Alasan.")
+        report_priority_set(
+            acting_user=official, report_id=_report(bandung, number).pk, priority="high", note="Alasan."
+        )
     assert refused.value.errors["report"][0].code == "not_open"
     assert _state(bandung, number) == before
 
@@ -158,13 +162,15 @@ def test_only_someone_who_may_act_on_the_report_changes_it_and_a_refusal_writes_
     reasons = {}
     for who, actor in refusals.items():
         with government_context(bandung), pytest.raises(ActionForbidden) as refused:
-            report_priority_set(actor=actor, report_id=report_id, priority="urgent", note="Alasan.")
+            report_priority_set(acting_user=actor, report_id=report_id, priority="urgent", note="Alasan.")
         reasons[who] = refused.value.reason
     assert reasons == {"citizen": "not_official", "no_totp": "mfa_missing", "other_agency": "outside_unit"}
     assert (_state(bandung, number), counts(bandung)) == before
     # The handling agency's head may.
     with government_context(bandung):
-        report_priority_set(actor=_kepala_dinas(bandung, PUPR), report_id=report_id, priority="high", note="Alasan.")
+        report_priority_set(
+            acting_user=_kepala_dinas(bandung, PUPR), report_id=report_id, priority="high", note="Alasan."
+        )
     assert _state(bandung, number)[0] == "high"
 
 
@@ -179,13 +185,13 @@ def test_a_jakarta_official_cannot_change_a_bandung_reports_priority(bandung: Go
     # In Bandung's schema a Jakarta seat counts for nothing.
     with government_context(bandung), pytest.raises(ActionForbidden) as refused:
         report_priority_set(
-            actor=jakarta_admin, report_id=_report(bandung, in_bandung).pk, priority="urgent", note="Alasan."
+            acting_user=jakarta_admin, report_id=_report(bandung, in_bandung).pk, priority="urgent", note="Alasan."
         )
     assert refused.value.reason == "not_official"
     # In Jakarta's schema, Bandung's report does not exist (an id never reaches another schema).
     missing_id = _report(bandung, in_bandung).pk + _report(jakarta, in_jakarta).pk + 1000
     with government_context(jakarta), pytest.raises(ReportNotFound):
-        report_priority_set(actor=jakarta_admin, report_id=missing_id, priority="urgent", note="Alasan.")
+        report_priority_set(acting_user=jakarta_admin, report_id=missing_id, priority="urgent", note="Alasan.")
     assert (_state(bandung, in_bandung), counts(bandung), _state(jakarta, in_jakarta), counts(jakarta)) == before
 
 
@@ -193,8 +199,12 @@ def test_the_priority_moves_with_a_transferred_report(bandung: Government, jakar
     number = submit(UserFactory(), category_code="jalan_rusak").tracking_number
     official = _admin(bandung)
     with government_context(bandung):
-        report_priority_set(actor=official, report_id=_report(bandung, number).pk, priority="urgent", note="Alasan.")
-    report_transfer(actor=official, tracking_number=number, from_government=bandung, to_government_code="31", note="x")
+        report_priority_set(
+            acting_user=official, report_id=_report(bandung, number).pk, priority="urgent", note="Alasan."
+        )
+    report_transfer(
+        acting_user=official, tracking_number=number, from_government=bandung, to_government_code="31", note="x"
+    )
     with government_context(jakarta):
         moved = Report.objects.get(tracking_number=number)
         arrived = OutboxEvent.objects.get(aggregate_id=moved.pk, kind="report.transferred_in")

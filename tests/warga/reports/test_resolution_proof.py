@@ -20,7 +20,7 @@ def _in_progress(bandung: Government, official: User) -> Report:
     number = submit(UserFactory()).tracking_number
     with government_context(bandung):
         for status in ("verified", "in_progress"):
-            report_transition(actor=official, tracking_number=number, to_status=status)
+            report_transition(acting_user=official, tracking_number=number, to_status=status)
         return Report.objects.get(tracking_number=number)
 
 
@@ -28,7 +28,9 @@ def _refusals(bandung: Government, official: User, report: Report, **proof: Any)
     with government_context(bandung):
         before = counts(bandung)
         with pytest.raises(ReportInvalid) as refused:
-            report_resolve(actor=official, tracking_number=report.tracking_number, proofs=[proof_at(report, **proof)])
+            report_resolve(
+                acting_user=official, tracking_number=report.tracking_number, proofs=[proof_at(report, **proof)]
+            )
         assert counts(bandung) == before
         assert Report.objects.get(pk=report.pk).status == "in_progress"
     assert list(refused.value.errors) == ["proofs"]
@@ -40,7 +42,7 @@ def test_resolution_stores_the_proof_with_when_and_where(bandung: Government, of
     taken = timezone.now()
     with government_context(bandung):
         resolved = report_resolve(
-            actor=official,
+            acting_user=official,
             tracking_number=report.tracking_number,
             proofs=[proof_at(report, captured_at=taken, latitude=report.latitude + 0.0005)],
             note="Lubang sudah ditambal.",
@@ -59,10 +61,10 @@ def test_resolving_without_proof_is_refused_everywhere(bandung: Government, offi
     report = _in_progress(bandung, official)
     with government_context(bandung):
         with pytest.raises(ReportInvalid) as generic:
-            report_transition(actor=official, tracking_number=report.tracking_number, to_status="resolved")
+            report_transition(acting_user=official, tracking_number=report.tracking_number, to_status="resolved")
         assert generic.value.errors["to_status"][0].code == "proof_required"
         with pytest.raises(ReportInvalid) as empty:
-            report_resolve(actor=official, tracking_number=report.tracking_number, proofs=[])
+            report_resolve(acting_user=official, tracking_number=report.tracking_number, proofs=[])
         assert empty.value.errors["proofs"][0].code == "required"
         assert Report.objects.get().status == "in_progress"
 
@@ -80,7 +82,7 @@ def test_the_distance_limit_is_configurable(bandung: Government, official: User,
     report = _in_progress(bandung, official)
     with government_context(bandung):
         report_resolve(
-            actor=official,
+            acting_user=official,
             tracking_number=report.tracking_number,
             proofs=[proof_at(report, latitude=report.latitude + 0.003)],
         )
@@ -100,7 +102,7 @@ def test_proof_taken_before_the_report_or_in_the_future_is_refused(bandung: Gove
 def test_the_same_proof_photo_for_a_second_report_is_refused(bandung: Government, official: User) -> None:
     first = _in_progress(bandung, official)
     with government_context(bandung):
-        report_resolve(actor=official, tracking_number=first.tracking_number, proofs=[proof_at(first, seed=4242)])
+        report_resolve(acting_user=official, tracking_number=first.tracking_number, proofs=[proof_at(first, seed=4242)])
     second = _in_progress(bandung, official)
     assert _refusals(bandung, official, second, seed=4242) == [
         (
@@ -115,13 +117,13 @@ def test_the_same_proof_photo_for_a_second_report_is_refused(bandung: Government
 def test_reuse_is_checked_within_the_government_only(bandung: Government, jakarta: Government, official: User) -> None:
     first = _in_progress(bandung, official)
     with government_context(bandung):
-        report_resolve(actor=official, tracking_number=first.tracking_number, proofs=[proof_at(first, seed=77)])
+        report_resolve(acting_user=official, tracking_number=first.tracking_number, proofs=[proof_at(first, seed=77)])
     submission = submit(UserFactory(), village_code="31.71.01.1001", latitude=-6.1762, longitude=106.8227)
     with government_context(jakarta):
         for status in ("verified", "in_progress"):
-            report_transition(actor=official, tracking_number=submission.tracking_number, to_status=status)
+            report_transition(acting_user=official, tracking_number=submission.tracking_number, to_status=status)
         other = Report.objects.get()
-        report_resolve(actor=official, tracking_number=other.tracking_number, proofs=[proof_at(other, seed=77)])
+        report_resolve(acting_user=official, tracking_number=other.tracking_number, proofs=[proof_at(other, seed=77)])
         assert Report.objects.get().status == "resolved"
 
 
@@ -130,6 +132,6 @@ def test_resolving_a_report_not_in_progress_is_an_invalid_transition(bandung: Go
     with government_context(bandung):
         report = Report.objects.get()
         with pytest.raises(InvalidTransition) as refused:
-            report_resolve(actor=official, tracking_number=number, proofs=[proof_at(report)])
+            report_resolve(acting_user=official, tracking_number=number, proofs=[proof_at(report)])
         assert refused.value.allowed == ("verified", "deferred", "transferred", "archived", "merged")
         assert not ReportPhoto.objects.exists()

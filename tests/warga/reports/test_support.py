@@ -16,9 +16,9 @@ def test_saya_juga_counts_once_per_citizen(bandung: Government) -> None:
     number = submit(UserFactory()).tracking_number
     neighbour, other = UserFactory(), UserFactory()
 
-    first = report_support(supporter=neighbour, tracking_number=number)
-    again = report_support(supporter=neighbour, tracking_number=number)
-    third = report_support(supporter=other, tracking_number=number)
+    first = report_support(acting_user=neighbour, tracking_number=number)
+    again = report_support(acting_user=neighbour, tracking_number=number)
+    third = report_support(acting_user=other, tracking_number=number)
 
     assert [(o.support_count, o.added) for o in (first, again, third)] == [(1, True), (1, False), (2, True)]
     with government_context(bandung):
@@ -38,12 +38,12 @@ def test_own_report_and_closed_reports_cannot_be_supported(bandung: Government) 
     reporter = UserFactory()
     number = submit(reporter).tracking_number
     with pytest.raises(ReportInvalid) as own:
-        report_support(supporter=reporter, tracking_number=number)
+        report_support(acting_user=reporter, tracking_number=number)
     assert own.value.errors["report"][0].code == "own_report"
     with government_context(bandung):
         Report.objects.update(status="closed")
     with pytest.raises(ReportInvalid) as closed:
-        report_support(supporter=UserFactory(), tracking_number=number)
+        report_support(acting_user=UserFactory(), tracking_number=number)
     assert closed.value.errors["report"][0].code == "not_open"
     with government_context(bandung):
         assert Report.objects.get().support_count == 0
@@ -55,6 +55,6 @@ def test_rahasia_and_unknown_reports_are_not_found(bandung: Government) -> None:
     number = submit(UserFactory(), privacy="rahasia").tracking_number
     for tracking_number in (number, "32.73-2026-999999"):
         with pytest.raises(ReportNotFound):
-            report_support(supporter=UserFactory(), tracking_number=tracking_number)
+            report_support(acting_user=UserFactory(), tracking_number=tracking_number)
     with government_context(bandung):
         assert Report.objects.get().support_count == 0

@@ -38,15 +38,19 @@ def test_transfer_to_another_government_and_back_keeps_everything(
     reporter = UserFactory()
     number = submit(reporter, photos=[SimpleUploadedFile("a.jpg", image_bytes())]).tracking_number
     process_photos(bandung, django_capture_on_commit_callbacks)
-    report_support(supporter=UserFactory(), tracking_number=number)
-    report_comment_public(author=reporter, tracking_number=number, body="Masih berlubang.")
+    report_support(acting_user=UserFactory(), tracking_number=number)
+    report_comment_public(acting_user=reporter, tracking_number=number, body="Masih berlubang.")
     with government_context(bandung):
-        report_transition(actor=official, tracking_number=number, to_status="verified")
+        report_transition(acting_user=official, tracking_number=number, to_status="verified")
     assert _files()[0].startswith("reports/gov_32_73/")
 
     with django_capture_on_commit_callbacks(execute=True):
         outcome = report_transfer(
-            actor=official, tracking_number=number, from_government=bandung, to_government_code="31", note="jalan DKI"
+            acting_user=official,
+            tracking_number=number,
+            from_government=bandung,
+            to_government_code="31",
+            note="jalan DKI",
         )
     assert (outcome.to_government.code, outcome.status) == ("31", "received")
     assert ReportIndex.objects.get(tracking_number=number).government == jakarta
@@ -86,7 +90,11 @@ def test_transfer_to_another_government_and_back_keeps_everything(
 
     with django_capture_on_commit_callbacks(execute=True):
         report_transfer(
-            actor=official, tracking_number=number, from_government=jakarta, to_government_code="32.73", note="bukan"
+            acting_user=official,
+            tracking_number=number,
+            from_government=jakarta,
+            to_government_code="32.73",
+            note="bukan",
         )
     assert ReportIndex.objects.get(tracking_number=number).government == bandung
     assert len(_trail(bandung)) == 6
@@ -104,7 +112,9 @@ def test_transfer_to_another_government_and_back_keeps_everything(
 
 def test_transfer_to_the_national_triage_desk(bandung: Government, national: Government, official: User) -> None:
     number = submit(UserFactory()).tracking_number
-    report_transfer(actor=official, tracking_number=number, from_government=bandung, to_government_code="NAS", note="x")
+    report_transfer(
+        acting_user=official, tracking_number=number, from_government=bandung, to_government_code="NAS", note="x"
+    )
     assert ReportIndex.objects.get(tracking_number=number).government == national
     with government_context(national):
         assert Report.objects.get().tracking_number == number
@@ -116,7 +126,7 @@ def test_a_report_of_another_government_cannot_be_transferred_from_here(
     number = submit(UserFactory()).tracking_number
     with pytest.raises(ReportNotFound):
         report_transfer(
-            actor=official, tracking_number=number, from_government=jakarta, to_government_code="31", note="x"
+            acting_user=official, tracking_number=number, from_government=jakarta, to_government_code="31", note="x"
         )
     assert ReportIndex.objects.get(tracking_number=number).government == bandung
     assert counts(bandung) == (1, 1, 1)
@@ -138,7 +148,7 @@ def test_refused_transfers_change_nothing(
     number = submit(UserFactory()).tracking_number
     with pytest.raises(ReportInvalid) as refused:
         report_transfer(
-            actor=official, tracking_number=number, from_government=bandung, to_government_code=code, note=note
+            acting_user=official, tracking_number=number, from_government=bandung, to_government_code=code, note=note
         )
     assert list(refused.value.errors) == fields
     assert counts(bandung) == (1, 1, 1)
@@ -151,7 +161,7 @@ def test_a_resolved_report_cannot_be_transferred(bandung: Government, jakarta: G
         Report.objects.update(status="resolved")
     with pytest.raises(InvalidTransition) as refused:
         report_transfer(
-            actor=official, tracking_number=number, from_government=bandung, to_government_code="31", note="x"
+            acting_user=official, tracking_number=number, from_government=bandung, to_government_code="31", note="x"
         )
     assert refused.value.allowed == ("closed",)
     assert counts(jakarta) == (0, 0, 0)
@@ -164,7 +174,7 @@ def test_a_photo_still_waiting_moves_in_quarantine_and_is_processed_by_the_new_o
     number = submit(UserFactory(), photos=[SimpleUploadedFile("a.jpg", image_bytes())]).tracking_number
     with django_capture_on_commit_callbacks() as queued:
         report_transfer(
-            actor=official, tracking_number=number, from_government=bandung, to_government_code="31", note="DKI"
+            acting_user=official, tracking_number=number, from_government=bandung, to_government_code="31", note="DKI"
         )
     # Five callbacks: the photo task and the delivery of the new owner's routing notices
     # (queued in Jakarta), a relay nudge on each side (transferred in, transferred out), and

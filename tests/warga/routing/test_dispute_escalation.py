@@ -37,8 +37,8 @@ def _resolved(
 ) -> Report:
     number = submit(reporter, **fields).tracking_number
     with government_context(government):
-        report_transition(actor=official, tracking_number=number, to_status="verified", unit_id=unit_id)
-        report_transition(actor=official, tracking_number=number, to_status="in_progress")
+        report_transition(acting_user=official, tracking_number=number, to_status="verified", unit_id=unit_id)
+        report_transition(acting_user=official, tracking_number=number, to_status="in_progress")
     resolve(government, number, official)
     with government_context(government):
         return Report.objects.get(tracking_number=number)
@@ -51,7 +51,7 @@ def test_a_dispute_goes_to_the_head_of_government_above_a_dinas_once_per_resolut
     report = _resolved(bandung, reporter, bandung_officials["kadis_pupr"])  # jalan_rusak: Dinas PUPR
     walikota = bandung_officials["walikota"]
 
-    assert report_dispute(reporter=reporter, tracking_number=report.tracking_number, note="Masih berlubang.") == (
+    assert report_dispute(acting_user=reporter, tracking_number=report.tracking_number, note="Masih berlubang.") == (
         "reopened"
     )
 
@@ -110,7 +110,7 @@ def test_a_dispute_goes_to_the_head_of_government_above_a_dinas_once_per_resolut
 
     # Resolved again and disputed again: a new resolution, so a new escalation.
     resolve(bandung, report.tracking_number, bandung_officials["kadis_pupr"])
-    report_dispute(reporter=reporter, tracking_number=report.tracking_number, note="Tetap berlubang.")
+    report_dispute(acting_user=reporter, tracking_number=report.tracking_number, note="Tetap berlubang.")
     assert len(_disputed_notices(bandung, report.pk)) == 4
     with government_context(bandung):
         assert RoutingAuditEvent.objects.filter(report_id=report.pk, kind="report.dispute_escalated").count() == 2
@@ -151,7 +151,7 @@ def test_a_kelurahan_s_supervisor_is_the_camat_and_a_vacant_seat_passes_it_up(
     reporter = UserFactory()
     # Disposed by the admin koordinator: the lurah has no reach over PUPR, where routing put it.
     report = _resolved(bandung, reporter, bandung_officials["admin"], unit_id=kelurahan.pk)
-    report_dispute(reporter=reporter, tracking_number=report.tracking_number, note="Belum beres.")
+    report_dispute(acting_user=reporter, tracking_number=report.tracking_number, note="Belum beres.")
     assert {r for r, _ in _disputed_notices(bandung, report.pk)} == {str(bandung_officials["walikota"].pk)}
     with government_context(bandung):
         event = RoutingAuditEvent.objects.get(report_id=report.pk, kind="report.dispute_escalated")
@@ -186,7 +186,7 @@ def test_a_jakarta_dispute_stays_in_jakarta(
         latitude=JAKARTA_POINT[0],
         longitude=JAKARTA_POINT[1],
     )
-    report_dispute(reporter=reporter, tracking_number=report.tracking_number, note="Masih rusak.")
+    report_dispute(acting_user=reporter, tracking_number=report.tracking_number, note="Masih rusak.")
     assert {r for r, _ in _disputed_notices(jakarta, report.pk)} == {str(jakarta_officials["gubernur"].pk)}
     assert _disputed_notices(bandung) == []
 
@@ -208,7 +208,7 @@ def test_the_deadline_runs_only_while_the_report_is_open(
         assert escalations_run(now=later).escalated == 0
         assert ReportRouting.objects.get(report_id=report.pk).current_step == routing.current_step
 
-    report_dispute(reporter=reporter, tracking_number=report.tracking_number, note="Masih berlubang.")
+    report_dispute(acting_user=reporter, tracking_number=report.tracking_number, note="Masih berlubang.")
     with government_context(bandung):
         routing = ReportRouting.objects.get(report_id=report.pk)
         # The supervisor's step, whose deadline runs now.

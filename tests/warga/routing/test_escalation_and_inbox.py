@@ -68,7 +68,10 @@ def test_a_closed_report_does_not_escalate(bandung: Government, bandung_official
     report = _report(bandung)
     with government_context(bandung):
         report_transition(
-            actor=bandung_officials["admin"], tracking_number=report.tracking_number, to_status="archived", note="ganda"
+            acting_user=bandung_officials["admin"],
+            tracking_number=report.tracking_number,
+            to_status="archived",
+            note="ganda",
         )
         routing = ReportRouting.objects.get(report_id=report.pk)
         assert escalations_run(now=routing.current_due_at + datetime.timedelta(days=30)).escalated == 0  # type: ignore[operator]

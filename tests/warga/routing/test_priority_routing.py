@@ -89,7 +89,7 @@ def test_changing_the_priority_does_not_route_the_report_again(
         report = _report(road)
         before = ReportRouting.objects.values().get(report_id=report.pk)
         report_priority_set(
-            actor=bandung_officials["admin"], report_id=report.pk, priority="urgent", note="Jalur ambulans."
+            acting_user=bandung_officials["admin"], report_id=report.pk, priority="urgent", note="Jalur ambulans."
         )
         assert _report(road).priority == "urgent"
         assert ReportRouting.objects.values().get(report_id=report.pk) == before

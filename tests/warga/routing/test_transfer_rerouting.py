@@ -70,13 +70,13 @@ def test_a_report_moved_from_bandung_to_jakarta_is_routed_by_jakarta_s_rules_and
     number = submit(UserFactory(), category_code="jalan_rusak").tracking_number
     with government_context(bandung):
         old = Report.objects.get(tracking_number=number)
-        report_transition(actor=bandung_officials["admin"], tracking_number=number, to_status="verified")
+        report_transition(acting_user=bandung_officials["admin"], tracking_number=number, to_status="verified")
         old_routing = ReportRouting.objects.get(report_id=old.pk)
         assert old_routing.current_due_at is not None
 
     with django_capture_on_commit_callbacks(execute=True):
         report_transfer(
-            actor=bandung_officials["admin"],
+            acting_user=bandung_officials["admin"],
             tracking_number=number,
             from_government=bandung,
             to_government_code="31",

@@ -25,7 +25,11 @@ from warga.triage.services import offer_decline, offers_for_government, offers_r
 def _to_desk(bandung: Government, refuser: User) -> str:
     number = submit(UserFactory()).tracking_number
     report_transfer(
-        actor=refuser, tracking_number=number, from_government=bandung, to_government_code="NAS", note="Milik BBWS"
+        acting_user=refuser,
+        tracking_number=number,
+        from_government=bandung,
+        to_government_code="NAS",
+        note="Milik BBWS",
     )
     return number
 

@@ -93,7 +93,7 @@ def refused_by_bandung(bandung: Government, national: Government) -> str:
     """A Bandung report sent to the desk, then offered to Bandung as on its onboarding."""
     number = submit(UserFactory()).tracking_number
     report_transfer(
-        actor=official(bandung),
+        acting_user=official(bandung),
         tracking_number=number,
         from_government=bandung,
         to_government_code="NAS",

@@ -58,7 +58,7 @@ def test_the_queue_says_why_each_report_is_at_the_desk(
         UserFactory(), latitude=JAKARTA_POINT[0], longitude=JAKARTA_POINT[1], village_code=JAKARTA_VILLAGE
     ).tracking_number
     report_transfer(
-        actor=jakarta_official,
+        acting_user=jakarta_official,
         tracking_number=refused,
         from_government=jakarta,
         to_government_code="NAS",

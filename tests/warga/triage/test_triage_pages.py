@@ -211,7 +211,7 @@ def bandung_offer(national: Government, bandung: Government) -> Offer:
     membership_in(bandung, actor, kind="walikota")
     number = submit(UserFactory()).tracking_number
     report_transfer(
-        actor=actor, tracking_number=number, from_government=bandung, to_government_code="NAS", note="Milik BBWS"
+        acting_user=actor, tracking_number=number, from_government=bandung, to_government_code="NAS", note="Milik BBWS"
     )
     with government_context(national):
         offers_for_government(government=bandung)

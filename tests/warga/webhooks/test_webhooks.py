@@ -61,7 +61,7 @@ def _due_now(government: Government, delivery_id: int) -> None:
 
 def _transition_then_fail(admin: User, number: str) -> None:
     with transaction.atomic():
-        report_transition(actor=admin, tracking_number=number, to_status="verified", note="")
+        report_transition(acting_user=admin, tracking_number=number, to_status="verified", note="")
         raise RuntimeError("rolled back")
 
 
@@ -80,7 +80,7 @@ def test_report_changes_are_delivered_signed_and_without_the_reporter(
             with pytest.raises(RuntimeError, match="rolled back"):
                 _transition_then_fail(admin, number)
             assert list(Delivery.objects.values_list("event", flat=True)) == ["report.created"]
-            report_transition(actor=admin, tracking_number=number, to_status="verified", note="")
+            report_transition(acting_user=admin, tracking_number=number, to_status="verified", note="")
             assert Delivery.objects.count() == 2
         assert _send_all(bandung) == ["delivered", "delivered"]
         with government_context(jakarta):
@@ -293,7 +293,11 @@ def pln(bandung: Government) -> Unit:
 def _forward(government: Government, admin: User, number: str, unit: Unit, email: str = "") -> None:
     with government_context(government):
         report_forward_external(
-            actor=admin, tracking_number=number, unit_id=unit.pk, contact_email=email, note="Tiang listrik miring."
+            acting_user=admin,
+            tracking_number=number,
+            unit_id=unit.pk,
+            contact_email=email,
+            note="Tiang listrik miring.",
         )
 
 
@@ -330,5 +334,5 @@ def test_a_report_is_forwarded_to_an_external_organisation_through_its_webhook(
     assert mail.outbox == []
     # The organisation's endpoint gets no report events, only what is forwarded to it.
     with government_context(bandung):
-        report_transition(actor=admin, tracking_number=public, to_status="verified", note="")
+        report_transition(acting_user=admin, tracking_number=public, to_status="verified", note="")
         assert Delivery.objects.filter(state=DeliveryState.PENDING).count() == 0

@@ -27,8 +27,8 @@ from warga.errors import Unavailable, WrongScope
 from warga.intake.services import TransferOutcome, report_transfer
 from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import OPEN_STATUSES
-from warga.reports.models import Report, ReportEvent
-from warga.reports.services import NATIONAL_OWNER_CODE, NOTE_MAX_LENGTH
+from warga.reports.models import Report
+from warga.reports.services import NATIONAL_OWNER_CODE, NOTE_MAX_LENGTH, report_audit_write
 from warga.triage.models import Offer, OfferStatus, TriageHold
 
 TERRITORIAL_LEVELS = (Level.PROVINCE, Level.REGENCY, Level.CITY)
@@ -88,9 +88,7 @@ def _desk_report_locked(tracking_number: str) -> Report:
 
 def _audit(report: Report, *, actor_id: uuid.UUID | None, note: str, at: datetime) -> None:
     # The status does not move; the trail still says who did what at the desk and why.
-    ReportEvent.objects.create(
-        report=report, actor_id=actor_id, from_status=report.status, to_status=report.status, note=note, at=at
-    )
+    report_audit_write(report=report, acting_user_id=actor_id, note=note, at=at)
 
 
 def _offers_withdraw(tracking_number: str, *, now: datetime, keep: int | None = None) -> int:
@@ -164,7 +162,7 @@ def triage_assign(
     text = note.strip()
     with transaction.atomic():
         outcome = report_transfer(
-            actor=acting_user,
+            acting_user=acting_user,
             tracking_number=tracking_number,
             from_government=national,
             to_government_code=to_government_code.strip(),

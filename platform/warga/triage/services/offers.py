@@ -210,7 +210,7 @@ def offer_accept(*, acting_user: User, government: Government, offer_id: int) ->
         else:
             # The taker holds no seat at the desk: `offer.decide` above is the decision.
             outcome = report_move(
-                actor=acting_user,
+                acting_user=acting_user,
                 tracking_number=offer.tracking_number,
                 from_government=national,
                 to_government_code=government.code or "",
