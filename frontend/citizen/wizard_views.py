@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from warga.accounts.models import User
+from warga.errors import WargaError
 from warga.intake.pending import (
     pending_draft_new,
     pending_photo_exists,
@@ -54,6 +55,7 @@ from warga.taxonomy.questions import (
     ANSWERS_FIELD,
     STRING_MAX_LENGTH,
     TEXT_MAX_LENGTH,
+    AnswersInvalid,
     Question,
     answers_described,
     questions_by_category,
@@ -428,10 +430,10 @@ def _answers_given(data: Any, questions: list[Question]) -> dict[str, Any]:
     }
 
 
-def _answer_errors(invalid: ReportInvalid) -> dict[str, str]:
+def _answer_errors(invalid: WargaError) -> dict[str, str]:
     problems = _answer_problems()
     errors = {}
-    for field, items in invalid.errors.items():
+    for field, items in (invalid.fields or {}).items():
         key = ANSWER_PREFIX + field.removeprefix(ANSWERS_FIELD + ".") if field != ANSWERS_FIELD else "uraian"
         errors[key] = " ".join(problems.get(item.code, item.message) for item in items)
     return errors
@@ -489,7 +491,7 @@ def details(request: HttpRequest) -> HttpResponse:
         try:
             # The one check of the answers (intake runs it again when the report is sent).
             cleaned = validate_answers(category_code, answers, questions=questions)
-        except ReportInvalid as invalid:
+        except AnswersInvalid as invalid:
             errors.update(_answer_errors(invalid))
         if not errors:
             draft.update(description=text, privacy=privacy, answers=cleaned)

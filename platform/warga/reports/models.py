@@ -15,6 +15,7 @@ from django.db.models.functions import Upper
 from warga.append_only import AppendOnlyModel
 from warga.reports.lifecycle import Status
 from warga.reports.words import DESCRIPTION_WORDS
+from warga.taxonomy.models import Priority
 
 
 class ReportType(models.TextChoices):
@@ -29,15 +30,6 @@ class Privacy(models.TextChoices):
     ANONIM = "anonim", "Anonim"
     # Content hidden from the public entirely.
     RAHASIA = "rahasia", "Rahasia"
-
-
-class Priority(models.TextChoices):
-    """How urgently a report needs handling. Citizens do not choose it: a report starts with
-    its category's default (the national taxonomy) and officials change it with a reason."""
-
-    NORMAL = "normal", "Biasa"
-    HIGH = "high", "Tinggi"
-    URGENT = "urgent", "Darurat"
 
 
 # Most urgent first: the inbox sorts by this rank, not by the stored text.

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from django.db import models
 
-from warga.reports.models import Priority
+
+class Priority(models.TextChoices):
+    """How urgently a report needs handling. Citizens do not choose it: a report starts with
+    its category's default (the national taxonomy) and officials change it with a reason."""
+
+    NORMAL = "normal", "Biasa"
+    HIGH = "high", "Tinggi"
+    URGENT = "urgent", "Darurat"
 
 
 class Handling(models.TextChoices):

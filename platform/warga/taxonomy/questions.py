@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from warga.reports.errors import FieldError, ReportInvalid
+from warga.errors import FieldError, Invalid
 from warga.taxonomy.models import CategoryQuestion, Datatype
 
 # Bounds on what a client can make the server hold and store.
@@ -28,6 +28,13 @@ MAX_ANSWERS = 50
 
 # The field an answer's errors are reported under (API `fields`, the wizard's form).
 ANSWERS_FIELD = "answers"
+
+
+class AnswersInvalid(Invalid):
+    """Answers to a category's questions that cannot be accepted: `fields` maps each answer (or
+    `answers` as a whole) to what is wrong with it, in Bahasa Indonesia."""
+
+    code = "answers_invalid"
 
 
 def answer_field(code: str) -> str:
@@ -233,7 +240,7 @@ def validate_answers(
 
     Numbers become JSON numbers, datetimes ISO 8601 text, list answers their values' keys
     (a multivaluelist in the order of its choices); an unanswered optional question is left
-    out. Raises ReportInvalid with one message per question, in Bahasa Indonesia, under
+    out. Raises AnswersInvalid with one message per question, in Bahasa Indonesia, under
     `answers.<code>` (a required question unanswered, not a number, an unknown choice, a
     datetime that is not ISO 8601, too long) and under `answers` for answers to questions the
     category does not ask. `questions` spares the query when the caller has them already.
@@ -243,12 +250,12 @@ def validate_answers(
     given: Mapping[str, object] = answers or {}
     errors: dict[str, list[FieldError]] = {}
     if not isinstance(given, Mapping):
-        raise ReportInvalid.single(
-            ANSWERS_FIELD, "invalid", "Jawaban pertanyaan kategori harus berupa pasangan kode pertanyaan dan jawaban."
+        raise AnswersInvalid.on_field(
+            ANSWERS_FIELD, "Jawaban pertanyaan kategori harus berupa pasangan kode pertanyaan dan jawaban."
         )
     if len(given) > MAX_ANSWERS:
-        raise ReportInvalid.single(
-            ANSWERS_FIELD, "too_many", f"Paling banyak {MAX_ANSWERS} jawaban pertanyaan kategori per laporan."
+        raise AnswersInvalid.on_field(
+            ANSWERS_FIELD, f"Paling banyak {MAX_ANSWERS} jawaban pertanyaan kategori per laporan.", code="too_many"
         )
     asked = {question.code for question in questions}
     unknown = sorted(str(code)[:40] for code in given if code not in asked)
@@ -274,7 +281,7 @@ def validate_answers(
         except _Refusal as refusal:
             errors[answer_field(question.code)] = [FieldError(refusal.code, refusal.message)]
     if errors:
-        raise ReportInvalid(errors)
+        raise AnswersInvalid(fields=errors)
     return cleaned
 
 

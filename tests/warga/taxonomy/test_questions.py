@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from warga.reports.errors import ReportInvalid
 from warga.taxonomy.models import CategoryQuestion, CategoryQuestionValue
 from warga.taxonomy.questions import (
     MAX_ANSWERS,
     STRING_MAX_LENGTH,
     TEXT_MAX_LENGTH,
+    AnswersInvalid,
     Question,
     QuestionValue,
     questions_by_category,
@@ -44,9 +44,9 @@ def _check(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def _refusal(answers: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    with pytest.raises(ReportInvalid) as refused:
+    with pytest.raises(AnswersInvalid) as refused:
         _check(answers)
-    return {field: (items[0].code, items[0].message) for field, items in refused.value.errors.items()}
+    return {field: (items[0].code, items[0].message) for field, items in (refused.value.fields or {}).items()}
 
 
 def test_every_datatype_is_cleaned_and_unanswered_optional_questions_are_left_out() -> None:
@@ -117,9 +117,9 @@ def test_every_wrong_answer_is_named_at_once_and_too_many_answers_are_refused_wh
 def test_a_category_without_questions_takes_no_answers(db: None) -> None:
     assert validate_answers("taman", {}) == {}
     assert validate_answers("taman", None) == {}
-    with pytest.raises(ReportInvalid) as refused:
+    with pytest.raises(AnswersInvalid) as refused:
         validate_answers("taman", {"nomor_tiang": "7"})
-    assert refused.value.errors["answers"][0].message == (
+    assert (refused.value.fields or {})["answers"][0].message == (
         "Kategori ini tidak menanyakan nomor_tiang. Pertanyaannya: tidak ada."
     )
 

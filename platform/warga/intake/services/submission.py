@@ -53,7 +53,7 @@ from warga.reports.services import (
     tracking_number_next,
 )
 from warga.taxonomy.models import Category, Handling
-from warga.taxonomy.questions import Answer, validate_answers
+from warga.taxonomy.questions import Answer, AnswersInvalid, validate_answers
 
 logger = logging.getLogger(__name__)
 
@@ -151,8 +151,8 @@ def _validate(
         # The category's questions are checked here for every channel (docs/decisions/0060).
         try:
             cleaned_answers = validate_answers(category.code, answers, questions=reference.questions_of(category.code))
-        except ReportInvalid as wrong:
-            for field, items in wrong.errors.items():
+        except AnswersInvalid as wrong:
+            for field, items in (wrong.fields or {}).items():
                 errors.setdefault(field, []).extend(items)
 
     text = description.strip()
