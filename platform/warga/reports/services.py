@@ -641,7 +641,7 @@ def report_reporter_action(*, reporter: User, report_id: int, action: str, note:
         if disputed_resolution_id is not None:
             # The resolution being disputed names the escalation, so it happens once per resolution.
             report_dispute_escalate(
-                report_id=report.pk, resolution_event_id=disputed_resolution_id, reporter_id=reporter.pk, now=now
+                report_id=report.pk, resolution_event_id=disputed_resolution_id, acting_user=reporter.pk, now=now
             )
     return report
 
@@ -1451,7 +1451,7 @@ def report_unit_transfer(*, actor: User, tracking_number: str, unit_id: int, not
             report=report, actor_id=actor.pk, from_status=report.status, to_status=report.status, note=trail, at=now
         )
         handover = report_routing_unit_handover(
-            report=report, from_unit_id=from_unit_id, to_unit=unit, actor_id=actor.pk, now=now
+            report=report, from_unit_id=from_unit_id, to_unit=unit, acting_user=actor.pk, now=now
         )
         zone = ZoneInfo(tenant_connection().tenant.time_zone)
         notifications_send(

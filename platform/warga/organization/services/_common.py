@@ -1,0 +1,56 @@
+"""What every organisation admin service shares: the government in context, the policy check
+of the acting user, and the checks of names and units."""
+
+from __future__ import annotations
+
+import uuid
+
+from tenants.context import in_public_schema, tenant_connection
+from tenants.models import Government
+from warga.access.policy import Action, policy_require
+from warga.errors import WrongScope
+from warga.organization.errors import OrganizationInvalid, OrganizationNotFound
+from warga.organization.models import Unit, UnitKind
+
+NAME_MAX = 200
+# The only kinds of unit an admin adds, moves or ends: territorial units follow the reference data.
+NEW_UNIT_KINDS = {UnitKind.AGENCY, UnitKind.EXTERNAL}
+
+
+def government_in_context() -> Government:
+    if in_public_schema():
+        raise WrongScope("Organisation services run inside a government's schema, not public.")
+    government = tenant_connection().tenant
+    assert isinstance(government, Government)
+    return government
+
+
+def require_allowed(*, acting_user: uuid.UUID, action: Action) -> Government:
+    government = government_in_context()
+    policy_require(actor=acting_user, government=government, action=action)
+    return government
+
+
+def clean_text(value: str, *, field: str, what: str) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise OrganizationInvalid(field, "required", f"{what} wajib diisi. ({what} is required.)")
+    if len(text) > NAME_MAX:
+        raise OrganizationInvalid(
+            field, "too_long", f"{what} paling panjang {NAME_MAX} karakter. ({what} is too long.)"
+        )
+    return text
+
+
+def unit_or_not_found(unit_id: int, *, field: str = "unit_id") -> Unit:
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise OrganizationNotFound(f"Unit {unit_id} tidak ada di pemerintah daerah ini. (No such unit here.)")
+    return unit
+
+
+def sibling_named(*, parent_id: int | None, name: str, excluding: int | None = None) -> bool:
+    siblings = Unit.objects.filter(parent_id=parent_id, name__iexact=name)
+    if excluding is not None:
+        siblings = siblings.exclude(pk=excluding)
+    return siblings.exists()
