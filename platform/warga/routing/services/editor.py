@@ -9,18 +9,10 @@ from typing import Any
 from django.db import transaction
 
 from warga.organization.models import Unit, UnitKind
-from warga.routing.defaults import (
-    AGENCY_ESCALATION,
-    AGENCY_NOTIFY,
-    FALLBACK_ESCALATION,
-    FALLBACK_NOTIFY,
-)
+from warga.routing.defaults import AGENCY_ESCALATION, AGENCY_NOTIFY, FALLBACK_ESCALATION, FALLBACK_NOTIFY
 from warga.routing.errors import RoutingInvalid
 from warga.routing.models import RuleSet
-from warga.routing.selectors import (
-    rule_as_data,
-    rules_of,
-)
+from warga.routing.selectors import rule_as_data, rules_of
 from warga.routing.services._common import require_tenant
 from warga.routing.services.rules import rule_set_save
 from warga.taxonomy.models import Category

@@ -14,10 +14,7 @@ from warga.notifications.services import notifications_send
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import Report
 from warga.routing.models import ReportRouting
-from warga.routing.selectors import (
-    current_government,
-    holders_of,
-)
+from warga.routing.selectors import current_government, holders_of
 from warga.routing.services._common import deadline_set, require_tenant, routing_event_record
 
 

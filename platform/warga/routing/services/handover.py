@@ -15,12 +15,7 @@ from warga.organization.models import Position, Unit
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import Report
 from warga.routing.models import ReportRouting, RoutingAuditEvent, Target
-from warga.routing.selectors import (
-    HEADS_OF_UNIT,
-    current_government,
-    holders_of,
-    supervisor_of,
-)
+from warga.routing.selectors import HEADS_OF_UNIT, current_government, holders_of, supervisor_of
 from warga.routing.services._common import deadline_set, require_tenant, routing_event_record
 from warga.workcalendar.models import SlaStep
 from warga.workcalendar.selectors import sla_target_for, working_calendar_for

@@ -15,10 +15,7 @@ from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import Report
 from warga.routing.configuration import routing_configuration
 from warga.routing.models import ReportRouting
-from warga.routing.selectors import (
-    current_government,
-    routing_plan,
-)
+from warga.routing.selectors import current_government, routing_plan
 from warga.routing.services._common import require_tenant, routing_event_record
 
 logger = logging.getLogger(__name__)

@@ -14,10 +14,7 @@ from warga.organization.models import Unit
 from warga.reports.models import Priority, ReportType
 from warga.routing.errors import RoutingInvalid
 from warga.routing.models import Rule, RuleSet, Target
-from warga.routing.selectors import (
-    rule_as_data,
-    rules_of,
-)
+from warga.routing.selectors import rule_as_data, rules_of
 from warga.routing.services._common import require_tenant, routing_event_record
 from warga.taxonomy.models import Category
 

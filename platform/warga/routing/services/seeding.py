@@ -15,9 +15,7 @@ from warga.routing.defaults import (
     FALLBACK_NOTIFY,
 )
 from warga.routing.models import RuleSet
-from warga.routing.selectors import (
-    rule_set_active,
-)
+from warga.routing.selectors import rule_set_active
 from warga.routing.services._common import require_tenant
 from warga.routing.services.rules import rule_set_save
 from warga.taxonomy.models import Category, Handling
