@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import uuid
 
+from django.db.models import Model
+
 from tenants.context import in_public_schema, tenant_connection
 from tenants.models import Government
 from warga.access.policy import Action, policy_require
 from warga.errors import WrongScope
 from warga.organization.errors import OrganizationInvalid, OrganizationNotFound
-from warga.organization.models import Unit, UnitKind
+from warga.organization.models import OrganizationAction, Unit, UnitKind
+from warga.organization.services.events import organization_event_record
 
 NAME_MAX = 200
 # The only kinds of unit an admin adds, moves or ends: territorial units follow the reference data.
@@ -26,6 +29,8 @@ def government_in_context() -> Government:
 
 
 def require_allowed(*, acting_user: uuid.UUID, action: Action) -> Government:
+    """The government in context, once warga.access.policy allows `acting_user` to do
+    `action` there (else ActionForbidden)."""
     government = government_in_context()
     policy_require(actor=acting_user, government=government, action=action)
     return government
@@ -54,3 +59,15 @@ def sibling_named(*, parent_id: int | None, name: str, excluding: int | None = N
     if excluding is not None:
         siblings = siblings.exclude(pk=excluding)
     return siblings.exists()
+
+
+def field_change(row: Model, *, field: str, value: object, acting_user: uuid.UUID, action: OrganizationAction) -> None:
+    """Set `field` of a row the caller has locked to `value`, and record the change as
+    [before, after]; nothing is written when it already holds that value."""
+    before = getattr(row, field)
+    if before != value:
+        setattr(row, field, value)
+        row.save(update_fields=[field])
+        organization_event_record(
+            acting_user=acting_user, action=action, object_id=row.pk, data={field: [before, value]}
+        )

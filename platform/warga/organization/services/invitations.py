@@ -202,16 +202,7 @@ def admin_koordinator_invite(
         resent = invitation is not None
         data: dict[str, Any]
         if invitation is not None:
-            invitation.token_hash = digest
-            invitation.expires_at = now + INVITATION_VALID_FOR
-            invitation.sent_at = now
-            invitation.send_count = F("send_count") + 1
-            invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "send_count"])
-            invitation.refresh_from_db()
-            action, data = (
-                OrganizationAction.INVITATION_RESEND,
-                {"send_count": [invitation.send_count - 1, invitation.send_count]},
-            )
+            action, data = OrganizationAction.INVITATION_RESEND, _reissue(invitation, digest=digest, now=now)
         else:
             starts_on = today_in(government=government)
             invitation = Invitation.objects.create(
@@ -264,6 +255,18 @@ def _invitation_locked(invitation_id: int) -> Invitation:
     return invitation
 
 
+def _reissue(invitation: Invitation, *, digest: str, now: datetime.datetime) -> dict[str, Any]:
+    """Give an open invitation the token `digest` stands for, valid INVITATION_VALID_FOR from
+    `now` (its old link stops working); returns what the audit event records."""
+    invitation.token_hash = digest
+    invitation.expires_at = now + INVITATION_VALID_FOR
+    invitation.sent_at = now
+    invitation.send_count = F("send_count") + 1
+    invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "send_count"])
+    invitation.refresh_from_db()
+    return {"send_count": [invitation.send_count - 1, invitation.send_count]}
+
+
 def invitation_resend(*, acting_user: uuid.UUID, invitation_id: int, link_origin: str) -> Invitation:
     """Send an open (pending or expired) invitation again with a new token, valid seven days
     from now; the old link stops working. Spends one of the admin's hourly invitations."""
@@ -275,18 +278,9 @@ def invitation_resend(*, acting_user: uuid.UUID, invitation_id: int, link_origin
             raise InvitationUnavailable(state, UNAVAILABLE_MESSAGES[state])
         _spend_invitation_budget(acting_user)
         token, digest = token_new()
-        now = timezone.now()
-        invitation.token_hash = digest
-        invitation.expires_at = now + INVITATION_VALID_FOR
-        invitation.sent_at = now
-        invitation.send_count = F("send_count") + 1
-        invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "send_count"])
-        invitation.refresh_from_db()
+        data = _reissue(invitation, digest=digest, now=timezone.now())
         organization_event_record(
-            acting_user=acting_user,
-            action=OrganizationAction.INVITATION_RESEND,
-            object_id=invitation.pk,
-            data={"send_count": [invitation.send_count - 1, invitation.send_count]},
+            acting_user=acting_user, action=OrganizationAction.INVITATION_RESEND, object_id=invitation.pk, data=data
         )
         _send_invitation_email(invitation=invitation, token=token, link_origin=link_origin, government=government)
     return invitation

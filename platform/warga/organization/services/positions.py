@@ -12,7 +12,7 @@ from warga.access.policy import Action
 from warga.organization.errors import OrganizationInvalid, OrganizationNotFound
 from warga.organization.models import Membership, OrganizationAction, Position, PositionKind, UnitKind
 from warga.organization.selectors import membership_active_q, today_in
-from warga.organization.services._common import clean_text, require_allowed, unit_or_not_found
+from warga.organization.services._common import clean_text, field_change, require_allowed, unit_or_not_found
 from warga.organization.services.events import organization_event_record
 from warga.organization.services.territory import HEAD_OF_GOVERNMENT
 
@@ -67,16 +67,9 @@ def position_rename(*, acting_user: uuid.UUID, position_id: int, title: str) -> 
             raise OrganizationNotFound(
                 f"Jabatan {position_id} tidak ada di pemerintah daerah ini. (No such position here.)"
             )
-        before = position.title
-        if before != title:
-            position.title = title
-            position.save(update_fields=["title"])
-            organization_event_record(
-                acting_user=acting_user,
-                action=OrganizationAction.POSITION_RENAME,
-                object_id=position.pk,
-                data={"title": [before, title]},
-            )
+        field_change(
+            position, field="title", value=title, acting_user=acting_user, action=OrganizationAction.POSITION_RENAME
+        )
     return position
 
 
@@ -146,14 +139,11 @@ def membership_set_acting(*, acting_user: uuid.UUID, membership_id: int, is_acti
     require_allowed(acting_user=acting_user, action=Action.MEMBERSHIP_EDIT)
     with transaction.atomic():
         membership = _membership_locked(membership_id)
-        before = membership.is_acting
-        if before != is_acting:
-            membership.is_acting = is_acting
-            membership.save(update_fields=["is_acting"])
-            organization_event_record(
-                acting_user=acting_user,
-                action=OrganizationAction.MEMBERSHIP_ACTING,
-                object_id=membership.pk,
-                data={"is_acting": [before, is_acting]},
-            )
+        field_change(
+            membership,
+            field="is_acting",
+            value=is_acting,
+            acting_user=acting_user,
+            action=OrganizationAction.MEMBERSHIP_ACTING,
+        )
     return membership

@@ -18,6 +18,7 @@ from warga.organization.selectors import today_in, unit_ancestor_ids, unit_root
 from warga.organization.services._common import (
     NEW_UNIT_KINDS,
     clean_text,
+    field_change,
     require_allowed,
     sibling_named,
     unit_or_not_found,
@@ -76,16 +77,7 @@ def unit_rename(*, acting_user: uuid.UUID, unit_id: int, name: str) -> Unit:
             raise OrganizationInvalid(
                 "name", "duplicate", f"Sudah ada unit bernama {name} di tingkat ini. (A unit of that name exists.)"
             )
-        before = unit.name
-        if before != name:
-            unit.name = name
-            unit.save(update_fields=["name"])
-            organization_event_record(
-                acting_user=acting_user,
-                action=OrganizationAction.UNIT_RENAME,
-                object_id=unit.pk,
-                data={"name": [before, name]},
-            )
+        field_change(unit, field="name", value=name, acting_user=acting_user, action=OrganizationAction.UNIT_RENAME)
     return unit
 
 

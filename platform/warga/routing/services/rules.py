@@ -50,18 +50,8 @@ def _clean_rules(rules: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         categories = list(rule.get("category_codes") or [])
         if missing := sorted(set(categories) - known_categories):
             raise RoutingInvalid(f"{where}.category_codes", f"Kategori tidak dikenal: {', '.join(missing)}.")
-        types = list(rule.get("report_types") or [])
-        if bad := sorted(set(types) - set(ReportType.values)):
-            raise RoutingInvalid(
-                f"{where}.report_types",
-                f"Jenis laporan tidak dikenal: {', '.join(bad)} (pilih {', '.join(ReportType.values)}).",
-            )
-        priorities = list(rule.get("priorities") or [])
-        if bad := sorted(set(priorities) - set(Priority.values)):
-            raise RoutingInvalid(
-                f"{where}.priorities",
-                f"Prioritas tidak dikenal: {', '.join(bad)} (pilih {', '.join(Priority.values)}).",
-            )
+        types = _choices(rule, "report_types", ReportType.values, where=where, what="Jenis laporan")
+        priorities = _choices(rule, "priorities", Priority.values, where=where, what="Prioritas")
         for key in ("handling_unit_id", "area_unit_id"):
             if rule.get(key) is not None and rule[key] not in units:
                 raise RoutingInvalid(f"{where}.{key}", f"Unit {rule[key]} tidak ada di pemerintah daerah ini.")
@@ -77,11 +67,7 @@ def _clean_rules(rules: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 f"{where}.area_unit_id",
                 f"Unit {units[area_unit_id].name} bukan wilayah: pilih kecamatan atau kelurahan/desa.",
             )
-        notify = list(rule.get("notify") or [])
-        if bad := sorted(set(notify) - set(Target.values)):
-            raise RoutingInvalid(
-                f"{where}.notify", f"Penerima tidak dikenal: {', '.join(bad)} (pilih {', '.join(Target.values)})."
-            )
+        notify = _choices(rule, "notify", Target.values, where=where, what="Penerima")
         escalation: list[dict[str, Any]] = []
         for number, step in enumerate(rule.get("escalation") or [], start=1):
             days, minutes = step.get("working_days"), step.get("working_minutes")
@@ -114,6 +100,14 @@ def _clean_rules(rules: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return cleaned
+
+
+def _choices(rule: dict[str, Any], key: str, allowed: Sequence[str], *, where: str, what: str) -> list[str]:
+    """The rule's `key`, a list of values each of which must be one of `allowed`."""
+    values = list(rule.get(key) or [])
+    if bad := sorted(set(values) - set(allowed)):
+        raise RoutingInvalid(f"{where}.{key}", f"{what} tidak dikenal: {', '.join(bad)} (pilih {', '.join(allowed)}).")
+    return values
 
 
 def _diff(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, Any]:
