@@ -1,4 +1,8 @@
-"""Task bases that carry the schema, and the "for each ready tenant" dispatcher.
+"""Task bases that declare and carry the schema, and the "for each ready tenant" dispatcher.
+
+Every task declares its scope by its base (decision 0115): `TenantRequiredTask` for work in a
+government's schema, `PublicTask` for work in the public schema, `AnySchemaTask` for the rare
+task that works in either; tests/test_scope_declared.py fails on a task with none of them.
 
 tenant-schemas-celery stamps the schema current at *send* time into the message headers and
 the worker switches to it before the task runs. Two consequences shape this module:
@@ -15,15 +19,16 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from celery import Task, shared_task
 from celery.exceptions import Reject
 from django.db import connection, transaction
 from tenant_schemas_celery.task import TenantTask
 
-from tenants.context import current_schema, government_context, in_public_schema
+from tenants.context import current_schema, government_context, in_public_schema, public_context
 from tenants.models import Government
+from tenants.scope import Scope
 from tenants.selectors import governments_ready
 
 logger = logging.getLogger(__name__)
@@ -51,6 +56,7 @@ class TenantRequiredTask(TenantTask):
     """Base for tasks that read or write a government's schema."""
 
     abstract = True
+    scope: ClassVar[Scope] = Scope.TENANT
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         tenant = getattr(connection, "tenant", None)
@@ -64,6 +70,29 @@ class TenantRequiredTask(TenantTask):
             # Rejected without requeue: running it again in the same headers cannot succeed.
             raise Reject(TenantContextMissing(message), requeue=False)
         return super().__call__(*args, **kwargs)
+
+
+class PublicTask(TenantTask):
+    """Base for tasks that work in the public schema: the body runs with `public` active,
+    whichever schema the sender was in (a join request approved on a government's host, a
+    data request asked for there). A service it calls that needs a government's schema enters
+    that government's context itself."""
+
+    abstract = True
+    scope: ClassVar[Scope] = Scope.PUBLIC
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with public_context():
+            return super().__call__(*args, **kwargs)
+
+
+class AnySchemaTask(TenantTask):
+    """Base for a task that works the same in the public schema and in a government's: it runs
+    in the sender's schema and checks nothing. No task needs it today; a new one must say why in
+    its docstring."""
+
+    abstract = True
+    scope: ClassVar[Scope] = Scope.ANY
 
 
 def send_on_commit(task: Task, *, kwargs: dict[str, Any], **options: Any) -> None:
@@ -115,7 +144,7 @@ def send_into_each(
     return sent
 
 
-@shared_task(name="tenants.for_each_ready_tenant", ignore_result=True)
+@shared_task(base=PublicTask, name="tenants.for_each_ready_tenant", ignore_result=True)
 def for_each_ready_tenant(task_name: str, *, jitter_seconds: int = 30, kwargs: dict[str, Any] | None = None) -> int:
     """Send `task_name` once into every ready government, spread over `jitter_seconds`.
 

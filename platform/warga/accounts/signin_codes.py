@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from warga.accounts.models import User
 from warga.accounts.sms import SmsBudgetExhausted, SmsNotAllowed, sms_budget_left, sms_sender
+from warga.errors import TooManyRequests
 
 logger = logging.getLogger("warga.accounts.signin_codes")
 
@@ -45,12 +46,12 @@ DAILY_BUDGET_MESSAGE = (
 SMS_BUDGET_MESSAGE = "Layanan SMS Warga sedang penuh. Coba lagi dalam satu jam, atau masuk dengan email dan kata sandi."
 
 
-class SignInCodeRefused(Exception):
-    """No code may be sent to this number or address now; the message says why and what to do."""
+class SignInCodeRefused(TooManyRequests):
+    """No code may be sent to this number or address now; the message says why and what to do
+    (a lock after wrong codes, the hour's SMS budget, or the day's codes for this key), and
+    `retry_after` when it may be asked again."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    code = "sign_in_code_refused"
 
 
 def _hash(key: str) -> str:
@@ -99,13 +100,15 @@ def signin_code_request_allow(*, key: str, by_sms: bool) -> None:
     """
     locked = signin_code_locked_message(key=key)
     if locked:
-        raise SignInCodeRefused(locked)
+        until = signin_code_locked_until(key=key)
+        wait = int((until - timezone.now()).total_seconds()) if until else settings.WARGA_SIGNIN_CODE_LOCKOUT_SECONDS
+        raise SignInCodeRefused(locked, retry_after=max(wait, 1))
     if by_sms and sms_budget_left() <= 0:
-        raise SignInCodeRefused(SMS_BUDGET_MESSAGE)
+        raise SignInCodeRefused(SMS_BUDGET_MESSAGE, retry_after=SmsBudgetExhausted.retry_after_seconds)
     limit = settings.WARGA_SIGNIN_CODES_PER_DAY
     name = f"signin-code-requests:{_hash(key)}"
     if int(caches["shared"].get(name, 0)) >= limit:
-        raise SignInCodeRefused(DAILY_BUDGET_MESSAGE.format(what=_what(key), count=limit))
+        raise SignInCodeRefused(DAILY_BUDGET_MESSAGE.format(what=_what(key), count=limit), retry_after=_DAY_SECONDS)
     _count_in_day(name)
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from warga.accounts.phone import phone_is_indonesian_mobile
+from warga.errors import Unavailable, Unprocessable
 
 logger = logging.getLogger("warga.sms")
 budget_logger = logging.getLogger("warga.sms.budget")
@@ -36,16 +37,19 @@ class SmsSender(Protocol):
         """Send `text` to the E.164 number `to`; raise on failure."""
 
 
-class SmsNotAllowed(RuntimeError):
+class SmsNotAllowed(Unprocessable):
     """The number is not one Warga sends text messages to (not an Indonesian mobile number).
     Trying again will not help."""
 
+    code = "sms_not_allowed"
     retryable = False
 
 
-class SmsBudgetExhausted(RuntimeError):
+class SmsBudgetExhausted(Unavailable):
     """This hour's SMS budget is spent; the next hour has a new one."""
 
+    code = "sms_budget_exhausted"
+    retry_after_seconds = 3600
     retryable = True
 
 
