@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from django.db.models import F
 
-from tenants.context import current_schema
 from tenants.models import Government
-from warga.errors import WrongScope
+from tenants.scope import tenant_scoped, tenant_scoped_to
 from warga.workcalendar.models import DayOff, DayWorked, OfficeHours, SlaStep, SlaTarget
 from warga.workcalendar.working_time import WorkingCalendar, WorkingCalendarError, library_days_off
 
@@ -26,20 +25,13 @@ class WorkCalendarNotConfigured(WorkingCalendarError):
     code = "not_configured"
 
 
-def _require_schema(government: Government) -> None:
-    if current_schema() != government.schema_name:
-        raise WrongScope(
-            f"The working calendar of {government.schema_name} must be read inside its schema, not {current_schema()}."
-        )
-
-
+@tenant_scoped_to("government")
 def working_calendar_for(*, government: Government) -> WorkingCalendar:
     """The government's calendar, loaded in three queries (hours, days off, days worked).
 
     The rows are copied into plain values, so the calendar stays correct after the
     connection moves to another schema.
     """
-    _require_schema(government)
     weekly_hours = {row.weekday: (row.opens_at, row.closes_at) for row in OfficeHours.objects.all()}
     if not weekly_hours:
         raise WorkCalendarNotConfigured(
@@ -56,6 +48,7 @@ def working_calendar_for(*, government: Government) -> WorkingCalendar:
     )
 
 
+@tenant_scoped
 def sla_target_for(*, category_code: str | None, step: SlaStep | str) -> SlaTarget | None:
     """The category's own target for `step`, else the government's default, else None."""
     targets = SlaTarget.objects.filter(step=step, category_code__isnull=True)
@@ -64,6 +57,7 @@ def sla_target_for(*, category_code: str | None, step: SlaStep | str) -> SlaTarg
     return targets.order_by(F("category_code").asc(nulls_last=True)).first()
 
 
+@tenant_scoped_to("government")
 def sla_due(
     *,
     government: Government,
@@ -78,7 +72,6 @@ def sla_due(
     Pass `calendar` (from `working_calendar_for`) to compute many due times without
     reloading it.
     """
-    _require_schema(government)
     target = sla_target_for(category_code=category_code, step=step)
     if target is None:
         return None
@@ -106,9 +99,9 @@ class CalendarOverview:
     sla_targets: list[SlaTarget]
 
 
+@tenant_scoped_to("government")
 def calendar_overview(*, government: Government, year: int) -> CalendarOverview:
     """The calendar of `government` for `year`, read in its schema (five queries)."""
-    _require_schema(government)
     return CalendarOverview(
         time_zone=government.time_zone,
         year=year,
@@ -131,6 +124,7 @@ class CalendarDay:
     note: str
 
 
+@tenant_scoped_to("government")
 def calendar_months(*, government: Government, year: int) -> list[tuple[datetime.date, list[list[CalendarDay | None]]]]:
     """The twelve months of `year` as weeks (Monday first) of days with their state, from the
     government's working calendar (three queries)."""

@@ -15,8 +15,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tenants.context import in_public_schema
-from warga.errors import FieldError, Invalid, NotFound, WrongScope
+from tenants.scope import tenant_scoped
+from warga.errors import FieldError, Invalid, NotFound
 from warga.workcalendar.models import (
     DEFAULT_OFFICE_HOURS,
     CalendarAuditEvent,
@@ -44,12 +44,8 @@ class WorkCalendarInputError(Invalid):
         super().__init__(message, fields={field: [FieldError("invalid", message)]})
 
 
-def _require_tenant_schema(action: str) -> None:
-    if in_public_schema():
-        raise WrongScope(f"{action} must run inside a government's schema, not public.")
-
-
 def _audit(event: str, /, *, acting_user: uuid.UUID | None, **detail: Any) -> None:
+    """The calendar's audit trail: every change of these services is recorded through here."""
     CalendarAuditEvent.objects.create(kind=event, actor_id=acting_user, detail=detail, at=timezone.now())
 
 
@@ -57,6 +53,7 @@ class WorkCalendarEntryNotFound(NotFound):
     """No such day off or working day in this government's calendar."""
 
 
+@tenant_scoped
 @transaction.atomic
 def workcalendar_seed_defaults() -> dict[str, int]:
     """Give the government in context the default office hours and SLA targets.
@@ -66,7 +63,6 @@ def workcalendar_seed_defaults() -> dict[str, int]:
     target only for a step that has no default yet. Returns how many office-hour days and
     SLA targets exist afterwards.
     """
-    _require_tenant_schema("workcalendar_seed_defaults")
     if not OfficeHours.objects.exists():
         OfficeHours.objects.bulk_create(
             OfficeHours(weekday=weekday, opens_at=opens, closes_at=closes)
@@ -86,6 +82,7 @@ def _check_hours(opens_at: datetime.time, closes_at: datetime.time, *, field: st
         )
 
 
+@tenant_scoped
 @transaction.atomic
 def office_hours_set(
     *,
@@ -96,7 +93,6 @@ def office_hours_set(
 ) -> None:
     """Open `weekday` (0 = Monday) from `opens_at` to `closes_at`, or close it when both are
     None; a change leaves an audit event with the hours before and after."""
-    _require_tenant_schema("office_hours_set")
     if not 0 <= weekday <= 6:
         raise WorkCalendarInputError(f"Hari {weekday} tidak dikenal: gunakan 0 (Senin) sampai 6 (Minggu).")
     before = OfficeHours.objects.select_for_update().filter(weekday=weekday).first()
@@ -120,6 +116,7 @@ def office_hours_set(
 DAY_OFF_KINDS_EDITABLE = (DayOffKind.DECREE, DayOffKind.LOCAL_HOLIDAY)
 
 
+@tenant_scoped
 def day_off_add(
     *,
     date: datetime.date,
@@ -129,7 +126,6 @@ def day_off_add(
     acting_user: uuid.UUID | None = None,
 ) -> DayOff:
     """Record a day off the library lacks (a new decree, a local holiday), with an audit event."""
-    _require_tenant_schema("day_off_add")
     if kind not in DayOffKind.values:
         raise WorkCalendarInputError(
             f"Jenis hari libur {kind!r} tidak dikenal: pilih {', '.join(DayOffKind.values)}.", field="date"
@@ -156,10 +152,10 @@ def day_off_add(
         ) from None
 
 
+@tenant_scoped
 @transaction.atomic
 def day_off_remove(*, day_off_id: int, acting_user: uuid.UUID | None = None) -> DayOff:
     """Remove a recorded day off (it turns out not to be one), with an audit event."""
-    _require_tenant_schema("day_off_remove")
     day_off = DayOff.objects.select_for_update().filter(pk=day_off_id).first()
     if day_off is None:
         raise WorkCalendarEntryNotFound(f"Hari libur {day_off_id} tidak ada di kalender ini.")
@@ -176,6 +172,7 @@ def day_off_remove(*, day_off_id: int, acting_user: uuid.UUID | None = None) -> 
     return day_off
 
 
+@tenant_scoped
 def day_worked_add(
     *,
     date: datetime.date,
@@ -190,7 +187,6 @@ def day_worked_add(
     Without hours it takes that weekday's office hours, or Monday's when the weekday is
     closed (a substitute working day usually follows an ordinary day's hours).
     """
-    _require_tenant_schema("day_worked_add")
     if not reason.strip():
         raise WorkCalendarInputError("Alasan hari kerja pengganti wajib diisi. (Give a reason.)", field="date")
     if opens_at is None and closes_at is None:
@@ -229,10 +225,10 @@ def day_worked_add(
         ) from None
 
 
+@tenant_scoped
 @transaction.atomic
 def day_worked_remove(*, day_worked_id: int, acting_user: uuid.UUID | None = None) -> DayWorked:
     """Remove a substitute working day, with an audit event."""
-    _require_tenant_schema("day_worked_remove")
     day = DayWorked.objects.select_for_update().filter(pk=day_worked_id).first()
     if day is None:
         raise WorkCalendarEntryNotFound(f"Hari kerja pengganti {day_worked_id} tidak ada di kalender ini.")
@@ -248,6 +244,7 @@ def day_worked_remove(*, day_worked_id: int, acting_user: uuid.UUID | None = Non
     return day
 
 
+@tenant_scoped
 @transaction.atomic
 def sla_target_set(
     *,
@@ -259,7 +256,6 @@ def sla_target_set(
 ) -> SlaTarget:
     """Set the target of `step` for `category_code` (None: the government's default), with an
     audit event saying what it was before. Reports already routed keep their due times."""
-    _require_tenant_schema("sla_target_set")
     if step not in SlaStep.values:
         raise WorkCalendarInputError(f"Tahap {step!r} tidak dikenal: pilih {', '.join(SlaStep.values)}.")
     # A national category or a local subcategory (no list to check against): a code, at least.

@@ -7,10 +7,10 @@ import uuid
 
 from django.db.models import Model
 
-from tenants.context import in_public_schema, tenant_connection
+from tenants.context import tenant_connection
 from tenants.models import Government
+from tenants.scope import any_scope, tenant_scoped
 from warga.access.policy import Action, policy_require
-from warga.errors import WrongScope
 from warga.organization.errors import OrganizationInvalid, OrganizationNotFound
 from warga.organization.models import OrganizationAction, Unit, UnitKind
 from warga.organization.services.events import organization_event_record
@@ -20,14 +20,15 @@ NAME_MAX = 200
 NEW_UNIT_KINDS = {UnitKind.AGENCY, UnitKind.EXTERNAL}
 
 
+@tenant_scoped
 def government_in_context() -> Government:
-    if in_public_schema():
-        raise WrongScope("Organisation services run inside a government's schema, not public.")
+    """The government whose schema is active."""
     government = tenant_connection().tenant
     assert isinstance(government, Government)
     return government
 
 
+@tenant_scoped
 def require_allowed(*, acting_user: uuid.UUID, action: Action) -> Government:
     """The government in context, once warga.access.policy allows `acting_user` to do
     `action` there (else ActionForbidden)."""
@@ -36,6 +37,7 @@ def require_allowed(*, acting_user: uuid.UUID, action: Action) -> Government:
     return government
 
 
+@any_scope
 def clean_text(value: str, *, field: str, what: str) -> str:
     text = " ".join((value or "").split())
     if not text:
@@ -47,6 +49,7 @@ def clean_text(value: str, *, field: str, what: str) -> str:
     return text
 
 
+@tenant_scoped
 def unit_or_not_found(unit_id: int, *, field: str = "unit_id") -> Unit:
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
@@ -54,6 +57,7 @@ def unit_or_not_found(unit_id: int, *, field: str = "unit_id") -> Unit:
     return unit
 
 
+@tenant_scoped
 def sibling_named(*, parent_id: int | None, name: str, excluding: int | None = None) -> bool:
     siblings = Unit.objects.filter(parent_id=parent_id, name__iexact=name)
     if excluding is not None:
@@ -61,6 +65,7 @@ def sibling_named(*, parent_id: int | None, name: str, excluding: int | None = N
     return siblings.exists()
 
 
+@tenant_scoped
 def field_change(row: Model, *, field: str, value: object, acting_user: uuid.UUID, action: OrganizationAction) -> None:
     """Set `field` of a row the caller has locked to `value`, and record the change as
     [before, after]; nothing is written when it already holds that value."""

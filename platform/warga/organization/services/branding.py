@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from PIL import Image, ImageOps
 
+from tenants.scope import any_scope, tenant_scoped
 from warga.access.policy import Action
 from warga.organization.errors import OrganizationInvalid
 from warga.organization.models import Branding, OrganizationAction
@@ -35,6 +36,7 @@ def _relative_luminance(colour: str) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
+@any_scope
 def colour_contrast_with_white(colour: str) -> float:
     return 1.05 / (_relative_luminance(colour) + 0.05)
 
@@ -94,6 +96,7 @@ def _clean_logo(data: bytes) -> tuple[bytes, str]:
     return content, hashlib.sha256(content).hexdigest()
 
 
+@tenant_scoped
 def branding_update(
     *,
     acting_user: uuid.UUID,

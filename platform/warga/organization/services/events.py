@@ -7,9 +7,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from tenants.scope import tenant_scoped
 from warga.organization.models import OrganizationAction, OrganizationEvent
 
 
+@tenant_scoped
 def organization_event_record(
     *, acting_user: uuid.UUID | None, action: OrganizationAction, object_id: int, data: dict[str, Any]
 ) -> None:

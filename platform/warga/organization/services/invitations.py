@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tenants.models import Government
+from tenants.scope import any_scope, tenant_scoped
 from warga.access.policy import Action
 from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
@@ -83,6 +84,7 @@ def _send_invitation_email(*, invitation: Invitation, token: str, link_origin: s
     transaction.on_commit(send, robust=True)
 
 
+@tenant_scoped
 def invitation_create(
     *,
     acting_user: uuid.UUID,
@@ -156,6 +158,7 @@ def invitation_create(
     return invitation
 
 
+@tenant_scoped
 def admin_koordinator_invite(
     *, email: str, link_origin: str, acting_user: uuid.UUID | None = None
 ) -> tuple[Invitation, bool]:
@@ -267,6 +270,7 @@ def _reissue(invitation: Invitation, *, digest: str, now: datetime.datetime) -> 
     return {"send_count": [invitation.send_count - 1, invitation.send_count]}
 
 
+@tenant_scoped
 def invitation_resend(*, acting_user: uuid.UUID, invitation_id: int, link_origin: str) -> Invitation:
     """Send an open (pending or expired) invitation again with a new token, valid seven days
     from now; the old link stops working. Spends one of the admin's hourly invitations."""
@@ -286,6 +290,7 @@ def invitation_resend(*, acting_user: uuid.UUID, invitation_id: int, link_origin
     return invitation
 
 
+@tenant_scoped
 def invitation_revoke(*, acting_user: uuid.UUID, invitation_id: int) -> Invitation:
     """Withdraw an invitation not yet accepted; its link then answers that it was revoked."""
     require_allowed(acting_user=acting_user, action=Action.MEMBERSHIP_INVITE)
@@ -317,6 +322,7 @@ UNAVAILABLE_MESSAGES = {
 INVITATION_NOT_FOUND = "Undangan tidak ditemukan. (No such invitation.)"
 
 
+@any_scope
 def invitation_email_mismatch_message(invited: str) -> str:
     return (
         f"Undangan ini untuk {invited}, sedangkan Anda masuk dengan akun lain. Keluar, lalu masuk atau daftar "
@@ -324,6 +330,7 @@ def invitation_email_mismatch_message(invited: str) -> str:
     )
 
 
+@tenant_scoped
 def invitation_accept(*, acting_user: uuid.UUID, token: str) -> Membership:
     """Accept the invitation behind `token` for the signed-in account `acting_user`, which must own
     the invited address (verified): creates the membership in this government only.

@@ -8,6 +8,7 @@ import uuid
 from django.db import transaction
 from django.db.models import Q
 
+from tenants.scope import tenant_scoped
 from warga.access.policy import Action
 from warga.organization.errors import OrganizationInvalid, OrganizationNotFound
 from warga.organization.models import Membership, OrganizationAction, Position, PositionKind, UnitKind
@@ -24,6 +25,7 @@ _GOVERNMENT_WIDE_KINDS = {
 _SEEDED_ONLY_KINDS = set(HEAD_OF_GOVERNMENT.values())
 
 
+@tenant_scoped
 def position_create(*, acting_user: uuid.UUID, unit_id: int, kind: str, title: str) -> Position:
     """Add a seat to a unit. Heads of government are seeded, never added; government-wide
     seats (admin koordinator, pimpinan) sit at the government's root unit."""
@@ -58,6 +60,7 @@ def position_create(*, acting_user: uuid.UUID, unit_id: int, kind: str, title: s
     return position
 
 
+@tenant_scoped
 def position_rename(*, acting_user: uuid.UUID, position_id: int, title: str) -> Position:
     require_allowed(acting_user=acting_user, action=Action.ORGANIZATION_EDIT)
     title = clean_text(title, field="title", what="Nama jabatan")
@@ -82,6 +85,7 @@ def _membership_locked(membership_id: int) -> Membership:
     return membership
 
 
+@tenant_scoped
 def membership_end(*, acting_user: uuid.UUID, membership_id: int, ends_on: datetime.date) -> Membership:
     """End a membership on `ends_on` (the last day the seat is held, inclusive). A membership
     that has already ended stays as it was; the last admin koordinator cannot be ended, so a
@@ -134,6 +138,7 @@ def _other_admin_after(*, membership: Membership, ends_on: datetime.date, today:
     )
 
 
+@tenant_scoped
 def membership_set_acting(*, acting_user: uuid.UUID, membership_id: int, is_acting: bool) -> Membership:
     """Mark a membership as held by a Pelaksana Tugas (Plt.), or as a definitive holder."""
     require_allowed(acting_user=acting_user, action=Action.MEMBERSHIP_EDIT)

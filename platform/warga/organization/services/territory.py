@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from tenants.context import current_schema, in_public_schema
 from tenants.models import Government, Level
-from warga.errors import WrongScope
+from tenants.scope import tenant_scoped_to
 from warga.organization.models import Position, PositionKind, Unit, UnitKind
 from warga.organization.selectors import unit_counts_by_kind
 
@@ -27,6 +26,7 @@ _HEAD_OF_UNIT = {
 }
 
 
+@tenant_scoped_to("government")
 @transaction.atomic
 def territory_seed(*, government: Government) -> dict[str, int]:
     """Create the unit tree of the government's territory in its (current) schema.
@@ -35,8 +35,6 @@ def territory_seed(*, government: Government) -> dict[str, int]:
     Idempotent: units already present (by region code) are left as they are. Returns how
     many units of each kind exist afterwards.
     """
-    if in_public_schema() or current_schema() != government.schema_name:
-        raise WrongScope(f"territory_seed must run inside {government.schema_name}, not {current_schema()}.")
     root, _ = Unit.objects.get_or_create(
         kind=UnitKind.GOVERNMENT, defaults={"name": government.name, "region_code": government.code or ""}
     )

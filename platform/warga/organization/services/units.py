@@ -10,6 +10,7 @@ from collections.abc import Collection
 from django.db import transaction
 from django.db.models import Q
 
+from tenants.scope import tenant_scoped
 from warga.access.policy import Action
 from warga.errors import Defect
 from warga.organization.errors import OrganizationInvalid, OrganizationNotFound
@@ -26,6 +27,7 @@ from warga.organization.services._common import (
 from warga.organization.services.events import organization_event_record
 
 
+@tenant_scoped
 def unit_create(*, acting_user: uuid.UUID, name: str, kind: str, parent_id: int | None = None) -> Unit:
     """Add a perangkat daerah (dinas, badan, bidang) or an external organisation (PLN, PDAM)
     under `parent_id` (the government itself when omitted). Territorial units come only from
@@ -65,6 +67,7 @@ def unit_create(*, acting_user: uuid.UUID, name: str, kind: str, parent_id: int 
     return unit
 
 
+@tenant_scoped
 def unit_rename(*, acting_user: uuid.UUID, unit_id: int, name: str) -> Unit:
     """Give a unit a new name (its region code, if any, stays)."""
     require_allowed(acting_user=acting_user, action=Action.ORGANIZATION_EDIT)
@@ -104,6 +107,7 @@ def _check_changeable(unit: Unit, *, what: str) -> None:
         )
 
 
+@tenant_scoped
 def unit_move(*, acting_user: uuid.UUID, unit_id: int, parent_id: int) -> Unit:
     """Put an agency or external organisation under another parent (a bidang moving to another
     dinas). Territorial units stay where the reference data puts them; a unit never moves
@@ -150,6 +154,7 @@ def unit_move(*, acting_user: uuid.UUID, unit_id: int, parent_id: int) -> Unit:
     return unit
 
 
+@tenant_scoped
 def unit_end(
     *, acting_user: uuid.UUID, unit_id: int, ends_on: datetime.date, handling_unit_ids: Collection[int] = ()
 ) -> Unit:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from tenants.context import current_schema, in_public_schema, tenant_connection
+from tenants.context import current_schema, tenant_connection
 from tenants.models import Government
+from tenants.scope import tenant_scoped
 from warga.errors import WrongScope
 
 
+@tenant_scoped
 def current_government() -> Government:
-    if in_public_schema():
-        raise WrongScope("Routing runs inside a government's schema, not public.")
+    """The government whose schema is active (WrongScope when the connection's tenant is not
+    the government of that schema)."""
     government = getattr(tenant_connection(), "tenant", None)
     if not isinstance(government, Government) or government.schema_name != current_schema():
         raise WrongScope(f"No government is in context for schema {current_schema()!r}.")

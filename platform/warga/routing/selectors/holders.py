@@ -6,6 +6,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from tenants.scope import tenant_scoped
 from warga.organization.models import Membership, Position, PositionKind, Unit, UnitKind
 from warga.organization.selectors import membership_active_q
 
@@ -19,6 +20,7 @@ class Holder:
 HEADS_OF_GOVERNMENT = (PositionKind.GUBERNUR, PositionKind.BUPATI, PositionKind.WALIKOTA)
 
 
+@tenant_scoped
 def holders_of(*, position_ids: list[int], on: datetime.date) -> dict[int, tuple[Holder, ...]]:
     """Current holders (memberships active on `on`) of each position, in one query."""
     found: dict[int, list[Holder]] = {pk: [] for pk in position_ids}
@@ -60,6 +62,7 @@ class Supervisor:
     skipped: tuple[str, ...]
 
 
+@tenant_scoped
 def supervisor_of(*, handling_unit: Unit | None, on: datetime.date) -> Supervisor:
     """The supervisor of `handling_unit` (None: the government itself) on `on`.
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from tenants.scope import tenant_scoped
 from warga.errors import Invalid
 from warga.organization.models import Membership, Position, Unit, UnitKind
 from warga.organization.selectors import membership_active_q
@@ -63,6 +64,7 @@ class InboxPage:
     total_exact: bool = True
 
 
+@tenant_scoped
 def positions_held(*, user_id: uuid.UUID, on: datetime.date) -> list[tuple[int, int]]:
     """(position id, unit id) of every position the person holds on `on` here."""
     return list(
@@ -73,6 +75,7 @@ def positions_held(*, user_id: uuid.UUID, on: datetime.date) -> list[tuple[int, 
     )
 
 
+@tenant_scoped
 def inbox_for_official(
     *,
     user_id: uuid.UUID,
@@ -140,6 +143,7 @@ def inbox_for_official(
     )
 
 
+@tenant_scoped
 def inbox_counts_by_sla_state(
     *,
     user_id: uuid.UUID,
@@ -304,6 +308,7 @@ def _sla_state_filter(
     return reports.filter(status__in=OPEN_STATUSES, pk__in=running)
 
 
+@tenant_scoped
 def handling_unit_names(*, reports: Sequence[Report]) -> dict[int, str]:
     """The name of each report's handling unit (the unit it was disposed to, else the one
     routing chose); reports the government handles as a whole are left out. Two queries
@@ -318,6 +323,7 @@ def handling_unit_names(*, reports: Sequence[Report]) -> dict[int, str]:
     return {report_id: names[unit_id] for report_id, unit_id in unit_of.items() if unit_id in names}
 
 
+@tenant_scoped
 def inbox_unit_choices(*, user_id: uuid.UUID) -> list[Unit]:
     """Units worth filtering the inbox by: the person's own seats' units, and the government's
     agencies, external organisations, areas and kecamatan (kelurahan are reached through the

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from tenants.scope import tenant_scoped
 from warga.organization.models import Position, PositionKind, Unit, UnitKind
 from warga.reports.models import Priority
 from warga.routing.configuration import RoutingConfiguration, routing_configuration
@@ -117,6 +118,7 @@ def _positions_by_target(
     return found
 
 
+@tenant_scoped
 def routing_plan(
     *,
     category_code: str,
@@ -213,6 +215,7 @@ def routing_plan(
     )
 
 
+@tenant_scoped
 def routing_simulate(
     *,
     category_code: str,
@@ -240,18 +243,21 @@ def routing_simulate(
     )
 
 
+@tenant_scoped
 def report_routed_unit_id(*, report_id: int) -> int | None:
     """The handling unit routing chose for a report of the current schema (None: the
     government itself, or not routed)."""
     return ReportRouting.objects.filter(report_id=report_id).values_list("handling_unit_id", flat=True).first()
 
 
+@tenant_scoped
 def report_running_deadline(*, report_id: int) -> datetime.datetime | None:
     """When the current step of a report of the current schema is due, while it is open and its
     chain still runs; None otherwise (what the public page shows as its deadline)."""
     return ReportRouting.objects.filter(report_id=report_id).values_list("running_due_at", flat=True).first()
 
 
+@tenant_scoped
 def report_routing_get(*, report_id: int) -> ReportRouting | None:
     """What routing decided for a report of the current schema (rule, handling unit, the
     escalation chain with each step's deadline), or None when it was never routed."""

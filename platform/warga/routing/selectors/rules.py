@@ -8,23 +8,28 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from tenants.scope import any_scope, tenant_scoped
 from warga.organization.models import Unit
 from warga.routing.models import RoutingAuditEvent, Rule, RuleSet
 from warga.taxonomy.selectors import categories_active
 
 
+@tenant_scoped
 def rule_set_active() -> RuleSet | None:
     return RuleSet.objects.filter(is_active=True).first()
 
 
+@tenant_scoped
 def rule_sets_list() -> QuerySet[RuleSet]:
     return RuleSet.objects.order_by("-version")
 
 
+@tenant_scoped
 def rules_of(*, rule_set: RuleSet) -> list[Rule]:
     return list(rule_set.rules.select_related("area_unit", "handling_unit").order_by("order"))
 
 
+@any_scope
 def rule_as_data(rule: Rule) -> dict[str, Any]:
     """A rule without ids of its own: what versions are compared and copied by."""
     return {
@@ -51,6 +56,7 @@ class CategoryRoute:
     handling_unit: Unit | None
 
 
+@tenant_scoped
 def category_routes(*, rule_set: RuleSet) -> list[CategoryRoute]:
     """For each active category, the first rule that takes it by category alone (or a rule
     without conditions): the category -> unit mapping as the admin reads it."""
@@ -73,6 +79,7 @@ def category_routes(*, rule_set: RuleSet) -> list[CategoryRoute]:
     return routes
 
 
+@tenant_scoped
 def rule_set_change(*, version: int) -> dict[str, Any] | None:
     """What saving `version` changed (its audit event's detail: previous version, note,
     rule-by-rule diff), or None for a version without one."""
@@ -82,5 +89,6 @@ def rule_set_change(*, version: int) -> dict[str, Any] | None:
     return dict(event.detail) if event is not None else None
 
 
+@tenant_scoped
 def rule_set_get(*, version: int) -> RuleSet | None:
     return RuleSet.objects.filter(version=version).first()

@@ -1,5 +1,5 @@
-"""What the routing services share: the scope check, the audit trail they all write through,
-and setting a routing row's deadline."""
+"""What the routing services share: the audit trail they all write through, and setting a
+routing row's deadline."""
 
 from __future__ import annotations
 
@@ -7,16 +7,11 @@ import datetime
 import uuid
 from typing import Any
 
-from tenants.context import in_public_schema
-from warga.errors import WrongScope
+from tenants.scope import any_scope, tenant_scoped
 from warga.routing.models import ReportRouting, RoutingAuditEvent
 
 
-def require_tenant(action: str) -> None:
-    if in_public_schema():
-        raise WrongScope(f"{action} must run inside a government's schema, not public.")
-
-
+@tenant_scoped
 def routing_event_record(
     *,
     kind: str,
@@ -39,6 +34,7 @@ def routing_event_record(
     )
 
 
+@any_scope
 def deadline_set(routing: ReportRouting, due_at: datetime.datetime | None, *, report_open: bool) -> None:
     """Set the running step's deadline, and its running copy (only while the report is open)."""
     routing.current_due_at = due_at

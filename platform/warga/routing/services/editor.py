@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db import transaction
 
+from tenants.scope import tenant_scoped
 from warga.organization.models import Unit, UnitKind
 from warga.routing.defaults import AGENCY_ESCALATION, AGENCY_NOTIFY, FALLBACK_ESCALATION, FALLBACK_NOTIFY
 from warga.routing.errors import RoutingInvalid
 from warga.routing.models import RuleSet
 from warga.routing.selectors import rule_as_data, rules_of
-from warga.routing.services._common import require_tenant
 from warga.routing.services.rules import rule_set_save
 from warga.taxonomy.models import Category
 
@@ -30,6 +30,7 @@ def _category_only(rule: dict[str, Any]) -> bool:
     )
 
 
+@tenant_scoped
 @transaction.atomic
 def rule_set_map_category(*, acting_user: uuid.UUID, category_code: str, unit_id: int | None) -> RuleSet:
     """Send reports of `category_code` to `unit_id` (None: the admin koordinator disposes
@@ -38,7 +39,6 @@ def rule_set_map_category(*, acting_user: uuid.UUID, category_code: str, unit_id
     "category -> unit" takes the place of the first rule it left, else goes just before the
     first rule without a category. Rules with other conditions (an area, a type, a priority)
     stay as they are. Raises RoutingInvalid for an unknown category or unit."""
-    require_tenant("rule_set_map_category")
     category = Category.objects.filter(code=category_code).first()
     if category is None:
         raise RoutingInvalid("category_code", f"Kategori {category_code} tidak dikenal. (Unknown category.)")
@@ -79,11 +79,11 @@ def rule_set_map_category(*, acting_user: uuid.UUID, category_code: str, unit_id
     )
 
 
+@tenant_scoped
 @transaction.atomic
 def rule_set_edit_rule(*, acting_user: uuid.UUID, order: int, changes: dict[str, Any] | None) -> RuleSet:
     """A new version with the active rule at `order` changed (`changes` over its fields), or
     removed (`changes` None); the other rules stay as they are. Raises RoutingInvalid."""
-    require_tenant("rule_set_edit_rule")
     active = _active_locked()
     if active is None:
         raise RoutingInvalid("order", "Belum ada aturan penerusan aktif. (No active rules.)")
@@ -102,11 +102,11 @@ def rule_set_edit_rule(*, acting_user: uuid.UUID, order: int, changes: dict[str,
     return rule_set_save(acting_user=acting_user, rules=rules, note=f"Aturan #{order} {what}")
 
 
+@tenant_scoped
 @transaction.atomic
 def rule_set_add_rule(*, acting_user: uuid.UUID, rule: dict[str, Any]) -> RuleSet:
     """A new version with `rule` added just before the first rule without any condition (the
     catch-all stays last). Raises RoutingInvalid."""
-    require_tenant("rule_set_add_rule")
     active = _active_locked()
     rules = (
         [{k: v for k, v in rule_as_data(r).items() if k != "order"} for r in rules_of(rule_set=active)]
@@ -122,13 +122,13 @@ def rule_set_add_rule(*, acting_user: uuid.UUID, rule: dict[str, Any]) -> RuleSe
 RULE_MOVES = ("up", "down")
 
 
+@tenant_scoped
 @transaction.atomic
 def rule_set_move_rule(*, acting_user: uuid.UUID, order: int, direction: str) -> RuleSet:
     """A new version with the active rule at `order` swapped with its neighbour above (`up`)
     or below (`down`): the first rule whose conditions hold decides, so order is meaning. The
     other rules stay as they are. Raises RoutingInvalid for an unknown rule or direction, and
     for a move past the first or the last rule (nothing is saved then)."""
-    require_tenant("rule_set_move_rule")
     if direction not in RULE_MOVES:
         raise RoutingInvalid("direction", f"Arah '{direction}' tidak dikenal: pilih up atau down.")
     active = _active_locked()

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from tenants.scope import tenant_scoped
 from warga.notifications.models import EventKind
 from warga.notifications.services import notifications_send
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import Report
 from warga.routing.models import ReportRouting
 from warga.routing.selectors import current_government, holders_of
-from warga.routing.services._common import deadline_set, require_tenant, routing_event_record
+from warga.routing.services._common import deadline_set, routing_event_record
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class EscalationRun:
     chains_ended: int
 
 
+@tenant_scoped
 def escalations_run(*, now: datetime.datetime | None = None, batch: int = 200) -> EscalationRun:
     """Escalate every open report of the current government whose running step is overdue.
 
@@ -32,7 +34,6 @@ def escalations_run(*, now: datetime.datetime | None = None, batch: int = 200) -
     repeating it: a report escalates once per overdue step, with one audit event and one
     notification per recipient (deduplicated by step). Returns what was done.
     """
-    require_tenant("escalations_run")
     now = now or timezone.now()
     escalated = ended = 0
     while True:

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from tenants.scope import tenant_scoped
 from warga.notifications.models import EventKind
 from warga.notifications.services import notifications_send
 from warga.organization.models import Position, Unit
@@ -16,7 +17,7 @@ from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import Report
 from warga.routing.models import ReportRouting, RoutingAuditEvent, Target
 from warga.routing.selectors import HEADS_OF_UNIT, current_government, holders_of, supervisor_of
-from warga.routing.services._common import deadline_set, require_tenant, routing_event_record
+from warga.routing.services._common import deadline_set, routing_event_record
 from warga.workcalendar.models import SlaStep
 from warga.workcalendar.selectors import sla_target_for, working_calendar_for
 
@@ -30,6 +31,7 @@ class UnitHandover:
     running_due_at: datetime.datetime | None
 
 
+@tenant_scoped
 def report_routing_unit_handover(
     *, report: Report, from_unit_id: int | None, to_unit: Unit, acting_user: uuid.UUID, now: datetime.datetime
 ) -> UnitHandover:
@@ -44,7 +46,6 @@ def report_routing_unit_handover(
     (docs/decisions/0075). An audit event records both units, the seats and who is told.
     Returns the new head seats and their holders today, to be notified by the caller.
     """
-    require_tenant("report_routing_unit_handover")
     government = current_government()
     heads = list(
         Position.objects.filter(unit=to_unit, kind__in=HEADS_OF_UNIT.get(to_unit.kind, ()))
@@ -110,6 +111,7 @@ class DisputeEscalation:
     created: bool
 
 
+@tenant_scoped
 def report_dispute_escalate(
     *, report_id: int, resolution_event_id: int, acting_user: uuid.UUID, now: datetime.datetime
 ) -> DisputeEscalation:
@@ -126,7 +128,6 @@ def report_dispute_escalate(
     Idempotent per resolution: a second call for the same `resolution_event_id` changes
     nothing and notifies nobody (returns the first outcome with `created` False).
     """
-    require_tenant("report_dispute_escalate")
     government = current_government()
     earlier = RoutingAuditEvent.objects.filter(
         kind="report.dispute_escalated", report_id=report_id, detail__resolution_event_id=resolution_event_id

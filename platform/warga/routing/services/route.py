@@ -9,6 +9,7 @@ import logging
 from django.db.models import F
 from django.utils import timezone
 
+from tenants.scope import tenant_scoped
 from warga.notifications.models import EventKind
 from warga.notifications.services import NotificationEvent, notifications_send_many
 from warga.reports.lifecycle import OPEN_STATUSES
@@ -16,11 +17,12 @@ from warga.reports.models import Report
 from warga.routing.configuration import routing_configuration
 from warga.routing.models import ReportRouting
 from warga.routing.selectors import current_government, routing_plan
-from warga.routing.services._common import require_tenant, routing_event_record
+from warga.routing.services._common import routing_event_record
 
 logger = logging.getLogger(__name__)
 
 
+@tenant_scoped
 def report_route(*, report: Report, start: datetime.datetime | None = None, new: bool = False) -> ReportRouting | None:
     """Route a report just written in the current government's schema: store the handling
     unit, the rule and version that decided it and the escalation plan, and notify the
@@ -33,7 +35,6 @@ def report_route(*, report: Report, start: datetime.datetime | None = None, new:
     `new`: the caller wrote the report in this very transaction, so it cannot have been
     routed yet (one statement less per submission; the unique report id still guards it).
     """
-    require_tenant("report_route")
     if not new:
         existing = ReportRouting.objects.filter(report_id=report.pk).first()
         if existing is not None:
@@ -101,6 +102,7 @@ def report_route(*, report: Report, start: datetime.datetime | None = None, new:
     return routing
 
 
+@tenant_scoped
 def routing_report_open_set(*, report_id: int, is_open: bool) -> None:
     """Start or stop the report's deadline, in the transaction of its status change: a deadline
     runs only while the report is open. Reopening starts it again where the chain stood (an
@@ -108,6 +110,7 @@ def routing_report_open_set(*, report_id: int, is_open: bool) -> None:
     ReportRouting.objects.filter(report_id=report_id).update(running_due_at=F("current_due_at") if is_open else None)
 
 
+@tenant_scoped
 def routing_handling_unit_follow(*, report_id: int, unit_id: int) -> None:
     """Record on the report's routing row the unit it was just disposed (verified) to, in the
     disposal's transaction: the routing row is what the officials' inbox finds a unit's reports
@@ -117,12 +120,12 @@ def routing_handling_unit_follow(*, report_id: int, unit_id: int) -> None:
     ReportRouting.objects.filter(report_id=report_id).exclude(handling_unit_id=unit_id).update(handling_unit_id=unit_id)
 
 
+@tenant_scoped
 def report_routing_forget(*, report_id: int, to_government_id: int, now: datetime.datetime) -> bool:
     """Drop the routing of a report that has just moved to another government, in the
     transfer's transaction: its pending escalation steps go with it (the receiving government
     routes it by its own rules). The audit trail keeps what was pending. False when the
     report had no routing here."""
-    require_tenant("report_routing_forget")
     routing = ReportRouting.objects.select_for_update().filter(report_id=report_id).first()
     if routing is None:
         return False

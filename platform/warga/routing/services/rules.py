@@ -10,12 +10,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from tenants.scope import tenant_scoped
 from warga.organization.models import Unit
 from warga.reports.models import Priority, ReportType
 from warga.routing.errors import RoutingInvalid
 from warga.routing.models import Rule, RuleSet, Target
 from warga.routing.selectors import rule_as_data, rules_of
-from warga.routing.services._common import require_tenant, routing_event_record
+from warga.routing.services._common import routing_event_record
 from warga.taxonomy.models import Category
 
 _RULE_FIELDS = {
@@ -128,6 +129,7 @@ def _diff(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str
     }
 
 
+@tenant_scoped
 @transaction.atomic
 def rule_set_save(
     *, acting_user: uuid.UUID | None, rules: Sequence[dict[str, Any]], note: str = "", restored_from: int | None = None
@@ -138,7 +140,6 @@ def rule_set_save(
 
     Raises RoutingInvalid (nothing written) when a rule is malformed.
     """
-    require_tenant("rule_set_save")
     cleaned = _clean_rules(rules)
     # Serialise concurrent editors: the second one builds on the first one's version.
     previous = RuleSet.objects.select_for_update().filter(is_active=True).first()
@@ -171,9 +172,9 @@ def rule_set_save(
     return rule_set
 
 
+@tenant_scoped
 def rule_set_restore(*, acting_user: uuid.UUID, version: int, note: str = "") -> RuleSet:
     """Make an earlier version's rules current again, as a new version (history only grows)."""
-    require_tenant("rule_set_restore")
     earlier = RuleSet.objects.filter(version=version).first()
     if earlier is None:
         raise RoutingInvalid("version", f"Versi aturan {version} tidak ada.")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from tenants.scope import tenant_scoped
 from warga.organization.models import Position, PositionKind, Unit, UnitKind
 from warga.routing.defaults import (
     AGENCY_ESCALATION,
@@ -16,18 +17,17 @@ from warga.routing.defaults import (
 )
 from warga.routing.models import RuleSet
 from warga.routing.selectors import rule_set_active
-from warga.routing.services._common import require_tenant
 from warga.routing.services.rules import rule_set_save
 from warga.taxonomy.models import Category, Handling
 
 
+@tenant_scoped
 def agencies_seed_defaults() -> dict[str, Unit]:
     """The default dinas/badan/Satpol PP under the government, each with a kepala dinas seat.
 
     Idempotent: an agency is found by kind and name; one that exists keeps its rows. Returns
     the agencies by name.
     """
-    require_tenant("agencies_seed_defaults")
     root = Unit.objects.get(kind=UnitKind.GOVERNMENT)
     existing = {u.name: u for u in Unit.objects.filter(kind=UnitKind.AGENCY, name__in=DEFAULT_AGENCIES)}
     Unit.objects.bulk_create(
@@ -75,13 +75,13 @@ def _default_rules(agencies: dict[str, Unit]) -> list[dict[str, Any]]:
     return rules
 
 
+@tenant_scoped
 @transaction.atomic
 def routing_seed_defaults() -> dict[str, int]:
     """Provisioning's one call: default agencies, then the first rule set built from the
     taxonomy and those agencies (category -> agency; the village's head and the camat always
     informed; a catch-all for the coordinator). Idempotent: a government that has any rule
     set keeps it. Returns the number of agencies and of rules in the active set."""
-    require_tenant("routing_seed_defaults")
     agencies = agencies_seed_defaults()
     if not RuleSet.objects.exists():
         rule_set_save(acting_user=None, rules=_default_rules(agencies), note="Aturan bawaan")
