@@ -9,10 +9,10 @@ from django.views.decorators.http import require_GET
 
 from tenants.host_kinds import EVERY, PUBLIC, answers_on
 from tenants.models import Level
-from warga.access.hosts import government_of
 from warga.access.operator import operator_may_enter
 from warga.health.metrics import metrics_render
 from warga.health.selectors import health_report
+from warga.web.hosts import government_of
 
 
 @answers_on(EVERY)

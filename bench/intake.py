@@ -593,9 +593,10 @@ def _dev() -> Any:
 def worker_commands(
     queue: str, nodename: str, *, env: dict[str, str], processes: int = 2, prefetch: int | None = None
 ) -> dict[str, list[str]]:
-    """The two workers the product runs (deploy/dev.py, docs/decisions/0047): urgent and
-    default work (notifications, escalations, the relay) on `processes` processes, bulk work
-    (photos) on one of its own, with the run command's options for the broker in `env` (its
+    """Two workers, as the run command started them until decision 0126 (kept so that the
+    intake series stay comparable; what intake sends goes to urgent and bulk): urgent and default
+    work (notifications, escalations, the relay) on `processes` processes, bulk work (photos)
+    on one of its own, with the run command's options for the broker in `env` (its
     prefetch window on the polled filesystem broker; `prefetch` replaces it). Queue names as
     config/settings.py derives them from CELERY_TASK_DEFAULT_QUEUE."""
     celery = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "WARNING"]

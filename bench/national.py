@@ -9,13 +9,15 @@ written (a submission, and a status change for reports that moved on). Then:
   one government after another; figure: events applied per second.
 - `national-sweep`: the relay's backstop with every outbox drained and events waiting in 5
   governments: the probe that finds them (`governments_with_pending_relay`), p50 over 10 runs,
-  against what the backstop cost before, one empty `relay_drain` in every ready government.
+  against what the backstop cost before, one empty `relay_drain` in every ready government; and
+  the probe of each of beat's other fan-out jobs (settings.WARGA_FAN_OUT_PROBES) over every
+  government, with work waiting in 5 of them (a photo waiting for its task).
 - `national-dashboard`: the dashboard's reads (KPIs, province breakdown, categories, daily series)
   for the last 30 days over the read model, p50/p95, against the same answers computed the naive
   way, a UNION ALL over every government's `reports_report`, run alternately in the same process.
 - `national-freshness`: a steady intake load (`report_submit` called at a fixed rate from a
-  producer process, into several governments) while a real Celery worker and celery beat run the
-  relay at the product's interval; figure: commit-to-relayed lag per report, p50/p95/max, against
+  producer process, into several governments) while the product's Celery workers (deploy/dev.py
+  `run`: a worker per queue class) and celery beat with the product's schedule run the relay; figure: commit-to-relayed lag per report, p50/p95/max, against
   the floor a relay polled every interval cannot beat; relay events/s of the worker's busy time.
 - `national-scale` (only when named with --only; in a scratch database of its own when other
   national benchmarks run too): every government, then at 100,000, 1,000,000 and 10,000,000
@@ -693,6 +695,21 @@ def _standard(ctx: Any) -> None:
             f"sweep: empty relay_drain median {percentile(swept['baseline_each'], 0.5) * 1000:.1f} ms; "
             f"probe p95 {percentile(swept['probe'], 0.95) * 1000:.1f} ms; found {swept['found']} of {swept['busy']}"
         )
+        for task_name, probed in swept["fan_outs"].items():
+            ctx.report.add(
+                Result(
+                    f"{task_name} probe p50 ({swept['governments']} governments, found {probed['found']})",
+                    percentile(probed["times"], 0.5) * 1000,
+                    "ms",
+                    swept["baseline_total"] * 1000,
+                    "an empty relay_drain in every government (a task into each, as before)",
+                )
+            )
+            ctx.report.note(
+                f"sweep: {task_name} probe p95 {percentile(probed['times'], 0.95) * 1000:.1f} ms, "
+                f"found {probed['found']} governments"
+            )
+        ctx.report.note(f"sweep: load average {os.getloadavg()[0]:.2f} after the probes")
 
     if ctx.wants("national-dashboard"):
         section(f"national: dashboard queries, last {PERIOD_DAYS} days, read model vs UNION ALL")
@@ -743,6 +760,29 @@ def _celery(scratch: Any, *args: str, log_name: str) -> Iterator[subprocess.Pope
         yield process
 
 
+@contextmanager
+def _product_workers(scratch: Any) -> Iterator[dict[str, subprocess.Popen[str]]]:
+    """The workers the product runs (deploy/dev.py `run`: a worker per queue class, the relay's
+    urgent queue on its own, docs/decisions/0047 and 0126) on the scratch database, each logging
+    at INFO to `celery-<name>.log`; node names made unique to this run."""
+    from contextlib import ExitStack
+
+    from harness import logged_process
+    from intake import _dev
+
+    env = scratch.env(WARGA_LOG_LEVEL="INFO")
+    with ExitStack() as stack:
+        processes = {}
+        for name, command in _dev().worker_commands(env).items():
+            node = command.index("-n") + 1
+            command = [sys.executable, "-m", "celery", *command[1:]]
+            command[node + 2] = command[node + 2].replace("@", f"-{os.getpid()}@")
+            processes[name] = stack.enter_context(
+                logged_process(command, env=env, log_path=scratch.var_dir / f"celery-{name}.log")
+            )
+        yield processes
+
+
 def _relay_tasks(log_path: Path) -> list[tuple[float, int]]:
     return [(float(match[1]), int(match[2])) for match in RELAY_DONE.finditer(log_path.read_text(errors="replace"))]
 
@@ -754,23 +794,22 @@ def _freshness(ctx: Any, scratch: Any, *, seconds: int, offline: float) -> None:
     rate, governments = FRESHNESS_RATE, FRESHNESS_GOVERNMENTS
     section(
         f"national: freshness under steady intake ({rate:g} reports/s for {seconds} s into {governments} "
-        f"governments, relay nudged by each commit and every {interval} s by beat, 1 worker)"
+        f"governments, relay nudged by each commit and every {interval} s by beat, the product's workers)"
     )
+    # The relay runs on the urgent worker; the other workers' logs count what else ran.
     worker_log = scratch.var_dir / "celery-worker.log"
     with scratch.connect() as connection:
         ready = connection.execute("SELECT count(*) FROM tenants_government WHERE is_ready").fetchone()
-    with (
-        _celery(scratch, "worker", "--concurrency", "1", log_name="celery-worker.log") as worker,
-        _celery(scratch, "beat", log_name="celery-beat.log") as beat,
-    ):
-        # The load starts once the worker takes tasks. Not after beat's first tick: that comes
+    with _product_workers(scratch) as workers, _celery(scratch, "beat", log_name="celery-beat.log") as beat:
+        logs = [scratch.var_dir / f"celery-{name}.log" for name in workers]
+        # The load starts once the workers take tasks. Not after beat's first tick: that comes
         # one interval after beat starts, and each commit's nudge relays without it.
         deadline = time.monotonic() + 90
-        while " ready." not in worker_log.read_text(errors="replace"):
-            if worker.poll() is not None or beat.poll() is not None:
-                raise RuntimeError("the Celery worker or beat exited at start-up (see its log)")
+        while not all(" ready." in log.read_text(errors="replace") for log in logs):
+            if any(worker.poll() is not None for worker in workers.values()) or beat.poll() is not None:
+                raise RuntimeError("a Celery worker or beat exited at start-up (see its log)")
             if time.monotonic() > deadline:
-                raise RuntimeError("the Celery worker was not ready within 90 s of starting")
+                raise RuntimeError("the Celery workers were not ready within 90 s of starting")
             time.sleep(0.5)
         before = _relay_tasks(worker_log)
         load_before = os.getloadavg()
@@ -805,12 +844,23 @@ def _freshness(ctx: Any, scratch: Any, *, seconds: int, offline: float) -> None:
             time.sleep(1)
         ended = time.time()
         during = _relay_tasks(worker_log)[len(before) :]
-        text = worker_log.read_text(errors="replace")
+        text = "\n".join(log.read_text(errors="replace") for log in logs)
         ticks = [int(match[1]) for match in DISPATCHED.finditer(text)]
     received = Counter(re.findall(r"Task ([\w.]+)\[[^\]]+\] received", text))
     done = Counter(re.findall(r"Task ([\w.]+)\[[^\]]+\] succeeded", text))
     failed = [line for line in text.splitlines() if " ERROR " in line or "raised unexpected" in line]
-    print(f"  worker tasks received {dict(received)}, succeeded {dict(done)}, error lines {len(failed)}", flush=True)
+    print(f"  workers' tasks received {dict(received)}, succeeded {dict(done)}, error lines {len(failed)}", flush=True)
+    dispatched = re.findall(r"dispatched ([\w.]+) to (\d+) of (\d+) ready governments", text)
+    if dispatched:
+        ctx.report.note(
+            "freshness: beat's fan-outs sent "
+            + ", ".join(
+                f"{name} {sum(int(sent) for job, sent, _ in dispatched if job == name)} tasks in "
+                f"{sum(1 for job, _, _ in dispatched if job == name)} ticks"
+                for name in sorted({job for job, _, _ in dispatched})
+            )
+            + f" (of {dispatched[0][2]} ready governments per tick)"
+        )
     for line in failed[:5]:
         print(f"  worker: {line[:300]}", flush=True)
     if waiting:
@@ -982,8 +1032,8 @@ def sweep(busy: int, repeat: int) -> dict[str, Any]:
 
     from tenants.context import government_context
     from tenants.selectors import governments_ready
-    from warga.national.selectors import governments_with_pending_relay
     from warga.national.services import relay_drain
+    from warga.outbox.selectors import governments_with_pending_relay
 
     ready = list(governments_ready())
     baseline_each = []
@@ -1007,7 +1057,9 @@ def sweep(busy: int, repeat: int) -> dict[str, Any]:
     for government in chosen:  # drained again: the events were applied before, so nothing changes
         with government_context(government):
             relay_drain(government=government)
+    fan_outs = _fan_out_probes(ready, chosen, repeat)
     return {
+        "fan_outs": fan_outs,
         "governments": len(ready),
         "busy": busy,
         "found": len(found),
@@ -1015,6 +1067,53 @@ def sweep(busy: int, repeat: int) -> dict[str, Any]:
         "baseline_each": baseline_each,
         "baseline_total": sum(baseline_each),
     }
+
+
+def _fan_out_probes(ready: list[Any], busy: list[Any], repeat: int) -> dict[str, dict[str, Any]]:
+    """Each fan-out job's probe over every ready government (what beat's dispatcher asks before
+    sending), timed `repeat` times, with a photo waiting for its task in each of `busy` (the
+    photo probe must find exactly those; the others find what the generated data holds)."""
+    import datetime
+
+    from django.conf import settings
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+
+    from tenants.context import government_context
+    from tenants.selectors import governments_holding
+    from warga.reports.models import Report, ReportPhoto
+
+    for government in busy:
+        with government_context(government):
+            ReportPhoto.objects.create(
+                report=Report.objects.order_by("-id").first(),
+                position=99,
+                path=f"bench/{government.schema_name}",
+                width=0,
+                height=0,
+                size_bytes=0,
+                original_format="jpeg",
+                sha256="",
+                perceptual_hash="",
+                created_at=timezone.now() - datetime.timedelta(days=1),
+            )
+    timings: dict[str, dict[str, Any]] = {}
+    try:
+        for task_name, path in settings.WARGA_FAN_OUT_PROBES.items():
+            if not path:
+                continue
+            probe = import_string(path)
+            times, found = [], []
+            for _ in range(repeat):
+                began = time.perf_counter()
+                found = governments_holding(ready, probe())
+                times.append(time.perf_counter() - began)
+            timings[task_name] = {"times": times, "found": len(found)}
+    finally:
+        for government in busy:
+            with government_context(government):
+                ReportPhoto.objects.filter(path__startswith="bench/").delete()
+    return timings
 
 
 def main() -> None:

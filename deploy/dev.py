@@ -186,14 +186,16 @@ def broker_worker_options(env: dict[str, str]) -> list[str]:
 
 
 def worker_commands(env: dict[str, str]) -> dict[str, list[str]]:
-    """Three workers (docs/decisions/0047, 0058): one for what people wait for (notifications,
-    escalations, the relay) and short control work, one for bulk work (photos, exports), so a
-    burst of photos never holds a notification back, and one for outbound webhooks, so a slow
-    receiver holds neither."""
+    """A worker per queue class, as production runs them (docs/decisions/0047, 0058, 0126): one
+    for what people wait for (notifications, escalations, the relay), one for short control work
+    (beat's dispatcher, offers), so a burst of dispatched or provisioning tasks never holds a
+    relay drain back, one for bulk work (photos, exports), so a burst of photos never holds a
+    notification back, and one for outbound webhooks, so a slow receiver holds none of them."""
     celery = [str(VENV / "bin" / "celery"), "-A", "config", "worker", "--loglevel=INFO", *broker_worker_options(env)]
     queues = queue_names(env)
     return {
-        "worker": [*celery, "-Q", f"{queues['urgent']},{queues['default']}", "--concurrency=2", "-n", "urgent@%h"],
+        "worker": [*celery, "-Q", queues["urgent"], "--concurrency=2", "-n", "urgent@%h"],
+        "worker-default": [*celery, "-Q", queues["default"], "--concurrency=1", "-n", "default@%h"],
         "worker-bulk": [*celery, "-Q", queues["bulk"], "--concurrency=1", "-n", "bulk@%h"],
         "worker-webhooks": [*celery, "-Q", queues["webhooks"], "--concurrency=1", "-n", "webhooks@%h"],
     }

@@ -12,11 +12,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from warga.access.handoff import handoff_issue, handoff_state, handoff_state_set, state_is_well_formed
-from warga.access.hosts import central_origin, government_origin_of
-from warga.access.mfa import session_mfa_passed
-from warga.access.middleware import CHECKED_COOKIE, CHECKED_SECONDS
-from warga.access.services import government_session_open
+from warga.web.handoff import handoff_issue, handoff_state, handoff_state_set, state_is_well_formed
+from warga.web.hosts import central_origin, government_origin_of
+from warga.web.mfa import session_mfa_passed
+from warga.web.signin import CHECKED_COOKIE, CHECKED_SECONDS, government_session_open
 
 # Pages after which the browser should come back to the government host it started from.
 _RETURNING_PAGES = {"", "login/", "signup/"}

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from tenants.context import current_schema
-from warga.access.hosts import central_origin, government_of, host_kind
+from warga.web.hosts import central_origin, government_of, host_kind
 
 
 def site(request: HttpRequest) -> dict[str, Any]:

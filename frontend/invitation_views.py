@@ -22,7 +22,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from warga.access.guards import MFA_SETUP_PATH, government_of
-from warga.access.hosts import central_origin, government_origin_of
 from warga.access.officials import user_has_totp
 from warga.accounts.models import User
 from warga.organization.errors import (
@@ -44,6 +43,7 @@ from warga.organization.services import (
     invitation_accept,
     invitation_email_mismatch_message,
 )
+from warga.web.hosts import central_origin, government_origin_of
 
 _SALT = "warga.invitation.sign-in"
 # The note only carries the visitor from the government host to the central one.

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tenants.host_kinds import EVERY, answers_on
 from warga.access.guards import government_of, official_required
 from warga.access.policy import Action, ActionForbidden, policy_decide
-from warga.personaldata.selectors import data_request_export_for_owner, data_requests_for
-from warga.personaldata.services import DataExportTooSoon, account_delete_start, data_request_export_start
+from warga.data_rights.selectors import data_request_export_for_owner, data_requests_for
+from warga.data_rights.services import DataExportTooSoon, account_delete_start, data_request_export_start
 from warga.privacy.selectors import identity_views_for_report, privacy_settings_current, report_privacy_here
 from warga.privacy.services import RevealRateLimited, reporter_identity_reveal
 from warga.reports.errors import ReportInvalid

@@ -26,8 +26,14 @@ from tenants.models import Government
 from warga.access.policy import Action
 from warga.accounts.models import User
 from warga.errors import WargaError
-from warga.national.models import OfferStatus
-from warga.national.selectors import (
+from warga.regions.models import Province
+from warga.reports.errors import ReportError, ReportInvalid, ReportNotFound
+from warga.reports.lifecycle import OPEN_STATUSES, Status
+from warga.reports.models import ReportType
+from warga.reports.services import NOTE_MAX_LENGTH
+from warga.taxonomy.selectors import categories_active
+from warga.triage.models import OfferStatus
+from warga.triage.selectors import (
     TRIAGE_PAGE_SIZE,
     HeldView,
     QueueReason,
@@ -35,7 +41,7 @@ from warga.national.selectors import (
     triage_queue,
     triage_report,
 )
-from warga.national.services import (
+from warga.triage.services import (
     OfferNotFound,
     TriageDeskUnavailable,
     offer_accept,
@@ -44,12 +50,6 @@ from warga.national.services import (
     triage_hold,
     triage_release,
 )
-from warga.regions.models import Province
-from warga.reports.errors import ReportError, ReportInvalid, ReportNotFound
-from warga.reports.lifecycle import OPEN_STATUSES, Status
-from warga.reports.models import ReportType
-from warga.reports.services import NOTE_MAX_LENGTH
-from warga.taxonomy.selectors import categories_active
 
 DESK_PATH = "/meja-triase/"
 OFFERS_PATH = "/tawaran-triase/"
@@ -200,7 +200,7 @@ def triage_report_page(request: HttpRequest, government: Government, tracking_nu
             try:
                 if action == "tugaskan":
                     outcome = triage_assign(
-                        actor=_user(request),
+                        acting_user=_user(request),
                         tracking_number=tracking_number,
                         to_government_code=data["tujuan"],
                         note=data["catatan"],
@@ -212,10 +212,10 @@ def triage_report_page(request: HttpRequest, government: Government, tracking_nu
                     )
                     return HttpResponseRedirect(DESK_PATH)
                 if action == "tahan":
-                    triage_hold(actor=_user(request), tracking_number=tracking_number, reason=data["alasan"])
+                    triage_hold(acting_user=_user(request), tracking_number=tracking_number, reason=data["alasan"])
                     messages.success(request, f"Laporan {tracking_number} ditahan. (The report is on hold.)")
                 else:
-                    triage_release(actor=_user(request), tracking_number=tracking_number, note=data["catatan"])
+                    triage_release(acting_user=_user(request), tracking_number=tracking_number, note=data["catatan"])
                     messages.success(request, f"Penahanan laporan {tracking_number} dilepas. (The hold is released.)")
                 return HttpResponseRedirect(request.path)
             except ReportNotFound as missing:
@@ -278,7 +278,7 @@ def offers_page(request: HttpRequest, government: Government) -> HttpResponse:
 @government_page(Action.OFFER_DECIDE, hosts=REGIONAL)
 def offer_accept_page(request: HttpRequest, government: Government, offer_id: int) -> HttpResponse:
     try:
-        outcome = offer_accept(actor=_user(request), government=government, offer_id=offer_id)
+        outcome = offer_accept(acting_user=_user(request), government=government, offer_id=offer_id)
     except OfferNotFound as missing:
         raise Http404(missing.message) from missing
     except ReportInvalid as refused:
@@ -306,7 +306,7 @@ def offer_decline_page(request: HttpRequest, government: Government, offer_id: i
     if form.is_valid():
         try:
             offer = offer_decline(
-                actor=_user(request), government=government, offer_id=offer_id, reason=form.cleaned_data["alasan"]
+                acting_user=_user(request), government=government, offer_id=offer_id, reason=form.cleaned_data["alasan"]
             )
         except OfferNotFound as missing:
             raise Http404(missing.message) from missing

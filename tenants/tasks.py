@@ -11,25 +11,29 @@ the worker switches to it before the task runs. Two consequences shape this modu
   tenant context (tenant-schemas-celery#132): `TenantRequiredTask` refuses to run there, so a
   forgotten context is an error instead of a silent run in the wrong schema;
 - beat must only reach tenants whose schema is ready (#75): the dispatcher sends one task per
-  ready government, each inside that government's context, with jitter.
+  ready government that has work for it (its probe, docs/decisions/0125), each inside that
+  government's context, with jitter.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from celery import Task, shared_task
 from celery.exceptions import Reject
+from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils.module_loading import import_string
 from tenant_schemas_celery.task import TenantTask
 
 from tenants.context import current_schema, government_context, in_public_schema, public_context
 from tenants.models import Government
 from tenants.scope import Scope
-from tenants.selectors import governments_ready
+from tenants.selectors import governments_holding, governments_ready
 
 logger = logging.getLogger(__name__)
 
@@ -144,18 +148,28 @@ def send_into_each(
     return sent
 
 
+def waiting_work_probe(task_name: str) -> Callable[[], QuerySet[Any]] | None:
+    """The probe of `task_name` named in settings.WARGA_FAN_OUT_PROBES, or None: then the job
+    goes to every ready government (tests/tenants/test_fan_out_probes.py checks that every
+    fan-out job of beat's schedule is listed there, with a probe or with None on purpose)."""
+    path = settings.WARGA_FAN_OUT_PROBES.get(task_name)
+    return import_string(path) if path else None
+
+
 @shared_task(base=PublicTask, name="tenants.for_each_ready_tenant", ignore_result=True)
 def for_each_ready_tenant(task_name: str, *, jitter_seconds: int = 30, kwargs: dict[str, Any] | None = None) -> int:
-    """Send `task_name` once into every ready government, spread over `jitter_seconds`.
+    """Send `task_name` once into every ready government that has work for it, spread over
+    `jitter_seconds`.
 
+    Which governments have work is asked first, in a few statements over every schema, of the
+    job's probe (settings.WARGA_FAN_OUT_PROBES, docs/decisions/0125): the rows the job would act
+    on, or a superset of them. A job whose probe is None goes to every ready government.
     Returns how many were sent. The target task must be idempotent: a dispatcher retried
     after a crash may send some governments' copies twice.
     """
-    sent = send_into_each(
-        governments_ready().only("pk", "schema_name", "is_ready", "code", "name", "level"),
-        task_name,
-        jitter_seconds=jitter_seconds,
-        kwargs=kwargs,
-    )
-    logger.info("dispatched %s to %d ready governments", task_name, sent)
+    ready = list(governments_ready().only("pk", "schema_name", "is_ready", "code", "name", "level"))
+    probe = waiting_work_probe(task_name)
+    chosen = governments_holding(ready, probe()) if probe is not None else ready
+    sent = send_into_each(chosen, task_name, jitter_seconds=jitter_seconds, kwargs=kwargs)
+    logger.info("dispatched %s to %d of %d ready governments", task_name, sent, len(ready))
     return sent

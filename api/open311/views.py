@@ -28,8 +28,6 @@ from api.v1.errors import PARSE_LIMITS, THROTTLED_MESSAGE
 from tenants.context import public_context
 from tenants.host_kinds import EVERY
 from tenants.models import Government
-from warga.access.client_ip import client_ip, ip_budget_key
-from warga.access.hosts import government_of
 from warga.access.models import ApiKey
 from warga.access.policy import Action, ActionForbidden, api_key_of, policy_key_decide
 from warga.errors import Defect, WargaError
@@ -48,6 +46,8 @@ from warga.intake.open311 import (
 from warga.intake.services import report_submit, submission_ip_budget_spend
 from warga.reports.errors import ReportInvalid
 from warga.taxonomy.questions import ANSWERS_FIELD, Question
+from warga.web.client_ip import client_ip, ip_budget_key
+from warga.web.hosts import government_of
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this endpoint last changed in a way a client would notice (discovery's `changeset`).

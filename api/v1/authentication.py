@@ -17,12 +17,12 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from warga.access.apikeys import api_key_find
-from warga.access.client_ip import client_ip
-from warga.access.hosts import government_of
 from warga.access.models import ApiKey
 from warga.access.policy import Action, ActionForbidden, policy_key_host
 from warga.access.services import api_key_mark_used
 from warga.accounts.models import User
+from warga.web.client_ip import client_ip
+from warga.web.hosts import government_of
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -68,7 +68,7 @@ class ApiKeyAuthentication(BaseAuthentication):
 
 
 class _SharedThrottle(SimpleRateThrottle):
-    """Counted in the `shared` cache: one budget across every host (see warga.access.ratelimit)."""
+    """Counted in the `shared` cache: one budget across every host (see warga.web.ratelimit)."""
 
     def __init__(self) -> None:
         self.cache = caches["shared"]

@@ -9,9 +9,9 @@ from rest_framework.views import APIView
 
 from api.v1.errors import exception_handler
 from tenants.host_kinds import HostKinds
-from warga.access.hosts import government_of
 from warga.access.policy import Action, ActionForbidden, api_key_of, policy_key_decide
 from warga.accounts.models import User
+from warga.web.hosts import government_of
 
 
 class ApiView(APIView):

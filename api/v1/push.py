@@ -13,7 +13,7 @@ from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from tenants.host_kinds import EVERY
-from warga.recipients.services import (
+from warga.notifications_public.services import (
     push_subscription_delete,
     push_subscription_save,
 )

@@ -24,7 +24,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from warga.access.client_ip import client_ip, ip_budget_key
 from warga.accounts.models import User
 from warga.intake.pending import (
     pending_draft_new,
@@ -62,6 +61,7 @@ from warga.taxonomy.questions import (
     validate_answers,
 )
 from warga.taxonomy.selectors import categories_active, category_get
+from warga.web.client_ip import client_ip, ip_budget_key
 
 DRAFT_KEY = "report_wizard"
 DONE_KEY = "report_wizard_done"

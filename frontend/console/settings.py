@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from frontend.console.base import CONSOLE_PATH, acting_user, console_page, page, refusal_into
 from tenants.host_kinds import GOVERNMENT, answers_on
 from tenants.models import Government
-from warga.access.hosts import government_of
 from warga.access.policy import Action
 from warga.organization.errors import OrganizationError, OrganizationInvalid
 from warga.organization.models import PositionKind
@@ -24,6 +23,7 @@ from warga.organization.selectors import branding_current, branding_logo
 from warga.organization.services import LOGO_MAX_BYTES, branding_update
 from warga.privacy.selectors import privacy_settings_current
 from warga.privacy.services import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, PrivacySettingsInvalid, privacy_settings_set
+from warga.web.hosts import government_of
 
 PRIVACY_PATH = f"{CONSOLE_PATH}privasi/"
 BRANDING_PATH = f"{CONSOLE_PATH}tampilan/"

@@ -35,7 +35,6 @@ from frontend.national.tiles import TILES, shade_bounds, shade_of
 from tenants.host_kinds import OVERSIGHT, answers_on
 from tenants.models import Government
 from warga.access.guards import page_refusal
-from warga.access.hosts import central_origin, government_of
 from warga.access.policy import policy_official
 from warga.national.models import RegionLevel
 from warga.national.selectors import (
@@ -58,6 +57,7 @@ from warga.national.selectors import (
 )
 from warga.regions.selectors import boundary_paths, regency_outlines
 from warga.taxonomy.selectors import category_names
+from warga.web.hosts import central_origin, government_of
 
 OUTSIDE = "Wilayah itu di luar provinsi ini. (That region is outside this province.)"
 DEFAULT_DAYS = 30

@@ -34,7 +34,7 @@ from warga.notifications.models import Channel, EventKind
 from warga.notifications.selectors import notifications_of_report
 from warga.organization.models import UnitKind
 from warga.organization.selectors import field_officers_of, today_in, units_list
-from warga.personaldata.registry import ERASED_USER_ID
+from warga.personal_data_registry import ERASED_USER_ID
 from warga.reports.errors import ReportError, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import OPEN_STATUSES, Status, allowed_next
 from warga.reports.models import PhotoKind, PhotoState, Priority, Privacy, Report

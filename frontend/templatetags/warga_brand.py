@@ -7,8 +7,8 @@ from typing import Any
 
 from django import template
 
-from warga.access.hosts import government_of
 from warga.organization.selectors import BrandingView, branding_current
+from warga.web.hosts import government_of
 
 register = template.Library()
 

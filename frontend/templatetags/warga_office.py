@@ -10,8 +10,8 @@ from django import template
 from django.utils.translation import gettext as _
 
 from tenants.models import Level
-from warga.access.hosts import government_of
 from warga.access.policy import Action, policy_allowed_anywhere
+from warga.web.hosts import government_of
 
 register = template.Library()
 

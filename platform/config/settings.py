@@ -67,15 +67,17 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our own static files
     "warga.accounts",
-    "warga.recipients",
+    "warga.notifications_public",
     "warga.access",
-    "warga.personaldata",
+    "warga.web",
+    "warga.data_rights",
     "warga.regions",
     "warga.health",
     "warga.onboarding",
     "warga.taxonomy",
     "warga.intake",
     "warga.national",
+    "warga.triage",
     "warga.billing",
     "csp",
 ]
@@ -85,6 +87,7 @@ TENANT_APPS = [
     "warga.organization",
     "warga.privacy",
     "warga.reports",
+    "warga.outbox",
     "warga.workcalendar",
     "warga.routing",
     "warga.notifications",
@@ -109,8 +112,8 @@ TENANT_MULTIPROCESSING_CHUNKS = 8
 MIDDLEWARE = [
     # First: the request id (X-Request-ID) and one access line per request (config.logs).
     "config.logs.RequestLogMiddleware",
-    # Before anything reads a body or looks the host up (warga.access.body_limit).
-    "warga.access.body_limit.RequestBodyLimitMiddleware",
+    # Before anything reads a body or looks the host up (warga.web.body_limit).
+    "warga.web.body_limit.RequestBodyLimitMiddleware",
     "tenants.middleware.GovernmentHostMiddleware",
     # Times every request by view and host kind (warga.health.metrics), refusals included.
     "warga.health.metrics.MetricsMiddleware",
@@ -129,10 +132,10 @@ MIDDLEWARE = [
     "frontend.signin_views.RateLimitedMiddleware",
     # allauth's UserSessionsMiddleware, throttled to one write a minute per session.
     "warga.accounts.middleware.UserSessionsActivityMiddleware",
-    "warga.access.middleware.GovernmentSignInMiddleware",
+    "warga.web.signin.GovernmentSignInMiddleware",
     # After the sign-in middleware, which may end a government session: tells the policy
-    # whether this session typed its TOTP code (warga.access.mfa).
-    "warga.access.mfa.MfaSessionMiddleware",
+    # whether this session typed its TOTP code (warga.web.mfa).
+    "warga.web.mfa.MfaSessionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls_tenant"
@@ -225,7 +228,7 @@ ACCOUNT_EMAIL_VERIFICATION = env.string("WARGA_EMAIL_VERIFICATION", "mandatory")
 # the current schema. Its pages are served on the central host only (government hosts redirect
 # there, docs/decisions/0006), so every counter lives in the one `public` namespace and cannot be
 # multiplied by using many government hosts. Our own limits use the `shared` cache
-# (warga.access.ratelimit).
+# (warga.web.ratelimit).
 LOGIN_URL = "/akun/login/"
 LOGIN_REDIRECT_URL = "/"
 # Officials must hold an activated TOTP authenticator (warga.access.officials); recovery codes
@@ -504,12 +507,25 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Periodic work on governments' data is sent through the dispatcher so each copy runs in a ready
 # government's schema (tenants.tasks.for_each_ready_tenant). One key per job: add entries, keep
 # the others.
+# Beat's fan-out jobs by task name -> a selector returning the rows the job would act on (or a
+# superset), asked of every schema in a few statements before the dispatcher sends anything: the
+# job goes only into governments holding such rows (docs/decisions/0125). None: every ready
+# government, on purpose. tests/tenants/test_fan_out_probes.py fails on a fan-out job not listed.
+WARGA_FAN_OUT_PROBES: dict[str, str | None] = {
+    "notifications.resend_waiting": "warga.notifications.selectors.notifications_waiting_for_their_task",
+    "reports.photos_resend_waiting": "warga.reports.selectors.photos_waiting_for_their_task",
+    "routing.escalate_overdue": "warga.routing.selectors.routings_overdue",
+    "webhooks.deliver_due": "warga.webhooks.selectors.deliveries_due",
+    # Daily, on the bulk queue, and its cut-off is each government's own retention period (a
+    # row in its schema): a probe would need a join, and 547 tasks a day hold up nobody.
+    "privacy.retention_apply": None,
+}
 # How long a queued notification or a waiting photo may wait for its task before the resend
 # pass sends it again, and how often that pass runs.
 WARGA_RESEND_WAITING_SECONDS = env.integer("WARGA_RESEND_WAITING_SECONDS", 120, minimum=1)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # The national read model's backstop: every government's outbox drained at least this often.
-    # Each outbox write already nudges its government's relay (warga.reports.services), so this
+    # Each outbox write already nudges its government's relay (warga.outbox.services), so this
     # pass only catches what a lost nudge left: it probes every outbox in a few statements and
     # sends the relay only where events wait (national.relay_sweep, docs/performance.md).
     "national-relay": {
@@ -552,7 +568,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "kwargs": {"task_name": "privacy.retention_apply", "jitter_seconds": 3_600},
     },
     # Expired personal-data exports are deleted; data requests whose task was lost are sent
-    # again (warga.personaldata). Public scope: sent as it is, it runs in `public`.
+    # again (warga.data_rights). Public scope: sent as it is, it runs in `public`.
     "personaldata-maintain": {"task": "personaldata.requests_maintain", "schedule": 86_400.0},
     # Expired sessions are deleted (Django keeps their rows until told). Public scope.
     "accounts-sessions-clear": {"task": "accounts.sessions_clear", "schedule": 86_400.0},
@@ -623,7 +639,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Request sizes and public look-ups (docs/security.md) -------------------------------------
-# Bodies over these sizes are answered 413 before a byte is read (warga.access.body_limit).
+# Bodies over these sizes are answered 413 before a byte is read (warga.web.body_limit).
 # Multipart carries up to five photos of at most 10 MB each; everything else is small JSON or
 # a form. The reverse proxy must refuse the same sizes (deploy/README.md).
 WARGA_MAX_BODY_BYTES = env.integer("WARGA_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
@@ -694,7 +710,7 @@ if WARGA_HTTPS and not REDIS_URL:
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.boolean("WARGA_BEHIND_TLS_PROXY", False) else None
 # The proxies whose X-Forwarded-For is believed (addresses or networks). Empty: the client is
 # REMOTE_ADDR and the header is ignored, so nobody can pick their own address
-# (docs/decisions/0011, warga.access.client_ip).
+# (docs/decisions/0011, warga.web.client_ip).
 WARGA_TRUSTED_PROXIES = env.networks("WARGA_TRUSTED_PROXIES", [])
 # New reports per client IP (an IPv6 /64 counts as one) per window, on top of the per-account
 # limits. Generous: carrier-grade NAT puts many citizens behind one mobile-network address.
@@ -722,7 +738,7 @@ CSRF_COOKIE_SECURE = WARGA_HTTPS
 WARGA_COOKIE_PREFIX = "__Host-" if WARGA_HTTPS else ""
 SESSION_COOKIE_NAME = f"{WARGA_COOKIE_PREFIX}sessionid"
 CSRF_COOKIE_NAME = f"{WARGA_COOKIE_PREFIX}csrftoken"
-# The government host's state that binds a sign-in hand-over to the browser (warga.access.handoff).
+# The government host's state that binds a sign-in hand-over to the browser (warga.web.handoff).
 WARGA_HANDOFF_STATE_COOKIE = f"{WARGA_COOKIE_PREFIX}warga_sambung"
 X_FRAME_OPTIONS = "DENY"
 # Every government host as a CSP source (development servers run on any port).

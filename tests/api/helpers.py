@@ -5,8 +5,8 @@ import time
 from django.contrib.sessions.backends.base import SessionBase
 from django.test import Client
 
-from warga.access.middleware import CENTRAL_SESSION_KEY
 from warga.accounts.models import User
+from warga.web.signin import CENTRAL_SESSION_KEY
 
 
 def signed_in_client(user: User | None = None) -> Client:

@@ -24,7 +24,7 @@ from warga.health.models import WorkerHeartbeat
 from warga.national.selectors import RELAY_STALL_AFTER_FAILURES
 from warga.national.services import RelayEventInvalid, relay_drain
 from warga.organization.models import Position, Unit, UnitKind
-from warga.reports.models import OutboxEvent
+from warga.outbox.models import OutboxEvent
 
 PUBLIC = "localhost"
 NATIONAL_HOST = "nasional.localhost"

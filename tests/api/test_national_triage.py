@@ -13,8 +13,8 @@ from tests.personas import membership_in, verified_user, with_totp
 from tests.warga.reports.helpers import BOGOR_POINT, BOGOR_VILLAGE, counts, submit
 from warga.intake.models import ReportIndex
 from warga.intake.services import report_transfer
-from warga.national.models import Offer, OfferStatus, TriageHold
-from warga.national.services import offers_for_government
+from warga.triage.models import Offer, OfferStatus, TriageHold
+from warga.triage.services import offers_for_government
 
 NATIONAL_HOST = "nasional.localhost"
 JAKARTA_HOST = "dki-jakarta.localhost"

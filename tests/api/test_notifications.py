@@ -23,7 +23,7 @@ from tests.warga.reports.helpers import submit
 from warga.accounts.models import User
 from warga.notifications.models import ChannelPreference, EventKind, Notification
 from warga.notifications.services import notifications_send
-from warga.recipients.models import NotificationGovernment, PushSubscription
+from warga.notifications_public.models import NotificationGovernment, PushSubscription
 
 BANDUNG_HOST = "kota-bandung.localhost"
 JAKARTA_HOST = "dki-jakarta.localhost"

@@ -19,7 +19,6 @@ from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
 from tests.personas import membership_in, verified_user, with_totp
 from warga.access.policy import OUTSIDE_UNIT_MESSAGE, READ_ONLY_MESSAGE, ROLE_MESSAGES, Action, policy_decide
-from warga.access.ratelimit import Limit
 from warga.accounts.models import User
 from warga.organization.models import (
     Invitation,
@@ -33,6 +32,7 @@ from warga.organization.models import (
 from warga.organization.selectors import today_in
 from warga.organization.services import invitations
 from warga.routing.models import RuleSet
+from warga.web.ratelimit import Limit
 
 BANDUNG = "kota-bandung.localhost"
 PUBLIC = "localhost"

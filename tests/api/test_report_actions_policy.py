@@ -30,7 +30,8 @@ from tests.warga.reports.images import distinct_image
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.organization.models import Membership, Position, PositionKind, Unit, UnitKind
-from warga.reports.models import OutboxEvent, Report, ReportComment, ReportEvent, ReportFollower
+from warga.outbox.models import OutboxEvent
+from warga.reports.models import Report, ReportComment, ReportEvent, ReportFollower
 from warga.reports.services import report_transition
 
 BANDUNG_HOST = "kota-bandung.localhost"

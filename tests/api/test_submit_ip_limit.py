@@ -22,7 +22,7 @@ from tenants.models import Government
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
 from tests.warga.reports.helpers import BANDUNG_POINT, BANDUNG_VILLAGE, JAKARTA_POINT, JAKARTA_VILLAGE, counts
-from warga.access.client_ip import client_ip, ip_budget_key
+from warga.web.client_ip import client_ip, ip_budget_key
 
 PROXY = "10.250.0.2"
 LIMITED = "Terlalu banyak laporan baru dari jaringan internet Anda (alamat IP yang sama) dalam waktu singkat. "
@@ -74,7 +74,7 @@ def two_per_window(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     no test straddles a window's end and the wait is exact)."""
     settings.WARGA_INTAKE_IP_LIMIT = 2
     settings.WARGA_INTAKE_IP_WINDOW_SECONDS = 600
-    monkeypatch.setattr("warga.access.ratelimit.time", SimpleNamespace(time=lambda: T + 100))
+    monkeypatch.setattr("warga.web.ratelimit.time", SimpleNamespace(time=lambda: T + 100))
 
 
 def test_one_address_gets_its_budget_then_a_429_in_indonesian_with_retry_after(

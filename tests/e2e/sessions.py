@@ -6,8 +6,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 
 from tests.api.helpers import mark_session_mfa_passed
-from warga.access.middleware import CENTRAL_SESSION_KEY
 from warga.accounts.models import User
+from warga.web.signin import CENTRAL_SESSION_KEY
 
 
 def signed_in_session(user: User, *, mfa_passed: bool = True) -> str:

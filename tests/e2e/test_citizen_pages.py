@@ -34,12 +34,12 @@ from tests.factories import UserFactory
 from tests.personas import PASSWORD, official_of, verified_user
 from tests.warga.reports.helpers import resolve, submit
 from tests.worker.support import committed_citizen
-from warga.access.middleware import CENTRAL_SESSION_KEY
 from warga.accounts.models import User
 from warga.organization.models import Membership
 from warga.reports.models import Report, ReportComment, ReportFollower, ReportSupport
 from warga.reports.services import report_transition
 from warga.routing.models import RoutingAuditEvent
+from warga.web.signin import CENTRAL_SESSION_KEY
 
 OFF_MACHINE = re.compile(r"^https?://(?!(?:[a-z0-9-]+\.)?localhost[:/])")
 

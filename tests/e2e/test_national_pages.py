@@ -30,9 +30,10 @@ from warga.intake.models import ReportIndex
 from warga.national.models import RelayBatch, RelaySource, ReportFact, SurgeFlag
 from warga.national.services import relay_drain, rollup_recompute
 from warga.organization.models import Membership
+from warga.outbox.models import OutboxEvent
 from warga.regions.models import Boundary
 from warga.regions.services import boundaries_import
-from warga.reports.models import OutboxEvent, Report, ReportEvent, TrackingCounter
+from warga.reports.models import Report, ReportEvent, TrackingCounter
 
 
 @dataclass

@@ -41,8 +41,8 @@ from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.notifications.models import Notification
 from warga.organization.models import Membership, Position, PositionKind, Unit
+from warga.outbox.models import OutboxEvent
 from warga.reports.models import (
-    OutboxEvent,
     Report,
     ReportAssignment,
     ReportEvent,

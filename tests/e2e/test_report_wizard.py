@@ -33,7 +33,8 @@ from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.reporters import index_rows_of
 from warga.onboarding.services import government_provision, plan_for_codes
-from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportPhoto, ReportSupport, TrackingCounter
+from warga.outbox.models import OutboxEvent
+from warga.reports.models import Report, ReportEvent, ReportPhoto, ReportSupport, TrackingCounter
 
 BANDUNG_VILLAGE = "32.73.01.1001"  # Kelurahan Sukarasa, Kecamatan Sukasari
 GEGERKALONG = "32.73.01.1002"  # Kelurahan Gegerkalong: the only village of that name in Indonesia

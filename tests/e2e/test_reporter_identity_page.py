@@ -20,12 +20,13 @@ from tenants.models import Government
 from tests.api.helpers import mark_session_mfa_passed
 from tests.personas import membership_in, verified_user, with_totp
 from tests.warga.reports.helpers import submit
-from warga.access.middleware import CENTRAL_SESSION_KEY
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.organization.models import Membership
+from warga.outbox.models import OutboxEvent
 from warga.privacy.models import IdentityView
-from warga.reports.models import OutboxEvent, Report, ReportEvent, TrackingCounter
+from warga.reports.models import Report, ReportEvent, TrackingCounter
+from warga.web.signin import CENTRAL_SESSION_KEY
 
 REASON = "Perlu konfirmasi lokasi langsung kepada pelapor."
 

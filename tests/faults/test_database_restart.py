@@ -30,7 +30,8 @@ from tests.warga.reports.images import distinct_image
 from tests.worker.conftest import _environment
 from tests.worker.support import wait_for
 from warga.intake.models import ReportIndex
-from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportPhoto, TrackingCounter
+from warga.outbox.models import OutboxEvent
+from warga.reports.models import Report, ReportEvent, ReportPhoto, TrackingCounter
 
 from .support import Answer, Citizen, TcpProxy, media_files, say, submit_over_http, web_running
 

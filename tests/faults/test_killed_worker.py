@@ -44,7 +44,8 @@ from warga.accounts.models import User
 from warga.national.models import RelayBatch, ReportFact
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
 from warga.notifications.services import notifications_send
-from warga.reports.models import OutboxEvent, PhotoState, ReportPhoto
+from warga.outbox.models import OutboxEvent
+from warga.reports.models import PhotoState, ReportPhoto
 
 from .support import media_files, say
 

@@ -26,9 +26,9 @@ from tests.api.helpers import signed_in_client
 from tests.personas import PASSWORD, official_of, verified_user
 from tests.warga.reports.helpers import BANDUNG_POINT, BANDUNG_VILLAGE, submit
 from warga.accounts.models import User
+from warga.data_rights.models import DataRequest
+from warga.data_rights.services import account_delete_start, data_request_run
 from warga.intake.models import ReportIndex
-from warga.personaldata.models import DataRequest
-from warga.personaldata.services import account_delete_start, data_request_run
 from warga.privacy.models import IdentityView
 from warga.privacy.services import privacy_settings_update
 

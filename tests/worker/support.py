@@ -151,7 +151,8 @@ def _citizen_forget(*, user: Any, bandung: Government, counters: dict[int, int],
     from warga.intake.models import ReportIndex
     from warga.national.models import RelayBatch
     from warga.notifications.models import Notification
-    from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportPhoto, TrackingCounter
+    from warga.outbox.models import OutboxEvent
+    from warga.reports.models import Report, ReportEvent, ReportPhoto, TrackingCounter
     from warga.routing.models import ReportRouting
 
     numbers = list(ReportIndex.objects.filter(reporter=user).values_list("tracking_number", flat=True))

@@ -15,9 +15,11 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.warga.reports.helpers import submit
 from warga.accounts.models import User
-from warga.national.models import Offer, RelayBatch, ReportFact, Rollup
+from warga.national.models import RelayBatch, ReportFact, Rollup
 from warga.onboarding.services import government_provision, plan_for_codes
-from warga.reports.models import OutboxEvent, Report
+from warga.outbox.models import OutboxEvent
+from warga.reports.models import Report
+from warga.triage.models import Offer
 
 from .support import Worker, committed_citizen, wait_for
 

@@ -15,12 +15,12 @@ from django.db import transaction
 from tenants.context import government_context
 from tenants.models import Government
 from tests.personas import membership_in, verified_user
-from tests.warga.privacy.search import occurrences
+from tests.warga.data_rights.search import occurrences
 from warga.accounts.models import User
+from warga.data_rights.models import DataRequest
+from warga.data_rights.services import account_delete_start, subject_digest
 from warga.organization.models import Membership
-from warga.personaldata.models import DataRequest
-from warga.personaldata.registry import ERASED_USER_ID
-from warga.personaldata.services import account_delete_start, subject_digest
+from warga.personal_data_registry import ERASED_USER_ID
 
 from .support import Worker, wait_for
 

@@ -162,7 +162,7 @@ def test_for_each_ready_tenant_reaches_every_ready_government_exactly_once(
     assert echo_rows(token) == {schema: schema for schema in ready}  # not the template, nowhere else
     for schema in ready:
         assert log.count(f"diagnostics.echo {token} recorded in schema {schema}\n") == 1
-    assert "dispatched diagnostics.echo to 3 ready governments" in log
+    assert "dispatched diagnostics.echo to 3 of 3 ready governments" in log
 
 
 def test_worker_records_its_heartbeat_while_running(worker: Worker, db: None) -> None:

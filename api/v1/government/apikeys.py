@@ -16,11 +16,11 @@ from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from tenants.host_kinds import GOVERNMENT
-from warga.access.hosts import government_of
 from warga.access.models import ApiScope
 from warga.access.policy import Action, permission_for
 from warga.access.selectors import api_keys_of_government
 from warga.access.services import api_key_create, api_key_revoke
+from warga.web.hosts import government_of
 
 MayEditApiKeys = permission_for(Action.API_KEYS_EDIT)
 

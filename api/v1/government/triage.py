@@ -23,10 +23,10 @@ from tenants.models import Government
 from warga.access.guards import government_of
 from warga.access.policy import Action, permission_for
 from warga.intake.services import TransferOutcome
-from warga.national.models import OfferStatus
-from warga.national.selectors import TRIAGE_PAGE_SIZE, TRIAGE_PAGE_SIZE_MAX, HeldView, offers_for, triage_queue
-from warga.national.services import offer_accept, offer_decline, triage_assign, triage_hold, triage_release
 from warga.reports.lifecycle import OPEN_STATUSES
+from warga.triage.models import OfferStatus
+from warga.triage.selectors import TRIAGE_PAGE_SIZE, TRIAGE_PAGE_SIZE_MAX, HeldView, offers_for, triage_queue
+from warga.triage.services import offer_accept, offer_decline, triage_assign, triage_hold, triage_release
 
 
 def _host_government(request: Request) -> Government:
@@ -181,7 +181,7 @@ class TriageAssignView(ApiView):
         given = AssignInput(data=request.data)
         given.is_valid(raise_exception=True)
         outcome: TransferOutcome = triage_assign(
-            actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+            acting_user=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
         )
         return Response(AssignOutput(outcome).data)
 
@@ -219,7 +219,7 @@ class TriageHoldView(ApiView):
     def post(self, request: Request, tracking_number: str) -> Response:
         given = HoldInput(data=request.data)
         given.is_valid(raise_exception=True)
-        hold = triage_hold(actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data)
+        hold = triage_hold(acting_user=signed_in_user(request), tracking_number=tracking_number, **given.validated_data)
         return Response(HoldOutput(hold).data)
 
 
@@ -241,7 +241,9 @@ class TriageReleaseView(ApiView):
     def post(self, request: Request, tracking_number: str) -> Response:
         given = ReleaseInput(data=request.data)
         given.is_valid(raise_exception=True)
-        hold = triage_release(actor=signed_in_user(request), tracking_number=tracking_number, **given.validated_data)
+        hold = triage_release(
+            acting_user=signed_in_user(request), tracking_number=tracking_number, **given.validated_data
+        )
         return Response(HoldOutput(hold).data)
 
 
@@ -310,7 +312,9 @@ class OfferAcceptView(ApiView):
         summary="Terima tawaran: laporan pindah ke pemerintah ini",
     )
     def post(self, request: Request, offer_id: int) -> Response:
-        outcome = offer_accept(actor=signed_in_user(request), government=_host_government(request), offer_id=offer_id)
+        outcome = offer_accept(
+            acting_user=signed_in_user(request), government=_host_government(request), offer_id=offer_id
+        )
         return Response(AssignOutput(outcome).data)
 
 
@@ -341,7 +345,7 @@ class OfferDeclineView(ApiView):
         given = DeclineInput(data=request.data)
         given.is_valid(raise_exception=True)
         offer = offer_decline(
-            actor=signed_in_user(request),
+            acting_user=signed_in_user(request),
             government=_host_government(request),
             offer_id=offer_id,
             **given.validated_data,

@@ -17,8 +17,6 @@ from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from api.v1.report_parts import COMMENT_SCHEMA, CommentCreatedOutput, CommentInput
 from tenants.host_kinds import PUBLIC
-from warga.access.client_ip import client_ip, ip_budget_key
-from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.intake.services import (
     report_comment_public,
     report_dispute,
@@ -26,6 +24,8 @@ from warga.intake.services import (
     report_support,
     report_withdraw,
 )
+from warga.web.client_ip import client_ip, ip_budget_key
+from warga.web.ratelimit import Limit, rate_limit_consume
 
 
 def _citizen_interaction_refusal(request: Request, *, action: str, per_account: int) -> Response | None:

@@ -15,10 +15,10 @@ from api.v1.bounds import BoundedSerializer
 from api.v1.errors import body
 from api.v1.report_parts import DETAIL_SCHEMA, PHOTO_SCHEMA, REPORT_NOT_FOUND, PublicReportOutput, photo_response
 from tenants.host_kinds import PUBLIC
-from warga.access.client_ip import client_ip, ip_budget_key
 from warga.access.policy import Action
-from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.intake.selectors import report_lookup_public, report_photo_public, reports_of_reporter
+from warga.web.client_ip import client_ip, ip_budget_key
+from warga.web.ratelimit import Limit, rate_limit_consume
 
 
 def _public_read_refusal(request: Request, *, action: str, amount: int, seconds: int) -> Response | None:

@@ -14,9 +14,9 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from warga.access.hosts import central_origin, government_of
 from warga.access.policy import Decision, policy_official
 from warga.billing.selectors import BILLING_PAGE_PATH
+from warga.web.hosts import central_origin, government_of
 
 __all__ = [
     "MFA_SETUP_PATH",

@@ -19,8 +19,8 @@ from django.contrib.admin import AdminSite
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from warga.access.mfa import session_mfa_passed
 from warga.access.officials import user_has_totp
+from warga.web.mfa import session_mfa_passed
 
 MFA_SETUP_PATH = "/akun/2fa/totp/activate/"
 MFA_REAUTHENTICATE_PATH = "/akun/2fa/reauthenticate/"

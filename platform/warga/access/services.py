@@ -1,4 +1,5 @@
-"""Writes of the access app: opening a government-host session from a hand-off; API keys."""
+"""Writes of the access app: API keys, made and revoked by the operator or a government's admin
+koordinator."""
 
 from __future__ import annotations
 
@@ -6,18 +7,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import login
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Government
+from tenants.scope import any_scope
 from warga.access.apikeys import api_key_generate, api_key_hash
-from warga.access.handoff import handoff_redeem
-from warga.access.mfa import session_mfa_record
-from warga.access.middleware import CENTRAL_SESSION_KEY, central_session_exists
 from warga.access.models import ApiKey, ApiScope
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
@@ -34,28 +31,6 @@ class ApiKeyNotFound(NotFound):
     default_message = _("No such API key.")
 
 
-def government_session_open(*, request: HttpRequest, token: str, state: str) -> User | None:
-    """Sign the browser in on this government host with the account the central host handed
-    over, if `token` is valid for this origin and for this browser (`state`, from its cookie)
-    and the central session still exists. The new session has passed MFA if the central one
-    had."""
-    origin = f"{request.scheme}://{request.get_host()}"
-    handoff = handoff_redeem(token=token, origin=origin, state=state)
-    if handoff is None or not central_session_exists(handoff.central_session_key):
-        return None
-    user = User.objects.filter(pk=handoff.user_id, is_active=True).first()
-    if user is None:
-        return None
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session[CENTRAL_SESSION_KEY] = handoff.central_session_key
-    if handoff.mfa:
-        session_mfa_record(request, via="handoff")
-    return user
-
-
-# --- API keys ---------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class IssuedApiKey:
     """A key just made: `raw` is shown to its creator once and never stored."""
@@ -64,6 +39,7 @@ class IssuedApiKey:
     raw: str
 
 
+@any_scope
 def api_key_create(*, government: Government, name: str, scopes: list[str], acting_user: User | None) -> IssuedApiKey:
     """Make a key for `government` with `scopes`, acting through a new service account.
 
@@ -96,6 +72,7 @@ def api_key_create(*, government: Government, name: str, scopes: list[str], acti
     return IssuedApiKey(key=key, raw=raw)
 
 
+@any_scope
 def api_key_revoke(*, key_id: int, government: Government, acting_user: User | None) -> ApiKey:
     """Revoke one of `government`'s keys; refused at once on every host from then on. A key of
     another government is ApiKeyNotFound, as if it did not exist."""
@@ -113,6 +90,7 @@ def api_key_revoke(*, key_id: int, government: Government, acting_user: User | N
     return key
 
 
+@any_scope
 def api_key_mark_used(*, key: ApiKey) -> None:
     """Record that `key` was just used, at most once per WARGA_API_KEY_LAST_USED_SECONDS: a
     busy integrator must not turn every read into a write."""

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from warga.access.client_ip import client_ip
-from warga.access.hosts import is_warga_url
 from warga.accounts.models import User
 from warga.accounts.phone import IndonesianPhoneField
 from warga.accounts.sms import sms_sender
+from warga.web.client_ip import client_ip
+from warga.web.hosts import is_warga_url
 
 
 def _account(user: AbstractBaseUser) -> User:

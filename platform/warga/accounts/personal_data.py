@@ -1,7 +1,7 @@
 """What the account and allauth keep about a person, for export and erasure (UU 27/2022).
 
 The account row itself is deleted last, by the last step of a deletion
-(warga.personaldata.services); the erasers here remove what hangs off it and what would outlive
+(warga.data_rights.services); the erasers here remove what hangs off it and what would outlive
 it (sessions, admin log text).
 """
 
@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 
 from warga.accounts.models import AccountAuditEvent, User
-from warga.personaldata.registry import ERASED_USER_ID, personal_data_register
+from warga.personal_data_registry import ERASED_USER_ID, personal_data_register
 
 
 def _account(user_id: uuid.UUID) -> dict[str, Any]:

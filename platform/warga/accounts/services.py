@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import get_urlconf, set_urlconf
 
+from tenants.scope import public_scoped
 from warga.accounts.models import AccountAuditEvent, User
 
 CONTACT_FIELDS = ("email", "phone")
@@ -37,6 +38,7 @@ def _confirmation_send(address: EmailAddress, request: HttpRequest) -> None:
         set_urlconf(previous)
 
 
+@public_scoped
 def account_contact_changed(
     *, acting_user: User, user: User, changed: Iterable[str], old_email: str, request: HttpRequest | None = None
 ) -> AccountAuditEvent | None:

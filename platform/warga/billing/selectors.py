@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tenants.models import Government, Level
+from tenants.scope import any_scope
 from warga.billing.models import BillingAccount, BillingStatus, Interval, Plan
 from warga.regions.selectors import population_figures
 
@@ -40,20 +41,24 @@ LOCKED_BECAUSE: dict[str, tuple[str, str]] = {
 BILLED_LEVELS = frozenset({Level.PROVINCE, Level.REGENCY, Level.CITY})
 
 
+@any_scope
 def billing_enabled() -> bool:
     """Billing is on when Stripe's secret key is configured; off, every government is active."""
     return bool(settings.WARGA_BILLING_ENABLED)
 
 
+@any_scope
 def is_billed(government: Government) -> bool:
     return government.level in BILLED_LEVELS
 
 
+@any_scope
 def price_id(*, plan: Plan, interval: str) -> str | None:
     """The Stripe Price of `plan` per `interval` from the environment, or None (not on sale)."""
     return settings.WARGA_STRIPE_PRICES.get(f"{plan.code}:{interval}")
 
 
+@any_scope
 def plan_for_price(*, price: str) -> tuple[Plan, str] | None:
     """The plan and interval a Stripe Price id stands for, or None when the environment does not map it."""
     for key, value in settings.WARGA_STRIPE_PRICES.items():
@@ -76,12 +81,14 @@ class Standing:
     premium_until: datetime.datetime | None = None
 
 
+@any_scope
 def grace_end(account: BillingAccount) -> datetime.datetime | None:
     if account.past_due_since is None:
         return None
     return account.past_due_since + datetime.timedelta(days=settings.WARGA_BILLING_GRACE_DAYS)
 
 
+@any_scope
 def standing_of(*, government: Government, account: BillingAccount | None, now: datetime.datetime) -> Standing:
     """The standing from an account already read (no query)."""
     if not billing_enabled():
@@ -110,11 +117,13 @@ def standing_of(*, government: Government, account: BillingAccount | None, now: 
     return Standing(premium=False, state=status)
 
 
+@any_scope
 def billing_account_of(*, government: Government) -> BillingAccount | None:
     """`government`'s billing account with its plan (one query), or None."""
     return BillingAccount.objects.select_related("plan").filter(government_id=government.pk).first()
 
 
+@any_scope
 def standing_for(*, government: Government, now: datetime.datetime | None = None) -> Standing:
     """`government`'s standing now (one query when billing is on and it is billed, else none)."""
     if not billing_enabled() or not is_billed(government):
@@ -124,6 +133,7 @@ def standing_for(*, government: Government, now: datetime.datetime | None = None
     )
 
 
+@any_scope
 def premium_refusal(*, government: Government, now: datetime.datetime | None = None) -> str | None:
     """None when `government` may use premium features now, else the message saying why and
     where to settle it."""
@@ -134,6 +144,7 @@ def premium_refusal(*, government: Government, now: datetime.datetime | None = N
     return PREMIUM_LOCKED_MESSAGE.format(state_id=state_id, state_en=state_en, path=BILLING_PAGE_PATH)
 
 
+@any_scope
 def plans_for(*, government: Government) -> list[Plan]:
     """The plans offered to `government`: its level, and its population band when the
     operator loaded its population (else every band of its level)."""
@@ -150,6 +161,7 @@ class PlanOffer:
     intervals: list[tuple[str, str, int]]  # (interval, label, rupiah) with a Stripe Price
 
 
+@any_scope
 def plan_offers(*, government: Government) -> list[PlanOffer]:
     offers = []
     for plan in plans_for(government=government):
@@ -162,6 +174,7 @@ def plan_offers(*, government: Government) -> list[PlanOffer]:
     return offers
 
 
+@any_scope
 def next_invoice(account: BillingAccount) -> tuple[datetime.datetime, int] | None:
     """When the next invoice is due and its rupiah, for a subscription that renews."""
     if (
@@ -175,6 +188,7 @@ def next_invoice(account: BillingAccount) -> tuple[datetime.datetime, int] | Non
     return account.current_period_end, amount
 
 
+@any_scope
 def stripe_dashboard_url(account: BillingAccount) -> str | None:
     """The Stripe dashboard's page of the account's subscription (else customer)."""
     mode = "test/" if settings.WARGA_STRIPE_SECRET_KEY.split("_")[1:2] == ["test"] else ""

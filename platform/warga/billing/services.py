@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from tenants.context import government_context
 from tenants.models import Government
+from tenants.scope import any_scope, public_scoped, tenant_scoped_to
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
 from warga.billing.errors import BillingInvalid, BillingNotFound, BillingUnavailable
@@ -116,6 +117,7 @@ def _stripe(call: Callable[[], T]) -> T:
 # --- Trial --------------------------------------------------------------------------------
 
 
+@public_scoped
 def start_trial(government: Government, *, now: datetime.datetime | None = None) -> BillingAccount | None:
     """Start `government`'s trial: WARGA_BILLING_TRIAL_DAYS of every feature with no payment
     details, for a newly onboarded government. Idempotent: a government that had a trial or
@@ -145,6 +147,7 @@ def _account_for_update(government: Government) -> BillingAccount:
 # --- Invoicing details --------------------------------------------------------------------
 
 
+@any_scope
 def npwp_clean(value: str) -> str:
     """An NPWP as its digits: 15 (the old format, `01.234.567.8-901.000`) or 16 (the NIK-based
     format since 2024); dots, dashes and spaces are ignored."""
@@ -158,6 +161,7 @@ def npwp_clean(value: str) -> str:
     return digits
 
 
+@tenant_scoped_to("government")
 def billing_details_set(
     *,
     government: Government,
@@ -235,6 +239,7 @@ def _customer_id(account: BillingAccount) -> str:
     return customer.id
 
 
+@tenant_scoped_to("government")
 def billing_checkout_start(
     *, government: Government, acting_user: User, plan_code: str, interval: str, origin: str
 ) -> str:
@@ -295,6 +300,7 @@ def billing_checkout_start(
     return session.url
 
 
+@tenant_scoped_to("government")
 def billing_portal_start(*, government: Government, acting_user: User, origin: str) -> str:
     """The address of Stripe's Customer Portal for `government`: change the plan or the payment
     method, download invoices, cancel. Only once a customer exists."""
@@ -320,6 +326,7 @@ class CheckoutResult:
     payment_status: str  # paid, unpaid, no_payment_required
 
 
+@tenant_scoped_to("government")
 def billing_checkout_result(*, government: Government, acting_user: User, session_id: str) -> CheckoutResult:
     """What became of the Checkout session `session_id`, read back from Stripe; a completed
     one's subscription is mirrored at once (the webhook may still be on its way). A session of
@@ -345,6 +352,7 @@ def billing_checkout_result(*, government: Government, acting_user: User, sessio
 # --- Stripe events ------------------------------------------------------------------------
 
 
+@public_scoped
 def stripe_event_record(*, payload: dict[str, Any]) -> bool:
     """Store a verified Stripe event once, by its id, and queue its processing after commit.
     True when it is new; a replayed event changes nothing."""
@@ -365,6 +373,7 @@ def stripe_event_record(*, payload: dict[str, Any]) -> bool:
     return created
 
 
+@public_scoped
 def stripe_event_process(*, event_id: str) -> str:
     """Apply a stored event to its government's billing, once: the outcome is stored with it
     and a second call returns it unchanged. A failure to read Stripe raises (the task retries)
@@ -578,6 +587,7 @@ def _customer_forget(account: BillingAccount, *, seen_at: datetime.datetime, eve
 # --- Grace period reminders ---------------------------------------------------------------
 
 
+@public_scoped
 def admin_emails(*, government: Government) -> list[str]:
     """The addresses of `government`'s admin koordinators seated today."""
     with government_context(government):
@@ -591,6 +601,7 @@ def admin_emails(*, government: Government) -> list[str]:
     )
 
 
+@public_scoped
 def billing_grace_remind(*, now: datetime.datetime | None = None, origin_of: Callable[[Government], str]) -> int:
     """Email the admin koordinators of every past-due government, at most once every
     WARGA_BILLING_REMINDER_DAYS, while its grace period runs and once more after it ended.
@@ -646,6 +657,7 @@ class Difference:
     stripe: str
 
 
+@public_scoped
 def billing_reconcile_one(account: BillingAccount, *, apply: bool) -> list[Difference]:
     """Compare `account` with its subscription at Stripe; with `apply`, take Stripe's state.
     Raises BillingUnavailable when Stripe cannot be read."""

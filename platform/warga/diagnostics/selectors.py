@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import connection
 from django_tenants.utils import quote_schema_name
 
+from tenants.scope import public_scoped
 from warga.diagnostics.models import TaskEcho
 
 # Schemas per query: one UNION ALL statement polls a batch of governments at once, so waiting
@@ -24,6 +25,7 @@ class EchoArrival:
     created_at: datetime
 
 
+@public_scoped
 def echo_arrivals(*, tokens_by_schema: dict[str, uuid.UUID]) -> dict[str, EchoArrival]:
     """The echoes that have arrived: schema -> the row found there under that schema's token.
 

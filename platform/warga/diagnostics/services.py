@@ -8,6 +8,7 @@ from django.db import connection
 
 from tenants.context import government_context
 from tenants.models import Government
+from tenants.scope import public_scoped, tenant_scoped
 from tenants.tasks import send_on_commit
 from warga.diagnostics.models import TaskEcho
 from warga.errors import Conflict
@@ -19,6 +20,7 @@ class GovernmentNotReady(Conflict):
     code = "not_ready"
 
 
+@public_scoped
 def echo_request(*, government: Government, expires_seconds: float | None = None) -> uuid.UUID:
     """Queue one `diagnostics.echo` into `government`'s schema after the current transaction
     commits, and return the token the echo will be recorded under there.
@@ -38,6 +40,7 @@ def echo_request(*, government: Government, expires_seconds: float | None = None
     return token
 
 
+@tenant_scoped
 def echo_record(*, token: uuid.UUID, task_id: str) -> TaskEcho:
     """Record that an echo arrived, in the schema the connection is really using.
 
@@ -53,6 +56,7 @@ def echo_record(*, token: uuid.UUID, task_id: str) -> TaskEcho:
     return echo
 
 
+@public_scoped
 def echo_forget(*, government: Government, tokens: list[uuid.UUID]) -> int:
     """Delete the echo rows with these tokens from `government`'s schema; returns how many."""
     with government_context(government):

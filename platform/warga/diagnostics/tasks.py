@@ -1,4 +1,4 @@
-"""Tasks of the worker diagnostics (tenant scope: each runs inside one government's schema)."""
+"""Tasks of the worker diagnostics."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import REGISTRY, Collector
 
-from warga.access.hosts import host_kind
+from warga.web.hosts import host_kind
 
 logger = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tenants.database import lock_capacity
+from tenants.scope import any_scope
 from tenants.selectors import governments_ready, governments_serving
 from warga.health.models import WorkerHeartbeat
 from warga.national.selectors import FRESHNESS_LAG_LIMIT_SECONDS, relay_freshness
@@ -117,6 +118,7 @@ def _on_national_host() -> bool:
     return getattr(getattr(connection, "tenant", None), "level", None) == "national"
 
 
+@any_scope
 def health_report() -> HealthReport:
     """Runs every check; each catches its own failure so one broken part names itself."""
     report = HealthReport()

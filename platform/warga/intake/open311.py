@@ -25,7 +25,6 @@ from django.utils import timezone
 from tenants.context import government_context
 from tenants.models import Government
 from tenants.selectors import governments_ready
-from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.reporters import index_entry_is_reporters, index_rows_of
@@ -37,6 +36,7 @@ from warga.reports.selectors import report_status_changes, reports_by_ids
 from warga.taxonomy.models import Category, Handling
 from warga.taxonomy.questions import Question, questions_by_category, questions_for
 from warga.taxonomy.selectors import categories_active, category_get, category_names
+from warga.web.ratelimit import Limit, rate_limit_consume
 
 # The specification's defaults: the most recent 90 days, at most 1000 requests per answer.
 DEFAULT_WINDOW = timedelta(days=90)

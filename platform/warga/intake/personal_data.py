@@ -7,7 +7,7 @@ from typing import Any
 
 from warga.intake.models import ReportIndex
 from warga.intake.reporters import index_rows_of
-from warga.personaldata.registry import personal_data_register
+from warga.personal_data_registry import personal_data_register
 
 
 def _index(user_id: uuid.UUID) -> dict[str, Any]:

@@ -39,7 +39,6 @@ from tenants.context import current_schema, government_context, in_public_schema
 from tenants.models import Government
 from tenants.selectors import government_national
 from warga.access.policy import Action, api_key_of, policy_require
-from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
 from warga.errors import FieldError, TooManyRequests, Unavailable, Unprocessable, WrongScope
 from warga.health.metrics import REPORTS_SUBMITTED
@@ -71,6 +70,7 @@ from warga.reports.services import (
 )
 from warga.taxonomy.models import Category, Handling
 from warga.taxonomy.questions import Answer, validate_answers
+from warga.web.ratelimit import Limit, rate_limit_consume
 
 logger = logging.getLogger(__name__)
 
@@ -336,7 +336,7 @@ def _rate_limit_check(*, reporter: User, now: datetime) -> None:
 
 
 def submission_ip_budget_spend(*, ip_key: str | None) -> int:
-    """Spend one unit of the per-IP budget for new reports (`warga.access.client_ip.ip_budget_key`
+    """Spend one unit of the per-IP budget for new reports (`warga.web.client_ip.ip_budget_key`
     of the request); 0 when allowed, else the seconds until one frees up. Spent by every attempt,
     valid or not, in the `shared` cache: one budget whichever government the reports go to. The
     API and the report wizard both call it before `report_submit`."""

@@ -1,6 +1,6 @@
-"""National tasks: the relay (one per government, sent from beat into every ready
-government's schema), offers to a newly ready government (in the triage desk's schema) and
-the surge flags (once for the country, in the public schema)."""
+"""National tasks: the relay (one per government, sent into each ready government's schema
+whose outbox holds events) and the surge flags (once for the country, in the public schema).
+The triage desk's offers are warga.triage's."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from typing import Any
 from celery import shared_task
 from django.db import connection
 
-from tenants.models import Government
 from tenants.selectors import governments_ready
-from tenants.tasks import TenantRequiredTask, send_into_each
-from warga.national.selectors import governments_with_pending_relay
-from warga.national.services import offers_for_government, offers_remind, relay_drain, surges_flag
+from tenants.tasks import PublicTask, TenantRequiredTask, send_into_each
+from warga.national.services import relay_drain, surges_flag
+from warga.outbox.selectors import governments_with_pending_relay
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +33,7 @@ def national_relay_drain(self: Any) -> int:
     return relay_drain(government=connection.tenant).events  # type: ignore[attr-defined]
 
 
-@shared_task(name="national.relay_sweep", ignore_result=True, time_limit=120, soft_time_limit=100)
+@shared_task(base=PublicTask, name="national.relay_sweep", ignore_result=True, time_limit=120, soft_time_limit=100)
 def national_relay_sweep(jitter_seconds: int = 5) -> int:
     """Public scope, from beat: the relay's backstop. Sends `national.relay_drain` into each
     ready government whose outbox holds unrelayed events (a nudge lost with a broker outage),
@@ -46,37 +45,9 @@ def national_relay_sweep(jitter_seconds: int = 5) -> int:
     return len(pending)
 
 
-@shared_task(
-    name="national.offers_for_government",
-    base=TenantRequiredTask,
-    ignore_result=True,
-    acks_late=True,
-    autoretry_for=(Exception,),
-    max_retries=5,
-    retry_backoff=True,
-    time_limit=300,
-    soft_time_limit=270,
-)
-def national_offers_for_government(government_id: int) -> int:
-    """Tenant scope (the national government's schema, where the desk's reports are): offer
-    the desk's pending reports to the government that just became ready; returns how many
-    offers were made. Idempotent: each report is offered to a government once."""
-    government = Government.objects.filter(pk=government_id).first()
-    if government is None:
-        return 0
-    return offers_for_government(government=government)
-
-
-@shared_task(name="national.surges_flag", ignore_result=True, time_limit=120, soft_time_limit=100)
+@shared_task(base=PublicTask, name="national.surges_flag", ignore_result=True, time_limit=120, soft_time_limit=100)
 def national_surges_flag() -> int:
     """Public scope, one run for the whole country (beat, not the per-government dispatcher):
     flag new surges in the read model and notify; returns how many flags are new. Idempotent:
     a surge is flagged and told once."""
     return len(surges_flag().flagged)
-
-
-@shared_task(name="national.offers_remind", ignore_result=True, time_limit=300, soft_time_limit=270)
-def national_offers_remind() -> int:
-    """Public scope, once for the country (beat, daily): remind each ready government's deciders
-    of offers still pending, at most once a week per person; returns how many governments."""
-    return offers_remind()

@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from warga.notifications.models import ChannelPreference, Notification
-from warga.personaldata.registry import personal_data_register
+from warga.personal_data_registry import personal_data_register
 
 
 def _notifications(user_id: uuid.UUID) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
 from warga.notifications.gateway import DeliveryError
-from warga.recipients.models import PushSubscription
+from warga.notifications_public.models import PushSubscription
 
 # How long the push service keeps a message for a browser that is offline: a day, after which
 # the in-app notification is still there but a late alert is more noise than news.

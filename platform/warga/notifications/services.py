@@ -22,26 +22,27 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from tenants.context import current_schema, in_public_schema, tenant_connection
+from tenants.context import current_schema, tenant_connection
 from tenants.models import Government
+from tenants.scope import any_scope, tenant_scoped
 from tenants.tasks import send_on_commit
 from warga.accounts.models import Language, User
 from warga.accounts.sms import SmsBudgetExhausted, SmsNotAllowed, sms_sender
 from warga.advisory import advisory_key, session_lock_tried
-from warga.errors import Conflict, FieldError, Invalid, NotFound, WrongScope
+from warga.errors import Conflict, FieldError, Invalid, NotFound
 from warga.health.metrics import NOTIFICATIONS
 from warga.notifications.gateway import DeliveryError, gateway_idempotency_key
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
 from warga.notifications.push import PushMessage, push_send
-from warga.notifications.selectors import notification_channels_offered
+from warga.notifications.selectors import notification_channels_offered, notifications_waiting_for_their_task
 from warga.notifications.whatsapp import whatsapp_sender
-from warga.organization.selectors import branding_current, branding_logo
-from warga.recipients.selectors import push_subscriptions_of, users_with_push
-from warga.recipients.services import (
+from warga.notifications_public.selectors import push_subscriptions_of, users_with_push
+from warga.notifications_public.services import (
     notification_governments_note,
     push_subscription_gone,
     push_subscription_used,
 )
+from warga.organization.selectors import branding_current, branding_logo
 
 if TYPE_CHECKING:
     from warga.reports.models import Report
@@ -86,11 +87,6 @@ def _current_government() -> Government:
     return Government.objects.get(schema_name=current_schema())
 
 
-def _require_tenant(action: str) -> None:
-    if in_public_schema():
-        raise WrongScope(f"{action} runs inside a government's schema, not public.")
-
-
 @dataclass(frozen=True)
 class NotificationEvent:
     """One event to tell some people about (see notifications_send)."""
@@ -102,6 +98,7 @@ class NotificationEvent:
     dedup_key: str
 
 
+@tenant_scoped
 def notifications_send(
     *,
     recipient_ids: Iterable[uuid.UUID],
@@ -126,13 +123,13 @@ def notifications_send(
     return notifications_send_many(events=[event])
 
 
+@tenant_scoped
 def notifications_send_many(*, events: Sequence[NotificationEvent], first_time: bool = False) -> list[int]:
     """notifications_send for several events at once, in four statements whatever their number
     (preferences, rows, the public record, and the ids of the rows queued) and one delivery
     task. With `first_time`, the caller guarantees that no event was sent before (a report
     written in this very transaction): the rows are inserted without skipping conflicts and
     their ids come back with the insert (three statements)."""
-    _require_tenant("notifications_send")
     recipients = list(dict.fromkeys(r for event in events for r in event.recipient_ids))
     if not recipients:
         return []
@@ -223,6 +220,7 @@ def _push(user: User, *, subject: str, body: str) -> None:
 _email_connection: ContextVar[BaseEmailBackend | None] = ContextVar("email_connection", default=None)
 
 
+@any_scope
 @contextmanager
 def emails_batched() -> Iterator[None]:
     """Send the emails of every notification delivered inside the block over one connection
@@ -322,6 +320,7 @@ def _send(notification: Notification, user: User | None) -> None:
         _push(user, subject=subject, body=body)
 
 
+@any_scope
 def delivery_lock_key(*, schema: str, notification_id: int) -> int:
     """The advisory lock that claims one notification of one schema while it is being sent."""
     return advisory_key("notification", schema, notification_id)
@@ -333,6 +332,7 @@ def _delivery_claimed(notification_id: int) -> AbstractContextManager[bool]:
     return session_lock_tried(delivery_lock_key(schema=current_schema(), notification_id=notification_id))
 
 
+@tenant_scoped
 def notification_deliver(*, notification_id: int) -> str:
     """Send one queued notification. Returns "sent", "skipped" (already done, or being sent
     by another worker right now), "retry" (a temporary failure; still queued) or "failed".
@@ -344,7 +344,6 @@ def notification_deliver(*, notification_id: int) -> str:
     sent again by the redelivered task, with the same Idempotency-Key for the gateway to
     recognise the repeat (docs/decisions/0063).
     """
-    _require_tenant("notification_deliver")
     with _delivery_claimed(notification_id) as claimed:
         if not claimed:
             return "skipped"
@@ -372,6 +371,7 @@ def notification_deliver(*, notification_id: int) -> str:
     return outcome
 
 
+@tenant_scoped
 def notifications_resend_waiting(*, older_than: datetime.timedelta, limit: int = 1000) -> int:
     """Send the delivery task again for notifications of the current government queued longer
     than `older_than` and never tried: their task was lost (the broker was down when they were
@@ -382,22 +382,17 @@ def notifications_resend_waiting(*, older_than: datetime.timedelta, limit: int =
     """
     from warga.notifications.tasks import notifications_deliver
 
-    _require_tenant("notifications_resend_waiting")
     waiting = list(
-        Notification.objects.filter(
-            status=DeliveryStatus.QUEUED, attempts=0, created_at__lt=timezone.now() - older_than
-        )
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
+        notifications_waiting_for_their_task(older_than=older_than).order_by("id").values_list("id", flat=True)[:limit]
     )
     for start in range(0, len(waiting), RESEND_BATCH):
         send_on_commit(notifications_deliver, kwargs={"notification_ids": waiting[start : start + RESEND_BATCH]})
     return len(waiting)
 
 
+@tenant_scoped
 def notification_mark_read(*, user_id: uuid.UUID, notification_id: int) -> Notification:
     """Mark one of `user_id`'s in-app notifications read (again: no change)."""
-    _require_tenant("notification_mark_read")
     notification = Notification.objects.filter(pk=notification_id, recipient_id=user_id, channel=Channel.IN_APP).first()
     if notification is None:
         raise NotificationNotFound(f"Notifikasi {notification_id} tidak ditemukan.")
@@ -407,20 +402,20 @@ def notification_mark_read(*, user_id: uuid.UUID, notification_id: int) -> Notif
     return notification
 
 
+@tenant_scoped
 def notifications_mark_all_read(*, user_id: uuid.UUID) -> int:
-    _require_tenant("notifications_mark_all_read")
     return Notification.objects.filter(recipient_id=user_id, channel=Channel.IN_APP, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
+@tenant_scoped
 def channel_preference_set(
     *, user_id: uuid.UUID, email: bool, sms: bool, whatsapp: bool | None = None, push: bool | None = None
 ) -> ChannelPreference:
     """Store the person's channels in this government. A channel left as None keeps its
     stored value. Turning on a channel the installation does not offer raises
     ChannelUnavailable and stores nothing; turning one off is always allowed."""
-    _require_tenant("channel_preference_set")
     wanted = {"email": email, "sms": sms, "whatsapp": whatsapp, "push": push}
     offered = notification_channels_offered()
     for name, on in wanted.items():
@@ -432,6 +427,7 @@ def channel_preference_set(
     return preference
 
 
+@tenant_scoped
 def notifications_report_status_changed(*, report: Report, from_status: str, at: datetime.datetime) -> list[int]:
     """Tell the reporter their report moved (every state change, issue 5). Called by the
     reports services inside the change's transaction."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from tenants.models import Government, Level
+from tenants.scope import public_scoped
 from warga.onboarding.models import HOLDING_STATUSES, JoinRequest
 from warga.onboarding.services import PROVINCES_WITHOUT_AUTONOMOUS_REGENCIES, ProvisioningError, plan_for_codes
 from warga.regions.models import Province, Regency
@@ -26,6 +27,7 @@ class JoinCandidate:
     state: str
 
 
+@public_scoped
 def join_candidates(*, query: str, limit: int = CANDIDATES_MAX) -> list[JoinCandidate]:
     """Provinces and autonomous regencies/cities whose name or code matches `query` (part of
     a word is enough: `bandung`, `32.73`, `sabang`), each with whether it can still ask to
@@ -67,6 +69,7 @@ def _candidates(*, codes: list[str]) -> list[JoinCandidate]:
     ]
 
 
+@public_scoped
 def join_target(*, region_code: str) -> JoinCandidate | None:
     """The government a representative chose by its code; None when the code is not a
     province or an autonomous regency/city of the reference data."""
@@ -80,6 +83,7 @@ def join_target(*, region_code: str) -> JoinCandidate | None:
     return found
 
 
+@public_scoped
 def join_request_by_public_id(*, public_id: str) -> JoinRequest | None:
     """The request behind a status link; None for an id that is malformed or unknown."""
     try:

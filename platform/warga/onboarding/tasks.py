@@ -1,15 +1,16 @@
-"""The provisioning of an approved join request. Public scope: it registers a government in
-`public` and builds its schema itself, so it always runs in `public`, whichever schema the
-sender was in."""
+"""The provisioning of an approved join request: it registers a government in `public` and
+builds its schema itself, so it runs in `public` (PublicTask), whichever schema the sender was
+in."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from tenants.context import public_context
+from tenants.tasks import PublicTask
 
 
 @shared_task(
+    base=PublicTask,
     name="onboarding.join_request_provision",
     # Redelivered if the worker dies: the transaction died with it, so the next run starts over.
     acks_late=True,
@@ -24,6 +25,5 @@ def join_request_provision_task(*, request_id: int) -> str:
     # Imported here: the service queues this task, so it imports this module first.
     from warga.onboarding.services.joining import join_request_provision
 
-    with public_context():
-        request = join_request_provision(request_id=request_id)
+    request = join_request_provision(request_id=request_id)
     return request.status if request is not None else "busy"

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from warga.accounts.models import User
 from warga.organization.models import Invitation, OrganizationEvent
-from warga.personaldata.registry import ERASED_USER_ID, personal_data_register
+from warga.personal_data_registry import ERASED_USER_ID, personal_data_register
 
 
 def _addresses(user_id: uuid.UUID) -> list[str]:

@@ -2,12 +2,19 @@ from django.apps import AppConfig
 
 
 class PrivacyConfig(AppConfig):
+    """A government's side of privacy (tenant scope): its privacy settings (its data protection
+    officer, how long a closed report keeps its reporter's identity, the one seat kind that may
+    reveal who sent a `rahasia` report), the reveal itself with its log, and the daily
+    anonymisation of reporters past the retention period. A person's own requests to download
+    or delete their data are `warga.data_rights` (public scope)."""
+
     name = "warga.privacy"
     label = "privacy"
     verbose_name = "Privasi (pengendali data dan PPDP pemerintah daerah)"
     scope = "tenant"
 
     def ready(self) -> None:
+        # Registered at start-up, when every app's models are loaded, not at import.
         from warga.privacy import personal_data
 
         personal_data.register()

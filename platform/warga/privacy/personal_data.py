@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from warga.organization.models import Membership
-from warga.personaldata.registry import ERASED_USER_ID, personal_data_register
+from warga.personal_data_registry import ERASED_USER_ID, personal_data_register
 from warga.privacy.models import IdentityView
 
 # Memberships are the record of who held a seat when: after erasure the seat history stays,

@@ -1,26 +1,28 @@
+"""Reads of a government's privacy (tenant scope): its settings, a report's privacy level and
+the log of who saw a `rahasia` reporter."""
+
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
-from tenants.context import in_public_schema
+from tenants.scope import tenant_scoped
 from warga.accounts.models import User
-from warga.errors import WrongScope
-from warga.personaldata.registry import ERASED_USER_ID
+from warga.personal_data_registry import ERASED_USER_ID
 from warga.privacy.models import IdentityView, PrivacySettings
 from warga.reports.models import Report
 
 
+@tenant_scoped
 def privacy_settings_current() -> PrivacySettings:
     """The current government's settings; defaults (no DPO named yet) when none are saved."""
     return PrivacySettings.objects.first() or PrivacySettings()
 
 
+@tenant_scoped
 def report_privacy_here(*, tracking_number: str) -> str | None:
     """The privacy level of the current government's report with this number; None when the
     report is not this government's (or does not exist). The caller decided who may ask."""
-    if in_public_schema():
-        raise WrongScope("report_privacy_here reads a government's schema.")
     return Report.objects.filter(tracking_number=tracking_number).values_list("privacy", flat=True).first()
 
 
@@ -32,11 +34,10 @@ class IdentityLook:
     actor: str
 
 
+@tenant_scoped
 def identity_views_for_report(*, tracking_number: str) -> list[IdentityLook]:
     """Every look at the reporter of this report of the current government, newest first,
     with who looked: two queries however many looks (the accounts live in `public`)."""
-    if in_public_schema():
-        raise WrongScope("identity_views_for_report reads a government's schema.")
     looks = list(IdentityView.objects.filter(tracking_number=tracking_number).order_by("-viewed_at", "-id"))
     actor_ids = {look.actor_id for look in looks} - {ERASED_USER_ID}
     names = {

@@ -1,3 +1,6 @@
+"""Writes of a government's privacy (tenant scope): its settings, revealing a `rahasia`
+reporter (logged, rate-limited, mailed to the PPDP) and the retention that anonymises reporters."""
+
 from __future__ import annotations
 
 import uuid
@@ -9,22 +12,24 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from tenants.context import in_public_schema, tenant_connection
+from tenants.context import tenant_connection
+from tenants.scope import tenant_scoped
 from warga.access.policy import Action, policy_require
-from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
-from warga.errors import FieldError, Invalid, TooManyRequests, WrongScope
+from warga.errors import FieldError, Invalid, TooManyRequests
 from warga.intake.models import ReportIndex
 from warga.organization.models import OrganizationAction, PositionKind
 from warga.organization.services import organization_event_record
-from warga.personaldata.registry import ERASED_USER_ID
+from warga.personal_data_registry import ERASED_USER_ID
 from warga.privacy.models import IdentityView, PrivacySettings
 from warga.privacy.selectors import privacy_settings_current
 from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import Status
 from warga.reports.models import Privacy, Report, ReportComment, ReportEvent
+from warga.web.ratelimit import Limit, rate_limit_consume
 
 
+@tenant_scoped
 def privacy_settings_update(
     *, dpo_name: str, dpo_email: str, dpo_phone: str = "", retention_days: int = 730
 ) -> PrivacySettings:
@@ -53,13 +58,12 @@ class PrivacySettingsInvalid(Invalid):
         super().__init__(message, fields={field: [FieldError(code, message)]})
 
 
+@tenant_scoped
 def privacy_settings_set(*, actor_id: uuid.UUID, retention_days: int, identity_viewer_kind: str) -> PrivacySettings:
     """The admin koordinator sets how long a closed report keeps its reporter's identity
     (RETENTION_DAYS_MIN..MAX days) and the one seat kind that may reveal who sent a `rahasia`
     report. `settings.edit` in warga.access.policy; one audit event in the organisation's log
     says what changed. The DPO's contact stays as it is."""
-    if in_public_schema():
-        raise WrongScope("privacy_settings_set runs inside a government's schema, not public.")
     government = tenant_connection().tenant
     policy_require(actor=actor_id, government=government, action=Action.SETTINGS_EDIT)
     if isinstance(retention_days, bool) or not RETENTION_DAYS_MIN <= retention_days <= RETENTION_DAYS_MAX:
@@ -96,6 +100,7 @@ def privacy_settings_set(*, actor_id: uuid.UUID, retention_days: int, identity_v
 _ENDED = (Status.CLOSED, Status.ARCHIVED, Status.WITHDRAWN, Status.MERGED)
 
 
+@tenant_scoped
 def retention_apply(*, now: datetime | None = None) -> int:
     """Anonymise the reporter of every report of the current government that ended more than
     the government's retention period ago (UU 27/2022: data is kept only as long as needed).
@@ -104,8 +109,6 @@ def retention_apply(*, now: datetime | None = None) -> int:
     events and comments on it, and on the public index row becomes nobody. Idempotent: a
     report already anonymised is not touched again. Returns how many reports were changed.
     """
-    if in_public_schema():
-        raise WrongScope("retention_apply runs inside a government's schema.")
     cutoff = (now or timezone.now()) - timedelta(days=privacy_settings_current().retention_days)
     expired = list(
         Report.objects.filter(status__in=_ENDED, status_changed_at__lt=cutoff)
@@ -173,6 +176,7 @@ def _reveal_notify_on_commit(*, view: IdentityView, actor_id: uuid.UUID) -> None
     transaction.on_commit(send, robust=True)
 
 
+@tenant_scoped
 def reporter_identity_reveal(*, actor_id: uuid.UUID, tracking_number: str, reason: str) -> dict[str, str]:
     """The identity of a `rahasia` report's reporter, for the one role the government
     designated (PrivacySettings.identity_viewer_kind); every reveal is written to the log first.
@@ -183,8 +187,6 @@ def reporter_identity_reveal(*, actor_id: uuid.UUID, tracking_number: str, reaso
     RevealRateLimited (more than WARGA_IDENTITY_REVEAL_LIMIT reveals by this official in the
     window). Each reveal is mailed to the government's PPDP once it is committed.
     """
-    if in_public_schema():
-        raise WrongScope("reporter_identity_reveal runs inside a government's schema.")
     report = Report.objects.filter(tracking_number=tracking_number).first()
     if report is None:
         raise ReportNotFound()

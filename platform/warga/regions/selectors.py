@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import QuerySet
 
+from tenants.scope import any_scope
 from warga.regions.boundaries import fitted_paths, svg_path
 from warga.regions.models import (
     Boundary,
@@ -39,6 +40,7 @@ class VillageMatch:
         return f"{self.name}, {self.district_name}, {self.regency_name}, {self.province_name}"
 
 
+@any_scope
 def village_search(*, query: str, limit: int = 10, within_code: str | None = None) -> list[VillageMatch]:
     """Villages whose name resembles `query` (pg_trgm), best first, with their full path.
 
@@ -73,6 +75,7 @@ def _match(village: Village, similarity: float) -> VillageMatch:
     )
 
 
+@any_scope
 def villages_by_codes(*, codes: Iterable[str]) -> list[VillageMatch]:
     """The villages of `codes` with their full path, in the order given; unknown codes are skipped."""
     wanted = [code for code in dict.fromkeys(codes) if code]
@@ -83,18 +86,22 @@ def villages_by_codes(*, codes: Iterable[str]) -> list[VillageMatch]:
     return [_match(found[code], 1.0) for code in wanted if code in found]
 
 
+@any_scope
 def province_get(*, code: str) -> Province | None:
     return Province.objects.filter(code=code).first()
 
 
+@any_scope
 def regency_get(*, code: str) -> Regency | None:
     return Regency.objects.select_related("province").filter(code=code).first()
 
 
+@any_scope
 def districts_of(*, regency_code: str) -> QuerySet[District]:
     return District.objects.filter(regency_id=regency_code)
 
 
+@any_scope
 def dataset_current() -> Dataset | None:
     return Dataset.objects.order_by("-imported_at").first()
 
@@ -106,6 +113,7 @@ class PopulationFigure:
     source: str
 
 
+@any_scope
 def population_figures(*, codes: Iterable[str]) -> dict[str, PopulationFigure]:
     """The loaded population of each of `codes` that has one (one query)."""
     return {
@@ -116,11 +124,13 @@ def population_figures(*, codes: Iterable[str]) -> dict[str, PopulationFigure]:
     }
 
 
+@any_scope
 def boundary_paths(*, level: str) -> dict[str, str]:
     """SVG paths of the loaded outlines of one level, by code (viewBox 0 0 480 190): one query."""
     return {code: svg_path(rings) for code, rings in Boundary.objects.filter(level=level).values_list("code", "rings")}
 
 
+@any_scope
 def regency_outlines(*, province_code: str) -> tuple[str, dict[str, str]] | None:
     """The kabupaten/kota of a province as SVG paths fitted to one viewBox, (viewBox, paths
     by code), when every one of them has a loaded outline; None otherwise, and the page keeps

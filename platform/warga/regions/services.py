@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tenants.scope import any_scope, public_scoped
 from warga.errors import Invalid
 from warga.regions.boundaries import LATITUDES, LONGITUDES, simplify
 from warga.regions.models import (
@@ -156,6 +157,7 @@ def _upsert(name: str, rows: Iterator[tuple[str, ...]], progress: Progress | Non
         )
 
 
+@public_scoped
 def regions_import(*, data_dir: Path, force: bool = False, progress: Progress | None = None) -> ImportResult:
     """Import (or update) every province, regency/city, district and village.
 
@@ -193,6 +195,7 @@ def regions_import(*, data_dir: Path, force: bool = False, progress: Progress | 
     return ImportResult(dataset=dataset, created=existing is None)
 
 
+@any_scope
 def file_row_counts(*, data_dir: Path) -> dict[str, int]:
     """Rows (without header) in each package file: what an import must end up holding."""
     counts = {}
@@ -327,6 +330,7 @@ def _population_rows(path: Path, progress: Progress | None) -> list[Population]:
     return figures
 
 
+@public_scoped
 def population_import(*, path: Path, progress: Progress | None = None) -> PopulationImportResult:
     """Load population figures (CSV: code, population, year, source) for provinces,
     regencies/cities and districts.
@@ -429,6 +433,7 @@ def _boundary_rings(geometry: Any) -> list[list[tuple[float, float]]] | str:
     return rings
 
 
+@any_scope
 def boundaries_import(*, path: Path, source: str, tolerance: float = 0.01) -> BoundaryImportResult:
     """Load region outlines from a GeoJSON FeatureCollection whose features carry the
     Kemendagri code in `properties.code` (32, 32.73 or 32.73.01).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from warga.personaldata.registry import ERASED_USER_ID, personal_data_register
+from warga.personal_data_registry import ERASED_USER_ID, personal_data_register
 from warga.reports.models import (
     ExternalForward,
     Report,

@@ -6,10 +6,12 @@ import math
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from tenants.context import current_schema, in_public_schema, tenant_connection
 from warga.access.policy import Action, ActionForbidden, policy_decide
@@ -19,6 +21,7 @@ from warga.organization.selectors import unit_id_for_region
 from warga.reports.lifecycle import OPEN_STATUSES, Status
 from warga.reports.models import (
     ExternalForward,
+    PhotoState,
     Privacy,
     Report,
     ReportAssignment,
@@ -294,3 +297,12 @@ def report_status_changes(
     if public_only:
         events = events.exclude(report__privacy=Privacy.RAHASIA).exclude(report__status=Status.WITHDRAWN)
     return list(events.order_by("at", "id")[:limit])
+
+
+def photos_waiting_for_their_task(*, older_than: timedelta | None = None) -> QuerySet[ReportPhoto]:
+    """Photos still in processing longer than `older_than` (the resend interval by default):
+    their task was lost. Also beat's probe for `reports.photos_resend_waiting` across every
+    schema (settings.WARGA_FAN_OUT_PROBES): one table, the `report_photo_waiting` partial index."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.WARGA_RESEND_WAITING_SECONDS)
+    return ReportPhoto.objects.filter(state=PhotoState.PROCESSING, created_at__lt=timezone.now() - older_than)

@@ -16,12 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from celery import current_app
 from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -42,13 +39,13 @@ from warga.notifications.models import EventKind
 from warga.notifications.services import notifications_report_status_changed, notifications_send
 from warga.organization.models import Unit, UnitKind
 from warga.organization.selectors import field_officers_of, today_in
+from warga.outbox.services import outbox_write as _outbox_write
 from warga.reports.errors import FieldError, InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import NOTE_REQUIRED, OPEN_STATUSES, Status, allowed_next, is_allowed
 from warga.reports.models import (
     CommentRole,
     ExternalForward,
     FollowReason,
-    OutboxEvent,
     PhotoKind,
     PhotoState,
     Priority,
@@ -73,7 +70,7 @@ from warga.reports.photos import (
     photo_thumbnail,
     photos_process,
 )
-from warga.reports.selectors import report_get_for_actor, report_handling_unit_id
+from warga.reports.selectors import photos_waiting_for_their_task, report_get_for_actor, report_handling_unit_id
 from warga.reports.tasks import photo_process_task
 from warga.routing.services import (
     report_dispute_escalate,
@@ -84,7 +81,7 @@ from warga.routing.services import (
     routing_report_open_set,
 )
 from warga.taxonomy.selectors import category_get
-from warga.webhooks.services import webhook_for_unit, webhook_forward_record, webhooks_report_event
+from warga.webhooks.services import webhook_for_unit, webhook_forward_record
 
 NATIONAL_OWNER_CODE = "NAS"
 NOTE_MAX_LENGTH = 2000
@@ -97,33 +94,6 @@ def _require_schema_of(government: Government | None = None) -> None:
 
 
 logger = logging.getLogger(__name__)
-
-# The national relay (warga.national) drains a government's outbox into the read model. Every
-# write nudges it once its transaction commits, so a change reaches the national view in about
-# RELAY_NUDGE_SECONDS instead of at beat's next pass (beat stays as the backstop). Nudges are
-# coalesced per government: the first write of a window sends one drain, delayed to the end of
-# the window, which takes every event committed in it.
-RELAY_TASK_NAME = "national.relay_drain"
-RELAY_NUDGE_SECONDS = 1
-
-
-def _relay_nudge(schema: str) -> None:
-    if not caches["shared"].add(f"relay-nudge:{schema}", 1, timeout=RELAY_NUDGE_SECONDS):
-        return
-    try:
-        current_app.send_task(RELAY_TASK_NAME, headers={"_schema_name": schema}, countdown=RELAY_NUDGE_SECONDS)
-    except Exception:  # the change is committed and beat's next pass relays it: never fail the request
-        logger.warning("could not nudge the national relay of %s; beat's next pass will relay it", schema)
-
-
-def _outbox_write(**fields: Any) -> OutboxEvent:
-    """Write an outbox event in the caller's transaction, with the government's webhook
-    deliveries of the same change (warga.webhooks); nudge the relay after it commits."""
-    event = OutboxEvent.objects.create(**fields)
-    webhooks_report_event(kind=event.kind, payload=event.payload, at=event.created_at)
-    schema = current_schema()
-    transaction.on_commit(lambda: _relay_nudge(schema))
-    return event
 
 
 def owner_code(*, government: Government) -> str:
@@ -1043,9 +1013,7 @@ def report_photos_resend_waiting(*, older_than: timedelta, limit: int = 1000) ->
     (a finished photo is left as it is), so one still in the queue does no harm."""
     _require_schema_of()
     waiting = list(
-        ReportPhoto.objects.filter(state=PhotoState.PROCESSING, created_at__lt=timezone.now() - older_than)
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
+        photos_waiting_for_their_task(older_than=older_than).order_by("id").values_list("id", flat=True)[:limit]
     )
     for photo_id in waiting:
         send_on_commit(photo_process_task, kwargs={"photo_id": photo_id})

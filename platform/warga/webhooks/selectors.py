@@ -3,21 +3,28 @@ government's endpoints and deliveries are not in it)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
 
-from warga.webhooks.models import Delivery, Endpoint
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tenants.scope import any_scope, tenant_scoped
+from warga.webhooks.models import Delivery, DeliveryState, Endpoint
 
 DELIVERIES_SHOWN = 50
 
 
+@tenant_scoped
 def endpoints_list() -> QuerySet[Endpoint]:
     return Endpoint.objects.select_related("unit").order_by("name", "id")
 
 
+@tenant_scoped
 def endpoint_get(*, endpoint_id: int) -> Endpoint | None:
     return Endpoint.objects.select_related("unit").filter(pk=endpoint_id).first()
 
 
+@tenant_scoped
 def deliveries_list(*, endpoint_id: int | None = None, limit: int = DELIVERIES_SHOWN) -> list[Delivery]:
     """The latest deliveries, newest first, with their endpoint (one query)."""
     rows = Delivery.objects.select_related("endpoint").order_by("-created_at", "-id")
@@ -26,5 +33,14 @@ def deliveries_list(*, endpoint_id: int | None = None, limit: int = DELIVERIES_S
     return list(rows[:limit])
 
 
+@tenant_scoped
 def delivery_get(*, delivery_id: int) -> Delivery | None:
     return Delivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+
+
+@any_scope  # builds a query; beat's dispatcher runs it in every schema at once
+def deliveries_due(*, now: datetime.datetime | None = None) -> QuerySet[Delivery]:
+    """Pending deliveries whose time has come (their endpoint paused or not). Also beat's probe
+    for `webhooks.deliver_due` across every schema (settings.WARGA_FAN_OUT_PROBES): one table,
+    the `webhook_delivery_due` partial index."""
+    return Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now or timezone.now())

@@ -31,12 +31,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tenants.context import current_schema, in_public_schema, tenant_connection
+from tenants.context import current_schema, tenant_connection
 from tenants.models import Government
+from tenants.scope import any_scope, tenant_scoped
 from tenants.tasks import send_on_commit
 from warga.accounts.models import User
 from warga.advisory import advisory_key, session_lock_tried
-from warga.errors import FieldError, Invalid, NotFound, WrongScope
+from warga.errors import FieldError, Invalid, NotFound
 from warga.organization.models import Membership, PositionKind, Unit, UnitKind
 from warga.organization.selectors import membership_active_q, today_in
 from warga.webhooks.models import (
@@ -47,6 +48,7 @@ from warga.webhooks.models import (
     EndpointState,
     Event,
 )
+from warga.webhooks.selectors import deliveries_due
 from warga.webhooks.signing import (
     DELIVERY_HEADER,
     EVENT_HEADER,
@@ -82,11 +84,6 @@ class WebhookNotFound(NotFound):
     default_message = gettext_lazy("That webhook does not exist in this government.")
 
 
-def _require_tenant(action: str) -> None:
-    if in_public_schema():
-        raise WrongScope(f"{action} runs inside a government's schema, not public.")
-
-
 def _government() -> Government:
     tenant = tenant_connection().tenant
     if isinstance(tenant, Government) and tenant.schema_name == current_schema():
@@ -94,6 +91,7 @@ def _government() -> Government:
     return Government.objects.get(schema_name=current_schema())
 
 
+@any_scope
 def backoff_seconds(attempts: int) -> float:
     """30 s after the first failure, doubling, capped at 6 h; jittered by ±20 % so that the
     deliveries waiting for a receiver that came back do not all arrive in the same second."""
@@ -133,12 +131,12 @@ def _endpoint_fields(*, name: str, url: str, events: Sequence[str], unit_id: int
     return name, url, chosen
 
 
+@tenant_scoped
 def endpoint_create(*, name: str, url: str, events: Sequence[str], unit_id: int | None = None) -> EndpointIssued:
     """Register an endpoint of the current government with a new signing secret, returned
     once. With `unit_id`, the endpoint of that external organisation (a unit of kind
     `external`, one endpoint each): it receives the reports forwarded to it. WebhookInvalid
     names the field to change; nothing is written then."""
-    _require_tenant("endpoint_create")
     name, url, chosen = _endpoint_fields(name=name, url=url, events=events, unit_id=unit_id)
     if (
         unit_id is not None
@@ -170,9 +168,9 @@ def _endpoint_locked(endpoint_id: int) -> Endpoint:
     return endpoint
 
 
+@tenant_scoped
 def endpoint_pause(*, endpoint_id: int, reason: str = "") -> Endpoint:
     """Stop delivering to the endpoint; its pending deliveries wait for `endpoint_resume`."""
-    _require_tenant("endpoint_pause")
     with transaction.atomic():
         endpoint = _endpoint_locked(endpoint_id)
         if endpoint.state != EndpointState.PAUSED:
@@ -182,10 +180,10 @@ def endpoint_pause(*, endpoint_id: int, reason: str = "") -> Endpoint:
     return endpoint
 
 
+@tenant_scoped
 def endpoint_resume(*, endpoint_id: int) -> Endpoint:
     """Deliver to the endpoint again: its failure clock restarts and its pending deliveries
     are sent now."""
-    _require_tenant("endpoint_resume")
     with transaction.atomic():
         endpoint = _endpoint_locked(endpoint_id)
         endpoint.state, endpoint.paused_at, endpoint.paused_reason = EndpointState.ACTIVE, None, ""
@@ -197,9 +195,9 @@ def endpoint_resume(*, endpoint_id: int) -> Endpoint:
     return endpoint
 
 
+@tenant_scoped
 def endpoint_delete(*, endpoint_id: int) -> None:
     """Delete the endpoint and its delivery log; nothing more is sent to it."""
-    _require_tenant("endpoint_delete")
     with transaction.atomic():
         _endpoint_locked(endpoint_id).delete()
 
@@ -256,13 +254,13 @@ def _events_of(kind: str, payload: Mapping[str, Any]) -> list[tuple[Event, dict[
     return []
 
 
+@tenant_scoped
 def webhooks_report_event(*, kind: str, payload: Mapping[str, Any], at: datetime.datetime) -> list[int]:
     """Record the deliveries of a report change for every active endpoint that wants it.
 
     Called by warga.reports with each outbox event, in the change's transaction, with the
     outbox's payload: codes, statuses and times, never a description, a place or anyone's
     identity. Returns the ids of the deliveries queued (sent after the commit)."""
-    _require_tenant("webhooks_report_event")
     queued: list[int] = []
     for event, data in _events_of(kind, payload):
         endpoints = list(
@@ -272,15 +270,16 @@ def webhooks_report_event(*, kind: str, payload: Mapping[str, Any], at: datetime
     return queued
 
 
+@tenant_scoped
 def webhook_for_unit(*, unit_id: int) -> Endpoint | None:
     """The active webhook of an external organisation, if it has one."""
     return Endpoint.objects.filter(unit_id=unit_id, state=EndpointState.ACTIVE).first()
 
 
+@tenant_scoped
 def webhook_forward_record(*, unit_id: int, data: Mapping[str, Any], at: datetime.datetime) -> int | None:
     """Queue a `report.forwarded` delivery to the external organisation's webhook, in the
     forward's transaction. None when the organisation has no active webhook."""
-    _require_tenant("webhook_forward_record")
     endpoint = webhook_for_unit(unit_id=unit_id)
     if endpoint is None:
         return None
@@ -288,10 +287,10 @@ def webhook_forward_record(*, unit_id: int, data: Mapping[str, Any], at: datetim
     return delivery_id
 
 
+@tenant_scoped
 def endpoint_ping(*, endpoint_id: int) -> Delivery:
     """Queue a `ping` delivery to the endpoint (the console's test button), paused or not:
     it is how an admin checks a receiver before resuming it."""
-    _require_tenant("endpoint_ping")
     with transaction.atomic():
         endpoint = _endpoint_locked(endpoint_id)
         now = timezone.now()
@@ -308,10 +307,10 @@ def endpoint_ping(*, endpoint_id: int) -> Delivery:
     return delivery
 
 
+@tenant_scoped
 def delivery_replay(*, delivery_id: int) -> Delivery:
     """Send a delivery again as a new delivery (its own `Warga-Delivery` id, the same body,
     hence the same event id), whatever became of the first."""
-    _require_tenant("delivery_replay")
     with transaction.atomic():
         original = Delivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
         if original is None:
@@ -333,6 +332,7 @@ def delivery_replay(*, delivery_id: int) -> Delivery:
 # --- Sending ----------------------------------------------------------------------------------
 
 
+@any_scope
 def delivery_lock_key(*, schema: str, delivery_id: int) -> int:
     """The advisory lock claiming one delivery of one schema while it is being sent."""
     return advisory_key("webhook-delivery", schema, delivery_id)
@@ -353,10 +353,10 @@ def _timeout() -> float:
     return float(getattr(settings, "WARGA_WEBHOOK_TIMEOUT_SECONDS", 10))
 
 
+@tenant_scoped
 def delivery_attempt(*, delivery_id: int) -> Attempt:
     """Send one pending delivery of the current government once, if it is due and its
     endpoint active. Safe to call any number of times, from any number of workers."""
-    _require_tenant("delivery_attempt")
     # A session advisory lock (docs/decisions/0048): no transaction is open across the HTTP
     # call, and the claim dies with the worker's database session.
     with session_lock_tried(delivery_lock_key(schema=current_schema(), delivery_id=delivery_id)) as claimed:
@@ -470,17 +470,16 @@ def _admins_told_of_pause(*, government: Government, endpoint_id: int) -> None:
         send_mail(subject, body, None, [admin.email])
 
 
+@tenant_scoped
 def deliveries_due_send(*, limit: int = 500) -> int:
     """Send the task again for every pending delivery whose time has come (beat's backstop:
     a retry waiting hours, a task lost with a broker, a killed worker's delivery). Returns
     how many were sent."""
-    _require_tenant("deliveries_due_send")
     from warga.webhooks.tasks import webhook_deliver
 
     due = list(
-        Delivery.objects.filter(
-            state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now(), endpoint__state=EndpointState.ACTIVE
-        )
+        deliveries_due()
+        .filter(endpoint__state=EndpointState.ACTIVE)
         .order_by("next_attempt_at")
         .values_list("id", flat=True)[:limit]
     )

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from django.conf import settings
 from django.test import Client
 
-from warga.access.middleware import CENTRAL_SESSION_KEY, CHECKED_COOKIE
 from warga.accounts.models import User
+from warga.web.signin import CENTRAL_SESSION_KEY, CHECKED_COOKIE
 
 PASSWORD = "rahasia-sekali-123"
 CENTRAL = "localhost"

@@ -18,7 +18,8 @@ from warga.intake.services import report_support, report_transfer
 from warga.national.models import RelayBatch, RelaySource, ReportFact, Rollup
 from warga.national.selectors import relay_freshness, relays_stalled
 from warga.national.services import RelayEventInvalid, national_day, relay_drain
-from warga.reports.models import OutboxEvent, Report
+from warga.outbox.models import OutboxEvent
+from warga.reports.models import Report
 from warga.reports.services import report_transition
 
 
@@ -194,9 +195,9 @@ def test_a_transfer_keeps_one_fact_whatever_order_the_governments_relay_in(
 
 
 def test_relay_refuses_to_run_outside_the_governments_schema(bandung: Government, jakarta: Government) -> None:
-    with pytest.raises(RuntimeError, match="runs in its schema"):
+    with pytest.raises(RuntimeError, match=f"runs in '{bandung.schema_name}', not in 'public'"):
         relay_drain(government=bandung)
-    with government_context(jakarta), pytest.raises(RuntimeError, match="runs in its schema"):
+    with government_context(jakarta), pytest.raises(RuntimeError, match=f"runs in '{bandung.schema_name}'"):
         relay_drain(government=bandung)
 
 

@@ -11,9 +11,9 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
 from tests.warga.reports.helpers import submit
-from warga.national import selectors
-from warga.national.selectors import governments_with_pending_relay
-from warga.reports.models import OutboxEvent
+from warga.outbox import selectors
+from warga.outbox.models import OutboxEvent
+from warga.outbox.selectors import governments_with_pending_relay
 
 
 def _relayed(government: Government) -> None:

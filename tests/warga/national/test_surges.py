@@ -199,4 +199,6 @@ def test_beat_sends_the_surge_task_once_for_the_whole_country(settings: Any) -> 
     # Straight to the task (it runs in public), not through the per-government dispatcher.
     assert (entry["task"], entry.get("kwargs")) == ("national.surges_flag", None)
     assert entry["schedule"] >= 60
+    # As a worker does at start: the task modules of every app, whatever other tests imported.
+    celery_app.loader.import_default_modules()
     assert "national.surges_flag" in celery_app.tasks

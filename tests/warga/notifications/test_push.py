@@ -26,8 +26,8 @@ from warga.notifications.services import (
     notification_deliver,
     notifications_send,
 )
-from warga.recipients.models import PushSubscription
-from warga.recipients.services import PushSubscriptionInvalid, PushUnavailable, push_subscription_save
+from warga.notifications_public.models import PushSubscription
+from warga.notifications_public.services import PushSubscriptionInvalid, PushUnavailable, push_subscription_save
 
 
 @pytest.fixture

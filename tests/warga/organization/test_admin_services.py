@@ -17,7 +17,6 @@ from tenants.context import government_context, tenant_connection
 from tenants.models import Government
 from tests.personas import membership_in, verified_user, with_totp
 from warga.access.policy import ActionForbidden
-from warga.access.ratelimit import Limit
 from warga.accounts.models import User
 from warga.organization import personal_data, services
 from warga.organization.errors import (
@@ -50,7 +49,8 @@ from warga.organization.services import (
     unit_create,
     unit_rename,
 )
-from warga.personaldata.registry import ERASED_USER_ID
+from warga.personal_data_registry import ERASED_USER_ID
+from warga.web.ratelimit import Limit
 
 BANDUNG_ORIGIN = "http://kota-bandung.localhost"
 LINK = re.compile(r"http://kota-bandung\.localhost/undangan/([A-Za-z0-9_-]+)/")

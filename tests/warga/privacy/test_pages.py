@@ -11,8 +11,8 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.personas import PASSWORD, verified_user
 from warga.accounts.models import User
-from warga.personaldata.models import DataRequest
-from warga.personaldata.services import data_request_run
+from warga.data_rights.models import DataRequest
+from warga.data_rights.services import data_request_run
 from warga.privacy.services import privacy_settings_update
 
 
@@ -108,7 +108,7 @@ def test_deleting_needs_the_password_again_and_the_typed_confirmation(db: None) 
     done = browser.post("/akun/data/hapus/", {"konfirmasi": "HAPUS"}, HTTP_HOST="localhost")
     assert done["Location"] == "/akun/data/dihapus/"
     assert "_auth_user_id" not in browser.session
-    # Closed at once; erased by the task (tests/warga/privacy/test_data_requests.py).
+    # Closed at once; erased by the task (tests/warga/data_rights/test_data_requests.py).
     assert User.objects.get(pk=citizen.pk).is_active is False
     request = DataRequest.objects.get()
     assert (request.kind, request.status) == ("delete", "pending")

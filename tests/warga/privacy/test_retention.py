@@ -10,7 +10,7 @@ from tests.personas import verified_user
 from tests.warga.reports.helpers import JAKARTA_POINT, JAKARTA_VILLAGE, submit
 from warga.intake.models import ReportIndex
 from warga.intake.services import report_comment_public
-from warga.personaldata.registry import ERASED_USER_ID
+from warga.personal_data_registry import ERASED_USER_ID
 from warga.privacy.services import privacy_settings_update, retention_apply
 from warga.reports.models import Report, ReportComment
 

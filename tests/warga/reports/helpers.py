@@ -14,7 +14,8 @@ from tenants.models import Government
 from tests.warga.reports.images import distinct_image
 from warga.accounts.models import User
 from warga.intake.services import Submission, report_submit
-from warga.reports.models import OutboxEvent, PhotoState, Report, ReportEvent, ReportPhoto
+from warga.outbox.models import OutboxEvent
+from warga.reports.models import PhotoState, Report, ReportEvent, ReportPhoto
 from warga.reports.services import ProofInput, report_resolve
 from warga.reports.tasks import photo_process_task
 

@@ -23,9 +23,10 @@ from tests.warga.reports.helpers import (
 )
 from warga.intake.models import ReportIndex
 from warga.intake.services import IdempotencyKeyReused, RateLimited
+from warga.outbox.models import OutboxEvent
 from warga.regions.models import District
 from warga.reports.errors import ReportInvalid
-from warga.reports.models import OutboxEvent, Report, ReportEvent
+from warga.reports.models import Report, ReportEvent
 
 
 def test_report_from_a_city_lands_in_the_city_schema_with_index_audit_and_outbox(bandung: Government) -> None:

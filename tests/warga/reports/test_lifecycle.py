@@ -9,9 +9,10 @@ from tests.warga.reports.helpers import counts, proof_at, submit
 from warga.accounts.models import User
 from warga.append_only import ImmutableRowError
 from warga.organization.models import Unit
+from warga.outbox.models import OutboxEvent
 from warga.reports.errors import InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import NOTE_REQUIRED, TRANSITIONS, Status, allowed_next
-from warga.reports.models import OutboxEvent, Report, ReportEvent
+from warga.reports.models import Report, ReportEvent
 from warga.reports.services import report_reporter_action, report_resolve, report_transition
 
 

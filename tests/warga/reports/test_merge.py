@@ -12,8 +12,9 @@ from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.selectors import report_lookup_public
 from warga.intake.services import report_support, report_transfer
+from warga.outbox.models import OutboxEvent
 from warga.reports.errors import InvalidTransition, ReportInvalid, ReportNotFound
-from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportFollower
+from warga.reports.models import Report, ReportEvent, ReportFollower
 from warga.reports.selectors import Follower, report_followers
 from warga.reports.services import report_merge, report_transition
 

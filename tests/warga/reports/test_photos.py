@@ -16,8 +16,9 @@ from tests.factories import UserFactory
 from tests.warga.reports.helpers import counts, process_photos, submit
 from tests.warga.reports.images import heic_with_private_exif, image_bytes, jpeg_with_private_exif, png_declaring
 from warga.intake.models import ReportIndex
+from warga.outbox.models import OutboxEvent
 from warga.reports.errors import ReportInvalid
-from warga.reports.models import OutboxEvent, ReportPhoto
+from warga.reports.models import ReportPhoto
 from warga.reports.tasks import photo_process_task
 
 

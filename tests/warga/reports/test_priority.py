@@ -15,8 +15,9 @@ from warga.access.policy import ActionForbidden
 from warga.accounts.models import User
 from warga.intake.services import report_transfer
 from warga.organization.models import Membership, Position, PositionKind
+from warga.outbox.models import OutboxEvent
 from warga.reports.errors import ReportInvalid, ReportNotFound
-from warga.reports.models import OutboxEvent, Report, ReportEvent
+from warga.reports.models import Report, ReportEvent
 from warga.reports.services import report_priority_set, report_transition
 from warga.routing.models import ReportRouting
 from warga.taxonomy.models import Category

@@ -13,8 +13,9 @@ from tests.unchanged import assert_nothing_changed
 from tests.warga.reports.helpers import counts, resolve, submit
 from warga.accounts.models import User
 from warga.intake.services import report_dispute, report_rate_resolution, report_withdraw
+from warga.outbox.models import OutboxEvent
 from warga.reports.errors import InvalidTransition, ReportInvalid, ReportNotFound
-from warga.reports.models import OutboxEvent, Report, ReportEvent
+from warga.reports.models import Report, ReportEvent
 from warga.reports.services import report_transition
 
 

@@ -7,8 +7,9 @@ from tenants.models import Government
 from tests.factories import UserFactory
 from tests.warga.reports.helpers import submit
 from warga.intake.services import report_support
+from warga.outbox.models import OutboxEvent
 from warga.reports.errors import ReportInvalid, ReportNotFound
-from warga.reports.models import OutboxEvent, Report, ReportSupport
+from warga.reports.models import Report, ReportSupport
 
 
 def test_saya_juga_counts_once_per_citizen(bandung: Government) -> None:

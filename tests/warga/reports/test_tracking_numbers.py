@@ -23,7 +23,8 @@ from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.services import Submission
 from warga.notifications.models import Notification
-from warga.reports.models import OutboxEvent, Report, ReportEvent, ReportPhoto, TrackingCounter
+from warga.outbox.models import OutboxEvent
+from warga.reports.models import Report, ReportEvent, ReportPhoto, TrackingCounter
 from warga.reports.services import tracking_number_next
 from warga.routing.models import ReportRouting
 

@@ -16,16 +16,9 @@ from warga.accounts.models import User
 from warga.intake.models import ReportIndex
 from warga.intake.selectors import report_lookup_public
 from warga.intake.services import report_comment_public, report_support, report_transfer
+from warga.outbox.models import OutboxEvent
 from warga.reports.errors import InvalidTransition, ReportInvalid, ReportNotFound
-from warga.reports.models import (
-    OutboxEvent,
-    Report,
-    ReportComment,
-    ReportEvent,
-    ReportForward,
-    ReportPhoto,
-    ReportSupport,
-)
+from warga.reports.models import Report, ReportComment, ReportEvent, ReportForward, ReportPhoto, ReportSupport
 from warga.reports.services import report_transition
 
 

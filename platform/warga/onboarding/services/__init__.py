@@ -19,13 +19,14 @@ from django.db import transaction
 from tenants import services as tenant_services
 from tenants.context import government_context
 from tenants.models import Government, Level
+from tenants.scope import any_scope, public_scoped
 from tenants.selectors import government_national, governments_serving
 from warga.errors import Conflict, Invalid
-from warga.national.services import offers_queue_for
 from warga.organization.errors import OrganizationInvalid, OrganizationNotFound
 from warga.organization.services import admin_koordinator_invite, territory_seed
 from warga.regions.models import Province, Regency, RegencyKind
 from warga.routing.services import routing_seed_defaults
+from warga.triage.services import offers_queue_for
 from warga.workcalendar.services import workcalendar_seed_defaults
 
 # The kota/kabupaten administrasi of Jakarta are not autonomous (UU 2/2024 on DKJ, formerly
@@ -92,6 +93,7 @@ def _plan_regency(regency: Regency) -> PlannedGovernment:
     )
 
 
+@public_scoped
 def plan_national() -> PlannedGovernment:
     return PlannedGovernment(
         code=None,
@@ -102,6 +104,7 @@ def plan_national() -> PlannedGovernment:
     )
 
 
+@public_scoped
 def plan_for_codes(*, codes: Iterable[str]) -> list[PlannedGovernment]:
     """Validate codes against the reference data; provinces are planned before regencies.
     Two queries whatever the number of codes (`--all` plans ~550)."""
@@ -131,6 +134,7 @@ def plan_for_codes(*, codes: Iterable[str]) -> list[PlannedGovernment]:
     )
 
 
+@public_scoped
 def plan_for_province(*, province_code: str, with_regencies: bool = True) -> list[PlannedGovernment]:
     codes = [province_code]
     if with_regencies and province_code not in PROVINCES_WITHOUT_AUTONOMOUS_REGENCIES:
@@ -138,6 +142,7 @@ def plan_for_province(*, province_code: str, with_regencies: bool = True) -> lis
     return plan_for_codes(codes=codes)
 
 
+@public_scoped
 def plan_all() -> list[PlannedGovernment]:
     codes = list(Province.objects.values_list("code", flat=True))
     codes += list(
@@ -169,6 +174,7 @@ def _no_progress(step: str) -> None:
     pass
 
 
+@public_scoped
 def government_provision(
     *, planned: PlannedGovernment, progress: Callable[[str], None] = _no_progress
 ) -> ProvisionOutcome:
@@ -214,6 +220,7 @@ class FirstAdminInvitation:
     resent: bool
 
 
+@any_scope
 def government_origin(*, government: Government, port: int | None = None) -> str:
     """`scheme://<government host>[:port]`: where the government's officials open Warga."""
     domain = government.domains.filter(is_primary=True).values_list("domain", flat=True).first()
@@ -223,6 +230,7 @@ def government_origin(*, government: Government, port: int | None = None) -> str
     return f"{scheme}://{domain}" + (f":{port}" if port else "")
 
 
+@public_scoped
 def first_admin_invite(
     *, code: str, email: str, port: int | None = None, operator_id: uuid.UUID | None = None
 ) -> FirstAdminInvitation:

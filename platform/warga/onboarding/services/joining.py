@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.models import Government
+from tenants.scope import any_scope, public_scoped
 from warga.advisory import session_lock_tried
 from warga.billing.services import start_trial
 from warga.errors import Conflict, FieldError, Invalid
@@ -108,6 +109,7 @@ def _holding_request(region_code: str) -> JoinRequest | None:
     return JoinRequest.objects.filter(region_code=region_code, status__in=HOLDING_STATUSES).first()
 
 
+@public_scoped
 def join_availability(*, region_code: str, name: str) -> str | None:
     """Why the government `region_code` cannot be asked for (a sentence), or None when it can."""
     if Government.objects.filter(code=region_code).exists():
@@ -191,10 +193,12 @@ def _send_on_commit(*, template: str, request: JoinRequest, context: dict[str, o
     transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]), robust=True)
 
 
+@any_scope
 def status_path(request: JoinRequest) -> str:
     return f"/bergabung/permintaan/{request.public_id}/"
 
 
+@public_scoped
 def join_request_submit(
     *,
     region_code: str,
@@ -294,6 +298,7 @@ def join_request_submit(
     return request
 
 
+@public_scoped
 def join_request_for_token(*, token: str) -> JoinRequest:
     """The request a confirmation link names; JoinRefused when the link is forged or too old."""
     try:
@@ -315,6 +320,7 @@ def join_request_for_token(*, token: str) -> JoinRequest:
     return request
 
 
+@public_scoped
 def join_request_confirm(*, token: str) -> JoinRequest:
     """Confirm the requester's address: the request now waits for the operator. Opening the
     link again changes nothing. Raises JoinRefused for a bad or expired link, or when another
@@ -363,6 +369,7 @@ def _locked_undecided(request_id: int, *, verb: str, verb_english: str) -> JoinR
     return request
 
 
+@public_scoped
 def join_request_approve(*, request_id: int, operator_id: uuid.UUID, link_port: int | None = None) -> JoinRequest:
     """The operator approves a confirmed request (or tries a failed provisioning again): the
     provisioning task is queued once this commits. `link_port` goes into the invitation's link
@@ -397,6 +404,7 @@ def join_request_approve(*, request_id: int, operator_id: uuid.UUID, link_port: 
     return request
 
 
+@public_scoped
 def join_request_refuse(*, request_id: int, operator_id: uuid.UUID, reason: str, link_origin: str) -> JoinRequest:
     """The operator refuses a request that waits for a decision (or whose provisioning failed)
     with a reason, which is emailed to the requester; the government is free for another
@@ -481,6 +489,7 @@ def _provision(request: JoinRequest, progress: _Progress) -> Government:
     return outcome.government
 
 
+@public_scoped
 def join_request_provision(*, request_id: int) -> JoinRequest | None:
     """Provision the government of an approved request: register it, build and seed its
     schema, open it, invite the requester as its first admin koordinator and start the trial,

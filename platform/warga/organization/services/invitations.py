@@ -20,7 +20,6 @@ from django.utils import timezone
 from tenants.models import Government
 from tenants.scope import any_scope, tenant_scoped
 from warga.access.policy import Action
-from warga.access.ratelimit import Limit, rate_limit_consume
 from warga.accounts.models import User
 from warga.organization.errors import (
     InvitationEmailMismatch,
@@ -34,6 +33,7 @@ from warga.organization.selectors import InvitationState, branding_current, invi
 from warga.organization.services._common import government_in_context, require_allowed
 from warga.organization.services.events import organization_event_record
 from warga.organization.tokens import token_hash, token_new
+from warga.web.ratelimit import Limit, rate_limit_consume
 
 INVITATION_VALID_FOR = datetime.timedelta(days=7)
 # Invitations (new and resent) one admin may send per hour, wherever they send them from.

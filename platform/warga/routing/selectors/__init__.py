@@ -26,6 +26,7 @@ from warga.routing.selectors.plans import (
     report_running_deadline,
     routing_plan,
     routing_simulate,
+    routings_overdue,
 )
 from warga.routing.selectors.rules import (
     CategoryRoute,
@@ -65,6 +66,7 @@ __all__ = [
     "report_running_deadline",
     "routing_plan",
     "routing_simulate",
+    "routings_overdue",
     "rule_as_data",
     "rule_set_active",
     "rule_set_change",

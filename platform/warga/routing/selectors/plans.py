@@ -9,9 +9,10 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from tenants.scope import tenant_scoped
+from tenants.scope import any_scope, tenant_scoped
 from warga.organization.models import Position, PositionKind, Unit, UnitKind
 from warga.reports.models import Priority
 from warga.routing.configuration import RoutingConfiguration, routing_configuration
@@ -262,3 +263,12 @@ def report_routing_get(*, report_id: int) -> ReportRouting | None:
     """What routing decided for a report of the current schema (rule, handling unit, the
     escalation chain with each step's deadline), or None when it was never routed."""
     return ReportRouting.objects.filter(report_id=report_id).select_related("handling_unit").first()
+
+
+@any_scope  # builds a query; beat's dispatcher runs it in every schema at once
+def routings_overdue(*, now: datetime.datetime | None = None) -> QuerySet[ReportRouting]:
+    """Routings whose running step is overdue (`running_due_at` is kept only while the report
+    is open). Beat's probe for `routing.escalate_overdue` across every schema
+    (settings.WARGA_FAN_OUT_PROBES): one table, the `routing_running_due` partial index; a
+    superset of what `escalations_run` takes, which also checks the report's status."""
+    return ReportRouting.objects.filter(running_due_at__lte=now or timezone.now())
