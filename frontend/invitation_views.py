@@ -83,7 +83,7 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         return _page(request, invitation=invitation, can_accept=True)
     try:
-        invitation_accept(user_id=request.user.pk, token=token)
+        invitation_accept(acting_user=request.user.pk, token=token)
     except OrganizationNotFound as error:
         return _page(request, status=404, message=error.message)
     except InvitationEmailMismatch as error:

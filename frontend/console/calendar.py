@@ -119,22 +119,22 @@ def calendar_page(request: HttpRequest, government: Government) -> HttpResponse:
                         weekday=day.value,
                         opens_at=hours.cleaned_data[f"opens_{day.value}"],
                         closes_at=hours.cleaned_data[f"closes_{day.value}"],
-                        actor_id=actor,
+                        acting_user=actor,
                     )
             messages.success(request, _("Office hours saved."))
             return back
         if action == "day_off" and day_off.is_valid():
-            day_off_add(actor_id=actor, **day_off.cleaned_data)
+            day_off_add(acting_user=actor, **day_off.cleaned_data)
             messages.success(request, _("Day off added."))
             return back
         if action == "day_worked" and day_worked.is_valid():
-            day_worked_add(actor_id=actor, **day_worked.cleaned_data)
+            day_worked_add(acting_user=actor, **day_worked.cleaned_data)
             messages.success(request, _("Substitute working day added."))
             return back
         if action == "sla" and sla.is_valid():
             data = sla.cleaned_data
             sla_target_set(
-                actor_id=actor,
+                acting_user=actor,
                 category_code=data["category"] or None,
                 step=data["step"],
                 working_days=data["working_days"],
@@ -145,9 +145,9 @@ def calendar_page(request: HttpRequest, government: Government) -> HttpResponse:
         if action in ("remove_day_off", "remove_day_worked"):
             entry = int(request.POST.get("id", "0") or 0)
             if action == "remove_day_off":
-                day_off_remove(day_off_id=entry, actor_id=actor)
+                day_off_remove(day_off_id=entry, acting_user=actor)
             else:
-                day_worked_remove(day_worked_id=entry, actor_id=actor)
+                day_worked_remove(day_worked_id=entry, acting_user=actor)
             messages.success(request, _("Removed."))
             return back
     except WorkCalendarInputError as error:

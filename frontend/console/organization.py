@@ -146,7 +146,7 @@ def units_page(request: HttpRequest, government: Government) -> HttpResponse:
 
         def call() -> None:
             unit = unit_create(
-                actor_id=acting_user(request).pk, name=data["name"], kind=data["kind"], parent_id=data["parent"]
+                acting_user=acting_user(request).pk, name=data["name"], kind=data["kind"], parent_id=data["parent"]
             )
             created.append(unit.pk)
 
@@ -182,7 +182,7 @@ def unit_page(request: HttpRequest, government: Government, unit_id: int) -> Htt
     if action == "acting":
         membership_id = int(request.POST.get("membership", "0") or 0)
         membership_set_acting(
-            actor_id=actor, membership_id=membership_id, is_acting=request.POST.get("is_acting") == "1"
+            acting_user=actor, membership_id=membership_id, is_acting=request.POST.get("is_acting") == "1"
         )
         messages.success(request, _("Acting status changed."))
         return HttpResponseRedirect(f"{UNITS_PATH}{unit.pk}/")
@@ -190,19 +190,19 @@ def unit_page(request: HttpRequest, government: Government, unit_id: int) -> Htt
     if form is not None and form.is_valid():
         data = form.cleaned_data
         calls = {
-            "rename": lambda: unit_rename(actor_id=actor, unit_id=unit.pk, name=data["name"]),
-            "move": lambda: unit_move(actor_id=actor, unit_id=unit.pk, parent_id=data["parent"]),
+            "rename": lambda: unit_rename(acting_user=actor, unit_id=unit.pk, name=data["name"]),
+            "move": lambda: unit_move(acting_user=actor, unit_id=unit.pk, parent_id=data["parent"]),
             "end": lambda: unit_end(
-                actor_id=actor, unit_id=unit.pk, ends_on=data["ends_on"], handling_unit_ids=_routed_unit_ids()
+                acting_user=actor, unit_id=unit.pk, ends_on=data["ends_on"], handling_unit_ids=_routed_unit_ids()
             ),
             "position": lambda: position_create(
-                actor_id=actor, unit_id=unit.pk, kind=data["kind"], title=data["title"]
+                acting_user=actor, unit_id=unit.pk, kind=data["kind"], title=data["title"]
             ),
             "end_membership": lambda: membership_end(
-                actor_id=actor, membership_id=data["membership"], ends_on=data["ends_on"]
+                acting_user=actor, membership_id=data["membership"], ends_on=data["ends_on"]
             ),
             "rename_position": lambda: position_rename(
-                actor_id=actor, position_id=data["position"], title=data["title"]
+                acting_user=actor, position_id=data["position"], title=data["title"]
             ),
         }
         if _apply(
@@ -250,7 +250,7 @@ def invitations_page(request: HttpRequest, government: Government) -> HttpRespon
         if _apply(
             invite,
             lambda: invitation_create(
-                actor_id=actor,
+                acting_user=actor,
                 email=data["email"],
                 position_id=data["position"],
                 starts_on=data["starts_on"],
@@ -266,10 +266,10 @@ def invitations_page(request: HttpRequest, government: Government) -> HttpRespon
         invitation_id = int(request.POST.get("undangan", "0") or 0)
         try:
             if action == "resend":
-                invitation_resend(actor_id=actor, invitation_id=invitation_id, link_origin=origin)
+                invitation_resend(acting_user=actor, invitation_id=invitation_id, link_origin=origin)
                 messages.success(request, _("Invitation sent again."))
             else:
-                invitation_revoke(actor_id=actor, invitation_id=invitation_id)
+                invitation_revoke(acting_user=actor, invitation_id=invitation_id)
                 messages.success(request, _("Invitation revoked."))
         except OrganizationError as error:
             messages.error(request, error.message)

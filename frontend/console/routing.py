@@ -206,7 +206,7 @@ def routing_page(request: HttpRequest, government: Government) -> HttpResponse:
         unit = mapping.cleaned_data["unit"]
         try:
             saved = rule_set_map_category(
-                actor_id=acting_user(request).pk,
+                acting_user=acting_user(request).pk,
                 category_code=mapping.cleaned_data["category"],
                 unit_id=int(unit) if unit else None,
             )
@@ -275,12 +275,12 @@ def rule_page(request: HttpRequest, government: Government, order: int | None = 
         actor = acting_user(request).pk
         try:
             if request.POST.get("aksi") == "delete" and order is not None:
-                saved = rule_set_edit_rule(actor_id=actor, order=order, changes=None)
+                saved = rule_set_edit_rule(acting_user=actor, order=order, changes=None)
             elif form.is_valid():
                 saved = (
-                    rule_set_edit_rule(actor_id=actor, order=order, changes=form.as_rule())
+                    rule_set_edit_rule(acting_user=actor, order=order, changes=form.as_rule())
                     if order is not None
-                    else rule_set_add_rule(actor_id=actor, rule=form.as_rule())
+                    else rule_set_add_rule(acting_user=actor, rule=form.as_rule())
                 )
             else:
                 saved = None
@@ -313,7 +313,7 @@ def rule_move(request: HttpRequest, government: Government, order: int) -> HttpR
         messages.error(request, _("Choose whether to move the rule up or down."))
         return HttpResponseRedirect(f"{ROUTING_PATH}#aturan")
     try:
-        saved = rule_set_move_rule(actor_id=acting_user(request).pk, order=order, direction=direction)
+        saved = rule_set_move_rule(acting_user=acting_user(request).pk, order=order, direction=direction)
     except RoutingInvalid as error:
         messages.error(request, error.message)
     else:
@@ -349,7 +349,7 @@ def version_page(request: HttpRequest, government: Government, version: int) -> 
 @console_page(Action.RULES_EDIT)
 def version_restore(request: HttpRequest, government: Government, version: int) -> HttpResponse:
     try:
-        saved = rule_set_restore(actor_id=acting_user(request).pk, version=version)
+        saved = rule_set_restore(acting_user=acting_user(request).pk, version=version)
     except RoutingInvalid as error:
         messages.error(request, error.message)
         return HttpResponseRedirect(f"{ROUTING_PATH}versi/{version}/")

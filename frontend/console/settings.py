@@ -89,7 +89,7 @@ def branding_page(request: HttpRequest, government: Government) -> HttpResponse:
         logo = form.cleaned_data["logo"]
         try:
             branding_update(
-                actor_id=acting_user(request).pk,
+                acting_user=acting_user(request).pk,
                 display_name=form.cleaned_data["display_name"],
                 colour=form.cleaned_data["colour"],
                 logo=logo.read(LOGO_MAX_BYTES + 1) if logo else None,

@@ -20,7 +20,6 @@ from tests.factories import UserFactory
 from tests.personas import membership_in, verified_user, with_totp
 from warga.access.policy import OUTSIDE_UNIT_MESSAGE, READ_ONLY_MESSAGE, ROLE_MESSAGES, Action, policy_decide
 from warga.accounts.models import User
-from warga.organization import services
 from warga.organization.models import (
     Invitation,
     Membership,
@@ -31,6 +30,7 @@ from warga.organization.models import (
     UnitKind,
 )
 from warga.organization.selectors import today_in
+from warga.organization.services import invitations
 from warga.routing.models import RuleSet
 from warga.web.ratelimit import Limit
 
@@ -360,7 +360,7 @@ def test_invitations_are_created_listed_resent_and_revoked(
 def test_too_many_invitations_answer_429_with_retry_after(
     bandung: Government, admin: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "INVITATIONS_PER_HOUR", Limit(amount=1, seconds=3600))
+    monkeypatch.setattr(invitations, "INVITATIONS_PER_HOUR", Limit(amount=1, seconds=3600))
     position = _lurah_position(bandung)
     today = str(today_in(government=bandung))
     assert (

@@ -152,7 +152,7 @@ def test_inbox_and_notifications_through_the_api(bandung: Government, jakarta: G
 
 
 def test_inbox_pages_past_the_counting_cap(bandung: Government, camat: User, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("warga.routing.selectors.INBOX_COUNT_CAP", 2)
+    monkeypatch.setattr("warga.routing.selectors.inbox.INBOX_COUNT_CAP", 2)
     for _ in range(3):
         submit(UserFactory())
     client = signed_in_client(camat)

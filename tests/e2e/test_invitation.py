@@ -56,7 +56,7 @@ def test_an_invitee_signs_up_from_the_email_link_and_becomes_an_official(
         assert position is not None
         # Autocommit: the email goes out as soon as the invitation is stored.
         invitation_create(
-            actor_id=admin.pk,
+            acting_user=admin.pk,
             email=INVITEE,
             position_id=position.pk,
             starts_on=today_in(government=bandung),

@@ -173,7 +173,7 @@ class DayOffListView(ApiView):
     def post(self, request: Request) -> Response:
         given = DayOffInput(data=request.data)
         given.is_valid(raise_exception=True)
-        day_off = day_off_add(actor_id=signed_in_user(request).pk, **given.validated_data)
+        day_off = day_off_add(acting_user=signed_in_user(request).pk, **given.validated_data)
         return Response(DayOffOutput(day_off).data, status=status.HTTP_201_CREATED)
 
 
@@ -193,7 +193,7 @@ class DayOffDetailView(ApiView):
         summary="Remove a day off",
     )
     def delete(self, request: Request, day_off_id: int) -> Response:
-        day_off_remove(day_off_id=day_off_id, actor_id=signed_in_user(request).pk)
+        day_off_remove(day_off_id=day_off_id, acting_user=signed_in_user(request).pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -226,7 +226,7 @@ class DayWorkedListView(ApiView):
     def post(self, request: Request) -> Response:
         given = DayWorkedInput(data=request.data)
         given.is_valid(raise_exception=True)
-        day = day_worked_add(actor_id=signed_in_user(request).pk, **given.validated_data)
+        day = day_worked_add(acting_user=signed_in_user(request).pk, **given.validated_data)
         return Response(DayWorkedOutput(day).data, status=status.HTTP_201_CREATED)
 
 
@@ -246,7 +246,7 @@ class DayWorkedDetailView(ApiView):
         summary="Remove a substitute working day",
     )
     def delete(self, request: Request, day_worked_id: int) -> Response:
-        day_worked_remove(day_worked_id=day_worked_id, actor_id=signed_in_user(request).pk)
+        day_worked_remove(day_worked_id=day_worked_id, acting_user=signed_in_user(request).pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -296,5 +296,5 @@ class SlaTargetView(ApiView):
     def put(self, request: Request) -> Response:
         given = SlaTargetInput(data=request.data)
         given.is_valid(raise_exception=True)
-        target = sla_target_set(actor_id=signed_in_user(request).pk, **given.validated_data)
+        target = sla_target_set(acting_user=signed_in_user(request).pk, **given.validated_data)
         return Response(SlaTargetOutput(target).data)

@@ -150,7 +150,7 @@ class BrandingView(ApiView):
         given.is_valid(raise_exception=True)
         logo = given.validated_data.get("logo")
         branding_update(
-            actor_id=signed_in_user(request).pk,
+            acting_user=signed_in_user(request).pk,
             display_name=given.validated_data["display_name"],
             colour=given.validated_data["colour"],
             logo=logo.read(LOGO_MAX_BYTES + 1) if logo is not None else None,

@@ -140,7 +140,7 @@ class UnitListView(OrganizationView):
     def post(self, request: Request) -> Response:
         given = UnitCreateInput(data=request.data)
         given.is_valid(raise_exception=True)
-        unit = unit_create(actor_id=signed_in_user(request).pk, **given.validated_data)
+        unit = unit_create(acting_user=signed_in_user(request).pk, **given.validated_data)
         return Response(UnitOutput(unit).data, status=status.HTTP_201_CREATED)
 
 
@@ -173,7 +173,7 @@ class UnitDetailView(OrganizationView):
     def patch(self, request: Request, unit_id: int) -> Response:
         given = UnitRenameInput(data=request.data)
         given.is_valid(raise_exception=True)
-        unit = unit_rename(actor_id=signed_in_user(request).pk, unit_id=unit_id, name=given.validated_data["name"])
+        unit = unit_rename(acting_user=signed_in_user(request).pk, unit_id=unit_id, name=given.validated_data["name"])
         return Response(UnitOutput(unit).data)
 
 
@@ -232,7 +232,7 @@ class PositionListView(OrganizationView):
     def post(self, request: Request) -> Response:
         given = PositionCreateInput(data=request.data)
         given.is_valid(raise_exception=True)
-        position = position_create(actor_id=signed_in_user(request).pk, **given.validated_data)
+        position = position_create(acting_user=signed_in_user(request).pk, **given.validated_data)
         return Response(PositionOutput(position).data, status=status.HTTP_201_CREATED)
 
 
@@ -252,7 +252,7 @@ class PositionDetailView(OrganizationView):
         given = PositionRenameInput(data=request.data)
         given.is_valid(raise_exception=True)
         position = position_rename(
-            actor_id=signed_in_user(request).pk, position_id=position_id, title=given.validated_data["title"]
+            acting_user=signed_in_user(request).pk, position_id=position_id, title=given.validated_data["title"]
         )
         return Response(PositionOutput(position).data)
 
@@ -357,7 +357,7 @@ class MembershipEndView(OrganizationView):
         given = MembershipEndInput(data=request.data)
         given.is_valid(raise_exception=True)
         membership = membership_end(
-            actor_id=signed_in_user(request).pk, membership_id=membership_id, ends_on=given.validated_data["ends_on"]
+            acting_user=signed_in_user(request).pk, membership_id=membership_id, ends_on=given.validated_data["ends_on"]
         )
         return Response(_memberships_body([membership])[0])
 
@@ -380,7 +380,7 @@ class MembershipActingView(OrganizationView):
         given = MembershipActingInput(data=request.data)
         given.is_valid(raise_exception=True)
         membership = membership_set_acting(
-            actor_id=signed_in_user(request).pk,
+            acting_user=signed_in_user(request).pk,
             membership_id=membership_id,
             is_acting=given.validated_data["is_acting"],
         )
@@ -466,7 +466,7 @@ class InvitationListView(OrganizationView):
         given = InvitationCreateInput(data=request.data)
         given.is_valid(raise_exception=True)
         invitation = invitation_create(
-            actor_id=signed_in_user(request).pk, link_origin=_origin(request), **given.validated_data
+            acting_user=signed_in_user(request).pk, link_origin=_origin(request), **given.validated_data
         )
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -487,7 +487,7 @@ class InvitationResendView(OrganizationView):
     )
     def post(self, request: Request, invitation_id: int) -> Response:
         invitation = invitation_resend(
-            actor_id=signed_in_user(request).pk, invitation_id=invitation_id, link_origin=_origin(request)
+            acting_user=signed_in_user(request).pk, invitation_id=invitation_id, link_origin=_origin(request)
         )
         return Response(InvitationOutput(invitation).data)
 
@@ -507,5 +507,5 @@ class InvitationRevokeView(OrganizationView):
         summary="Revoke an invitation not yet accepted (admin koordinator)",
     )
     def post(self, request: Request, invitation_id: int) -> Response:
-        invitation = invitation_revoke(actor_id=signed_in_user(request).pk, invitation_id=invitation_id)
+        invitation = invitation_revoke(acting_user=signed_in_user(request).pk, invitation_id=invitation_id)
         return Response(InvitationOutput(invitation).data)

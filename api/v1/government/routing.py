@@ -169,7 +169,7 @@ class RulesView(ApiView):
         given = RuleSetInput(data=request.data)
         given.is_valid(raise_exception=True)
         rule_set = rule_set_save(
-            actor_id=signed_in_user(request).pk,
+            acting_user=signed_in_user(request).pk,
             rules=given.validated_data["rules"],
             note=given.validated_data["note"],
         )
@@ -193,7 +193,7 @@ class RuleSetRestoreView(ApiView):
     )
     def post(self, request: Request, version: int) -> Response:
         _require_rule_editor(request)
-        rule_set = rule_set_restore(actor_id=signed_in_user(request).pk, version=version)
+        rule_set = rule_set_restore(acting_user=signed_in_user(request).pk, version=version)
         return Response(_rule_set_body(rule_set), status=status.HTTP_201_CREATED)
 
 

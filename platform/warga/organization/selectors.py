@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from tenants.models import Government
+from tenants.scope import any_scope, tenant_scoped
 from warga.accounts.models import User
 from warga.organization.models import (
     Branding,
@@ -28,29 +29,35 @@ from warga.organization.models import (
 from warga.organization.tokens import token_hash
 
 
+@tenant_scoped
 def unit_root() -> Unit | None:
     return Unit.objects.filter(kind=UnitKind.GOVERNMENT).first()
 
 
+@tenant_scoped
 def unit_name(*, unit_id: int) -> str:
     """A unit's name in the current schema, or "" when it is gone."""
     return Unit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or ""
 
 
+@tenant_scoped
 def unit_counts_by_kind() -> dict[str, int]:
     rows = Unit.objects.values("kind").annotate(total=Count("id")).order_by()
     return {row["kind"]: row["total"] for row in rows}
 
 
+@tenant_scoped
 def unit_id_for_region(*, code: str) -> int | None:
     """The territorial unit (kecamatan, kelurahan/desa, ...) for exactly this region code."""
     return Unit.objects.filter(region_code=code).order_by("pk").values_list("pk", flat=True).first()
 
 
+@tenant_scoped
 def units_for_region_prefix(*, prefix: str) -> QuerySet[Unit]:
     return Unit.objects.filter(region_code__startswith=prefix)
 
 
+@any_scope
 def membership_active_q(*, on: datetime.date, prefix: str = "") -> Q:
     """Memberships held on `on` (start and end dates inclusive); `prefix` for a related lookup."""
     return Q(**{f"{prefix}starts_on__lte": on}) & (
@@ -58,6 +65,7 @@ def membership_active_q(*, on: datetime.date, prefix: str = "") -> Q:
     )
 
 
+@any_scope
 def today_in(*, government: Government) -> datetime.date:
     """Today's date where the government is (WIB/WITA/WIT): when a seat is held is local."""
     return timezone.now().astimezone(ZoneInfo(government.time_zone)).date()
@@ -71,6 +79,7 @@ class Seat:
     unit_id: int
 
 
+@tenant_scoped
 def seats_held(*, government: Government, user_id: uuid.UUID) -> list[Seat]:
     """The seats the person holds today in the government's time zone (read in the schema in
     context, which must be the government's), in one query."""
@@ -82,6 +91,7 @@ def seats_held(*, government: Government, user_id: uuid.UUID) -> list[Seat]:
     return [Seat(kind=kind, unit_id=unit_id) for kind, unit_id in rows]
 
 
+@tenant_scoped
 def unit_ancestor_ids(*, unit_id: int) -> list[int]:
     """The unit itself, its parent, ... up to the government root, in one query; empty when
     no such unit exists here."""
@@ -102,11 +112,13 @@ def unit_ancestor_ids(*, unit_id: int) -> list[int]:
 # --- for the organisation admin ----------------------------------------------------------------
 
 
+@tenant_scoped
 def units_list() -> list[Unit]:
     """Every unit, parents before children within each region code order."""
     return list(Unit.objects.order_by("region_code", "name", "id"))
 
 
+@tenant_scoped
 def units_tree() -> list[dict[str, object]]:
     """The units as nested dicts from the root(s) down, built from one query."""
     nodes: dict[int, dict[str, object]] = {}
@@ -122,11 +134,13 @@ def units_tree() -> list[dict[str, object]]:
     return children.get(None, [])
 
 
+@tenant_scoped
 def positions_list(*, unit_id: int | None = None) -> QuerySet[Position]:
     positions = Position.objects.select_related("unit").order_by("unit_id", "kind", "id")
     return positions if unit_id is None else positions.filter(unit_id=unit_id)
 
 
+@tenant_scoped
 def memberships_list(
     *, government: Government, unit_id: int | None = None, active_only: bool = False
 ) -> QuerySet[Membership]:
@@ -145,6 +159,7 @@ class InvitationState:
     ACCEPTED = "accepted"
 
 
+@any_scope
 def invitation_state(invitation: Invitation, *, now: datetime.datetime | None = None) -> str:
     if invitation.accepted_at is not None:
         return InvitationState.ACCEPTED
@@ -155,6 +170,7 @@ def invitation_state(invitation: Invitation, *, now: datetime.datetime | None = 
     return InvitationState.PENDING
 
 
+@tenant_scoped
 def invitations_list(*, state: str | None = None) -> list[Invitation]:
     """Invitations, newest first, optionally only those in `state` (see InvitationState)."""
     now = timezone.now()
@@ -170,11 +186,13 @@ def invitations_list(*, state: str | None = None) -> list[Invitation]:
     return list(invitations)
 
 
+@tenant_scoped
 def invitation_by_token(*, token: str) -> Invitation | None:
     """The invitation `token` was issued for, in this government only."""
     return Invitation.objects.select_related("position__unit").filter(token_hash=token_hash(token)).first()
 
 
+@any_scope
 def invitation_addressed_to(*, invitation: Invitation, user_id: uuid.UUID) -> bool:
     """Whether the account owns the invited address, verified (allauth's email addresses)."""
     return EmailAddress.objects.filter(user_id=user_id, email__iexact=invitation.email, verified=True).exists()
@@ -189,6 +207,7 @@ class FieldOfficer:
     is_acting: bool
 
 
+@tenant_scoped
 def field_officers_of(*, unit_id: int, on: datetime.date) -> list[FieldOfficer]:
     """The petugas lapangan of `unit_id` on `on` (one query), each person once, by seat title:
     whom a report handled by that unit may be assigned to."""
@@ -219,6 +238,7 @@ class BrandingView:
     logo_sha256: str
 
 
+@tenant_scoped
 def branding_current(*, government: Government) -> BrandingView:
     """The current schema's branding (one query, without the logo's bytes); the official
     name and Warga's colour stand in for what is not set."""
@@ -229,6 +249,7 @@ def branding_current(*, government: Government) -> BrandingView:
     )
 
 
+@tenant_scoped
 def branding_logo() -> tuple[bytes, str] | None:
     """The logo's PNG bytes and their SHA-256, or None without a logo."""
     row = Branding.objects.exclude(logo_sha256="").values_list("logo", "logo_sha256").first()
@@ -240,6 +261,7 @@ def branding_logo() -> tuple[bytes, str] | None:
 # --- audit -------------------------------------------------------------------------------------
 
 
+@tenant_scoped
 def organization_events(*, limit: int) -> QuerySet[OrganizationEvent]:
     return OrganizationEvent.objects.order_by("-created_at", "-id")[:limit]
 
@@ -260,6 +282,7 @@ class Holder:
     ends_on: datetime.date | None
 
 
+@tenant_scoped
 def holders_today(*, government: Government, position_ids: list[int]) -> dict[int, list[Holder]]:
     """Who holds each of `position_ids` today (acting holders marked), in two queries: the
     memberships here, the accounts in public."""
@@ -286,14 +309,17 @@ def holders_today(*, government: Government, position_ids: list[int]) -> dict[in
     return held
 
 
+@tenant_scoped
 def unit_get(*, unit_id: int) -> Unit | None:
     return Unit.objects.select_related("parent").filter(pk=unit_id).first()
 
 
+@tenant_scoped
 def unit_children(*, unit_id: int) -> QuerySet[Unit]:
     return Unit.objects.filter(parent_id=unit_id).order_by("kind", "name", "id")
 
 
+@tenant_scoped
 def units_for_choice(*, parents_only: bool = False, include_ended: bool = False) -> list[Unit]:
     """Units still running (or every unit), for a form's choice list (parents only: those that
     may hold sub-units, i.e. not external organisations)."""
@@ -305,6 +331,7 @@ def units_for_choice(*, parents_only: bool = False, include_ended: bool = False)
     return list(units)
 
 
+@any_scope
 def people_named(*, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Accounts' names (or email addresses) by id, for showing who holds a seat."""
     return {user.pk: user.full_name or user.email for user in User.objects.filter(pk__in=set(user_ids))}

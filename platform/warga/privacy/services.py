@@ -91,7 +91,7 @@ def privacy_settings_set(*, actor_id: uuid.UUID, retention_days: int, identity_v
         settings.save()
         if changes:
             organization_event_record(
-                actor_id=actor_id, action=OrganizationAction.PRIVACY_UPDATE, object_id=settings.pk, data=changes
+                acting_user=actor_id, action=OrganizationAction.PRIVACY_UPDATE, object_id=settings.pk, data=changes
             )
         return settings
 

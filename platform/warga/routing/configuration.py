@@ -51,7 +51,7 @@ CONFIGURATION_MODELS: tuple[type[Model], ...] = (
     SlaTarget,
 )
 
-# The seats routing can notify or escalate to (routing.selectors._positions_by_target).
+# The seats routing can notify or escalate to (routing.selectors.plans._positions_by_target).
 ROUTED_KINDS = (
     PositionKind.LURAH,
     PositionKind.KEPALA_DESA,

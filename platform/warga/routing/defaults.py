@@ -27,8 +27,7 @@ DEFAULT_AGENCIES: dict[str, tuple[str, ...]] = {
 }
 
 # Everyone who must know about a report handled by an agency: the village's head and the
-# district's camat are always informed (the defaults of issue 5), the head of government and
-# the agency's head too.
+# district's camat are always informed, the head of government and the agency's head too.
 AGENCY_NOTIFY: tuple[str, ...] = (Target.VILLAGE_HEAD, Target.CAMAT, Target.HEAD_OF_GOVERNMENT, Target.HANDLING_HEAD)
 # LAPOR!: the agency follows up within 5 working days; then the coordinator, then the head.
 AGENCY_ESCALATION: list[dict[str, Any]] = [

@@ -139,10 +139,10 @@ class ReportRouting(models.Model):
     current_due_at = models.DateTimeField(null=True, blank=True)
     # The same deadline while the report is open, null while it is not: a deadline runs only
     # for an open report. Kept in the transaction of every status change
-    # (routing_report_open_set) and of every deadline change (_deadline_set). "What is
-    # overdue" reads this column: most of a government's reports are closed with their last
-    # deadline long past, which would bury the running deadlines in `current_due_at`'s index
-    # and in the planner's statistics (docs/decisions/0019).
+    # (routing_report_open_set) and of every deadline change (deadline_set in the services).
+    # "What is overdue" reads this column: most of a government's reports are closed with
+    # their last deadline long past, which would bury the running deadlines in
+    # `current_due_at`'s index and in the planner's statistics (docs/decisions/0019).
     running_due_at = models.DateTimeField(null=True, blank=True)
     routed_at = models.DateTimeField()
 

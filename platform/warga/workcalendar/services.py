@@ -44,8 +44,9 @@ class WorkCalendarInputError(Invalid):
         super().__init__(message, fields={field: [FieldError("invalid", message)]})
 
 
-def _audit(event: str, /, *, actor_id: uuid.UUID | None, **detail: Any) -> None:
-    CalendarAuditEvent.objects.create(kind=event, actor_id=actor_id, detail=detail, at=timezone.now())
+def _audit(event: str, /, *, acting_user: uuid.UUID | None, **detail: Any) -> None:
+    """The calendar's audit trail: every change of these services is recorded through here."""
+    CalendarAuditEvent.objects.create(kind=event, actor_id=acting_user, detail=detail, at=timezone.now())
 
 
 class WorkCalendarEntryNotFound(NotFound):
@@ -88,7 +89,7 @@ def office_hours_set(
     weekday: int,
     opens_at: datetime.time | None,
     closes_at: datetime.time | None,
-    actor_id: uuid.UUID | None = None,
+    acting_user: uuid.UUID | None = None,
 ) -> None:
     """Open `weekday` (0 = Monday) from `opens_at` to `closes_at`, or close it when both are
     None; a change leaves an audit event with the hours before and after."""
@@ -99,7 +100,7 @@ def office_hours_set(
     if opens_at is None and closes_at is None:
         if before is not None:
             before.delete()
-            _audit("office_hours.set", actor_id=actor_id, weekday=weekday, before=was, after=None)
+            _audit("office_hours.set", acting_user=acting_user, weekday=weekday, before=was, after=None)
         return
     if opens_at is None or closes_at is None:
         raise WorkCalendarInputError("Isi jam buka dan jam tutup, atau kosongkan keduanya untuk hari libur.")
@@ -107,7 +108,7 @@ def office_hours_set(
     OfficeHours.objects.update_or_create(weekday=weekday, defaults={"opens_at": opens_at, "closes_at": closes_at})
     now = [opens_at.isoformat(), closes_at.isoformat()]
     if now != was:
-        _audit("office_hours.set", actor_id=actor_id, weekday=weekday, before=was, after=now)
+        _audit("office_hours.set", acting_user=acting_user, weekday=weekday, before=was, after=now)
 
 
 # Kinds an administrator records by hand: national holidays and cuti bersama come from the
@@ -122,7 +123,7 @@ def day_off_add(
     name: str,
     kind: DayOffKind | str,
     source: str = "",
-    actor_id: uuid.UUID | None = None,
+    acting_user: uuid.UUID | None = None,
 ) -> DayOff:
     """Record a day off the library lacks (a new decree, a local holiday), with an audit event."""
     if kind not in DayOffKind.values:
@@ -136,7 +137,7 @@ def day_off_add(
             day_off = DayOff.objects.create(date=date, name=name.strip(), kind=kind, source=source.strip())
             _audit(
                 "day_off.added",
-                actor_id=actor_id,
+                acting_user=acting_user,
                 id=day_off.pk,
                 date=date.isoformat(),
                 name=day_off.name,
@@ -153,14 +154,14 @@ def day_off_add(
 
 @tenant_scoped
 @transaction.atomic
-def day_off_remove(*, day_off_id: int, actor_id: uuid.UUID | None = None) -> DayOff:
+def day_off_remove(*, day_off_id: int, acting_user: uuid.UUID | None = None) -> DayOff:
     """Remove a recorded day off (it turns out not to be one), with an audit event."""
     day_off = DayOff.objects.select_for_update().filter(pk=day_off_id).first()
     if day_off is None:
         raise WorkCalendarEntryNotFound(f"Hari libur {day_off_id} tidak ada di kalender ini.")
     _audit(
         "day_off.removed",
-        actor_id=actor_id,
+        acting_user=acting_user,
         id=day_off.pk,
         date=day_off.date.isoformat(),
         name=day_off.name,
@@ -179,7 +180,7 @@ def day_worked_add(
     source: str = "",
     opens_at: datetime.time | None = None,
     closes_at: datetime.time | None = None,
-    actor_id: uuid.UUID | None = None,
+    acting_user: uuid.UUID | None = None,
 ) -> DayWorked:
     """Make `date` a working day whatever its weekday or holidays say.
 
@@ -209,7 +210,7 @@ def day_worked_add(
             )
             _audit(
                 "day_worked.added",
-                actor_id=actor_id,
+                acting_user=acting_user,
                 id=day.pk,
                 date=date.isoformat(),
                 reason=day.reason,
@@ -226,14 +227,14 @@ def day_worked_add(
 
 @tenant_scoped
 @transaction.atomic
-def day_worked_remove(*, day_worked_id: int, actor_id: uuid.UUID | None = None) -> DayWorked:
+def day_worked_remove(*, day_worked_id: int, acting_user: uuid.UUID | None = None) -> DayWorked:
     """Remove a substitute working day, with an audit event."""
     day = DayWorked.objects.select_for_update().filter(pk=day_worked_id).first()
     if day is None:
         raise WorkCalendarEntryNotFound(f"Hari kerja pengganti {day_worked_id} tidak ada di kalender ini.")
     _audit(
         "day_worked.removed",
-        actor_id=actor_id,
+        acting_user=acting_user,
         id=day.pk,
         date=day.date.isoformat(),
         reason=day.reason,
@@ -251,7 +252,7 @@ def sla_target_set(
     step: SlaStep | str,
     working_days: int | None = None,
     working_minutes: int | None = None,
-    actor_id: uuid.UUID | None = None,
+    acting_user: uuid.UUID | None = None,
 ) -> SlaTarget:
     """Set the target of `step` for `category_code` (None: the government's default), with an
     audit event saying what it was before. Reports already routed keep their due times."""
@@ -279,7 +280,7 @@ def sla_target_set(
     )
     _audit(
         "sla_target.set",
-        actor_id=actor_id,
+        acting_user=acting_user,
         category_code=category_code,
         step=str(step),
         before=(

@@ -202,7 +202,7 @@ def test_an_official_who_changed_the_routing_rules_is_erased_from_their_history(
     with government_context(bandung):
         any_unit = Unit.objects.get(kind="government")
         rules = [{"name": "semua ke pemerintah (uji)", "handling_unit_id": any_unit.pk}]
-        saved = rule_set_save(actor_id=official.pk, rules=rules, note="Uji penghapusan akun")
+        saved = rule_set_save(acting_user=official.pk, rules=rules, note="Uji penghapusan akun")
 
     account_delete(user=official)
 

@@ -41,6 +41,7 @@ from warga.organization.services import (
     invitation_create,
     invitation_resend,
     invitation_revoke,
+    invitations,
     membership_end,
     membership_set_acting,
     position_create,
@@ -72,7 +73,7 @@ def _invite(actor: User, email: str = "calon@example.id", **fields: Any) -> Invi
     position = fields.pop("position", None) or Position.objects.filter(kind=PositionKind.LURAH).order_by("id").first()
     assert position is not None
     return invitation_create(
-        actor_id=actor.pk,
+        acting_user=actor.pk,
         email=email,
         position_id=position.pk,
         starts_on=fields.pop("starts_on", None) or today_in(government=_government()),
@@ -98,10 +99,10 @@ def _token_of(message: Any) -> str:
 
 def test_an_admin_adds_and_renames_an_agency_and_each_change_is_recorded(bandung: Government, admin: User) -> None:
     with government_context(bandung):
-        unit = unit_create(actor_id=admin.pk, name="  Badan   Riset Daerah ", kind=UnitKind.AGENCY)
-        renamed = unit_rename(actor_id=admin.pk, unit_id=unit.pk, name="Badan Riset dan Inovasi Daerah")
-        unit_rename(actor_id=admin.pk, unit_id=unit.pk, name="Badan Riset dan Inovasi Daerah")  # no change, no event
-        pln = unit_create(actor_id=admin.pk, name="PLN UP3 Bandung", kind=UnitKind.EXTERNAL)
+        unit = unit_create(acting_user=admin.pk, name="  Badan   Riset Daerah ", kind=UnitKind.AGENCY)
+        renamed = unit_rename(acting_user=admin.pk, unit_id=unit.pk, name="Badan Riset dan Inovasi Daerah")
+        unit_rename(acting_user=admin.pk, unit_id=unit.pk, name="Badan Riset dan Inovasi Daerah")  # no change, no event
+        pln = unit_create(acting_user=admin.pk, name="PLN UP3 Bandung", kind=UnitKind.EXTERNAL)
 
         assert (unit.name, unit.kind, unit.parent_id, unit.region_code) == (
             "Badan Riset Daerah",
@@ -139,17 +140,17 @@ def test_units_refused_with_a_reason_and_nothing_written(bandung: Government, ad
         ]
         for fields, field, code in cases:
             with pytest.raises(OrganizationInvalid) as refused:
-                unit_create(actor_id=admin.pk, **fields)
+                unit_create(acting_user=admin.pk, **fields)
             assert (refused.value.field, refused.value.field_code) == (field, code), fields
         with pytest.raises(OrganizationNotFound):
-            unit_create(actor_id=admin.pk, name="Bidang", kind="agency", parent_id=10**9)
+            unit_create(acting_user=admin.pk, name="Bidang", kind="agency", parent_id=10**9)
         pln = Unit.objects.create(parent=_root(), kind=UnitKind.EXTERNAL, name="PLN")
         before = _counts()
         with pytest.raises(OrganizationInvalid) as duplicate:
-            unit_rename(actor_id=admin.pk, unit_id=pln.pk, name="PDAM  tirtawening")
+            unit_rename(acting_user=admin.pk, unit_id=pln.pk, name="PDAM  tirtawening")
         assert (duplicate.value.field, duplicate.value.field_code) == ("name", "duplicate")
         with pytest.raises(OrganizationNotFound):
-            unit_rename(actor_id=admin.pk, unit_id=10**9, name="Apa Saja")
+            unit_rename(acting_user=admin.pk, unit_id=10**9, name="Apa Saja")
         assert Unit.objects.get(pk=pln.pk).name == "PLN"
         assert _counts() == before
 
@@ -159,10 +160,10 @@ def test_positions_are_added_and_renamed_within_the_rules(bandung: Government, a
         kelurahan = Unit.objects.filter(kind=UnitKind.KELURAHAN).order_by("id").first()
         assert kelurahan is not None
         petugas = position_create(
-            actor_id=admin.pk, unit_id=kelurahan.pk, kind=PositionKind.PETUGAS_LAPANGAN, title="Petugas Kebersihan"
+            acting_user=admin.pk, unit_id=kelurahan.pk, kind=PositionKind.PETUGAS_LAPANGAN, title="Petugas Kebersihan"
         )
-        pimpinan = position_create(actor_id=admin.pk, unit_id=_root().pk, kind=PositionKind.PIMPINAN, title="Sekda")
-        position_rename(actor_id=admin.pk, position_id=pimpinan.pk, title="Sekretaris Daerah")
+        pimpinan = position_create(acting_user=admin.pk, unit_id=_root().pk, kind=PositionKind.PIMPINAN, title="Sekda")
+        position_rename(acting_user=admin.pk, position_id=pimpinan.pk, title="Sekretaris Daerah")
         before = _counts()
         for fields, code in [
             ({"unit_id": _root().pk, "kind": PositionKind.WALIKOTA, "title": "Wali Kota Kedua"}, "seeded_only"),
@@ -171,10 +172,10 @@ def test_positions_are_added_and_renamed_within_the_rules(bandung: Government, a
             ({"unit_id": kelurahan.pk, "kind": PositionKind.LURAH, "title": ""}, "required"),
         ]:
             with pytest.raises(OrganizationInvalid) as refused:
-                position_create(actor_id=admin.pk, **fields)
+                position_create(acting_user=admin.pk, **fields)
             assert refused.value.field_code == code
         with pytest.raises(OrganizationNotFound):
-            position_rename(actor_id=admin.pk, position_id=10**9, title="X")
+            position_rename(acting_user=admin.pk, position_id=10**9, title="X")
         assert _counts() == before
         assert (petugas.unit_id, petugas.kind, petugas.title) == (
             kelurahan.pk,
@@ -193,19 +194,19 @@ def test_ending_a_membership_and_marking_plt(bandung: Government, admin: User) -
     held = membership_in(bandung, lurah, kind="lurah")
     with government_context(bandung):
         today = today_in(government=bandung)
-        ended = membership_end(actor_id=admin.pk, membership_id=held.pk, ends_on=today)
-        acting = membership_set_acting(actor_id=admin.pk, membership_id=held.pk, is_acting=True)
+        ended = membership_end(acting_user=admin.pk, membership_id=held.pk, ends_on=today)
+        acting = membership_set_acting(acting_user=admin.pk, membership_id=held.pk, is_acting=True)
         assert (ended.ends_on, acting.is_acting) == (today, True)
         assert _events() == [
             ("membership.end", {"ends_on": [None, today.isoformat()]}),
             ("membership.acting", {"is_acting": [False, True]}),
         ]
         with pytest.raises(OrganizationInvalid) as before_start:
-            membership_end(actor_id=admin.pk, membership_id=held.pk, ends_on=datetime.date(2025, 12, 31))
+            membership_end(acting_user=admin.pk, membership_id=held.pk, ends_on=datetime.date(2025, 12, 31))
         assert before_start.value.field_code == "before_start"
         Membership.objects.filter(pk=held.pk).update(ends_on=datetime.date(2026, 2, 1))
         with pytest.raises(OrganizationInvalid) as already:
-            membership_end(actor_id=admin.pk, membership_id=held.pk, ends_on=today)
+            membership_end(acting_user=admin.pk, membership_id=held.pk, ends_on=today)
         assert already.value.field_code == "already_ended"
         assert Membership.objects.get(pk=held.pk).ends_on == datetime.date(2026, 2, 1)
 
@@ -214,14 +215,14 @@ def test_the_last_admin_koordinator_cannot_be_ended(bandung: Government, admin: 
     with government_context(bandung):
         own = Membership.objects.get(user_id=admin.pk)
         with pytest.raises(OrganizationInvalid) as refused:
-            membership_end(actor_id=admin.pk, membership_id=own.pk, ends_on=today_in(government=bandung))
+            membership_end(acting_user=admin.pk, membership_id=own.pk, ends_on=today_in(government=bandung))
         assert refused.value.field_code == "last_admin"
         assert Membership.objects.get(pk=own.pk).ends_on is None
         assert OrganizationEvent.objects.count() == 0
     successor = with_totp(verified_user("pengganti@bandung.go.id"))
     membership_in(bandung, successor)
     with government_context(bandung):
-        membership_end(actor_id=successor.pk, membership_id=own.pk, ends_on=today_in(government=bandung))
+        membership_end(acting_user=successor.pk, membership_id=own.pk, ends_on=today_in(government=bandung))
         assert Membership.objects.get(pk=own.pk).ends_on == today_in(government=bandung)
 
 
@@ -230,11 +231,11 @@ def test_other_officials_change_nothing(bandung: Government, admin: User, lurah:
         held = Membership.objects.get(user_id=admin.pk)
         before = _counts()
         attempts = [
-            lambda: unit_create(actor_id=lurah.pk, name="Dinas Bayangan", kind="agency"),
-            lambda: unit_rename(actor_id=lurah.pk, unit_id=_root().pk, name="Kota Lain"),
-            lambda: position_create(actor_id=lurah.pk, unit_id=_root().pk, kind="pimpinan", title="X"),
-            lambda: membership_end(actor_id=lurah.pk, membership_id=held.pk, ends_on=today_in(government=bandung)),
-            lambda: membership_set_acting(actor_id=lurah.pk, membership_id=held.pk, is_acting=True),
+            lambda: unit_create(acting_user=lurah.pk, name="Dinas Bayangan", kind="agency"),
+            lambda: unit_rename(acting_user=lurah.pk, unit_id=_root().pk, name="Kota Lain"),
+            lambda: position_create(acting_user=lurah.pk, unit_id=_root().pk, kind="pimpinan", title="X"),
+            lambda: membership_end(acting_user=lurah.pk, membership_id=held.pk, ends_on=today_in(government=bandung)),
+            lambda: membership_set_acting(acting_user=lurah.pk, membership_id=held.pk, is_acting=True),
             lambda: _invite(lurah),
         ]
         for attempt in attempts:
@@ -306,7 +307,11 @@ def test_invitations_refused_with_a_reason_and_nothing_sent(bandung: Government,
             assert (refused.value.field, refused.value.field_code) == (field, code)
         with pytest.raises(OrganizationNotFound):
             invitation_create(
-                actor_id=admin.pk, email="a@example.id", position_id=10**9, starts_on=today, link_origin=BANDUNG_ORIGIN
+                acting_user=admin.pk,
+                email="a@example.id",
+                position_id=10**9,
+                starts_on=today,
+                link_origin=BANDUNG_ORIGIN,
             )
         assert _counts() == before
     assert mail.outbox == []
@@ -318,7 +323,7 @@ def test_a_failure_halfway_leaves_no_invitation_and_sends_nothing(
     def broken_event(**kwargs: Any) -> None:
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(services, "_event", broken_event)
+    monkeypatch.setattr(invitations, "organization_event_record", broken_event)
     with government_context(bandung), django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError):
             _invite(admin)
@@ -329,7 +334,7 @@ def test_a_failure_halfway_leaves_no_invitation_and_sends_nothing(
 def test_sending_is_rate_limited_per_admin(
     bandung: Government, admin: User, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
-    monkeypatch.setattr(services, "INVITATIONS_PER_HOUR", Limit(amount=2, seconds=3600))
+    monkeypatch.setattr(invitations, "INVITATIONS_PER_HOUR", Limit(amount=2, seconds=3600))
     with government_context(bandung), django_capture_on_commit_callbacks(execute=True):
         first = _invite(admin, "satu@example.id")
         _invite(admin, "dua@example.id")
@@ -338,7 +343,7 @@ def test_sending_is_rate_limited_per_admin(
         assert 0 < limited.value.retry_after <= 3600
         assert "Terlalu banyak undangan dikirim" in limited.value.message
         with pytest.raises(InvitationRateLimited):
-            invitation_resend(actor_id=admin.pk, invitation_id=first.pk, link_origin=BANDUNG_ORIGIN)
+            invitation_resend(acting_user=admin.pk, invitation_id=first.pk, link_origin=BANDUNG_ORIGIN)
         assert sorted(Invitation.objects.values_list("email", flat=True)) == ["dua@example.id", "satu@example.id"]
         assert Invitation.objects.get(pk=first.pk).send_count == 1
     assert [m.to for m in mail.outbox] == [["satu@example.id"], ["dua@example.id"]]
@@ -352,7 +357,7 @@ def test_resending_issues_a_new_link_and_the_old_one_stops_working(
         Invitation.objects.filter(pk=invitation.pk).update(
             expires_at=invitation.created_at - datetime.timedelta(minutes=1)
         )
-        resent = invitation_resend(actor_id=admin.pk, invitation_id=invitation.pk, link_origin=BANDUNG_ORIGIN)
+        resent = invitation_resend(acting_user=admin.pk, invitation_id=invitation.pk, link_origin=BANDUNG_ORIGIN)
     old, new = (_token_of(m) for m in mail.outbox)
     assert old != new
     with government_context(bandung):
@@ -367,13 +372,13 @@ def test_revoking_closes_the_invitation(bandung: Government, admin: User) -> Non
     invitee = verified_user("calon@example.id")
     with government_context(bandung):
         invitation = _invite(admin)
-        revoked = invitation_revoke(actor_id=admin.pk, invitation_id=invitation.pk)
+        revoked = invitation_revoke(acting_user=admin.pk, invitation_id=invitation.pk)
         assert (revoked.revoked_by_id, revoked.revoked_at is not None) == (admin.pk, True)
         with pytest.raises(InvitationUnavailable) as again:
-            invitation_revoke(actor_id=admin.pk, invitation_id=invitation.pk)
+            invitation_revoke(acting_user=admin.pk, invitation_id=invitation.pk)
         assert again.value.state == "revoked"
         with pytest.raises(InvitationUnavailable):
-            invitation_resend(actor_id=admin.pk, invitation_id=invitation.pk, link_origin=BANDUNG_ORIGIN)
+            invitation_resend(acting_user=admin.pk, invitation_id=invitation.pk, link_origin=BANDUNG_ORIGIN)
         # A new invitation to the same address and seat is allowed once the old one is closed.
         _invite(admin)
         assert Membership.objects.filter(user_id=invitee.pk).count() == 0
@@ -390,11 +395,11 @@ def test_accepting_creates_the_membership_here_only(
     with government_context(jakarta):
         jakarta_before = Membership.objects.count()
         with pytest.raises(OrganizationNotFound):
-            invitation_accept(user_id=invitee.pk, token=token)
+            invitation_accept(acting_user=invitee.pk, token=token)
         assert Membership.objects.count() == jakarta_before
 
     with government_context(bandung):
-        membership = invitation_accept(user_id=invitee.pk, token=token)
+        membership = invitation_accept(acting_user=invitee.pk, token=token)
         accepted = Invitation.objects.get(pk=invitation.pk)
         assert (
             membership.position_id,
@@ -407,7 +412,7 @@ def test_accepting_creates_the_membership_here_only(
         assert (accepted.accepted_by_id, accepted.membership_id) == (invitee.pk, membership.pk)
         assert _events()[-1] == ("invitation.accept", {"membership_id": [None, membership.pk]})
         with pytest.raises(InvitationUnavailable) as used:
-            invitation_accept(user_id=invitee.pk, token=token)
+            invitation_accept(acting_user=invitee.pk, token=token)
         assert used.value.state == "accepted"
     with government_context(jakarta):
         assert Membership.objects.filter(user_id=invitee.pk).count() == 0
@@ -424,10 +429,10 @@ def test_only_the_owner_of_the_invited_address_accepts(
     token = _token_of(mail.outbox[0])
     with government_context(bandung):
         with pytest.raises(InvitationEmailMismatch) as mismatch:
-            invitation_accept(user_id=other.pk, token=token)
+            invitation_accept(acting_user=other.pk, token=token)
         assert mismatch.value.message.startswith("Undangan ini untuk calon@example.id, sedangkan Anda masuk")
         with pytest.raises(InvitationEmailMismatch) as not_verified:
-            invitation_accept(user_id=unverified.pk, token=token)
+            invitation_accept(acting_user=unverified.pk, token=token)
         assert "belum diverifikasi" in not_verified.value.message
         assert Membership.objects.filter(user_id__in=[other.pk, unverified.pk]).count() == 0
         assert Invitation.objects.get(pk=invitation.pk).accepted_at is None
@@ -443,7 +448,7 @@ def test_an_expired_invitation_cannot_be_accepted(
     with government_context(bandung):
         Invitation.objects.filter(pk=invitation.pk).update(expires_at=invitation.created_at)
         with pytest.raises(InvitationUnavailable) as expired:
-            invitation_accept(user_id=invitee.pk, token=token)
+            invitation_accept(acting_user=invitee.pk, token=token)
         assert (expired.value.state, expired.value.message) == ("expired", services.UNAVAILABLE_MESSAGES["expired"])
         assert Membership.objects.filter(user_id=invitee.pk).count() == 0
 
@@ -456,7 +461,7 @@ def test_erasing_an_account_leaves_the_records_with_nobody_identifiable(
         accepted = _invite(admin)
         pending = _invite(admin, position=Position.objects.filter(kind=PositionKind.CAMAT).order_by("id").first())
     with government_context(bandung):
-        invitation_accept(user_id=invitee.pk, token=_token_of(mail.outbox[0]))
+        invitation_accept(acting_user=invitee.pk, token=_token_of(mail.outbox[0]))
         exported = personal_data._export(invitee.pk)
         assert [(i["email"], i["diterima"] is not None) for i in exported["undangan"]] == [
             ("calon@example.id", True),

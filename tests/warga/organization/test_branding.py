@@ -38,7 +38,7 @@ def _state(government: Government) -> tuple[list[tuple[str, str, str]], list[str
 
 def test_the_admin_sets_name_colour_and_logo_and_the_logo_is_re_encoded(bandung: Government, admin: User) -> None:
     with government_context(bandung):
-        branding_update(actor_id=admin.pk, display_name="  Pemkot   Bandung ", colour="#1D4ED8", logo=png())
+        branding_update(acting_user=admin.pk, display_name="  Pemkot   Bandung ", colour="#1D4ED8", logo=png())
         shown = branding_current(government=bandung)
         logo = branding_logo()
         event = OrganizationEvent.objects.get()
@@ -65,8 +65,8 @@ def test_without_branding_the_official_name_stands(bandung: Government) -> None:
 
 def test_removing_the_logo_keeps_the_rest(bandung: Government, admin: User) -> None:
     with government_context(bandung):
-        branding_update(actor_id=admin.pk, display_name="Pemkot Bandung", colour="#1d4ed8", logo=png())
-        branding_update(actor_id=admin.pk, display_name="Pemkot Bandung", colour="#1d4ed8", remove_logo=True)
+        branding_update(acting_user=admin.pk, display_name="Pemkot Bandung", colour="#1d4ed8", logo=png())
+        branding_update(acting_user=admin.pk, display_name="Pemkot Bandung", colour="#1d4ed8", remove_logo=True)
         assert branding_logo() is None
         assert branding_current(government=bandung).name == "Pemkot Bandung"
 
@@ -88,11 +88,11 @@ def test_bad_input_is_refused_with_its_reason_and_nothing_is_written(
     bandung: Government, admin: User, field: str, code: str, kwargs: dict[str, object], message: str
 ) -> None:
     with government_context(bandung):
-        branding_update(actor_id=admin.pk, display_name="Pemkot Bandung", colour="#1d4ed8")
+        branding_update(acting_user=admin.pk, display_name="Pemkot Bandung", colour="#1d4ed8")
     before = _state(bandung)
     arguments: dict[str, object] = {"display_name": "Nama Baru", "colour": "#0f5132", **kwargs}
     with government_context(bandung), pytest.raises(OrganizationInvalid) as refused:
-        branding_update(actor_id=admin.pk, **arguments)  # type: ignore[arg-type]
+        branding_update(acting_user=admin.pk, **arguments)  # type: ignore[arg-type]
     assert (refused.value.field, refused.value.field_code) == (field, code)
     assert refused.value.message.startswith(message)
     assert _state(bandung) == before
@@ -100,7 +100,7 @@ def test_bad_input_is_refused_with_its_reason_and_nothing_is_written(
 
 def test_an_official_without_the_seat_changes_nothing(bandung: Government, lurah: User) -> None:
     with government_context(bandung), pytest.raises(ActionForbidden) as refused:
-        branding_update(actor_id=lurah.pk, display_name="Diambil alih", colour="#000000")
+        branding_update(acting_user=lurah.pk, display_name="Diambil alih", colour="#000000")
     assert refused.value.reason == "position_not_allowed"
     assert _state(bandung) == ([], [])
 
@@ -109,12 +109,12 @@ def test_an_admin_of_jakarta_cannot_brand_bandung(bandung: Government, jakarta: 
     jakarta_admin = with_totp(verified_user("admin@jakarta.go.id"))
     membership_in(jakarta, jakarta_admin)
     with government_context(bandung), pytest.raises(ActionForbidden) as refused:
-        branding_update(actor_id=jakarta_admin.pk, display_name="Jakarta Raya", colour="#000000", logo=png())
+        branding_update(acting_user=jakarta_admin.pk, display_name="Jakarta Raya", colour="#000000", logo=png())
     assert refused.value.reason == "not_official"
     assert _state(bandung) == ([], [])
     # Their own government's branding is theirs to set, and stays theirs.
     with government_context(jakarta):
-        branding_update(actor_id=jakarta_admin.pk, display_name="Jakarta Raya", colour="#000000")
+        branding_update(acting_user=jakarta_admin.pk, display_name="Jakarta Raya", colour="#000000")
     assert _state(bandung) == ([], [])
     with government_context(jakarta):
         assert branding_current(government=jakarta).name == "Jakarta Raya"
@@ -124,12 +124,12 @@ def test_the_invitation_email_carries_the_display_name(
     bandung: Government, admin: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     with government_context(bandung):
-        branding_update(actor_id=admin.pk, display_name="Pemerintah Kota Bandung", colour="")
+        branding_update(acting_user=admin.pk, display_name="Pemerintah Kota Bandung", colour="")
         position = Position.objects.filter(kind=PositionKind.LURAH).order_by("id").first()
         assert position is not None
         with django_capture_on_commit_callbacks(execute=True):
             invitation_create(
-                actor_id=admin.pk,
+                acting_user=admin.pk,
                 email="lurah.baru@example.id",
                 position_id=position.pk,
                 starts_on=today_in(government=bandung),

@@ -62,7 +62,7 @@ def _invited(
         position = Position.objects.filter(kind=PositionKind.LURAH).order_by("id").first()
         assert position is not None
         invitation = invitation_create(
-            actor_id=admin.pk,
+            acting_user=admin.pk,
             email=email,
             position_id=position.pk,
             starts_on=today_in(government=bandung),
@@ -219,7 +219,7 @@ def test_closed_invitations_answer_a_clear_page(
                 expires_at=invitation.created_at - datetime.timedelta(seconds=1)
             )
         else:
-            invitation_revoke(actor_id=admin.pk, invitation_id=invitation.pk)
+            invitation_revoke(acting_user=admin.pk, invitation_id=invitation.pk)
     browser = Browser()
     browser.client(BANDUNG).force_login(invitee, backend="django.contrib.auth.backends.ModelBackend")
     for response in (browser.get(link), browser.post(link), Browser().get(link)):

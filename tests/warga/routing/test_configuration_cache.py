@@ -100,15 +100,15 @@ def _writers(admin: User) -> list[tuple[str, Callable[[], None], Callable[[Routi
             "notify": ["village_head", "handling_head"],
             "escalation": [{"target": "handling_head", "working_days": 3}],
         }
-        rule_set_save(actor_id=None, rules=[rule])
+        rule_set_save(acting_user=None, rules=[rule])
 
     def unit_renamed() -> None:
-        unit_rename(actor_id=admin.pk, unit_id=Unit.objects.get(name=DLH).pk, name="Dinas Lingkungan Hidup Baru")
+        unit_rename(acting_user=admin.pk, unit_id=Unit.objects.get(name=DLH).pk, name="Dinas Lingkungan Hidup Baru")
 
     def seat_ended() -> None:
         membership = _lurah_membership()
         membership_end(
-            actor_id=admin.pk, membership_id=membership.pk, ends_on=START.date() - datetime.timedelta(days=1)
+            acting_user=admin.pk, membership_id=membership.pk, ends_on=START.date() - datetime.timedelta(days=1)
         )
 
     def day_off_added() -> None:

@@ -90,7 +90,7 @@ def test_a_dispute_goes_to_the_head_of_government_above_a_dinas_once_per_resolut
 
         # The same dispute event again (a retried request): nothing new, nobody told twice.
         again = report_dispute_escalate(
-            report_id=report.pk, resolution_event_id=resolution.pk, reporter_id=reporter.pk, now=event.at
+            report_id=report.pk, resolution_event_id=resolution.pk, acting_user=reporter.pk, now=event.at
         )
         assert (again.created, again.due_at, again.recipients) == (False, due, (walikota.pk,))
         assert RoutingAuditEvent.objects.filter(report_id=report.pk, kind="report.dispute_escalated").count() == 1

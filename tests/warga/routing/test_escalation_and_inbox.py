@@ -233,7 +233,7 @@ def test_ordering_by_due_follows_the_deadline_shown(bandung: Government, bandung
 def test_the_inbox_count_stops_at_the_cap(
     bandung: Government, bandung_officials: dict[str, User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("warga.routing.selectors.INBOX_COUNT_CAP", 3)
+    monkeypatch.setattr("warga.routing.selectors.inbox.INBOX_COUNT_CAP", 3)
     for _ in range(5):
         _report(bandung)
     with government_context(bandung):

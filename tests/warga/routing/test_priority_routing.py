@@ -30,7 +30,7 @@ def _urgent_first_rules() -> None:
     defaults = [{k: v for k, v in rule_as_data(r).items() if k != "order"} for r in rules_of(rule_set=active)]
     dlh = Unit.objects.get(name=DLH)
     rule_set_save(
-        actor_id=None,
+        acting_user=None,
         rules=[{"name": "Darurat -> DLH", "priorities": ["urgent"], "handling_unit_id": dlh.pk}, *defaults],
     )
 
@@ -98,7 +98,7 @@ def test_changing_the_priority_does_not_route_the_report_again(
 def test_a_rule_with_an_unknown_priority_is_refused(bandung: Government) -> None:
     with government_context(bandung):
         with pytest.raises(RoutingInvalid) as refused:
-            rule_set_save(actor_id=None, rules=[{"name": "x", "priorities": ["tinggi"]}])
+            rule_set_save(acting_user=None, rules=[{"name": "x", "priorities": ["tinggi"]}])
         assert (refused.value.field, refused.value.message) == (
             "rules[0].priorities",
             "Prioritas tidak dikenal: tinggi (pilih normal, high, urgent).",

@@ -102,7 +102,7 @@ def test_a_rule_change_takes_effect_for_the_next_report_only(
         rules = [{k: v for k, v in rule_as_data(r).items() if k != "order"} for r in rules_of(rule_set=active)]
         rules[0]["handling_unit_id"] = dlh.pk
         actor = bandung_officials["admin"]
-        new = rule_set_save(actor_id=actor.pk, rules=rules, note="jalan ke DLH (uji)")
+        new = rule_set_save(acting_user=actor.pk, rules=rules, note="jalan ke DLH (uji)")
         assert new.version == 2
         event = RoutingAuditEvent.objects.get(rule_set_version=2)
         assert event.kind == "rule_set.saved"
@@ -125,7 +125,7 @@ def test_a_rule_change_takes_effect_for_the_next_report_only(
         two = ReportRouting.objects.get(report_id=Report.objects.get(tracking_number=second.tracking_number).pk)
         assert (one.rule_set_version, one.handling_unit.name if one.handling_unit else None) == (1, PUPR)
         assert (two.rule_set_version, two.handling_unit.name if two.handling_unit else None) == (2, DLH)
-        restored = rule_set_restore(actor_id=actor.pk, version=1)
+        restored = rule_set_restore(acting_user=actor.pk, version=1)
         assert (restored.version, restored.restored_from) == (3, 1)
         assert [rule_as_data(r) for r in rules_of(rule_set=restored)] == [
             rule_as_data(r) for r in rules_of(rule_set=RuleSet.objects.get(version=1))
@@ -143,7 +143,7 @@ def test_invalid_rules_are_refused_and_nothing_is_written(bandung: Government) -
             ([{"name": "x", "escalation": [{"target": "camat"}]}], "rules[0].escalation"),
         ):
             with pytest.raises(RoutingInvalid) as refused:
-                rule_set_save(actor_id=None, rules=rules)
+                rule_set_save(acting_user=None, rules=rules)
             assert refused.value.field == field
         assert RuleSet.objects.count() == 1
 
@@ -196,7 +196,7 @@ def test_catch_all_explains_why_earlier_rules_did_not_match(bandung: Government)
 def test_rules_of_one_government_are_invisible_to_another(bandung: Government, jakarta: Government) -> None:
     with government_context(bandung):
         dlh = Unit.objects.get(name=DLH)
-        rule_set_save(actor_id=None, rules=[{"name": "semua ke DLH", "handling_unit_id": dlh.pk}])
+        rule_set_save(acting_user=None, rules=[{"name": "semua ke DLH", "handling_unit_id": dlh.pk}])
         assert rule_set_active().version == 2  # type: ignore[union-attr]
     with government_context(jakarta):
         assert rule_set_active().version == 1  # type: ignore[union-attr]

@@ -62,7 +62,7 @@ def test_a_report_moved_from_bandung_to_jakarta_is_routed_by_jakarta_s_rules_and
             "notify": ["head_of_government", "handling_head"],
             "escalation": [{"target": "handling_head", "working_minutes": 600}],
         }
-        jakarta_rules = rule_set_save(actor_id=None, rules=[road, *rules], note="uji")
+        jakarta_rules = rule_set_save(acting_user=None, rules=[road, *rules], note="uji")
         for offset in range(8):
             day_off_add(
                 date=today + datetime.timedelta(days=offset), name="Libur daerah", kind=DayOffKind.LOCAL_HOLIDAY

@@ -258,7 +258,7 @@ def first_admin_invite(
     link_origin = government_origin(government=government, port=port)
     try:
         with government_context(government):
-            invitation, resent = admin_koordinator_invite(email=email, link_origin=link_origin, operator_id=operator_id)
+            invitation, resent = admin_koordinator_invite(email=email, link_origin=link_origin, acting_user=operator_id)
     except (OrganizationInvalid, OrganizationNotFound) as error:
         raise FirstAdminRefused(error.message) from error
     return FirstAdminInvitation(

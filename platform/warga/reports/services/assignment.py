@@ -181,7 +181,7 @@ def report_unit_transfer(*, acting_user: User, tracking_number: str, unit_id: in
             trail += " (penugasan petugas lapangan unit lama diakhiri)"
         event = report_audit_write(report=report, acting_user_id=acting_user.pk, note=trail, at=now)
         handover = report_routing_unit_handover(
-            report=report, from_unit_id=from_unit_id, to_unit=unit, actor_id=acting_user.pk, now=now
+            report=report, from_unit_id=from_unit_id, to_unit=unit, acting_user=acting_user.pk, now=now
         )
         zone = ZoneInfo(tenant_connection().tenant.time_zone)
         notifications_send(

@@ -146,6 +146,6 @@ def report_reporter_action(*, acting_user: User, report_id: int, action: str, no
         if disputed_resolution_id is not None:
             # The resolution being disputed names the escalation, so it happens once per resolution.
             report_dispute_escalate(
-                report_id=report.pk, resolution_event_id=disputed_resolution_id, reporter_id=acting_user.pk, now=now
+                report_id=report.pk, resolution_event_id=disputed_resolution_id, acting_user=acting_user.pk, now=now
             )
     return report
