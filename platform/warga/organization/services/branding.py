@@ -13,11 +13,11 @@ from PIL import Image, ImageOps
 
 from tenants.scope import any_scope, tenant_scoped
 from warga.access.policy import Action
+from warga.errors import FieldError
 from warga.organization.errors import OrganizationInvalid
 from warga.organization.models import Branding, OrganizationAction
 from warga.organization.services._common import NAME_MAX, require_allowed
 from warga.organization.services.events import organization_event_record
-from warga.reports.errors import FieldError
 from warga.reports.photos import ACCEPTED_FORMATS, photo_check
 
 COLOUR_PATTERN = re.compile(r"#[0-9a-f]{6}")
