@@ -8,44 +8,40 @@ failure at any step, or a worker that dies, leaves no schema, no registry row, n
 no invitation; the request is marked failed with the step and the reason, and the operator can
 try again. Its progress is written through a second database connection, in autocommit, so
 the operator and the requester see each step while the transaction is still open.
+
+This module is the requester's side: the request and the confirmation of its address. The
+operator's decision is in `join_decision`, the provisioning task in `join_provisioning`; both
+are re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 import re
-import time
-import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
 import phonenumbers
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.template.loader import render_to_string
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.models import Government
-from tenants.scope import any_scope, public_scoped
-from warga.advisory import session_lock_tried
-from warga.billing.services import start_trial
-from warga.errors import Conflict, FieldError, Invalid
-from warga.onboarding.models import HOLDING_STATUSES, JoinEvent, JoinEventKind, JoinRequest, JoinStatus, JoinStep
-from warga.onboarding.services import (
-    FirstAdminRefused,
-    ProvisioningError,
-    first_admin_invite,
-    government_provision,
-    plan_for_codes,
+from tenants.scope import public_scoped
+from warga.errors import FieldError, Invalid
+from warga.onboarding.models import HOLDING_STATUSES, JoinEventKind, JoinRequest, JoinStatus
+from warga.onboarding.services import ProvisioningError, plan_for_codes
+from warga.onboarding.services._common import STEP_PROGRESS, _event, _send_on_commit, status_path
+from warga.onboarding.services.join_decision import (
+    REFUSAL_REASON_MIN,
+    JoinDecisionRefused,
+    join_request_approve,
+    join_request_refuse,
 )
-
-logger = logging.getLogger(__name__)
+from warga.onboarding.services.join_provisioning import LOCK_JOIN_PROVISION, join_request_provision
 
 CONFIRMATION_SALT = "warga.onboarding.join-confirm"
 CONFIRMATION_VALID_FOR = datetime.timedelta(days=3)
@@ -71,23 +67,32 @@ PERSONAL_MAIL_DOMAINS = frozenset(
         "yandex.com",
     }
 )
-REFUSAL_REASON_MIN = 10
-# Share of the work done when each step starts (the requester's and the operator's pages).
-STEP_PROGRESS = {
-    JoinStep.QUEUED: 0,
-    JoinStep.REGISTER: 5,
-    JoinStep.SCHEMA: 15,
-    JoinStep.TERRITORY: 50,
-    JoinStep.OPEN: 75,
-    JoinStep.INVITE: 85,
-    JoinStep.TRIAL: 95,
-    JoinStep.DONE: 100,
-}
-# Two-integer advisory lock class of a provisioning in progress (warga.national uses 0x4E..).
-LOCK_JOIN_PROVISION = 0x4F01
+
+
 NOTE_MAX = 1000
 
 T = TypeVar("T")
+
+__all__ = [
+    "CONFIRMATION_SALT",
+    "CONFIRMATION_VALID_FOR",
+    "LOCK_JOIN_PROVISION",
+    "NOTE_MAX",
+    "PERSONAL_MAIL_DOMAINS",
+    "REFUSAL_REASON_MIN",
+    "REQUESTS_PER_ADDRESS_PER_DAY",
+    "STEP_PROGRESS",
+    "JoinDecisionRefused",
+    "JoinRefused",
+    "join_availability",
+    "join_request_approve",
+    "join_request_confirm",
+    "join_request_for_token",
+    "join_request_provision",
+    "join_request_refuse",
+    "join_request_submit",
+    "status_path",
+]
 
 
 class JoinRefused(Invalid):
@@ -100,9 +105,6 @@ class JoinRefused(Invalid):
             message,
             fields={name or "non_field_errors": [FieldError("invalid", text)] for name, text in self.errors.items()},
         )
-
-
-# --- the requester ---------------------------------------------------------------------------
 
 
 def _holding_request(region_code: str) -> JoinRequest | None:
@@ -178,24 +180,6 @@ def _required(value: str, *, field: str, message: str, limit: int) -> str:
     if len(text) > limit:
         raise JoinRefused(_("Shorten this to at most %(limit)d characters.") % {"limit": limit}, field=field)
     return text
-
-
-def _event(request: JoinRequest, kind: JoinEventKind, *, actor_id: uuid.UUID | None = None, **detail: object) -> None:
-    JoinEvent.objects.create(request=request, kind=kind, actor_id=actor_id, detail=detail)
-
-
-def _send_on_commit(*, template: str, request: JoinRequest, context: dict[str, object]) -> None:
-    """Email the requester once the transaction commits; a refused mail server is logged."""
-    context = {"request": request} | context
-    subject = render_to_string(f"onboarding/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"onboarding/email/{template}.txt", context)
-    recipient = request.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]), robust=True)
-
-
-@any_scope
-def status_path(request: JoinRequest) -> str:
-    return f"/bergabung/permintaan/{request.public_id}/"
 
 
 @public_scoped
@@ -346,196 +330,3 @@ def join_request_confirm(*, token: str) -> JoinRequest:
             ) from None
         _event(request, JoinEventKind.CONFIRM)
     return request
-
-
-# --- the operator ----------------------------------------------------------------------------
-
-
-class JoinDecisionRefused(Conflict):
-    """Why the operator's decision cannot be carried out; Bahasa Indonesia, then English."""
-
-
-def _locked_undecided(request_id: int, *, verb: str, verb_english: str) -> JoinRequest:
-    """The request, locked, if it waits for the operator (pending, or its provisioning failed)."""
-    request = JoinRequest.objects.select_for_update().filter(pk=request_id).first()
-    if request is None:
-        raise JoinDecisionRefused(f"Permintaan {request_id} tidak ada. (No such request.)")
-    if request.status not in (JoinStatus.PENDING, JoinStatus.FAILED):
-        raise JoinDecisionRefused(
-            f"Permintaan {request.government_name} berstatus '{request.get_status_display()}': hanya permintaan "
-            f"yang menunggu keputusan atau yang gagal disiapkan dapat {verb}. "
-            f"(Only a pending or failed request can be {verb_english}.)"
-        )
-    return request
-
-
-@public_scoped
-def join_request_approve(*, request_id: int, operator_id: uuid.UUID, link_port: int | None = None) -> JoinRequest:
-    """The operator approves a confirmed request (or tries a failed provisioning again): the
-    provisioning task is queued once this commits. `link_port` goes into the invitation's link
-    (the development server's port; None in production).
-
-    Raises JoinDecisionRefused for a request not waiting for a decision or whose government
-    already exists; nothing is written then."""
-    # Imported here: the task module imports this one.
-    from warga.onboarding.tasks import join_request_provision_task
-
-    with transaction.atomic():
-        request = _locked_undecided(request_id, verb="disetujui", verb_english="approved")
-        if Government.objects.filter(code=request.region_code).exists():
-            raise JoinDecisionRefused(
-                f"{request.government_name} ({request.region_code}) sudah ada di Warga; tolak permintaan ini dengan "
-                "alasannya. (The government already exists; refuse the request.)"
-            )
-        kind = JoinEventKind.RETRY if request.status == JoinStatus.FAILED else JoinEventKind.APPROVE
-        request.status = JoinStatus.PROVISIONING
-        request.step = JoinStep.QUEUED
-        request.progress = STEP_PROGRESS[JoinStep.QUEUED]
-        request.decided_at = timezone.now()
-        request.decided_by_id = operator_id
-        request.link_port = link_port
-        request.finished_at = None
-        request.save(
-            update_fields=["status", "step", "progress", "decided_at", "decided_by_id", "link_port", "finished_at"]
-        )
-        _event(request, kind, actor_id=operator_id, email_domain=request.email_domain)
-        pk = request.pk
-        transaction.on_commit(lambda: join_request_provision_task.delay(request_id=pk))
-    return request
-
-
-@public_scoped
-def join_request_refuse(*, request_id: int, operator_id: uuid.UUID, reason: str, link_origin: str) -> JoinRequest:
-    """The operator refuses a request that waits for a decision (or whose provisioning failed)
-    with a reason, which is emailed to the requester; the government is free for another
-    request. Raises JoinDecisionRefused for a request in another state or a missing reason."""
-    reason = (reason or "").strip()
-    if len(reason) < REFUSAL_REASON_MIN:
-        raise JoinDecisionRefused(
-            f"Tulis alasan penolakan (minimal {REFUSAL_REASON_MIN} karakter); alasan ini dikirim ke pemohon. "
-            "(Write the reason; it is emailed to the requester.)"
-        )
-    with transaction.atomic():
-        request = _locked_undecided(request_id, verb="ditolak", verb_english="refused")
-        request.status = JoinStatus.REFUSED
-        request.refusal_reason = reason
-        request.decided_at = timezone.now()
-        request.decided_by_id = operator_id
-        request.save(update_fields=["status", "refusal_reason", "decided_at", "decided_by_id"])
-        _event(request, JoinEventKind.REFUSE, actor_id=operator_id, reason=reason)
-        _send_on_commit(
-            template="refused",
-            request=request,
-            context={"reason": reason, "status_link": f"{link_origin}{status_path(request)}"},
-        )
-    return request
-
-
-# --- the provisioning task -------------------------------------------------------------------
-
-
-class _Progress:
-    """Writes the current step of one request through a connection of its own, in autocommit:
-    visible at once to everyone while the provisioning transaction is still open."""
-
-    def __init__(self, request_id: int) -> None:
-        self.request_id = request_id
-        self.step = JoinStep.QUEUED
-        self._connection: BaseDatabaseWrapper = connections.create_connection(DEFAULT_DB_ALIAS)
-
-    def __call__(self, step: str) -> None:
-        self.step = JoinStep(step)
-        try:
-            with self._connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {JoinRequest._meta.db_table} SET step = %s, progress = %s WHERE id = %s AND status = %s",
-                    [self.step.value, STEP_PROGRESS[self.step], self.request_id, JoinStatus.PROVISIONING.value],
-                )
-        except DatabaseError:
-            # Progress is shown, not needed: a lost update never stops the provisioning.
-            logger.warning("Could not record step %s of join request %s.", step, self.request_id, exc_info=True)
-
-    def close(self) -> None:
-        self._connection.close()
-
-
-def _start_trial(government: Government) -> None:
-    """Start the new government's trial period (warga.billing). It runs inside the provisioning
-    transaction and writes only the billing account, so a later failure rolls it back with
-    everything else; nothing is sent to Stripe until the government subscribes."""
-    account = start_trial(government)
-    if account is not None:
-        logger.info("Trial of %s (%s) started, until %s.", government.name, government.code, account.trial_ends_at)
-
-
-def _provision(request: JoinRequest, progress: _Progress) -> Government:
-    progress(JoinStep.REGISTER)
-    if Government.objects.filter(code=request.region_code).exists():
-        raise JoinDecisionRefused(
-            f"{request.government_name} ({request.region_code}) sudah ada di Warga (dibuat di luar permintaan ini). "
-            "(The government was created meanwhile.)"
-        )
-    (planned,) = plan_for_codes(codes=[request.region_code])
-    outcome = government_provision(planned=planned, progress=progress)
-    progress(JoinStep.INVITE)
-    try:
-        first_admin_invite(
-            code=request.region_code, email=request.email, port=request.link_port, operator_id=request.decided_by_id
-        )
-    except FirstAdminRefused as error:
-        raise JoinDecisionRefused(str(error)) from error
-    progress(JoinStep.TRIAL)
-    _start_trial(outcome.government)
-    return outcome.government
-
-
-@public_scoped
-def join_request_provision(*, request_id: int) -> JoinRequest | None:
-    """Provision the government of an approved request: register it, build and seed its
-    schema, open it, invite the requester as its first admin koordinator and start the trial,
-    all in one transaction. Returns the request as it ends (done or failed); None when another
-    process is provisioning it right now. A request not being provisioned is left as it is,
-    so a redelivered task changes nothing.
-
-    On any failure nothing of the government remains; the request is marked failed with the
-    step it reached and the error, for the operator, who can approve it again."""
-    # A redelivered task meeting the first still running leaves it alone.
-    with session_lock_tried(LOCK_JOIN_PROVISION, request_id) as mine:
-        if not mine:
-            return None
-        request = JoinRequest.objects.filter(pk=request_id).first()
-        if request is None or request.status != JoinStatus.PROVISIONING:
-            return request
-        progress = _Progress(request_id)
-        started = time.perf_counter()
-        try:
-            with transaction.atomic():
-                government = _provision(request, progress)
-                JoinRequest.objects.filter(pk=request_id).update(
-                    status=JoinStatus.DONE,
-                    step=JoinStep.DONE,
-                    progress=STEP_PROGRESS[JoinStep.DONE],
-                    failure_reason="",
-                    failed_step="",
-                    finished_at=timezone.now(),
-                )
-                _event(
-                    request,
-                    JoinEventKind.PROVISION_DONE,
-                    schema=government.schema_name,
-                    seconds=round(time.perf_counter() - started, 2),
-                )
-        except Exception as error:
-            logger.exception("Provisioning join request %s failed at step %s.", request_id, progress.step)
-            reason = str(error) if isinstance(error, JoinDecisionRefused) else f"{type(error).__name__}: {error}"
-            with transaction.atomic():
-                JoinRequest.objects.filter(pk=request_id, status=JoinStatus.PROVISIONING).update(
-                    status=JoinStatus.FAILED,
-                    failed_step=progress.step,
-                    failure_reason=reason[:2000],
-                    finished_at=timezone.now(),
-                )
-                _event(request, JoinEventKind.PROVISION_FAIL, step=progress.step.value, reason=reason[:2000])
-        finally:
-            progress.close()
-        return JoinRequest.objects.get(pk=request_id)
