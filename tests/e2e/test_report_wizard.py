@@ -180,6 +180,23 @@ def _continue(page: Any) -> None:
         ).first.click()
 
 
+def _describe_and_send(page: Any, *, privacy: str) -> str:
+    """From the category step to the confirmation: a blocked drain, the standard description,
+    the given privacy, past the similar reports if any are shown. Returns the tracking number."""
+    page.check("#kategori-saluran_tersumbat")
+    _continue(page)
+    page.fill("#description", DESCRIPTION)
+    page.check(f"#privasi-{privacy}")
+    _continue(page)
+    if page.url.endswith("/lapor/serupa/"):
+        with page.expect_navigation():
+            page.locator("[data-send-anyway]").click()
+    with page.expect_navigation():
+        page.locator('form[data-wizard-step="kirim"] button').click()
+    number: str = page.locator("[data-tracking-number]").inner_text().strip()
+    return number
+
+
 def _save_the_rest_offline(page: Any) -> Any:
     """From the category step on, without a connection: a rubbish report, public, kept on the
     phone. Returns the notice that says what is waiting."""
@@ -348,17 +365,7 @@ def test_a_regency_not_on_warga_lands_with_its_province(
     base = f"http://localhost:{site_port}"
     try:
         _place_without_photo(page, base, point=BOGOR_POINT, search="Pondok Rajeg", village=BOGOR_VILLAGE)
-        page.check("#kategori-saluran_tersumbat")
-        _continue(page)
-        page.fill("#description", DESCRIPTION)
-        page.check("#privasi-anonim")
-        _continue(page)
-        if page.url.endswith("/lapor/serupa/"):
-            with page.expect_navigation():
-                page.locator("[data-send-anyway]").click()
-        with page.expect_navigation():
-            page.locator('form[data-wizard-step="kirim"] button').click()
-        number = page.locator("[data-tracking-number]").inner_text().strip()
+        number = _describe_and_send(page, privacy="anonim")
         assert number.startswith("32-"), number
         said = page.locator("[data-landed]")
         assert said.get_attribute("data-landed") == "province"
@@ -385,17 +392,7 @@ def test_a_province_not_on_warga_sends_the_report_to_the_national_desk(
     base = f"http://localhost:{site_port}"
     try:
         _place_without_photo(page, base, point=BOGOR_POINT, search="Pondok Rajeg", village=BOGOR_VILLAGE)
-        page.check("#kategori-saluran_tersumbat")
-        _continue(page)
-        page.fill("#description", DESCRIPTION)
-        page.check("#privasi-publik")
-        _continue(page)
-        if page.url.endswith("/lapor/serupa/"):
-            with page.expect_navigation():
-                page.locator("[data-send-anyway]").click()
-        with page.expect_navigation():
-            page.locator('form[data-wizard-step="kirim"] button').click()
-        number = page.locator("[data-tracking-number]").inner_text().strip()
+        number = _describe_and_send(page, privacy="publik")
         said = page.locator("[data-landed]")
         assert said.get_attribute("data-landed") == "national"
         assert national.name in said.inner_text()
@@ -802,17 +799,7 @@ def test_a_new_citizen_signs_up_by_sms_code_reports_and_finds_it_in_my_reports(
         page.wait_for_selector(f'input[value="{BANDUNG_VILLAGE}"]')
         page.check(f'input[value="{BANDUNG_VILLAGE}"]')
         _continue(page)
-        page.check("#kategori-saluran_tersumbat")
-        _continue(page)
-        page.fill("#description", DESCRIPTION)
-        page.check("#privasi-publik")
-        _continue(page)
-        if page.url.endswith("/lapor/serupa/"):
-            with page.expect_navigation():
-                page.locator("[data-send-anyway]").click()
-        with page.expect_navigation():
-            page.locator('form[data-wizard-step="kirim"] button').click()
-        number = page.locator("[data-tracking-number]").inner_text().strip()
+        number = _describe_and_send(page, privacy="publik")
         assert re.fullmatch(r"32\.73-\d{4}-\d{6}", number), number
 
         page.get_by_role("link", name="Laporan saya").click()
