@@ -18,13 +18,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tenants.host_kinds import EVERY, GOVERNMENT, PUBLIC, answers_on
+from warga.intake.selectors import notifications_of_citizen
 from warga.notifications.models import Channel
-from warga.notifications.selectors import (
-    channel_preference_for,
-    notification_channels_offered,
-    notifications_for_user,
-    notifications_of_citizen,
-)
+from warga.notifications.selectors import channel_preference_for, notification_channels_offered, notifications_for_user
 from warga.notifications.services import ChannelUnavailable, channel_preference_set
 
 PAGE_SIZE = 50

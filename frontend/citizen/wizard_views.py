@@ -46,10 +46,10 @@ from warga.intake.services import (
     report_support,
     submission_ip_budget_spend,
 )
+from warga.photos import MAX_PHOTOS
 from warga.regions.selectors import VillageMatch, villages_by_codes
 from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.models import Privacy, ReportType
-from warga.reports.photos import MAX_PHOTOS
 from warga.taxonomy.models import Category, Datatype, Handling
 from warga.taxonomy.questions import (
     ANSWERS_FIELD,

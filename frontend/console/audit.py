@@ -18,7 +18,7 @@ from frontend.console.base import console_page, page
 from tenants.context import government_context
 from tenants.models import Government
 from warga.access.policy import Action
-from warga.organization.audit import (
+from warga.audit_log import (
     AUDIT_PAGE_MAX,
     SOURCES,
     AuditCursor,

@@ -30,8 +30,8 @@ from tests.personas import official_of
 from tests.warga.reports.helpers import BANDUNG_POINT, BANDUNG_VILLAGE, counts, process_photos, submit
 from tests.warga.reports.images import image_bytes
 from warga.intake.models import ReportIndex
+from warga.photos import photo_check
 from warga.reports.models import ReportPhoto
-from warga.reports.photos import photo_check
 
 PUBLIC = "localhost"
 BANDUNG_HOST = "kota-bandung.localhost"
@@ -233,7 +233,7 @@ PEAK_SCRIPT = textwrap.dedent(
         return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) // 1024
 
     data = Path(sys.argv[1]).read_bytes()
-    from warga.reports.photos import photo_check
+    from warga.photos import photo_check
     before = peak_mb()
     outcome = photo_check(data=data, position=1)
     print(type(outcome).__name__, peak_mb() - before)

@@ -25,8 +25,8 @@ from tests.warga.reports.images import distinct_image
 from warga.accounts.models import User
 from warga.notifications.models import DeliveryStatus, EventKind, Notification
 from warga.notifications.services import notifications_send
+from warga.photos import MAX_PHOTOS
 from warga.reports.models import PhotoState, ReportPhoto
-from warga.reports.photos import MAX_PHOTOS
 
 from .conftest import BROKERS, _require_or_skip, worker_running
 from .support import committed_citizen, wait_for

@@ -22,10 +22,10 @@ from api.v1.government.reports import MayActOnReports, OfficialReportOutput, off
 from api.v1.report_parts import REPORT_NOT_FOUND
 from tenants.host_kinds import GOVERNMENT
 from warga.access.policy import Action
+from warga.photos import MAX_PHOTOS
 from warga.reports.errors import InvalidTransition
 from warga.reports.lifecycle import Status, allowed_next
 from warga.reports.models import Priority
-from warga.reports.photos import MAX_PHOTOS
 from warga.reports.selectors import report_get_for_actor
 from warga.reports.services import ProofInput, report_assign, report_priority_set, report_resolve, report_transition
 

@@ -11,7 +11,7 @@ from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer, PagingQuery
 from tenants.host_kinds import PUBLIC
-from warga.notifications.selectors import notifications_of_citizen
+from warga.intake.selectors import notifications_of_citizen
 
 
 class CitizenNotificationOutput(BoundedSerializer):

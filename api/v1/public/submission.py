@@ -19,8 +19,8 @@ from tenants.host_kinds import PUBLIC
 from warga.access.policy import Action
 from warga.intake.selectors import reports_similar_before_submit
 from warga.intake.services import report_submit, submission_ip_budget_spend
+from warga.photos import MAX_PHOTOS
 from warga.reports.models import Privacy, ReportType
-from warga.reports.photos import MAX_PHOTOS
 from warga.taxonomy.questions import MAX_ANSWERS, TEXT_MAX_LENGTH
 from warga.web.client_ip import client_ip, ip_budget_key
 

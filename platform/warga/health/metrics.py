@@ -5,7 +5,8 @@ Two kinds:
 - **Counted where they happen**, in the process that does the work: request latency by view
   and host kind (`MetricsMiddleware`), reports submitted per government, notifications per
   channel and outcome, escalations per government, and each task's wait and run time per queue
-  (Celery signals, connected in `HealthConfig.ready`). With several processes (gunicorn
+  (Celery signals, connected in `HealthConfig.ready`); the counters other apps count are
+  defined below every app, in `warga.counters`. With several processes (gunicorn
   workers, a prefork worker's children) set `PROMETHEUS_MULTIPROC_DIR` to a directory they share:
   prometheus_client then keeps each process's values in files there, and a scrape sums them.
 - **Read when scraped**, because the source of truth is elsewhere: each queue's depth from the
@@ -29,10 +30,14 @@ from django.conf import settings
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import CollectorRegistry, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import REGISTRY, Collector
 
+# Registers the counters other apps count in this registry, so a scrape shows them (at zero)
+# even in a process that has not counted one yet.
+import warga.counters  # noqa: F401
+from warga.national.models import RelayBatch, RelaySource
 from warga.web.hosts import host_kind
 
 logger = logging.getLogger(__name__)
@@ -43,15 +48,6 @@ REQUEST_SECONDS = Histogram(
     ["view", "host_kind", "method", "status"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-REPORTS_SUBMITTED = Counter(
-    "warga_reports_submitted", "Reports accepted by intake, by the government that owns them.", ["government"]
-)
-NOTIFICATIONS = Counter(
-    "warga_notifications",
-    "Notification deliveries by channel and outcome (sent, retry, failed).",
-    ["channel", "outcome"],
-)
-ESCALATIONS = Counter("warga_escalations", "Reports escalated past an overdue deadline step.", ["government"])
 TASK_WAIT_SECONDS = Histogram(
     "warga_task_wait_seconds",
     "Time a task waited in its queue, from being sent to starting.",
@@ -87,8 +83,6 @@ class ScrapeCollector(Collector):
     """What is read at scrape time: queue depths from the broker, relay lag per government."""
 
     def collect(self) -> Iterator[Metric]:
-        from warga.national.models import RelayBatch, RelaySource
-
         depth = GaugeMetricFamily("warga_queue_depth", "Messages waiting in each Celery queue.", labels=["queue"])
         try:
             for name, count in _queue_depths():

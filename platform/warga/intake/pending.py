@@ -20,8 +20,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from warga.photos import MAX_BYTES, MAX_PHOTOS, Readable, photos_check
 from warga.reports.errors import FieldError
-from warga.reports.photos import MAX_BYTES, MAX_PHOTOS, Readable, photos_check
 
 PENDING_PREFIX = "pending"
 PENDING_MAX_AGE = timedelta(days=1)

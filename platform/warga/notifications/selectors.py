@@ -1,20 +1,18 @@
-"""Reads of a person's notifications: in the current government's schema, and (for the
-citizen app on the public host) across the governments that hold some for them."""
+"""Reads of a person's notifications in the current government's schema. The citizen app's list
+across every government that holds some for them is intake's (`warga.intake.selectors.notifications`):
+it finds those governments through the public report index."""
 
 from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tenants.context import government_context
-from tenants.scope import any_scope, public_scoped, tenant_scoped
+from tenants.scope import any_scope, tenant_scoped
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, Notification
-from warga.notifications_public.selectors import governments_with_notifications_for
 
 
 @tenant_scoped
@@ -47,55 +45,6 @@ def notification_channels_offered() -> tuple[Channel, ...]:
         Channel.PUSH: bool(settings.WARGA_VAPID_PRIVATE_KEY),
     }
     return (Channel.IN_APP, Channel.EMAIL, *(channel for channel, on in optional.items() if on))
-
-
-@dataclass(frozen=True)
-class CitizenNotification:
-    """One in-app notification and the government whose schema holds it."""
-
-    notification: Notification
-    government_code: str | None
-    government_name: str
-    government_slug: str
-
-
-@dataclass(frozen=True)
-class CitizenNotificationsPage:
-    items: tuple[CitizenNotification, ...]
-    unread: int
-    next_offset: int | None
-
-
-@public_scoped
-def notifications_of_citizen(*, user_id: uuid.UUID, limit: int = 20, offset: int = 0) -> CitizenNotificationsPage:
-    """The person's in-app notifications in every government that may hold some, newest first.
-
-    The governments come from the public schema (warga.notifications_public: those that notified the
-    person, and those holding their reports); each is read in its own schema, one query for
-    the page and one for the unread count per government, whatever the number of
-    notifications. Never walks every schema.
-    """
-    collected: list[CitizenNotification] = []
-    unread = 0
-    for government in governments_with_notifications_for(user_id=user_id):
-        with government_context(government):
-            rows = list(notifications_for_user(user_id=user_id)[: offset + limit + 1])
-            unread += notifications_unread_count(user_id=user_id)
-        collected.extend(
-            CitizenNotification(
-                notification=row,
-                government_code=government.code,
-                government_name=government.name,
-                government_slug=government.slug,
-            )
-            for row in rows
-        )
-    collected.sort(
-        key=lambda item: (item.notification.created_at, item.government_code or "", item.notification.pk), reverse=True
-    )
-    page = collected[offset : offset + limit]
-    more = len(collected) > offset + limit
-    return CitizenNotificationsPage(items=tuple(page), unread=unread, next_offset=offset + limit if more else None)
 
 
 @tenant_scoped

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from tenants.context import tenant_connection
 from tenants.tasks import TenantRequiredTask
-from warga.health.metrics import ESCALATIONS
+from warga.counters import ESCALATIONS
 from warga.routing.services import escalations_run
 
 

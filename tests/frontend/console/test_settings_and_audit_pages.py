@@ -17,7 +17,7 @@ from tenants.context import government_context
 from tenants.models import Government
 from tests.frontend.console.helpers import BANDUNG, JAKARTA, admin_client, lurah_client
 from warga.access.policy import ROLE_MESSAGES, Action
-from warga.organization.audit import AuditFilter, audit_entries_all
+from warga.audit_log import AuditFilter, audit_entries_all
 from warga.organization.models import Branding, OrganizationEvent, Unit
 from warga.privacy.models import PrivacySettings
 from warga.reports.models import ReportEvent

@@ -8,6 +8,7 @@ schema. What leaves these functions for the public never names a reporter.
 | submission | before a report is sent: the owner of a village, villages near a point, similar reports |
 | public_report | one report as the public, or its reporter, sees it |
 | my_reports | a reporter's own reports across every government |
+| notifications | a person's in-app notifications across the governments that hold some |
 | feed | the public map and feed, from the index alone |
 """
 
@@ -26,6 +27,12 @@ from warga.intake.selectors.feed import (
     reports_feed_or_grid,
 )
 from warga.intake.selectors.my_reports import MyReport, MyReportsPage, reports_of_reporter
+from warga.intake.selectors.notifications import (
+    CitizenNotification,
+    CitizenNotificationsPage,
+    governments_with_notifications_for,
+    notifications_of_citizen,
+)
 from warga.intake.selectors.public_report import (
     PublicComment,
     PublicPhoto,
@@ -50,6 +57,8 @@ __all__ = [
     "FEED_PAGE_MAX",
     "NEAR_POINT_DEGREES",
     "BoundingBox",
+    "CitizenNotification",
+    "CitizenNotificationsPage",
     "FeedAnswer",
     "FeedCell",
     "FeedGrid",
@@ -61,8 +70,10 @@ __all__ = [
     "PublicPhoto",
     "PublicReport",
     "TimelineEntry",
+    "governments_with_notifications_for",
     "hidden_from_public",
     "index_for_idempotency_key",
+    "notifications_of_citizen",
     "owner_for_village",
     "report_lookup_public",
     "report_photo_public",

@@ -31,18 +31,18 @@ from tenants.context import government_context
 from tenants.models import Government
 from tenants.scope import public_scoped
 from warga.accounts.models import User
+from warga.counters import REPORTS_SUBMITTED
 from warga.errors import FieldError, Unavailable, Unprocessable
 from warga.geo import metres_between
-from warga.health.metrics import REPORTS_SUBMITTED
 from warga.intake.models import ReportIndex
 from warga.intake.reference import IntakeReference, intake_reference
 from warga.intake.reporters import index_reporter_fields
 from warga.intake.selectors import index_for_idempotency_key
 from warga.intake.services.submission_limits import _earlier_submission
+from warga.photos import CheckedPhoto, Readable, photos_check
 from warga.regions.models import Village
 from warga.reports.errors import ReportInvalid
 from warga.reports.models import Privacy, ReportType
-from warga.reports.photos import CheckedPhoto, Readable, photos_check
 from warga.reports.selectors import reports_by_ids
 from warga.reports.services import (
     NewReport,

@@ -33,7 +33,6 @@ from warga.notifications.services.reading import (
 from warga.notifications.services.recording import (
     OPTIONAL_CHANNELS,
     NotificationEvent,
-    notifications_report_status_changed,
     notifications_send,
     notifications_send_many,
 )
@@ -55,7 +54,6 @@ __all__ = [
     "notification_deliver",
     "notification_mark_read",
     "notifications_mark_all_read",
-    "notifications_report_status_changed",
     "notifications_resend_waiting",
     "notifications_send",
     "notifications_send_many",

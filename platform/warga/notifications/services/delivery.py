@@ -16,8 +16,8 @@ from tenants.tasks import send_on_commit
 from warga.accounts.models import Language, User
 from warga.accounts.sms import SmsBudgetExhausted, SmsNotAllowed, sms_sender
 from warga.advisory import advisory_key, session_lock_tried
+from warga.counters import NOTIFICATIONS
 from warga.errors import Conflict
-from warga.health.metrics import NOTIFICATIONS
 from warga.notifications.gateway import DeliveryError, gateway_idempotency_key
 from warga.notifications.models import Channel, DeliveryStatus, Notification
 from warga.notifications.push import PushMessage, push_send

@@ -3,11 +3,10 @@ their delivery queued after the commit."""
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 
@@ -15,13 +14,9 @@ from tenants.scope import tenant_scoped
 from tenants.tasks import send_on_commit
 from warga.notifications.models import Channel, ChannelPreference, DeliveryStatus, EventKind, Notification
 from warga.notifications.selectors import notification_channels_offered
+from warga.notifications.services._common import _current_government
 from warga.notifications_public.selectors import users_with_push
 from warga.notifications_public.services import notification_governments_note
-
-if TYPE_CHECKING:
-    from warga.reports.models import Report
-
-from warga.notifications.services._common import _current_government
 
 # A person's choice of optional channels, in the order they are queued.
 OPTIONAL_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.WHATSAPP, Channel.PUSH)
@@ -122,16 +117,3 @@ def notifications_send_many(*, events: Sequence[NotificationEvent], first_time: 
 
         send_on_commit(notifications_deliver, kwargs={"notification_ids": queued})
     return queued
-
-
-@tenant_scoped
-def notifications_report_status_changed(*, report: Report, from_status: str, at: datetime.datetime) -> list[int]:
-    """Tell the reporter their report moved (every state change, issue 5). Called by the
-    reports services inside the change's transaction."""
-    return notifications_send(
-        recipient_ids=[report.reporter_id],
-        report_id=report.pk,
-        kind=EventKind.REPORT_STATUS_CHANGED,
-        context={"tracking_number": report.tracking_number, "from_status": from_status, "to_status": report.status},
-        dedup_key=f"status:{report.pk}:{report.status}:{at.isoformat()}",
-    )

@@ -18,7 +18,7 @@ from warga.organization.errors import OrganizationInvalid
 from warga.organization.models import Branding, OrganizationAction
 from warga.organization.services._common import NAME_MAX, require_allowed
 from warga.organization.services.events import organization_event_record
-from warga.reports.photos import ACCEPTED_FORMATS, photo_check
+from warga.photos import ACCEPTED_FORMATS, photo_check
 
 COLOUR_PATTERN = re.compile(r"#[0-9a-f]{6}")
 LOGO_MAX_BYTES = 1024 * 1024

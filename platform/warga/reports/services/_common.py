@@ -3,6 +3,7 @@ change's writes."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.utils import timezone
@@ -11,7 +12,8 @@ from tenants.context import tenant_connection
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
-from warga.notifications.services import notifications_report_status_changed
+from warga.notifications.models import EventKind
+from warga.notifications.services import notifications_send
 from warga.reports.lifecycle import OPEN_STATUSES, Status
 from warga.reports.models import Report
 from warga.reports.selectors import report_handling_unit_id
@@ -27,6 +29,17 @@ def _index_status_sync(report: Report) -> None:
     # Same transaction as the change: the public map never shows a status the report left.
     # The index table lives in public, which a government's connection also searches.
     ReportIndex.objects.filter(tracking_number=report.tracking_number).update(status=report.status)
+
+
+def _reporter_tell(report: Report, *, from_status: str, at: datetime.datetime) -> None:
+    # Every state change is told to the reporter (issue 5), in the change's transaction.
+    notifications_send(
+        recipient_ids=[report.reporter_id],
+        report_id=report.pk,
+        kind=EventKind.REPORT_STATUS_CHANGED,
+        context={"tracking_number": report.tracking_number, "from_status": from_status, "to_status": report.status},
+        dedup_key=f"status:{report.pk}:{report.status}:{at.isoformat()}",
+    )
 
 
 def _apply(report: Report, *, acting_user_id: uuid.UUID, target: Status, note: str, unit_changed: bool = False) -> None:
@@ -54,7 +67,7 @@ def _apply(report: Report, *, acting_user_id: uuid.UUID, target: Status, note: s
     _index_status_sync(report)
     if (from_status in OPEN_STATUSES) != (target in OPEN_STATUSES):
         routing_report_open_set(report_id=report.pk, is_open=target in OPEN_STATUSES)
-    notifications_report_status_changed(report=report, from_status=from_status, at=now)
+    _reporter_tell(report, from_status=from_status, at=now)
 
 
 def _require_may_act(acting_user: User, report: Report) -> None:

@@ -17,9 +17,9 @@ from tenants.context import current_schema
 from tenants.models import Government
 from tenants.scope import any_scope, tenant_scoped
 from tenants.tasks import send_on_commit
+from warga.photos import CheckedPhoto, ProcessedPhoto, photo_process, photo_thumbnail
 from warga.reports.errors import FieldError
 from warga.reports.models import PhotoState, Report, ReportPhoto
-from warga.reports.photos import CheckedPhoto, ProcessedPhoto, photo_process, photo_thumbnail
 from warga.reports.selectors import photos_waiting_for_their_task
 from warga.reports.tasks import photo_process_task
 

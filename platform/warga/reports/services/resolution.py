@@ -19,10 +19,10 @@ from tenants.context import tenant_connection
 from tenants.scope import tenant_scoped
 from warga.accounts.models import User
 from warga.geo import metres_between
+from warga.photos import Readable, photos_process
 from warga.reports.errors import FieldError, InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import Status, allowed_next, is_allowed
 from warga.reports.models import PhotoKind, PhotoState, Report, ReportPhoto
-from warga.reports.photos import Readable, photos_process
 from warga.reports.services._common import _apply, _require_may_act
 from warga.reports.services.photo_storage import StoredPhoto, photo_files_discard, photo_files_store
 

@@ -1,4 +1,6 @@
-"""Citizens' photos: checked by their content, never by name or declared type, and re-encoded.
+"""Citizens' photos (and a government's logo): checked by their content, never by name or
+declared type, and re-encoded. Below every app: reports and intake check report photos with it,
+the organisation's branding checks the logo (decision 0131).
 
 Two steps (docs/decisions/0010-public-map-feed.md, "Photos"): `photo_check` runs in the
 citizen's request and answers everything the citizen must hear about (not an image, too
@@ -28,7 +30,7 @@ from typing import Protocol
 import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from warga.reports.errors import FieldError
+from warga.errors import FieldError
 
 # iPhones save HEIC by default. pillow-heif registers the format with Pillow and applies the
 # HEIF orientation itself when the file is opened.

@@ -3,7 +3,8 @@ working calendar of the current government, read as one list (newest first) with
 
 Each trail keeps its own table (written by its own services); this module only reads them, a
 page at a time (keyset paging on time, trail and id), so a page stays cheap however long the
-history grows, and the export reads every entry page by page."""
+history grows, and the export reads every entry page by page. It sits above the four apps it
+reads, not inside one of them: the organisation is below reports and routing (decision 0131)."""
 
 from __future__ import annotations
 
