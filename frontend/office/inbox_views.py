@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET
 from frontend.office.access import acting_user, office_page
 from tenants.models import Government, Level
 from warga.access.guards import page_refusal
-from warga.access.officials import memberships_active_for_user
 from warga.access.policy import Action, policy_decide
+from warga.organization.selectors import memberships_active_for_user
 from warga.reports.lifecycle import Status
 from warga.reports.models import Priority, Report
 from warga.routing.selectors import (

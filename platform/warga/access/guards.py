@@ -14,8 +14,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from warga.access.facts import premium_page_path
 from warga.access.policy import Decision, policy_official
-from warga.billing.selectors import BILLING_PAGE_PATH
 from warga.web.hosts import central_origin, government_of
 
 __all__ = [
@@ -58,7 +58,7 @@ def page_refusal(request: HttpRequest, decision: Decision) -> HttpResponse | Non
     if decision.reason == "mfa_not_passed":
         return HttpResponseRedirect(mfa_reauthenticate_url(request))
     if decision.reason == "premium":
-        return access_denied(request, decision.message, link=BILLING_PAGE_PATH)
+        return access_denied(request, decision.message, link=premium_page_path())
     return access_denied(request, decision.message)
 
 

@@ -15,8 +15,7 @@ from allauth.mfa.models import Authenticator
 
 from tenants.context import government_context
 from tenants.models import Government
-from warga.organization.models import Membership
-from warga.organization.selectors import membership_active_q, today_in
+from warga.access.facts import seats_held
 
 Reason = Literal["anonymous", "not_official", "mfa_missing", "mfa_not_passed"]
 
@@ -38,17 +37,11 @@ MESSAGES: dict[Reason, str] = {
 }
 
 
-def memberships_active_for_user(*, user_id: uuid.UUID, government: Government) -> list[Membership]:
-    """Memberships held today (in the government's own time zone), read in its schema."""
-    today = today_in(government=government)
-    with government_context(government):
-        return list(
-            Membership.objects.filter(membership_active_q(on=today), user_id=user_id).select_related("position__unit")
-        )
-
-
 def user_is_official(*, user_id: uuid.UUID, government: Government) -> bool:
-    return bool(memberships_active_for_user(user_id=user_id, government=government))
+    """Whether the person holds a seat today (in the government's own time zone), read in its
+    schema."""
+    with government_context(government):
+        return bool(seats_held(government=government, user_id=user_id))
 
 
 def user_has_totp(*, user_id: uuid.UUID) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 
 from warga.append_only import AppendOnlyModel
+from warga.seats import PositionKind
 
 
 class UnitKind(models.TextChoices):
@@ -48,26 +49,6 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class PositionKind(models.TextChoices):
-    """Jabatan. The head of a region's government depends on its level; the rest are the same
-    everywhere. What each may see and do is decided from these in one place (the permissions
-    module of the routing work), never per region in code."""
-
-    GUBERNUR = "gubernur", "Gubernur"
-    BUPATI = "bupati", "Bupati"
-    WALIKOTA = "walikota", "Wali Kota"
-    WALIKOTA_ADMINISTRASI = "walikota_administrasi", "Wali Kota Administrasi"
-    CAMAT = "camat", "Camat"
-    LURAH = "lurah", "Lurah"
-    KEPALA_DESA = "kepala_desa", "Kepala Desa"
-    KEPALA_DINAS = "kepala_dinas", "Kepala Dinas / Badan"
-    ADMIN_KOORDINATOR = "admin_koordinator", "Admin Koordinator"
-    ADMIN_PENGHUBUNG = "admin_penghubung", "Admin Penghubung"
-    PETUGAS_LAPANGAN = "petugas_lapangan", "Petugas Lapangan"
-    PIMPINAN = "pimpinan", "Pimpinan (hanya baca)"
-    PENGAWAS_NASIONAL = "pengawas_nasional", "Pengawas Nasional"
 
 
 class Position(models.Model):

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from tenants.context import government_context
 from tenants.models import Government
 from tenants.scope import any_scope, tenant_scoped
 from warga.accounts.models import User
@@ -27,6 +28,7 @@ from warga.organization.models import (
     UnitKind,
 )
 from warga.organization.tokens import token_hash
+from warga.seats import Seat
 
 
 @tenant_scoped
@@ -71,12 +73,14 @@ def today_in(*, government: Government) -> datetime.date:
     return timezone.now().astimezone(ZoneInfo(government.time_zone)).date()
 
 
-@dataclass(frozen=True)
-class Seat:
-    """A position someone holds today: what it is and where it sits."""
-
-    kind: str
-    unit_id: int
+@any_scope
+def memberships_active_for_user(*, user_id: uuid.UUID, government: Government) -> list[Membership]:
+    """Memberships held today (in the government's own time zone), read in its schema."""
+    today = today_in(government=government)
+    with government_context(government):
+        return list(
+            Membership.objects.filter(membership_active_q(on=today), user_id=user_id).select_related("position__unit")
+        )
 
 
 @tenant_scoped

@@ -15,6 +15,11 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         # Registered at start-up, when every app's models are loaded, not at import.
+        from warga.access.facts import policy_facts_register
         from warga.privacy import personal_data
+        from warga.privacy.selectors import identity_viewer_kind_current
 
         personal_data.register()
+        # The policy reads the designated seat kind through this hook: privacy's services ask
+        # the policy, so the policy cannot import privacy (decision 0131).
+        policy_facts_register(identity_viewer_kind=identity_viewer_kind_current)

@@ -20,6 +20,13 @@ def privacy_settings_current() -> PrivacySettings:
 
 
 @tenant_scoped
+def identity_viewer_kind_current() -> str:
+    """The seat kind the current government designated to reveal who sent a `rahasia` report
+    (what `warga.access.policy` decides `identity.reveal` with)."""
+    return privacy_settings_current().identity_viewer_kind
+
+
+@tenant_scoped
 def report_privacy_here(*, tracking_number: str) -> str | None:
     """The privacy level of the current government's report with this number; None when the
     report is not this government's (or does not exist). The caller decided who may ask."""

@@ -4,7 +4,8 @@ Every check of a role goes through `policy_decide` (or `policy_require`, or the 
 permission from `permission_for`). The answer depends only on:
 
 - the seats the person holds *today* in that government's own schema and time zone
-  (`warga.organization.selectors.seats_held`); seats in another government count for nothing
+  (`warga.organization.selectors.seats_held`, read through `warga.access.facts` like every
+  fact another app owns); seats in another government count for nothing
   there, and `is_staff`/`is_superuser` count for nothing anywhere;
 - an activated TOTP authenticator, and, while a request is served, a session in which its code
   was typed (`warga.web.mfa`): an official does nothing in a government without both, on

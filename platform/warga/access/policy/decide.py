@@ -13,6 +13,7 @@ from rest_framework.request import Request
 
 from tenants.context import current_schema, government_context
 from tenants.models import Government
+from warga.access.facts import identity_viewer_kind, premium_refusal, seats_held, unit_ancestor_ids
 from warga.access.officials import user_has_totp
 from warga.access.policy.decision import ALLOWED, ActionForbidden, Decision, denied
 from warga.access.policy.grants import GRANTS, PREMIUM_ACTIONS, Action, Reach
@@ -24,10 +25,7 @@ from warga.access.policy.messages import (
     ROLE_MESSAGES,
     identity_reveal_message,
 )
-from warga.billing.selectors import premium_refusal
-from warga.organization.models import PositionKind
-from warga.organization.selectors import Seat, seats_held, unit_ancestor_ids
-from warga.privacy.selectors import privacy_settings_current
+from warga.seats import PositionKind, Seat
 from warga.web.hosts import government_of
 from warga.web.mfa import request_mfa_passed
 
@@ -48,14 +46,14 @@ def _actor_id(actor: object) -> uuid.UUID | None:
 
 def _seat_grants(seats: list[Seat], action: Action) -> list[tuple[Reach, int]]:
     if action == Action.IDENTITY_REVEAL:
-        designated = privacy_settings_current().identity_viewer_kind
+        designated = identity_viewer_kind()
         return [(Reach.GOVERNMENT, seat.unit_id) for seat in seats if seat.kind == designated]
     return [(GRANTS[seat.kind][action], seat.unit_id) for seat in seats if action in GRANTS.get(seat.kind, {})]
 
 
 def _role_refusal(seats: list[Seat], action: Action) -> Decision:
     if action == Action.IDENTITY_REVEAL:
-        return denied("position_not_allowed", identity_reveal_message(privacy_settings_current().identity_viewer_kind))
+        return denied("position_not_allowed", identity_reveal_message(identity_viewer_kind()))
     if all(seat.kind == PositionKind.PIMPINAN for seat in seats):
         return denied("read_only", READ_ONLY_MESSAGE)
     return denied("position_not_allowed", ROLE_MESSAGES[action])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 from warga.access.models import ApiScope
-from warga.organization.models import PositionKind
+from warga.seats import PositionKind
 
 
 class Action(enum.StrEnum):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from warga.access.officials import MESSAGES as OFFICIAL_MESSAGES
 from warga.access.policy.grants import Action
-from warga.organization.models import PositionKind
+from warga.seats import PositionKind
 
 __all__ = [
     "KEY_NOT_ACCEPTED_MESSAGE",
