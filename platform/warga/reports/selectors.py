@@ -34,7 +34,7 @@ from warga.reports.models import (
     ReportSupport,
     ResponseTemplate,
 )
-from warga.routing.selectors import report_routed_unit_id
+from warga.reports.ports import routing
 
 
 @tenant_scoped
@@ -42,7 +42,7 @@ def report_handling_unit_id(*, report: Report) -> int | None:
     """The unit answerable for a report of the current schema: the one it was verified
     (disposed) to, else the one routing chose; None when neither names a unit (the
     government as a whole). Who may see and act on the report is decided for this unit."""
-    return report.unit_id or report_routed_unit_id(report_id=report.pk)
+    return report.unit_id or routing().report_routed_unit_id(report_id=report.pk)
 
 
 @tenant_scoped

@@ -37,6 +37,7 @@ def photo_process_task(self: Any, *, photo_id: int) -> str:
 @shared_task(base=TenantRequiredTask, name="reports.photos_resend_waiting", ignore_result=True)
 def photos_resend_waiting_task() -> int:
     """Beat's pass over the current government's photos whose processing task was lost."""
+    # Imported here for the same reason as above.
     from warga.reports.services import report_photos_resend_waiting
 
     return report_photos_resend_waiting(older_than=datetime.timedelta(seconds=settings.WARGA_RESEND_WAITING_SECONDS))

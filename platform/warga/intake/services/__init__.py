@@ -6,9 +6,7 @@
 | submission_limits | how many new reports one reporter, and one address, may send |
 | citizen_actions | what a citizen can do to a report: "saya juga", comment, dispute, withdraw, rate |
 | map_cells | the public map's cells counted again from the index |
-
-Moving a report between governments is `warga.reports.services.transfer_between_governments`,
-re-exported here for the callers that start from the index.
+| transfer | a report moved to another government, and the index pointed to it (`report_transfer`, `report_move`) |
 """
 
 from warga.intake.services.citizen_actions import (
@@ -33,7 +31,7 @@ from warga.intake.services.submission import (
     report_submit,
 )
 from warga.intake.services.submission_limits import DEFAULT_RATE_LIMITS, RateLimited, submission_ip_budget_spend
-from warga.reports.services.transfer_between_governments import TransferOutcome, report_move, report_transfer
+from warga.intake.services.transfer import TransferOutcome, report_move, report_transfer
 
 __all__ = [
     "DEFAULT_MAX_DISTANCE_FROM_DISTRICT_KM",

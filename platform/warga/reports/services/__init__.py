@@ -20,7 +20,7 @@ model (`_outbox`).
 | forwarding | forwarding to an external organisation, and its answer |
 | response_templates | the government's ready-made replies |
 | citizen_actions | "saya juga", rating, the reporter's dispute and withdrawal, in the owner's schema |
-| transfer_between_governments | the one move of a report from one government's schema to another's |
+| transfer_between_governments | a report's halves of its move to another government's schema (the move: `warga.intake.services.report_move`) |
 | audit | the one writer of a report's trail |
 """
 
@@ -73,12 +73,9 @@ from warga.reports.services.response_templates import (
 )
 from warga.reports.services.transfer_between_governments import (
     ReportSnapshot,
-    TransferOutcome,
     report_export_for_transfer,
     report_import_from_transfer,
-    report_move,
     report_remove_after_transfer,
-    report_transfer,
 )
 from warga.reports.services.transitions import report_priority_set, report_transition
 
@@ -100,7 +97,6 @@ __all__ = [
     "ProofInput",
     "ReportSnapshot",
     "StoredPhoto",
-    "TransferOutcome",
     "index_map_fields",
     "owner_code",
     "photo_files_discard",
@@ -114,7 +110,6 @@ __all__ = [
     "report_forward_external",
     "report_import_from_transfer",
     "report_merge",
-    "report_move",
     "report_note_add",
     "report_photo_finish",
     "report_photos_queue",
@@ -125,7 +120,6 @@ __all__ = [
     "report_reporter_action",
     "report_resolve",
     "report_support_add",
-    "report_transfer",
     "report_transition",
     "report_unit_transfer",
     "response_template_archive",

@@ -11,24 +11,17 @@ from django.utils import timezone
 from tenants.context import tenant_connection
 from warga.access.policy import Action, policy_require
 from warga.accounts.models import User
-from warga.intake.models import ReportIndex
 from warga.notifications.models import EventKind
 from warga.notifications.services import notifications_send
 from warga.reports.lifecycle import OPEN_STATUSES, Status
 from warga.reports.models import Report
+from warga.reports.ports import index, routing
 from warga.reports.selectors import report_handling_unit_id
 from warga.reports.services._outbox import _outbox_write
 from warga.reports.services.audit import report_audit_write
-from warga.routing.services import routing_report_open_set
 
 NATIONAL_OWNER_CODE = "NAS"
 NOTE_MAX_LENGTH = 2000
-
-
-def _index_status_sync(report: Report) -> None:
-    # Same transaction as the change: the public map never shows a status the report left.
-    # The index table lives in public, which a government's connection also searches.
-    ReportIndex.objects.filter(tracking_number=report.tracking_number).update(status=report.status)
 
 
 def _reporter_tell(report: Report, *, from_status: str, at: datetime.datetime) -> None:
@@ -64,9 +57,9 @@ def _apply(report: Report, *, acting_user_id: uuid.UUID, target: Status, note: s
         },
         created_at=now,
     )
-    _index_status_sync(report)
+    index().report_index_status_set(tracking_number=report.tracking_number, status=report.status)
     if (from_status in OPEN_STATUSES) != (target in OPEN_STATUSES):
-        routing_report_open_set(report_id=report.pk, is_open=target in OPEN_STATUSES)
+        routing().routing_report_open_set(report_id=report.pk, is_open=target in OPEN_STATUSES)
     _reporter_tell(report, from_status=from_status, at=now)
 
 

@@ -19,10 +19,10 @@ from warga.organization.selectors import field_officers_of, today_in
 from warga.reports.errors import ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import Status
 from warga.reports.models import Report, ReportAssignment
+from warga.reports.ports import routing
 from warga.reports.selectors import report_handling_unit_id
 from warga.reports.services._common import NOTE_MAX_LENGTH, _apply, _require_may_act
 from warga.reports.services.audit import report_audit_write
-from warga.routing.services import report_routing_unit_handover
 
 # A report is assigned once it has a handling unit and is being worked on.
 ASSIGNABLE_STATUSES = frozenset({Status.VERIFIED, Status.IN_PROGRESS, Status.REOPENED})
@@ -180,7 +180,7 @@ def report_unit_transfer(*, acting_user: User, tracking_number: str, unit_id: in
         if relieved:
             trail += " (penugasan petugas lapangan unit lama diakhiri)"
         event = report_audit_write(report=report, acting_user_id=acting_user.pk, note=trail, at=now)
-        handover = report_routing_unit_handover(
+        handover = routing().report_routing_unit_handover(
             report=report, from_unit_id=from_unit_id, to_unit=unit, acting_user=acting_user.pk, now=now
         )
         zone = ZoneInfo(tenant_connection().tenant.time_zone)

@@ -16,9 +16,9 @@ from warga.accounts.models import User
 from warga.reports.errors import InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import OPEN_STATUSES, Status, allowed_next, is_allowed
 from warga.reports.models import Report, ReportEvent, ReportSupport
+from warga.reports.ports import routing
 from warga.reports.services._common import NOTE_MAX_LENGTH, _apply
 from warga.reports.services._outbox import _outbox_write
-from warga.routing.services import report_dispute_escalate
 
 
 @tenant_scoped
@@ -145,7 +145,7 @@ def report_reporter_action(*, acting_user: User, report_id: int, action: str, no
         _apply(report, acting_user_id=acting_user.pk, target=target, note=note)
         if disputed_resolution_id is not None:
             # The resolution being disputed names the escalation, so it happens once per resolution.
-            report_dispute_escalate(
+            routing().report_dispute_escalate(
                 report_id=report.pk, resolution_event_id=disputed_resolution_id, acting_user=acting_user.pk, now=now
             )
     return report

@@ -14,11 +14,11 @@ from tenants.scope import any_scope, tenant_scoped_to
 from warga.errors import Defect
 from warga.reports.lifecycle import Status
 from warga.reports.models import Privacy, Report, ReportPhoto, TrackingCounter
+from warga.reports.ports import routing
 from warga.reports.services._common import NATIONAL_OWNER_CODE
 from warga.reports.services._outbox import _outbox_payload, _outbox_write
 from warga.reports.services.audit import report_audit_write
 from warga.reports.services.photo_storage import StoredPhoto, report_photos_queue
-from warga.routing.services import report_route
 
 
 @any_scope
@@ -128,7 +128,7 @@ def report_create(
         payload=_outbox_payload(report, photo_count=len(photos or [])),
         created_at=now,
     )
-    report_route(report=report, new=True)
+    routing().report_route(report=report, new=True)
     if queue_photos:
         report_photos_queue(report=report, photo_ids=[photo.pk for photo in created_photos])
     return report

@@ -11,9 +11,9 @@ from warga.organization.models import Unit
 from warga.reports.errors import InvalidTransition, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import NOTE_REQUIRED, OPEN_STATUSES, Status, allowed_next, is_allowed
 from warga.reports.models import Priority, Report
+from warga.reports.ports import routing
 from warga.reports.services._common import NOTE_MAX_LENGTH, _apply, _require_may_act
 from warga.reports.services.audit import report_audit_write
-from warga.routing.services import routing_handling_unit_follow
 
 
 @tenant_scoped
@@ -80,7 +80,7 @@ def report_transition(
                     "unit_id", "unknown_unit", f"Unit {unit_id} tidak ada di pemerintah daerah ini."
                 )
             report.unit_id = unit_id
-            routing_handling_unit_follow(report_id=report.pk, unit_id=unit_id)
+            routing().routing_handling_unit_follow(report_id=report.pk, unit_id=unit_id)
         _apply(report, acting_user_id=acting_user.pk, target=target, note=note, unit_changed=unit_id is not None)
     return report
 

@@ -15,6 +15,7 @@ from warga.notifications.services import notifications_send
 from warga.organization.models import Position, Unit
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import Report
+from warga.reports.ports import UnitHandover
 from warga.routing.models import ReportRouting, RoutingAuditEvent, Target
 from warga.routing.selectors import HEADS_OF_UNIT, current_government, holders_of, supervisor_of
 from warga.routing.services._common import deadline_set, routing_event_record
@@ -22,13 +23,6 @@ from warga.workcalendar.models import SlaStep
 from warga.workcalendar.selectors import sla_target_for, working_calendar_for
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class UnitHandover:
-    position_ids: tuple[int, ...]
-    recipients: tuple[uuid.UUID, ...]
-    running_due_at: datetime.datetime | None
 
 
 @tenant_scoped
