@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     scope = "public"
 
     def ready(self) -> None:
+        # Registered at start-up, when every app's models are loaded, not at import.
         from warga.accounts import personal_data
 
         personal_data.register()

@@ -7,7 +7,9 @@ from typing import Any
 
 from celery import shared_task
 
+from tenants.services import origin_for_slug
 from tenants.tasks import PublicTask
+from warga.billing.services import billing_grace_remind, stripe_event_process
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +25,6 @@ def event_process_task(self: Any, *, event_id: str) -> str:
     until then."""
     import stripe
 
-    from warga.billing.services import stripe_event_process
-
     try:
         return stripe_event_process(event_id=event_id)
     except stripe.StripeError as error:
@@ -37,7 +37,4 @@ def event_process_task(self: Any, *, event_id: str) -> str:
 @shared_task(base=PublicTask, name="billing.grace_remind", acks_late=True, time_limit=600, soft_time_limit=540)
 def grace_remind_task() -> int:
     """Daily (beat): remind the admins of past-due governments (warga.billing.services)."""
-    from tenants.services import origin_for_slug
-    from warga.billing.services import billing_grace_remind
-
     return billing_grace_remind(origin_of=lambda government: origin_for_slug(government.slug))

@@ -8,6 +8,8 @@ class HealthConfig(AppConfig):
     scope = "public"
 
     def ready(self) -> None:
+        # Here and not at the top: metrics reads models, which are loaded only once Django
+        # calls ready().
         from celery import signals
 
         from warga.health import metrics, worker

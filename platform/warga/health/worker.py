@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 
 
 def heartbeat_record(*, hostname: str, started_at: Any) -> None:
+    # Imported here, unavoidably: config.celery imports this module before Django's apps are
+    # loaded, and models cannot be imported until they are.
     from django.db import close_old_connections
     from django.utils import timezone
 

@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     scope = "tenant"
 
     def ready(self) -> None:
+        # Registered at start-up, when every app's models are loaded, not at import.
         from warga.notifications import personal_data
 
         personal_data.register()

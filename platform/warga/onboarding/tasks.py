@@ -7,6 +7,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from tenants.tasks import PublicTask
+from warga.onboarding.services.joining import join_request_provision
 
 
 @shared_task(
@@ -22,8 +23,5 @@ from tenants.tasks import PublicTask
 def join_request_provision_task(*, request_id: int) -> str:
     """Provision join request `request_id` (warga.onboarding.services.joining). Idempotent: a
     request already done, failed or refused is left alone. Returns the request's status."""
-    # Imported here: the service queues this task, so it imports this module first.
-    from warga.onboarding.services.joining import join_request_provision
-
     request = join_request_provision(request_id=request_id)
     return request.status if request is not None else "busy"

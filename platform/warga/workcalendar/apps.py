@@ -8,6 +8,7 @@ class WorkcalendarConfig(AppConfig):
     scope = "tenant"
 
     def ready(self) -> None:
+        # Registered at start-up, when every app's models are loaded, not at import.
         from warga.workcalendar import personal_data
 
         personal_data.register()

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 def stripe_event_record(*, payload: dict[str, Any]) -> bool:
     """Store a verified Stripe event once, by its id, and queue its processing after commit.
     True when it is new; a replayed event changes nothing."""
+    # Imported here, unavoidably: the task module imports these services to run them.
     from warga.billing.tasks import event_process_task
 
     with transaction.atomic():

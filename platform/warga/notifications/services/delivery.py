@@ -158,6 +158,7 @@ def notifications_resend_waiting(*, older_than: datetime.timedelta, limit: int =
     Safe beside a task still in the queue: delivery claims each notification and skips one
     already sent, so a notification is delivered once whichever task comes first.
     """
+    # Imported here, unavoidably: the task module imports these services to run them.
     from warga.notifications.tasks import notifications_deliver
 
     waiting = list(

@@ -113,6 +113,7 @@ def notifications_send_many(*, events: Sequence[NotificationEvent], first_time: 
         )
     notification_governments_note(user_ids=recipients, government=_current_government())
     if queued:
+        # Imported here, unavoidably: the task module imports these services to run them.
         from warga.notifications.tasks import notifications_deliver
 
         send_on_commit(notifications_deliver, kwargs={"notification_ids": queued})

@@ -43,7 +43,7 @@ def join_request_approve(*, request_id: int, operator_id: uuid.UUID, link_port: 
 
     Raises JoinDecisionRefused for a request not waiting for a decision or whose government
     already exists; nothing is written then."""
-    # Imported here: the task module imports this one.
+    # Imported here, unavoidably: the task module imports the services to run them.
     from warga.onboarding.tasks import join_request_provision_task
 
     with transaction.atomic():

@@ -57,6 +57,7 @@ def _body(*, event: str, event_id: uuid.UUID, data: Mapping[str, Any], at: datet
 
 
 def _send_after_commit(delivery_ids: list[int]) -> None:
+    # Imported here, unavoidably: the task module imports these services to run them.
     from warga.webhooks.tasks import webhook_deliver
 
     for delivery_id in delivery_ids:

@@ -191,6 +191,7 @@ def deliveries_due_send(*, limit: int = 500) -> int:
     """Send the task again for every pending delivery whose time has come (beat's backstop:
     a retry waiting hours, a task lost with a broker, a killed worker's delivery). Returns
     how many were sent."""
+    # Imported here, unavoidably: the task module imports these services to run them.
     from warga.webhooks.tasks import webhook_deliver
 
     due = list(
