@@ -191,9 +191,9 @@ def profile(repeat: int, citizens: int) -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from warga import photos as photos_module
     from warga.accounts.models import User
     from warga.intake.services import report_submit
-    from warga.reports import photos as photos_module
 
     photo = photo_bytes()
     villages = _villages()
