@@ -18,6 +18,7 @@ from warga.reports.services._common import NATIONAL_OWNER_CODE
 from warga.reports.services._outbox import _outbox_payload, _outbox_write
 from warga.reports.services.audit import report_audit_write
 from warga.reports.services.photo_storage import StoredPhoto, report_photos_queue
+from warga.routing.configuration import routing_configuration
 from warga.routing.services import report_route
 
 
@@ -86,6 +87,9 @@ def report_create(
     Called by intake inside its transaction, in `government`'s schema; validation and
     idempotency are intake's job.
     """
+    # Read once for the whole transaction: the webhooks to queue, the routing, the channels
+    # of the people it notifies (one statement while nothing changed, docs/decisions/0140).
+    configuration = routing_configuration(government=government)
     report = Report.objects.create(
         tracking_number=tracking_number,
         type=data.type,
@@ -127,8 +131,9 @@ def report_create(
         kind="report.submitted",
         payload=_outbox_payload(report, photo_count=len(photos or [])),
         created_at=now,
+        webhook_subscriptions=configuration.webhook_subscriptions,
     )
-    report_route(report=report, new=True)
+    report_route(report=report, new=True, configuration=configuration)
     if queue_photos:
         report_photos_queue(report=report, photo_ids=[photo.pk for photo in created_photos])
     return report
