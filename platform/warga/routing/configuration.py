@@ -3,8 +3,9 @@
 Routing a report needs the active rules, the units and positions they name, who holds each
 seat, the working calendar and the SLA targets; the submission around it, the government's
 webhook endpoints and the channels of the people it notifies: twelve statements when read
-afresh, and the same answer for thousands of reports in a row. `routing_configuration()` reads one row instead,
-the government's configuration version, and rereads the rest only when that version changed.
+afresh, and the same answer for thousands of reports in a row. `routing_configuration()` reads
+one row instead, the government's configuration version, and rereads the rest only when that
+version changed.
 
 The version is kept by the database, not by code (docs/decisions/0061): a trigger on every
 table in `CONFIGURATION_MODELS` gives it a new random value in the writer's own transaction,
@@ -110,7 +111,7 @@ class RoutingConfiguration:
     of_government: tuple[Position, ...] = ()
     # The government's active webhook endpoints (warga.webhooks.selectors.subscriptions_active).
     webhook_subscriptions: tuple[Subscription, ...] = ()
-    # Every stored channel choice of the schema, by person (one row per official who set one).
+    # Every stored channel choice of the schema, by person (one per person who saved one here).
     channel_preferences: Mapping[uuid.UUID, ChannelPreference] = field(default_factory=dict)
 
     def positions_near(self, *, village_code: str, handling_unit_id: int | None) -> list[Position]:

@@ -6,7 +6,7 @@ delivery worker after every attempt (`failing_since`), and `notifications_channe
 saved whole each time someone presses "save" on the notifications page, mostly with the choices
 they already had. On both tables the statement-level trigger of routing's other tables (0004)
 covers INSERT, DELETE and TRUNCATE, and a row-level one fires on an UPDATE that really changes
-what the cache holds: an endpoint's state, unit or events; a person's four channels.
+what the cache holds: an endpoint's id, state, unit or events; a choice's person or channels.
 """
 
 from django.db import migrations
@@ -46,7 +46,9 @@ class Migration(migrations.Migration):
             [
                 STATEMENT_TRIGGER.format(events="INSERT OR DELETE OR TRUNCATE", table="webhooks_endpoint"),
                 ROW_CHANGED.format(table="webhooks_endpoint", condition=_changed(ENDPOINT_HELD)),
-                STATEMENT_TRIGGER.format(events="INSERT OR DELETE OR TRUNCATE", table="notifications_channel_preference"),
+                STATEMENT_TRIGGER.format(
+                    events="INSERT OR DELETE OR TRUNCATE", table="notifications_channel_preference"
+                ),
                 ROW_CHANGED.format(table="notifications_channel_preference", condition=_changed(CHANNELS_HELD)),
                 # Every process's entry was read without these: read again.
                 BUMP,
