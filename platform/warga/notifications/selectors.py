@@ -30,6 +30,14 @@ def notifications_unread_count(*, user_id: uuid.UUID) -> int:
 
 
 @tenant_scoped
+def channel_preferences_all() -> dict[uuid.UUID, ChannelPreference]:
+    """Every stored choice of the government's schema, by person (one query): its officials'
+    and those of anyone who saved the notifications page on its host. Routing's configuration
+    cache holds them (docs/decisions/0140)."""
+    return {p.user_id: p for p in ChannelPreference.objects.all()}
+
+
+@tenant_scoped
 def channel_preference_for(*, user_id: uuid.UUID) -> ChannelPreference:
     """The stored choice, or the defaults (email on, the others off) unsaved."""
     return ChannelPreference.objects.filter(user_id=user_id).first() or ChannelPreference(user_id=user_id)

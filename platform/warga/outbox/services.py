@@ -7,7 +7,7 @@ Tenant scope: the outbox is a table of each government's schema.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.db import transaction
 from tenants.context import current_schema
 from tenants.scope import any_scope, tenant_scoped
 from warga.outbox.models import OutboxEvent
+from warga.webhooks.selectors import Subscription
 from warga.webhooks.services import webhooks_report_event
 
 logger = logging.getLogger(__name__)
@@ -45,11 +46,15 @@ def relay_nudge(*, schema: str) -> None:
 
 
 @tenant_scoped
-def outbox_write(**fields: Any) -> OutboxEvent:
+def outbox_write(*, webhook_subscriptions: Sequence[Subscription] | None = None, **fields: Any) -> OutboxEvent:
     """Write an outbox event in the caller's transaction, with the government's webhook
-    deliveries of the same change (warga.webhooks); nudge the relay after it commits."""
+    deliveries of the same change (warga.webhooks); nudge the relay after it commits.
+    `webhook_subscriptions`: the government's active endpoints when the caller already holds
+    them (routing's configuration, read in this transaction); read here otherwise."""
     event = OutboxEvent.objects.create(**fields)
-    webhooks_report_event(kind=event.kind, payload=event.payload, at=event.created_at)
+    webhooks_report_event(
+        kind=event.kind, payload=event.payload, at=event.created_at, subscriptions=webhook_subscriptions
+    )
     schema = current_schema()
     transaction.on_commit(lambda: relay_nudge(schema=schema))
     return event

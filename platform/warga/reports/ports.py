@@ -19,11 +19,13 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from tenants.models import Government
 from warga.errors import Defect
 from warga.organization.models import Unit
 from warga.reports.models import Report
+from warga.webhooks.selectors import Subscription
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,30 @@ class UnitHandover:
     running_due_at: datetime.datetime | None
 
 
+class RoutingConfigurationRead(Protocol):
+    """What a report's creation reads of the government's cached routing configuration
+    (`warga.routing.configuration.RoutingConfiguration`) before it routes with it: read once per
+    submission and handed back to `report_route` (decision 0140)."""
+
+    @property
+    def webhook_subscriptions(self) -> tuple[Subscription, ...]: ...
+
+
 class RoutingPort(Protocol):
     """Routing's side (see `warga.routing.services` and `warga.routing.selectors` for each
     function's contract)."""
 
-    def report_route(self, *, report: Report, start: datetime.datetime | None = ..., new: bool = ...) -> object: ...
+    def routing_configuration(self, *, government: Government) -> RoutingConfigurationRead: ...
+
+    def report_route(
+        self,
+        *,
+        report: Report,
+        start: datetime.datetime | None = ...,
+        new: bool = ...,
+        # What `routing_configuration` returned (routing's own type, which reports cannot name).
+        configuration: Any = ...,
+    ) -> object: ...
 
     def report_routing_forget(self, *, report_id: int, to_government_id: int, now: datetime.datetime) -> bool: ...
 

@@ -1,9 +1,11 @@
 """Everything routing reads to decide, held per process and per government.
 
 Routing a report needs the active rules, the units and positions they name, who holds each
-seat, the working calendar and the SLA targets: ten statements when read afresh, and the same
-answer for thousands of reports in a row. `routing_configuration()` reads one row instead,
-the government's configuration version, and rereads the rest only when that version changed.
+seat, the working calendar and the SLA targets; the submission around it, the government's
+webhook endpoints and the channels of the people it notifies: twelve statements when read
+afresh, and the same answer for thousands of reports in a row. `routing_configuration()` reads
+one row instead, the government's configuration version, and rereads the rest only when that
+version changed.
 
 The version is kept by the database, not by code (docs/decisions/0061): a trigger on every
 table in `CONFIGURATION_MODELS` gives it a new random value in the writer's own transaction,
@@ -30,15 +32,21 @@ from django.db.models import F, Model
 
 from tenants.context import current_schema
 from tenants.models import Government
+from warga.notifications.models import ChannelPreference
+from warga.notifications.selectors import channel_preferences_all
 from warga.organization.models import Membership, Position, PositionKind, Unit, UnitKind
 from warga.routing.models import ConfigurationVersion, Rule, RuleSet
+from warga.webhooks.models import Endpoint
+from warga.webhooks.selectors import Subscription, subscriptions_active
 from warga.workcalendar.models import DayOff, DayWorked, OfficeHours, SlaTarget
 from warga.workcalendar.selectors import WorkCalendarNotConfigured, working_calendar_for
 from warga.workcalendar.working_time import WorkingCalendar
 
-# What the configuration is read from. Each table has the version trigger (migration
-# routing 0004); tests/warga/routing/test_configuration_cache.py checks every schema for it and
-# fails when routing reads a table that is not listed here.
+# What the configuration is read from. Each table has the version trigger (migrations
+# routing 0004 and 0006); tests/warga/routing/test_configuration_cache.py checks every schema
+# for it and fails when routing reads a table that is not listed here. The last two are what
+# the rest of a submission's transaction reads besides routing (docs/decisions/0140): who wants
+# the report's webhook, and how each person notified wants to hear.
 CONFIGURATION_MODELS: tuple[type[Model], ...] = (
     RuleSet,
     Rule,
@@ -49,6 +57,8 @@ CONFIGURATION_MODELS: tuple[type[Model], ...] = (
     DayOff,
     DayWorked,
     SlaTarget,
+    Endpoint,
+    ChannelPreference,
 )
 
 # The seats routing can notify or escalate to (routing.selectors.plans._positions_by_target).
@@ -99,6 +109,10 @@ class RoutingConfiguration:
     by_region: Mapping[str, tuple[Position, ...]] = field(default_factory=dict)
     by_unit: Mapping[int, tuple[Position, ...]] = field(default_factory=dict)
     of_government: tuple[Position, ...] = ()
+    # The government's active webhook endpoints (warga.webhooks.selectors.subscriptions_active).
+    webhook_subscriptions: tuple[Subscription, ...] = ()
+    # Every stored channel choice of the schema, by person (one per person who saved one here).
+    channel_preferences: Mapping[uuid.UUID, ChannelPreference] = field(default_factory=dict)
 
     def positions_near(self, *, village_code: str, handling_unit_id: int | None) -> list[Position]:
         """The positions a report in `village_code` can reach (a superset: the caller picks by
@@ -145,7 +159,7 @@ def configuration_version() -> tuple[int, uuid.UUID | None]:
 
 def routing_configuration(*, government: Government) -> RoutingConfiguration:
     """The configuration of `government` (the schema in context), from this process's cache
-    when its version has not changed: one statement then, nine when it has."""
+    when its version has not changed: one statement then, eleven when it has."""
     schema = current_schema()
     if government.schema_name != schema:
         raise RuntimeError(
@@ -205,4 +219,6 @@ def _read(*, key: tuple[str, int, uuid.UUID | None, str], government: Government
         by_region={code: tuple(found) for code, found in by_region.items()},
         by_unit={pk: tuple(found) for pk, found in by_unit.items()},
         of_government=tuple(p for p in positions if p.unit.kind == UnitKind.GOVERNMENT),
+        webhook_subscriptions=subscriptions_active(),
+        channel_preferences=channel_preferences_all(),
     )

@@ -4,12 +4,13 @@ government's endpoints and deliveries are not in it)."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from tenants.scope import any_scope, tenant_scoped
-from warga.webhooks.models import Delivery, DeliveryState, Endpoint
+from warga.webhooks.models import Delivery, DeliveryState, Endpoint, EndpointState
 
 DELIVERIES_SHOWN = 50
 
@@ -17,6 +18,23 @@ DELIVERIES_SHOWN = 50
 @tenant_scoped
 def endpoints_list() -> QuerySet[Endpoint]:
     return Endpoint.objects.select_related("unit").order_by("name", "id")
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """An active endpoint of the government's own (not an external organisation's) and the
+    events it takes: all a report change needs to queue its deliveries."""
+
+    endpoint_id: int
+    events: frozenset[str]
+
+
+@tenant_scoped
+def subscriptions_active() -> tuple[Subscription, ...]:
+    """The government's active endpoints and their events, in the endpoints' order (one
+    query). Routing's configuration cache holds them (docs/decisions/0140)."""
+    rows = Endpoint.objects.filter(state=EndpointState.ACTIVE, unit__isnull=True).values_list("id", "events")
+    return tuple(Subscription(endpoint_id=pk, events=frozenset(events)) for pk, events in rows)
 
 
 @tenant_scoped

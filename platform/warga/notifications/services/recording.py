@@ -59,23 +59,32 @@ def notifications_send(
 
 
 @tenant_scoped
-def notifications_send_many(*, events: Sequence[NotificationEvent], first_time: bool = False) -> list[int]:
+def notifications_send_many(
+    *,
+    events: Sequence[NotificationEvent],
+    first_time: bool = False,
+    preferences: Mapping[uuid.UUID, ChannelPreference] | None = None,
+) -> list[int]:
     """notifications_send for several events at once, in four statements whatever their number
     (preferences, rows, the public record, and the ids of the rows queued) and one delivery
     task. With `first_time`, the caller guarantees that no event was sent before (a report
     written in this very transaction): the rows are inserted without skipping conflicts and
-    their ids come back with the insert (three statements)."""
+    their ids come back with the insert (three statements). `preferences`: EVERY stored
+    choice of the schema, as `channel_preferences_all` gives them, read in this transaction
+    (routing's configuration holds them); a person missing from it gets the defaults. One
+    statement less; read here when not given."""
     recipients = list(dict.fromkeys(r for event in events for r in event.recipient_ids))
     if not recipients:
         return []
-    chosen = {p.user_id: p for p in ChannelPreference.objects.filter(user_id__in=recipients)}
+    if preferences is None:
+        preferences = {p.user_id: p for p in ChannelPreference.objects.filter(user_id__in=recipients)}
     offered = set(notification_channels_offered())
     pushable = users_with_push(user_ids=recipients) if Channel.PUSH in offered else set()
     now = timezone.now()
     rows: list[Notification] = []
     for event in events:
         for recipient in dict.fromkeys(event.recipient_ids):
-            preference = chosen.get(recipient) or ChannelPreference(user_id=recipient)
+            preference = preferences.get(recipient) or ChannelPreference(user_id=recipient)
             channels = [Channel.IN_APP] + [
                 channel
                 for channel in OPTIONAL_CHANNELS

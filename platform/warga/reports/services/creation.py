@@ -86,6 +86,9 @@ def report_create(
     Called by intake inside its transaction, in `government`'s schema; validation and
     idempotency are intake's job.
     """
+    # Read once for the whole transaction: the webhooks to queue, the routing, the channels
+    # of the people it notifies (one statement while nothing changed, docs/decisions/0140).
+    configuration = routing().routing_configuration(government=government)
     report = Report.objects.create(
         tracking_number=tracking_number,
         type=data.type,
@@ -127,8 +130,9 @@ def report_create(
         kind="report.submitted",
         payload=_outbox_payload(report, photo_count=len(photos or [])),
         created_at=now,
+        webhook_subscriptions=configuration.webhook_subscriptions,
     )
-    routing().report_route(report=report, new=True)
+    routing().report_route(report=report, new=True, configuration=configuration)
     if queue_photos:
         report_photos_queue(report=report, photo_ids=[photo.pk for photo in created_photos])
     return report

@@ -14,7 +14,7 @@ from warga.notifications.models import EventKind
 from warga.notifications.services import NotificationEvent, notifications_send_many
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.reports.models import Report
-from warga.routing.configuration import routing_configuration
+from warga.routing.configuration import RoutingConfiguration, routing_configuration
 from warga.routing.models import ReportRouting
 from warga.routing.selectors import current_government, routing_plan
 from warga.routing.services._common import routing_event_record
@@ -23,7 +23,13 @@ logger = logging.getLogger(__name__)
 
 
 @tenant_scoped
-def report_route(*, report: Report, start: datetime.datetime | None = None, new: bool = False) -> ReportRouting | None:
+def report_route(
+    *,
+    report: Report,
+    start: datetime.datetime | None = None,
+    new: bool = False,
+    configuration: RoutingConfiguration | None = None,
+) -> ReportRouting | None:
     """Route a report just written in the current government's schema: store the handling
     unit, the rule and version that decided it and the escalation plan, and notify the
     holders of the positions to inform and the reporter. Runs in the caller's transaction
@@ -34,12 +40,15 @@ def report_route(*, report: Report, start: datetime.datetime | None = None, new:
     is the transfer, not its first submission elsewhere (default: the report's creation).
     `new`: the caller wrote the report in this very transaction, so it cannot have been
     routed yet (one statement less per submission; the unique report id still guards it).
+    `configuration`: the government's routing configuration when the caller already read it
+    in this transaction (report_create, which also queues the webhooks from it).
     """
     if not new:
         existing = ReportRouting.objects.filter(report_id=report.pk).first()
         if existing is not None:
             return existing
-    configuration = routing_configuration(government=current_government())
+    if configuration is None:
+        configuration = routing_configuration(government=current_government())
     if configuration.rule_set is None:
         # A government provisioned before routing existed: the report still lands (it never
         # dead-ends) and the coordinator disposes it by hand; the log says what to fix.
@@ -98,7 +107,7 @@ def report_route(*, report: Report, start: datetime.datetime | None = None, new:
         ),
     ]
     # A report just written cannot have been notified yet; one delivery task for both events.
-    notifications_send_many(events=events, first_time=new)
+    notifications_send_many(events=events, first_time=new, preferences=configuration.channel_preferences)
     return routing
 
 

@@ -13,17 +13,18 @@ from django.utils import timezone
 
 from tenants.scope import tenant_scoped
 from warga.webhooks.models import Delivery, Endpoint, EndpointState, Event
+from warga.webhooks.selectors import Subscription, subscriptions_active
 from warga.webhooks.services._common import WebhookNotFound, _body, _endpoint_locked, _send_after_commit
 
 
-def _record(*, endpoints: Sequence[Endpoint], event: str, data: Mapping[str, Any], at: datetime.datetime) -> list[int]:
-    if not endpoints:
+def _record(*, endpoint_ids: Sequence[int], event: str, data: Mapping[str, Any], at: datetime.datetime) -> list[int]:
+    if not endpoint_ids:
         return []
     event_id = uuid.uuid4()
     body = _body(event=event, event_id=event_id, data=data, at=at)
     rows = Delivery.objects.bulk_create(
-        Delivery(endpoint=endpoint, event=event, event_id=event_id, body=body, next_attempt_at=at, created_at=at)
-        for endpoint in endpoints
+        Delivery(endpoint_id=pk, event=event, event_id=event_id, body=body, next_attempt_at=at, created_at=at)
+        for pk in endpoint_ids
     )
     ids = [row.pk for row in rows]
     _send_after_commit(ids)
@@ -47,18 +48,29 @@ def _events_of(kind: str, payload: Mapping[str, Any]) -> list[tuple[Event, dict[
 
 
 @tenant_scoped
-def webhooks_report_event(*, kind: str, payload: Mapping[str, Any], at: datetime.datetime) -> list[int]:
+def webhooks_report_event(
+    *,
+    kind: str,
+    payload: Mapping[str, Any],
+    at: datetime.datetime,
+    subscriptions: Sequence[Subscription] | None = None,
+) -> list[int]:
     """Record the deliveries of a report change for every active endpoint that wants it.
 
     Called by warga.reports with each outbox event, in the change's transaction, with the
     outbox's payload: codes, statuses and times, never a description, a place or anyone's
-    identity. Returns the ids of the deliveries queued (sent after the commit)."""
+    identity. `subscriptions`: the government's active endpoints as `subscriptions_active`
+    gives them, already read in this transaction (routing's configuration holds them); read
+    here when not given. Returns the ids of the deliveries queued (sent after the commit)."""
+    events = _events_of(kind, payload)
+    if not events:
+        return []
+    if subscriptions is None:
+        subscriptions = subscriptions_active()
     queued: list[int] = []
-    for event, data in _events_of(kind, payload):
-        endpoints = list(
-            Endpoint.objects.filter(state=EndpointState.ACTIVE, unit__isnull=True, events__contains=[event.value])
-        )
-        queued += _record(endpoints=endpoints, event=event, data=data, at=at)
+    for event, data in events:
+        wanted = [s.endpoint_id for s in subscriptions if event.value in s.events]
+        queued += _record(endpoint_ids=wanted, event=event, data=data, at=at)
     return queued
 
 
@@ -75,7 +87,7 @@ def webhook_forward_record(*, unit_id: int, data: Mapping[str, Any], at: datetim
     endpoint = webhook_for_unit(unit_id=unit_id)
     if endpoint is None:
         return None
-    (delivery_id,) = _record(endpoints=[endpoint], event=Event.REPORT_FORWARDED, data=data, at=at)
+    (delivery_id,) = _record(endpoint_ids=[endpoint.pk], event=Event.REPORT_FORWARDED, data=data, at=at)
     return delivery_id
 
 
