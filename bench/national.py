@@ -386,9 +386,12 @@ def _naive_view(start: Any, end: Any, schemas: list[str], *, where: str, group: 
     return {"volume": next(row[3] for row in rows if row[0] == "kpi"), "rows": len(rows)}
 
 
-def _naive_views(start: Any, end: Any) -> dict[str, Any]:
+def _naive_views(start: Any, end: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """The UNION ALL equivalent of each page, over the schemas that can hold its reports (a
-    province's drill-down reads only the province's and its kabupaten/kota's schemas)."""
+    province's drill-down reads only the province's and its kabupaten/kota's schemas); and,
+    for the two drill-downs, the naive one over every schema with the same filter (the
+    issue's baseline: a page that does not know which governments hold a region's reports,
+    which a transfer can send to any of them)."""
     from tenants.selectors import governments_ready
 
     codes = dict(governments_ready().exclude(code__isnull=True).values_list("code", "schema_name"))
@@ -396,15 +399,19 @@ def _naive_views(start: Any, end: Any) -> dict[str, Any]:
     inside = sorted(schema for code, schema in codes.items() if code.split(".")[0] == DRILL_PROVINCE)
     owners = sorted(codes[code] for code in (DRILL_PROVINCE, DRILL_REGENCY) if code in codes)
     province_where = f"province_code = '{DRILL_PROVINCE}'"
-    return {
+    regency_where = f"regency_code = '{DRILL_REGENCY}'"
+    owned = {
         "dashboard": lambda: _naive_view(start, end, every, where="TRUE", group="province_code"),
         "province": lambda: _naive_view(start, end, inside, where=province_where, group="regency_code"),
-        "regency": lambda: _naive_view(
-            start, end, owners, where=f"regency_code = '{DRILL_REGENCY}'", group="district_code"
-        ),
+        "regency": lambda: _naive_view(start, end, owners, where=regency_where, group="district_code"),
         "rankings": lambda: _naive_view(start, end, every, where="TRUE", group="regency_code"),
         "rankings-province": lambda: _naive_view(start, end, inside, where=province_where, group="regency_code"),
     }
+    every_schema = {
+        "province": lambda: _naive_view(start, end, every, where=province_where, group="regency_code"),
+        "regency": lambda: _naive_view(start, end, every, where=regency_where, group="district_code"),
+    }
+    return owned, every_schema
 
 
 def views(repeat: int, naive_repeat: int) -> dict[str, Any]:
@@ -424,8 +431,11 @@ def views(repeat: int, naive_repeat: int) -> dict[str, Any]:
         cursor.execute("VACUUM ANALYZE national_report_fact, national_rollup, national_duration_histogram")
         for schema in schemas:
             cursor.execute(f'VACUUM ANALYZE "{schema}".reports_report')
-    model, naive = _read_model_views(start, end), _naive_views(start, end)
-    timings: dict[str, dict[str, list[float]]] = {name: {"read_model": [], "naive": []} for name in SCALE_VIEWS}
+    model = _read_model_views(start, end)
+    naive, naive_every = _naive_views(start, end)
+    timings: dict[str, dict[str, list[float]]] = {
+        name: {"read_model": [], "naive": [], "naive_every_schema": []} for name in SCALE_VIEWS
+    }
     volumes: dict[str, tuple[int, int]] = {}
     for round_number in range(repeat):
         for name in SCALE_VIEWS:
@@ -436,6 +446,14 @@ def views(repeat: int, naive_repeat: int) -> dict[str, Any]:
                 began = time.perf_counter()
                 counted = naive[name]()
                 timings[name]["naive"].append(time.perf_counter() - began)
+                if name in naive_every:
+                    began = time.perf_counter()
+                    everywhere = naive_every[name]()
+                    timings[name]["naive_every_schema"].append(time.perf_counter() - began)
+                    if everywhere["volume"] != counted["volume"]:
+                        raise RuntimeError(
+                            f"{name}: every schema counts {everywhere['volume']}, its own schemas {counted['volume']}"
+                        )
                 shown = (
                     answer[0]["volume"]
                     if isinstance(answer[0], dict) and "volume" in answer[0]
@@ -987,6 +1005,16 @@ def _scale(ctx: Any, scratch: Any) -> None:
                         "ms",
                         percentile(times["naive"], fraction) * 1000,
                         "UNION ALL over the schemas that hold its reports",
+                    )
+                )
+            if times["naive_every_schema"]:
+                ctx.report.add(
+                    Result(
+                        f"{SCALE_LABELS[name]} p95 ({built['facts']} facts)",
+                        percentile(times["read_model"], 0.95) * 1000,
+                        "ms",
+                        percentile(times["naive_every_schema"], 0.95) * 1000,
+                        "UNION ALL over every schema, filtered on the region",
                     )
                 )
         ctx.report.note(

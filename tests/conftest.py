@@ -34,6 +34,7 @@ from tenants.context import tenant_connection
 from tenants.models import Government
 from tests.personas import official_of, verified_user
 from warga.accounts.models import User
+from warga.regions.selectors import region_names_forget
 
 SESSION_CODES = ("31", "32.73")
 
@@ -70,6 +71,14 @@ def _public_schema_around_each_test() -> Iterator[None]:
     yield
     tenant_connection().set_schema_to_public()
     hosts.clear()
+
+
+@pytest.fixture(autouse=True)
+def _region_names_forgotten() -> Iterator[None]:
+    """The per-process region names are forgotten on a write, but a rolled-back write sends no
+    signal: a name a test changed must not outlive its transaction."""
+    yield
+    region_names_forget()
 
 
 @pytest.fixture(autouse=True)

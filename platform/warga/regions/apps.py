@@ -6,3 +6,14 @@ class RegionsConfig(AppConfig):
     label = "regions"
     verbose_name = "Wilayah administrasi (Kemendagri)"
     scope = "public"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from warga.regions.models import District, Province, Regency
+        from warga.regions.selectors import region_names_forget
+
+        # Here and not at the top: models are loaded only once Django calls ready().
+        for model in (Province, Regency, District):
+            post_save.connect(region_names_forget, sender=model, dispatch_uid=f"region-names-{model.__name__}")
+            post_delete.connect(region_names_forget, sender=model, dispatch_uid=f"region-names-{model.__name__}-gone")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -140,3 +142,54 @@ def regency_outlines(*, province_code: str) -> tuple[str, dict[str, str]] | None
     if not codes or set(shapes) != codes:
         return None
     return fitted_paths(shapes)
+
+
+# Region names change only when a new Kemendagri release is imported (a few times a decade for
+# a province or kabupaten/kota, yearly for some kecamatan). Each process keeps a level's names
+# for at most REGION_NAMES_TTL_SECONDS; a write in this process (the import, the admin, a
+# factory) forgets them at once (`region_names_forget`, wired in RegionsConfig.ready()), and
+# another process sees the new names within the TTL. Public reference data: no tenant's rows.
+REGION_NAMES_TTL_SECONDS = 300.0
+_NAMED_LEVELS: dict[str, type[Province] | type[Regency] | type[District]] = {
+    "province": Province,
+    "regency": Regency,
+    "district": District,
+}
+_names_lock = threading.Lock()
+_names_by_level: dict[str, tuple[float, dict[str, str]]] = {}
+
+
+def _level_names(level: str) -> dict[str, str]:
+    if level not in _NAMED_LEVELS:
+        raise ValueError(f"region names are kept for {', '.join(_NAMED_LEVELS)}, not {level!r}")
+    cached = _names_by_level.get(level)
+    if cached is None or time.monotonic() - cached[0] > REGION_NAMES_TTL_SECONDS:
+        names = dict(_NAMED_LEVELS[level].objects.values_list("code", "name"))
+        with _names_lock:
+            _names_by_level[level] = cached = (time.monotonic(), names)
+    return cached[1]
+
+
+@any_scope
+def region_names(*, level: str, codes: Iterable[str]) -> dict[str, str]:
+    """Names of provinces, kabupaten/kota or kecamatan (`level`) by code, from this process's
+    copy of the level's names (read in one query when missing or older than the TTL). Codes
+    not in the reference data are left out."""
+    names = _level_names(level)
+    return {code: names[code] for code in codes if code in names}
+
+
+@any_scope
+def region_codes_inside(*, level: str, parent_code: str) -> list[str]:
+    """Codes of the regions of `level` inside `parent_code` (codes nest: the kecamatan of
+    32.73 are 32.73.xx), sorted, from the same per-process copy. Codes a newer release dropped
+    stay in the reference data, so a report's region is always among them."""
+    prefix = parent_code + "."
+    return sorted(code for code in _level_names(level) if code.startswith(prefix))
+
+
+@any_scope
+def region_names_forget(**_: object) -> None:
+    """Drop this process's region names (after a write to the regions)."""
+    with _names_lock:
+        _names_by_level.clear()

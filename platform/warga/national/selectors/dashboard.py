@@ -14,6 +14,7 @@ from warga.national.models import (
     RegionLevel,
 )
 from warga.national.selectors.scope import NationalScope, _hours, _names, _rate, _rows
+from warga.regions.selectors import region_codes_inside
 
 
 def _duration_medians(*, scope: NationalScope, start: date, end: date) -> dict[str, float | None]:
@@ -81,9 +82,14 @@ def dashboard_breakdown(
     `parent_code` (drill-down): also the map layer's counts. Largest first."""
     where, params = scope.where()
     parent_sql, parent_params = "", []
-    if parent_code and level != RegionLevel.PROVINCE:
-        # Codes nest: regencies of 32 are 32.xx, districts of 32.73 are 32.73.xx; the province
-        # narrows the rows read to its own (the index on province_code, day).
+    if parent_code and level == RegionLevel.DISTRICT:
+        # The kecamatan of one kabupaten/kota by their codes (the index on level, region_code,
+        # day): a few hundred rows, not the ~17,000 of its province's kecamatan.
+        parent_sql = "AND region_code = ANY(%s)"
+        parent_params = [region_codes_inside(level=level, parent_code=parent_code)]
+    elif parent_code and level != RegionLevel.PROVINCE:
+        # Codes nest: regencies of 32 are 32.xx; the province narrows the rows read to its own
+        # (the index on level, province_code, day).
         parent_sql = "AND region_code LIKE %s AND province_code = %s"
         parent_params = [parent_code + ".%", parent_code[:2]]
     rows = _rows(

@@ -14,7 +14,7 @@ from warga.national.models import (
     COUNTRY_LEVEL,
     RegionLevel,
 )
-from warga.regions.models import District, Province, Regency
+from warga.regions.selectors import region_names
 
 
 @dataclass(frozen=True)
@@ -88,13 +88,4 @@ def _hours(seconds: float | None) -> float | None:
 
 
 def _names(level: str, codes: list[str]) -> dict[str, str]:
-    model: Any = {RegionLevel.PROVINCE: Province, RegionLevel.REGENCY: Regency, RegionLevel.DISTRICT: District}[
-        RegionLevel(level)
-    ]
-    return dict(model.objects.filter(code__in=codes).values_list("code", "name"))
-
-
-@any_scope
-def region_names(*, level: str, codes: list[str]) -> dict[str, str]:
-    """Names of provinces, regencies/cities or districts by code: one query."""
-    return _names(level, codes)
+    return region_names(level=RegionLevel(level).value, codes=codes)

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from tenants.scope import any_scope, public_scoped
 from warga.errors import Invalid
 from warga.regions.models import Dataset, Village
+from warga.regions.selectors import region_names_forget
 from warga.regions.services._common import Progress
 
 FILES = ("provinces", "regencies", "districts", "villages")
@@ -178,6 +179,8 @@ def regions_import(*, data_dir: Path, force: bool = False, progress: Progress | 
                 **{name: len(parsed[name]) for name in FILES},
             },
         )
+    # The bulk upsert sends no model signal: forget this process's names once it is committed.
+    transaction.on_commit(region_names_forget)
     return ImportResult(dataset=dataset, created=existing is None)
 
 
