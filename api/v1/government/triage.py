@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from api.v1 import openapi
 from api.v1.base import ApiView, host_government, signed_in_user
 from api.v1.bounds import BoundedSerializer
+from api.v1.government.ownership import TransferOutput
 from tenants.host_kinds import NATIONAL, REGIONAL
 from warga.access.policy import Action, permission_for
 from warga.intake.services import TransferOutcome
@@ -140,11 +141,9 @@ class AssignInput(BoundedSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class AssignOutput(BoundedSerializer):
-    tracking_number = serializers.CharField()
-    to_government_code = serializers.CharField(source="to_government.code", allow_null=True)
-    to_government_name = serializers.CharField(source="to_government.name")
-    status = serializers.CharField()
+# A transfer's outcome, as "bukan wewenang" answers it, under the name the schema gives the desk's.
+class AssignOutput(TransferOutput):
+    pass
 
 
 class TriageAssignView(ApiView):
