@@ -67,6 +67,15 @@ def page_path(query: dict[str, str]) -> str:
     return "/api/v1/inbox/" + (f"?{urlencode(query)}" if query else "")
 
 
+def inbox_read(user_id: uuid.UUID, query: dict[str, str]) -> Any:
+    """The selector's answer to one of PAGES' queries, as the API calls it."""
+    from warga.routing.selectors import InboxFilters, inbox_for_official
+
+    filters: dict[str, Any] = dict(query)
+    ordering = filters.pop("ordering", "newest")
+    return inbox_for_official(user_id=user_id, filters=InboxFilters(**filters), ordering=ordering)
+
+
 # --- In-process parts ---------------------------------------------------------------------------
 
 
@@ -157,7 +166,6 @@ def queries(prepared: dict[str, Any]) -> dict[str, Any]:
 
     from tenants.context import government_context
     from tenants.models import Government
-    from warga.routing.selectors import inbox_for_official
 
     government = Government.objects.get(code=GOVERNMENT_CODE)
     measured: dict[str, Any] = {}
@@ -172,7 +180,7 @@ def queries(prepared: dict[str, Any]) -> dict[str, Any]:
             if response.status_code != 200:
                 raise RuntimeError(f"{official} {name}: answered {response.status_code}: {response.content[:300]!r}")
             with government_context(government), CaptureQueriesContext(connection) as selector_queries:
-                inbox_for_official(user_id=user_id, **query)
+                inbox_read(user_id, query)
             body = response.json()
             measured[f"{official} {name}"] = {
                 "request_queries": len(request_queries.captured_queries),
@@ -192,7 +200,6 @@ def explain(prepared: dict[str, Any]) -> dict[str, str]:
 
     from tenants.context import government_context
     from tenants.models import Government
-    from warga.routing.selectors import inbox_for_official
 
     government = Government.objects.get(code=GOVERNMENT_CODE)
     plans: dict[str, str] = {}
@@ -200,7 +207,7 @@ def explain(prepared: dict[str, Any]) -> dict[str, str]:
         for official, user_id in (("lurah", LURAH_ID), ("walikota", WALIKOTA_ID)):
             for name, query in PAGES:
                 with CaptureQueriesContext(connection) as captured:
-                    inbox_for_official(user_id=user_id, **query)
+                    inbox_read(user_id, query)
                 lines = []
                 with connection.cursor() as cursor:
                     for statement in captured.captured_queries[-2:]:  # the count and the page

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from api.v1.errors import exception_handler
 from tenants.host_kinds import HostKinds
+from tenants.models import Government
 from warga.access.policy import Action, ActionForbidden, api_key_of, policy_key_decide
 from warga.accounts.models import User
 from warga.web.hosts import government_of
@@ -44,3 +45,11 @@ def signed_in_user(request: Request) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
+
+
+def host_government(request: Request) -> Government:
+    """The government whose host the request came to, for views whose `host_kinds` name only
+    governments' hosts (the URLconfs mount them nowhere else)."""
+    government = government_of(request)
+    assert government is not None
+    return government

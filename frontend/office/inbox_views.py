@@ -29,6 +29,7 @@ from warga.reports.lifecycle import Status
 from warga.reports.models import Priority, Report
 from warga.routing.selectors import (
     INBOX_COUNT_CAP,
+    InboxFilters,
     SlaState,
     handling_unit_names,
     inbox_counts_by_sla_state,
@@ -82,16 +83,18 @@ class InboxFilter(forms.Form):
         return data
 
 
-def _selector_filters(data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "status": data.get("status") or None,
-        "category_code": data.get("kategori") or None,
-        "priority": data.get("prioritas") or None,
-        "unit_id": data.get("unit"),
-        "created_from": data.get("dari"),
-        "created_to": data.get("sampai"),
-        "search": data.get("cari") or None,
-    }
+def _selector_filters(data: dict[str, Any]) -> InboxFilters:
+    """The selectors' filters from the form's cleaned data (empty when nothing was asked)."""
+    return InboxFilters(
+        status=data.get("status") or None,
+        category_code=data.get("kategori") or None,
+        sla_state=data.get("sla") or None,
+        priority=data.get("prioritas") or None,
+        unit_id=data.get("unit"),
+        created_from=data.get("dari"),
+        created_to=data.get("sampai"),
+        search=data.get("cari") or None,
+    )
 
 
 def _rows(reports: list[Report], government: Government) -> list[dict[str, Any]]:
@@ -148,13 +151,12 @@ def inbox_page(request: HttpRequest, government: Government) -> HttpResponse:
     number = data.get("halaman") or 1
     page = inbox_for_official(
         user_id=user.pk,
-        sla_state=data.get("sla") or None,
+        filters=filters,
         ordering=ORDERINGS.get(data.get("urut") or "terbaru", "newest"),
         limit=PAGE_SIZE,
         offset=(number - 1) * PAGE_SIZE,
-        **filters,
     )
-    counts = inbox_counts_by_sla_state(user_id=user.pk, **filters)
+    counts = inbox_counts_by_sla_state(user_id=user.pk, filters=filters)
     kept = {name: value for name, value in request.GET.items() if name != "halaman" and value}
     more = page.offset + len(page.reports) < page.total or (not page.total_exact and len(page.reports) == PAGE_SIZE)
     pages = max((page.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
@@ -215,11 +217,10 @@ def inbox_export(request: HttpRequest, government: Government) -> HttpResponse:
     while offset < INBOX_COUNT_CAP:
         page = inbox_for_official(
             user_id=user.pk,
-            sla_state=data.get("sla") or None,
+            filters=filters,
             ordering=ORDERINGS.get(data.get("urut") or "terbaru", "newest"),
             limit=EXPORT_PAGE,
             offset=offset,
-            **filters,
         )
         reports = list(page.reports)
         units = handling_unit_names(reports=reports)

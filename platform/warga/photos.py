@@ -23,9 +23,9 @@ import io
 import struct
 import warnings
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -292,19 +292,31 @@ def photo_check(*, data: bytes, position: int) -> CheckedPhoto | FieldError:
     )
 
 
-def photos_check(*, files: Sequence[Readable]) -> tuple[list[CheckedPhoto], list[FieldError]]:
-    """All photos of one submission, checked in the request; every problem is reported."""
+_Photo = TypeVar("_Photo", CheckedPhoto, ProcessedPhoto)
+
+
+def _photos_each(
+    files: Sequence[Readable], one: Callable[..., _Photo | FieldError]
+) -> tuple[list[_Photo], list[FieldError]]:
+    """`one` (photo_check or photo_process) on every photo of one submission, in order; every
+    problem is reported, not just the first."""
     if len(files) > MAX_PHOTOS:
         return [], [FieldError("too_many", f"Paling banyak {MAX_PHOTOS} foto per laporan (dikirim {len(files)}).")]
-    checked: list[CheckedPhoto] = []
+    photos: list[_Photo] = []
     errors: list[FieldError] = []
     for position, file in enumerate(files, start=1):
-        outcome = photo_check(data=file.read(MAX_BYTES + 1), position=position)
+        # Read one byte past the limit: a declared size is never trusted.
+        outcome = one(data=file.read(MAX_BYTES + 1), position=position)
         if isinstance(outcome, FieldError):
             errors.append(outcome)
         else:
-            checked.append(outcome)
-    return checked, errors
+            photos.append(outcome)
+    return photos, errors
+
+
+def photos_check(*, files: Sequence[Readable]) -> tuple[list[CheckedPhoto], list[FieldError]]:
+    """All photos of one submission, checked in the request; every problem is reported."""
+    return _photos_each(files, photo_check)
 
 
 def photo_thumbnail(*, content: bytes) -> bytes:
@@ -319,16 +331,5 @@ def photo_thumbnail(*, content: bytes) -> bytes:
 
 
 def photos_process(*, files: Sequence[Readable]) -> tuple[list[ProcessedPhoto], list[FieldError]]:
-    """All photos of one submission; every problem is reported, not just the first."""
-    if len(files) > MAX_PHOTOS:
-        return [], [FieldError("too_many", f"Paling banyak {MAX_PHOTOS} foto per laporan (dikirim {len(files)}).")]
-    processed: list[ProcessedPhoto] = []
-    errors: list[FieldError] = []
-    for position, file in enumerate(files, start=1):
-        # Read one byte past the limit: a declared size is never trusted.
-        outcome = photo_process(data=file.read(MAX_BYTES + 1), position=position)
-        if isinstance(outcome, FieldError):
-            errors.append(outcome)
-        else:
-            processed.append(outcome)
-    return processed, errors
+    """All photos of one submission, made clean; every problem is reported, not just the first."""
+    return _photos_each(files, photo_process)

@@ -13,14 +13,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
-from api.v1.base import ApiView, signed_in_user
+from api.v1.base import ApiView, host_government, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from tenants.host_kinds import GOVERNMENT
 from warga.access.models import ApiScope
 from warga.access.policy import Action, permission_for
 from warga.access.selectors import api_keys_of_government
 from warga.access.services import api_key_create, api_key_revoke
-from warga.web.hosts import government_of
 
 MayEditApiKeys = permission_for(Action.API_KEYS_EDIT)
 
@@ -84,9 +83,7 @@ class ApiKeyListView(ApiView):
         summary="This government's API keys",
     )
     def get(self, request: Request) -> Response:
-        government = government_of(request)
-        assert government is not None
-        return Response(ApiKeyOutput(api_keys_of_government(government=government), many=True).data)
+        return Response(ApiKeyOutput(api_keys_of_government(government=host_government(request)), many=True).data)
 
     @extend_schema(
         description=openapi.describe(
@@ -107,11 +104,11 @@ class ApiKeyListView(ApiView):
         summary="Create an API key (shown once)",
     )
     def post(self, request: Request) -> Response:
-        government = government_of(request)
-        assert government is not None
         given = ApiKeyInput(data=request.data)
         given.is_valid(raise_exception=True)
-        issued = api_key_create(government=government, acting_user=signed_in_user(request), **given.validated_data)
+        issued = api_key_create(
+            government=host_government(request), acting_user=signed_in_user(request), **given.validated_data
+        )
         data: dict[str, Any] = dict(ApiKeyOutput(issued.key).data)
         data["key"] = issued.raw
         return Response(data, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
@@ -133,7 +130,5 @@ class ApiKeyRevokeView(ApiView):
         summary="Revoke an API key (at once)",
     )
     def post(self, request: Request, key_id: int) -> Response:
-        government = government_of(request)
-        assert government is not None
-        key = api_key_revoke(key_id=key_id, government=government, acting_user=signed_in_user(request))
+        key = api_key_revoke(key_id=key_id, government=host_government(request), acting_user=signed_in_user(request))
         return Response(ApiKeyOutput(key).data)

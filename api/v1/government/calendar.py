@@ -16,10 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
-from api.v1.base import ApiView, signed_in_user
+from api.v1.base import ApiView, host_government, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from tenants.host_kinds import GOVERNMENT
-from warga.access.guards import IsOfficialWithMFA, government_of
+from warga.access.guards import IsOfficialWithMFA
 from warga.access.policy import Action, permission_for
 from warga.organization.selectors import today_in
 from warga.workcalendar.models import SlaStep
@@ -120,8 +120,7 @@ class CalendarView(ApiView):
     def get(self, request: Request) -> Response:
         query = CalendarQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        government = government_of(request)
-        assert government is not None
+        government = host_government(request)
         year = query.validated_data.get("year") or today_in(government=government).year
         overview = calendar_overview(government=government, year=year)
         return Response(

@@ -12,10 +12,9 @@ from rest_framework.response import Response
 from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
-from api.v1.government.reports import MayActOnReports, MayViewReports
-from api.v1.report_parts import COMMENT_SCHEMA, REPORT_NOT_FOUND, CommentCreatedOutput, CommentInput
+from api.v1.government.reports import MayActOnReports, MayViewReports, report_here_or_404
+from api.v1.report_parts import COMMENT_SCHEMA, CommentCreatedOutput, CommentInput
 from tenants.host_kinds import GOVERNMENT
-from warga.reports.models import Report
 from warga.reports.selectors import report_external_forwards, report_get_for_actor, report_internal_notes
 from warga.reports.services import report_comment_add, report_forward_answer, report_forward_external, report_note_add
 
@@ -29,9 +28,7 @@ class ReportReplyView(ApiView):
 
     @COMMENT_SCHEMA
     def post(self, request: Request, tracking_number: str) -> Response:
-        report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
-        if report is None:
-            raise Http404(REPORT_NOT_FOUND)
+        report = report_here_or_404(request, tracking_number)
         given = CommentInput(data=request.data)
         given.is_valid(raise_exception=True)
         reply = report_comment_add(
@@ -61,12 +58,6 @@ class ReportInternalNotesView(ApiView):
 
     permission_classes = [permissions.IsAuthenticated, MayViewReports]
 
-    def _report(self, request: Request, tracking_number: str) -> Report:
-        report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
-        if report is None:
-            raise Http404(REPORT_NOT_FOUND)
-        return report
-
     @extend_schema(
         description=openapi.describe(
             (
@@ -81,7 +72,7 @@ class ReportInternalNotesView(ApiView):
         summary="A report's internal notes (government host)",
     )
     def get(self, request: Request, tracking_number: str) -> Response:
-        report = self._report(request, tracking_number)
+        report = report_here_or_404(request, tracking_number)
         return Response(InternalNoteOutput(report_internal_notes(report=report), many=True).data)
 
     @extend_schema(
@@ -99,7 +90,7 @@ class ReportInternalNotesView(ApiView):
         summary="Add an internal note, read by this government's officials only (government host)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        self._report(request, tracking_number)
+        report_here_or_404(request, tracking_number)
         given = InternalNoteInput(data=request.data)
         given.is_valid(raise_exception=True)
         note = report_note_add(
@@ -142,12 +133,6 @@ class ReportExternalForwardsView(ApiView):
 
     permission_classes = [permissions.IsAuthenticated, MayViewReports]
 
-    def _report(self, request: Request, tracking_number: str) -> Report:
-        report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
-        if report is None:
-            raise Http404(REPORT_NOT_FOUND)
-        return report
-
     @extend_schema(
         description=openapi.describe(
             "The report's forwards to external organisations (PLN, PDAM, Telkom), with their answers.",
@@ -159,7 +144,7 @@ class ReportExternalForwardsView(ApiView):
         summary="A report's external forwards",
     )
     def get(self, request: Request, tracking_number: str) -> Response:
-        report = self._report(request, tracking_number)
+        report = report_here_or_404(request, tracking_number)
         return Response(ExternalForwardOutput(report_external_forwards(report=report), many=True).data)
 
     @extend_schema(
@@ -180,7 +165,7 @@ class ReportExternalForwardsView(ApiView):
         summary="Forward a report to an external organisation by email or its webhook; it stays open (government host)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        self._report(request, tracking_number)
+        report_here_or_404(request, tracking_number)
         given = ExternalForwardInput(data=request.data)
         given.is_valid(raise_exception=True)
         forward = report_forward_external(

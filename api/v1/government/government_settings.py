@@ -15,10 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
-from api.v1.base import ApiView, signed_in_user
+from api.v1.base import ApiView, host_government, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from tenants.host_kinds import GOVERNMENT
-from warga.access.guards import IsOfficialWithMFA, government_of
+from warga.access.guards import IsOfficialWithMFA
 from warga.access.policy import Action, permission_for
 from warga.organization.models import PositionKind
 from warga.organization.selectors import branding_current
@@ -97,9 +97,7 @@ class BrandingInput(BoundedSerializer):
 
 
 def branding_body(request: Request) -> dict[str, Any]:
-    government = government_of(request)
-    assert government is not None
-    branding = branding_current(government=government)
+    branding = branding_current(government=host_government(request))
     return {
         "name": branding.name,
         "display_name": branding.display_name,

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -18,15 +17,13 @@ from api.v1 import openapi
 from api.v1.base import ApiView, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from api.v1.errors import domain_error_response
-from api.v1.government.reports import MayActOnReports, OfficialReportOutput, official_body, require_report_here
-from api.v1.report_parts import REPORT_NOT_FOUND
+from api.v1.government.reports import MayActOnReports, OfficialReportOutput, official_body, report_here_or_404
 from tenants.host_kinds import GOVERNMENT
 from warga.access.policy import Action
 from warga.photos import MAX_PHOTOS
 from warga.reports.errors import InvalidTransition
 from warga.reports.lifecycle import Status, allowed_next
 from warga.reports.models import Priority
-from warga.reports.selectors import report_get_for_actor
 from warga.reports.services import ProofInput, report_assign, report_priority_set, report_resolve, report_transition
 
 
@@ -88,7 +85,7 @@ class ReportTransitionView(ApiView):
         summary="Change a report's status (government host)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        require_report_here(request, tracking_number)
+        report_here_or_404(request, tracking_number)
         given = TransitionInput(data=request.data)
         given.is_valid(raise_exception=True)
         report = report_transition(
@@ -161,7 +158,7 @@ class ReportResolveView(ApiView):
         summary="Declare a report resolved with proof photos (government host)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        require_report_here(request, tracking_number)
+        report_here_or_404(request, tracking_number)
         given = ResolveInput(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
@@ -205,9 +202,7 @@ class ReportPriorityView(ApiView):
         summary="Change a report's priority, with the reason (government host; does not re-route it)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
-        if report is None:
-            raise Http404(REPORT_NOT_FOUND)
+        report = report_here_or_404(request, tracking_number)
         given = PriorityInput(data=request.data)
         given.is_valid(raise_exception=True)
         report = report_priority_set(acting_user=signed_in_user(request), report_id=report.pk, **given.validated_data)
@@ -250,7 +245,7 @@ class ReportAssignView(ApiView):
         summary="Assign a report to a field officer of its handling unit, who is notified (government host)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        require_report_here(request, tracking_number)
+        report_here_or_404(request, tracking_number)
         given = ReportAssignInput(data=request.data)
         given.is_valid(raise_exception=True)
         assignment = report_assign(

@@ -18,10 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
-from api.v1.base import ApiView, signed_in_user
+from api.v1.base import ApiView, host_government, signed_in_user
 from api.v1.bounds import BoundedSerializer
 from tenants.host_kinds import GOVERNMENT
-from warga.access.guards import government_of
 from warga.access.policy import Action, permission_for
 from warga.accounts.models import User
 from warga.organization.models import Invitation, Membership
@@ -321,11 +320,9 @@ class MembershipView(OrganizationView):
     def get(self, request: Request) -> Response:
         query = MembershipQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        government = government_of(request)
-        assert government is not None  # a government host only (host_kinds)
         memberships = list(
             memberships_list(
-                government=government,
+                government=host_government(request),
                 unit_id=query.validated_data.get("unit_id"),
                 active_only=query.validated_data["active"],
             )

@@ -10,9 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
-from api.v1.base import ApiView, signed_in_user
+from api.v1.base import ApiView, host_government, signed_in_user
 from api.v1.bounds import BoundedSerializer
-from api.v1.government.reports import MayActOnReports, OfficialReportOutput, official_body, require_report_here
+from api.v1.government.reports import MayActOnReports, OfficialReportOutput, official_body, report_here_or_404
 from tenants.host_kinds import GOVERNMENT
 from warga.intake.services import report_transfer
 from warga.reports.services import report_merge, report_unit_transfer
@@ -57,13 +57,13 @@ class ReportTransferView(ApiView):
         summary='"Bukan wewenang": move a report to another government or the national desk (government host)',
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        require_report_here(request, tracking_number)
+        report_here_or_404(request, tracking_number)
         given = TransferInput(data=request.data)
         given.is_valid(raise_exception=True)
         outcome = report_transfer(
             acting_user=signed_in_user(request),
             tracking_number=tracking_number,
-            from_government=request.tenant,  # type: ignore[attr-defined]
+            from_government=host_government(request),
             **given.validated_data,
         )
         return Response(TransferOutput(outcome).data)
@@ -101,7 +101,7 @@ class ReportUnitTransferView(ApiView):
         summary="Move a report being worked to another unit of this government (government host)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        require_report_here(request, tracking_number)
+        report_here_or_404(request, tracking_number)
         given = UnitTransferInput(data=request.data)
         given.is_valid(raise_exception=True)
         report = report_unit_transfer(
@@ -150,7 +150,7 @@ class ReportMergeView(ApiView):
         summary="Merge a duplicate into a report of the same government (government host)",
     )
     def post(self, request: Request, tracking_number: str) -> Response:
-        require_report_here(request, tracking_number)
+        report_here_or_404(request, tracking_number)
         given = MergeInput(data=request.data)
         given.is_valid(raise_exception=True)
         outcome = report_merge(

@@ -38,12 +38,15 @@ MayViewReports = permission_for(Action.REPORT_VIEW, anywhere=True)
 MayActOnReports = permission_for(Action.REPORT_ACT, anywhere=True)
 
 
-def require_report_here(request: Request, tracking_number: str) -> None:
-    """On a government host, another government's (or no) report is a 404 before any input
-    is looked at: the answer must not differ between "not yours" and "malformed". A report
-    here that the actor may not view is a 403 (ActionForbidden)."""
-    if report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number) is None:
+def report_here_or_404(request: Request, tracking_number: str) -> Report:
+    """The report of this government's host that the signed-in official may view. Another
+    government's (or no) report is a 404 before any input is looked at: the answer must not
+    differ between "not yours" and "malformed". A report here that the actor may not view is
+    a 403 (ActionForbidden)."""
+    report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
+    if report is None:
         raise Http404(REPORT_NOT_FOUND)
+    return report
 
 
 class OfficialEventOutput(BoundedSerializer):
@@ -120,10 +123,7 @@ class ReportDetailView(ApiView):
 
     @DETAIL_SCHEMA
     def get(self, request: Request, tracking_number: str) -> Response:
-        report = report_get_for_actor(actor=signed_in_user(request), tracking_number=tracking_number)
-        if report is None:
-            raise Http404(REPORT_NOT_FOUND)
-        return Response(official_body(report))
+        return Response(official_body(report_here_or_404(request, tracking_number)))
 
 
 class ReportPhotoView(ApiView):

@@ -30,6 +30,7 @@ from warga.routing.models import Rule, RuleSet, Target
 from warga.routing.selectors import (
     INBOX_COUNT_CAP,
     INBOX_ORDERINGS,
+    InboxFilters,
     RoutingNotConfigured,
     RoutingPlan,
     SlaState,
@@ -401,7 +402,9 @@ class InboxView(ApiView):
     def get(self, request: Request) -> Response:
         query = InboxQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = inbox_for_official(user_id=signed_in_user(request).pk, **query.validated_data)
+        filters = dict(query.validated_data)
+        paging = {name: filters.pop(name) for name in ("ordering", "limit", "offset")}
+        page = inbox_for_official(user_id=signed_in_user(request).pk, filters=InboxFilters(**filters), **paging)
         end = page.offset + len(page.reports)
         # Past the counting cap, a full page means there may be more.
         more = end < page.total or (not page.total_exact and len(page.reports) == page.limit)

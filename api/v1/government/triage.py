@@ -16,24 +16,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.v1 import openapi
-from api.v1.base import ApiView, signed_in_user
+from api.v1.base import ApiView, host_government, signed_in_user
 from api.v1.bounds import BoundedSerializer
+from api.v1.government.ownership import TransferOutput
 from tenants.host_kinds import NATIONAL, REGIONAL
-from tenants.models import Government
-from warga.access.guards import government_of
 from warga.access.policy import Action, permission_for
 from warga.intake.services import TransferOutcome
 from warga.reports.lifecycle import OPEN_STATUSES
 from warga.triage.models import OfferStatus
 from warga.triage.selectors import TRIAGE_PAGE_SIZE, TRIAGE_PAGE_SIZE_MAX, HeldView, offers_for, triage_queue
 from warga.triage.services import offer_accept, offer_decline, triage_assign, triage_hold, triage_release
-
-
-def _host_government(request: Request) -> Government:
-    government = government_of(request)
-    assert government is not None  # a government's host only (host_kinds)
-    return government
-
 
 # --- The desk (national host) -------------------------------------------------------------------
 
@@ -149,11 +141,9 @@ class AssignInput(BoundedSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class AssignOutput(BoundedSerializer):
-    tracking_number = serializers.CharField()
-    to_government_code = serializers.CharField(source="to_government.code", allow_null=True)
-    to_government_name = serializers.CharField(source="to_government.name")
-    status = serializers.CharField()
+# A transfer's outcome, as "bukan wewenang" answers it, under the name the schema gives the desk's.
+class AssignOutput(TransferOutput):
+    pass
 
 
 class TriageAssignView(ApiView):
@@ -289,7 +279,7 @@ class OfferListView(ApiView):
     def get(self, request: Request) -> Response:
         query = OfferQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        offers = offers_for(government=_host_government(request), status=query.validated_data["status"])
+        offers = offers_for(government=host_government(request), status=query.validated_data["status"])
         return Response(OfferOutput(offers, many=True).data)
 
 
@@ -313,7 +303,7 @@ class OfferAcceptView(ApiView):
     )
     def post(self, request: Request, offer_id: int) -> Response:
         outcome = offer_accept(
-            acting_user=signed_in_user(request), government=_host_government(request), offer_id=offer_id
+            acting_user=signed_in_user(request), government=host_government(request), offer_id=offer_id
         )
         return Response(AssignOutput(outcome).data)
 
@@ -346,7 +336,7 @@ class OfferDeclineView(ApiView):
         given.is_valid(raise_exception=True)
         offer = offer_decline(
             acting_user=signed_in_user(request),
-            government=_host_government(request),
+            government=host_government(request),
             offer_id=offer_id,
             **given.validated_data,
         )

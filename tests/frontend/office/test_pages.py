@@ -80,7 +80,11 @@ def test_filters_search_and_sort_narrow_the_list(scene: Bandung) -> None:
     assert _numbers(_page(admin, "/kantor/?cari=amblas")) == [other]
     assert _numbers(_page(admin, f"/kantor/?cari={scene.number}")) == [scene.number]
     assert _numbers(_page(admin, "/kantor/?status=verified")) == []
-    assert _numbers(_page(admin, "/kantor/?sla=overdue")) == []
+    overdue = _page(admin, "/kantor/?sla=overdue")
+    assert _numbers(overdue) == []
+    # The counts above the list take the same filters but the deadline's: they show where to look.
+    assert overdue.context["counts"] == {"overdue": 0, "due_soon": 0, "on_time": 2}
+    assert _page(admin, "/kantor/?sla=overdue&cari=amblas").context["counts"]["on_time"] == 1
     with government_context(scene.government):
         pupr = Unit.objects.get(name="Dinas Pekerjaan Umum dan Penataan Ruang").pk
     assert _numbers(_page(admin, f"/kantor/?unit={pupr}&urut=tenggat")) == [other, scene.number]

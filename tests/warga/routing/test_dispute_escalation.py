@@ -17,7 +17,7 @@ from warga.organization.selectors import today_in
 from warga.reports.models import Report, ReportEvent
 from warga.reports.services import report_transition
 from warga.routing.models import ReportRouting, RoutingAuditEvent
-from warga.routing.selectors import inbox_for_official, routing_simulate, supervisor_of
+from warga.routing.selectors import InboxFilters, inbox_for_official, routing_simulate, supervisor_of
 from warga.routing.services import escalations_run, report_dispute_escalate
 from warga.workcalendar.models import SlaStep
 from warga.workcalendar.selectors import working_calendar_for
@@ -198,13 +198,14 @@ def test_the_deadline_runs_only_while_the_report_is_open(
     # is neither overdue in the inbox nor escalated; a dispute starts the clock again.
     reporter = UserFactory()
     kadis = bandung_officials["kadis_pupr"]
+    overdue = InboxFilters(sla_state="overdue")
     report = _resolved(bandung, reporter, kadis)
     with government_context(bandung):
         routing = ReportRouting.objects.get(report_id=report.pk)
         assert routing.current_due_at is not None
         assert routing.running_due_at is None
         later = routing.current_due_at + datetime.timedelta(days=60)
-        assert inbox_for_official(user_id=kadis.pk, now=later, sla_state="overdue").total == 0
+        assert inbox_for_official(user_id=kadis.pk, now=later, filters=overdue).total == 0
         assert escalations_run(now=later).escalated == 0
         assert ReportRouting.objects.get(report_id=report.pk).current_step == routing.current_step
 
@@ -215,9 +216,7 @@ def test_the_deadline_runs_only_while_the_report_is_open(
         assert routing.running_due_at == routing.current_due_at
         assert routing.running_due_at is not None
         later = routing.running_due_at + datetime.timedelta(minutes=1)
-        assert [r.pk for r in inbox_for_official(user_id=kadis.pk, now=later, sla_state="overdue").reports] == [
-            report.pk
-        ]
+        assert [r.pk for r in inbox_for_official(user_id=kadis.pk, now=later, filters=overdue).reports] == [report.pk]
         assert escalations_run(now=later).chains_ended == 1
         routing.refresh_from_db()
         assert (routing.current_due_at, routing.running_due_at) == (None, None)

@@ -14,7 +14,7 @@ from warga.notifications.models import Channel, EventKind, Notification
 from warga.reports.models import Report
 from warga.reports.services import report_transition
 from warga.routing.models import ReportRouting, RoutingAuditEvent
-from warga.routing.selectors import SlaState, inbox_for_official
+from warga.routing.selectors import InboxFilters, SlaState, inbox_for_official
 from warga.routing.services import escalations_run
 
 
@@ -83,9 +83,12 @@ def test_inbox_shows_what_my_positions_handle_or_must_know(
 ) -> None:
     road, rubbish = _report(bandung, "jalan_rusak"), _report(bandung, "sampah")
 
-    def seen(key: str, **filters: Any) -> list[int]:
+    def seen(key: str, ordering: str = "newest", **filters: Any) -> list[int]:
         with government_context(bandung):
-            return [r.pk for r in inbox_for_official(user_id=bandung_officials[key].pk, **filters).reports]
+            page = inbox_for_official(
+                user_id=bandung_officials[key].pk, filters=InboxFilters(**filters), ordering=ordering
+            )
+            return [r.pk for r in page.reports]
 
     assert seen("kadis_pupr") == [road.pk]
     assert seen("kadis_dlh") == [rubbish.pk]
@@ -114,9 +117,11 @@ def test_inbox_sla_states(bandung: Government, bandung_officials: dict[str, User
         ):
             page = inbox_for_official(user_id=user_id, now=now)
             assert [(r.sla_state, r.due_at) for r in page.reports] == [(state, due)]  # type: ignore[attr-defined]
-            assert inbox_for_official(user_id=user_id, now=now, sla_state=state).total == 1
+            assert inbox_for_official(user_id=user_id, now=now, filters=InboxFilters(sla_state=state)).total == 1
             others = [s for s in SlaState if s != state]
-            assert [inbox_for_official(user_id=user_id, now=now, sla_state=s).total for s in others] == [0, 0, 0]
+            assert [
+                inbox_for_official(user_id=user_id, now=now, filters=InboxFilters(sla_state=s)).total for s in others
+            ] == [0, 0, 0]
 
 
 def test_an_ended_report_has_no_running_deadline_in_the_inbox(
@@ -131,7 +136,9 @@ def test_an_ended_report_has_no_running_deadline_in_the_inbox(
         user_id = bandung_officials["kadis_pupr"].pk
         page = inbox_for_official(user_id=user_id, now=later)
         assert [(r.sla_state, r.due_at) for r in page.reports] == [(SlaState.NO_DEADLINE, None)]  # type: ignore[attr-defined]
-        assert inbox_for_official(user_id=user_id, now=later, sla_state=SlaState.OVERDUE).total == 0
+        assert (
+            inbox_for_official(user_id=user_id, now=later, filters=InboxFilters(sla_state=SlaState.OVERDUE)).total == 0
+        )
 
 
 @pytest.mark.parametrize("page_size", [5, 50])
@@ -189,7 +196,7 @@ def test_each_sla_filter_returns_exactly_the_reports_annotated_with_that_state(
         annotated = {r.pk: r.sla_state for r in inbox_for_official(user_id=user_id, now=now).reports}  # type: ignore[attr-defined]
         assert sorted(annotated.values()) == sorted(["overdue", "due_soon", "on_time", "no_deadline", "no_deadline"])
         for state in SlaState:
-            filtered = inbox_for_official(user_id=user_id, now=now, sla_state=state)
+            filtered = inbox_for_official(user_id=user_id, now=now, filters=InboxFilters(sla_state=state))
             assert {r.pk for r in filtered.reports} == {pk for pk, s in annotated.items() if s == state}, state
             assert filtered.total == len(filtered.reports)
 
@@ -242,7 +249,7 @@ def test_the_inbox_count_stops_at_the_cap(
         assert (capped.total, capped.total_exact, len(capped.reports)) == (3, False, 2)
         # The pages past the cap are still there.
         assert len(inbox_for_official(user_id=user_id, limit=2, offset=4).reports) == 1
-        none_overdue = inbox_for_official(user_id=user_id, sla_state=SlaState.OVERDUE)
+        none_overdue = inbox_for_official(user_id=user_id, filters=InboxFilters(sla_state=SlaState.OVERDUE))
         assert (none_overdue.total, none_overdue.total_exact) == (0, True)
 
 

@@ -19,7 +19,14 @@ from warga.organization.models import Unit
 from warga.reports.models import Report
 from warga.reports.services import report_priority_set
 from warga.routing.models import ReportRouting, RuleSet
-from warga.routing.selectors import inbox_for_official, routing_simulate, rule_as_data, rule_set_active, rules_of
+from warga.routing.selectors import (
+    InboxFilters,
+    inbox_for_official,
+    routing_simulate,
+    rule_as_data,
+    rule_set_active,
+    rules_of,
+)
 from warga.routing.services import RoutingInvalid, rule_set_save
 
 
@@ -123,15 +130,20 @@ def test_inbox_filters_by_priority_and_sorts_urgent_first(
             due = now + datetime.timedelta(days=days)
             ReportRouting.objects.filter(report_id=ids[code]).update(current_due_at=due, running_due_at=due)
 
-        def seen(**filters: Any) -> list[int]:
-            return [r.pk for r in inbox_for_official(user_id=lurah, now=now, **filters).reports]
+        def seen(ordering: str = "newest", **filters: Any) -> list[int]:
+            return [
+                r.pk
+                for r in inbox_for_official(
+                    user_id=lurah, now=now, filters=InboxFilters(**filters), ordering=ordering
+                ).reports
+            ]
 
         assert seen(ordering="priority") == [ids["banjir"], ids["saluran_tersumbat"], ids["jalan_rusak"], ids["sampah"]]
         assert seen() == [ids["sampah"], ids["saluran_tersumbat"], ids["banjir"], ids["jalan_rusak"]]
         assert seen(priority="urgent") == [ids["banjir"]]
         assert seen(priority="high") == [ids["saluran_tersumbat"]]
         assert seen(priority="normal", ordering="priority") == [ids["jalan_rusak"], ids["sampah"]]
-        assert inbox_for_official(user_id=lurah, now=now, priority="normal").total == 2
+        assert inbox_for_official(user_id=lurah, now=now, filters=InboxFilters(priority="normal")).total == 2
 
 
 @pytest.mark.parametrize("page_size", [2, 50])
@@ -144,7 +156,7 @@ def test_inbox_sorted_by_priority_keeps_its_query_count(
         Report.objects.exists()  # the schema switch happens at the first query, not counted below
         with django_assert_num_queries(3):
             page = inbox_for_official(
-                user_id=bandung_officials["camat"].pk, limit=page_size, ordering="priority", priority=None
+                user_id=bandung_officials["camat"].pk, limit=page_size, ordering="priority", filters=InboxFilters()
             )
             priorities = [r.priority for r in page.reports]
     assert page.total == 5

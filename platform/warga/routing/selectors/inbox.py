@@ -54,6 +54,31 @@ DUE_SOON = datetime.timedelta(hours=24)
 INBOX_COUNT_CAP = 10_000
 
 
+@dataclass(frozen=True, kw_only=True)
+class InboxFilters:
+    """Which of the person's reports the inbox keeps; a field left None keeps them all. The
+    inbox's list and its counts per SLA state take the same filters (the counts set
+    `sla_state` aside: they are what it would select).
+
+    `unit_id` keeps the reports that unit handles (disposed to it, or routed to it and not
+    disposed elsewhere); `created_from`/`created_to` bound the day sent (inclusive, in the
+    government's time zone); `search` matches any part of a tracking number when it is shaped
+    like one (letters or digits, then digits, dots and dashes), otherwise reports whose
+    description holds every word, each as a whole word or the start of one, any case
+    (`warga.reports.words`)."""
+
+    status: str | None = None
+    category_code: str | None = None
+    # The start of a village code (province, regency, district or village).
+    area_prefix: str | None = None
+    sla_state: str | None = None
+    priority: str | None = None
+    unit_id: int | None = None
+    created_from: datetime.date | None = None
+    created_to: datetime.date | None = None
+    search: str | None = None
+
+
 @dataclass(frozen=True)
 class InboxPage:
     reports: Sequence[Report]
@@ -79,15 +104,7 @@ def positions_held(*, user_id: uuid.UUID, on: datetime.date) -> list[tuple[int, 
 def inbox_for_official(
     *,
     user_id: uuid.UUID,
-    status: str | None = None,
-    category_code: str | None = None,
-    area_prefix: str | None = None,
-    sla_state: str | None = None,
-    priority: str | None = None,
-    unit_id: int | None = None,
-    created_from: datetime.date | None = None,
-    created_to: datetime.date | None = None,
-    search: str | None = None,
+    filters: InboxFilters = InboxFilters(),
     ordering: str = "newest",
     limit: int = 20,
     offset: int = 0,
@@ -101,33 +118,17 @@ def inbox_for_official(
     then the reports), and one or two more once the page runs past the running deadlines.
 
     A report disposed (verified) to one of the person's units is theirs too, whatever routing
-    chose. `unit_id` keeps the reports that unit handles (disposed to it, or routed to it and
-    not disposed elsewhere); `created_from`/`created_to` bound the day sent (inclusive, in the
-    government's time zone); `search` matches any part of a tracking number when it is shaped
-    like one (letters or digits, then digits, dots and dashes), otherwise reports whose
-    description holds every word, each as a whole word or the start of one, any case
-    (`warga.reports.words`).
+    chose. `filters` (InboxFilters) says which of them to keep.
     """
     if ordering not in INBOX_ORDERINGS:
         raise Invalid.on_field("ordering", f"Urutan '{ordering}' tidak dikenal: pilih {', '.join(INBOX_ORDERINGS)}.")
     now = now or timezone.now()
-    found = _inbox_reports(
-        user_id=user_id,
-        now=now,
-        status=status,
-        category_code=category_code,
-        area_prefix=area_prefix,
-        priority=priority,
-        unit_id=unit_id,
-        created_from=created_from,
-        created_to=created_to,
-        search=search,
-    )
+    found = _inbox_reports(user_id=user_id, filters=filters, now=now)
     if found is None:
         return InboxPage(reports=[], total=0, limit=limit, offset=offset)
     reports, routings = found
-    if sla_state:
-        reports = _sla_state_filter(reports, routings, sla_state=sla_state, now=now)
+    if filters.sla_state:
+        reports = _sla_state_filter(reports, routings, sla_state=filters.sla_state, now=now)
     # The count stops at the cap (one more row tells whether it was reached).
     counted = reports.order_by()[: INBOX_COUNT_CAP + 1].count()
     if ordering == "due":
@@ -145,34 +146,13 @@ def inbox_for_official(
 
 @tenant_scoped
 def inbox_counts_by_sla_state(
-    *,
-    user_id: uuid.UUID,
-    status: str | None = None,
-    category_code: str | None = None,
-    area_prefix: str | None = None,
-    priority: str | None = None,
-    unit_id: int | None = None,
-    created_from: datetime.date | None = None,
-    created_to: datetime.date | None = None,
-    search: str | None = None,
-    now: datetime.datetime | None = None,
+    *, user_id: uuid.UUID, filters: InboxFilters = InboxFilters(), now: datetime.datetime | None = None
 ) -> dict[str, int]:
-    """How many of the inbox's reports (under the same filters, SLA state aside) are overdue,
+    """How many of the inbox's reports (under the same filters, `sla_state` aside) are overdue,
     due soon and on time: the counts above the inbox's list. Each counted up to
     INBOX_COUNT_CAP; one query per state, on the running-deadline index."""
     now = now or timezone.now()
-    found = _inbox_reports(
-        user_id=user_id,
-        now=now,
-        status=status,
-        category_code=category_code,
-        area_prefix=area_prefix,
-        priority=priority,
-        unit_id=unit_id,
-        created_from=created_from,
-        created_to=created_to,
-        search=search,
-    )
+    found = _inbox_reports(user_id=user_id, filters=filters, now=now)
     states = (SlaState.OVERDUE, SlaState.DUE_SOON, SlaState.ON_TIME)
     if found is None:
         return dict.fromkeys(states, 0)
@@ -187,17 +167,7 @@ _TRACKING_NUMBER_LIKE = re.compile(r"^[0-9A-Za-z]{2,3}[0-9.\-]*$")
 
 
 def _inbox_reports(
-    *,
-    user_id: uuid.UUID,
-    now: datetime.datetime,
-    status: str | None,
-    category_code: str | None,
-    area_prefix: str | None,
-    priority: str | None,
-    unit_id: int | None,
-    created_from: datetime.date | None,
-    created_to: datetime.date | None,
-    search: str | None,
+    *, user_id: uuid.UUID, filters: InboxFilters, now: datetime.datetime
 ) -> tuple[QuerySet[Report], QuerySet[ReportRouting]] | None:
     """The person's reports under every filter but the SLA state (annotated with `due_at` and
     `sla_state`), and the routing rows that reach them; None when they hold no seat today."""
@@ -234,23 +204,23 @@ def _inbox_reports(
             )
         )
     )
-    if status:
-        reports = reports.filter(status=status)
-    if category_code:
-        reports = reports.filter(category_code=category_code)
-    if area_prefix:
-        reports = reports.filter(village_code__startswith=area_prefix)
-    if priority:
-        reports = reports.filter(priority=priority)
-    if unit_id is not None:
+    if filters.status:
+        reports = reports.filter(status=filters.status)
+    if filters.category_code:
+        reports = reports.filter(category_code=filters.category_code)
+    if filters.area_prefix:
+        reports = reports.filter(village_code__startswith=filters.area_prefix)
+    if filters.priority:
+        reports = reports.filter(priority=filters.priority)
+    if (unit_id := filters.unit_id) is not None:
         reports = reports.filter(Q(unit_id=unit_id) | Q(unit__isnull=True, routing__handling_unit_id=unit_id))
-    if created_from is not None:
-        start = datetime.datetime.combine(created_from, datetime.time.min, tzinfo=zone)
+    if filters.created_from is not None:
+        start = datetime.datetime.combine(filters.created_from, datetime.time.min, tzinfo=zone)
         reports = reports.filter(created_at__gte=start)
-    if created_to is not None:
-        end = datetime.datetime.combine(created_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-        reports = reports.filter(created_at__lt=end)
-    words = " ".join((search or "").split())
+    if filters.created_to is not None:
+        day_after = filters.created_to + datetime.timedelta(days=1)
+        reports = reports.filter(created_at__lt=datetime.datetime.combine(day_after, datetime.time.min, tzinfo=zone))
+    words = " ".join((filters.search or "").split())
     if words:
         # Something shaped like (part of) a tracking number is looked up among tracking numbers
         # only, through their trigram index; "or in a description" would make the planner read
