@@ -81,7 +81,8 @@ def dashboard_breakdown(
     """Counts per region at `level` (province, regency or district), optionally inside
     `parent_code` (drill-down): also the map layer's counts. Largest first."""
     where, params = scope.where()
-    parent_sql, parent_params = "", []
+    parent_sql = ""
+    parent_params: list[Any] = []
     if parent_code and level == RegionLevel.DISTRICT:
         # The kecamatan of one kabupaten/kota by their codes (the index on level, region_code,
         # day): a few hundred rows, not the ~17,000 of its province's kecamatan.
