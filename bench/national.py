@@ -524,7 +524,7 @@ def load(rate: float, seconds: float, governments: int) -> dict[str, Any]:
 def facts_from_schemas() -> dict[str, Any]:
     """The read model rebuilt with SQL from every government's reports, as the relay would leave
     it: facts, then roll-ups, duration histograms and their per-region folds with the relay's
-    own statements over every fact at once. Each report moved from 'received' to its final status after a duration drawn
+    own statements over every fact at once (the category fold included). Each report moved from 'received' to its final status after a duration drawn
     from its id (10 minutes to ~2.8 days to the first response, 1 hour to ~14 days to
     resolution), so the histograms have realistic spreads; 3 in 4 known SLA steps met; half of
     the resolved reports rated. Anything there before is replaced (TRUNCATE)."""
@@ -532,9 +532,12 @@ def facts_from_schemas() -> dict[str, Any]:
 
     from tenants.models import Government
     from warga.national.services import (
+        COUNTRY_CATEGORY_SQL,
         COUNTRY_DURATION_SQL,
         HISTOGRAM_GROUP_SQL,
         HISTOGRAM_INSERT_SQL,
+        REGION_CATEGORY_GROUP_SQL,
+        REGION_CATEGORY_INSERT_SQL,
         REGION_DAY_GROUP_SQL,
         REGION_DAY_INSERT_SQL,
         REGION_DURATION_GROUP_SQL,
@@ -553,7 +556,7 @@ def facts_from_schemas() -> dict[str, Any]:
         cursor.execute("SET work_mem = '256MB'")
         cursor.execute(
             "TRUNCATE national_report_fact, national_rollup, national_duration_histogram, national_region_day, "
-            "national_region_duration"
+            "national_region_duration, national_region_category"
         )
         for code, schema in governments:
             cursor.execute(
@@ -600,6 +603,10 @@ def facts_from_schemas() -> dict[str, Any]:
         region_durations = cursor.rowcount
         cursor.execute(COUNTRY_DURATION_SQL)
         region_durations += cursor.rowcount
+        cursor.execute(REGION_CATEGORY_INSERT_SQL + REGION_CATEGORY_GROUP_SQL)
+        region_categories = cursor.rowcount
+        cursor.execute(COUNTRY_CATEGORY_SQL)
+        region_categories += cursor.rowcount
     return {
         "facts": facts,
         "facts_seconds": facts_seconds,
@@ -607,7 +614,7 @@ def facts_from_schemas() -> dict[str, Any]:
         "rollups_seconds": rollups_seconds,
         "histograms": histograms,
         "histograms_seconds": histograms_seconds,
-        "region_rows": region_days + region_durations,
+        "region_rows": region_days + region_durations + region_categories,
         "region_seconds": time.perf_counter() - began,
     }
 

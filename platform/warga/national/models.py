@@ -169,7 +169,8 @@ class DurationHistogram(models.Model):
         return f"{self.day} {self.region_code} {self.category_code} {self.measure}[{self.bucket}]: {self.reports}"
 
 
-# The country as one region in `RegionDuration` (its counts are the sum of 38 province rows).
+# The country as one region in `RegionDuration` and `RegionCategory` (its counts are the sum of
+# 38 province rows).
 COUNTRY_LEVEL = "country"
 COUNTRY_CODE = "ID"
 
@@ -274,6 +275,50 @@ class RegionDuration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.region_code} {self.measure} {self.bucket}: {self.reports}"
+
+
+class RegionCategory(models.Model):
+    """Report counts per national day x region x category x type, statuses summed: the
+    dashboard's categories chart reads the rows of the one region looked at (`country` for the
+    whole country, kept as the running sum of the province rows, like `RegionDuration`) instead
+    of every status of every province (~30 x 38 x categories x types x statuses index entries
+    for the country's month). Rebuilt from `national_rollup` with it, for each (day, province);
+    `reports` of a country row may pass through 0 and is signed for that reason."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    level = models.CharField(
+        max_length=8,
+        choices=[
+            (COUNTRY_LEVEL, "Indonesia"),
+            (RegionLevel.PROVINCE, "Provinsi"),
+            (RegionLevel.REGENCY, "Kabupaten/kota"),
+        ],
+    )
+    region_code = models.CharField(max_length=8)
+    province_code = models.CharField(max_length=2)
+    category_code = models.CharField(max_length=40)
+    type = models.CharField(max_length=24)
+    reports = models.IntegerField()
+
+    class Meta:
+        db_table = "national_region_category"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "level", "region_code", "category_code", "type"], name="region_category_cell"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["level", "region_code", "day"],
+                include=["category_code", "type", "reports"],
+                name="region_category_region",
+            ),
+            models.Index(fields=["province_code", "day"], name="region_category_province"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.region_code} {self.category_code}: {self.reports}"
 
 
 class RelayBatch(models.Model):

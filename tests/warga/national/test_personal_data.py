@@ -55,6 +55,7 @@ def test_no_personal_data_in_any_column_or_row_of_the_read_model(bandung: Govern
     assert tables == [
         "national_duration_histogram",
         "national_offer",
+        "national_region_category",
         "national_region_day",
         "national_region_duration",
         "national_relay_batch",
@@ -78,4 +79,5 @@ def test_no_personal_data_in_any_column_or_row_of_the_read_model(bandung: Govern
         assert found == [], f"{table}: {found} in {text}"
     # The scan saw the fact, its roll-ups, its time to first response at three levels, the
     # batch and the relay's cursor, the per-region rows (new or changed): it was not vacuously empty.
-    assert len(rows - earlier) == 1 + 3 + 3 + 1 + 1 + 3 + 3  # and the per-region folds: 3 days, 3 durations
+    # The per-region folds: 3 days, 3 durations, 3 categories (province, kab/kota, country).
+    assert len(rows - earlier) == 1 + 3 + 3 + 1 + 1 + 3 + 3 + 3

@@ -18,12 +18,16 @@ from warga.national.models import RegionLevel, ReportFact
 from warga.national.selectors import (
     NationalScope,
     dashboard_breakdown,
+    dashboard_by_category,
     dashboard_kpis,
     dashboard_rankings,
     dashboard_series,
 )
 from warga.national.services import (
+    COUNTRY_CATEGORY_SQL,
     COUNTRY_DURATION_SQL,
+    REGION_CATEGORY_GROUP_SQL,
+    REGION_CATEGORY_INSERT_SQL,
     REGION_DAY_GROUP_SQL,
     REGION_DAY_INSERT_SQL,
     REGION_DURATION_GROUP_SQL,
@@ -93,6 +97,18 @@ def test_region_rows_equal_the_facts_and_the_country_the_sum_of_its_provinces(db
         "SELECT day, measure, bucket, sum(reports) FROM national_region_duration WHERE level = 'province' "
         "GROUP BY day, measure, bucket"
     )
+    for level, column in (("province", "province_code"), ("regency", "regency_code")):
+        assert _rows(
+            f"SELECT day, region_code, category_code, type, reports FROM national_region_category WHERE level = '{level}'"
+        ) == _rows(
+            f"SELECT created_day, {column}, category_code, type, count(*) FROM national_report_fact "
+            f"GROUP BY created_day, {column}, category_code, type"
+        ), level
+    assert _rows(
+        "SELECT day, category_code, type, reports FROM national_region_category WHERE level = 'country' AND reports <> 0"
+    ) == _rows(
+        "SELECT created_day, category_code, type, count(*) FROM national_report_fact GROUP BY created_day, category_code, type"
+    )
 
 
 def test_the_pages_reads_touch_neither_facts_nor_the_category_rollups(db: None) -> None:
@@ -103,6 +119,10 @@ def test_the_pages_reads_touch_neither_facts_nor_the_category_rollups(db: None) 
         for scope in (NationalScope(), NationalScope(region_code="32"), NationalScope(region_code="32.73")):
             dashboard_kpis(scope=scope, start=start, end=end)
             dashboard_series(scope=scope, start=start, end=end)
+            categories = dashboard_by_category(scope=scope, start=start, end=end)
+            assert (
+                sum(row["volume"] for row in categories) == dashboard_kpis(scope=scope, start=start, end=end)["volume"]
+            )
         dashboard_breakdown(scope=NationalScope(), start=start, end=end, level=RegionLevel.PROVINCE)
         dashboard_breakdown(scope=NationalScope(), start=start, end=end, level=RegionLevel.REGENCY, parent_code="32")
         rankings = dashboard_rankings(scope=NationalScope(), start=start, end=end, min_volume=1)
@@ -130,4 +150,13 @@ def test_the_migration_fills_the_folds_with_the_relays_statements() -> None:
         REGION_DURATION_INSERT_SQL + REGION_DURATION_GROUP_SQL,
         COUNTRY_DURATION_SQL,
     ):
+        assert " ".join(statement.split()) in written
+
+
+def test_the_category_migration_fills_the_fold_with_the_relays_statements() -> None:
+    migration = (
+        Path(__file__).resolve().parents[3] / "platform/warga/national/migrations/0009_region_category.py"
+    ).read_text()
+    written = " ".join(migration.split())
+    for statement in (REGION_CATEGORY_INSERT_SQL + REGION_CATEGORY_GROUP_SQL, COUNTRY_CATEGORY_SQL):
         assert " ".join(statement.split()) in written

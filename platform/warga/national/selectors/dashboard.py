@@ -1,6 +1,7 @@
 """The dashboard's reads: KPIs, the breakdown by region (also the map's counts), categories
-and the daily series, from the roll-ups folded per region and day and the duration histograms
-folded the same way; no fact is read (docs/decisions/0042, 0066, 0080)."""
+and the daily series, from the roll-ups folded per region and day (and per region and category)
+and the duration histograms folded the same way; no fact is read (docs/decisions/0042, 0066,
+0080, 0171)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def _duration_medians(*, scope: NationalScope, start: date, end: date) -> dict[s
     """Median seconds to first response and to resolution of the period's reports, from the
     duration histograms (a few hundred rows whatever the number of reports; within 5 % of the
     exact median, docs/decisions/0042)."""
-    where, params = scope.duration_where()
+    where, params = scope.region_fold_where()
     counts: dict[str, list[tuple[int, int]]] = {}
     for row in _rows(
         f"""
@@ -117,14 +118,16 @@ def dashboard_breakdown(
 
 @any_scope
 def dashboard_by_category(*, scope: NationalScope, start: date, end: date) -> list[dict[str, Any]]:
-    """Counts per category and type, largest first."""
-    where, params = scope.rollup_where()
+    """Counts per category and type, largest first, from the rows of the one region looked at
+    (the country's are the sum of its provinces')."""
+    where, params = scope.region_fold_where()
     return _rows(
         f"""
         SELECT category_code, type, sum(reports)::int AS volume
-        FROM national_rollup
+        FROM national_region_category
         WHERE day BETWEEN %s AND %s AND {where}
-        GROUP BY category_code, type ORDER BY volume DESC, category_code, type
+        GROUP BY category_code, type HAVING sum(reports) > 0
+        ORDER BY volume DESC, category_code, type
         """,
         [start, end, *params],
     )

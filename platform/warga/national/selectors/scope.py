@@ -51,9 +51,10 @@ class NationalScope:
             return f"{alias}level = 'province' AND {alias}region_code = %s AND {where}", [self.region_code, *params]
         return f"{alias}level = 'province' AND {where}", params
 
-    def duration_where(self) -> tuple[str, list[Any]]:
-        """The rows of `national_region_duration` of exactly the region looked at: the
-        kabupaten/kota or province drilled into, the reader's province, or the country."""
+    def region_fold_where(self) -> tuple[str, list[Any]]:
+        """The rows of exactly the region looked at in the folds that keep a country row
+        (`national_region_duration`, `national_region_category`): the kabupaten/kota or
+        province drilled into, the reader's province, or the country."""
         region = self.region_code or self.province_code
         if region is None:
             return f"level = '{COUNTRY_LEVEL}' AND region_code = '{COUNTRY_CODE}'", []

@@ -10,10 +10,13 @@ from warga.national.services.relay import (
     relay_failure_record,
 )
 from warga.national.services.rollups import (
+    COUNTRY_CATEGORY_SQL,
     COUNTRY_DURATION_SQL,
     HISTOGRAM_GROUP_SQL,
     HISTOGRAM_INSERT_SQL,
     NATIONAL_DAY_ZONE,
+    REGION_CATEGORY_GROUP_SQL,
+    REGION_CATEGORY_INSERT_SQL,
     REGION_DAY_GROUP_SQL,
     REGION_DAY_INSERT_SQL,
     REGION_DURATION_GROUP_SQL,
@@ -33,10 +36,13 @@ from warga.national.services.surges import (
 
 __all__ = [
     "BATCH_SIZE",
+    "COUNTRY_CATEGORY_SQL",
     "COUNTRY_DURATION_SQL",
     "HISTOGRAM_GROUP_SQL",
     "HISTOGRAM_INSERT_SQL",
     "NATIONAL_DAY_ZONE",
+    "REGION_CATEGORY_GROUP_SQL",
+    "REGION_CATEGORY_INSERT_SQL",
     "REGION_DAY_GROUP_SQL",
     "REGION_DAY_INSERT_SQL",
     "REGION_DURATION_GROUP_SQL",

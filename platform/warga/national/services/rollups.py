@@ -6,7 +6,9 @@ relay batch touched, with the duration histograms and the per-region folds the p
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -113,6 +115,54 @@ COUNTRY_DURATION_SQL = f"""
     FROM national_region_duration WHERE level = 'province'
     GROUP BY day, measure, bucket
 """
+# The roll-ups with statuses summed, for provinces and kabupaten/kota: the categories chart's rows;
+# the country's are the sum of the province rows, like the durations'.
+REGION_CATEGORY_INSERT_SQL = """
+    INSERT INTO national_region_category (day, level, region_code, province_code, category_code, type, reports)
+    SELECT day, level, region_code, province_code, category_code, type, sum(reports)
+    FROM national_rollup
+    WHERE level IN ('province', 'regency')
+"""
+REGION_CATEGORY_GROUP_SQL = " GROUP BY day, level, region_code, province_code, category_code, type"
+COUNTRY_CATEGORY_SQL = f"""
+    INSERT INTO national_region_category (day, level, region_code, province_code, category_code, type, reports)
+    SELECT day, '{COUNTRY_LEVEL}', '{COUNTRY_CODE}', '', category_code, type, sum(reports)
+    FROM national_region_category WHERE level = 'province'
+    GROUP BY day, category_code, type
+"""
+
+
+@dataclass(frozen=True)
+class _CountryFold:
+    """A per-region fold whose country rows are the running sum of its province rows: its
+    table, the two columns besides the day that key a row (and their SQL types), and the
+    statement that rebuilds its province and kabupaten/kota rows."""
+
+    table: str
+    keys: tuple[str, str]
+    key_types: tuple[str, str]
+    insert_sql: str
+    group_sql: str
+
+
+# In this order in every relay: two relays adding to the same country rows wait for each other
+# and never deadlock.
+_COUNTRY_FOLDS = (
+    _CountryFold(
+        "national_region_duration",
+        ("measure", "bucket"),
+        ("text", "int"),
+        REGION_DURATION_INSERT_SQL,
+        REGION_DURATION_GROUP_SQL,
+    ),
+    _CountryFold(
+        "national_region_category",
+        ("category_code", "type"),
+        ("text", "text"),
+        REGION_CATEGORY_INSERT_SQL,
+        REGION_CATEGORY_GROUP_SQL,
+    ),
+)
 
 
 @any_scope
@@ -120,13 +170,13 @@ def rollup_recompute(*, cells: Iterable[tuple[date, str]]) -> None:
     """Rebuild the roll-up rows, duration histograms and their per-region folds of each (day,
     province) from the facts, inside the caller's transaction. Under the cell's lock each
     statement sees every committed fact, so two relays touching the same province and day never
-    leave a stale count behind. The country's duration rows, which every province adds to, move
+    leave a stale count behind. The country's duration and category rows, which every province adds to, move
     by the difference between the province's rows before and after (docs/decisions/0080)."""
     by_province: dict[str, set[date]] = {}
     for day, province in cells:
         by_province.setdefault(province, set()).add(day)
     _lock(LOCK_ROLLUP, [f"{province}:{day.isoformat()}" for province, days in by_province.items() for day in days])
-    country: dict[tuple[date, str, int], int] = {}
+    country: dict[str, dict[tuple[Any, ...], int]] = {}
     with connection.cursor() as cursor:
         for province, days in sorted(by_province.items()):
             day_list = sorted(days)
@@ -144,38 +194,49 @@ def rollup_recompute(*, cells: Iterable[tuple[date, str]]) -> None:
             )
             cursor.execute("DELETE FROM national_region_day WHERE " + where, [province, day_list])
             cursor.execute(REGION_DAY_INSERT_SQL + "AND " + where + REGION_DAY_GROUP_SQL, [province, day_list])
-            before = (
-                "SELECT day, measure, bucket, reports FROM national_region_duration WHERE level = 'province' AND "
-                + where
-            )
-            cursor.execute(before, [province, day_list])
-            for day, measure, bucket, reports in cursor.fetchall():
-                country[(day, measure, bucket)] = country.get((day, measure, bucket), 0) - reports
-            cursor.execute("DELETE FROM national_region_duration WHERE " + where, [province, day_list])
-            cursor.execute(
-                REGION_DURATION_INSERT_SQL + "AND " + where + REGION_DURATION_GROUP_SQL, [province, day_list]
-            )
-            cursor.execute(before, [province, day_list])
-            for day, measure, bucket, reports in cursor.fetchall():
-                country[(day, measure, bucket)] = country.get((day, measure, bucket), 0) + reports
-        changes = sorted((key, delta) for key, delta in country.items() if delta)
-        if changes:
-            # One statement, rows in a fixed order: two relays adding to the same country rows
-            # wait for each other (row locks) and never deadlock.
-            cursor.execute(
-                f"""
-                INSERT INTO national_region_duration
-                    (day, level, region_code, province_code, measure, bucket, reports)
-                SELECT d, '{COUNTRY_LEVEL}', '{COUNTRY_CODE}', '', m, b, r
-                FROM unnest(%s::date[], %s::text[], %s::int[], %s::int[]) WITH ORDINALITY AS u (d, m, b, r, n)
-                ORDER BY n
-                ON CONFLICT (day, level, region_code, measure, bucket)
-                DO UPDATE SET reports = national_region_duration.reports + EXCLUDED.reports
-                """,
-                [
-                    [key[0] for key, _ in changes],
-                    [key[1] for key, _ in changes],
-                    [key[2] for key, _ in changes],
-                    [delta for _, delta in changes],
-                ],
-            )
+            for fold in _COUNTRY_FOLDS:
+                _province_fold_rebuild(cursor, fold, where, [province, day_list], country.setdefault(fold.table, {}))
+        for fold in _COUNTRY_FOLDS:
+            _country_rows_add(cursor, fold, country.get(fold.table, {}))
+
+
+def _province_fold_rebuild(
+    cursor: Any, fold: _CountryFold, where: str, params: list[Any], country: dict[tuple[Any, ...], int]
+) -> None:
+    """Rebuild `fold`'s province and kabupaten/kota rows under `where`, adding to `country` by
+    how much each of its country rows moves (the province rows after, less before)."""
+    before = f"SELECT day, {', '.join(fold.keys)}, reports FROM {fold.table} WHERE level = 'province' AND {where}"
+    cursor.execute(before, params)
+    for *key, reports in cursor.fetchall():
+        country[tuple(key)] = country.get(tuple(key), 0) - reports
+    cursor.execute(f"DELETE FROM {fold.table} WHERE {where}", params)
+    cursor.execute(fold.insert_sql + "AND " + where + fold.group_sql, params)
+    cursor.execute(before, params)
+    for *key, reports in cursor.fetchall():
+        country[tuple(key)] = country.get(tuple(key), 0) + reports
+
+
+def _country_rows_add(cursor: Any, fold: _CountryFold, country: dict[tuple[Any, ...], int]) -> None:
+    """Add each change to `fold`'s country row: one statement, rows in a fixed order, so two
+    relays adding to the same country rows wait for each other (row locks) and never deadlock."""
+    changes = sorted((key, delta) for key, delta in country.items() if delta)
+    if not changes:
+        return
+    first, second = fold.keys
+    first_type, second_type = fold.key_types
+    cursor.execute(
+        f"""
+        INSERT INTO {fold.table} (day, level, region_code, province_code, {first}, {second}, reports)
+        SELECT d, '{COUNTRY_LEVEL}', '{COUNTRY_CODE}', '', a, b, r
+        FROM unnest(%s::date[], %s::{first_type}[], %s::{second_type}[], %s::int[]) WITH ORDINALITY AS u (d, a, b, r, n)
+        ORDER BY n
+        ON CONFLICT (day, level, region_code, {first}, {second})
+        DO UPDATE SET reports = {fold.table}.reports + EXCLUDED.reports
+        """,
+        [
+            [key[0] for key, _ in changes],
+            [key[1] for key, _ in changes],
+            [key[2] for key, _ in changes],
+            [delta for _, delta in changes],
+        ],
+    )
