@@ -11,6 +11,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import QuerySet
 
 from tenants.scope import any_scope
+from warga.errors import Defect
 from warga.regions.boundaries import fitted_paths, svg_path
 from warga.regions.models import (
     Boundary,
@@ -161,7 +162,7 @@ _names_by_level: dict[str, tuple[float, dict[str, str]]] = {}
 
 def _level_names(level: str) -> dict[str, str]:
     if level not in _NAMED_LEVELS:
-        raise ValueError(f"region names are kept for {', '.join(_NAMED_LEVELS)}, not {level!r}")
+        raise Defect(f"region names are kept for {', '.join(_NAMED_LEVELS)}, not {level!r}")
     cached = _names_by_level.get(level)
     if cached is None or time.monotonic() - cached[0] > REGION_NAMES_TTL_SECONDS:
         names = dict(_NAMED_LEVELS[level].objects.values_list("code", "name"))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from warga.errors import Defect
 from warga.regions import selectors
 from warga.regions.models import District, Province, Regency
 from warga.regions.selectors import region_codes_inside, region_names
@@ -65,5 +66,5 @@ def test_codes_inside_a_region_are_its_own(db: None) -> None:
 
 
 def test_an_unknown_level_is_refused(db: None) -> None:
-    with pytest.raises(ValueError, match="not 'village'"):
+    with pytest.raises(Defect, match="not 'village'"):
         region_names(level="village", codes=["32.73.01.1001"])
