@@ -389,7 +389,7 @@ def _naive_view(start: Any, end: Any, schemas: list[str], *, where: str, group: 
 def _naive_views(start: Any, end: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """The UNION ALL equivalent of each page, over the schemas that can hold its reports (a
     province's drill-down reads only the province's and its kabupaten/kota's schemas); and,
-    for the two drill-downs, the naive one over every schema with the same filter (the
+    for the three drill-downs, the naive one over every schema with the same filter (the
     issue's baseline: a page that does not know which governments hold a region's reports,
     which a transfer can send to any of them)."""
     from tenants.selectors import governments_ready
@@ -410,6 +410,7 @@ def _naive_views(start: Any, end: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     every_schema = {
         "province": lambda: _naive_view(start, end, every, where=province_where, group="regency_code"),
         "regency": lambda: _naive_view(start, end, every, where=regency_where, group="district_code"),
+        "rankings-province": lambda: _naive_view(start, end, every, where=province_where, group="regency_code"),
     }
     return owned, every_schema
 
