@@ -64,6 +64,7 @@ class EarlierSubmissions:
     limits: tuple[tuple[int, int], ...]
 
 
+@any_scope
 def earlier_submissions_read(*, acting_user: User, idempotency_key: str | None, now: datetime) -> EarlierSubmissions:
     """One indexed query serves the retry and the limit: the row of the key and the reporter's
     newest reports of the longest window, as many as the largest limit (a round trip costs more
@@ -109,6 +110,7 @@ def earlier_submissions_read(*, acting_user: User, idempotency_key: str | None, 
     )
 
 
+@any_scope
 def earlier_submissions_check(earlier: EarlierSubmissions, *, now: datetime) -> None:
     """Raise RateLimited when a window already holds as many new reports as it allows: the
     n-th newest report inside a window decides, and tells when a slot frees up."""
