@@ -21,7 +21,7 @@ from tenants.host_kinds import EVERY, GOVERNMENT, PUBLIC, answers_on
 from warga.intake.selectors import notifications_of_citizen
 from warga.notifications.models import Channel
 from warga.notifications.selectors import channel_preference_for, notification_channels_offered, notifications_for_user
-from warga.notifications.services import ChannelUnavailable, channel_preference_set
+from warga.notifications.services import ChannelPreferencesRateLimited, ChannelUnavailable, channel_preference_set
 
 PAGE_SIZE = 50
 _SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "frontend" / "service-worker.js"
@@ -84,7 +84,7 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
                 whatsapp=choices.get("whatsapp", False),
                 push=choices.get("push", False),
             )
-        except ChannelUnavailable as error:
+        except (ChannelUnavailable, ChannelPreferencesRateLimited) as error:
             messages.error(request, str(error))
         else:
             messages.success(request, "Pilihan saluran notifikasi disimpan. (Your channels are saved.)")

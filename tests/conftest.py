@@ -20,15 +20,19 @@ tests/personas.py; `citizen` and `official` below are the ones most tests need.
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import redis
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import setup_databases, teardown_databases
 
+from config.caches import caches_for, session_engine_for
 from tenants import hosts
 from tenants.context import tenant_connection
 from tenants.models import Government
@@ -108,6 +112,36 @@ def committed_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None
     and visible to other processes. The test must remove what it wrote."""
     with django_db_blocker.unblock():
         yield
+
+
+# A Redis database of the tests' own; each test's keys also carry a prefix of their own, so runs
+# sharing one Redis never see each other's entries, and only those keys are removed.
+PRODUCTION_REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+@pytest.fixture
+def production_caches(settings: Any) -> Iterator[str]:
+    """The caches and the session engine as config.settings builds them when REDIS_URL is set
+    (production always runs with Redis), on the local Redis. Skipped when Redis does not answer,
+    unless WARGA_REQUIRE_BROKERS names redis (CI). Yields the keys' prefix."""
+    client = redis.Redis.from_url(PRODUCTION_REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if "redis" in os.environ.get("WARGA_REQUIRE_BROKERS", ""):
+            raise
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    prefix = f"test-{uuid.uuid4().hex}"
+    built = caches_for(PRODUCTION_REDIS_URL)
+    for alias in built.values():
+        alias["KEY_PREFIX"] = f"{prefix}:{alias.get('KEY_PREFIX', '')}"
+    settings.CACHES = built
+    settings.SESSION_ENGINE = session_engine_for(PRODUCTION_REDIS_URL)
+    yield prefix
+    keys = list(client.scan_iter(match=f"*{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 @pytest.fixture

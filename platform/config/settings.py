@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
 
 from config import env
+from config.caches import caches_for, session_engine_for
 from config.logs import logging_config
 
 # Lets admin.ModelAdmin[Model], QuerySet[Model] and friends be subscripted at run time.
@@ -170,17 +171,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
 # `default` keys are prefixed with the current schema; `shared` is one namespace for all
-# tenants, for counters that must not multiply per tenant host (rate limits).
+# tenants, for counters that must not multiply per tenant host (rate limits) and sessions.
 REDIS_URL = env.string("REDIS_URL", "")
-if REDIS_URL:
-    _cache_backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-else:
-    _cache_backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-CACHES = {
-    "default": _cache_backend
-    | {"KEY_FUNCTION": "django_tenants.cache.make_key", "LOCATION": _cache_backend.get("LOCATION", "tenant")},
-    "shared": _cache_backend | {"KEY_PREFIX": "shared", "LOCATION": _cache_backend.get("LOCATION", "shared")},
-}
+CACHES = caches_for(REDIS_URL)
+# Sessions: cached in Redis and written through to the database when there is a Redis, else
+# in the database only (docs/decisions/0150). Cached under `shared`: the central host and the
+# government hosts must see one entry per session, or a session ended on one host would live
+# on in another host's copy (warga.web.signin checks the central session from every host).
+SESSION_ENGINE = session_engine_for(REDIS_URL)
+SESSION_CACHE_ALIAS = "shared"
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

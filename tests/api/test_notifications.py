@@ -4,12 +4,14 @@ and the notifications page and service worker."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
+from django.utils import translation
 
 from api.v1.government import notifications
 from api.v1.public import notifications as public_notifications
@@ -22,8 +24,9 @@ from tests.warga.notifications.fakes import VAPID_KEY, Browser, b64url, point
 from tests.warga.reports.helpers import submit
 from warga.accounts.models import User
 from warga.notifications.models import ChannelPreference, EventKind, Notification
-from warga.notifications.services import notifications_send
+from warga.notifications.services import CHANNEL_SAVES_PER_HOUR, ChannelPreferencesRateLimited, notifications_send
 from warga.notifications_public.models import NotificationGovernment, PushSubscription
+from warga.routing.models import ConfigurationVersion
 
 BANDUNG_HOST = "kota-bandung.localhost"
 JAKARTA_HOST = "dki-jakarta.localhost"
@@ -270,6 +273,53 @@ def test_the_notifications_page_works_without_javascript(bandung: Government, ch
         stored = ChannelPreference.objects.get(user_id=user.pk)
     assert (stored.email, stored.sms, stored.whatsapp, stored.push) == (False, True, False, False)
     assert "Pilihan saluran notifikasi disimpan." in client.get("/notifikasi/", HTTP_HOST=BANDUNG_HOST).content.decode()
+
+
+def test_channel_saves_are_limited_per_account_in_each_government(
+    bandung: Government, jakarta: Government, channels_off: None
+) -> None:
+    """Each change of someone's channels empties the government's routing cache (decision
+    0140): ten saves an hour per account, on the page and in the API alike."""
+    user = UserFactory()
+    client = signed_in_client(user)
+    for number in range(CHANNEL_SAVES_PER_HOUR.amount):
+        chosen = ["sms"] if number % 2 else ["email"]
+        assert client.post("/notifikasi/", {"saluran": chosen}, HTTP_HOST=BANDUNG_HOST).status_code == 302
+    client.get("/notifikasi/", HTTP_HOST=BANDUNG_HOST)  # shows (and clears) the ten confirmations
+    with government_context(bandung):
+        version = ConfigurationVersion.objects.get().version
+
+    refused = client.post("/notifikasi/", {"saluran": ["email", "sms"]}, HTTP_HOST=BANDUNG_HOST)
+
+    assert (refused.status_code, refused["Location"]) == (302, "/notifikasi/")
+    page = client.get("/notifikasi/", HTTP_HOST=BANDUNG_HOST).content.decode()
+    assert re.search(r"Pilihan saluran notifikasi Anda sudah terlalu sering diubah\. Coba lagi dalam \d+ menit\.", page)
+    assert "Pilihan saluran notifikasi disimpan." not in page
+    # Nothing was stored, and the routing cache was left alone.
+    with government_context(bandung):
+        stored = ChannelPreference.objects.get(user_id=user.pk)
+        assert (stored.email, stored.sms) == (False, True)
+        assert ConfigurationVersion.objects.get().version == version
+    api = client.put(PREFERENCES, {"email": True, "sms": True}, content_type="application/json", HTTP_HOST=BANDUNG_HOST)
+    assert api.status_code == 429
+    assert api.json()["error"]["code"] == "rate_limited"
+    assert 0 < int(api["Retry-After"]) <= 3600
+    # Another government's budget is its own.
+    jakarta_page = client.post("/notifikasi/", {"saluran": ["sms"]}, HTTP_HOST="dki-jakarta.localhost")
+    assert jakarta_page.status_code == 302
+    with government_context(jakarta):
+        assert ChannelPreference.objects.get(user_id=user.pk).sms is True
+
+
+def test_the_channel_limit_says_how_long_to_wait_in_both_languages() -> None:
+    with translation.override("id"):
+        assert str(ChannelPreferencesRateLimited(retry_after=125)) == (
+            "Pilihan saluran notifikasi Anda sudah terlalu sering diubah. Coba lagi dalam 3 menit."
+        )
+    with translation.override("en"):
+        assert str(ChannelPreferencesRateLimited(retry_after=125)) == (
+            "Your notification channels were changed too often. Try again in 3 minutes."
+        )
 
 
 def test_the_public_page_lists_every_government_and_offers_push(

@@ -177,7 +177,10 @@ class NotificationPreferenceView(ApiView):
             ),
             who=openapi.SIGNED_IN,
             host=openapi.GOVERNMENT_HOST,
-            errors={"400 channel_unavailable": "That channel is not offered here."},
+            errors={
+                "400 channel_unavailable": "That channel is not offered here.",
+                "429 rate_limited": "Channels changed too often in this government (10 saves an hour per account).",
+            },
         ),
         request=PreferenceSerializer,
         responses={200: PreferenceOutput},

@@ -8,15 +8,19 @@ it (sessions, admin log text).
 from __future__ import annotations
 
 import uuid
+from importlib import import_module
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.db import transaction
 
 from warga.accounts.models import AccountAuditEvent, User
 from warga.personal_data_registry import ERASED_USER_ID, personal_data_register
@@ -70,9 +74,24 @@ def account_sessions_end(*, user_id: uuid.UUID) -> int:
     """Sign the account out on every device and host: each session allauth tracks for it (one
     per host signed in to) is deleted with its record. Returns how many there were."""
     keys = list(UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
+    _sessions_delete(keys)
     deleted, _ = UserSession.objects.filter(user_id=user_id).delete()
     return deleted
+
+
+def _sessions_delete(session_keys: list[str]) -> None:
+    """Delete these sessions wherever the session engine keeps them. The rows go in the caller's
+    transaction. An engine that caches sessions (cached_db, with Redis) loses its copies now
+    and again once the transaction commits: a request of one of these sessions that read the
+    row before the commit would otherwise put it back in the cache, alive until it expires."""
+    Session.objects.filter(session_key__in=session_keys).delete()
+    prefix = getattr(import_module(settings.SESSION_ENGINE).SessionStore, "cache_key_prefix", None)
+    if prefix is None or not session_keys:
+        return
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    cached = [prefix + key for key in session_keys]
+    cache.delete_many(cached)
+    transaction.on_commit(lambda: cache.delete_many(cached))
 
 
 def _sessions_erase(user_id: uuid.UUID) -> int:

@@ -102,11 +102,13 @@ def reference_version() -> tuple[int, uuid.UUID | None]:
     return int(row[0]), row[1]
 
 
-def intake_reference() -> IntakeReference:
+def intake_reference(*, key: tuple[int, uuid.UUID | None] | None = None) -> IntakeReference:
     """The reference data, from this process's cache while its version has not changed: one
-    statement then; four more (and one per village named) when it has."""
+    statement then; four more (and one per village named) when it has. `key` is the version
+    when the caller has just read it (`reference_version()`'s answer, read by the submission
+    with the reporter's index rows): then none."""
     global _cached
-    key = reference_version()
+    key = key if key is not None else reference_version()
     cached = _cached
     if cached is not None and cached.key == key:
         return cached

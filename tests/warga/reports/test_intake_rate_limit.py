@@ -15,7 +15,13 @@ from tenants.models import Government
 from tests.factories import UserFactory
 from warga.accounts.models import User
 from warga.intake.models import ReportIndex
-from warga.intake.services.submission_limits import RateLimited, _earlier_submission, _rate_limit_check
+from warga.intake.reference import reference_version
+from warga.intake.services.submission_limits import (
+    RateLimited,
+    _rate_limit_check,
+    earlier_submissions_check,
+    earlier_submissions_read,
+)
 
 
 def _sent(reporter: User, government: Government, *, hours_ago: list[float]) -> None:
@@ -90,14 +96,22 @@ def test_the_retry_and_the_limit_are_one_query_and_an_old_key_is_still_found(ban
     citizen = UserFactory()
     # The oldest (batas-0001, 40 hours ago) is outside every window; five more fill the day.
     _sent(citizen, bandung, hours_ago=[40, 2, 3, 4, 5, 6])
+    now = timezone.now()
     with CaptureQueriesContext(connection) as queries:
-        earlier = _earlier_submission(acting_user=citizen, idempotency_key="batas-0001", now=timezone.now())
+        earlier = earlier_submissions_read(acting_user=citizen, idempotency_key="batas-0001", now=now)
+    # One statement, which also brings intake's reference version.
     assert len(queries.captured_queries) == 1
-    assert earlier is not None
-    assert earlier.tracking_number == "32.73-2026-000001"
-    assert earlier.government == bandung
+    assert earlier.reference_key == reference_version()
+    assert earlier.same_key is True
     with pytest.raises(RateLimited) as limited:
-        _earlier_submission(acting_user=citizen, idempotency_key="kunci-baru-01", now=timezone.now())
+        earlier_submissions_check(
+            earlier_submissions_read(acting_user=citizen, idempotency_key="kunci-baru-01", now=now), now=now
+        )
     assert "per hari" in limited.value.message
-    # Another reporter's key is not theirs to replay.
-    assert _earlier_submission(acting_user=UserFactory(), idempotency_key="batas-0001", now=timezone.now()) is None
+    # Another reporter's key is not theirs to replay; a reporter without rows still gets the
+    # reference version, in the same one statement.
+    someone_else = UserFactory()
+    with CaptureQueriesContext(connection) as queries:
+        stranger = earlier_submissions_read(acting_user=someone_else, idempotency_key="batas-0001", now=now)
+    assert len(queries.captured_queries) == 1
+    assert (stranger.same_key, stranger.created_at, stranger.reference_key) == (False, (), reference_version())

@@ -38,7 +38,7 @@ from warga.intake.models import ReportIndex
 from warga.intake.reference import IntakeReference, intake_reference
 from warga.intake.reporters import index_reporter_fields
 from warga.intake.selectors import index_for_idempotency_key
-from warga.intake.services.submission_limits import _earlier_submission
+from warga.intake.services.submission_limits import earlier_submissions_check, earlier_submissions_read
 from warga.photos import CheckedPhoto, Readable, photos_check
 from warga.regions.models import Village
 from warga.reports.errors import ReportInvalid
@@ -284,8 +284,12 @@ def report_submit(
     the same reporter returns the first submission, `replayed=True`, even when the two
     requests race: the loser's transaction rolls back (taking its tracking number with it).
     """
-    # Categories, questions, villages and owners from the process's cache: one statement.
-    reference = intake_reference()
+    # The reporter's recent rows in the index (a retry, the limit) and the version of the
+    # categories, questions, villages and owners held in the process's cache: one statement.
+    # The rows are acted on only after validation, so that bad input is reported as such first.
+    asked_at = timezone.now()
+    earlier = earlier_submissions_read(acting_user=acting_user, idempotency_key=idempotency_key, now=asked_at)
+    reference = intake_reference(key=earlier.reference_key)
     village, category, processed, cleaned_answers = _validate(
         reference=reference,
         acting_user=acting_user,
@@ -317,11 +321,11 @@ def report_submit(
     fields = {name: value for name, value in vars(data).items() if name != "answers" or value}
     fingerprint = _fingerprint(**fields, photos=[photo.sha256 for photo in processed])
     # A retried submission is never refused by the limit: only new reports count.
-    earlier = _earlier_submission(acting_user=acting_user, idempotency_key=idempotency_key, now=timezone.now())
-    if earlier is not None:
-        if earlier.request_fingerprint != fingerprint:
-            raise IdempotencyKeyReused()
-        return _submission(earlier, replayed=True)
+    if earlier.same_key and (
+        replay := _replay(acting_user=acting_user, idempotency_key=idempotency_key, fingerprint=fingerprint)
+    ):
+        return replay
+    earlier_submissions_check(earlier, now=asked_at)
     owner = reference.owner(regency_code=data.regency_code, province_code=data.province_code)
     if owner is None:
         raise IntakeUnavailable()

@@ -24,7 +24,12 @@ from warga.notifications.services.delivery import (
     notifications_resend_waiting,
 )
 from warga.notifications.services.emails import FOOTERS, LOGO_CID, WARGA_COLOUR, emails_batched
-from warga.notifications.services.preferences import ChannelUnavailable, channel_preference_set
+from warga.notifications.services.preferences import (
+    CHANNEL_SAVES_PER_HOUR,
+    ChannelPreferencesRateLimited,
+    ChannelUnavailable,
+    channel_preference_set,
+)
 from warga.notifications.services.reading import (
     NotificationNotFound,
     notification_mark_read,
@@ -38,12 +43,14 @@ from warga.notifications.services.recording import (
 )
 
 __all__ = [
+    "CHANNEL_SAVES_PER_HOUR",
     "FOOTERS",
     "LOGO_CID",
     "MAX_ATTEMPTS",
     "OPTIONAL_CHANNELS",
     "RESEND_BATCH",
     "WARGA_COLOUR",
+    "ChannelPreferencesRateLimited",
     "ChannelUnavailable",
     "DeliveryRefused",
     "NotificationEvent",
