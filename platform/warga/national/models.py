@@ -173,6 +173,12 @@ class DurationHistogram(models.Model):
 # 38 province rows).
 COUNTRY_LEVEL = "country"
 COUNTRY_CODE = "ID"
+# The levels of the folds that keep a country row.
+COUNTRY_FOLD_LEVELS = [
+    (COUNTRY_LEVEL, "Indonesia"),
+    (RegionLevel.PROVINCE, "Provinsi"),
+    (RegionLevel.REGENCY, "Kabupaten/kota"),
+]
 
 
 REGION_DAY_SUMS = [
@@ -243,14 +249,7 @@ class RegionDuration(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     day = models.DateField()
-    level = models.CharField(
-        max_length=8,
-        choices=[
-            (COUNTRY_LEVEL, "Indonesia"),
-            (RegionLevel.PROVINCE, "Provinsi"),
-            (RegionLevel.REGENCY, "Kabupaten/kota"),
-        ],
-    )
+    level = models.CharField(max_length=8, choices=COUNTRY_FOLD_LEVELS)
     region_code = models.CharField(max_length=8)
     province_code = models.CharField(max_length=2)
     measure = models.CharField(max_length=16, choices=DurationMeasure.choices)
@@ -287,14 +286,7 @@ class RegionCategory(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     day = models.DateField()
-    level = models.CharField(
-        max_length=8,
-        choices=[
-            (COUNTRY_LEVEL, "Indonesia"),
-            (RegionLevel.PROVINCE, "Provinsi"),
-            (RegionLevel.REGENCY, "Kabupaten/kota"),
-        ],
-    )
+    level = models.CharField(max_length=8, choices=COUNTRY_FOLD_LEVELS)
     region_code = models.CharField(max_length=8)
     province_code = models.CharField(max_length=2)
     category_code = models.CharField(max_length=40)

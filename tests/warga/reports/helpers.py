@@ -30,7 +30,8 @@ BOGOR_VILLAGE = "32.01.01.1001"
 BOGOR_POINT = (-6.4700, 106.8300)
 
 
-def submit(reporter: User, **overrides: Any) -> Submission:
+def submission_fields(**overrides: Any) -> dict[str, Any]:
+    """A valid report in Kota Bandung, as a citizen sends it (service keywords, API fields)."""
     fields: dict[str, Any] = {
         "type": "pengaduan",
         "category_code": "jalan_rusak",
@@ -41,8 +42,11 @@ def submit(reporter: User, **overrides: Any) -> Submission:
         "privacy": "publik",
         "idempotency_key": str(uuid.uuid4()),
     }
-    fields.update(overrides)
-    return report_submit(acting_user=reporter, **fields)
+    return fields | overrides
+
+
+def submit(reporter: User, **overrides: Any) -> Submission:
+    return report_submit(acting_user=reporter, **submission_fields(**overrides))
 
 
 def counts(government: Government) -> tuple[int, int, int]:

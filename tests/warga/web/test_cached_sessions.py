@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from tenants.models import Government
 from tests.conftest import PRODUCTION_REDIS_URL
 from tests.warga.accounts.test_sign_in_across_hosts import BANDUNG, CENTRAL, Browser, _signed_in_centrally, _token_for
-from tests.warga.reports.helpers import BANDUNG_POINT, BANDUNG_VILLAGE
+from tests.warga.reports.helpers import submission_fields
 from tests.warga.reports.images import image_bytes
 from warga.accounts.models import User
 from warga.accounts.personal_data import account_sessions_end
@@ -64,17 +64,9 @@ def test_a_signed_in_citizen_submits_on_the_shared_app_without_reading_the_sessi
     with CaptureQueriesContext(connection) as queries:
         response = browser.client(CENTRAL).post(
             "/api/v1/reports/",
-            {
-                "type": "pengaduan",
-                "category_code": "jalan_rusak",
-                "description": "Jalan berlubang besar di depan sekolah, sudah dua minggu.",
-                "latitude": BANDUNG_POINT[0],
-                "longitude": BANDUNG_POINT[1],
-                "village_code": BANDUNG_VILLAGE,
-                "privacy": "publik",
-                "photos": [SimpleUploadedFile("a.jpg", image_bytes())],
-                "idempotency_key": "kunci-sesi-tersimpan-0001",
-            },
+            submission_fields(
+                photos=[SimpleUploadedFile("a.jpg", image_bytes())], idempotency_key="kunci-sesi-tersimpan-0001"
+            ),
             HTTP_HOST=CENTRAL,
         )
 
