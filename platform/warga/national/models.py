@@ -240,11 +240,9 @@ class RegionDay(models.Model):
         return f"{self.day} {self.region_code}: {self.reports}"
 
 
-class RegionDuration(models.Model):
-    """Duration histograms per national day x region x measure x bucket, categories summed:
-    the dashboard's medians read the rows of the one region looked at (`country` for the whole
-    country, kept as the running sum of the province rows) instead of every category of every
-    province (docs/decisions/0042, 0080). Rebuilt from `national_duration_histogram` with it;
+class CountryFold(models.Model):
+    """A per-region fold with a country row kept as the running sum of its province rows
+    (`rollup_recompute` adds each province's change to it): the columns every such fold has.
     `reports` of a country row may pass through 0 and is signed for that reason."""
 
     id = models.BigAutoField(primary_key=True)
@@ -252,9 +250,20 @@ class RegionDuration(models.Model):
     level = models.CharField(max_length=8, choices=COUNTRY_FOLD_LEVELS)
     region_code = models.CharField(max_length=8)
     province_code = models.CharField(max_length=2)
+    reports = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class RegionDuration(CountryFold):
+    """Duration histograms per national day x region x measure x bucket, categories summed:
+    the dashboard's medians read the rows of the one region looked at (`country` for the whole
+    country, kept as the running sum of the province rows) instead of every category of every
+    province (docs/decisions/0042, 0080). Rebuilt from `national_duration_histogram` with it."""
+
     measure = models.CharField(max_length=16, choices=DurationMeasure.choices)
     bucket = models.PositiveSmallIntegerField()
-    reports = models.IntegerField()
 
     class Meta:
         db_table = "national_region_duration"
@@ -276,22 +285,16 @@ class RegionDuration(models.Model):
         return f"{self.day} {self.region_code} {self.measure} {self.bucket}: {self.reports}"
 
 
-class RegionCategory(models.Model):
+class RegionCategory(CountryFold):
     """Report counts per national day x region x category x type, statuses summed: the
     dashboard's categories chart reads the rows of the one region looked at (`country` for the
     whole country, kept as the running sum of the province rows, like `RegionDuration`) instead
     of every status of every province (~30 x 38 x categories x types x statuses index entries
-    for the country's month). Rebuilt from `national_rollup` with it, for each (day, province);
-    `reports` of a country row may pass through 0 and is signed for that reason."""
+    for the country's month; docs/decisions/0171). Rebuilt from `national_rollup` with it, for
+    each (day, province)."""
 
-    id = models.BigAutoField(primary_key=True)
-    day = models.DateField()
-    level = models.CharField(max_length=8, choices=COUNTRY_FOLD_LEVELS)
-    region_code = models.CharField(max_length=8)
-    province_code = models.CharField(max_length=2)
     category_code = models.CharField(max_length=40)
     type = models.CharField(max_length=24)
-    reports = models.IntegerField()
 
     class Meta:
         db_table = "national_region_category"
