@@ -130,7 +130,10 @@ def production_caches(settings: Any) -> Iterator[str]:
     except redis.ConnectionError:
         if "redis" in os.environ.get("WARGA_REQUIRE_BROKERS", ""):
             raise
-        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+        pytest.skip(
+            "production's caches need a Redis on 127.0.0.1:6379 and none answers: start one to run "
+            "these tests (CI requires it and fails instead of skipping)"
+        )
     prefix = f"test-{uuid.uuid4().hex}"
     built = caches_for(PRODUCTION_REDIS_URL)
     for alias in built.values():
