@@ -57,7 +57,11 @@ def test_a_schema_missing_one_migration_is_reported_and_only_that_one(db: None) 
 def _queries_of_pending_by_schema() -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         assert pending_by_schema() == {}
-    return [query["sql"] for query in captured.captured_queries if not query["sql"].startswith("SET search_path")]
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if not query["sql"].startswith(("SET search_path", "SET LOCAL search_path"))
+    ]
 
 
 def test_pending_detection_costs_the_same_queries_for_more_schemas(db: None) -> None:
