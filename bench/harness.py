@@ -181,6 +181,52 @@ def logged_process(
             process.wait()
 
 
+def cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each named process together with all its
+    descendants, by every process of the PostgreSQL server ("postgres"), and by the machine's
+    cores together ("machine"). The difference of two readings is a phase's CPU by part; read
+    from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    postgres = 0.0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:  # gone since the listing
+            continue
+        # The command's name is in parentheses and may hold spaces; the fields follow it.
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        used[pid] = (int(fields[11]) + int(fields[12])) / tick
+        if name.startswith("postgres"):
+            postgres += used[pid]
+    children: dict[int, list[int]] = {}
+    for pid, parent in parents.items():
+        children.setdefault(parent, []).append(pid)
+
+    def tree(root: int) -> float:
+        total, stack = 0.0, [root]
+        while stack:
+            pid = stack.pop()
+            total += used.get(pid, 0.0)
+            stack.extend(children.get(pid, []))
+        return total
+
+    readings = {label: tree(pid) for label, pid in roots.items()}
+    readings["postgres"] = postgres
+    times = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    readings["machine"] = (sum(times) - times[3] - times[4]) / tick  # all but idle and iowait
+    return readings
+
+
+def cpu_difference(after: dict[str, float], before: dict[str, float]) -> dict[str, float]:
+    return {label: after[label] - before.get(label, 0.0) for label in after}
+
+
 def _with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))

@@ -852,11 +852,15 @@ def _one_broker(
 ) -> None:
     """The load, its baselines and the drain with one broker; its figures are prefixed by it
     (and by `label`, the configuration of a series)."""
-    from harness import Result, percentile, section
+    from harness import Result, cpu_difference, cpu_seconds, percentile, section
     from server import gunicorn
 
     intake, health = Phase(), Phase()
     pgbench_runs: list[tuple[float, float, int]] = []
+    # CPU by part: the web's (gunicorn, PostgreSQL, the load's own threads, the machine) over
+    # the intake phases only; the workers' from the first intake phase to the end of the drain
+    # (between intake phases they go on with the backlog, and have nothing else to do).
+    during_intake: dict[str, float] = {}
     with (
         celery_workers(env, scratch.var_dir, queue=queue, processes=processes) as workers_started,
         gunicorn(scratch, workers=workers, env=env) as server,
@@ -870,9 +874,18 @@ def _one_broker(
         load(server.port, clients=clients, seconds=3, intake=(citizens, bodies, cookies))  # warm-up
         since = time.time()
         scripts = _pgbench_scripts(scratch, directory, prepared, citizens_count)
+        roots = {"gunicorn": server.pid, "load generator": os.getpid()}
+        roots |= {
+            f"{name} worker": process.pid for name, process in zip(("urgent", "bulk"), workers_started, strict=True)
+        }
+        workers_from: dict[str, float] | None = None
         for round_number in range(1, rounds + 1):
             health_phase = load(server.port, clients=clients, seconds=health_seconds, intake=None)
+            before = cpu_seconds(roots)
+            workers_from = workers_from or before
             intake_phase = load(server.port, clients=clients, seconds=seconds, intake=(citizens, bodies, cookies))
+            for part, used in cpu_difference(cpu_seconds(roots), before).items():
+                during_intake[part] = during_intake.get(part, 0.0) + used
             measured = pgbench(scratch.url, scripts, clients=clients, seconds=seconds)
             pgbench_runs.append(measured)
             print(
@@ -891,6 +904,7 @@ def _one_broker(
         drained, initial, pending, delays, failed = _drain(scratch, schemas, timeout=60, since=since)
         if any(process.poll() is not None for process in workers_started):
             raise RuntimeError("a Celery worker died while draining")
+        workers_cpu = cpu_difference(cpu_seconds(roots), workers_from or {})
     print(f"  pending when the load ended: {initial}; still pending: {pending}; drained in {drained}", flush=True)
     print(f"  load average after the drain: {_load_average()}", flush=True)
     broker = f"{broker}{label}"
@@ -917,6 +931,7 @@ def _one_broker(
                 met=after is not None and after <= 10,
             )
         )
+    _cpu_report(ctx, during_intake, workers_cpu, reports=intake.ok, seconds=intake.seconds, label=f"[{broker}] ")
     lost = pending["notifications"] + failed
     ctx.report.add(Result(f"[{broker}] notifications lost (never sent or failed)", lost, "", target="0", met=lost == 0))
     ctx.report.note(
@@ -924,6 +939,25 @@ def _one_broker(
         "a duplicate would need a second row with the same dedup key, which a unique constraint refuses "
         "(the delivery suite's SMTP sink counts messages against rows)"
     )
+
+
+def _cpu_report(
+    ctx: Any, during_intake: dict[str, float], workers: dict[str, float], *, reports: int, seconds: float, label: str
+) -> None:
+    """CPU milliseconds per report by part, and how busy the cores were while intake ran: what
+    a submission costs the machine beyond its own request (decision 0186)."""
+    from harness import Result
+
+    if not reports:
+        return
+    cores = os.cpu_count() or 1
+    parts = {part: during_intake[part] for part in ("gunicorn", "postgres", "load generator")}
+    parts |= {part: workers[part] for part in ("urgent worker", "bulk worker")}
+    for part, used in parts.items():
+        ctx.report.add(Result(f"{label}CPU per report: {part}", used / reports * 1000, "ms"))
+    ctx.report.add(Result(f"{label}CPU per report: the parts together", sum(parts.values()) / reports * 1000, "ms"))
+    busy = during_intake["machine"] / (seconds * cores)
+    ctx.report.add(Result(f"{label}cores busy while intake ran ({cores} cores)", busy * 100, "%"))
 
 
 def _load_average() -> str:

@@ -23,6 +23,8 @@ def free_port() -> int:
 @dataclass(frozen=True)
 class Server:
     port: int
+    # gunicorn's master process (its workers are its children); 0 when not known.
+    pid: int = 0
 
     def get(self, host: str, path: str) -> tuple[int, float]:
         """One request on a fresh connection (gunicorn's sync workers close after each)."""
@@ -72,9 +74,9 @@ def gunicorn(
         "--timeout",
         str(timeout),
     ]
-    server = Server(port)
     try:
         with logged_process(command, env=env or scratch.env(), log_path=log_path, stop_timeout=20) as process:
+            server = Server(port, pid=process.pid)
             deadline = time.monotonic() + 60
             while True:
                 if process.poll() is not None:
