@@ -181,15 +181,13 @@ def logged_process(
             process.wait()
 
 
-def cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by each named process together with all its
-    descendants, by every process of the PostgreSQL server ("postgres"), and by the machine's
-    cores together ("machine"). The difference of two readings is a phase's CPU by part; read
-    from /proc (Linux)."""
+def _processes() -> tuple[dict[int, int], dict[int, float], set[int]]:
+    """Every process's parent and CPU seconds (user + system) so far, and which belong to the
+    PostgreSQL server; read from /proc (Linux)."""
     tick = os.sysconf("SC_CLK_TCK")
     parents: dict[int, int] = {}
     used: dict[int, float] = {}
-    postgres = 0.0
+    postgres: set[int] = set()
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -203,21 +201,34 @@ def cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
         parents[pid] = int(fields[1])
         used[pid] = (int(fields[11]) + int(fields[12])) / tick
         if name.startswith("postgres"):
-            postgres += used[pid]
+            postgres.add(pid)
+    return parents, used, postgres
+
+
+def process_tree(root: int, parents: dict[int, int] | None = None) -> list[int]:
+    """`root` and all its descendants."""
     children: dict[int, list[int]] = {}
-    for pid, parent in parents.items():
+    for pid, parent in (parents if parents is not None else _processes()[0]).items():
         children.setdefault(parent, []).append(pid)
+    tree, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        tree.append(pid)
+        stack.extend(children.get(pid, []))
+    return tree
 
-    def tree(root: int) -> float:
-        total, stack = 0.0, [root]
-        while stack:
-            pid = stack.pop()
-            total += used.get(pid, 0.0)
-            stack.extend(children.get(pid, []))
-        return total
 
-    readings = {label: tree(pid) for label, pid in roots.items()}
-    readings["postgres"] = postgres
+def cpu_seconds(roots: dict[str, int], alone: dict[str, int] | None = None) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each process of `roots` together with all its
+    descendants, by each process of `alone` without them (the benchmark itself, whose children
+    are the servers it measures), by every process of the PostgreSQL server ("postgres"), and by
+    the machine's cores together ("machine"). The difference of two readings is a phase's CPU by
+    part."""
+    parents, used, postgres = _processes()
+    readings = {label: sum(used.get(pid, 0.0) for pid in process_tree(root, parents)) for label, root in roots.items()}
+    readings |= {label: used.get(pid, 0.0) for label, pid in (alone or {}).items()}
+    readings["postgres"] = sum(used[pid] for pid in postgres)
+    tick = os.sysconf("SC_CLK_TCK")
     times = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
     readings["machine"] = (sum(times) - times[3] - times[4]) / tick  # all but idle and iowait
     return readings

@@ -23,6 +23,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -849,9 +850,13 @@ def _one_broker(
     citizens_count: int,
     processes: int = 2,
     label: str = "",
+    pause_workers: bool = False,
 ) -> None:
     """The load, its baselines and the drain with one broker; its figures are prefixed by it
-    (and by `label`, the configuration of a series)."""
+    (and by `label`, the configuration of a series). With `pause_workers` the workers are
+    stopped (SIGSTOP) while `/healthz` and intake are measured and go on after them (while
+    pgbench runs): the web's figures as on a deployment whose workers run on other machines;
+    delivery then waits for the phases' end."""
     from harness import Result, cpu_difference, cpu_seconds, percentile, section
     from server import gunicorn
 
@@ -861,6 +866,7 @@ def _one_broker(
     # the intake phases only; the workers' from the first intake phase to the end of the drain
     # (between intake phases they go on with the backlog, and have nothing else to do).
     during_intake: dict[str, float] = {}
+    during_health: dict[str, float] = {}  # the same parts while /healthz was asked
     with (
         celery_workers(env, scratch.var_dir, queue=queue, processes=processes) as workers_started,
         gunicorn(scratch, workers=workers, env=env) as server,
@@ -874,18 +880,21 @@ def _one_broker(
         load(server.port, clients=clients, seconds=3, intake=(citizens, bodies, cookies))  # warm-up
         since = time.time()
         scripts = _pgbench_scripts(scratch, directory, prepared, citizens_count)
-        roots = {"gunicorn": server.pid, "load generator": os.getpid()}
+        roots = {"gunicorn": server.pid}
         roots |= {
             f"{name} worker": process.pid for name, process in zip(("urgent", "bulk"), workers_started, strict=True)
         }
+        alone = {"load generator": os.getpid()}  # its children are the servers measured
         workers_from: dict[str, float] | None = None
         for round_number in range(1, rounds + 1):
-            health_phase = load(server.port, clients=clients, seconds=health_seconds, intake=None)
-            before = cpu_seconds(roots)
-            workers_from = workers_from or before
-            intake_phase = load(server.port, clients=clients, seconds=seconds, intake=(citizens, bodies, cookies))
-            for part, used in cpu_difference(cpu_seconds(roots), before).items():
-                during_intake[part] = during_intake.get(part, 0.0) + used
+            with _paused(workers_started if pause_workers else []):
+                before = cpu_seconds(roots, alone)
+                health_phase = load(server.port, clients=clients, seconds=health_seconds, intake=None)
+                between = cpu_seconds(roots, alone)
+                workers_from = workers_from or between
+                intake_phase = load(server.port, clients=clients, seconds=seconds, intake=(citizens, bodies, cookies))
+            _cpu_add(during_health, cpu_difference(between, before))
+            _cpu_add(during_intake, cpu_difference(cpu_seconds(roots, alone), between))
             measured = pgbench(scratch.url, scripts, clients=clients, seconds=seconds)
             pgbench_runs.append(measured)
             print(
@@ -904,7 +913,7 @@ def _one_broker(
         drained, initial, pending, delays, failed = _drain(scratch, schemas, timeout=60, since=since)
         if any(process.poll() is not None for process in workers_started):
             raise RuntimeError("a Celery worker died while draining")
-        workers_cpu = cpu_difference(cpu_seconds(roots), workers_from or {})
+        workers_cpu = cpu_difference(cpu_seconds(roots, alone), workers_from or {})
     print(f"  pending when the load ended: {initial}; still pending: {pending}; drained in {drained}", flush=True)
     print(f"  load average after the drain: {_load_average()}", flush=True)
     broker = f"{broker}{label}"
@@ -931,7 +940,7 @@ def _one_broker(
                 met=after is not None and after <= 10,
             )
         )
-    _cpu_report(ctx, during_intake, workers_cpu, reports=intake.ok, seconds=intake.seconds, label=f"[{broker}] ")
+    _cpu_report(ctx, during_intake, during_health, workers_cpu, intake=intake, health=health, label=f"[{broker}] ")
     lost = pending["notifications"] + failed
     ctx.report.add(Result(f"[{broker}] notifications lost (never sent or failed)", lost, "", target="0", met=lost == 0))
     ctx.report.note(
@@ -941,23 +950,56 @@ def _one_broker(
     )
 
 
+@contextmanager
+def _paused(workers: list[subprocess.Popen[str]]) -> Iterator[None]:
+    """Every process of the given workers stopped, and continued on the way out."""
+    from harness import process_tree
+
+    stopped = [pid for worker in workers for pid in process_tree(worker.pid)]
+    for pid in stopped:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in stopped:
+            os.kill(pid, signal.SIGCONT)
+
+
+def _cpu_add(total: dict[str, float], more: dict[str, float]) -> None:
+    for part, used in more.items():
+        total[part] = total.get(part, 0.0) + used
+
+
 def _cpu_report(
-    ctx: Any, during_intake: dict[str, float], workers: dict[str, float], *, reports: int, seconds: float, label: str
+    ctx: Any,
+    during_intake: dict[str, float],
+    during_health: dict[str, float],
+    workers: dict[str, float],
+    *,
+    intake: Phase,
+    health: Phase,
+    label: str,
 ) -> None:
-    """CPU milliseconds per report by part, and how busy the cores were while intake ran: what
-    a submission costs the machine beyond its own request (decision 0186)."""
+    """CPU milliseconds per report by part, how busy the cores were while intake ran, and the
+    request's own CPU (gunicorn and PostgreSQL) against a `/healthz` request's: what a
+    submission costs the machine beyond its own request, and the ratio the cores allow."""
     from harness import Result
 
-    if not reports:
+    if not intake.ok or not health.ok:
         return
     cores = os.cpu_count() or 1
     parts = {part: during_intake[part] for part in ("gunicorn", "postgres", "load generator")}
     parts |= {part: workers[part] for part in ("urgent worker", "bulk worker")}
     for part, used in parts.items():
-        ctx.report.add(Result(f"{label}CPU per report: {part}", used / reports * 1000, "ms"))
-    ctx.report.add(Result(f"{label}CPU per report: the parts together", sum(parts.values()) / reports * 1000, "ms"))
-    busy = during_intake["machine"] / (seconds * cores)
+        ctx.report.add(Result(f"{label}CPU per report: {part}", used / intake.ok * 1000, "ms"))
+    ctx.report.add(Result(f"{label}CPU per report: the parts together", sum(parts.values()) / intake.ok * 1000, "ms"))
+    busy = during_intake["machine"] / (intake.seconds * cores)
     ctx.report.add(Result(f"{label}cores busy while intake ran ({cores} cores)", busy * 100, "%"))
+    request = (during_intake["gunicorn"] + during_intake["postgres"]) / intake.ok * 1000
+    probe = (during_health["gunicorn"] + during_health["postgres"]) / health.ok * 1000
+    ctx.report.add(
+        Result(f"{label}CPU per request, gunicorn + PostgreSQL: a submission", request, "ms", probe, "/healthz")
+    )
 
 
 def _load_average() -> str:
@@ -1068,7 +1110,8 @@ def run(ctx: Any) -> None:
                     health_seconds=health_seconds,
                     citizens_count=citizens_count,
                     processes=processes,
-                    label=label,
+                    label=label + (" workers paused" if options.get("pause_workers") else ""),
+                    pause_workers=bool(options.get("pause_workers")),
                 )
             measured_brokers += 1
     finally:

@@ -4,6 +4,7 @@
     python bench/run.py --only intake [--broker NAME ...] [--worker-processes N ...]
                         [--gunicorn-workers N ...] [--repeat N]     # the intake series
                         [--backlog REPORTS [--skip-load]]        # a queued backlog drained
+                        [--pause-workers]                        # the web alone while intake runs
 
 Run it from the project's virtual environment with DATABASE_URL naming any database on the
 PostgreSQL server to use; that database is never touched: the run migrates one scratch database
@@ -68,6 +69,11 @@ def main() -> int:
         "--backlog", type=int, default=0, help="reports queued with no worker, then drained (per broker)"
     )
     intake_options.add_argument("--skip-load", action="store_true", help="no load series (with --backlog)")
+    intake_options.add_argument(
+        "--pause-workers",
+        action="store_true",
+        help="stop the workers while intake runs (the web alone, as with the workers on other machines)",
+    )
     arguments = parser.parse_args()
     options = {
         "brokers": arguments.broker,
@@ -76,6 +82,7 @@ def main() -> int:
         "repeat": arguments.repeat,
         "backlog": arguments.backlog,
         "skip_load": arguments.skip_load,
+        "pause_workers": arguments.pause_workers,
     }
 
     # A terminated run still drops its scratch databases and stops its servers (finally blocks).
