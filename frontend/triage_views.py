@@ -106,6 +106,10 @@ class QueueFilter(forms.Form):
         ]
 
 
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
 def _labelled(item: dict[str, Any]) -> dict[str, Any]:
     return item | {
         "status_label": Status(item["status"]).label,
@@ -225,7 +229,14 @@ def triage_report_page(request: HttpRequest, government: Government, tracking_nu
         status = 400
     context = {
         "government": government,
-        "report": _labelled(report),
+        "report": _labelled(report)
+        | {
+            "trail": [
+                event
+                | {"from_label": _status_label(event["from_status"]), "to_label": _status_label(event["to_status"])}
+                for event in report["trail"]
+            ]
+        },
         "assign": bound["tugaskan"],
         "hold": bound["tahan"],
         "release": bound["lepas"],

@@ -262,8 +262,11 @@ def test_the_notifications_page_works_without_javascript(bandung: Government, ch
     page = client.get("/notifikasi/", HTTP_HOST=BANDUNG_HOST)
     assert page.status_code == 200
     html = page.content.decode()
-    assert '<input type="checkbox" name="saluran" value="email" checked> Email' in html
-    assert 'value="sms"> SMS' in html
+    assert (
+        '<input type="checkbox" id="saluran-email" name="saluran" value="email" checked>'
+        '<label for="saluran-email">Email</label>'
+    ) in html
+    assert 'value="sms"><label for="saluran-sms">SMS</label>' in html
     assert 'value="whatsapp"' not in html
     assert "nyalakan-notifikasi" not in html  # push is off: no button, no script
 

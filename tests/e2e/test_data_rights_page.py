@@ -1,0 +1,77 @@
+"""A citizen asks for a download of their personal data in a real browser: the request is
+confirmed once, in green; asking again the same day, after the first download was prepared, is
+refused once, in red with role "alert". Both states pass the page checks at 360 and 1280 px
+and are photographed for docs/screenshots/citizen/."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.utils import timezone
+
+from tests.e2e.pages import check_page
+from tests.e2e.sessions import signed_in_session
+from tests.personas import verified_user
+from warga.accounts.models import User
+from warga.data_rights.models import DataRequest, DataRequestKind, DataRequestStatus
+
+
+@pytest.fixture
+def citizen(committed_db: None) -> Iterator[tuple[User, str]]:
+    user = verified_user(f"warga-data-{uuid.uuid4().hex[:8]}@example.id", full_name="Nining Suryani")
+    session_key = signed_in_session(user)
+    yield user, session_key
+    DataRequest.objects.filter(user_id=user.pk).delete()
+    Session.objects.filter(session_key=session_key).delete()
+    user.delete()
+    connection.close()
+
+
+def _notices(page: Any) -> list[tuple[str, str, str]]:
+    found = page.locator("main .messages .notice").evaluate_all(
+        "nodes => nodes.map(n => [n.innerText.trim(), n.className, n.getAttribute('role')])"
+    )
+    return [tuple(notice) for notice in found]
+
+
+def test_a_download_request_is_confirmed_once_and_a_second_refused_once(
+    browser: Any, site_port: int, citizen: tuple[User, str]
+) -> None:
+    user, session_key = citizen
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
+    context.add_cookies([{"name": "sessionid", "value": session_key, "domain": "localhost", "path": "/"}])
+    page = context.new_page()
+    base = f"http://localhost:{site_port}"
+    try:
+        page.goto(f"{base}/akun/data/")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Minta unduhan data saya").click()
+        notices = _notices(page)
+        assert len(notices) == 1, notices
+        text, classes, role = notices[0]
+        assert text.startswith("Permintaan unduh data diterima.")
+        assert (classes, role) == ("notice notice--success", "status")
+        assert page.locator("main").inner_text().count("Permintaan unduh data diterima.") == 1
+        check_page(page, "citizen/account-data-export")
+
+        # The worker prepared it (no file kept here); a second request the same day is refused.
+        DataRequest.objects.filter(user_id=user.pk, kind=DataRequestKind.EXPORT).update(
+            status=DataRequestStatus.DONE, completed_at=timezone.now()
+        )
+        with page.expect_navigation():
+            page.get_by_role("button", name="Minta unduhan data saya").click()
+        notices = _notices(page)
+        assert len(notices) == 1, notices
+        text, classes, role = notices[0]
+        assert text.startswith("Anda sudah meminta unduhan data pribadi")
+        assert (classes, role) == ("notice notice--error", "alert")
+        assert page.locator("main").inner_text().count("Anda sudah meminta unduhan data pribadi") == 1
+        assert DataRequest.objects.filter(user_id=user.pk, kind=DataRequestKind.EXPORT).count() == 1
+        check_page(page, "citizen/account-data-export-too-soon")
+    finally:
+        context.close()
