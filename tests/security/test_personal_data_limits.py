@@ -66,7 +66,7 @@ def test_a_second_export_within_24_hours_is_refused_saying_when_and_nothing_is_q
         datetime.timezone(datetime.timedelta(hours=7))
     )
     page = again.content.decode()
-    assert '<p class="pesan" role="alert">Anda sudah meminta unduhan data pribadi' in page
+    assert '<p class="notice notice--error" role="alert">Anda sudah meminta unduhan data pribadi' in page
     assert (
         "Anda sudah meminta unduhan data pribadi dalam 24 jam terakhir. Permintaan berikutnya bisa dibuat mulai "
         f"{next_at:%d-%m-%Y} pukul {next_at:%H.%M} WIB" in page
