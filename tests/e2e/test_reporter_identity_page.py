@@ -14,6 +14,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection
+from playwright.sync_api import expect
 
 from tenants.context import government_context
 from tenants.models import Government
@@ -109,6 +110,7 @@ def test_the_coordinator_reveals_the_reporter_once_without_javascript(
             "Tuliskan alasan melihat identitas pelapor (paling sedikit 10 huruf)."
         )
         assert page.get_by_label("Alasan melihat identitas pelapor").get_attribute("aria-invalid") == "true"
+        expect(page.get_by_role("alert")).to_have_css("color", "rgb(179, 38, 30)")  # base.css --bad
 
         page.get_by_label("Alasan melihat identitas pelapor").fill(REASON)
         page.get_by_role("button", name="Tampilkan identitas pelapor").click()
