@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
-
 from tenants.models import Government
 from tenants.scope import public_scoped, tenant_scoped
+from tenants.selectors import governments_holding
 from warga.outbox.models import OutboxEvent
 
 
@@ -25,30 +24,10 @@ def outbox_first_pending_id() -> int | None:
     return OutboxEvent.objects.filter(relayed_at__isnull=True).order_by("id").values_list("id", flat=True).first()
 
 
-# Schemas probed per statement by `governments_with_pending_relay`: one index probe each.
-PENDING_PROBE_CHUNK = 200
-
-
 @public_scoped
 def governments_with_pending_relay(governments: Iterable[Government]) -> list[Government]:
-    """Those of `governments` whose outbox holds events not yet relayed.
-
-    Public scope. One statement per 200 schemas, each a probe of the outbox's partial index on
-    unrelayed rows, so the relay's backstop visits only governments with work instead of
-    sending a task into every one (issue #17 item 6, docs/performance.md "Relay sweep").
-    """
-    candidates = list(governments)
-    pending: list[Government] = []
-    quote = connection.ops.quote_name
-    table = quote(OutboxEvent._meta.db_table)
-    with connection.cursor() as cursor:
-        for start in range(0, len(candidates), PENDING_PROBE_CHUNK):
-            chunk = candidates[start : start + PENDING_PROBE_CHUNK]
-            probes = " UNION ALL ".join(
-                f"SELECT {index} WHERE EXISTS "
-                f"(SELECT 1 FROM {quote(government.schema_name)}.{table} WHERE relayed_at IS NULL)"
-                for index, government in enumerate(chunk)
-            )
-            cursor.execute(probes)
-            pending.extend(chunk[index] for (index,) in cursor.fetchall())
-    return pending
+    """Those of `governments` whose outbox holds events not yet relayed: a probe of the
+    outbox's partial index on unrelayed rows in each schema (`governments_holding`), so the
+    relay's backstop visits only governments with work instead of sending a task into every one
+    (issue #17 item 6, docs/performance.md "Relay sweep")."""
+    return governments_holding(governments, OutboxEvent.objects.filter(relayed_at__isnull=True))

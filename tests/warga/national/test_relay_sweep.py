@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tenants import selectors as tenant_selectors
 from tenants.context import government_context
 from tenants.models import Government
 from tests.factories import UserFactory
 from tests.warga.reports.helpers import submit
-from warga.outbox import selectors
 from warga.outbox.models import OutboxEvent
 from warga.outbox.selectors import governments_with_pending_relay
 
@@ -40,12 +40,12 @@ def test_the_probe_is_one_statement_per_chunk_of_schemas(
 ) -> None:
     submit(UserFactory())
     _relayed(jakarta)
-    monkeypatch.setattr(selectors, "PENDING_PROBE_CHUNK", 1)
+    monkeypatch.setattr(tenant_selectors, "PROBE_CHUNK", 1)
     with CaptureQueriesContext(connection) as one_each:
         found = governments_with_pending_relay([jakarta, bandung, jakarta])
     assert found == [bandung]
     assert len(_probes(one_each)) == 3
-    monkeypatch.setattr(selectors, "PENDING_PROBE_CHUNK", 200)
+    monkeypatch.setattr(tenant_selectors, "PROBE_CHUNK", 200)
     with CaptureQueriesContext(connection) as together:
         assert governments_with_pending_relay([jakarta, bandung, jakarta]) == [bandung]
     assert len(_probes(together)) == 1
