@@ -118,6 +118,29 @@ def test_a_new_connection_starts_unknown(probe: Any) -> None:
     assert run(probe)[0] == 'SET search_path = "gov_31","public"'
 
 
+def test_a_named_cursor_runs_in_the_chosen_schema_in_and_out_of_a_transaction(probe: Any) -> None:
+    """`.iterator()` reads through a named (server-side) cursor, which runs one statement: the
+    switch goes through a cursor of its own, first."""
+
+    def named_current_schema() -> str:
+        cursor = probe.chunked_cursor()
+        try:
+            cursor.execute("SELECT current_schema()")
+            return str(cursor.fetchone()[0])
+        finally:
+            cursor.close()
+
+    probe.set_schema("gov_32_73")
+    assert named_current_schema() == "gov_32_73"
+    probe.set_autocommit(False)
+    probe.set_schema("gov_31")
+    assert named_current_schema() == "gov_31"
+    probe.commit()
+    probe.set_autocommit(True)
+    assert server_path(probe) == PATHS["gov_32_73"]
+    assert named_current_schema() == "gov_31"
+
+
 OPERATIONS = st.lists(
     st.sampled_from(
         ["public", "gov_32_73", "gov_31", "query", "begin", "commit", "rollback", "savepoint", "release", "undo"]
