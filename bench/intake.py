@@ -471,6 +471,9 @@ def _overrides(*, schema: str, code: str, government_id: int, year: int) -> dict
         "reports_photo": {
             "report_id": ":report_id",
             "path": f"'reports/{schema}/' || {random_hex} || '.jpg'",
+            # No task will process it: copied while still in processing (a busy photo worker),
+            # it would be counted as the photo queue's backlog.
+            "state": "'ready'",
             "created_at": "now()",
         },
         "reports_event": {"report_id": ":report_id", "actor_id": reporter, "at": "now()"},
