@@ -31,7 +31,7 @@ from warga.reports.errors import ReportError, ReportInvalid, ReportNotFound
 from warga.reports.lifecycle import OPEN_STATUSES, Status
 from warga.reports.models import ReportType
 from warga.reports.services import NOTE_MAX_LENGTH
-from warga.taxonomy.selectors import categories_active
+from warga.taxonomy.selectors import categories_active, category_names
 from warga.triage.models import OfferStatus
 from warga.triage.selectors import (
     TRIAGE_PAGE_SIZE,
@@ -110,8 +110,10 @@ def _status_label(value: str) -> str:
     return str(Status(value).label) if value in Status.values else value
 
 
-def _labelled(item: dict[str, Any]) -> dict[str, Any]:
+def _labelled(item: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """`names`: the categories' names, looked up once for the page (category_names)."""
     return item | {
+        "category_name": names.get(item["category_code"], item["category_code"]),
         "status_label": Status(item["status"]).label,
         "type_label": ReportType(item["type"]).label if item["type"] in ReportType.values else item["type"],
         "reason_label": QueueReason(item["reason"]).label,
@@ -137,10 +139,11 @@ def triage_queue_page(request: HttpRequest, government: Government) -> HttpRespo
         page=number,
         page_size=TRIAGE_PAGE_SIZE,
     )
+    names = category_names(codes={item["category_code"] for item in page.results})
     filters = {name: value for name, value in request.GET.items() if name != "halaman" and value}
     pages = max((page.count + TRIAGE_PAGE_SIZE - 1) // TRIAGE_PAGE_SIZE, 1)
     context |= {
-        "items": [_labelled(item) for item in page.results],
+        "items": [_labelled(item, names) for item in page.results],
         "count": page.count,
         "page": number,
         "pages": pages,
@@ -229,7 +232,7 @@ def triage_report_page(request: HttpRequest, government: Government, tracking_nu
         status = 400
     context = {
         "government": government,
-        "report": _labelled(report)
+        "report": _labelled(report, category_names(codes=[report["category_code"]]))
         | {
             "trail": [
                 event
@@ -258,14 +261,17 @@ class DeclineForm(forms.Form):
 def _offers_page(
     request: HttpRequest, government: Government, *, failed: tuple[int, forms.Form] | None = None
 ) -> HttpResponse:
+    pending = offers_with_places(government=government)
+    names = category_names(codes={row["offer"].category_code for row in pending})
     rows = []
-    for row in offers_with_places(government=government):
+    for row in pending:
         offer = row["offer"]
         form = failed[1] if failed and failed[0] == offer.pk else DeclineForm(prefix=f"tawaran-{offer.pk}")
         rows.append(
             row
             | {
                 "decline": form,
+                "category_name": names.get(offer.category_code, offer.category_code),
                 "type_label": ReportType(offer.type).label if offer.type in ReportType.values else offer.type,
             }
         )

@@ -165,6 +165,8 @@ def test_the_desk_holds_releases_and_assigns_saying_each_once(browser: Any, site
     number = desk.at_desk
     try:
         page.goto(f"{origin}/meja-triase/laporan/{number}/")
+        # The category by its name, as the citizen chose it, not by its code.
+        assert "Pengaduan · Jalan rusak atau berlubang" in page.locator("main dl").inner_text()
         page.get_by_label("Alasan menahan").fill("Titik lokasi diragukan, menunggu foto baru")
         with page.expect_navigation():
             page.get_by_role("button", name="Tahan").click()
@@ -191,6 +193,9 @@ def test_the_desk_holds_releases_and_assigns_saying_each_once(browser: Any, site
         assigned = f"Laporan {number} ditugaskan ke Kota Bandung."
         assert _notices(page) == [(f"{assigned} (Assigned to Kota Bandung.)", "notice notice--success", "status")]
         _said_once(page, assigned)
+        queue = page.get_by_role("table", name="Antrean").inner_text()
+        assert "Jalan rusak atau berlubang · Pengaduan" in queue
+        assert "jalan_rusak" not in queue
         check_page(page, "national/triage-queue-assigned")
         # Shown once means consumed: the next page says nothing.
         page.reload()
@@ -209,6 +214,7 @@ def test_the_offers_page_says_a_decline_once_and_a_late_accept_once_in_red(
     try:
         page.goto(f"{origin}/tawaran-triase/")
         section = page.get_by_role("region", name=declined)
+        assert "Pengaduan · Jalan rusak atau berlubang · " in section.inner_text()
         section.get_by_label("Alasan menolak").fill("Saluran primer milik BBWS Citarum")
         with page.expect_navigation():
             section.get_by_role("button", name="Tolak").click()
@@ -228,7 +234,8 @@ def test_the_offers_page_says_a_decline_once_and_a_late_accept_once_in_red(
         notices = _notices(page)
         assert len(notices) == 1, notices
         text, classes, role = notices[0]
-        assert "sudah diputuskan" in text
+        # The refusal names the report: its offer is no longer listed to show it by.
+        assert text == f"Tawaran laporan {late} sudah diputuskan (Ditolak)."
         assert (classes, role) == ("notice notice--error", "alert")
         _said_once(page, text)
         offer.refresh_from_db()

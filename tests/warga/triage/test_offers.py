@@ -135,6 +135,7 @@ def test_accepting_moves_the_report_in_and_withdraws_its_other_offers(
     with pytest.raises(ReportInvalid) as twice:
         offer_accept(acting_user=admin, government=bandung, offer_id=offer.pk)
     assert twice.value.errors["offer"][0].code == "already_decided"
+    assert twice.value.errors["offer"][0].message == f"Tawaran laporan {number} sudah diputuskan (Diterima)."
 
 
 def test_declining_keeps_the_report_at_the_desk_with_the_reason(
@@ -216,6 +217,7 @@ def test_a_report_that_left_the_desk_withdraws_its_offer(
     with pytest.raises(ReportInvalid) as late:
         offer_accept(acting_user=official(bandung), government=bandung, offer_id=offer.pk)
     assert late.value.errors["offer"][0].code == "already_decided"
+    assert late.value.errors["offer"][0].message == f"Tawaran laporan {number} sudah diputuskan (Ditarik)."
     with government_context(bandung):
         assert not Report.objects.filter(tracking_number=number).exists()
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tenants.context import government_context
 from tenants.models import Government
@@ -77,6 +79,9 @@ def test_the_queue_lists_filters_and_pages(
     assert f'<a href="/meja-triase/laporan/{second}/">{second}</a>' in html
     assert f"<td>Kabupaten Bogor ({BOGOR_VILLAGE})</td>" in html
     assert "Wilayahnya belum bergabung dengan Warga" in html
+    # Each category by its name, not its code.
+    assert html.count("<td>Jalan rusak atau berlubang · Pengaduan</td>") == 2
+    assert "<td>jalan_rusak" not in html
 
     # Another province: nothing.
     assert (
@@ -105,6 +110,15 @@ def test_the_queue_lists_filters_and_pages(
     assert second in two
     assert first not in two
     assert '<a href="?provinsi=32&amp;halaman=1" rel="prev">' in two
+    # The names are looked up once a page: a page of two rows asks what a page of one asks.
+    with CaptureQueriesContext(connection) as one_row:
+        desk.get(DESK + "?provinsi=32", HTTP_HOST=NATIONAL_HOST)
+    monkeypatch.setattr("frontend.triage_views.TRIAGE_PAGE_SIZE", 2)
+    with CaptureQueriesContext(connection) as two_rows:
+        both = desk.get(DESK + "?provinsi=32", HTTP_HOST=NATIONAL_HOST).content.decode()
+    assert first in both
+    assert second in both
+    assert len(two_rows) == len(one_row)
 
 
 def test_holding_releasing_and_assigning_from_the_report_page(
@@ -118,6 +132,7 @@ def test_holding_releasing_and_assigning_from_the_report_page(
     html = page.content.decode()
     assert DESCRIPTION in html
     assert "Kabupaten Bogor" in html
+    assert "<dt>Jenis dan kategori</dt><dd>Pengaduan · Jalan rusak atau berlubang</dd>" in html
     # Kota Bandung is the one ready government of Jawa Barat here: it is suggested.
     assert '<option value="32.73">Kota Bandung</option>' in html
 
@@ -227,6 +242,8 @@ def test_the_offers_page_declines_with_a_reason_and_accepts(
     html = page.content.decode()
     assert f'<h3 id="tawaran-{bandung_offer.pk}">{bandung_offer.tracking_number}</h3>' in html
     assert "Menunggu keputusan (1)" in html
+    assert "<p>Pengaduan · Jalan rusak atau berlubang · " in html
+    assert "jalan_rusak" not in html
 
     decline = f"{OFFERS}{bandung_offer.pk}/tolak/"
     field = f"tawaran-{bandung_offer.pk}-alasan"
@@ -247,7 +264,10 @@ def test_the_offers_page_declines_with_a_reason_and_accepts(
     # Declining it now: already decided, said above the list.
     late = admin.post(decline, {field: "Milik BBWS"}, HTTP_HOST=BANDUNG_HOST)
     assert late.status_code == 302
-    assert "Tawaran ini sudah diputuskan (Diterima)." in admin.get(OFFERS, HTTP_HOST=BANDUNG_HOST).content.decode()
+    assert (
+        f"Tawaran laporan {bandung_offer.tracking_number} sudah diputuskan (Diterima)."
+        in admin.get(OFFERS, HTTP_HOST=BANDUNG_HOST).content.decode()
+    )
 
 
 def test_declining_keeps_the_report_at_the_desk(

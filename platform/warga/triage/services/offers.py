@@ -183,7 +183,9 @@ def _offer_pending_locked(*, government: Government, offer_id: int) -> Offer:
         raise OfferNotFound()
     if offer.status != OfferStatus.PENDING:
         raise ReportInvalid.single(
-            "offer", "already_decided", f"Tawaran ini sudah diputuskan ({OfferStatus(offer.status).label})."
+            "offer",
+            "already_decided",
+            f"Tawaran laporan {offer.tracking_number} sudah diputuskan ({OfferStatus(offer.status).label}).",
         )
     return offer
 
