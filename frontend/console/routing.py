@@ -40,7 +40,7 @@ from warga.routing.services import (
     rule_set_move_rule,
     rule_set_restore,
 )
-from warga.taxonomy.selectors import categories_active
+from warga.taxonomy.selectors import categories_active, category_names
 
 ROUTING_PATH = f"{CONSOLE_PATH}penerusan/"
 COORDINATOR = ""  # the "unit" choice meaning: the admin koordinator disposes
@@ -218,6 +218,7 @@ def routing_page(request: HttpRequest, government: Government) -> HttpResponse:
     simulate = SimulateForm(request.GET if "category_code" in request.GET else None, auto_id="sim_%s")
     plan, names = _simulation(simulate) if simulate.is_bound else (None, {})
     active = rule_set_active()
+    rules = rules_of(rule_set=active) if active else []
     return page(
         request,
         government,
@@ -229,7 +230,8 @@ def routing_page(request: HttpRequest, government: Government) -> HttpResponse:
             "names": names,
             "active": active,
             "routes": category_routes(rule_set=active) if active else [],
-            "rules": rules_of(rule_set=active) if active else [],
+            "rules": rules,
+            "category_names": category_names(codes={code for rule in rules for code in rule.category_codes}),
             "versions": list(rule_sets_list()[:20]),
             "time_zone": government.time_zone,
         },
@@ -328,6 +330,16 @@ def version_page(request: HttpRequest, government: Government, version: int) -> 
     if rule_set is None:
         raise Http404(_("There is no such version of the rules."))
     change = rule_set_change(version=version)
+    rules = rules_of(rule_set=rule_set)
+    codes = {code for rule in rules for code in rule.category_codes}
+    if change is not None:
+        for rule in [*change["diff"]["added"], *change["diff"]["removed"]]:
+            codes.update(rule["category_codes"])
+        for changed in change["diff"]["changed"]:
+            if (values := changed["fields"].get("category_codes")) is not None:
+                codes.update(values["before"], values["after"])
+    # Every category the page shows, by its name, in one query.
+    categories = category_names(codes=codes)
     if change is not None:
         names = {str(unit.pk): unit.name for unit in units_for_choice(include_ended=True)}
         for rule in [*change["diff"]["added"], *change["diff"]["removed"]]:
@@ -336,11 +348,14 @@ def version_page(request: HttpRequest, government: Government, version: int) -> 
             for values in changed["fields"].get("handling_unit_id", {}) and [changed["fields"]["handling_unit_id"]]:
                 values["before"] = names.get(str(values["before"]), values["before"])
                 values["after"] = names.get(str(values["after"]), values["after"])
+            if (values := changed["fields"].get("category_codes")) is not None:
+                values["before"] = ", ".join(categories.get(code, code) for code in values["before"])
+                values["after"] = ", ".join(categories.get(code, code) for code in values["after"])
     return page(
         request,
         government,
         "version.html",
-        {"rule_set": rule_set, "rules": rules_of(rule_set=rule_set), "change": change},
+        {"rule_set": rule_set, "rules": rules, "change": change, "category_names": categories},
         section="routing",
     )
 

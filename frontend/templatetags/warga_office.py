@@ -3,6 +3,7 @@ warga.access.policy answers (the page itself asks again)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,3 +60,16 @@ def is_current(path: str, request_path: str) -> bool:
     if path == "/kantor/admin/":
         return request_path.startswith(path)
     return request_path == path or (path == "/kantor/" and request_path.startswith("/kantor/laporan/"))
+
+
+@register.filter
+def name_of(code: str, names: Mapping[str, str]) -> str:
+    """A code by its name, as the view looked the names up once for the page (a code without a
+    name, such as a retired category's, stays as it is)."""
+    return names.get(code, code)
+
+
+@register.filter
+def named(codes: Iterable[str], names: Mapping[str, str]) -> list[str]:
+    """Each of `codes` by its name (see name_of)."""
+    return [name_of(code, names) for code in codes]

@@ -167,7 +167,8 @@ def test_the_simulator_takes_and_shows_the_priority_and_names_the_dispute_superv
     default = simulate().json()
     assert (default["priority"], default["rule"]["name"]) == (
         "normal",
-        "jalan_rusak, banjir, saluran_tersumbat -> Dinas Pekerjaan Umum dan Penataan Ruang",
+        "Jalan rusak atau berlubang, Banjir dan genangan, Saluran air atau drainase tersumbat"
+        " → Dinas Pekerjaan Umum dan Penataan Ruang",
     )
     # PUPR's supervisor is the head of government, today the wali kota seated above.
     supervisor = default["supervisor"]

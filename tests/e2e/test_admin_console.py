@@ -188,6 +188,11 @@ def test_an_admin_sets_up_the_government_and_the_simulator_follows_the_rules(
         assert "category_code=banjir" in page.url
         earlier = page.get_by_role("row").filter(has=page.get_by_text("berlaku", exact=True)).first.inner_text()
         earlier_version = int(re.search(r"v(\d+)", earlier).group(1))  # type: ignore[union-attr]
+        # Each rule, and its conditions, name the categories, not their codes.
+        rules = page.locator("#aturan tbody").inner_text()
+        assert "PKL liar dan ketertiban umum, Bangunan liar → Satuan Polisi Pamong Praja" in rules
+        assert "\tPKL liar dan ketertiban umum, Bangunan liar\t" in rules
+        assert "pkl_ketertiban" not in rules
         check_page(page, "console/routing")
 
         # Floods now go to the new dinas: the answer follows at once.
@@ -202,6 +207,9 @@ def test_an_admin_sets_up_the_government_and_the_simulator_follows_the_rules(
 
         page.get_by_role("link", name=f"v{earlier_version + 1}", exact=True).click()
         assert NEW_UNIT in page.get_by_role("table").first.inner_text()
+        listed = page.locator("main ol").inner_text()
+        assert "Banjir dan genangan" in listed
+        assert "banjir," not in listed
         check_page(page, "console/version")
 
         # Restoring the earlier version restores the earlier answer.

@@ -74,6 +74,8 @@ def test_the_admin_sets_hours_days_and_targets(bandung: Government) -> None:
     page = browser.get(f"{PATH}?tahun=2027", HTTP_HOST=BANDUNG).content.decode()
     assert "Hari jadi kota" in page
     assert "Pengganti hari jadi" in page
+    # The SLA target names its category, not its code.
+    assert "<td>Banjir dan genangan</td>" in page
     # The month view: the local holiday is off, the Saturday after it a substitute working day.
     assert '<span class="day day--off" title="Hari jadi kota">20<span class="visually-hidden"> Hari jadi kota' in page
     assert '<span class="day day--worked">22</span>' in page

@@ -63,7 +63,17 @@ def test_mapping_a_category_makes_a_version_and_restore_brings_the_old_answer_ba
 
     diff = browser.get(f"/kantor/admin/penerusan/versi/{new_version}/", HTTP_HOST=BANDUNG).content.decode()
     assert "Dinas Lingkungan Hidup" in diff
-    assert "jalan_rusak" in diff
+    # Categories by their names: in a changed rule's before and after and in each rule's summary.
+    assert (
+        "<td>category_codes</td><td>Jalan rusak atau berlubang, Banjir dan genangan, "
+        "Saluran air atau drainase tersumbat</td><td>Jalan rusak atau berlubang</td>"
+    ) in diff
+    assert "Dinas Lingkungan Hidup: Sampah, Pencemaran lingkungan" in diff
+    assert "<td>semua kategori\n → admin koordinator</td>" in diff
+    rules = browser.get("/kantor/admin/penerusan/", HTTP_HOST=BANDUNG).content.decode()
+    assert "<td>Banjir dan genangan, Saluran air atau drainase tersumbat\n</td>" in rules
+    assert "<td>PKL liar dan ketertiban umum, Bangunan liar\n</td>" in rules
+    assert "<td>pkl_ketertiban" not in rules
 
     restored = browser.post(f"/kantor/admin/penerusan/versi/{before[-1]}/pulihkan/", HTTP_HOST=BANDUNG)
     assert restored.status_code == 302

@@ -75,7 +75,7 @@ def rule_set_map_category(*, acting_user: uuid.UUID, category_code: str, unit_id
     return rule_set_save(
         acting_user=acting_user,
         rules=rules,
-        note=f"Kategori {category_code} ke {unit.name if unit is not None else 'admin koordinator'}",
+        note=f"Kategori {category.name_id} ke {unit.name if unit is not None else 'admin koordinator'}",
     )
 
 

@@ -48,16 +48,17 @@ def agencies_seed_defaults() -> dict[str, Unit]:
 
 
 def _default_rules(agencies: dict[str, Unit]) -> list[dict[str, Any]]:
-    complaint_codes = set(
-        Category.objects.filter(is_active=True, handling=Handling.COMPLAINT).values_list("code", flat=True)
+    # A rule's name is what the console lists it by: the categories' names, not their codes.
+    complaint_names = dict(
+        Category.objects.filter(is_active=True, handling=Handling.COMPLAINT).values_list("code", "name_id")
     )
     rules: list[dict[str, Any]] = []
     for name, codes in DEFAULT_AGENCIES.items():
-        handled = [code for code in codes if code in complaint_codes]
+        handled = [code for code in codes if code in complaint_names]
         if handled:
             rules.append(
                 {
-                    "name": f"{', '.join(handled)} -> {name}",
+                    "name": f"{', '.join(complaint_names[code] for code in handled)} → {name}",
                     "category_codes": handled,
                     "handling_unit_id": agencies[name].pk,
                     "notify": list(AGENCY_NOTIFY),
@@ -66,7 +67,7 @@ def _default_rules(agencies: dict[str, Unit]) -> list[dict[str, Any]]:
             )
     rules.append(
         {
-            "name": "Lainnya -> admin koordinator",
+            "name": "Lainnya → admin koordinator",
             "handling_unit_id": None,
             "notify": list(FALLBACK_NOTIFY),
             "escalation": FALLBACK_ESCALATION,
