@@ -72,6 +72,10 @@ def test_a_download_request_is_confirmed_once_and_a_second_refused_once(
         assert (classes, role) == ("notice notice--error", "alert")
         assert page.locator("main").inner_text().count("Anda sudah meminta unduhan data pribadi") == 1
         assert DataRequest.objects.filter(user_id=user.pk, kind=DataRequestKind.EXPORT).count() == 1
+        # Answered at /akun/data/unduh/, the page is still the account menu's "Data pribadi".
+        assert page.url.endswith("/akun/data/unduh/")
+        current = page.locator('.account-nav a[aria-current="page"]')
+        assert current.all_inner_texts() == ["Data pribadi"]
         check_page(page, "citizen/account-data-export-too-soon")
     finally:
         context.close()

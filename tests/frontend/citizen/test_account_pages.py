@@ -6,10 +6,13 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.api.helpers import signed_in_client
 from tests.factories import UserFactory
 from warga.accounts.models import User
+from warga.data_rights.models import DataRequest, DataRequestStatus
+from warga.data_rights.services import data_request_export_start
 
 PUBLIC = "localhost"
 ACCOUNT_MENU = ('href="/akun/data/"', 'href="/akun/email/"', 'href="/akun/2fa/"', 'href="/akun/sessions/"')
@@ -65,3 +68,17 @@ def test_the_account_pages_share_the_account_menu(db: None, path: str) -> None:
         assert link in page
     assert f'href="{path}" aria-current="page"' in page
     assert "Data pribadi" in page
+
+
+def test_a_refused_download_keeps_personal_data_the_current_tab(db: None) -> None:
+    """POST /akun/data/unduh/ answered with the data page (429): its tab is still the current one."""
+    user = UserFactory()
+    asked = data_request_export_start(user=user)
+    DataRequest.objects.filter(pk=asked.pk).update(status=DataRequestStatus.DONE, completed_at=timezone.now())
+    response = signed_in_client(user).post("/akun/data/unduh/", HTTP_HOST=PUBLIC)
+    assert response.status_code == 429
+    menu = re.search(r'<nav class="account-nav".*?</nav>', response.content.decode(), re.DOTALL)
+    assert menu is not None
+    assert menu.group().count('aria-current="page"') == 1
+    assert 'href="/akun/data/" aria-current="page"' in menu.group()
+    assert DataRequest.objects.filter(user_id=user.pk).count() == 1
