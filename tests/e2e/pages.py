@@ -70,3 +70,16 @@ def check_page(page: Any, name: str) -> None:
     page.set_viewport_size({"width": width, "height": page.viewport_size["height"]})
     assert overflow == 0, f"{name}: {overflow} px wider than a 360 px screen"
     screenshot(page, name)
+
+
+def notices(page: Any) -> list[tuple[str, str, str]]:
+    """(text, class, role) of each notice the layout shows above the page (its messages)."""
+    found = page.locator("main .messages .notice").evaluate_all(
+        "nodes => nodes.map(n => [n.innerText.trim(), n.className, n.getAttribute('role')])"
+    )
+    return [tuple(notice) for notice in found]
+
+
+def said_once(page: Any, text: str) -> None:
+    """`text` appears exactly once in the page's main content (a message not repeated by the page)."""
+    assert page.locator("main").inner_text().count(text) == 1, page.locator("main").inner_text()

@@ -14,7 +14,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 
-from tests.e2e.pages import check_page
+from tests.e2e.pages import check_page, notices, said_once
 from tests.e2e.sessions import signed_in_session
 from tests.personas import verified_user
 from warga.accounts.models import User
@@ -32,11 +32,14 @@ def citizen(committed_db: None) -> Iterator[tuple[User, str]]:
     connection.close()
 
 
-def _notices(page: Any) -> list[tuple[str, str, str]]:
-    found = page.locator("main .messages .notice").evaluate_all(
-        "nodes => nodes.map(n => [n.innerText.trim(), n.className, n.getAttribute('role')])"
-    )
-    return [tuple(notice) for notice in found]
+def _the_one_notice(page: Any, *, starting: str, level: str, role: str) -> None:
+    """The layout shows exactly one notice, this one, and the page does not repeat it."""
+    found = notices(page)
+    assert len(found) == 1, found
+    text, classes, given_role = found[0]
+    assert text.startswith(starting)
+    assert (classes, given_role) == (f"notice notice--{level}", role)
+    said_once(page, starting)
 
 
 def test_a_download_request_is_confirmed_once_and_a_second_refused_once(
@@ -51,12 +54,7 @@ def test_a_download_request_is_confirmed_once_and_a_second_refused_once(
         page.goto(f"{base}/akun/data/")
         with page.expect_navigation():
             page.get_by_role("button", name="Minta unduhan data saya").click()
-        notices = _notices(page)
-        assert len(notices) == 1, notices
-        text, classes, role = notices[0]
-        assert text.startswith("Permintaan unduh data diterima.")
-        assert (classes, role) == ("notice notice--success", "status")
-        assert page.locator("main").inner_text().count("Permintaan unduh data diterima.") == 1
+        _the_one_notice(page, starting="Permintaan unduh data diterima.", level="success", role="status")
         check_page(page, "citizen/account-data-export")
 
         # The worker prepared it (no file kept here); a second request the same day is refused.
@@ -65,12 +63,7 @@ def test_a_download_request_is_confirmed_once_and_a_second_refused_once(
         )
         with page.expect_navigation():
             page.get_by_role("button", name="Minta unduhan data saya").click()
-        notices = _notices(page)
-        assert len(notices) == 1, notices
-        text, classes, role = notices[0]
-        assert text.startswith("Anda sudah meminta unduhan data pribadi")
-        assert (classes, role) == ("notice notice--error", "alert")
-        assert page.locator("main").inner_text().count("Anda sudah meminta unduhan data pribadi") == 1
+        _the_one_notice(page, starting="Anda sudah meminta unduhan data pribadi", level="error", role="alert")
         assert DataRequest.objects.filter(user_id=user.pk, kind=DataRequestKind.EXPORT).count() == 1
         # Answered at /akun/data/unduh/, the page is still the account menu's "Data pribadi".
         assert page.url.endswith("/akun/data/unduh/")

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from tenants.context import government_context
 from tenants.models import Government
-from tests.e2e.pages import check_page
+from tests.e2e.pages import check_page, notices, said_once
 from tests.e2e.sessions import signed_in_session
 from tests.e2e.test_office_report_flow import remove_reports
 from tests.personas import membership_in, verified_user, with_totp
@@ -147,18 +147,6 @@ def _page(browser: Any, session_key: str, host: str) -> Any:
     return context.new_page()
 
 
-def _notices(page: Any) -> list[tuple[str, str, str]]:
-    """(text, class, role) of each notice the layout shows above the page."""
-    found = page.locator("main .messages .notice").evaluate_all(
-        "nodes => nodes.map(n => [n.innerText.trim(), n.className, n.getAttribute('role')])"
-    )
-    return [tuple(notice) for notice in found]
-
-
-def _said_once(page: Any, text: str) -> None:
-    assert page.locator("main").inner_text().count(text) == 1, page.locator("main").inner_text()
-
-
 def test_the_desk_holds_releases_and_assigns_saying_each_once(browser: Any, site_port: int, desk: Desk) -> None:
     page = _page(browser, desk.desk_session, NATIONAL_HOST)
     origin = f"http://{NATIONAL_HOST}:{site_port}"
@@ -171,8 +159,8 @@ def test_the_desk_holds_releases_and_assigns_saying_each_once(browser: Any, site
         with page.expect_navigation():
             page.get_by_role("button", name="Tahan").click()
         held = f"Laporan {number} ditahan."
-        assert _notices(page) == [(f"{held} (The report is on hold.)", "notice notice--success", "status")]
-        _said_once(page, held)
+        assert notices(page) == [(f"{held} (The report is on hold.)", "notice notice--success", "status")]
+        said_once(page, held)
         # The trail names statuses as the status line does, not by their codes.
         trail = page.get_by_role("table", name="Jejak").inner_text()
         assert "— → Diterima" in trail
@@ -183,23 +171,23 @@ def test_the_desk_holds_releases_and_assigns_saying_each_once(browser: Any, site
         with page.expect_navigation():
             page.get_by_role("button", name="Lepaskan").click()
         released = f"Penahanan laporan {number} dilepas."
-        assert [text for text, _, _ in _notices(page)] == [f"{released} (The hold is released.)"]
-        _said_once(page, released)
+        assert [text for text, _, _ in notices(page)] == [f"{released} (The hold is released.)"]
+        said_once(page, released)
 
         page.get_by_label("Pemerintah tujuan (kode Kemendagri)").fill("32.73")
         with page.expect_navigation():
             page.get_by_role("button", name="Tugaskan").click()
         assert page.url == f"{origin}/meja-triase/"
         assigned = f"Laporan {number} ditugaskan ke Kota Bandung."
-        assert _notices(page) == [(f"{assigned} (Assigned to Kota Bandung.)", "notice notice--success", "status")]
-        _said_once(page, assigned)
+        assert notices(page) == [(f"{assigned} (Assigned to Kota Bandung.)", "notice notice--success", "status")]
+        said_once(page, assigned)
         queue = page.get_by_role("table", name="Antrean").inner_text()
         assert "Jalan rusak atau berlubang · Pengaduan" in queue
         assert "jalan_rusak" not in queue
         check_page(page, "national/triage-queue-assigned")
         # Shown once means consumed: the next page says nothing.
         page.reload()
-        assert _notices(page) == []
+        assert notices(page) == []
     finally:
         page.context.close()
 
@@ -219,10 +207,10 @@ def test_the_offers_page_says_a_decline_once_and_a_late_accept_once_in_red(
         with page.expect_navigation():
             section.get_by_role("button", name="Tolak").click()
         said = f"Tawaran laporan {declined} ditolak; laporan tetap di meja triase nasional."
-        assert _notices(page) == [
+        assert notices(page) == [
             (f"{said} (Declined; the report stays at the national desk.)", "notice notice--success", "status")
         ]
-        _said_once(page, said)
+        said_once(page, said)
         check_page(page, "government/triage-offers-declined")
 
         # A colleague declines the other offer while this page is open; accepting it then is
@@ -231,13 +219,13 @@ def test_the_offers_page_says_a_decline_once_and_a_late_accept_once_in_red(
         offer_decline(acting_user=desk.colleague, government=bandung, offer_id=offer.pk, reason="Milik provinsi")
         with page.expect_navigation():
             page.get_by_role("button", name=f"Terima laporan {late}").click()
-        notices = _notices(page)
-        assert len(notices) == 1, notices
-        text, classes, role = notices[0]
+        shown = notices(page)
+        assert len(shown) == 1, shown
+        text, classes, role = shown[0]
         # The refusal names the report: its offer is no longer listed to show it by.
         assert text == f"Tawaran laporan {late} sudah diputuskan (Ditolak)."
         assert (classes, role) == ("notice notice--error", "alert")
-        _said_once(page, text)
+        said_once(page, text)
         offer.refresh_from_db()
         assert offer.status == OfferStatus.DECLINED
         assert ReportIndex.objects.get(tracking_number=late).government.level == "national"
