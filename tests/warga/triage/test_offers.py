@@ -222,6 +222,26 @@ def test_a_report_that_left_the_desk_withdraws_its_offer(
         assert not Report.objects.filter(tracking_number=number).exists()
 
 
+def test_an_offer_whose_report_left_the_desk_unseen_is_withdrawn_naming_the_report(
+    national: Government, bandung: Government, jakarta: Government, refused_by_bandung: str
+) -> None:
+    """A report that left the desk by a way that did not withdraw its offers (a move racing the
+    offer): accepting it withdraws the offer and says which report left."""
+    number = refused_by_bandung
+    (offer,) = offers_for(government=bandung)
+    ReportIndex.objects.filter(tracking_number=number, government=national).update(government=jakarta)
+    with pytest.raises(ReportInvalid) as late:
+        offer_accept(acting_user=official(bandung), government=bandung, offer_id=offer.pk)
+    assert late.value.errors["offer"][0].code == "report_left_desk"
+    assert late.value.errors["offer"][0].message == (
+        f"Laporan {number} sudah tidak berada di meja triase nasional; tawaran ditarik."
+    )
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.WITHDRAWN
+    with government_context(bandung):
+        assert not Report.objects.filter(tracking_number=number).exists()
+
+
 def test_holding_a_report_withdraws_its_pending_offers(
     national: Government, bandung: Government, refused_by_bandung: str
 ) -> None:

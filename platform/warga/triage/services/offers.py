@@ -223,7 +223,9 @@ def offer_accept(*, acting_user: User, government: Government, offer_id: int) ->
             _offers_withdraw(offer.tracking_number, now=now, keep=offer.pk)
     if stale:
         raise ReportInvalid.single(
-            "offer", "report_left_desk", "Laporan ini sudah tidak berada di meja triase nasional; tawaran ditarik."
+            "offer",
+            "report_left_desk",
+            f"Laporan {offer.tracking_number} sudah tidak berada di meja triase nasional; tawaran ditarik.",
         )
     return outcome
 
