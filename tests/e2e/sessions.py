@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
@@ -24,3 +26,11 @@ def signed_in_session(user: User, *, mfa_passed: bool = True) -> str:
         mark_session_mfa_passed(session, user)
     session.save()
     return str(session.session_key)
+
+
+def signed_in_page(browser: Any, session_key: str, host: str) -> Any:
+    """A new page at desktop width (1280 x 800, Indonesian) whose browser holds the session
+    `session_key` on `host`; close it with `page.context.close()`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
+    context.add_cookies([{"name": "sessionid", "value": session_key, "domain": host, "path": "/"}])
+    return context.new_page()

@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import check_page
-from tests.e2e.sessions import signed_in_session
+from tests.e2e.sessions import signed_in_page, signed_in_session
 from tests.personas import membership_in, verified_user, with_totp
 from warga.accounts.models import User
 from warga.organization.models import Branding, Invitation, Membership, OrganizationEvent, Position, Unit
@@ -133,11 +133,7 @@ def _answer(page: Any) -> str:
 def test_an_admin_sets_up_the_government_and_the_simulator_follows_the_rules(
     browser: Any, site_port: int, scene: Scene
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
-    context.add_cookies(
-        [{"name": "sessionid", "value": scene.session_key, "domain": "kota-bandung.localhost", "path": "/"}]
-    )
-    page = context.new_page()
+    page = signed_in_page(browser, scene.session_key, "kota-bandung.localhost")
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -257,4 +253,4 @@ def test_an_admin_sets_up_the_government_and_the_simulator_follows_the_rules(
         check_page(page, "console/audit")
         assert errors == []
     finally:
-        context.close()
+        page.context.close()

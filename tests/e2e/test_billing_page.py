@@ -18,7 +18,7 @@ from django.utils import timezone
 from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import check_page
-from tests.e2e.sessions import signed_in_session
+from tests.e2e.sessions import signed_in_page, signed_in_session
 from tests.personas import membership_in, verified_user, with_totp
 from tests.warga.billing.fake_stripe import billing_on
 from warga.accounts.models import User
@@ -64,11 +64,7 @@ def admin_session(committed_db: None, settings: Any) -> Iterator[str]:
 
 
 def test_the_billing_page_shows_the_trial_and_the_plans(browser: Any, site_port: int, admin_session: str) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
-    context.add_cookies(
-        [{"name": "sessionid", "value": admin_session, "domain": "kota-bandung.localhost", "path": "/"}]
-    )
-    page = context.new_page()
+    page = signed_in_page(browser, admin_session, "kota-bandung.localhost")
     origin = f"http://kota-bandung.localhost:{site_port}"
     try:
         page.goto(f"{origin}/kantor/admin/tagihan/")
@@ -84,4 +80,4 @@ def test_the_billing_page_shows_the_trial_and_the_plans(browser: Any, site_port:
         page.wait_for_url(f"{origin}/kantor/admin/tagihan/")
         assert "Masa uji coba sudah habis" in page.locator("main").inner_text()
     finally:
-        context.close()
+        page.context.close()

@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.e2e.pages import check_page, notices, said_once
-from tests.e2e.sessions import signed_in_session
+from tests.e2e.sessions import signed_in_page, signed_in_session
 from tests.personas import verified_user
 from warga.accounts.models import User
 from warga.data_rights.models import DataRequest, DataRequestKind, DataRequestStatus
@@ -46,9 +46,7 @@ def test_a_download_request_is_confirmed_once_and_a_second_refused_once(
     browser: Any, site_port: int, citizen: tuple[User, str]
 ) -> None:
     user, session_key = citizen
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
-    context.add_cookies([{"name": "sessionid", "value": session_key, "domain": "localhost", "path": "/"}])
-    page = context.new_page()
+    page = signed_in_page(browser, session_key, "localhost")
     base = f"http://localhost:{site_port}"
     try:
         page.goto(f"{base}/akun/data/")
@@ -71,4 +69,4 @@ def test_a_download_request_is_confirmed_once_and_a_second_refused_once(
         assert current.all_inner_texts() == ["Data pribadi"]
         check_page(page, "citizen/account-data-export-too-soon")
     finally:
-        context.close()
+        page.context.close()

@@ -15,7 +15,7 @@ from django.db import connection
 from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import check_page, horizontal_overflow, page_weight
-from tests.e2e.sessions import signed_in_session
+from tests.e2e.sessions import signed_in_page, signed_in_session
 from tests.personas import membership_in, verified_user, with_totp
 from warga.accounts.models import User
 from warga.organization.models import Membership
@@ -115,9 +115,7 @@ def test_a_government_page_s_content_starts_where_its_header_does(
     """The officials' pages are wider than the citizens' (their tables are dense); the header
     and footer take the same width, at a laptop's 1280 px and on a wider screen, and nothing is
     wider than a 360 px phone."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
-    context.add_cookies([{"name": "sessionid", "value": officials[host], "domain": host, "path": "/"}])
-    page = context.new_page()
+    page = signed_in_page(browser, officials[host], host)
     try:
         for path in GOVERNMENT_PAGES[host]:
             page.set_viewport_size({"width": 1280, "height": 800})
@@ -133,4 +131,4 @@ def test_a_government_page_s_content_starts_where_its_header_does(
             page.set_viewport_size({"width": 360, "height": 640})
             assert horizontal_overflow(page) == 0, (host, path)
     finally:
-        context.close()
+        page.context.close()

@@ -15,7 +15,7 @@ from django.db import connection
 from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import check_page
-from tests.e2e.sessions import signed_in_session
+from tests.e2e.sessions import signed_in_page, signed_in_session
 from tests.personas import membership_in, verified_user
 from warga.accounts.models import User
 from warga.notifications.models import ChannelPreference
@@ -42,9 +42,7 @@ def test_an_official_saves_channels_until_the_hour_s_budget_is_spent(
     browser: Any, site_port: int, official: tuple[User, str]
 ) -> None:
     user, session_key = official
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
-    context.add_cookies([{"name": "sessionid", "value": session_key, "domain": "kota-bandung.localhost", "path": "/"}])
-    page = context.new_page()
+    page = signed_in_page(browser, session_key, "kota-bandung.localhost")
     origin = f"http://kota-bandung.localhost:{site_port}"
     try:
         page.goto(f"{origin}/notifikasi/")
@@ -68,4 +66,4 @@ def test_an_official_saves_channels_until_the_hour_s_budget_is_spent(
         with government_context(Government.objects.get(code="32.73")):
             assert ChannelPreference.objects.get(user_id=user.pk).email is True
     finally:
-        context.close()
+        page.context.close()

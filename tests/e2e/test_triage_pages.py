@@ -24,7 +24,7 @@ from django.utils import timezone
 from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import check_page, notices, said_once
-from tests.e2e.sessions import signed_in_session
+from tests.e2e.sessions import signed_in_page, signed_in_session
 from tests.e2e.test_office_report_flow import remove_reports
 from tests.personas import membership_in, verified_user, with_totp
 from tests.warga.reports.helpers import BOGOR_POINT, BOGOR_VILLAGE, submit
@@ -141,14 +141,8 @@ def desk(committed_db: None) -> Iterator[Desk]:
         connection.close()
 
 
-def _page(browser: Any, session_key: str, host: str) -> Any:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
-    context.add_cookies([{"name": "sessionid", "value": session_key, "domain": host, "path": "/"}])
-    return context.new_page()
-
-
 def test_the_desk_holds_releases_and_assigns_saying_each_once(browser: Any, site_port: int, desk: Desk) -> None:
-    page = _page(browser, desk.desk_session, NATIONAL_HOST)
+    page = signed_in_page(browser, desk.desk_session, NATIONAL_HOST)
     origin = f"http://{NATIONAL_HOST}:{site_port}"
     number = desk.at_desk
     try:
@@ -195,7 +189,7 @@ def test_the_desk_holds_releases_and_assigns_saying_each_once(browser: Any, site
 def test_the_offers_page_says_a_decline_once_and_a_late_accept_once_in_red(
     browser: Any, site_port: int, desk: Desk
 ) -> None:
-    page = _page(browser, desk.admin_session, BANDUNG_HOST)
+    page = signed_in_page(browser, desk.admin_session, BANDUNG_HOST)
     origin = f"http://{BANDUNG_HOST}:{site_port}"
     declined, late = desk.offered
     bandung = Government.objects.get(code="32.73")

@@ -17,7 +17,7 @@ from django.db import connection
 from tenants.context import government_context
 from tenants.models import Government
 from tests.e2e.pages import check_page
-from tests.e2e.sessions import signed_in_session
+from tests.e2e.sessions import signed_in_page, signed_in_session
 from tests.personas import membership_in, verified_user, with_totp
 from tests.warga.webhooks.receiver import Receiver
 from warga.organization.models import Membership
@@ -47,11 +47,7 @@ def test_an_admin_registers_a_webhook_and_reads_its_delivery_log(
     browser: Any, site_port: int, admin_session: str
 ) -> None:
     receiver = Receiver()
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
-    context.add_cookies(
-        [{"name": "sessionid", "value": admin_session, "domain": "kota-bandung.localhost", "path": "/"}]
-    )
-    page = context.new_page()
+    page = signed_in_page(browser, admin_session, "kota-bandung.localhost")
     origin = f"http://kota-bandung.localhost:{site_port}"
     try:
         page.goto(f"{origin}/kantor/admin/webhook/")
@@ -80,5 +76,5 @@ def test_an_admin_registers_a_webhook_and_reads_its_delivery_log(
         assert receiver.received[0].verified
         check_page(page, "console/webhook")
     finally:
-        context.close()
+        page.context.close()
         receiver.close()
